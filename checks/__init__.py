@@ -1,0 +1,8 @@
+"""The built-in checklist, one module per area. Each module lists its checks in a ``CHECKS`` tuple, and
+``BUILTIN`` below is the explicit tuple the registry starts from. A ``--checks DIR`` folder looks the same."""
+
+from dataaudit.checks import size
+
+BUILTIN = (*size.CHECKS,)
+
+__all__ = ["BUILTIN"]

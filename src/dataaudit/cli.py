@@ -1,0 +1,243 @@
+"""The command line: parse, call, exit. The one place errors become exit codes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+from typing import Any
+
+import click
+
+from dataaudit import __version__
+from dataaudit.errors import ConfigError, DataAuditError, ExitCode
+
+EPILOG = "Exit codes: 0 ready, 1 not ready, 2 cannot audit (bad input or option), 3 internal error."
+
+
+class _Cli(click.Group):
+    """Runs commands non-standalone so every error ends as one stderr line and an ExitCode."""
+
+    def main(self, args: Any = None, prog_name: str | None = None, **kw: Any) -> Any:
+        kw.pop("standalone_mode", None)
+        debug = "--debug" in (sys.argv[1:] if args is None else list(args))
+        code: int
+        try:
+            rv = super().main(args=args, prog_name=prog_name or "dataaudit", standalone_mode=False, **kw)
+            code = rv if isinstance(rv, int) else ExitCode.READY
+        except click.UsageError as exc:
+            hint = f" (see 'dataaudit {exc.ctx.info_name} --help')" if exc.ctx and exc.ctx.parent else ""
+            click.echo(f"error: {exc.format_message()}{hint}", err=True)
+            code = ExitCode.CANNOT_AUDIT
+        except click.ClickException as exc:
+            click.echo(f"error: {exc.format_message()}", err=True)
+            code = ExitCode.CANNOT_AUDIT
+        except click.Abort:
+            click.echo("aborted", err=True)
+            code = ExitCode.CANNOT_AUDIT
+        except DataAuditError as exc:
+            click.echo(f"error: {exc}", err=True)
+            code = ExitCode.CANNOT_AUDIT
+        except Exception as exc:  # a bug: short message, traceback only with --debug
+            if debug:
+                traceback.print_exc()
+            click.echo(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug for the traceback)", err=True)
+            code = ExitCode.INTERNAL_ERROR
+        sys.exit(int(code))
+
+
+@click.group(cls=_Cli, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "--version", prog_name="dataaudit", message="%(prog)s %(version)s")
+def cli() -> None:
+    """dataaudit: is this data good enough to model?
+
+    Audits a dataset for size, consistency, bias, policy notes and latency, writes an HTML readiness report
+    and exits 0 when the data is ready.
+    """
+
+
+def _split(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(v.strip() for item in values for v in item.split(",") if v.strip())
+
+
+def parse_as_of(text: str | None) -> dt.datetime | None:
+    if text is None:
+        return None
+    try:
+        value = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise ConfigError(f"invalid --as-of {text!r}: expected an ISO date or datetime, e.g. 2026-06-30 "
+                          "or 2026-06-30T12:00:00Z") from None
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write via a temp file in the same folder + rename, so no reader sees a half-written file."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(text)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot write output ({exc.strerror or exc})") from None
+
+
+def _progress():
+    if not sys.stderr.isatty():
+        return None
+
+    def show(i: int, n: int, check_id: str) -> None:
+        line = f"[{i + 1}/{n}] {check_id}" if check_id else ""
+        sys.stderr.write("\r\033[K" + line)
+        sys.stderr.flush()
+
+    return show
+
+
+@cli.command(epilog=EPILOG)
+@click.argument("data", type=click.Path(path_type=Path, dir_okay=True))
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("dataaudit-report.html"),
+              show_default=True, help="HTML report path.")
+@click.option("--no-html", is_flag=True, help="Do not write the HTML report.")
+@click.option("--json", "json_path", metavar="PATH", help="Write the JSON report to PATH ('-' for stdout).")
+@click.option("-c", "--config", "config_path", type=click.Path(path_type=Path), help="Config file (default: dataaudit.yaml next to DATA, or in the cwd).")
+@click.option("--target", help="Target (label) column.")
+@click.option("--sensitive", multiple=True, help="Sensitive attribute column (repeatable, or comma-separated).")
+@click.option("--timestamp", help="Event-time column.")
+@click.option("--ingested-at", help="Ingestion-time column.")
+@click.option("--id", "id_column", help="Row id column.")
+@click.option("--select", multiple=True, help="Run only checks whose id starts with this (repeatable).")
+@click.option("--ignore", multiple=True, help="Skip checks whose id starts with this (repeatable).")
+@click.option("--fail-on", type=click.Choice(["warn", "fail"]), help="Lowest status that makes the data not ready [default: fail].")
+@click.option("--as-of", help="Reference time for time-based checks (ISO date/datetime; default now, UTC).")
+@click.option("--checks", "checks_dirs", multiple=True, type=click.Path(path_type=Path), help="Folder of extra check files (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["csv", "tsv", "parquet", "json", "jsonl", "xlsx"]), help="Input format (default: from the extension).")
+@click.option("--sheet", help="Excel sheet to read (default: the first).")
+@click.option("-q", "--quiet", is_flag=True, help="Print only the verdict line.")
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors and crashed checks.")
+def run(data: Path, output: Path, no_html: bool, json_path: str | None, config_path: Path | None, target, sensitive,
+        timestamp, ingested_at, id_column, select, ignore, fail_on, as_of, checks_dirs, fmt, sheet, quiet, debug) -> int:
+    """Audit DATA (CSV, TSV, Parquet, JSON, JSONL, Excel; optionally .gz/.bz2/.xz/.zip) and write the report."""
+    from dataaudit.api import audit
+    from dataaudit.report.console import print_summary
+
+    report = audit(
+        data, config=config_path, target=target, sensitive=_split(sensitive), timestamp=timestamp,
+        ingested_at=ingested_at, id=id_column, select=_split(select), ignore=_split(ignore), fail_on=fail_on,
+        as_of=parse_as_of(as_of), checks_dirs=checks_dirs, fmt=fmt, sheet=sheet, progress=_progress(),
+    )
+    if sys.stderr.isatty():
+        sys.stderr.write("\r\033[K")
+    # render everything first, then write: an error leaves no partial output behind
+    outputs: dict[str, str] = {}
+    rendered: list[tuple[Path, str]] = []
+    if not no_html:
+        rendered.append((output, report.to_html()))
+        outputs["report"] = str(output)
+    json_text = report.to_json() if json_path else None
+    if json_path and json_path != "-":
+        rendered.append((Path(json_path), json_text))
+        outputs["json"] = json_path
+    for path, text in rendered:
+        write_atomic(path, text)
+    if debug:
+        for r in report.results:
+            if r.traceback:
+                click.echo(f"--- {r.id} crashed:\n{r.traceback}", err=True)
+    if json_path == "-":
+        click.echo(json_text)
+        summary_out = sys.stderr  # keep stdout pure JSON
+    else:
+        summary_out = sys.stdout
+    if quiet:
+        click.echo(f"{'READY' if report.ready else 'NOT READY'}: {report.dataset.path or 'DataFrame'}", file=summary_out)
+    else:
+        print_summary(report, summary_out, outputs=outputs)
+    return ExitCode.READY if report.ready else ExitCode.NOT_READY
+
+
+@cli.command("checks")
+@click.option("--checks", "checks_dirs", multiple=True, type=click.Path(path_type=Path), help="Folder of extra check files.")
+def list_checks(checks_dirs) -> int:
+    """List every available check: id, area, default severity, title and source."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from dataaudit.registry import Registry
+
+    reg = Registry.default(checks_dirs)
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    for col in ("id", "area", "severity", "title", "source"):
+        table.add_column(col)
+    for item in reg:
+        c = item.check
+        table.add_row(c.id, c.area.value, c.severity.value, c.title, item.source)
+    Console(highlight=False, width=None if sys.stdout.isatty() else 140).print(table)
+    return ExitCode.READY
+
+
+@cli.command()
+@click.argument("check_id")
+@click.option("--checks", "checks_dirs", multiple=True, type=click.Path(path_type=Path), help="Folder of extra check files.")
+def explain(check_id: str, checks_dirs) -> int:
+    """Show what a check does, why it matters, how to fix it, and its parameters."""
+    from dataaudit.config import close_matches
+    from dataaudit.registry import Registry
+
+    reg = Registry.default(checks_dirs)
+    if check_id not in reg:
+        raise ConfigError(f"unknown check {check_id!r}{close_matches(check_id, reg.ids)} (see 'dataaudit checks')")
+    item = reg.get(check_id)
+    c, doc = item.check, item.check.doc()
+    out = [f"{c.id}: {c.title}", f"area: {c.area.value} · default severity: {c.severity.value} · source: {item.source}"]
+    if c.requires:
+        out.append(f"requires: {', '.join(c.requires)}")
+    out += ["", doc.what]
+    if doc.why:
+        out += ["", "Why it matters: " + doc.why]
+    if doc.how:
+        out += ["", "How to fix: " + doc.how]
+    params = c.parameters()
+    out += ["", "Parameters (set under checks: {" + c.id + ": {...}} in dataaudit.yaml):"]
+    out += [f"  {p.name}: {p.type} = {p.default!r}" for p in params] or ["  (none)"]
+    out += ["  severity: warn | fail | off", "  enabled: true | false"]
+    click.echo("\n".join(out))
+    return ExitCode.READY
+
+
+@cli.command()
+@click.argument("data", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Where to write (default: dataaudit.yaml next to DATA).")
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "tsv", "parquet", "json", "jsonl", "xlsx"]))
+@click.option("--sheet")
+def init(data: Path, output: Path | None, force: bool, fmt, sheet) -> int:
+    """Write a commented starter dataaudit.yaml inferred from DATA (guesses are marked)."""
+    from dataaudit.dataset import Dataset
+    from dataaudit.loading import load
+    from dataaudit.starter import starter_config
+
+    target = output or data.parent / "dataaudit.yaml"
+    if target.exists() and not force:
+        raise ConfigError(f"{target}: already exists (use --force to overwrite)")
+    frame, source = load(data, fmt=fmt, sheet=sheet)
+    write_atomic(target, starter_config(Dataset(frame, source=source)))
+    click.echo(f"wrote {target}")
+    return ExitCode.READY
+
+
+def main() -> None:
+    cli.main()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,151 @@
+"""``dataaudit.yaml``: found next to the data or in the cwd (or ``--config``), validated with pydantic.
+
+Every error names the file, the key and what was expected. Command-line flags override the file.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from dataaudit.errors import ConfigError
+
+__all__ = ["CONFIG_NAMES", "Config", "find_config", "load_config", "close_matches"]
+
+CONFIG_NAMES = ("dataaudit.yaml", "dataaudit.yml")
+MAX_CONFIG_BYTES = 1024 * 1024
+
+
+class Config(BaseModel):
+    """The validated configuration. Column roles, check selection and settings, the verdict threshold, and
+    sections that checks read (``policy``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    target: str | None = Field(None, description="the label column a model would predict")
+    sensitive: tuple[str, ...] = Field((), description="sensitive attributes (e.g. gender, age band)")
+    timestamp: str | None = Field(None, description="the event-time column")
+    ingested_at: str | None = Field(None, description="when each row was ingested")
+    label_time: str | None = Field(None, description="when each row's label became known")
+    id: str | None = Field(None, description="the row identifier column")
+    ignore_columns: tuple[str, ...] = Field((), description="columns left out of the audit")
+    select: tuple[str, ...] = Field((), description="run only checks whose id starts with one of these")
+    ignore: tuple[str, ...] = Field((), description="skip checks whose id starts with one of these")
+    fail_on: Literal["warn", "fail"] = Field("fail", description="lowest status that makes data not ready")
+    sample_rows: int = Field(100_000, ge=1000, description="rows sampled for row-level scans and model fits")
+    checks: dict[str, dict[str, Any]] = Field(
+        default_factory=dict, description="per-check settings: enabled, severity, parameters"
+    )
+    policy: dict[str, Any] | None = Field(None, description="the dataset's datasheet (policy notes)")
+
+    @field_validator("sensitive", "ignore_columns", "select", "ignore", mode="before")
+    @classmethod
+    def _one_or_many(cls, v: Any) -> Any:
+        return (v,) if isinstance(v, str) else v
+
+    @field_validator("checks", mode="before")
+    @classmethod
+    def _flatten_checks(cls, v: Any) -> Any:
+        """Accept ``checks: {size.min_rows: {...}}`` and the nested ``checks: {size: {min_rows: {...}}}``."""
+        if not isinstance(v, Mapping):
+            return v
+        flat: dict[str, Any] = {}
+        for key, value in v.items():
+            key = str(key)
+            if "." not in key and isinstance(value, Mapping) and all(isinstance(x, Mapping) for x in value.values()):
+                for name, settings in value.items():
+                    flat[f"{key}.{name}"] = settings
+            else:
+                flat[key] = value
+        return flat
+
+    def merged(self, **overrides: Any) -> Config:
+        """A copy with command-line overrides applied; ``None`` and empty tuples mean "not given"."""
+        given = {k: v for k, v in overrides.items() if v is not None and v != ()}
+        return self.model_validate({**self.model_dump(exclude_unset=True), **given})
+
+    def check_settings(self, check_id: str) -> dict[str, Any]:
+        return dict(self.checks.get(check_id) or {})
+
+
+def find_config(data_path: Path | None, explicit: Path | None = None) -> Path | None:
+    """``--config`` if given, else dataaudit.yaml next to the data file, else in the working directory."""
+    if explicit is not None:
+        if not explicit.is_file():
+            raise ConfigError(f"{explicit}: config file not found")
+        return explicit
+    dirs = ([data_path.resolve().parent] if data_path is not None else []) + [Path.cwd()]
+    for d in dirs:
+        for name in CONFIG_NAMES:
+            if (d / name).is_file():
+                return d / name
+    return None
+
+
+def load_config(path: Path | None) -> Config:
+    """Read and validate a config file (``None``: defaults)."""
+    if path is None:
+        return Config()
+    try:
+        if path.stat().st_size > MAX_CONFIG_BYTES:
+            raise ConfigError(f"{path}: config file larger than {MAX_CONFIG_BYTES // 1024} KiB")
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read config ({exc})") from None
+    try:
+        # safe_load: YAML tags that construct Python objects are refused
+        doc = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ConfigError(f"{path}: invalid YAML{where}: {problem}") from None
+    if doc is None:
+        doc = {}
+    if not isinstance(doc, dict):
+        raise ConfigError(f"{path}: expected a mapping of settings at the top level, got {type(doc).__name__}")
+    return validate_config(doc, str(path))
+
+
+def validate_config(doc: Mapping[str, Any], source: str = "config") -> Config:
+    try:
+        return Config.model_validate(doc)
+    except ValidationError as exc:
+        raise ConfigError(f"{source}: {describe_validation_error(exc, Config.model_fields)}") from None
+
+
+def describe_validation_error(exc: ValidationError, fields: Iterable[str]) -> str:
+    """One line per problem, joined: the key, what was wrong, and what was expected."""
+    problems = []
+    for err in exc.errors():
+        key = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        if err["type"] == "extra_forbidden":
+            hint = close_matches(str(err["loc"][-1]), fields)
+            problems.append(f"unknown key {key!r}{hint} (expected one of: {', '.join(fields)})")
+        else:
+            got = err.get("input")
+            got_text = "" if isinstance(got, (dict, list)) else f", got {got!r}"
+            problems.append(f"{key}: {err['msg'].lower()}{got_text}")
+    return "; ".join(problems)
+
+
+def close_matches(word: str, options: Iterable[str]) -> str:
+    """``"; did you mean 'x'?"`` or ``""``."""
+    found = difflib.get_close_matches(word, list(options), n=3, cutoff=0.6)
+    if not found:
+        return ""
+    return "; did you mean " + " or ".join(repr(f) for f in found) + "?"
+
+
+def config_template_fields() -> dict[str, str]:
+    """Top-level keys with their one-line descriptions (for ``dataaudit init`` and the README)."""
+    return {name: f.description or "" for name, f in Config.model_fields.items()}
+
+
+def read_path(p: str | Path | None) -> Path | None:
+    return None if p is None else Path(p)

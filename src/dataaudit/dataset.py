@@ -1,0 +1,191 @@
+"""The ``Dataset`` every check receives: the frame, where it came from, its column roles and shared stats."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import pandas as pd
+
+from dataaudit.stats import Stats
+
+__all__ = ["Dataset", "Roles", "SourceInfo"]
+
+#: row-level work (regex scans, model fits) runs on a seeded sample of at most this many rows
+DEFAULT_SAMPLE_ROWS = 100_000
+#: a target with at most this many distinct values is a classification target
+MAX_CLASSES = 20
+MISSING_GROUP = "(missing)"
+AGE_BANDS = (0, 18, 25, 35, 45, 55, 65, float("inf"))
+
+
+@dataclass(frozen=True, slots=True)
+class SourceInfo:
+    """Where the data came from and how loading went."""
+
+    path: str | None = None
+    format: str = "dataframe"
+    bytes: int | None = None
+    sha256: str | None = None
+    load_seconds: float = 0.0
+    encoding: str | None = None
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Roles:
+    """Column roles. ``detected`` names the roles that were inferred rather than declared: the report says
+    so. ``suggested`` holds guesses that were *not* applied (sensitive attributes, a target), shown as notes.
+    """
+
+    target: str | None = None
+    sensitive: tuple[str, ...] = ()
+    timestamp: str | None = None
+    ingested_at: str | None = None
+    label_time: str | None = None
+    id: str | None = None
+    ignore: tuple[str, ...] = ()
+    detected: frozenset[str] = frozenset()
+    suggested: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    SINGLE = ("target", "timestamp", "ingested_at", "label_time", "id")
+
+    def columns(self) -> dict[str, tuple[str, ...]]:
+        """Role → the columns it names (only roles that are set)."""
+        out: dict[str, tuple[str, ...]] = {}
+        for name in self.SINGLE:
+            value = getattr(self, name)
+            if value is not None:
+                out[name] = (value,)
+        if self.sensitive:
+            out["sensitive"] = self.sensitive
+        if self.ignore:
+            out["ignore"] = self.ignore
+        return out
+
+    def role_of(self, column: str) -> str | None:
+        for role, cols in self.columns().items():
+            if column in cols:
+                return role
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "target": self.target,
+            "sensitive": list(self.sensitive),
+            "timestamp": self.timestamp,
+            "ingested_at": self.ingested_at,
+            "label_time": self.label_time,
+            "id": self.id,
+            "ignore": list(self.ignore),
+            "detected": sorted(self.detected),
+            "suggested": {k: list(v) for k, v in self.suggested.items()},
+        }
+
+
+class Dataset:
+    """A loaded dataset: the pandas frame (ignored columns already dropped), its source, its roles, the
+    ``as_of`` time for time-based checks, config sections checks may read (``settings``: e.g. ``policy``),
+    and a lazily computed, cached :class:`~dataaudit.stats.Stats`.
+    """
+
+    def __init__(
+        self,
+        frame: pd.DataFrame,
+        *,
+        source: SourceInfo | None = None,
+        roles: Roles | None = None,
+        as_of: dt.datetime | None = None,
+        settings: Mapping[str, Any] | None = None,
+        sample_rows: int = DEFAULT_SAMPLE_ROWS,
+    ) -> None:
+        roles = roles or Roles()
+        if roles.ignore:
+            frame = frame.drop(columns=[c for c in roles.ignore if c in frame.columns])
+        self.frame = frame
+        self.source = source or SourceInfo()
+        self.roles = roles
+        as_of = as_of or dt.datetime.now(dt.UTC)
+        self.as_of = as_of if as_of.tzinfo else as_of.replace(tzinfo=dt.UTC)
+        self.settings: Mapping[str, Any] = dict(settings or {})
+        self.sample_rows = sample_rows
+        self.stats = Stats(frame)
+        self._groups: dict[str, pd.Series] = {}
+
+    def __repr__(self) -> str:
+        return f"Dataset({self.source.path or 'DataFrame'}, {self.n_rows:,} rows × {self.n_cols} columns)"
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.frame)
+
+    @property
+    def n_cols(self) -> int:
+        return self.frame.shape[1]
+
+    @property
+    def columns(self) -> list[str]:
+        return [str(c) for c in self.frame.columns]
+
+    @cached_property
+    def features(self) -> list[str]:
+        """Columns a model would learn from: all but target, id, timestamps and ignored columns."""
+        r = self.roles
+        not_features = {r.target, r.id, r.timestamp, r.ingested_at, r.label_time}
+        return [c for c in self.columns if c not in not_features]
+
+    @property
+    def target(self) -> pd.Series | None:
+        return self.frame[self.roles.target] if self.roles.target else None
+
+    @cached_property
+    def target_kind(self) -> str | None:
+        """``binary``, ``multiclass`` or ``continuous`` (None without a target). Text, booleans and numbers
+        with at most ``MAX_CLASSES`` distinct values are classes."""
+        if not self.roles.target:
+            return None
+        st = self.stats[self.roles.target]
+        if st.kind == "numeric" and st.distinct > MAX_CLASSES:
+            return "continuous"
+        return "binary" if st.distinct <= 2 else "multiclass"
+
+    def groups(self, column: str) -> pd.Series:
+        """Group labels for a sensitive or grouping column, computed once: categories as text, numbers with
+        many values in bands (ages in the usual bands, others in quintiles), missing as ``(missing)``."""
+        if column not in self._groups:
+            self._groups[column] = _group_labels(self.frame[column], self.stats, column)
+        return self._groups[column]
+
+    def sample(self, n: int | None = None, seed: int = 0) -> pd.DataFrame:
+        """A seeded random sample of at most ``n`` rows (default: ``sample_rows``), in original order.
+        Checks that sample should say so in their message, using :meth:`sample_note`."""
+        n = self.sample_rows if n is None else n
+        if self.n_rows <= n:
+            return self.frame
+        return self.frame.sample(n=n, random_state=seed).sort_index()
+
+    def sample_note(self, n: int | None = None) -> str:
+        n = self.sample_rows if n is None else n
+        return "" if self.n_rows <= n else f" (on a seeded sample of {n:,} of {self.n_rows:,} rows)"
+
+
+def _group_labels(s: pd.Series, stats: Stats, column: str) -> pd.Series:
+    from dataaudit.roles import tokens
+
+    st = stats[column]
+    num = stats.numeric(column)
+    if st.kind == "numeric" and num is not None and st.distinct > MAX_CLASSES:
+        if "age" in tokens(column):
+            edges = list(AGE_BANDS)
+            labels = ["<18"] + [f"{lo:g}–{hi - 1:g}" for lo, hi in zip(edges[1:-2], edges[2:-1])] + ["65+"]
+            banded = pd.cut(num, edges, right=False, labels=labels)
+        else:
+            banded = pd.qcut(num, 5, duplicates="drop")
+            banded = banded.cat.rename_categories([f"{iv.left:g}–{iv.right:g}" for iv in banded.cat.categories])
+        out = banded.astype("object")
+    else:
+        out = s.astype("object").map(str, na_action="ignore")
+    return out.where(out.notna(), MISSING_GROUP).astype(str).rename(column)

@@ -1,0 +1,510 @@
+"""The check API and the frozen results: ``Check`` → ``Outcome`` → ``CheckResult`` → ``Report``.
+
+A check computes an :class:`Outcome` from a :class:`~dataaudit.dataset.Dataset`; the runner wraps it into a
+:class:`CheckResult` (timing, severity, errors); the :class:`Report` holds every result and is what renderers
+turn into console, JSON and HTML output. Nothing here renders HTML or reads files.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import inspect
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from dataaudit.dataset import Dataset
+
+__all__ = [
+    "Area",
+    "Chart",
+    "Check",
+    "CheckDoc",
+    "CheckResult",
+    "ColumnSummary",
+    "DatasetInfo",
+    "Outcome",
+    "Param",
+    "Report",
+    "Severity",
+    "Status",
+    "Table",
+    "jsonable",
+]
+
+MAX_EVIDENCE_ROWS = 50
+MAX_CELL_CHARS = 200
+
+
+class Area(StrEnum):
+    """The five questions of the checklist (plus drift, which needs a baseline)."""
+
+    SIZE = "size"
+    CONSISTENCY = "consistency"
+    BIAS = "bias"
+    POLICY = "policy"
+    LATENCY = "latency"
+    DRIFT = "drift"
+
+    @property
+    def question(self) -> str:
+        return _AREA_QUESTIONS[self]
+
+
+_AREA_QUESTIONS = {
+    Area.SIZE: "Do we have enough data?",
+    Area.CONSISTENCY: "Is it reliable, clean and consistent?",
+    Area.BIAS: "Could problems or biases in it hurt a model?",
+    Area.POLICY: "What are the rules governing its use?",
+    Area.LATENCY: "Is it fresh and timely?",
+    Area.DRIFT: "What changed since the baseline?",
+}
+
+
+class Status(StrEnum):
+    PASS = "pass"
+    WARN = "warn"
+    FAIL = "fail"
+    ERROR = "error"
+    SKIPPED = "skipped"
+
+
+class Severity(StrEnum):
+    """The worst status a check may report. ``warn`` caps a ``fail`` outcome at ``warn``."""
+
+    WARN = "warn"
+    FAIL = "fail"
+
+
+# ----------------------------------------------------------------------------------------------------------
+# JSON-ready values: checks may hand us numpy / pandas scalars; they are converted here, at the edge.
+
+
+def jsonable(value: Any) -> Any:
+    """Convert numpy/pandas scalars, timestamps and containers to plain JSON-ready Python values."""
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return None if math.isnan(value) or math.isinf(value) else value
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds()
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [jsonable(v) for v in value]
+    # numpy / pandas scalars, without importing them
+    kind = type(value).__module__.split(".")[0]
+    if kind in ("numpy", "pandas"):
+        if hasattr(value, "isoformat"):  # pd.Timestamp
+            try:
+                return None if value != value else value.isoformat()  # NaT != NaT
+            except (TypeError, ValueError):
+                return str(value)
+        if hasattr(value, "total_seconds"):  # pd.Timedelta
+            return None if value != value else value.total_seconds()
+        if hasattr(value, "item"):
+            return jsonable(value.item())
+        if hasattr(value, "tolist"):
+            return jsonable(value.tolist())
+    if value.__class__.__name__ in ("NAType", "NaTType"):
+        return None
+    return str(value)
+
+
+def _cell(value: Any) -> Any:
+    value = jsonable(value)
+    if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+        return value[: MAX_CELL_CHARS - 1] + "…"
+    if isinstance(value, float):
+        return round(value, 6)
+    if isinstance(value, (list, dict)):
+        return _cell(str(value))
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A small evidence table. Rows beyond ``MAX_EVIDENCE_ROWS`` are dropped; ``total_rows`` says how many
+    there were, so a renderer can say "showing 50 of 1,204"."""
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Any, ...], ...]
+    title: str = ""
+    total_rows: int = 0
+
+    @classmethod
+    def of(
+        cls,
+        columns: Sequence[str],
+        rows: Iterable[Sequence[Any]],
+        title: str = "",
+        max_rows: int = MAX_EVIDENCE_ROWS,
+    ) -> Table:
+        all_rows = list(rows)
+        kept = tuple(tuple(_cell(v) for v in row) for row in all_rows[:max_rows])
+        return cls(tuple(str(c) for c in columns), kept, title, len(all_rows))
+
+    @classmethod
+    def from_frame(cls, frame: pd.DataFrame, title: str = "", max_rows: int = MAX_EVIDENCE_ROWS) -> Table:
+        head = frame.head(max_rows)
+        table = cls.of(list(frame.columns), head.itertuples(index=False, name=None), title, max_rows)
+        return dataclasses.replace(table, total_rows=len(frame))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "columns": list(self.columns),
+            "rows": [list(r) for r in self.rows],
+            "total_rows": self.total_rows,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    """Data for a small chart; the HTML renderer draws it as inline SVG.
+
+    kinds: ``bars`` (horizontal bars, one per label: e.g. missing share per column), ``columns`` (vertical
+    bars in order: e.g. rows per day), ``curve`` (points with optional error bars: e.g. a learning curve).
+    ``threshold`` draws a reference line at that value.
+    """
+
+    kind: str
+    labels: tuple[str, ...]
+    values: tuple[float, ...]
+    title: str = ""
+    unit: str = ""
+    errors: tuple[float, ...] | None = None
+    threshold: float | None = None
+
+    @classmethod
+    def of(cls, kind: str, labels: Iterable[Any], values: Iterable[Any], **kw: Any) -> Chart:
+        errors = kw.pop("errors", None)
+        return cls(
+            kind,
+            tuple(str(x) for x in labels),
+            tuple(float(jsonable(v) or 0.0) for v in values),
+            errors=None if errors is None else tuple(float(jsonable(e) or 0.0) for e in errors),
+            **kw,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return jsonable(dataclasses.asdict(self))
+
+
+def _tables(evidence: Table | Sequence[Table] | None) -> tuple[Table, ...]:
+    if evidence is None:
+        return ()
+    if isinstance(evidence, Table):
+        return (evidence,)
+    return tuple(evidence)
+
+
+def _charts(chart: Chart | Sequence[Chart] | None) -> tuple[Chart, ...]:
+    if chart is None:
+        return ()
+    if isinstance(chart, Chart):
+        return (chart,)
+    return tuple(chart)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What a check found. Build one with :meth:`ok`, :meth:`warn`, :meth:`fail` or :meth:`skip`."""
+
+    status: Status
+    message: str
+    observed: Any = None
+    expected: Any = None
+    columns: tuple[str, ...] = ()
+    evidence: tuple[Table, ...] = ()
+    charts: tuple[Chart, ...] = ()
+
+    @classmethod
+    def make(
+        cls,
+        status: Status,
+        message: str,
+        *,
+        observed: Any = None,
+        expected: Any = None,
+        columns: Iterable[Any] = (),
+        evidence: Table | Sequence[Table] | None = None,
+        chart: Chart | Sequence[Chart] | None = None,
+    ) -> Outcome:
+        return cls(
+            Status(status),
+            str(message),
+            jsonable(observed),
+            jsonable(expected),
+            tuple(str(c) for c in columns),
+            _tables(evidence),
+            _charts(chart),
+        )
+
+    @classmethod
+    def ok(cls, message: str, **kw: Any) -> Outcome:
+        return cls.make(Status.PASS, message, **kw)
+
+    @classmethod
+    def warn(cls, message: str, **kw: Any) -> Outcome:
+        return cls.make(Status.WARN, message, **kw)
+
+    @classmethod
+    def fail(cls, message: str, **kw: Any) -> Outcome:
+        return cls.make(Status.FAIL, message, **kw)
+
+    @classmethod
+    def skip(cls, reason: str, **kw: Any) -> Outcome:
+        return cls.make(Status.SKIPPED, reason, **kw)
+
+
+def grade(value: float, *, warn: float | None, fail: float | None, higher_is_worse: bool) -> Status:
+    """Grade ``value`` against a warn/fail threshold pair. ``None`` disables a threshold.
+
+    ``higher_is_worse=True``: fail when value > fail, warn when value > warn (e.g. a missing share).
+    ``higher_is_worse=False``: fail when value < fail, warn when value < warn (e.g. a row count).
+    """
+    worse = (lambda a, b: a > b) if higher_is_worse else (lambda a, b: a < b)
+    if fail is not None and worse(value, fail):
+        return Status.FAIL
+    if warn is not None and worse(value, warn):
+        return Status.WARN
+    return Status.PASS
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Checks
+
+
+@dataclass(frozen=True, slots=True)
+class CheckDoc:
+    """A check's docstring split into its three parts."""
+
+    what: str
+    why: str = ""
+    how: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    name: str
+    type: str
+    default: Any
+
+
+_SECTION = re.compile(r"^(what it checks|why it matters|how to fix)\s*:\s*", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Check:
+    """Base class of every check. Subclass it as a frozen dataclass:
+
+    - class constants ``id`` (``area.snake_name``), ``title``, ``area`` and the default ``severity``;
+    - tunable parameters as typed dataclass fields with defaults (config keys are validated against them);
+    - ``requires``: roles that must be set, e.g. ``("target",)``; without them the runner skips the check
+      with the reason, so ``run`` need not test for them;
+    - a docstring: a first paragraph saying what it checks, then ``Why it matters:`` and ``How to fix:``;
+    - ``run(data) -> Outcome``: pure; it never reads files, prints or builds HTML.
+    """
+
+    id: ClassVar[str]
+    title: ClassVar[str]
+    area: ClassVar[Area]
+    severity: ClassVar[Severity] = Severity.FAIL
+    requires: ClassVar[tuple[str, ...]] = ()
+
+    def run(self, data: Dataset) -> Outcome:  # pragma: no cover - abstract
+        raise NotImplementedError(f"{type(self).__name__}.run() is not implemented")
+
+    @classmethod
+    def doc(cls) -> CheckDoc:
+        text = inspect.cleandoc(cls.__doc__ or "")
+        parts: dict[str, list[str]] = {"what": [], "why": [], "how": []}
+        current = "what"
+        for para in re.split(r"\n\s*\n", text):
+            para = " ".join(line.strip() for line in para.splitlines()).strip()
+            m = _SECTION.match(para)
+            if m:
+                current = {"w": "what", "h": "how"}[m.group(1)[0].lower()]
+                if m.group(1).lower().startswith("why"):
+                    current = "why"
+                para = para[m.end():]
+            if para:
+                parts[current].append(para)
+        return CheckDoc(*("\n\n".join(parts[k]) for k in ("what", "why", "how")))
+
+    @classmethod
+    def parameters(cls) -> tuple[Param, ...]:
+        out = []
+        for f in dataclasses.fields(cls):
+            default = f.default if f.default is not dataclasses.MISSING else None
+            if f.default_factory is not dataclasses.MISSING:  # type: ignore[misc]
+                default = f.default_factory()  # type: ignore[misc]
+            type_name = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", str(f.type))
+            out.append(Param(f.name, type_name, default))
+        return tuple(out)
+
+    def params(self) -> dict[str, Any]:
+        """The parameter values this instance runs with."""
+        return {f.name: jsonable(getattr(self, f.name)) for f in dataclasses.fields(self)}
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """One check's result inside a report: the outcome plus what the runner knows around it."""
+
+    id: str
+    area: Area
+    title: str
+    status: Status
+    severity: Severity
+    message: str
+    columns: tuple[str, ...] = ()
+    observed: Any = None
+    expected: Any = None
+    evidence: tuple[Table, ...] = ()
+    charts: tuple[Chart, ...] = ()
+    duration_s: float = 0.0
+    source: str = "builtin"
+    doc: CheckDoc = CheckDoc("")
+    params: Mapping[str, Any] = field(default_factory=dict)
+    error: str | None = None  # "ExceptionType: message" when status is error
+    traceback: str | None = None  # kept for --debug; never rendered into reports
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "area": str(self.area),
+            "title": self.title,
+            "status": str(self.status),
+            "severity": str(self.severity),
+            "message": self.message,
+            "columns": list(self.columns),
+            "observed": self.observed,
+            "expected": self.expected,
+            "evidence": [t.to_dict() for t in self.evidence],
+            "charts": [c.to_dict() for c in self.charts],
+            "duration_s": round(self.duration_s, 4),
+            "source": self.source,
+            "params": jsonable(self.params),
+            "error": self.error,
+        }
+
+
+# ----------------------------------------------------------------------------------------------------------
+# The report
+
+
+@dataclass(frozen=True, slots=True)
+class DatasetInfo:
+    path: str | None
+    format: str
+    bytes: int | None
+    sha256: str | None
+    rows: int
+    columns: int
+    load_seconds: float
+    encoding: str | None = None
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnSummary:
+    """One line of the dataset overview. ``examples`` are already masked where they may be personal data."""
+
+    name: str
+    dtype: str
+    kind: str
+    missing: int
+    missing_share: float
+    distinct: int
+    examples: tuple[str, ...]
+    role: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """The frozen result of an audit. Renderers are pure functions of it."""
+
+    tool: Mapping[str, str]
+    dataset: DatasetInfo
+    roles: Mapping[str, Any]
+    detected_roles: tuple[str, ...]
+    as_of: dt.datetime
+    fail_on: Severity
+    results: tuple[CheckResult, ...]
+    overview: tuple[ColumnSummary, ...]
+    config: Mapping[str, Any]
+    notes: tuple[str, ...] = ()
+    durations: Mapping[str, float] = field(default_factory=dict)
+    links: Mapping[str, str] = field(default_factory=dict)
+
+    # -- judgement --------------------------------------------------------------------------------------
+    @property
+    def blocking(self) -> tuple[CheckResult, ...]:
+        """Results that make the data not ready under ``fail_on``. An ``error`` blocks: a check that could
+        not run has not shown the data is fine."""
+        blocking_statuses = {Status.FAIL, Status.ERROR}
+        if self.fail_on == Severity.WARN:
+            blocking_statuses.add(Status.WARN)
+        return tuple(r for r in self.results if r.status in blocking_statuses)
+
+    @property
+    def ready(self) -> bool:
+        return not self.blocking
+
+    @property
+    def verdict(self) -> str:
+        return "ready" if self.ready else "not_ready"
+
+    @property
+    def summary(self) -> dict[str, Any]:
+        statuses = [str(s) for s in Status]
+        total = {s: 0 for s in statuses}
+        areas: dict[str, dict[str, int]] = {}
+        for r in self.results:
+            total[str(r.status)] += 1
+            areas.setdefault(str(r.area), {s: 0 for s in statuses})[str(r.status)] += 1
+        return {"checks": len(self.results), "by_status": total, "by_area": areas}
+
+    def by_area(self) -> dict[Area, tuple[CheckResult, ...]]:
+        out: dict[Area, list[CheckResult]] = {}
+        for r in self.results:
+            out.setdefault(r.area, []).append(r)
+        return {a: tuple(v) for a, v in out.items()}
+
+    def result(self, check_id: str) -> CheckResult:
+        for r in self.results:
+            if r.id == check_id:
+                return r
+        raise KeyError(check_id)
+
+    # -- rendering (pure functions in dataaudit.report) --------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        from dataaudit.report.json import report_to_dict
+
+        return report_to_dict(self)
+
+    def to_json(self, indent: int | None = 2) -> str:
+        from dataaudit.report.json import report_to_json
+
+        return report_to_json(self, indent=indent)
+
+    def to_html(self) -> str:
+        from dataaudit.report.html import render_html
+
+        return render_html(self)
+
+    def _repr_html_(self) -> str:
+        return self.to_html()

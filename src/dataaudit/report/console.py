@@ -1,0 +1,48 @@
+"""The console summary on stdout: the verdict, counts per area, and each failing or warning check."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table as RichTable
+
+from dataaudit.model import Area, Report, Status
+
+STYLE = {Status.PASS: "green", Status.WARN: "yellow", Status.FAIL: "bold red", Status.ERROR: "magenta",
+         Status.SKIPPED: "dim"}
+
+
+def print_summary(report: Report, file: TextIO, *, color: bool | None = None, outputs: dict[str, str] | None = None) -> None:
+    console = Console(file=file, highlight=False, no_color=color is False, force_terminal=color or None,
+                      width=110 if not file.isatty() else None, soft_wrap=False)
+    d = report.dataset
+    console.print(f"dataaudit {escape(report.tool['version'])}  ·  {escape(d.path or 'DataFrame')}  ·  "
+                  f"{d.rows:,} rows × {d.columns} columns  ·  as of {report.as_of:%Y-%m-%d %H:%M} UTC")
+    table = RichTable(show_edge=False, pad_edge=False, box=None, header_style="bold")
+    table.add_column("area")
+    for s in Status:
+        table.add_column(str(s), justify="right", style=STYLE[s])
+    by_area = report.summary["by_area"]
+    for area in Area:
+        if area.value in by_area:
+            counts = by_area[area.value]
+            table.add_row(area.value, *(str(counts[s.value]) if counts[s.value] else "·" for s in Status))
+    console.print(table)
+    shown = [r for r in report.results if r.status in (Status.FAIL, Status.ERROR, Status.WARN)]
+    shown.sort(key=lambda r: [Status.FAIL, Status.ERROR, Status.WARN].index(r.status))
+    if shown:
+        console.print()
+    for r in shown:
+        console.print(f"[{STYLE[r.status]}]{r.status.value.upper():5}[/] {escape(r.id)}: {escape(r.message)}")
+    for note in report.notes:
+        console.print(f"[dim]note: {escape(note)}[/]")
+    console.print()
+    n_block = len(report.blocking)
+    if report.ready:
+        console.print(f"[bold green]READY[/] — nothing at or above --fail-on {report.fail_on.value}")
+    else:
+        console.print(f"[bold red]NOT READY[/] — {n_block} check(s) at or above --fail-on {report.fail_on.value}")
+    for label, path in (outputs or {}).items():
+        console.print(f"{label}: {escape(path)}")

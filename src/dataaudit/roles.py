@@ -1,0 +1,90 @@
+"""Column roles: check the declared ones exist, and guess the rest.
+
+Declared roles always win. An undeclared ``id`` or ``timestamp`` is detected and applied, and the report
+says it was assumed. A target and sensitive attributes are never applied silently: guesses become
+suggestions shown as notes (and ``dataaudit init`` writes them into the starter config, marked as guesses).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from dataaudit.config import Config, close_matches
+from dataaudit.dataset import Roles
+from dataaudit.errors import ConfigError
+from dataaudit.stats import Stats
+
+__all__ = ["detect", "resolve_roles", "tokens"]
+
+SENSITIVE_TOKENS = {
+    "sex", "gender", "race", "ethnicity", "ethnic", "age", "religion", "religious", "nationality",
+    "citizenship", "disability", "disabled", "marital", "pregnant", "pregnancy", "orientation", "caste",
+}
+TARGET_NAMES = {
+    "target", "label", "y", "class", "outcome", "churn", "churned", "default", "defaulted", "fraud", "is_fraud",
+    "approved", "survived", "response", "converted", "income_class", "readmitted",
+}
+ID_TOKENS = {"id", "uuid", "guid", "key"}
+TIME_TOKENS = {"date", "time", "timestamp", "ts", "at", "datetime", "created", "occurred", "event"}
+INGEST_TOKENS = {"ingested", "ingest", "ingestion", "loaded", "received", "arrival", "processed", "updated"}
+
+
+def tokens(name: str) -> set[str]:
+    """Words of a column name: ``applicationId`` / ``application_id`` → {application, id}."""
+    name = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", str(name))
+    return {t for t in re.split(r"[^A-Za-z0-9]+", name.lower()) if t}
+
+
+def detect(columns: Sequence[str], stats: Stats) -> dict[str, tuple[str, ...]]:
+    """Guess roles from names and values: ``{"id": (...), "timestamp": (...), "target": (...), ...}``."""
+    out: dict[str, list[str]] = {"id": [], "timestamp": [], "ingested_at": [], "target": [], "sensitive": []}
+    for col in columns:
+        t = tokens(col)
+        st = stats[col]
+        if t & ID_TOKENS and st.unique:
+            out["id"].append(col)
+        if t & SENSITIVE_TOKENS:
+            out["sensitive"].append(col)
+        if st.kind == "datetime":
+            (out["ingested_at"] if t & INGEST_TOKENS else out["timestamp"]).append(col)
+        if str(col).lower() in TARGET_NAMES and 2 <= st.distinct <= 20:
+            out["target"].append(col)
+    # prefer a timestamp whose name says it is one
+    out["timestamp"].sort(key=lambda c: not (tokens(c) & TIME_TOKENS))
+    return {k: tuple(v) for k, v in out.items() if v}
+
+
+def resolve_roles(columns: Sequence[str], config: Config, stats: Stats, source: str) -> Roles:
+    """Roles from config (flags already merged in), validated against the columns, plus detection."""
+    cols = [str(c) for c in columns]
+    present = set(cols)
+    declared = {
+        "target": config.target, "timestamp": config.timestamp, "ingested_at": config.ingested_at,
+        "label_time": config.label_time, "id": config.id,
+    }
+    for role, col in [*declared.items(), *(("sensitive", c) for c in config.sensitive),
+                      *(("ignore_columns", c) for c in config.ignore_columns)]:
+        if col is not None and col not in present:
+            raise ConfigError(f"{role} column {col!r} not found in {source}{close_matches(col, cols)}")
+    guesses = detect([c for c in cols if c not in config.ignore_columns], stats)
+    detected: set[str] = set()
+    for role in ("id", "timestamp"):
+        taken = {v for v in declared.values() if v}
+        candidates = [c for c in guesses.get(role, ()) if c not in taken]
+        if declared[role] is None and candidates:
+            declared[role] = candidates[0]
+            detected.add(role)
+    suggested = {}
+    for role in ("target", "ingested_at"):
+        if declared[role] is None and guesses.get(role):
+            suggested[role] = guesses[role]
+    if not config.sensitive and guesses.get("sensitive"):
+        suggested["sensitive"] = guesses["sensitive"]
+    return Roles(
+        **declared,
+        sensitive=tuple(config.sensitive),
+        ignore=tuple(config.ignore_columns),
+        detected=frozenset(detected),
+        suggested=suggested,
+    )

@@ -1,0 +1,146 @@
+"""Run checks over a Dataset: plan from config, time each check, turn a crash into an ``error`` result."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+import traceback
+import typing
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from dataaudit.config import Config, close_matches
+from dataaudit.dataset import Dataset
+from dataaudit.errors import ConfigError
+from dataaudit.model import Check, CheckResult, Outcome, Severity, Status
+from dataaudit.registry import Registry, matches
+
+__all__ = ["Planned", "plan", "run_checks"]
+
+Progress = Callable[[int, int, str], None]
+
+_ROLE_HINT = {
+    "target": "no target column set (use --target or 'target:' in dataaudit.yaml)",
+    "sensitive": "no sensitive columns set (use --sensitive or 'sensitive:' in dataaudit.yaml)",
+    "timestamp": "no event-time column set or detected (use --timestamp or 'timestamp:' in dataaudit.yaml)",
+    "ingested_at": "no ingestion-time column set (use --ingested-at or 'ingested_at:' in dataaudit.yaml)",
+    "label_time": "no label-time column set ('label_time:' in dataaudit.yaml)",
+    "id": "no id column set or detected (use --id or 'id:' in dataaudit.yaml)",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Planned:
+    check: Check
+    severity: Severity
+    source: str
+
+
+def plan(registry: Registry, config: Config, source: str = "config") -> list[Planned]:
+    """Instantiate the selected, enabled checks with their configured parameters and severities.
+    Unknown check ids, unknown parameters and wrong types are :class:`ConfigError`\\s."""
+    for key in config.checks:
+        if key not in registry:
+            raise ConfigError(f"{source}: checks: unknown check {key!r}{close_matches(key, registry.ids)}")
+    for prefix in (*config.select, *config.ignore):
+        if prefix != "all" and not any(matches(i, [prefix]) for i in registry.ids):
+            raise ConfigError(f"{source}: select/ignore: {prefix!r} matches no check{close_matches(prefix, registry.ids)}")
+    planned = []
+    for reg in registry:
+        cid = reg.check.id
+        if config.select and not matches(cid, config.select):
+            continue
+        if config.ignore and matches(cid, config.ignore):
+            continue
+        settings = config.check_settings(cid)
+        enabled = settings.pop("enabled", True)
+        severity = settings.pop("severity", None) or reg.check.severity
+        if severity == "off" or enabled is False:
+            continue
+        if severity not in ("warn", "fail"):
+            raise ConfigError(f"{source}: checks.{cid}.severity: expected warn, fail or off, got {severity!r}")
+        planned.append(Planned(build(reg.check, settings, f"{source}: checks.{cid}"), Severity(severity), reg.source))
+    return planned
+
+
+def build(cls: type[Check], settings: dict[str, Any], where: str) -> Check:
+    """Instantiate a check from config values, validating names and types against its fields."""
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    hints = typing.get_type_hints(cls)
+    values = {}
+    for key, value in settings.items():
+        if key not in fields:
+            valid = ", ".join(fields) or "none"
+            raise ConfigError(f"{where}: unknown parameter {key!r}{close_matches(key, fields)} (valid: {valid})")
+        try:
+            values[key] = TypeAdapter(hints[key]).validate_python(value)
+        except ValidationError as exc:
+            msg = exc.errors()[0]["msg"].lower()
+            raise ConfigError(f"{where}.{key}: {msg}, got {value!r}") from None
+    return cls(**values)
+
+
+def run_checks(data: Dataset, planned: Sequence[Planned], progress: Progress | None = None) -> tuple[CheckResult, ...]:
+    results = []
+    for i, p in enumerate(planned):
+        if progress:
+            progress(i, len(planned), p.check.id)
+        results.append(run_one(data, p))
+    if progress:
+        progress(len(planned), len(planned), "")
+    return tuple(results)
+
+
+def run_one(data: Dataset, p: Planned) -> CheckResult:
+    check = p.check
+    start = time.perf_counter()
+    error = tb = None
+    missing = [role for role in check.requires if not _has_role(data, role)]
+    try:
+        if missing:
+            outcome = Outcome.skip(_skip_reason(data, missing[0]))
+        else:
+            outcome = check.run(data)
+            if not isinstance(outcome, Outcome):
+                raise TypeError(f"run() returned {type(outcome).__name__}, expected an Outcome")
+    except Exception as exc:  # one crashing check never takes down the audit
+        error = f"{type(exc).__name__}: {exc}"
+        tb = traceback.format_exc()
+        outcome = Outcome.make(Status.ERROR, f"check crashed: {error}"[:500])
+    status = outcome.status
+    if status == Status.FAIL and p.severity == Severity.WARN:
+        status = Status.WARN
+    return CheckResult(
+        id=check.id,
+        area=check.area,
+        title=check.title,
+        status=status,
+        severity=p.severity,
+        message=outcome.message,
+        columns=outcome.columns,
+        observed=outcome.observed,
+        expected=outcome.expected,
+        evidence=outcome.evidence,
+        charts=outcome.charts,
+        duration_s=time.perf_counter() - start,
+        source=p.source,
+        doc=check.doc(),
+        params=check.params(),
+        error=error,
+        traceback=tb,
+    )
+
+
+def _has_role(data: Dataset, role: str) -> bool:
+    return bool(getattr(data.roles, role, None))
+
+
+def _skip_reason(data: Dataset, role: str) -> str:
+    reason = _ROLE_HINT.get(role, f"requires the {role!r} role")
+    guesses = data.roles.suggested.get(role)
+    if guesses:
+        reason += f"; likely candidates: {', '.join(guesses)}"
+    return reason

@@ -1,0 +1,78 @@
+"""``dataaudit init DATA``: a commented starter ``dataaudit.yaml`` inferred from the data."""
+
+from __future__ import annotations
+
+import json
+
+from dataaudit.dataset import Dataset
+from dataaudit.roles import detect
+
+POLICY_FIELDS = {
+    "source": "where the data comes from (system, vendor, survey)",
+    "owner": "who answers questions about it (team or contact)",
+    "licence": "SPDX licence id, e.g. CC-BY-4.0, or 'proprietary'",
+    "collection_period": "when it was collected, e.g. 2025-01-01 to 2025-12-31",
+    "legal_basis": "the legal basis for processing (e.g. GDPR Art. 6(1)(b) contract)",
+    "consent": "what the people in the data agreed to",
+    "intended_uses": "list: what it may be used for",
+    "prohibited_uses": "list: what it must not be used for",
+    "contains_personal_data": "true / false: does it hold personal data?",
+    "jurisdictions": "list: where the data subjects / the data live, e.g. [GB, IE]",
+    "retention_until": "date after which it must be deleted, e.g. 2027-12-31",
+    "known_limitations": "gaps, biases and caveats users should know",
+}
+
+
+def _q(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid YAML scalar
+
+
+def starter_config(data: Dataset) -> str:
+    guesses = detect(data.columns, data.stats)
+    name = data.source.path or "the data"
+    lines = [
+        f"# dataaudit configuration, written by 'dataaudit init' from {name}.",
+        "# Lines marked 'guessed' were inferred from column names and values: check them.",
+        "# Reference: README.md#configuration. Command-line flags override this file.",
+        "",
+        "# -- column roles ------------------------------------------------------------------",
+    ]
+
+    def role(key: str, doc: str) -> None:
+        found = guesses.get(key, ())
+        if found:
+            others = f"; other candidates: {', '.join(found[1:])}" if len(found) > 1 else ""
+            lines.append(f"{key}: {_q(found[0])}  # guessed: {doc}{others}")
+        else:
+            lines.append(f"# {key}:  # {doc} (none found)")
+
+    role("target", "the label a model would predict")
+    role("id", "unique row identifier")
+    role("timestamp", "event time of each row")
+    role("ingested_at", "when each row was ingested")
+    sens = guesses.get("sensitive", ())
+    if sens:
+        lines.append(f"sensitive: [{', '.join(_q(s) for s in sens)}]  # guessed: sensitive attributes")
+    else:
+        lines.append("# sensitive: []  # sensitive attributes, e.g. [gender, age] (none found)")
+    lines += [
+        "# label_time:  # when each row's label became known",
+        "# ignore_columns: []  # columns left out of the audit",
+        "",
+        "# -- verdict and selection -----------------------------------------------------------",
+        "fail_on: fail  # 'warn' makes warnings block too",
+        "# select: [size, consistency]  # run only checks whose id starts with these",
+        "# ignore: [consistency.outliers]  # skip these checks",
+        "",
+        "# -- per-check settings (see 'dataaudit checks' and 'dataaudit explain ID') --------------",
+        "# checks:",
+        "#   size.min_rows: {warn_below: 1000, fail_below: 100}",
+        "#   size.group_counts: {severity: warn}",
+        "#   consistency.outliers: {enabled: false}",
+        "",
+        "# -- policy notes: the dataset's datasheet ----------------------------------------------",
+        "policy:",
+    ]
+    for key, prompt in POLICY_FIELDS.items():
+        lines.append(f"  # {key}:  # {prompt}")
+    return "\n".join(lines) + "\n"

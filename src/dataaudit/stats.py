@@ -1,0 +1,212 @@
+"""Shared per-column statistics, computed lazily and once, used by every check.
+
+Ten checks that need a column's value counts compute them once here. Text columns that are mostly numbers
+or mostly dates get a parsed view (``numeric`` / ``datetimes``) so checks don't each re-parse them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+__all__ = ["ColumnStats", "Stats"]
+
+#: share of non-missing text values that must parse for a column to count as numeric / datetime text
+PARSE_SHARE = 0.95
+#: at most this many distinct values (or 5% of rows) and the column is categorical rather than free text
+CATEGORICAL_MAX_DISTINCT = 50
+TEXT_MEAN_LENGTH = 30
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnStats:
+    """Statistics of one column.
+
+    ``kind`` is the semantic type: ``numeric``, ``boolean``, ``datetime``, ``categorical``, ``text``
+    (free text or high-cardinality strings) or ``empty`` (no values at all).
+    """
+
+    name: str
+    dtype: str
+    kind: str
+    count: int  # non-missing values
+    missing: int
+    distinct: int
+    unique: bool  # every non-missing value distinct and no missing values
+    top: tuple[tuple[Any, int], ...]  # up to 10 (value, count), most frequent first
+    quantiles: dict[str, float] | None  # numeric: min p01 p25 p50 p75 p99 max mean std
+    mean_length: float | None  # text: mean string length
+
+    @property
+    def rows(self) -> int:
+        return self.count + self.missing
+
+    @property
+    def missing_share(self) -> float:
+        return self.missing / self.rows if self.rows else 0.0
+
+
+class Stats:
+    """Lazy, cached statistics over a frame: ``stats[col]``, ``stats.value_counts(col)``,
+    ``stats.numeric(col)``, ``stats.datetimes(col)``."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self._frame = frame
+        self._columns: dict[str, ColumnStats] = {}
+        self._counts: dict[str, pd.Series] = {}
+        self._numeric: dict[str, pd.Series | None] = {}
+        self._datetimes: dict[str, pd.Series | None] = {}
+
+    def __getitem__(self, column: str) -> ColumnStats:
+        if column not in self._columns:
+            self._columns[column] = self._compute(column)
+        return self._columns[column]
+
+    def __iter__(self) -> Iterator[ColumnStats]:
+        return (self[c] for c in self._frame.columns)
+
+    def __len__(self) -> int:
+        return self._frame.shape[1]
+
+    @cached_property
+    def missing_per_row(self) -> pd.Series:
+        """Number of missing cells in each row."""
+        return self._frame.isna().sum(axis=1)
+
+    def value_counts(self, column: str) -> pd.Series:
+        """Counts of each non-missing value, most frequent first (computed once per column)."""
+        if column not in self._counts:
+            s = self._frame[column]
+            try:
+                vc = s.value_counts(dropna=True, sort=True)
+            except TypeError:  # unhashable values (lists, dicts): count their text
+                vc = s.dropna().astype(str).value_counts(sort=True)
+            self._counts[column] = vc
+        return self._counts[column]
+
+    def numeric(self, column: str) -> pd.Series | None:
+        """The column as floats when it is numeric, or text of which ≥95% parses as numbers; else None.
+        Values that do not parse are NaN."""
+        if column not in self._numeric:
+            self._numeric[column] = self._parse_numeric(self._frame[column])
+        return self._numeric[column]
+
+    def datetimes(self, column: str) -> pd.Series | None:
+        """The column as UTC timestamps when it is a datetime, or text of which ≥95% parses as dates;
+        else None. Values that do not parse are NaT."""
+        if column not in self._datetimes:
+            self._datetimes[column] = _parse_datetimes(self._frame[column])
+        return self._datetimes[column]
+
+    # ------------------------------------------------------------------------------------------------
+    def _parse_numeric(self, s: pd.Series) -> pd.Series | None:
+        if pd.api.types.is_bool_dtype(s):
+            return None
+        if pd.api.types.is_numeric_dtype(s):
+            return s.astype("float64")
+        if not _is_text(s):
+            return None
+        vc = self.value_counts(s.name)
+        if vc.empty:
+            return None
+        # parse distinct values only, then weight by counts: cheap for repetitive columns
+        parsed = pd.to_numeric(pd.Series(vc.index.astype(str)), errors="coerce")
+        share = float(vc.to_numpy()[parsed.notna().to_numpy()].sum() / vc.sum())
+        if share < PARSE_SHARE:
+            return None
+        return pd.to_numeric(s, errors="coerce").astype("float64")
+
+    def _compute(self, column: str) -> ColumnStats:
+        s = self._frame[column]
+        n = len(s)
+        missing = int(s.isna().sum())
+        count = n - missing
+        vc = self.value_counts(column)
+        distinct = len(vc)
+        top = tuple((v, int(c)) for v, c in vc.head(10).items())
+        quantiles = None
+        mean_length = None
+        if count == 0:
+            kind = "empty"
+        elif pd.api.types.is_bool_dtype(s) or (distinct <= 2 and _bool_like(vc.index)):
+            kind = "boolean"
+        elif pd.api.types.is_datetime64_any_dtype(s):
+            kind = "datetime"
+        elif (num := self.numeric(column)) is not None:
+            kind = "numeric"
+            quantiles = _quantiles(num)
+        elif _is_text(s) and self.datetimes(column) is not None:
+            kind = "datetime"
+        else:
+            if _is_text(s):
+                lengths = pd.Series(vc.index.astype(str)).str.len().to_numpy()
+                mean_length = float(np.average(lengths, weights=vc.to_numpy())) if len(lengths) else 0.0
+            many = distinct > max(CATEGORICAL_MAX_DISTINCT, 0.05 * count)
+            kind = "text" if (many or (mean_length or 0) > TEXT_MEAN_LENGTH) else "categorical"
+        return ColumnStats(
+            name=str(column),
+            dtype=str(s.dtype),
+            kind=kind,
+            count=count,
+            missing=missing,
+            distinct=distinct,
+            unique=missing == 0 and distinct == n,
+            top=top,
+            quantiles=quantiles,
+            mean_length=mean_length,
+        )
+
+
+def _is_text(s: pd.Series) -> bool:
+    return pd.api.types.is_object_dtype(s) or pd.api.types.is_string_dtype(s)
+
+
+def _bool_like(values: pd.Index) -> bool:
+    tokens = {str(v).strip().lower() for v in values}
+    return bool(tokens) and tokens <= {"true", "false", "yes", "no", "y", "n", "t", "f"}
+
+
+def _quantiles(num: pd.Series) -> dict[str, float] | None:
+    arr = num.to_numpy(dtype="float64", na_value=np.nan)
+    arr = arr[np.isfinite(arr)]
+    if arr.size == 0:
+        return None
+    qs = np.quantile(arr, [0.0, 0.01, 0.25, 0.5, 0.75, 0.99, 1.0])
+    names = ("min", "p01", "p25", "p50", "p75", "p99", "max")
+    out = {k: float(v) for k, v in zip(names, qs)}
+    out["mean"] = float(arr.mean())
+    out["std"] = float(arr.std(ddof=1)) if arr.size > 1 else 0.0
+    return out
+
+
+def _parse_datetimes(s: pd.Series) -> pd.Series | None:
+    if pd.api.types.is_datetime64_any_dtype(s):
+        return s.dt.tz_localize("UTC") if s.dt.tz is None else s.dt.tz_convert("UTC")
+    if not _is_text(s):
+        return None
+    sample = s.dropna()
+    if sample.empty:
+        return None
+    sample = sample.iloc[:200].astype(str)
+    # cheap reject: dates contain digits and a separator, and are not plain numbers
+    if not sample.str.contains(r"\d{1,4}[-/.:]\d{1,2}", regex=True).mean() >= PARSE_SHARE:
+        return None
+    probe = pd.to_datetime(sample, errors="coerce", utc=True, format="mixed")
+    if probe.notna().mean() < PARSE_SHARE:
+        return None
+    try:
+        parsed = pd.to_datetime(s, errors="coerce", utc=True, format="ISO8601")
+    except (ValueError, TypeError):
+        parsed = pd.to_datetime(s, errors="coerce", utc=True, format="mixed")
+    if parsed.notna().sum() < PARSE_SHARE * s.notna().sum():
+        parsed = pd.to_datetime(s, errors="coerce", utc=True, format="mixed")
+    if parsed.notna().sum() < PARSE_SHARE * s.notna().sum():
+        return None
+    return parsed
