@@ -64,7 +64,7 @@ def prepare(
     roles = resolve_roles(list(frame.columns), cfg, Stats(frame), name)
     dataset = Dataset(
         frame, source=source, roles=roles, as_of=as_of,
-        settings={"policy": cfg.policy or {}}, sample_rows=cfg.sample_rows,
+        settings=cfg.model_dump(), sample_rows=cfg.sample_rows,
     )
     return dataset, planned, cfg, cfg_path
 

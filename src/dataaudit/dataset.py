@@ -88,7 +88,8 @@ class Roles:
 
 class Dataset:
     """A loaded dataset: the pandas frame (ignored columns already dropped), its source, its roles, the
-    ``as_of`` time for time-based checks, config sections checks may read (``settings``: e.g. ``policy``),
+    ``as_of`` time for time-based checks, the validated config as a mapping that checks may read
+    (``settings``: e.g. ``settings["policy"]``),
     and a lazily computed, cached :class:`~dataaudit.stats.Stats`.
     """
 
