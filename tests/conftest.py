@@ -1,33 +1,13 @@
-"""Shared fixtures. Tests are deterministic: fixed seeds and a fixed as-of time."""
+"""Shared fixtures. Tests are deterministic: fixed seeds and a fixed as-of time (tests/helpers.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pytest
 
-from dataaudit import Dataset, Roles
-from dataaudit.model import Check, CheckResult
-from dataaudit.runner import Planned, run_one
-
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "sample_data"
-AS_OF = dt.datetime(2026, 6, 30, tzinfo=dt.UTC)
-
-
-def make_dataset(frame: pd.DataFrame, **roles) -> Dataset:
-    """A Dataset from an inline frame; roles as keyword arguments (sensitive as a list)."""
-    if "sensitive" in roles:
-        roles["sensitive"] = tuple(roles["sensitive"])
-    return Dataset(frame, roles=Roles(**roles), as_of=AS_OF)
-
-
-def run_check(check: Check, data: Dataset) -> CheckResult:
-    """Run one check the way the runner does (requires-skips, severity cap, crash → error)."""
-    return run_one(data, Planned(check, check.severity, "test"))
+from tests.helpers import AS_OF
 
 
 @pytest.fixture
