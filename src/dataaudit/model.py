@@ -89,12 +89,14 @@ class Severity(StrEnum):
 
 def jsonable(value: Any) -> Any:
     """Convert numpy/pandas scalars, timestamps and containers to plain JSON-ready Python values."""
-    if value is None or isinstance(value, (bool, str)):
+    if value is None or value.__class__.__name__ in ("NAType", "NaTType"):
+        return None
+    if isinstance(value, (bool, str)):
         return value
     if isinstance(value, int):
         return int(value)
     if isinstance(value, float):
-        return None if math.isnan(value) or math.isinf(value) else value
+        return None if math.isnan(value) or math.isinf(value) else float(value)
     if isinstance(value, (dt.datetime, dt.date)):
         return value.isoformat()
     if isinstance(value, dt.timedelta):
@@ -117,8 +119,6 @@ def jsonable(value: Any) -> Any:
             return jsonable(value.item())
         if hasattr(value, "tolist"):
             return jsonable(value.tolist())
-    if value.__class__.__name__ in ("NAType", "NaTType"):
-        return None
     return str(value)
 
 
@@ -341,7 +341,7 @@ class Check:
                     current = "why"
                 para = para[m.end():]
             if para:
-                parts[current].append(para)
+                parts[current].append(para[:1].upper() + para[1:])
         return CheckDoc(*("\n\n".join(parts[k]) for k in ("what", "why", "how")))
 
     @classmethod

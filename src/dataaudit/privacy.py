@@ -59,6 +59,8 @@ def looks_personal(column: str) -> bool:
 def mask_example(value: Any, *, column: str = "", kind: str = "") -> str:
     """An example value fit for a report: personal-looking columns and free text are masked."""
     text = str(value)
+    if kind in ("numeric", "datetime", "boolean") and not looks_personal(column):
+        return text if len(text) <= 40 else text[:39] + "…"
     if looks_personal(column):
         return " ".join(mask_word(w) for w in mask_text(text, 40).split(" "))
     return mask_text(text, 60 if kind == "text" else 40)

@@ -40,7 +40,10 @@ def _num(v: Any) -> str:
     return str(v)
 
 
-def _cell(v: Any) -> str:
+def _cell(v: Any, column: str = "") -> str:
+    """A table cell; floats in a column named like ``share``/``rate`` read as percentages."""
+    if isinstance(v, float) and column.split(" ")[0].endswith(("share", "rate")) and -1 <= v <= 1:
+        return f"{v:.1%}"
     return "" if v is None else _num(v) if isinstance(v, (int, float)) else str(v)
 
 

@@ -1,0 +1,210 @@
+"""The engine around checks: runner, severity, skips, crashes, shared stats, the model helpers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import dataaudit
+from dataaudit import Area, Check, Outcome, Registry, Severity, Status, Table, grade
+from dataaudit.errors import ConfigError
+from dataaudit.model import MAX_EVIDENCE_ROWS, jsonable
+from tests.helpers import make_dataset
+
+
+@dataclass(frozen=True)
+class Boom(Check):
+    """Always crashes."""
+
+    id: ClassVar[str] = "consistency.boom"
+    title: ClassVar[str] = "Boom"
+    area: ClassVar[Area] = Area.CONSISTENCY
+
+    def run(self, data):
+        raise ZeroDivisionError("division by zero in a plugin")
+
+
+@dataclass(frozen=True)
+class AlwaysFails(Check):
+    """Always fails."""
+
+    id: ClassVar[str] = "consistency.always_fails"
+    title: ClassVar[str] = "Always fails"
+    area: ClassVar[Area] = Area.CONSISTENCY
+    limit: int = 3
+
+    def run(self, data):
+        return Outcome.fail(f"failed with limit {self.limit}", observed=np.int64(self.limit))
+
+
+@dataclass(frozen=True)
+class NeedsTimestamp(Check):
+    """Needs a timestamp."""
+
+    id: ClassVar[str] = "latency.needs_ts"
+    title: ClassVar[str] = "Needs ts"
+    area: ClassVar[Area] = Area.LATENCY
+    requires: ClassVar[tuple[str, ...]] = ("timestamp",)
+
+    def run(self, data):
+        return Outcome.ok("had a timestamp")
+
+
+def registry(*checks) -> Registry:
+    reg = Registry()
+    reg.add_all(checks, "test")
+    return reg
+
+
+FRAME = pd.DataFrame({"a": range(10), "b": list("xyzxyzxyzx")})
+
+
+def test_crashing_check_becomes_error_and_audit_goes_on():
+    report = dataaudit.audit(FRAME, registry=registry(Boom, AlwaysFails))
+    boom = report.result("consistency.boom")
+    assert boom.status == Status.ERROR
+    assert boom.error == "ZeroDivisionError: division by zero in a plugin"
+    assert "check crashed" in boom.message
+    assert "Traceback" in boom.traceback
+    assert report.result("consistency.always_fails").status == Status.FAIL
+    assert not report.ready  # an error blocks: the check could not show the data is fine
+
+
+def test_severity_override_caps_fail_at_warn_and_ready():
+    report = dataaudit.audit(FRAME, registry=registry(AlwaysFails),
+                             config={"checks": {"consistency.always_fails": {"severity": "warn"}}})
+    assert report.result("consistency.always_fails").status == Status.WARN
+    assert report.ready
+    assert not dataaudit.audit(FRAME, registry=registry(AlwaysFails), fail_on="warn",
+                               config={"checks": {"consistency.always_fails": {"severity": "warn"}}}).ready
+
+
+@pytest.mark.parametrize("settings", [{"enabled": False}, {"severity": "off"}])
+def test_disabled_check_does_not_run(settings):
+    report = dataaudit.audit(FRAME, registry=registry(AlwaysFails, NeedsTimestamp),
+                             config={"checks": {"consistency.always_fails": settings}})
+    assert [r.id for r in report.results] == ["latency.needs_ts"]
+
+
+def test_parameters_are_validated_and_typed():
+    report = dataaudit.audit(FRAME, registry=registry(AlwaysFails),
+                             config={"checks": {"consistency.always_fails": {"limit": "7"}}})
+    r = report.result("consistency.always_fails")
+    assert r.message == "failed with limit 7"
+    assert r.observed == 7 and type(r.observed) is int  # numpy scalar converted at the edge
+    assert r.params == {"limit": 7}
+    with pytest.raises(ConfigError, match=r"unknown parameter 'limt'; did you mean 'limit'\? \(valid: limit\)"):
+        dataaudit.audit(FRAME, registry=registry(AlwaysFails),
+                        config={"checks": {"consistency.always_fails": {"limt": 1}}})
+    with pytest.raises(ConfigError, match=r"checks.consistency.always_fails.limit: .*integer.*got 'many'"):
+        dataaudit.audit(FRAME, registry=registry(AlwaysFails),
+                        config={"checks": {"consistency.always_fails": {"limit": "many"}}})
+
+
+def test_missing_role_skips_with_reason_and_suggestion():
+    df = FRAME.assign(created_at=pd.date_range("2026-01-01", periods=10, freq="D").astype(str))
+    report = dataaudit.audit(FRAME, registry=registry(NeedsTimestamp))
+    r = report.result("latency.needs_ts")
+    assert r.status == Status.SKIPPED
+    assert "no event-time column set or detected" in r.message
+    detected = dataaudit.audit(df, registry=registry(NeedsTimestamp))
+    assert detected.result("latency.needs_ts").status == Status.PASS
+    assert detected.roles["timestamp"] == "created_at"
+    assert "timestamp" in detected.detected_roles
+    assert any("timestamp column 'created_at' was detected" in n for n in detected.notes)
+
+
+def test_select_and_ignore_by_prefix():
+    reg = registry(AlwaysFails, Boom, NeedsTimestamp)
+    assert [r.id for r in dataaudit.audit(FRAME, registry=reg, select=["consistency"]).results] == [
+        "consistency.always_fails", "consistency.boom"]
+    assert [r.id for r in dataaudit.audit(FRAME, registry=reg, select=["consistency"],
+                                          ignore=["consistency.boom"]).results] == ["consistency.always_fails"]
+    with pytest.raises(ConfigError, match=r"'consistncy' matches no check"):
+        dataaudit.audit(FRAME, registry=reg, select=["consistncy"])
+
+
+def test_report_summary_and_verdict():
+    report = dataaudit.audit(FRAME, registry=registry(AlwaysFails, NeedsTimestamp))
+    assert report.verdict == "not_ready"
+    assert report.summary["by_status"]["fail"] == 1
+    assert report.summary["by_area"]["latency"]["skipped"] == 1
+    assert report.fail_on == Severity.FAIL
+
+
+# -- model helpers ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "higher", "expected"),
+    [(0.05, True, "pass"), (0.11, True, "warn"), (0.31, True, "fail"), (0.1, True, "pass"),
+     (50, False, "fail"), (150, False, "warn"), (1000, False, "pass")],
+)
+def test_grade(value, higher, expected):
+    warn, fail = (0.1, 0.3) if higher else (1000, 100)
+    assert grade(value, warn=warn, fail=fail, higher_is_worse=higher) == expected
+
+
+def test_evidence_table_is_capped_and_cells_are_json_ready():
+    t = Table.of(("n", "when"), [(np.int64(i), pd.Timestamp("2026-01-01")) for i in range(500)])
+    assert len(t.rows) == MAX_EVIDENCE_ROWS and t.total_rows == 500
+    assert t.rows[0] == (0, "2026-01-01T00:00:00")
+    long = Table.of(("text",), [("x" * 10_000,)])
+    assert len(long.rows[0][0]) == 200
+
+
+def test_jsonable_handles_numpy_pandas_and_missing():
+    assert jsonable({"a": np.float64(1.5), "b": [np.int32(2)], "c": float("nan"), "d": pd.NaT, "e": pd.NA}) == {
+        "a": 1.5, "b": [2], "c": None, "d": None, "e": None}
+
+
+def test_doc_splits_docstring_sections():
+    from dataaudit.checks.size import MinRows
+
+    doc = MinRows.doc()
+    assert doc.what.startswith("The dataset has enough rows")
+    assert doc.why.startswith("With fewer than about a hundred rows")
+    assert doc.how.startswith("Collect more rows")
+
+
+# -- shared stats ----------------------------------------------------------------------------------------------
+
+
+def test_stats_kinds_and_parsed_views():
+    df = pd.DataFrame({
+        "num_text": ["1", "2", "3.5", "4", "n/a"] * 40,  # 80% numeric: stays text
+        "mostly_num": ["1", "2", "3.5", "4"] * 49 + ["1", "2", "3", "oops"],
+        "when": pd.date_range("2026-01-01", periods=200, freq="h").strftime("%Y-%m-%d %H:%M"),
+        "flag": ["yes", "no"] * 100,
+        "cat": list("abcd") * 50,
+        "free": [f"customer said thing number {i} about the product" for i in range(200)],
+        "empty": [None] * 200,
+    })
+    data = make_dataset(df)
+    kinds = {c: data.stats[c].kind for c in df.columns}
+    assert kinds == {"num_text": "categorical", "mostly_num": "numeric", "when": "datetime", "flag": "boolean",
+                     "cat": "categorical", "free": "text", "empty": "empty"}
+    assert data.stats.numeric("mostly_num").isna().sum() == 1
+    assert data.stats.datetimes("when").dt.tz is not None
+    q = data.stats["mostly_num"].quantiles
+    assert q["min"] == 1.0 and q["max"] == 4.0
+
+
+def test_stats_are_computed_once(monkeypatch):
+    data = make_dataset(pd.DataFrame({"a": [1, 2, 2, 3]}))
+    first = data.stats.value_counts("a")
+    assert data.stats.value_counts("a") is first
+    assert data.stats["a"] is data.stats["a"]
+    assert data.stats["a"].distinct == 3 and not data.stats["a"].unique
+
+
+def test_sample_is_seeded_and_stated():
+    data = make_dataset(pd.DataFrame({"a": range(5000)}))
+    data.sample_rows = 1000
+    assert data.sample().equals(data.sample())
+    assert len(data.sample()) == 1000
+    assert data.sample_note() == " (on a seeded sample of 1,000 of 5,000 rows)"
