@@ -1,0 +1,65 @@
+"""End to end on sample_data/: each planted size problem is found; the clean variant is ready."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+import dataaudit
+from dataaudit.cli import cli
+from tests.helpers import AS_OF, SAMPLE
+
+
+@pytest.fixture(scope="module")
+def planted():
+    return dataaudit.audit(SAMPLE / "loans.csv", as_of=AS_OF)
+
+
+@pytest.fixture(scope="module")
+def clean():
+    return dataaudit.audit(SAMPLE / "loans_clean.csv", as_of=AS_OF)
+
+
+def test_sample_config_is_found_next_to_the_data(planted):
+    assert planted.config["path"].endswith("sample_data/dataaudit.yaml")
+    assert planted.roles["target"] == "approved"
+    assert planted.roles["sensitive"] == ["gender", "ethnicity", "age"]
+    assert planted.dataset.rows == 10_150 and planted.dataset.columns == 17
+
+
+def test_small_group_cell_is_flagged(planted):
+    r = planted.result("size.group_counts")
+    assert r.status == "warn"
+    assert "cell ethnicity='Indigenous' × approved='1' has 27 rows" in r.message
+    assert r.columns == ("ethnicity",)
+
+
+def test_other_size_checks_pass_on_sample(planted):
+    assert planted.result("size.min_rows").status == "pass"
+    assert planted.result("size.rows_per_feature").status == "pass"
+    assert planted.result("size.class_counts").status == "pass"
+
+
+def test_clean_variant_is_ready_with_no_warnings(clean):
+    assert clean.ready
+    assert {r.status for r in clean.results} == {"pass"}
+
+
+def test_cli_on_sample_writes_reports(tmp_path):
+    runner = CliRunner()
+    html, js = tmp_path / "r.html", tmp_path / "r.json"
+    result = runner.invoke(cli, ["run", str(SAMPLE / "loans.csv"), "--as-of", AS_OF.isoformat(),
+                                 "-o", str(html), "--json", str(js)])
+    assert result.exit_code == 0, result.output
+    assert "WARN  size.group_counts" in result.stdout
+    assert "READY" in result.stdout
+    doc = json.loads(js.read_text())
+    assert doc["verdict"] == "ready"
+    assert "Indigenous" in html.read_text()
+    # --fail-on warn turns the planted warning into a gate failure
+    strict = runner.invoke(cli, ["run", str(SAMPLE / "loans.csv"), "--as-of", "2026-06-30", "--no-html",
+                                 "--fail-on", "warn"])
+    assert strict.exit_code == 1
+    assert "NOT READY" in strict.stdout
