@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import sys
@@ -28,28 +29,44 @@ class _Cli(click.Group):
         try:
             rv = super().main(args=args, prog_name=prog_name or "dataaudit", standalone_mode=False, **kw)
             code = rv if isinstance(rv, int) else ExitCode.READY
+        except click.exceptions.NoArgsIsHelpError as exc:  # bare `dataaudit`: the help, as click prints it
+            click.echo(exc.format_message(), err=True)
+            code = ExitCode.CANNOT_AUDIT
         except click.UsageError as exc:
-            hint = f" (see 'dataaudit {exc.ctx.info_name} --help')" if exc.ctx and exc.ctx.parent else ""
-            click.echo(f"error: {exc.format_message()}{hint}", err=True)
+            command = " ".join(exc.ctx.command_path.split()[1:]) if exc.ctx else ""
+            hint = f" (see 'dataaudit {command + ' ' if command else ''}--help')"
+            click.echo(f"error: {_one_line(exc.format_message())}{hint}", err=True)
             code = ExitCode.CANNOT_AUDIT
         except click.ClickException as exc:
-            click.echo(f"error: {exc.format_message()}", err=True)
+            click.echo(f"error: {_one_line(exc.format_message())}", err=True)
             code = ExitCode.CANNOT_AUDIT
         except click.Abort:
             click.echo("aborted", err=True)
             code = ExitCode.CANNOT_AUDIT
         except DataAuditError as exc:
-            click.echo(f"error: {exc}", err=True)
+            click.echo(f"error: {_one_line(str(exc))}", err=True)
             code = ExitCode.CANNOT_AUDIT
         except Exception as exc:  # a bug: short message, traceback only with --debug
             if debug:
                 traceback.print_exc()
-            click.echo(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug for the traceback)", err=True)
+            hint = "" if debug else " (rerun with --debug for the traceback)"
+            click.echo(f"internal error: {type(exc).__name__}: {_one_line(str(exc))}{hint}", err=True)
             code = ExitCode.INTERNAL_ERROR
         sys.exit(int(code))
 
 
-@click.group(cls=_Cli, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+def _one_line(text: str, limit: int = 2000) -> str:
+    """Errors are one line on stderr, whatever the exception text holds."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@click.group(
+    name="dataaudit",
+    cls=_Cli,
+    epilog=EPILOG,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, "--version", prog_name="dataaudit", message="%(prog)s %(version)s")
 def cli() -> None:
     """dataaudit: is this data good enough to model?
@@ -69,26 +86,56 @@ def parse_as_of(text: str | None) -> dt.datetime | None:
     try:
         value = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
-        raise ConfigError(f"invalid --as-of {text!r}: expected an ISO date or datetime, e.g. 2026-06-30 "
-                          "or 2026-06-30T12:00:00Z") from None
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+        raise ConfigError(
+            f"invalid --as-of {text!r}: expected an ISO date or datetime, e.g. 2026-06-30 "
+            "or 2026-06-30T12:00:00Z"
+        ) from None
+    # naive means UTC; an explicit offset is converted, so the report can say "UTC" and mean it
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 
 
 def write_atomic(path: Path, text: str) -> None:
     """Write via a temp file in the same folder + rename, so no reader sees a half-written file."""
-    path = Path(path)
+    write_all([(Path(path), text)])
+
+
+def write_all(files: list[tuple[Path, str]]) -> None:
+    """Write every file or none: each goes to a temp file beside its target first, and only when all of them
+    are written are they renamed into place. A failure removes the temp files and leaves no output behind."""
+    temps: list[tuple[str, Path]] = []
+    made: list[Path] = []  # folders we created, removed again on failure
+    path = Path(".")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(text)
-            os.replace(tmp, path)
+            for path, text in files:
+                missing = [d for d in (path.parent, *path.parent.parents) if not d.exists()]
+                for d in reversed(missing):
+                    d.mkdir()
+                    made.append(d)
+                if not path.parent.is_dir():
+                    raise NotADirectoryError(0, f"{path.parent} is not a folder")
+                fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+                temps.append((tmp, path))
+                with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+                    fh.write(text)
+                os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a report is as readable as any file
+            for tmp, path in temps:
+                os.replace(tmp, path)
         except BaseException:
-            Path(tmp).unlink(missing_ok=True)
+            for tmp, _ in temps:
+                Path(tmp).unlink(missing_ok=True)
+            for d in reversed(made):
+                with contextlib.suppress(OSError):
+                    d.rmdir()
             raise
     except OSError as exc:
         raise ConfigError(f"{path}: cannot write output ({exc.strerror or exc})") from None
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _progress():
@@ -105,35 +152,100 @@ def _progress():
 
 @cli.command(epilog=EPILOG)
 @click.argument("data", type=click.Path(path_type=Path, dir_okay=True))
-@click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("dataaudit-report.html"),
-              show_default=True, help="HTML report path.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default=Path("dataaudit-report.html"),
+    show_default=True,
+    help="HTML report path.",
+)
 @click.option("--no-html", is_flag=True, help="Do not write the HTML report.")
 @click.option("--json", "json_path", metavar="PATH", help="Write the JSON report to PATH ('-' for stdout).")
-@click.option("-c", "--config", "config_path", type=click.Path(path_type=Path), help="Config file (default: dataaudit.yaml next to DATA, or in the cwd).")
+@click.option(
+    "-c",
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    help="Config file (default: dataaudit.yaml next to DATA, or in the cwd).",
+)
 @click.option("--target", help="Target (label) column.")
-@click.option("--sensitive", multiple=True, help="Sensitive attribute column (repeatable, or comma-separated).")
+@click.option(
+    "--sensitive", multiple=True, help="Sensitive attribute column (repeatable, or comma-separated)."
+)
 @click.option("--timestamp", help="Event-time column.")
 @click.option("--ingested-at", help="Ingestion-time column.")
 @click.option("--id", "id_column", help="Row id column.")
 @click.option("--select", multiple=True, help="Run only checks whose id starts with this (repeatable).")
 @click.option("--ignore", multiple=True, help="Skip checks whose id starts with this (repeatable).")
-@click.option("--fail-on", type=click.Choice(["warn", "fail"]), help="Lowest status that makes the data not ready [default: fail].")
+@click.option(
+    "--fail-on",
+    type=click.Choice(["warn", "fail"]),
+    help="Lowest status that makes the data not ready [default: fail].",
+)
 @click.option("--as-of", help="Reference time for time-based checks (ISO date/datetime; default now, UTC).")
-@click.option("--checks", "checks_dirs", multiple=True, type=click.Path(path_type=Path), help="Folder of extra check files (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(["csv", "tsv", "parquet", "json", "jsonl", "xlsx"]), help="Input format (default: from the extension).")
+@click.option(
+    "--checks",
+    "checks_dirs",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Folder of extra check files (repeatable).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "tsv", "parquet", "json", "jsonl", "xlsx"]),
+    help="Input format (default: from the extension).",
+)
 @click.option("--sheet", help="Excel sheet to read (default: the first).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the verdict line.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors and crashed checks.")
-def run(data: Path, output: Path, no_html: bool, json_path: str | None, config_path: Path | None, target, sensitive,
-        timestamp, ingested_at, id_column, select, ignore, fail_on, as_of, checks_dirs, fmt, sheet, quiet, debug) -> int:
-    """Audit DATA (CSV, TSV, Parquet, JSON, JSONL, Excel; optionally .gz/.bz2/.xz/.zip) and write the report."""
+def run(
+    data: Path,
+    output: Path,
+    no_html: bool,
+    json_path: str | None,
+    config_path: Path | None,
+    target,
+    sensitive,
+    timestamp,
+    ingested_at,
+    id_column,
+    select,
+    ignore,
+    fail_on,
+    as_of,
+    checks_dirs,
+    fmt,
+    sheet,
+    quiet,
+    debug,
+) -> int:
+    """Audit DATA (CSV, TSV, Parquet, JSON, JSONL, Excel; optionally .gz/.bz2/.xz/.zip); write the report."""
     from dataaudit.api import audit
     from dataaudit.report.console import print_summary
 
+    if json_path and json_path != "-" and not no_html and Path(json_path).resolve() == output.resolve():
+        raise click.BadParameter(
+            f"{json_path} is also the HTML report's path (-o); give one of them another",
+            param_hint="'--json'",
+        )
     report = audit(
-        data, config=config_path, target=target, sensitive=_split(sensitive), timestamp=timestamp,
-        ingested_at=ingested_at, id=id_column, select=_split(select), ignore=_split(ignore), fail_on=fail_on,
-        as_of=parse_as_of(as_of), checks_dirs=checks_dirs, fmt=fmt, sheet=sheet, progress=_progress(),
+        data,
+        config=config_path,
+        target=target,
+        sensitive=_split(sensitive),
+        timestamp=timestamp,
+        ingested_at=ingested_at,
+        id=id_column,
+        select=_split(select),
+        ignore=_split(ignore),
+        fail_on=fail_on,
+        as_of=parse_as_of(as_of),
+        checks_dirs=checks_dirs,
+        fmt=fmt,
+        sheet=sheet,
+        progress=_progress(),
     )
     if sys.stderr.isatty():
         sys.stderr.write("\r\033[K")
@@ -147,8 +259,7 @@ def run(data: Path, output: Path, no_html: bool, json_path: str | None, config_p
     if json_path and json_path != "-":
         rendered.append((Path(json_path), json_text))
         outputs["json"] = json_path
-    for path, text in rendered:
-        write_atomic(path, text)
+    write_all(rendered)
     if debug:
         for r in report.results:
             if r.traceback:
@@ -159,14 +270,23 @@ def run(data: Path, output: Path, no_html: bool, json_path: str | None, config_p
     else:
         summary_out = sys.stdout
     if quiet:
-        click.echo(f"{'READY' if report.ready else 'NOT READY'}: {report.dataset.path or 'DataFrame'}", file=summary_out)
+        click.echo(
+            f"{'READY' if report.ready else 'NOT READY'}: {report.dataset.path or 'DataFrame'}",
+            file=summary_out,
+        )
     else:
         print_summary(report, summary_out, outputs=outputs)
     return ExitCode.READY if report.ready else ExitCode.NOT_READY
 
 
 @cli.command("checks")
-@click.option("--checks", "checks_dirs", multiple=True, type=click.Path(path_type=Path), help="Folder of extra check files.")
+@click.option(
+    "--checks",
+    "checks_dirs",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Folder of extra check files.",
+)
 def list_checks(checks_dirs) -> int:
     """List every available check: id, area, default severity, title and source."""
     from rich.console import Console
@@ -180,14 +300,20 @@ def list_checks(checks_dirs) -> int:
         table.add_column(col)
     for item in reg:
         c = item.check
-        table.add_row(c.id, c.area.value, c.severity.value, c.title, item.source)
+        table.add_row(c.id, str(c.area), str(c.severity), c.title, item.source)  # plugins may use plain str
     Console(highlight=False, width=None if sys.stdout.isatty() else 140).print(table)
     return ExitCode.READY
 
 
 @cli.command()
 @click.argument("check_id")
-@click.option("--checks", "checks_dirs", multiple=True, type=click.Path(path_type=Path), help="Folder of extra check files.")
+@click.option(
+    "--checks",
+    "checks_dirs",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Folder of extra check files.",
+)
 def explain(check_id: str, checks_dirs) -> int:
     """Show what a check does, why it matters, how to fix it, and its parameters."""
     from dataaudit.config import close_matches
@@ -195,10 +321,18 @@ def explain(check_id: str, checks_dirs) -> int:
 
     reg = Registry.default(checks_dirs)
     if check_id not in reg:
-        raise ConfigError(f"unknown check {check_id!r}{close_matches(check_id, reg.ids)} (see 'dataaudit checks')")
+        in_area = [i for i in reg.ids if i.startswith(check_id.rstrip(".") + ".")]
+        if in_area:
+            raise ConfigError(f"{check_id!r} is an area, not a check; its checks: {', '.join(in_area)}")
+        raise ConfigError(
+            f"unknown check {check_id!r}{close_matches(check_id, reg.ids)} (see 'dataaudit checks')"
+        )
     item = reg.get(check_id)
     c, doc = item.check, item.check.doc()
-    out = [f"{c.id}: {c.title}", f"area: {c.area.value} · default severity: {c.severity.value} · source: {item.source}"]
+    out = [
+        f"{c.id}: {c.title}",
+        f"area: {c.area} · default severity: {c.severity} · source: {item.source}",
+    ]
     if c.requires:
         out.append(f"requires: {', '.join(c.requires)}")
     out += ["", doc.what]
@@ -216,7 +350,12 @@ def explain(check_id: str, checks_dirs) -> int:
 
 @cli.command()
 @click.argument("data", type=click.Path(path_type=Path))
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="Where to write (default: dataaudit.yaml next to DATA).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Where to write (default: dataaudit.yaml next to DATA).",
+)
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "tsv", "parquet", "json", "jsonl", "xlsx"]))
 @click.option("--sheet")

@@ -57,11 +57,17 @@ class Config(BaseModel):
         flat: dict[str, Any] = {}
         for key, value in v.items():
             key = str(key)
-            if "." not in key and isinstance(value, Mapping) and all(isinstance(x, Mapping) for x in value.values()):
-                for name, settings in value.items():
-                    flat[f"{key}.{name}"] = settings
-            else:
-                flat[key] = value
+            nested = (
+                "." not in key
+                and isinstance(value, Mapping)
+                and value
+                and all(isinstance(x, Mapping) for x in value.values())
+            )
+            for name, settings in value.items() if nested else [(None, value)]:
+                full = key if name is None else f"{key}.{name}"
+                if full in flat:  # both `size.min_rows:` and `size: {min_rows: ...}`
+                    raise ValueError(f"check {full!r} is set twice")
+                flat[full] = settings
         return flat
 
     def merged(self, **overrides: Any) -> Config:
@@ -76,6 +82,8 @@ class Config(BaseModel):
 def find_config(data_path: Path | None, explicit: Path | None = None) -> Path | None:
     """``--config`` if given, else dataaudit.yaml next to the data file, else in the working directory."""
     if explicit is not None:
+        if explicit.is_dir():
+            raise ConfigError(f"{explicit}: is a folder, not a config file")
         if not explicit.is_file():
             raise ConfigError(f"{explicit}: config file not found")
         return explicit
@@ -98,8 +106,8 @@ def load_config(path: Path | None) -> Config:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read config ({exc})") from None
     try:
-        # safe_load: YAML tags that construct Python objects are refused
-        doc = yaml.safe_load(text)
+        # a SafeLoader: YAML tags that construct Python objects (!!python/object) are refused
+        doc = yaml.load(text, Loader=_StrictLoader)  # noqa: S506
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -108,8 +116,33 @@ def load_config(path: Path | None) -> Config:
     if doc is None:
         doc = {}
     if not isinstance(doc, dict):
-        raise ConfigError(f"{path}: expected a mapping of settings at the top level, got {type(doc).__name__}")
+        raise ConfigError(
+            f"{path}: expected a mapping of settings at the top level, got {type(doc).__name__}"
+        )
     return validate_config(doc, str(path))
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, but a key given twice in one mapping is an error, not silently the last one."""
+
+
+def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+    loader.flatten_mapping(node)
+    seen: dict[str, int] = {}
+    for key_node, _ in node.value:
+        if isinstance(key_node, yaml.ScalarNode):
+            if key_node.value in seen:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"duplicate key {key_node.value!r} (first at line {seen[key_node.value] + 1})",
+                    key_node.start_mark,
+                )
+            seen[key_node.value] = key_node.start_mark.line
+    return loader.construct_mapping(node, deep=deep)
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 def validate_config(doc: Mapping[str, Any], source: str = "config") -> Config:
@@ -121,16 +154,21 @@ def validate_config(doc: Mapping[str, Any], source: str = "config") -> Config:
 
 def describe_validation_error(exc: ValidationError, fields: Iterable[str]) -> str:
     """One line per problem, joined: the key, what was wrong, and what was expected."""
-    problems = []
+    problems, listed = [], False
     for err in exc.errors():
         key = ".".join(str(p) for p in err["loc"]) or "(top level)"
         if err["type"] == "extra_forbidden":
             hint = close_matches(str(err["loc"][-1]), fields)
-            problems.append(f"unknown key {key!r}{hint} (expected one of: {', '.join(fields)})")
+            valid = "" if listed else f" (expected one of: {', '.join(fields)})"  # the list once is enough
+            listed = True
+            problems.append(f"unknown key {key!r}{hint}{valid}")
         else:
             got = err.get("input")
             got_text = "" if isinstance(got, (dict, list)) else f", got {got!r}"
-            problems.append(f"{key}: {err['msg'].lower()}{got_text}")
+            # users write YAML lists; "tuple" is our implementation detail
+            msg = err["msg"].replace("valid tuple", "valid list").removeprefix("Value error, ")
+            msg = msg[:1].lower() + msg[1:]
+            problems.append(f"{key}: {msg}{got_text}")
     return "; ".join(problems)
 
 

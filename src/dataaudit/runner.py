@@ -44,25 +44,41 @@ def plan(registry: Registry, config: Config, source: str = "config") -> list[Pla
     Unknown check ids, unknown parameters and wrong types are :class:`ConfigError`\\s."""
     for key in config.checks:
         if key not in registry:
-            raise ConfigError(f"{source}: checks: unknown check {key!r}{close_matches(key, registry.ids)}")
+            hint = close_matches(key, registry.ids)
+            raise ConfigError(f"{source}: checks: unknown check {key!r}{hint} (see 'dataaudit checks')")
+    names = [*registry.ids, *dict.fromkeys(i.split(".")[0] for i in registry.ids)]
     for prefix in (*config.select, *config.ignore):
         if prefix != "all" and not any(matches(i, [prefix]) for i in registry.ids):
-            raise ConfigError(f"{source}: select/ignore: {prefix!r} matches no check{close_matches(prefix, registry.ids)}")
+            # select/ignore may come from the flags or the file: the merged config cannot tell which
+            where = "--select/--ignore" + ("" if source == "config" else f" or {source}")
+            raise ConfigError(
+                f"select/ignore: {prefix!r} matches no check id or area{close_matches(prefix, names)} "
+                f"(set by {where}; see 'dataaudit checks')"
+            )
     planned = []
     for reg in registry:
         cid = reg.check.id
+        where = f"{source}: checks.{cid}"
+        settings = config.check_settings(cid)
+        enabled = settings.pop("enabled", True)
+        severity = settings.pop("severity", None)
+        if not isinstance(enabled, bool):
+            raise ConfigError(f"{where}.enabled: expected true or false, got {enabled!r}")
+        if severity is False:  # YAML 1.1 reads a bare `off` (or `no`, `false`) as a boolean
+            severity = "off"
+        if severity is not None and severity not in ("warn", "fail", "off"):
+            raise ConfigError(f"{where}.severity: expected warn, fail or off, got {severity!r}")
+        # parameters are validated even for a check that is off or not selected: a typo never hides
+        check = build(reg.check, settings, where) if settings else None
         if config.select and not matches(cid, config.select):
             continue
         if config.ignore and matches(cid, config.ignore):
             continue
-        settings = config.check_settings(cid)
-        enabled = settings.pop("enabled", True)
-        severity = settings.pop("severity", None) or reg.check.severity
-        if severity == "off" or enabled is False:
+        if severity == "off" or not enabled:
             continue
-        if severity not in ("warn", "fail"):
-            raise ConfigError(f"{source}: checks.{cid}.severity: expected warn, fail or off, got {severity!r}")
-        planned.append(Planned(build(reg.check, settings, f"{source}: checks.{cid}"), Severity(severity), reg.source))
+        if check is None:
+            check = build(reg.check, settings, where)
+        planned.append(Planned(check, Severity(severity or reg.check.severity), reg.source))
     return planned
 
 
@@ -73,17 +89,23 @@ def build(cls: type[Check], settings: dict[str, Any], where: str) -> Check:
     values = {}
     for key, value in settings.items():
         if key not in fields:
-            valid = ", ".join(fields) or "none"
-            raise ConfigError(f"{where}: unknown parameter {key!r}{close_matches(key, fields)} (valid: {valid})")
+            valid = [*fields, "severity", "enabled"]
+            hint = close_matches(str(key), valid)
+            raise ConfigError(f"{where}: unknown parameter {key!r}{hint} (valid: {', '.join(valid)})")
         try:
             values[key] = TypeAdapter(hints[key]).validate_python(value)
         except ValidationError as exc:
             msg = exc.errors()[0]["msg"].lower()
             raise ConfigError(f"{where}.{key}: {msg}, got {value!r}") from None
-    return cls(**values)
+    try:
+        return cls(**values)
+    except (TypeError, ValueError) as exc:  # e.g. a __post_init__ that rejects warn_below < fail_below
+        raise ConfigError(f"{where}: {exc}") from None
 
 
-def run_checks(data: Dataset, planned: Sequence[Planned], progress: Progress | None = None) -> tuple[CheckResult, ...]:
+def run_checks(
+    data: Dataset, planned: Sequence[Planned], progress: Progress | None = None
+) -> tuple[CheckResult, ...]:
     results = []
     for i, p in enumerate(planned):
         if progress:

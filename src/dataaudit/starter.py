@@ -5,7 +5,11 @@ from __future__ import annotations
 import json
 
 from dataaudit.dataset import Dataset
-from dataaudit.roles import detect
+from dataaudit.roles import ID_TOKENS, detect, tokens
+
+#: an id-named column this close to unique is still the id: its duplicates are a finding, not a reason to
+#: leave the role unset (duplicate rows copy their id too)
+NEAR_UNIQUE = 0.95
 
 POLICY_FIELDS = {
     "source": "where the data comes from (system, vendor, survey)",
@@ -27,9 +31,20 @@ def _q(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid YAML scalar
 
 
+def _c(text: str) -> str:
+    """Text safe inside a YAML comment: a line break in a column name or path would end the comment."""
+    return " ".join(str(text).split())
+
+
 def starter_config(data: Dataset) -> str:
     guesses = detect(data.columns, data.stats)
-    name = data.source.path or "the data"
+    id_notes: dict[str, str] = {}
+    if "id" not in guesses:
+        near = _near_unique_ids(data)
+        if near:
+            guesses["id"] = tuple(c for c, _ in near)
+            id_notes = dict(near)
+    name = _c(data.source.path or "the data")
     lines = [
         f"# dataaudit configuration, written by 'dataaudit init' from {name}.",
         "# Lines marked 'guessed' were inferred from column names and values: check them.",
@@ -41,8 +56,9 @@ def starter_config(data: Dataset) -> str:
     def role(key: str, doc: str) -> None:
         found = guesses.get(key, ())
         if found:
-            others = f"; other candidates: {', '.join(found[1:])}" if len(found) > 1 else ""
-            lines.append(f"{key}: {_q(found[0])}  # guessed: {doc}{others}")
+            others = f"; other candidates: {', '.join(_c(f) for f in found[1:])}" if len(found) > 1 else ""
+            caveat = f" ({id_notes[found[0]]})" if key == "id" and found[0] in id_notes else ""
+            lines.append(f"{key}: {_q(found[0])}  # guessed: {doc}{caveat}{others}")
         else:
             lines.append(f"# {key}:  # {doc} (none found)")
 
@@ -76,3 +92,21 @@ def starter_config(data: Dataset) -> str:
     for key, prompt in POLICY_FIELDS.items():
         lines.append(f"  # {key}:  # {prompt}")
     return "\n".join(lines) + "\n"
+
+
+def _near_unique_ids(data: Dataset) -> list[tuple[str, str]]:
+    """Id-named columns that are almost unique, with a note saying how far from unique they are."""
+    out = []
+    for col in data.columns:
+        st = data.stats[col]
+        if not (tokens(col) & ID_TOKENS) or st.kind not in ("numeric", "categorical", "text") or not st.count:
+            continue
+        if st.distinct >= NEAR_UNIQUE * data.n_rows:
+            repeats = st.count - st.distinct
+            note = f"{st.distinct:,} distinct values in {data.n_rows:,} rows"
+            if repeats:
+                note += f": {repeats:,} repeated"
+            if st.missing:
+                note += f", {st.missing:,} missing"
+            out.append((col, note + "; check for duplicates"))
+    return out
