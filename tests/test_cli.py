@@ -152,13 +152,13 @@ UNSUPPORTED = (
         pytest.param(
             {},
             ["data.csv", "--target", "aproved"],
-            "target column 'aproved' not found in data.csv; did you mean 'approved'?",
+            "--target: column 'aproved' not found in data.csv; did you mean 'approved'?",
             id="target-typo",
         ),
         pytest.param(
             {},
             ["data.csv", "--sensitive", "row_id,gendr"],
-            "sensitive column 'gendr' not found in data.csv",
+            "--sensitive: column 'gendr' not found in data.csv",
             id="sensitive-missing",
         ),
         pytest.param(

@@ -318,7 +318,7 @@ def test_select_flag_replaces_the_files_select(data: Path) -> None:
 
 
 def test_target_flag_overrides_the_file(data: Path) -> None:
-    assert "target column 'nope' not found in data.csv" in config_error("target: nope\n")
+    assert config_error("target: nope\n") == f"{found_at()}: target: column 'nope' not found in data.csv"
     _, doc = audit_json("data.csv", "--target", "approved", "--select", "size")
     assert doc["roles"]["target"] == "approved"
     assert statuses(doc)["size.class_counts"] in ("warn", "fail")  # ran: 25 rows per class

@@ -208,3 +208,14 @@ def test_sample_is_seeded_and_stated():
     assert data.sample().equals(data.sample())
     assert len(data.sample()) == 1000
     assert data.sample_note() == " (on a seeded sample of 1,000 of 5,000 rows)"
+
+
+def test_nearly_unique_id_is_detected_and_exact_unique_preferred():
+    ids = [f"C{i:05d}" for i in range(1000)]
+    near = pd.DataFrame({"customer_id": ids[:970] + ids[:30], "x": range(1000)})  # 3% repeated: still the id
+    report = dataaudit.audit(near, select=["size.min_rows"])
+    assert report.roles["id"] == "customer_id" and "id" in report.detected_roles
+    both = near.assign(row_id=range(1000))
+    assert dataaudit.audit(both, select=["size.min_rows"]).roles["id"] == "row_id"
+    loose = pd.DataFrame({"customer_id": ids[:800] * 1 + ids[:200], "x": range(1000)})  # 20% repeated: not an id
+    assert dataaudit.audit(loose, select=["size.min_rows"]).roles["id"] is None

@@ -61,7 +61,11 @@ def prepare(
     name = source.path or "the DataFrame"
     from dataaudit.stats import Stats
 
-    roles = resolve_roles(list(frame.columns), cfg, Stats(frame), name)
+    origin = {
+        role: f"--{role.replace('_', '-')}" if overrides.get(role) else f"{cfg_source}: {role}"
+        for role in ("target", "sensitive", "timestamp", "ingested_at", "label_time", "id", "ignore_columns")
+    }
+    roles = resolve_roles(list(frame.columns), cfg, Stats(frame), name, origin)
     dataset = Dataset(
         frame, source=source, roles=roles, as_of=as_of,
         settings=cfg.model_dump(), sample_rows=cfg.sample_rows,

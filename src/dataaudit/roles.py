@@ -8,7 +8,7 @@ suggestions shown as notes (and ``dataaudit init`` writes them into the starter 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from dataaudit.config import Config, close_matches
 from dataaudit.dataset import Roles
@@ -27,6 +27,9 @@ TARGET_NAMES = {
 }
 ID_TOKENS = {"id", "uuid", "guid", "key"}
 TIME_TOKENS = {"date", "time", "timestamp", "ts", "at", "datetime", "created", "occurred", "event"}
+#: an id-named column this close to unique is still the id: its duplicates are a finding (duplicate rows copy
+#: their id too), not a reason to leave the role unset
+NEAR_UNIQUE = 0.95
 INGEST_TOKENS = {"ingested", "ingest", "ingestion", "loaded", "received", "arrival", "processed", "updated"}
 
 
@@ -42,7 +45,7 @@ def detect(columns: Sequence[str], stats: Stats) -> dict[str, tuple[str, ...]]:
     for col in columns:
         t = tokens(col)
         st = stats[col]
-        if t & ID_TOKENS and st.unique:
+        if t & ID_TOKENS and st.kind in ("numeric", "categorical", "text") and st.distinct >= NEAR_UNIQUE * st.rows:
             out["id"].append(col)
         if t & SENSITIVE_TOKENS:
             out["sensitive"].append(col)
@@ -50,13 +53,17 @@ def detect(columns: Sequence[str], stats: Stats) -> dict[str, tuple[str, ...]]:
             (out["ingested_at"] if t & INGEST_TOKENS else out["timestamp"]).append(col)
         if str(col).lower() in TARGET_NAMES and 2 <= st.distinct <= 20:
             out["target"].append(col)
-    # prefer a timestamp whose name says it is one
+    # prefer an exactly unique id, and a timestamp whose name says it is one
+    out["id"].sort(key=lambda c: not stats[c].unique)
     out["timestamp"].sort(key=lambda c: not (tokens(c) & TIME_TOKENS))
     return {k: tuple(v) for k, v in out.items() if v}
 
 
-def resolve_roles(columns: Sequence[str], config: Config, stats: Stats, source: str) -> Roles:
-    """Roles from config (flags already merged in), validated against the columns, plus detection."""
+def resolve_roles(
+    columns: Sequence[str], config: Config, stats: Stats, source: str, origin: Mapping[str, str] | None = None
+) -> Roles:
+    """Roles from config (flags already merged in), validated against the columns, plus detection.
+    ``origin`` maps a role to where it was set (e.g. ``--target`` or the config file), for error messages."""
     cols = [str(c) for c in columns]
     present = set(cols)
     declared = {
@@ -66,7 +73,8 @@ def resolve_roles(columns: Sequence[str], config: Config, stats: Stats, source: 
     for role, col in [*declared.items(), *(("sensitive", c) for c in config.sensitive),
                       *(("ignore_columns", c) for c in config.ignore_columns)]:
         if col is not None and col not in present:
-            raise ConfigError(f"{role} column {col!r} not found in {source}{close_matches(col, cols)}")
+            where = (origin or {}).get(role, role)
+            raise ConfigError(f"{where}: column {col!r} not found in {source}{close_matches(col, cols)}")
     guesses = detect([c for c in cols if c not in config.ignore_columns], stats)
     detected: set[str] = set()
     for role in ("id", "timestamp"):

@@ -5,11 +5,7 @@ from __future__ import annotations
 import json
 
 from dataaudit.dataset import Dataset
-from dataaudit.roles import ID_TOKENS, detect, tokens
-
-#: an id-named column this close to unique is still the id: its duplicates are a finding, not a reason to
-#: leave the role unset (duplicate rows copy their id too)
-NEAR_UNIQUE = 0.95
+from dataaudit.roles import detect
 
 POLICY_FIELDS = {
     "source": "where the data comes from (system, vendor, survey)",
@@ -38,12 +34,7 @@ def _c(text: str) -> str:
 
 def starter_config(data: Dataset) -> str:
     guesses = detect(data.columns, data.stats)
-    id_notes: dict[str, str] = {}
-    if "id" not in guesses:
-        near = _near_unique_ids(data)
-        if near:
-            guesses["id"] = tuple(c for c, _ in near)
-            id_notes = dict(near)
+    id_notes = {c: _id_caveat(data, c) for c in guesses.get("id", ())}
     name = _c(data.source.path or "the data")
     lines = [
         f"# dataaudit configuration, written by 'dataaudit init' from {name}.",
@@ -57,7 +48,7 @@ def starter_config(data: Dataset) -> str:
         found = guesses.get(key, ())
         if found:
             others = f"; other candidates: {', '.join(_c(f) for f in found[1:])}" if len(found) > 1 else ""
-            caveat = f" ({id_notes[found[0]]})" if key == "id" and found[0] in id_notes else ""
+            caveat = f" ({id_notes[found[0]]})" if key == "id" and id_notes.get(found[0]) else ""
             lines.append(f"{key}: {_q(found[0])}  # guessed: {doc}{caveat}{others}")
         else:
             lines.append(f"# {key}:  # {doc} (none found)")
@@ -94,19 +85,14 @@ def starter_config(data: Dataset) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _near_unique_ids(data: Dataset) -> list[tuple[str, str]]:
-    """Id-named columns that are almost unique, with a note saying how far from unique they are."""
-    out = []
-    for col in data.columns:
-        st = data.stats[col]
-        if not (tokens(col) & ID_TOKENS) or st.kind not in ("numeric", "categorical", "text") or not st.count:
-            continue
-        if st.distinct >= NEAR_UNIQUE * data.n_rows:
-            repeats = st.count - st.distinct
-            note = f"{st.distinct:,} distinct values in {data.n_rows:,} rows"
-            if repeats:
-                note += f": {repeats:,} repeated"
-            if st.missing:
-                note += f", {st.missing:,} missing"
-            out.append((col, note + "; check for duplicates"))
-    return out
+def _id_caveat(data: Dataset, col: str) -> str:
+    """For an id that is only nearly unique: how far from unique it is (its duplicates are a finding)."""
+    st = data.stats[col]
+    if st.unique:
+        return ""
+    note = f"{st.distinct:,} distinct values in {data.n_rows:,} rows"
+    if st.count - st.distinct:
+        note += f": {st.count - st.distinct:,} repeated"
+    if st.missing:
+        note += f", {st.missing:,} missing"
+    return note + "; check for duplicates"
