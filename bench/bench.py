@@ -53,7 +53,24 @@ def generate(rows: int, path: Path, seed: int = 7) -> None:
     for i, k in enumerate((3, 8, 25, 200)):
         df[f"cat_{i}"] = rng.choice([f"level_{j}" for j in range(k)], rows)
     df["code"] = rng.integers(0, 50_000, rows).astype(str)
-    words = np.array("the applicant called about a late payment and asked for an extension of terms".split())
+    words = np.array(
+        [
+            "the",
+            "applicant",
+            "called",
+            "about",
+            "a",
+            "late",
+            "payment",
+            "and",
+            "asked",
+            "for",
+            "an",
+            "extension",
+            "of",
+            "terms",
+        ]
+    )
     df["text"] = [" ".join(w) for w in rng.choice(words, size=(rows, 6))]
     df["event_time"] = pd.to_datetime(event)
     df["ingested_at"] = df["event_time"] + pd.to_timedelta(rng.exponential(3600, rows).astype(int), unit="s")
@@ -91,9 +108,29 @@ def main() -> None:
     report = work / "report.html"
     tools = {
         "dataaudit run (all checks, all roles)": (
-            [py, "-m", "dataaudit", "run", str(data), "-o", str(report), "--as-of", "2026-01-01",
-             "--target", "target", "--sensitive", "group", "--timestamp", "event_time",
-             "--ingested-at", "ingested_at", "--id", "id"], report),
+            [
+                py,
+                "-m",
+                "dataaudit",
+                "run",
+                str(data),
+                "-o",
+                str(report),
+                "--as-of",
+                "2026-01-01",
+                "--target",
+                "target",
+                "--sensitive",
+                "group",
+                "--timestamp",
+                "event_time",
+                "--ingested-at",
+                "ingested_at",
+                "--id",
+                "id",
+            ],
+            report,
+        ),
         "pandas floor (read + describe + isna + duplicated)": ([py, "-c", PANDAS_FLOOR, str(data)], None),
     }
     if not args.no_profiling:
@@ -108,7 +145,10 @@ def main() -> None:
         rss = statistics.median(r[1] for r in runs)
         html = out.stat().st_size if out is not None and out.exists() else None
         rows.append((name, wall, rss, html))
-        print(f"  {name}: {wall:.2f} s, {rss / 1024**3:.2f} GiB" + (f", HTML {html / 1024:.0f} KiB" if html else ""))
+        print(
+            f"  {name}: {wall:.2f} s, {rss / 1024**3:.2f} GiB"
+            + (f", HTML {html / 1024:.0f} KiB" if html else "")
+        )
 
     ours, floor = rows[0], rows[1]
     lines = [

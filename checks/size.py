@@ -41,7 +41,9 @@ class MinRows(Check):
         if status == "pass":
             return Outcome.ok(f"{n:,} rows (>= {self.warn_below:,})", observed=n, expected=expected)
         need = self.fail_below if status == "fail" else self.warn_below
-        return Outcome.make(status, f"only {n:,} rows; at least {need:,} needed", observed=n, expected=expected)
+        return Outcome.make(
+            status, f"only {n:,} rows; at least {need:,} needed", observed=n, expected=expected
+        )
 
 
 @dataclass(frozen=True)
@@ -79,18 +81,27 @@ class RowsPerFeature(Check):
         if not usable:
             return Outcome.fail(
                 f"no usable features: all {len(data.features)} candidate columns are empty or constant",
-                observed=0, columns=[c for c, _ in dropped],
+                observed=0,
+                columns=[c for c, _ in dropped],
             )
         ratio = data.n_rows / len(usable)
         status = grade(ratio, warn=self.warn_below, fail=self.fail_below, higher_is_worse=False)
-        rows = [("rows", data.n_rows), ("usable features", len(usable)), ("rows per feature", round(ratio, 1)),
-                ("one-hot width", onehot), ("rows per one-hot column", round(data.n_rows / onehot, 1))]
+        rows = [
+            ("rows", data.n_rows),
+            ("usable features", len(usable)),
+            ("rows per feature", round(ratio, 1)),
+            ("one-hot width", onehot),
+            ("rows per one-hot column", round(data.n_rows / onehot, 1)),
+        ]
         rows += [(f"not usable: {c}", why) for c, why in dropped]
         msg = f"{ratio:,.1f} rows per feature ({data.n_rows:,} rows / {len(usable)} usable features)"
         if status != "pass":
             msg += f"; at least {self.warn_below:g} recommended"
         return Outcome.make(
-            status, msg, observed=round(ratio, 2), expected=f">= {self.warn_below:g} (fail below {self.fail_below:g})",
+            status,
+            msg,
+            observed=round(ratio, 2),
+            expected=f">= {self.warn_below:g} (fail below {self.fail_below:g})",
             evidence=Table.of(("measure", "value"), rows, title="Features"),
         )
 
@@ -123,8 +134,10 @@ class ClassCounts(Check):
         target = data.roles.target
         if data.target_kind == "continuous":
             st = data.stats[target]
-            return Outcome.skip(f"target {target!r} is continuous ({st.distinct:,} distinct values); "
-                                "class counts apply to classification")
+            return Outcome.skip(
+                f"target {target!r} is continuous ({st.distinct:,} distinct values); "
+                "class counts apply to classification"
+            )
         counts = data.stats.value_counts(target)
         missing = data.stats[target].missing
         if counts.empty:
@@ -137,17 +150,31 @@ class ClassCounts(Check):
             [(str(k), int(v), round(v / total, 4)) for k, v in counts.items()],
             title=f"Rows per class of {target}",
         )
-        msg = (f"smallest class {str(smallest)!r} has {n_min:,} rows ({n_min / total:.1%} of {total:,}); "
-               f"{len(counts)} classes")
+        msg = (
+            f"smallest class {str(smallest)!r} has {n_min:,} rows ({n_min / total:.1%} of {total:,}); "
+            f"{len(counts)} classes"
+        )
         if status != "pass":
             msg += f"; at least {self.fail_below if status == 'fail' else self.warn_below:,} needed"
         if missing:
             msg += f"; {missing:,} rows have no label"
-        chart = Chart.of("bars", counts.index[:30], counts.to_numpy()[:30], title="Rows per class", unit="rows",
-                         threshold=self.warn_below)
-        return Outcome.make(status, msg, observed={"class": smallest, "rows": n_min, "share": n_min / total},
-                            expected=f">= {self.warn_below:,} rows per class (fail below {self.fail_below:,})",
-                            columns=[target], evidence=table, chart=chart)
+        chart = Chart.of(
+            "bars",
+            counts.index[:30],
+            counts.to_numpy()[:30],
+            title="Rows per class",
+            unit="rows",
+            threshold=self.warn_below,
+        )
+        return Outcome.make(
+            status,
+            msg,
+            observed={"class": smallest, "rows": n_min, "share": n_min / total},
+            expected=f">= {self.warn_below:,} rows per class (fail below {self.fail_below:,})",
+            columns=[target],
+            evidence=table,
+            chart=chart,
+        )
 
 
 @dataclass(frozen=True)
@@ -187,16 +214,30 @@ class GroupCounts(Check):
             for name, n in counts.items():
                 group_rows.append((col, name, int(n), round(n / data.n_rows, 4)))
             gname, gmin = counts.index[-1], int(counts.iloc[-1])
-            worst.append((grade(gmin, warn=self.group_warn_below, fail=self.group_fail_below, higher_is_worse=False),
-                          f"group {col}={gname!r} has {gmin:,} rows", col))
+            worst.append(
+                (
+                    grade(
+                        gmin, warn=self.group_warn_below, fail=self.group_fail_below, higher_is_worse=False
+                    ),
+                    f"group {col}={gname!r} has {gmin:,} rows",
+                    col,
+                )
+            )
             if y is not None:
                 cells = pd.crosstab(g, y)
                 stacked = cells.stack().sort_values()
                 for (grp, cls), n in stacked.items():
                     cell_rows.append((col, grp, cls, int(n)))
                 (cg, cc), cmin = stacked.index[0], int(stacked.iloc[0])
-                worst.append((grade(cmin, warn=self.cell_warn_below, fail=self.cell_fail_below, higher_is_worse=False),
-                              f"cell {col}={cg!r} × {target}={cc!r} has {cmin:,} rows", col))
+                worst.append(
+                    (
+                        grade(
+                            cmin, warn=self.cell_warn_below, fail=self.cell_fail_below, higher_is_worse=False
+                        ),
+                        f"cell {col}={cg!r} × {target}={cc!r} has {cmin:,} rows",
+                        col,
+                    )
+                )
         order = {"fail": 2, "warn": 1, "pass": 0}
         worst.sort(key=lambda w: -order[w[0]])
         status = worst[0][0]
@@ -205,22 +246,43 @@ class GroupCounts(Check):
             msg = "; ".join(w[1] for w in flagged[:3])
             if len(flagged) > 3:
                 msg += f"; and {len(flagged) - 3} more"
-            msg += (f" (warn below {self.group_warn_below} rows per group / {self.cell_warn_below} per cell"
-                    if y is not None else f" (warn below {self.group_warn_below} rows per group") + ")"
+            msg += (
+                f" (warn below {self.group_warn_below} rows per group / {self.cell_warn_below} per cell"
+                if y is not None
+                else f" (warn below {self.group_warn_below} rows per group"
+            ) + ")"
         else:
             smallest = min(group_rows, key=lambda r: r[2])
-            msg = (f"every group has >= {self.group_warn_below} rows; smallest {smallest[0]}={smallest[1]!r} "
-                   f"with {smallest[2]:,}")
-        tables = [Table.of(("attribute", "group", "rows", "share"), sorted(group_rows, key=lambda r: r[2]),
-                           title="Rows per group (smallest first)")]
+            msg = (
+                f"every group has >= {self.group_warn_below} rows; smallest {smallest[0]}={smallest[1]!r} "
+                f"with {smallest[2]:,}"
+            )
+        tables = [
+            Table.of(
+                ("attribute", "group", "rows", "share"),
+                sorted(group_rows, key=lambda r: r[2]),
+                title="Rows per group (smallest first)",
+            )
+        ]
         if cell_rows:
-            tables.append(Table.of(("attribute", "group", target, "rows"), sorted(cell_rows, key=lambda r: r[3]),
-                                   title="Rows per group × class (smallest first)"))
+            tables.append(
+                Table.of(
+                    ("attribute", "group", target, "rows"),
+                    sorted(cell_rows, key=lambda r: r[3]),
+                    title="Rows per group × class (smallest first)",
+                )
+            )
         return Outcome.make(
-            status, msg, columns=sorted({w[2] for w in flagged}) or data.roles.sensitive,
-            observed={"smallest_group": min(r[2] for r in group_rows),
-                      "smallest_cell": min((r[3] for r in cell_rows), default=None)},
-            expected=f">= {self.group_warn_below} rows per group, >= {self.cell_warn_below} per group × class",
+            status,
+            msg,
+            columns=sorted({w[2] for w in flagged}) or data.roles.sensitive,
+            observed={
+                "smallest_group": min(r[2] for r in group_rows),
+                "smallest_cell": min((r[3] for r in cell_rows), default=None),
+            },
+            expected=(
+                f">= {self.group_warn_below} rows per group, >= {self.cell_warn_below} per group × class"
+            ),
             evidence=tables,
         )
 

@@ -42,13 +42,25 @@ GENDERS = ["Female", "Male", "Non-binary"]
 MARITAL = ["Single", "Married", "Divorced", "Widowed"]
 EMPLOYMENT = ["Employed", "Self-employed", "Unemployed", "Retired", "Student"]
 REGIONS = ["North", "South", "East", "West", "Central"]
-PURPOSES = ["car", "home_improvement", "debt_consolidation", "education",
-            "medical", "business", "other"]
+PURPOSES = ["car", "home_improvement", "debt_consolidation", "education", "medical", "business", "other"]
 
 COLUMNS = [
-    "application_id", "applied_at", "ingested_at", "age", "gender", "ethnicity",
-    "marital_status", "income", "loan_amount", "term_months", "employment_type",
-    "credit_score", "region", "loan_purpose", "notes", "approval_letter_sent",
+    "application_id",
+    "applied_at",
+    "ingested_at",
+    "age",
+    "gender",
+    "ethnicity",
+    "marital_status",
+    "income",
+    "loan_amount",
+    "term_months",
+    "employment_type",
+    "credit_score",
+    "region",
+    "loan_purpose",
+    "notes",
+    "approval_letter_sent",
     "approved",
 ]
 
@@ -107,22 +119,28 @@ GENERIC_NOTES = [
 ]
 
 PURPOSE_NOTES = {
-    "car": ["Dealer quote for the vehicle attached",
-            "Used car, purchase from private seller",
-            "Trade-in value not yet confirmed"],
-    "home_improvement": ["Contractor quote for kitchen renovation attached",
-                         "Roof repair quote attached",
-                         "Energy efficiency upgrade (heat pump)"],
-    "debt_consolidation": ["Consolidating three credit cards",
-                           "Consolidating an overdraft and a store card",
-                           "Settlement figures from current lenders requested"],
-    "education": ["Course acceptance letter attached",
-                  "Part-time professional certification course"],
-    "medical": ["Invoice for dental treatment attached",
-                "Estimate for private surgery attached"],
-    "business": ["Business plan reviewed",
-                 "Two years of accounts provided",
-                 "Start-up, trading history under one year"],
+    "car": [
+        "Dealer quote for the vehicle attached",
+        "Used car, purchase from private seller",
+        "Trade-in value not yet confirmed",
+    ],
+    "home_improvement": [
+        "Contractor quote for kitchen renovation attached",
+        "Roof repair quote attached",
+        "Energy efficiency upgrade (heat pump)",
+    ],
+    "debt_consolidation": [
+        "Consolidating three credit cards",
+        "Consolidating an overdraft and a store card",
+        "Settlement figures from current lenders requested",
+    ],
+    "education": ["Course acceptance letter attached", "Part-time professional certification course"],
+    "medical": ["Invoice for dental treatment attached", "Estimate for private surgery attached"],
+    "business": [
+        "Business plan reviewed",
+        "Two years of accounts provided",
+        "Start-up, trading history under one year",
+    ],
     "other": ["Wedding expenses", "Moving costs", "Funding a family event"],
 }
 
@@ -134,13 +152,50 @@ EMPLOYMENT_NOTES = {
     "Employed": ["Employment contract provided"],
 }
 
-PII_FIRST = ["alex", "sam", "jordan", "taylor", "morgan", "casey", "jamie",
-             "robin", "chris", "pat", "lee", "drew", "kim", "avery", "quinn",
-             "riley", "charlie", "dana", "erin", "frankie"]
-PII_LAST = ["smith", "jones", "taylor", "brown", "williams", "wilson",
-            "johnson", "davies", "patel", "garcia", "nguyen", "martin",
-            "clarke", "walker", "wright", "thompson", "white", "hughes",
-            "edwards", "green"]
+PII_FIRST = [
+    "alex",
+    "sam",
+    "jordan",
+    "taylor",
+    "morgan",
+    "casey",
+    "jamie",
+    "robin",
+    "chris",
+    "pat",
+    "lee",
+    "drew",
+    "kim",
+    "avery",
+    "quinn",
+    "riley",
+    "charlie",
+    "dana",
+    "erin",
+    "frankie",
+]
+PII_LAST = [
+    "smith",
+    "jones",
+    "taylor",
+    "brown",
+    "williams",
+    "wilson",
+    "johnson",
+    "davies",
+    "patel",
+    "garcia",
+    "nguyen",
+    "martin",
+    "clarke",
+    "walker",
+    "wright",
+    "thompson",
+    "white",
+    "hughes",
+    "edwards",
+    "green",
+]
 
 PII_TEMPLATES = [
     "Applicant requested callback in the afternoon on {phone}",
@@ -199,9 +254,11 @@ def sample_times(rng: np.random.Generator, start: str, end: str, n: int) -> np.n
     day_idx = rng.choice(len(days), size=n, p=w / w.sum())
     # time of day: business hours heavy, evening tail, nothing after 22:59
     evening = rng.random(n) < 0.15
-    hour_f = np.where(evening,
-                      truncated(rng, lambda k: rng.normal(20.0, 1.2, size=k), 7.0, 23.0, n),
-                      truncated(rng, lambda k: rng.normal(13.0, 3.2, size=k), 7.0, 23.0, n))
+    hour_f = np.where(
+        evening,
+        truncated(rng, lambda k: rng.normal(20.0, 1.2, size=k), 7.0, 23.0, n),
+        truncated(rng, lambda k: rng.normal(13.0, 3.2, size=k), 7.0, 23.0, n),
+    )
     secs = (hour_f * 3600).astype(np.int64)
     base = days.to_numpy().astype("datetime64[s]")[day_idx]
     return base + secs.astype("timedelta64[s]")
@@ -225,7 +282,7 @@ def equalise_by_band(logit: np.ndarray, band: np.ndarray) -> np.ndarray:
     for b in np.unique(band):
         m = band == b
         lo, hi = -5.0, 5.0
-        for _ in range(60):   # bisection on the shift
+        for _ in range(60):  # bisection on the shift
             mid = (lo + hi) / 2
             if np.mean(1 / (1 + np.exp(-(logit[m] + mid)))) < target:
                 lo = mid
@@ -247,13 +304,13 @@ def systematic_sample(rng: np.random.Generator, prob: np.ndarray, cell: np.ndarr
 
 def make_phone(rng: np.random.Generator) -> str:
     kind = int(rng.integers(5))
-    if kind == 0:   # Ofcom drama range 020 7946 0000-0999
+    if kind == 0:  # Ofcom drama range 020 7946 0000-0999
         return f"+44 20 7946 0{int(rng.integers(1000)):03d}"
-    if kind == 1:   # Ofcom drama mobile range 07700 900000-900999
+    if kind == 1:  # Ofcom drama mobile range 07700 900000-900999
         return f"+44 7700 900{int(rng.integers(1000)):03d}"
     if kind == 2:
         return f"(555) 01{int(rng.integers(10))}-{int(rng.integers(10000)):04d}"
-    if kind == 3:   # classic fictional 555-0100..0199
+    if kind == 3:  # classic fictional 555-0100..0199
         return f"555-01{int(rng.integers(100)):02d}"
     return f"(212) 555-01{int(rng.integers(100)):02d}"
 
@@ -310,13 +367,11 @@ def generate(cfg: dict) -> pd.DataFrame:
     applied = np.sort(sample_times(rng, cfg["start"], cfg["end"], n))
     if problem:
         # minutes to a few hours, log-normal
-        lag_s = truncated(rng, lambda k: np.exp(rng.normal(np.log(35 * 60), 1.1, size=k)),
-                          60, 8 * 3600, n)
-        late = rng.choice(n, size=12, replace=False)      # batch re-ingest
+        lag_s = truncated(rng, lambda k: np.exp(rng.normal(np.log(35 * 60), 1.1, size=k)), 60, 8 * 3600, n)
+        late = rng.choice(n, size=12, replace=False)  # batch re-ingest
         lag_s[late] = rng.uniform(3 * 86400, 9 * 86400, size=late.size)
     else:
-        lag_s = truncated(rng, lambda k: np.exp(rng.normal(np.log(12 * 60), 0.6, size=k)),
-                          60, 3600, n)
+        lag_s = truncated(rng, lambda k: np.exp(rng.normal(np.log(12 * 60), 0.6, size=k)), 60, 3600, n)
     ingested = applied + lag_s.astype(np.int64).astype("timedelta64[s]")
 
     # --- demographics ------------------------------------------------------------
@@ -361,10 +416,14 @@ def generate(cfg: dict) -> pd.DataFrame:
         employment[i] = EMPLOYMENT[int(rng.choice(5, p=p))]
 
     # --- income ---------------------------------------------------------------
-    emp_base = {"Employed": 10.85, "Self-employed": 10.90, "Unemployed": 9.55,
-                "Retired": 10.25, "Student": 9.65}
-    emp_sd = {"Employed": 0.38, "Self-employed": 0.60, "Unemployed": 0.35,
-              "Retired": 0.35, "Student": 0.35}
+    emp_base = {
+        "Employed": 10.85,
+        "Self-employed": 10.90,
+        "Unemployed": 9.55,
+        "Retired": 10.25,
+        "Student": 9.65,
+    }
+    emp_sd = {"Employed": 0.38, "Self-employed": 0.60, "Unemployed": 0.35, "Retired": 0.35, "Student": 0.35}
     region_eff = {"North": -0.04, "South": 0.02, "East": 0.00, "West": 0.06, "Central": -0.02}
     log_inc = np.array([emp_base[e] for e in employment])
     log_inc += np.array([region_eff[r] for r in region])
@@ -387,8 +446,15 @@ def generate(cfg: dict) -> pd.DataFrame:
         elif employment[i] == "Retired":
             p = np.array([0.20, 0.35, 0.17, 0.00, 0.15, 0.01, 0.12])
         purpose[i] = PURPOSES[int(rng.choice(7, p=p / p.sum()))]
-    ratio_mu = {"car": 0.30, "home_improvement": 0.38, "debt_consolidation": 0.28,
-                "education": 0.45, "medical": 0.15, "business": 0.50, "other": 0.12}
+    ratio_mu = {
+        "car": 0.30,
+        "home_improvement": 0.38,
+        "debt_consolidation": 0.28,
+        "education": 0.45,
+        "medical": 0.15,
+        "business": 0.50,
+        "other": 0.12,
+    }
     ratio = np.array([ratio_mu[p] for p in purpose]) * np.exp(rng.normal(0, 0.45, size=n))
     loan_amount = np.clip(np.round(income * ratio / 100) * 100, 1000, 150_000).astype(float)
 
@@ -414,15 +480,22 @@ def generate(cfg: dict) -> pd.DataFrame:
     # --- target -----------------------------------------------------------------
     dti = loan_amount / income
     monthly_burden = loan_amount / term / (income / 12)
-    emp_logit = {"Employed": 0.25, "Self-employed": 0.0, "Unemployed": -1.1,
-                 "Retired": 0.05, "Student": -0.35}
-    logit = (0.55
-             + 0.020 * (credit_score - 665)
-             - 2.2 * (dti - 0.30)
-             - 4.0 * (monthly_burden - 0.08)
-             + np.array([emp_logit[e] for e in employment])
-             + np.array(cfg["ethnicity_logit"])[eth_idx]
-             + rng.normal(0, 0.6, size=n))
+    emp_logit = {
+        "Employed": 0.25,
+        "Self-employed": 0.0,
+        "Unemployed": -1.1,
+        "Retired": 0.05,
+        "Student": -0.35,
+    }
+    logit = (
+        0.55
+        + 0.020 * (credit_score - 665)
+        - 2.2 * (dti - 0.30)
+        - 4.0 * (monthly_burden - 0.08)
+        + np.array([emp_logit[e] for e in employment])
+        + np.array(cfg["ethnicity_logit"])[eth_idx]
+        + rng.normal(0, 0.6, size=n)
+    )
     if not problem:
         # Clean reference: shift the intercept per age band so that every band
         # has the same expected approval rate (no age disparity via employment mix).
@@ -434,8 +507,9 @@ def generate(cfg: dict) -> pd.DataFrame:
         # Systematic sampling within each ethnicity x gender x age-band cell: every row keeps
         # its probability, but a cell's approval count is its expected count +-1, so the
         # clean reference has no chance disparities between sensitive groups.
-        cell = (eth_idx * 10 + np.array([GENDERS.index(g) for g in gender])) * 10 \
-            + np.digitize(age, AGE_BANDS)
+        cell = (eth_idx * 10 + np.array([GENDERS.index(g) for g in gender])) * 10 + np.digitize(
+            age, AGE_BANDS
+        )
         approved = systematic_sample(rng, prob, cell)
 
     notes = make_notes(rng, purpose, employment, n_pii=200 if problem else 0)
@@ -461,33 +535,35 @@ def generate(cfg: dict) -> pd.DataFrame:
         # inconsistent spellings in ~4% of rows
         emp_rows = np.flatnonzero(employment == "Employed")
         self_rows = np.flatnonzero(employment == "Self-employed")
-        for rows, variants in ((emp_rows, EMPLOYED_VARIANTS),
-                               (self_rows, SELF_EMPLOYED_VARIANTS)):
+        for rows, variants in ((emp_rows, EMPLOYED_VARIANTS), (self_rows, SELF_EMPLOYED_VARIANTS)):
             pick = rng.choice(rows, size=200, replace=False)
             employment_obs[pick] = rng.choice(variants, size=200)
     else:
-        miss = rng.choice(n, size=30, replace=False)   # 0.3% plain missing
+        miss = rng.choice(n, size=30, replace=False)  # 0.3% plain missing
         income_str[miss] = ""
 
-    df = pd.DataFrame({
-        "application_id": [f"APP-{i:07d}" for i in range(1, n + 1)],
-        "applied_at": fmt_ts(applied),
-        "ingested_at": fmt_ts(ingested),
-        "age": age,
-        "gender": gender,
-        "ethnicity": ethnicity,
-        "marital_status": marital,
-        "income": income_str,
-        "loan_amount": fmt_money(loan_amount),
-        "term_months": term,
-        "employment_type": employment_obs,
-        "credit_score": credit_obs,
-        "region": region,
-        "loan_purpose": purpose,
-        "notes": notes,
-        "approval_letter_sent": letter,
-        "approved": approved,
-    }, columns=COLUMNS)
+    df = pd.DataFrame(
+        {
+            "application_id": [f"APP-{i:07d}" for i in range(1, n + 1)],
+            "applied_at": fmt_ts(applied),
+            "ingested_at": fmt_ts(ingested),
+            "age": age,
+            "gender": gender,
+            "ethnicity": ethnicity,
+            "marital_status": marital,
+            "income": income_str,
+            "loan_amount": fmt_money(loan_amount),
+            "term_months": term,
+            "employment_type": employment_obs,
+            "credit_score": credit_obs,
+            "region": region,
+            "loan_purpose": purpose,
+            "notes": notes,
+            "approval_letter_sent": letter,
+            "approved": approved,
+        },
+        columns=COLUMNS,
+    )
 
     if problem:
         # ~150 exact duplicate rows inserted at random positions

@@ -50,8 +50,10 @@ def test_clean_variant_is_ready_with_no_warnings(clean):
 def test_cli_on_sample_writes_reports(tmp_path):
     runner = CliRunner()
     html, js = tmp_path / "r.html", tmp_path / "r.json"
-    result = runner.invoke(cli, ["run", str(SAMPLE / "loans.csv"), "--as-of", AS_OF.isoformat(),
-                                 "-o", str(html), "--json", str(js)])
+    result = runner.invoke(
+        cli,
+        ["run", str(SAMPLE / "loans.csv"), "--as-of", AS_OF.isoformat(), "-o", str(html), "--json", str(js)],
+    )
     assert result.exit_code == 0, result.output
     assert "WARN  size.group_counts" in result.stdout
     assert "READY" in result.stdout
@@ -59,7 +61,8 @@ def test_cli_on_sample_writes_reports(tmp_path):
     assert doc["verdict"] == "ready"
     assert "Indigenous" in html.read_text()
     # --fail-on warn turns the planted warning into a gate failure
-    strict = runner.invoke(cli, ["run", str(SAMPLE / "loans.csv"), "--as-of", "2026-06-30", "--no-html",
-                                 "--fail-on", "warn"])
+    strict = runner.invoke(
+        cli, ["run", str(SAMPLE / "loans.csv"), "--as-of", "2026-06-30", "--no-html", "--fail-on", "warn"]
+    )
     assert strict.exit_code == 1
     assert "NOT READY" in strict.stdout

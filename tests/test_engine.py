@@ -75,34 +75,51 @@ def test_crashing_check_becomes_error_and_audit_goes_on():
 
 
 def test_severity_override_caps_fail_at_warn_and_ready():
-    report = dataaudit.audit(FRAME, registry=registry(AlwaysFails),
-                             config={"checks": {"consistency.always_fails": {"severity": "warn"}}})
+    report = dataaudit.audit(
+        FRAME,
+        registry=registry(AlwaysFails),
+        config={"checks": {"consistency.always_fails": {"severity": "warn"}}},
+    )
     assert report.result("consistency.always_fails").status == Status.WARN
     assert report.ready
-    assert not dataaudit.audit(FRAME, registry=registry(AlwaysFails), fail_on="warn",
-                               config={"checks": {"consistency.always_fails": {"severity": "warn"}}}).ready
+    assert not dataaudit.audit(
+        FRAME,
+        registry=registry(AlwaysFails),
+        fail_on="warn",
+        config={"checks": {"consistency.always_fails": {"severity": "warn"}}},
+    ).ready
 
 
 @pytest.mark.parametrize("settings", [{"enabled": False}, {"severity": "off"}])
 def test_disabled_check_does_not_run(settings):
-    report = dataaudit.audit(FRAME, registry=registry(AlwaysFails, NeedsTimestamp),
-                             config={"checks": {"consistency.always_fails": settings}})
+    report = dataaudit.audit(
+        FRAME,
+        registry=registry(AlwaysFails, NeedsTimestamp),
+        config={"checks": {"consistency.always_fails": settings}},
+    )
     assert [r.id for r in report.results] == ["latency.needs_ts"]
 
 
 def test_parameters_are_validated_and_typed():
-    report = dataaudit.audit(FRAME, registry=registry(AlwaysFails),
-                             config={"checks": {"consistency.always_fails": {"limit": "7"}}})
+    report = dataaudit.audit(
+        FRAME, registry=registry(AlwaysFails), config={"checks": {"consistency.always_fails": {"limit": "7"}}}
+    )
     r = report.result("consistency.always_fails")
     assert r.message == "failed with limit 7"
     assert r.observed == 7 and type(r.observed) is int  # numpy scalar converted at the edge
     assert r.params == {"limit": 7}
     with pytest.raises(ConfigError, match=r"unknown parameter 'limt'; did you mean 'limit'\? \(valid: limit"):
-        dataaudit.audit(FRAME, registry=registry(AlwaysFails),
-                        config={"checks": {"consistency.always_fails": {"limt": 1}}})
+        dataaudit.audit(
+            FRAME,
+            registry=registry(AlwaysFails),
+            config={"checks": {"consistency.always_fails": {"limt": 1}}},
+        )
     with pytest.raises(ConfigError, match=r"checks.consistency.always_fails.limit: .*integer.*got 'many'"):
-        dataaudit.audit(FRAME, registry=registry(AlwaysFails),
-                        config={"checks": {"consistency.always_fails": {"limit": "many"}}})
+        dataaudit.audit(
+            FRAME,
+            registry=registry(AlwaysFails),
+            config={"checks": {"consistency.always_fails": {"limit": "many"}}},
+        )
 
 
 def test_missing_role_skips_with_reason_and_suggestion():
@@ -121,9 +138,15 @@ def test_missing_role_skips_with_reason_and_suggestion():
 def test_select_and_ignore_by_prefix():
     reg = registry(AlwaysFails, Boom, NeedsTimestamp)
     assert [r.id for r in dataaudit.audit(FRAME, registry=reg, select=["consistency"]).results] == [
-        "consistency.always_fails", "consistency.boom"]
-    assert [r.id for r in dataaudit.audit(FRAME, registry=reg, select=["consistency"],
-                                          ignore=["consistency.boom"]).results] == ["consistency.always_fails"]
+        "consistency.always_fails",
+        "consistency.boom",
+    ]
+    assert [
+        r.id
+        for r in dataaudit.audit(
+            FRAME, registry=reg, select=["consistency"], ignore=["consistency.boom"]
+        ).results
+    ] == ["consistency.always_fails"]
     with pytest.raises(ConfigError, match=r"'consistncy' matches no check"):
         dataaudit.audit(FRAME, registry=reg, select=["consistncy"])
 
@@ -141,8 +164,15 @@ def test_report_summary_and_verdict():
 
 @pytest.mark.parametrize(
     ("value", "higher", "expected"),
-    [(0.05, True, "pass"), (0.11, True, "warn"), (0.31, True, "fail"), (0.1, True, "pass"),
-     (50, False, "fail"), (150, False, "warn"), (1000, False, "pass")],
+    [
+        (0.05, True, "pass"),
+        (0.11, True, "warn"),
+        (0.31, True, "fail"),
+        (0.1, True, "pass"),
+        (50, False, "fail"),
+        (150, False, "warn"),
+        (1000, False, "pass"),
+    ],
 )
 def test_grade(value, higher, expected):
     warn, fail = (0.1, 0.3) if higher else (1000, 100)
@@ -158,8 +188,9 @@ def test_evidence_table_is_capped_and_cells_are_json_ready():
 
 
 def test_jsonable_handles_numpy_pandas_and_missing():
-    assert jsonable({"a": np.float64(1.5), "b": [np.int32(2)], "c": float("nan"), "d": pd.NaT, "e": pd.NA}) == {
-        "a": 1.5, "b": [2], "c": None, "d": None, "e": None}
+    assert jsonable(
+        {"a": np.float64(1.5), "b": [np.int32(2)], "c": float("nan"), "d": pd.NaT, "e": pd.NA}
+    ) == {"a": 1.5, "b": [2], "c": None, "d": None, "e": None}
 
 
 def test_doc_splits_docstring_sections():
@@ -171,23 +202,32 @@ def test_doc_splits_docstring_sections():
     assert doc.how.startswith("Collect more rows")
 
 
-# -- shared stats ----------------------------------------------------------------------------------------------
+# -- shared stats ---------------------------------------------------------------------------------------
 
 
 def test_stats_kinds_and_parsed_views():
-    df = pd.DataFrame({
-        "num_text": ["1", "2", "3.5", "4", "n/a"] * 40,  # 80% numeric: stays text
-        "mostly_num": ["1", "2", "3.5", "4"] * 49 + ["1", "2", "3", "oops"],
-        "when": pd.date_range("2026-01-01", periods=200, freq="h").strftime("%Y-%m-%d %H:%M"),
-        "flag": ["yes", "no"] * 100,
-        "cat": list("abcd") * 50,
-        "free": [f"customer said thing number {i} about the product" for i in range(200)],
-        "empty": [None] * 200,
-    })
+    df = pd.DataFrame(
+        {
+            "num_text": ["1", "2", "3.5", "4", "n/a"] * 40,  # 80% numeric: stays text
+            "mostly_num": ["1", "2", "3.5", "4"] * 49 + ["1", "2", "3", "oops"],
+            "when": pd.date_range("2026-01-01", periods=200, freq="h").strftime("%Y-%m-%d %H:%M"),
+            "flag": ["yes", "no"] * 100,
+            "cat": list("abcd") * 50,
+            "free": [f"customer said thing number {i} about the product" for i in range(200)],
+            "empty": [None] * 200,
+        }
+    )
     data = make_dataset(df)
     kinds = {c: data.stats[c].kind for c in df.columns}
-    assert kinds == {"num_text": "categorical", "mostly_num": "numeric", "when": "datetime", "flag": "boolean",
-                     "cat": "categorical", "free": "text", "empty": "empty"}
+    assert kinds == {
+        "num_text": "categorical",
+        "mostly_num": "numeric",
+        "when": "datetime",
+        "flag": "boolean",
+        "cat": "categorical",
+        "free": "text",
+        "empty": "empty",
+    }
     assert data.stats.numeric("mostly_num").isna().sum() == 1
     assert data.stats.datetimes("when").dt.tz is not None
     q = data.stats["mostly_num"].quantiles
@@ -217,5 +257,17 @@ def test_nearly_unique_id_is_detected_and_exact_unique_preferred():
     assert report.roles["id"] == "customer_id" and "id" in report.detected_roles
     both = near.assign(row_id=range(1000))
     assert dataaudit.audit(both, select=["size.min_rows"]).roles["id"] == "row_id"
-    loose = pd.DataFrame({"customer_id": ids[:800] * 1 + ids[:200], "x": range(1000)})  # 20% repeated: not an id
+    loose = pd.DataFrame(
+        {"customer_id": ids[:800] * 1 + ids[:200], "x": range(1000)}
+    )  # 20% repeated: not an id
     assert dataaudit.audit(loose, select=["size.min_rows"]).roles["id"] is None
+
+
+def test_dataframe_input_keeps_named_index_and_makes_names_unique():
+    df = pd.DataFrame([[1, 2, 3], [4, 5, 6]] * 100, columns=["a", "a", ""])
+    df.index = pd.Index([f"c{i}" for i in range(200)], name="customer_id")
+    report = dataaudit.audit(df, select=["size"])
+    assert [c.name for c in report.overview] == ["customer_id", "a", "a.1", "unnamed_4"]
+    assert "renamed 2 empty or duplicate column name(s)" in report.notes[0]
+    assert report.roles["id"] == "customer_id"
+    assert list(df.columns) == ["a", "a", ""]  # the caller's frame is untouched

@@ -26,13 +26,15 @@ from dataaudit.loading import detect_format, load
 
 @pytest.fixture
 def frame() -> pd.DataFrame:
-    return pd.DataFrame({
-        "id": [1, 2, 3, 4],
-        "amount": [10.5, None, 7.25, 3.0],
-        "city": ["Zürich", "Ōsaka", "Lyon", None],
-        "day": pd.to_datetime(["2024-01-05", "2024-02-29", "2024-03-31", "2024-12-01"]),
-        "member": [True, False, True, False],
-    })
+    return pd.DataFrame(
+        {
+            "id": [1, 2, 3, 4],
+            "amount": [10.5, None, 7.25, 3.0],
+            "city": ["Zürich", "Ōsaka", "Lyon", None],
+            "day": pd.to_datetime(["2024-01-05", "2024-02-29", "2024-03-31", "2024-12-01"]),
+            "member": [True, False, True, False],
+        }
+    )
 
 
 def csv_text(frame: pd.DataFrame, sep: str = ",") -> str:
@@ -442,7 +444,8 @@ BAD_INPUT = {
     ),
     "fake.csv.gz": ("a,b\n1,2\n", "not valid gzip data (Not a gzipped file (b'a,'))"),
     "short.csv.gz": (
-        gzip.compress(b"a,b\n" * 1000)[:40], "gzip data is truncated (ends before the end of the stream)"
+        gzip.compress(b"a,b\n" * 1000)[:40],
+        "gzip data is truncated (ends before the end of the stream)",
     ),
     "empty.csv.gz": (gzip.compress(b""), "gzip archive holds 0 bytes"),
     "fake.csv.bz2": ("a,b\n", "not valid bz2 data (Invalid data stream)"),
@@ -480,8 +483,10 @@ def test_zip_with_several_files(tmp_path):
     with zipfile.ZipFile(buf, "w") as zf:
         zf.writestr("a.csv", "x\n1\n")
         zf.writestr("b.csv", "x\n2\n")
-    load_error(write(tmp_path / "two.zip", buf.getvalue()),
-               "zip archive must hold exactly one data file, found 2 (a.csv, b.csv)")
+    load_error(
+        write(tmp_path / "two.zip", buf.getvalue()),
+        "zip archive must hold exactly one data file, found 2 (a.csv, b.csv)",
+    )
 
 
 def test_missing_sheet(tmp_path, frame):
@@ -519,8 +524,10 @@ def test_truncated_workbook_and_parquet(tmp_path, frame):
 
 def test_binary_named_json_and_bad_bytes_after_a_bom(tmp_path):
     load_error(write(tmp_path / "pic.json", b"GIF89a\x01\x00"), "looks like a GIF image, not JSON text")
-    load_error(write(tmp_path / "bom.csv", b"\xef\xbb\xbfa,b\n\xff,1\n"),
-               "not valid utf-8-sig text despite its byte-order mark")
+    load_error(
+        write(tmp_path / "bom.csv", b"\xef\xbb\xbfa,b\n\xff,1\n"),
+        "not valid utf-8-sig text despite its byte-order mark",
+    )
 
 
 def test_not_a_regular_file(tmp_path):

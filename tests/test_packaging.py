@@ -16,19 +16,27 @@ def test_wheel_contains_checks_and_templates(tmp_path):
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(ROOT / name, src / name)
     for folder in ("src", "checks", "templates"):
-        shutil.copytree(ROOT / folder, src / folder, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+        shutil.copytree(
+            ROOT / folder, src / folder, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info")
+        )
     out = tmp_path / "dist"
     proc = subprocess.run(
         [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out), str(src)],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     (wheel,) = out.glob("dataaudit-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     for required in (
-        "dataaudit/__init__.py", "dataaudit/cli.py", "dataaudit/py.typed",
-        "dataaudit/checks/__init__.py", "dataaudit/checks/size.py",
-        "dataaudit/templates/report.html.j2", "dataaudit/templates/report.css",
+        "dataaudit/__init__.py",
+        "dataaudit/cli.py",
+        "dataaudit/py.typed",
+        "dataaudit/checks/__init__.py",
+        "dataaudit/checks/size.py",
+        "dataaudit/templates/report.html.j2",
+        "dataaudit/templates/report.css",
     ):
         assert required in names, f"{required} missing from {wheel.name}"
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))

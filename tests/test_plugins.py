@@ -60,8 +60,9 @@ def test_folder_plugin_is_discovered_and_runs(tmp_path):
     reg = Registry.default([folder], entry_points=False)
     assert "consistency.no_negative_prices" in reg
     assert reg.get("consistency.no_negative_prices").source == str(folder / "prices.py")
-    report = dataaudit.audit(pd.DataFrame({"price": [1.0, -2.0, 3.0]}), registry=reg,
-                             select=["consistency.no_negative_prices"])
+    report = dataaudit.audit(
+        pd.DataFrame({"price": [1.0, -2.0, 3.0]}), registry=reg, select=["consistency.no_negative_prices"]
+    )
     result = report.result("consistency.no_negative_prices")
     assert (result.status, result.message, result.observed) == ("fail", "1 negative prices", 1)
     assert result.doc.why == "A negative price is a data-entry error."
@@ -70,7 +71,9 @@ def test_folder_plugin_is_discovered_and_runs(tmp_path):
 def test_folder_plugin_parameters_come_from_config(tmp_path):
     folder = write_plugin(tmp_path / "my_checks")
     report = dataaudit.audit(
-        pd.DataFrame({"cost": [-1.0, 2.0]}), checks_dirs=[folder], select=["consistency"],
+        pd.DataFrame({"cost": [-1.0, 2.0]}),
+        checks_dirs=[folder],
+        select=["consistency"],
         config={"checks": {"consistency.no_negative_prices": {"column": "cost"}}},
     )
     assert report.result("consistency.no_negative_prices").message == "1 negative prices"
@@ -78,7 +81,9 @@ def test_folder_plugin_parameters_come_from_config(tmp_path):
 
 def test_duplicate_id_names_both_sources(tmp_path):
     folder = write_plugin(tmp_path / "dup", check_id="size.min_rows", area="SIZE")
-    with pytest.raises(PluginError, match=r"duplicate check id 'size.min_rows': defined by builtin and by .*prices.py"):
+    with pytest.raises(
+        PluginError, match=r"duplicate check id 'size.min_rows': defined by builtin and by .*prices.py"
+    ):
         Registry.default([folder], entry_points=False)
 
 
@@ -137,7 +142,9 @@ def fake_entry_points(monkeypatch, *eps):
 def test_entry_point_plugin_is_discovered(tmp_path, monkeypatch):
     write_plugin(tmp_path / "pkg", name="acme_checks.py")
     monkeypatch.syspath_prepend(str(tmp_path / "pkg"))
-    fake_entry_points(monkeypatch, importlib.metadata.EntryPoint("acme", "acme_checks:NoNegativePrices", "dataaudit.checks"))
+    fake_entry_points(
+        monkeypatch, importlib.metadata.EntryPoint("acme", "acme_checks:NoNegativePrices", "dataaudit.checks")
+    )
     reg = Registry.default()
     assert reg.get("consistency.no_negative_prices").source == "entry point 'acme'"
 
@@ -150,6 +157,8 @@ def test_entry_point_module_exports_checks(tmp_path, monkeypatch):
 
 
 def test_broken_entry_point_is_an_error_not_skipped(monkeypatch):
-    fake_entry_points(monkeypatch, importlib.metadata.EntryPoint("bad", "no_such_pkg_xyz:Check", "dataaudit.checks"))
+    fake_entry_points(
+        monkeypatch, importlib.metadata.EntryPoint("bad", "no_such_pkg_xyz:Check", "dataaudit.checks")
+    )
     with pytest.raises(PluginError, match=r"entry point 'bad': failed to import no_such_pkg_xyz:Check"):
         Registry.default()

@@ -43,11 +43,13 @@ def test_html_size_is_bounded_for_wide_data():
 
 
 def test_overview_masks_personal_values():
-    df = pd.DataFrame({
-        "email": [f"person{i}@example.com" for i in range(20)],
-        "notes": [f"call me on +44 20 7946 09{i:02d}" for i in range(20)],
-        "amount": np.arange(20) * 1.5,
-    })
+    df = pd.DataFrame(
+        {
+            "email": [f"person{i}@example.com" for i in range(20)],
+            "notes": [f"call me on +44 20 7946 09{i:02d}" for i in range(20)],
+            "amount": np.arange(20) * 1.5,
+        }
+    )
     report = dataaudit.audit(df, as_of=AS_OF)
     rendered = report.to_html() + report.to_json()
     assert "person0@example.com" not in rendered
@@ -67,8 +69,19 @@ def test_json_schema_fields():
     assert doc["as_of"] == "2026-06-30T00:00:00+00:00"
     assert set(doc["summary"]) == {"checks", "by_status", "by_area"}
     for check in doc["checks"]:
-        assert {"id", "area", "title", "status", "severity", "message", "columns", "observed", "expected",
-                "evidence", "duration_s"} <= set(check)
+        assert {
+            "id",
+            "area",
+            "title",
+            "status",
+            "severity",
+            "message",
+            "columns",
+            "observed",
+            "expected",
+            "evidence",
+            "duration_s",
+        } <= set(check)
         assert check["status"] in ("pass", "warn", "fail", "error", "skipped")
     min_rows = next(c for c in doc["checks"] if c["id"] == "size.min_rows")
     assert (min_rows["status"], min_rows["observed"]) == ("fail", 300) or min_rows["status"] == "warn"

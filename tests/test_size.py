@@ -129,7 +129,7 @@ def test_class_counts_multiclass_smallest_named():
     assert "3 classes" in result.message
 
 
-# -- size.group_counts ----------------------------------------------------------------------------------------
+# -- size.group_counts -------------------------------------------------------------------------------------
 
 
 def groups(small: int, small_pos: int, big: int = 1000) -> pd.DataFrame:
@@ -138,9 +138,7 @@ def groups(small: int, small_pos: int, big: int = 1000) -> pd.DataFrame:
     return pd.DataFrame({"g": g, "y": y, "x": range(len(g))})
 
 
-@pytest.mark.parametrize(
-    ("small", "status"), [(29, "fail"), (30, "warn"), (99, "warn"), (100, "pass")]
-)
+@pytest.mark.parametrize(("small", "status"), [(29, "fail"), (30, "warn"), (99, "warn"), (100, "pass")])
 def test_group_counts_group_thresholds(small, status):
     result = run_check(GroupCounts(), make_dataset(groups(small, 0), sensitive=["g"]))
     assert result.status == status
@@ -148,9 +146,7 @@ def test_group_counts_group_thresholds(small, status):
         assert f"group g='small' has {small:,} rows" in result.message
 
 
-@pytest.mark.parametrize(
-    ("positives", "status"), [(9, "fail"), (10, "warn"), (29, "warn"), (30, "pass")]
-)
+@pytest.mark.parametrize(("positives", "status"), [(9, "fail"), (10, "warn"), (29, "warn"), (30, "pass")])
 def test_group_counts_cell_thresholds(positives, status):
     # the group itself is big enough (200 rows); only its positive cell varies
     result = run_check(GroupCounts(), make_dataset(groups(200, positives), sensitive=["g"], target="y"))

@@ -20,16 +20,50 @@ except PackageNotFoundError:  # running from a source tree without install
 
 _EXPORTS = {
     "audit": "dataaudit.api",
-    "Dataset": "dataaudit.dataset", "Roles": "dataaudit.dataset", "SourceInfo": "dataaudit.dataset",
-    "ConfigError": "dataaudit.errors", "DataAuditError": "dataaudit.errors", "DataLoadError": "dataaudit.errors",
-    "ExitCode": "dataaudit.errors", "PluginError": "dataaudit.errors",
-    "Area": "dataaudit.model", "Chart": "dataaudit.model", "Check": "dataaudit.model",
-    "CheckResult": "dataaudit.model", "Outcome": "dataaudit.model", "Report": "dataaudit.model",
-    "Severity": "dataaudit.model", "Status": "dataaudit.model", "Table": "dataaudit.model", "grade": "dataaudit.model",
+    "Dataset": "dataaudit.dataset",
+    "Roles": "dataaudit.dataset",
+    "SourceInfo": "dataaudit.dataset",
+    "ConfigError": "dataaudit.errors",
+    "DataAuditError": "dataaudit.errors",
+    "DataLoadError": "dataaudit.errors",
+    "ExitCode": "dataaudit.errors",
+    "PluginError": "dataaudit.errors",
+    "Area": "dataaudit.model",
+    "Chart": "dataaudit.model",
+    "Check": "dataaudit.model",
+    "CheckResult": "dataaudit.model",
+    "Outcome": "dataaudit.model",
+    "Report": "dataaudit.model",
+    "Severity": "dataaudit.model",
+    "Status": "dataaudit.model",
+    "Table": "dataaudit.model",
+    "grade": "dataaudit.model",
     "Registry": "dataaudit.registry",
 }
 
-__all__ = sorted([*_EXPORTS, "__version__"])
+__all__ = [
+    "Area",
+    "Chart",
+    "Check",
+    "CheckResult",
+    "ConfigError",
+    "DataAuditError",
+    "DataLoadError",
+    "Dataset",
+    "ExitCode",
+    "Outcome",
+    "PluginError",
+    "Registry",
+    "Report",
+    "Roles",
+    "Severity",
+    "SourceInfo",
+    "Status",
+    "Table",
+    "__version__",
+    "audit",
+    "grade",
+]
 
 
 def __getattr__(name: str) -> Any:
@@ -48,5 +82,16 @@ if TYPE_CHECKING:
     from dataaudit.api import audit
     from dataaudit.dataset import Dataset, Roles, SourceInfo
     from dataaudit.errors import ConfigError, DataAuditError, DataLoadError, ExitCode, PluginError
-    from dataaudit.model import Area, Chart, Check, CheckResult, Outcome, Report, Severity, Status, Table, grade
+    from dataaudit.model import (
+        Area,
+        Chart,
+        Check,
+        CheckResult,
+        Outcome,
+        Report,
+        Severity,
+        Status,
+        Table,
+        grade,
+    )
     from dataaudit.registry import Registry

@@ -1,4 +1,7 @@
-"""The library entry point: ``dataaudit.audit(frame_or_path, ...) -> Report``. The CLI is a shell around it."""
+"""The library entry point: ``dataaudit.audit(frame_or_path, ...) -> Report``.
+
+The CLI is a thin shell around it.
+"""
 
 from __future__ import annotations
 
@@ -12,9 +15,9 @@ import pandas as pd
 
 from dataaudit import __version__
 from dataaudit.config import Config, find_config, load_config, validate_config
-from dataaudit.dataset import Dataset, SourceInfo
-from dataaudit.errors import ConfigError, DataLoadError
-from dataaudit.loading import load
+from dataaudit.dataset import Dataset
+from dataaudit.errors import ConfigError
+from dataaudit.loading import from_frame, load
 from dataaudit.model import ColumnSummary, DatasetInfo, Report, Severity
 from dataaudit.privacy import mask_example
 from dataaudit.registry import Registry
@@ -50,12 +53,14 @@ def prepare(
         from dataaudit.config import describe_validation_error
 
         if isinstance(exc, ValidationError):
-            raise ConfigError(f"invalid option: {describe_validation_error(exc, Config.model_fields)}") from None
+            raise ConfigError(
+                f"invalid option: {describe_validation_error(exc, Config.model_fields)}"
+            ) from None
         raise
     registry = registry or Registry.default(checks_dirs)
     planned = plan(registry, cfg, cfg_source)
     if path is None:
-        frame, source = _from_frame(data)
+        frame, source = from_frame(data)
     else:
         frame, source = load(path, fmt=fmt, sheet=sheet)
     name = source.path or "the DataFrame"
@@ -67,8 +72,12 @@ def prepare(
     }
     roles = resolve_roles(list(frame.columns), cfg, Stats(frame), name, origin)
     dataset = Dataset(
-        frame, source=source, roles=roles, as_of=as_of,
-        settings=cfg.model_dump(), sample_rows=cfg.sample_rows,
+        frame,
+        source=source,
+        roles=roles,
+        as_of=as_of,
+        settings=cfg.model_dump(),
+        sample_rows=cfg.sample_rows,
     )
     return dataset, planned, cfg, cfg_path
 
@@ -100,15 +109,30 @@ def audit(
     """
     start = time.perf_counter()
     dataset, planned, cfg, cfg_path = prepare(
-        data, config=config, registry=registry, checks_dirs=checks_dirs, fmt=fmt, sheet=sheet, as_of=as_of,
-        target=target, sensitive=tuple(sensitive), timestamp=timestamp, ingested_at=ingested_at, id=id,
-        select=tuple(select), ignore=tuple(ignore), fail_on=fail_on,
+        data,
+        config=config,
+        registry=registry,
+        checks_dirs=checks_dirs,
+        fmt=fmt,
+        sheet=sheet,
+        as_of=as_of,
+        target=target,
+        sensitive=tuple(sensitive),
+        timestamp=timestamp,
+        ingested_at=ingested_at,
+        id=id,
+        select=tuple(select),
+        ignore=tuple(ignore),
+        fail_on=fail_on,
     )
     checks_start = time.perf_counter()
     results = run_checks(dataset, planned, progress)
     checks_s = time.perf_counter() - checks_start
     return build_report(
-        dataset, results, cfg, cfg_path,
+        dataset,
+        results,
+        cfg,
+        cfg_path,
         durations={
             "load_s": dataset.source.load_seconds,
             "checks_s": checks_s,
@@ -121,24 +145,44 @@ def build_report(dataset: Dataset, results, cfg: Config, cfg_path: Path | None, 
     roles = dataset.roles
     notes = list(dataset.source.notes)
     for role in sorted(roles.detected):
-        notes.append(f"{role} column {getattr(roles, role)!r} was detected, not declared; set it in dataaudit.yaml")
+        notes.append(
+            f"{role} column {getattr(roles, role)!r} was detected, not declared; set it in dataaudit.yaml"
+        )
     for role, cols in roles.suggested.items():
-        notes.append(f"{role} not set; likely candidate(s): {', '.join(cols)} (set {role}: in dataaudit.yaml)")
+        notes.append(
+            f"{role} not set; likely candidate(s): {', '.join(cols)} (set {role}: in dataaudit.yaml)"
+        )
     if cfg_path is None:
         notes.append("no dataaudit.yaml found; defaults used (run 'dataaudit init DATA' to write one)")
     overview = []
     for col in dataset.columns[:MAX_OVERVIEW_COLUMNS]:
         st = dataset.stats[col]
         examples = tuple(mask_example(v, column=col, kind=st.kind) for v, _ in st.top[:3])
-        overview.append(ColumnSummary(
-            col, st.dtype, st.kind, st.missing, st.missing_share, st.distinct, examples, roles.role_of(col),
-        ))
+        overview.append(
+            ColumnSummary(
+                col,
+                st.dtype,
+                st.kind,
+                st.missing,
+                st.missing_share,
+                st.distinct,
+                examples,
+                roles.role_of(col),
+            )
+        )
     if dataset.n_cols > MAX_OVERVIEW_COLUMNS:
         notes.append(f"overview lists the first {MAX_OVERVIEW_COLUMNS} of {dataset.n_cols:,} columns")
     src = dataset.source
     info = DatasetInfo(
-        path=src.path, format=src.format, bytes=src.bytes, sha256=src.sha256, rows=dataset.n_rows,
-        columns=dataset.n_cols, load_seconds=src.load_seconds, encoding=src.encoding, notes=src.notes,
+        path=src.path,
+        format=src.format,
+        bytes=src.bytes,
+        sha256=src.sha256,
+        rows=dataset.n_rows,
+        columns=dataset.n_cols,
+        load_seconds=src.load_seconds,
+        encoding=src.encoding,
+        notes=src.notes,
     )
     return Report(
         tool={"name": "dataaudit", "version": __version__},
@@ -155,20 +199,12 @@ def build_report(dataset: Dataset, results, cfg: Config, cfg_path: Path | None, 
     )
 
 
-def _config(config: Config | dict[str, Any] | str | Path | None, path: Path | None) -> tuple[Config, Path | None]:
+def _config(
+    config: Config | dict[str, Any] | str | Path | None, path: Path | None
+) -> tuple[Config, Path | None]:
     if isinstance(config, Config):
         return config, None
     if isinstance(config, dict):
         return validate_config(config), None
     cfg_path = find_config(path, Path(config) if config is not None else None)
     return load_config(cfg_path), cfg_path
-
-
-def _from_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, SourceInfo]:
-    if not isinstance(frame, pd.DataFrame):
-        raise DataLoadError(f"expected a pandas DataFrame or a path, got {type(frame).__name__}")
-    if frame.shape[1] == 0 or len(frame) == 0:
-        raise DataLoadError(f"the DataFrame is empty ({len(frame)} rows × {frame.shape[1]} columns)")
-    frame = frame.copy(deep=False)
-    frame.columns = [str(c) for c in frame.columns]
-    return frame, SourceInfo(format="dataframe")

@@ -15,6 +15,7 @@ import click
 
 from dataaudit import __version__
 from dataaudit.errors import ConfigError, DataAuditError, ExitCode
+from dataaudit.formats import FORMATS
 
 EPILOG = "Exit codes: 0 ready, 1 not ready, 2 cannot audit (bad input or option), 3 internal error."
 
@@ -194,7 +195,7 @@ def _progress():
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["csv", "tsv", "parquet", "json", "jsonl", "xlsx"]),
+    type=click.Choice(FORMATS),
     help="Input format (default: from the extension).",
 )
 @click.option("--sheet", help="Excel sheet to read (default: the first).")
@@ -357,7 +358,7 @@ def explain(check_id: str, checks_dirs) -> int:
     help="Where to write (default: dataaudit.yaml next to DATA).",
 )
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
-@click.option("--format", "fmt", type=click.Choice(["csv", "tsv", "parquet", "json", "jsonl", "xlsx"]))
+@click.option("--format", "fmt", type=click.Choice(FORMATS))
 @click.option("--sheet")
 def init(data: Path, output: Path | None, force: bool, fmt, sheet) -> int:
     """Write a commented starter dataaudit.yaml inferred from DATA (guesses are marked)."""

@@ -185,7 +185,9 @@ def _group_labels(s: pd.Series, stats: Stats, column: str) -> pd.Series:
             banded = pd.cut(num, edges, right=False, labels=labels)
         else:
             banded = pd.qcut(num, 5, duplicates="drop")
-            banded = banded.cat.rename_categories([f"{iv.left:g}–{iv.right:g}" for iv in banded.cat.categories])
+            banded = banded.cat.rename_categories(
+                [f"{iv.left:g}–{iv.right:g}" for iv in banded.cat.categories]
+            )
         out = banded.astype("object")
     else:
         out = s.astype("object").map(str, na_action="ignore")

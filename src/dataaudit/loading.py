@@ -27,21 +27,21 @@ import pandas as pd
 
 from dataaudit.dataset import SourceInfo
 from dataaudit.errors import DataLoadError
+from dataaudit.formats import FORMATS, detect_format
 
-__all__ = ["FORMATS", "MAX_DECOMPRESSED_BYTES", "detect_format", "load"]
+__all__ = ["FORMATS", "MAX_DECOMPRESSED_BYTES", "detect_format", "from_frame", "load"]
 
-FORMATS = ("csv", "tsv", "parquet", "json", "jsonl", "xlsx")
 _TEXT_FORMATS = ("csv", "tsv", "json", "jsonl")
-_EXTENSIONS = {
-    ".csv": "csv", ".txt": "csv", ".tsv": "tsv", ".tab": "tsv", ".parquet": "parquet", ".pq": "parquet",
-    ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".xlsx": "xlsx", ".xlsm": "xlsx",
-}
-_COMPRESSIONS = {".gz": "gzip", ".bz2": "bz2", ".xz": "xz", ".zip": "zip"}
 #: decompressed data beyond this is refused rather than filling memory (a decompression bomb)
 MAX_DECOMPRESSED_BYTES = 4 * 1024**3
 _BINARY_MAGIC = {
-    b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image", b"%PDF": "a PDF",
-    b"PK\x03\x04": "a zip archive (an .xlsx workbook?)", b"\x1f\x8b": "gzip data", b"PAR1": "a Parquet file",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"%PDF": "a PDF",
+    b"PK\x03\x04": "a zip archive (an .xlsx workbook?)",
+    b"\x1f\x8b": "gzip data",
+    b"PAR1": "a Parquet file",
     b"\xd0\xcf\x11\xe0": "an old .xls workbook",
 }
 #: bytes that never occur in UTF-8, UTF-8-encoded or 8-bit legacy text (tab, newline, form feed, CR do)
@@ -52,28 +52,6 @@ _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _UTF8_BOM = b"\xef\xbb\xbf"
 _NON_ASCII_UTF8 = re.compile("[^\x00-\x7f\ufffd]")
 _EXCEL_ERRORS = frozenset({"#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!"})
-
-
-def detect_format(path: Path, fmt: str | None = None) -> tuple[str, str | None]:
-    """(format, compression) from ``--format`` or the file's extensions, e.g. ``x.csv.gz`` → (csv, gzip)."""
-    suffixes = [s.lower() for s in path.suffixes]
-    compression = _COMPRESSIONS.get(suffixes[-1]) if suffixes else None
-    if compression:
-        suffixes = suffixes[:-1]
-    if fmt:
-        fmt = fmt.lower()
-        if fmt not in FORMATS:
-            raise DataLoadError(f"{path}: unsupported --format {fmt!r} (choose from {', '.join(FORMATS)})")
-        return fmt, compression
-    if suffixes and suffixes[-1] in _EXTENSIONS:
-        return _EXTENSIONS[suffixes[-1]], compression
-    if compression:  # data.gz: assume CSV inside
-        return "csv", compression
-    ext = path.suffix or "(none)"
-    raise DataLoadError(
-        f"{path}: unsupported file type {ext!r}; supported: .csv .tsv .parquet .json .jsonl .xlsx "
-        f"(optionally .gz/.bz2/.xz/.zip), or pass --format"
-    )
 
 
 def load(
@@ -119,6 +97,22 @@ class _Problem(Exception):
 
 class _NotUtf8(Exception):
     """A text reader met bytes that are not UTF-8: ``_read_text`` retries with a legacy encoding."""
+
+
+def from_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, SourceInfo]:
+    """An in-memory DataFrame, prepared like a loaded file: a named index becomes a column, column names
+    become unique strings (tuples of a MultiIndex joined with '.'). The caller's frame is not modified."""
+    if not isinstance(frame, pd.DataFrame):
+        raise DataLoadError(f"expected a pandas DataFrame or a path, got {type(frame).__name__}")
+    if frame.shape[1] == 0 or len(frame) == 0:
+        raise DataLoadError(f"the DataFrame is empty ({len(frame)} rows × {frame.shape[1]} columns)")
+    start = time.perf_counter()
+    notes: list[str] = []
+    frame = _index_to_columns(frame.copy(deep=False))
+    if isinstance(frame.columns, pd.MultiIndex):
+        frame.columns = [".".join(str(p) for p in c if str(p)) for c in frame.columns]
+    frame = _clean_columns(frame, notes)
+    return frame, SourceInfo(format="dataframe", load_seconds=time.perf_counter() - start, notes=tuple(notes))
 
 
 def _first_line(exc: BaseException) -> str:
@@ -180,7 +174,9 @@ def _decompress(raw: bytes, compression: str) -> bytes:
     if compression == "zip":
         return _unzip(raw)
     opener: Callable[[Any], Any] = {
-        "gzip": lambda f: gzip.GzipFile(fileobj=f), "bz2": bz2.BZ2File, "xz": lzma.LZMAFile,
+        "gzip": lambda f: gzip.GzipFile(fileobj=f),
+        "bz2": bz2.BZ2File,
+        "xz": lzma.LZMAFile,
     }[compression]
     try:
         with opener(io.BytesIO(raw)) as stream:
@@ -258,7 +254,7 @@ def _to_utf8(data: bytes, fmt: str) -> tuple[bytes, str]:
         except UnicodeDecodeError as exc:
             raise _Problem(f"not valid utf-16 text despite its byte-order mark ({exc.reason})") from None
     if data.startswith(_UTF8_BOM):
-        return data[len(_UTF8_BOM):], "utf-8-sig"
+        return data[len(_UTF8_BOM) :], "utf-8-sig"
     _refuse_binary(data[:8192], fmt)
     return data, "utf-8"
 
@@ -414,7 +410,8 @@ def _records_to_frame(records: list[dict[str, Any]], notes: list[str]) -> pd.Dat
     """Nested objects become ``parent.child`` columns; columns holding arrays are dropped with a note."""
     frame = pd.json_normalize(records)  # column names are unique: it builds one dict per record
     nested = [
-        name for name, col in frame.items()
+        name
+        for name, col in frame.items()
         if col.dtype == object and col.map(lambda v: isinstance(v, list | dict)).any()
     ]
     _note_skipped([str(n) for n in nested], notes)
@@ -474,10 +471,18 @@ def _read_excel(data: bytes, sheet: str | None, notes: list[str]) -> pd.DataFram
     from openpyxl.utils.exceptions import InvalidFileException
 
     if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise _Problem("looks like an old .xls workbook or an encrypted .xlsx; save it as an unencrypted "
-                       ".xlsx")
-    bad_workbook = (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, InvalidFileException,
-                    ParseError)
+        raise _Problem(
+            "looks like an old .xls workbook or an encrypted .xlsx; save it as an unencrypted .xlsx"
+        )
+    bad_workbook = (
+        zipfile.BadZipFile,
+        KeyError,
+        OSError,
+        ValueError,
+        TypeError,
+        InvalidFileException,
+        ParseError,
+    )
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except bad_workbook as exc:
@@ -502,8 +507,10 @@ def _pick_sheet(wb: Any, sheet: str | None, notes: list[str]) -> Any:
         raise _Problem("workbook has no worksheets")
     if sheet is None:
         if len(sheets) > 1:
-            notes.append(f"read sheet {names[0]!r}, the first of {len(names)} ({', '.join(names)}); "
-                         "choose with --sheet")
+            notes.append(
+                f"read sheet {names[0]!r}, the first of {len(names)} ({', '.join(names)}); "
+                "choose with --sheet"
+            )
         return sheets[0]
     if sheet not in names:
         raise _Problem(f"no sheet named {sheet!r} (sheets: {', '.join(names)})")

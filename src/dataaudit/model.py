@@ -339,7 +339,7 @@ class Check:
                 current = {"w": "what", "h": "how"}[m.group(1)[0].lower()]
                 if m.group(1).lower().startswith("why"):
                     current = "why"
-                para = para[m.end():]
+                para = para[m.end() :]
             if para:
                 parts[current].append(para[:1].upper() + para[1:])
         return CheckDoc(*("\n\n".join(parts[k]) for k in ("what", "why", "how")))

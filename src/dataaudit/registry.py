@@ -79,7 +79,9 @@ class Registry:
             try:
                 obj = ep.load()
             except Exception as exc:  # a broken plugin is an error with its name, never silently skipped
-                raise PluginError(f"{source}: failed to import {ep.value}: {type(exc).__name__}: {exc}") from exc
+                raise PluginError(
+                    f"{source}: failed to import {ep.value}: {type(exc).__name__}: {exc}"
+                ) from exc
             self.add_all(_checks_in(obj, source), source)
 
     def add_dir(self, folder: Path) -> None:
@@ -115,7 +117,8 @@ def _validate(check: Any, source: str) -> None:
     cid = getattr(check, "id", None)
     if not isinstance(cid, str) or not ID_PATTERN.match(cid):
         raise PluginError(
-            f"{source}: {check.__name__} has malformed id {cid!r}; ids read 'area.snake_name', e.g. 'size.min_rows'"
+            f"{source}: {check.__name__} has malformed id {cid!r}; "
+            "ids read 'area.snake_name', e.g. 'size.min_rows'"
         )
     area = getattr(check, "area", None)
     if area not in set(Area):
@@ -139,7 +142,8 @@ def _checks_in(obj: Any, source: str) -> list[Any]:
         if hasattr(obj, "CHECKS"):
             return list(obj.CHECKS)
         found = [
-            v for v in vars(obj).values()
+            v
+            for v in vars(obj).values()
             if inspect.isclass(v) and issubclass(v, Check) and v is not Check and v.__module__ == obj.__name__
         ]
         if not found:

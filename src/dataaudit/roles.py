@@ -18,12 +18,42 @@ from dataaudit.stats import Stats
 __all__ = ["detect", "resolve_roles", "tokens"]
 
 SENSITIVE_TOKENS = {
-    "sex", "gender", "race", "ethnicity", "ethnic", "age", "religion", "religious", "nationality",
-    "citizenship", "disability", "disabled", "marital", "pregnant", "pregnancy", "orientation", "caste",
+    "sex",
+    "gender",
+    "race",
+    "ethnicity",
+    "ethnic",
+    "age",
+    "religion",
+    "religious",
+    "nationality",
+    "citizenship",
+    "disability",
+    "disabled",
+    "marital",
+    "pregnant",
+    "pregnancy",
+    "orientation",
+    "caste",
 }
 TARGET_NAMES = {
-    "target", "label", "y", "class", "outcome", "churn", "churned", "default", "defaulted", "fraud", "is_fraud",
-    "approved", "survived", "response", "converted", "income_class", "readmitted",
+    "target",
+    "label",
+    "y",
+    "class",
+    "outcome",
+    "churn",
+    "churned",
+    "default",
+    "defaulted",
+    "fraud",
+    "is_fraud",
+    "approved",
+    "survived",
+    "response",
+    "converted",
+    "income_class",
+    "readmitted",
 }
 ID_TOKENS = {"id", "uuid", "guid", "key"}
 TIME_TOKENS = {"date", "time", "timestamp", "ts", "at", "datetime", "created", "occurred", "event"}
@@ -45,7 +75,11 @@ def detect(columns: Sequence[str], stats: Stats) -> dict[str, tuple[str, ...]]:
     for col in columns:
         t = tokens(col)
         st = stats[col]
-        if t & ID_TOKENS and st.kind in ("numeric", "categorical", "text") and st.distinct >= NEAR_UNIQUE * st.rows:
+        if (
+            t & ID_TOKENS
+            and st.kind in ("numeric", "categorical", "text")
+            and st.distinct >= NEAR_UNIQUE * st.rows
+        ):
             out["id"].append(col)
         if t & SENSITIVE_TOKENS:
             out["sensitive"].append(col)
@@ -67,11 +101,17 @@ def resolve_roles(
     cols = [str(c) for c in columns]
     present = set(cols)
     declared = {
-        "target": config.target, "timestamp": config.timestamp, "ingested_at": config.ingested_at,
-        "label_time": config.label_time, "id": config.id,
+        "target": config.target,
+        "timestamp": config.timestamp,
+        "ingested_at": config.ingested_at,
+        "label_time": config.label_time,
+        "id": config.id,
     }
-    for role, col in [*declared.items(), *(("sensitive", c) for c in config.sensitive),
-                      *(("ignore_columns", c) for c in config.ignore_columns)]:
+    for role, col in [
+        *declared.items(),
+        *(("sensitive", c) for c in config.sensitive),
+        *(("ignore_columns", c) for c in config.ignore_columns),
+    ]:
         if col is not None and col not in present:
             where = (origin or {}).get(role, role)
             raise ConfigError(f"{where}: column {col!r} not found in {source}{close_matches(col, cols)}")

@@ -10,16 +10,31 @@ from rich.table import Table as RichTable
 
 from dataaudit.model import Area, Report, Status
 
-STYLE = {Status.PASS: "green", Status.WARN: "yellow", Status.FAIL: "bold red", Status.ERROR: "magenta",
-         Status.SKIPPED: "dim"}
+STYLE = {
+    Status.PASS: "green",
+    Status.WARN: "yellow",
+    Status.FAIL: "bold red",
+    Status.ERROR: "magenta",
+    Status.SKIPPED: "dim",
+}
 
 
-def print_summary(report: Report, file: TextIO, *, color: bool | None = None, outputs: dict[str, str] | None = None) -> None:
-    console = Console(file=file, highlight=False, no_color=color is False, force_terminal=color or None,
-                      width=110 if not file.isatty() else None, soft_wrap=False)
+def print_summary(
+    report: Report, file: TextIO, *, color: bool | None = None, outputs: dict[str, str] | None = None
+) -> None:
+    console = Console(
+        file=file,
+        highlight=False,
+        no_color=color is False,
+        force_terminal=color or None,
+        width=110 if not file.isatty() else None,
+        soft_wrap=False,
+    )
     d = report.dataset
-    console.print(f"dataaudit {escape(report.tool['version'])}  ·  {escape(d.path or 'DataFrame')}  ·  "
-                  f"{d.rows:,} rows × {d.columns} columns  ·  as of {report.as_of:%Y-%m-%d %H:%M} UTC")
+    console.print(
+        f"dataaudit {escape(report.tool['version'])}  ·  {escape(d.path or 'DataFrame')}  ·  "
+        f"{d.rows:,} rows × {d.columns} columns  ·  as of {report.as_of:%Y-%m-%d %H:%M} UTC"
+    )
     table = RichTable(show_edge=False, pad_edge=False, box=None, header_style="bold")
     table.add_column("area")
     for s in Status:
@@ -43,6 +58,8 @@ def print_summary(report: Report, file: TextIO, *, color: bool | None = None, ou
     if report.ready:
         console.print(f"[bold green]READY[/] — nothing at or above --fail-on {report.fail_on.value}")
     else:
-        console.print(f"[bold red]NOT READY[/] — {n_block} check(s) at or above --fail-on {report.fail_on.value}")
+        console.print(
+            f"[bold red]NOT READY[/] — {n_block} check(s) at or above --fail-on {report.fail_on.value}"
+        )
     for label, path in (outputs or {}).items():
         console.print(f"{label}: {escape(path)}")

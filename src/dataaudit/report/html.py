@@ -66,14 +66,25 @@ def render_html(report: Report) -> str:
             continue
         counts = {s.value: sum(r.status == s for r in results) for s in Status}
         worst = next((s for s in STATUS_ORDER if counts[s.value]), None)
-        areas.append({"area": area, "question": area.question, "results": results, "counts": counts,
-                      "worst": worst.value if worst else "none"})
+        areas.append(
+            {
+                "area": area,
+                "question": area.question,
+                "results": results,
+                "counts": counts,
+                "worst": worst.value if worst else "none",
+            }
+        )
     config = {k: v for k, v in report.config.items() if k != "path" and v not in (None, [], {}, ())}
-    return _env().get_template("report.html.j2").render(
-        r=report,
-        areas=areas,
-        blocking=report.blocking,
-        statuses=[s.value for s in STATUS_ORDER],
-        size=_size(report.dataset.bytes),
-        config_yaml=yaml.safe_dump(config, sort_keys=False, allow_unicode=True, default_flow_style=False),
+    return (
+        _env()
+        .get_template("report.html.j2")
+        .render(
+            r=report,
+            areas=areas,
+            blocking=report.blocking,
+            statuses=[s.value for s in STATUS_ORDER],
+            size=_size(report.dataset.bytes),
+            config_yaml=yaml.safe_dump(config, sort_keys=False, allow_unicode=True, default_flow_style=False),
+        )
     )

@@ -35,21 +35,27 @@ def _bars(c: Chart) -> Markup:
     row, label_w, bar_w, val_w = 18, 170, 360, 70
     height = row * len(values) + 8
     width = label_w + bar_w + val_w
-    parts = [f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}">',
-             f"<title>{escape(c.title)}</title>"]
+    parts = [
+        f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}">',
+        f"<title>{escape(c.title)}</title>",
+    ]
     for i, (lab, v) in enumerate(zip(labels, values)):
         y = 4 + i * row
         w = max(1.0, bar_w * v / top) if v > 0 else 0
         over = c.threshold is not None and v > c.threshold and c.unit in ("%", "share")
         short = lab if len(lab) <= 26 else lab[:25] + "…"
         parts.append(f'<text x="{label_w - 6}" y="{y + 12}" text-anchor="end">{escape(short)}</text>')
-        parts.append(f'<rect x="{label_w}" y="{y + 2}" width="{w:.1f}" height="{row - 5}" '
-                     f'fill="{COLORS["warn"] if over else COLORS["bar"]}"/>')
+        parts.append(
+            f'<rect x="{label_w}" y="{y + 2}" width="{w:.1f}" height="{row - 5}" '
+            f'fill="{COLORS["warn"] if over else COLORS["bar"]}"/>'
+        )
         parts.append(f'<text x="{label_w + w + 4:.1f}" y="{y + 12}">{escape(_fmt(v, c.unit))}</text>')
     if c.threshold is not None:
         x = label_w + bar_w * c.threshold / top
-        parts.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="0" y2="{height}" stroke="{COLORS["line"]}" '
-                     'stroke-dasharray="3 3"/>')
+        parts.append(
+            f'<line x1="{x:.1f}" x2="{x:.1f}" y1="0" y2="{height}" stroke="{COLORS["line"]}" '
+            'stroke-dasharray="3 3"/>'
+        )
     parts.append("</svg>")
     return Markup("".join(parts))
 
@@ -61,14 +67,20 @@ def _columns(c: Chart) -> Markup:
     top = max(values) or 1.0
     width, height, pad = 720, 160, 24
     step = (width - 2 * pad) / len(values)
-    parts = [f'<svg class="chart" role="img" viewBox="0 0 {width} {height + 20}" width="{width}" height="{height + 20}">',
-             f"<title>{escape(c.title)}</title>"]
+    parts = [
+        f'<svg class="chart" role="img" viewBox="0 0 {width} {height + 20}" '
+        f'width="{width}" height="{height + 20}">',
+        f"<title>{escape(c.title)}</title>",
+    ]
     for i, v in enumerate(values):
         h = (height - 10) * v / top
         fill = COLORS["warn"] if v == 0 else COLORS["bar"]
         h = max(h, 2.0) if v == 0 else h
-        parts.append(f'<rect x="{pad + i * step:.2f}" y="{height - h:.1f}" width="{max(step - 0.5, 0.5):.2f}" '
-                     f'height="{h:.1f}" fill="{fill}"><title>{escape(labels[i])}: {escape(_fmt(v, c.unit))}</title></rect>')
+        parts.append(
+            f'<rect x="{pad + i * step:.2f}" y="{height - h:.1f}" width="{max(step - 0.5, 0.5):.2f}" '
+            f'height="{h:.1f}" fill="{fill}">'
+            f"<title>{escape(labels[i])}: {escape(_fmt(v, c.unit))}</title></rect>"
+        )
     parts.append(f'<text x="{pad}" y="{height + 15}">{escape(labels[0])}</text>')
     parts.append(f'<text x="{width - pad}" y="{height + 15}" text-anchor="end">{escape(labels[-1])}</text>')
     parts.append(f'<text x="{pad}" y="10">max {escape(_fmt(top, c.unit))} {escape(c.unit)}</text>')
@@ -92,23 +104,36 @@ def _curve(c: Chart) -> Markup:
         x = pad + (width - 2 * pad) * (i / (n - 1) if n > 1 else 0.5)
         return x, height - pad - (height - 2 * pad) * (v - lo) / span
 
-    parts = [f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}">',
-             f"<title>{escape(c.title)}</title>"]
+    parts = [
+        f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}">',
+        f"<title>{escape(c.title)}</title>",
+    ]
     pts = [xy(i, v) for i, v in enumerate(c.values)]
-    parts.append('<polyline fill="none" stroke="{}" stroke-width="2" points="{}"/>'.format(
-        COLORS["bar"], " ".join(f"{x:.1f},{y:.1f}" for x, y in pts)))
+    parts.append(
+        '<polyline fill="none" stroke="{}" stroke-width="2" points="{}"/>'.format(
+            COLORS["bar"], " ".join(f"{x:.1f},{y:.1f}" for x, y in pts)
+        )
+    )
     for i, ((x, y), v, e) in enumerate(zip(pts, c.values, errs)):
         if e:
             _, y1 = xy(i, v - e)
             _, y2 = xy(i, v + e)
-            parts.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{y1:.1f}" y2="{y2:.1f}" stroke="{COLORS["line"]}"/>')
+            parts.append(
+                f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{y1:.1f}" y2="{y2:.1f}" stroke="{COLORS["line"]}"/>'
+            )
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{COLORS["bar"]}"/>')
-        parts.append(f'<text x="{x:.1f}" y="{height - pad + 16}" text-anchor="middle">{escape(c.labels[i])}</text>')
-        parts.append(f'<text x="{x:.1f}" y="{y - 8:.1f}" text-anchor="middle">{escape(_fmt(v, c.unit))}</text>')
+        parts.append(
+            f'<text x="{x:.1f}" y="{height - pad + 16}" text-anchor="middle">{escape(c.labels[i])}</text>'
+        )
+        parts.append(
+            f'<text x="{x:.1f}" y="{y - 8:.1f}" text-anchor="middle">{escape(_fmt(v, c.unit))}</text>'
+        )
     if c.threshold is not None:
         _, y = xy(0, c.threshold)
-        parts.append(f'<line x1="{pad}" x2="{width - pad}" y1="{y:.1f}" y2="{y:.1f}" stroke="{COLORS["warn"]}" '
-                     'stroke-dasharray="4 3"/>')
+        parts.append(
+            f'<line x1="{pad}" x2="{width - pad}" y1="{y:.1f}" y2="{y:.1f}" stroke="{COLORS["warn"]}" '
+            'stroke-dasharray="4 3"/>'
+        )
     parts.append("</svg>")
     return Markup("".join(parts))
 
@@ -117,5 +142,7 @@ def meter(share: float) -> Markup:
     """A tiny inline bar for a share in [0, 1] (the overview's missing column)."""
     w = max(0.0, min(1.0, share)) * 60
     color = COLORS["warn"] if share > 0.05 else COLORS["bar"]
-    return Markup(f'<svg class="meter" width="60" height="8" aria-hidden="true"><rect width="60" height="8" '
-                  f'fill="#e9ecef"/><rect width="{w:.1f}" height="8" fill="{color}"/></svg>')
+    return Markup(
+        f'<svg class="meter" width="60" height="8" aria-hidden="true"><rect width="60" height="8" '
+        f'fill="#e9ecef"/><rect width="{w:.1f}" height="8" fill="{color}"/></svg>'
+    )
