@@ -7,8 +7,8 @@ from typing import ClassVar
 
 import pandas as pd
 
-from dataaudit.dataset import Dataset
-from dataaudit.model import Area, Chart, Check, Outcome, Table, grade
+from dataaudit.dataset import MISSING_GROUP, Dataset
+from dataaudit.model import Area, Chart, Check, Outcome, Status, Table, count, grade
 
 __all__ = ["CHECKS", "ClassCounts", "GroupCounts", "MinRows", "RowsPerFeature"]
 
@@ -144,6 +144,14 @@ class ClassCounts(Check):
             return Outcome.fail(f"target {target!r} has no values", columns=[target], observed=0)
         total = int(counts.sum())
         smallest, n_min = counts.index[-1], int(counts.iloc[-1])
+        if len(counts) < 2:
+            return Outcome.fail(
+                f"target {target!r} has a single class ({str(smallest)!r}, {count(n_min, 'row')}): "
+                "there is nothing to learn to tell apart",
+                observed={"classes": 1},
+                expected="at least 2 classes",
+                columns=[target],
+            )
         status = grade(n_min, warn=self.warn_below, fail=self.fail_below, higher_is_worse=False)
         table = Table.of(
             ("class", "rows", "share"),
@@ -151,13 +159,13 @@ class ClassCounts(Check):
             title=f"Rows per class of {target}",
         )
         msg = (
-            f"smallest class {str(smallest)!r} has {n_min:,} rows ({n_min / total:.1%} of {total:,}); "
+            f"smallest class {str(smallest)!r} has {count(n_min, 'row')} ({n_min / total:.1%} of {total:,}); "
             f"{len(counts)} classes"
         )
         if status != "pass":
             msg += f"; at least {self.fail_below if status == 'fail' else self.warn_below:,} needed"
         if missing:
-            msg += f"; {missing:,} rows have no label"
+            msg += f"; {count(missing, 'row')} {'has' if missing == 1 else 'have'} no label"
         chart = Chart.of(
             "bars",
             counts.index[:30],
@@ -169,7 +177,7 @@ class ClassCounts(Check):
         return Outcome.make(
             status,
             msg,
-            observed={"class": smallest, "rows": n_min, "share": n_min / total},
+            observed={"class": smallest, "rows": n_min, "share": round(n_min / total, 4)},
             expected=f">= {self.warn_below:,} rows per class (fail below {self.fail_below:,})",
             columns=[target],
             evidence=table,
@@ -207,55 +215,64 @@ class GroupCounts(Check):
     def run(self, data: Dataset) -> Outcome:
         target = data.roles.target if data.target_kind in ("binary", "multiclass") else None
         y = data.target.astype("object").map(str, na_action="ignore") if target else None
-        group_rows, cell_rows, worst = [], [], []
+        group_rows, cell_rows, findings = [], [], []
         for col in data.roles.sensitive:
             g = data.groups(col)
             counts = g.value_counts()
-            for name, n in counts.items():
-                group_rows.append((col, name, int(n), round(n / data.n_rows, 4)))
-            gname, gmin = counts.index[-1], int(counts.iloc[-1])
-            worst.append(
-                (
-                    grade(
-                        gmin, warn=self.group_warn_below, fail=self.group_fail_below, higher_is_worse=False
-                    ),
-                    f"group {col}={gname!r} has {gmin:,} rows",
-                    col,
-                )
-            )
-            if y is not None:
-                cells = pd.crosstab(g, y)
-                stacked = cells.stack().sort_values()
-                for (grp, cls), n in stacked.items():
-                    cell_rows.append((col, grp, cls, int(n)))
-                (cg, cc), cmin = stacked.index[0], int(stacked.iloc[0])
-                worst.append(
+            group_rows += [(col, name, int(n), round(n / data.n_rows, 4)) for name, n in counts.items()]
+            # missing values are shown as a group but not graded as one: they are consistency's concern
+            real = counts.drop(MISSING_GROUP, errors="ignore")
+            if len(real) < 2:
+                findings.append(
                     (
-                        grade(
-                            cmin, warn=self.cell_warn_below, fail=self.cell_fail_below, higher_is_worse=False
-                        ),
-                        f"cell {col}={cg!r} × {target}={cc!r} has {cmin:,} rows",
+                        Status.WARN,
+                        f"{col} has {count(len(real), 'non-missing group')}; "
+                        "per-group analysis needs at least 2",
                         col,
                     )
                 )
-        order = {"fail": 2, "warn": 1, "pass": 0}
-        worst.sort(key=lambda w: -order[w[0]])
-        status = worst[0][0]
-        flagged = [w for w in worst if w[0] != "pass"]
+                continue
+            findings.append(
+                self._grade(
+                    real,
+                    self.group_warn_below,
+                    self.group_fail_below,
+                    lambda k, n=None, c=col: f"group {c}={k!r}",
+                    f"{col} groups",
+                    col,
+                )
+            )
+            if y is None:
+                continue
+            keep = g != MISSING_GROUP
+            cells = pd.crosstab(g[keep], y[keep]).stack().sort_values()
+            cell_rows += [(col, grp, cls, int(n)) for (grp, cls), n in cells.items()]
+            cells.index = [f"{grp!r} × {target}={cls!r}" for grp, cls in cells.index]
+            findings.append(
+                self._grade(
+                    cells,
+                    self.cell_warn_below,
+                    self.cell_fail_below,
+                    lambda k, c=col: f"cell {c}={k}",
+                    f"{col} × {target} cells",
+                    col,
+                )
+            )
+        order = {Status.FAIL: 2, Status.WARN: 1, Status.PASS: 0}
+        findings.sort(key=lambda f: -order[f[0]])
+        flagged = [f for f in findings if f[0] != Status.PASS]
+        status = findings[0][0] if findings else Status.PASS
         if flagged:
-            msg = "; ".join(w[1] for w in flagged[:3])
+            msg = "; ".join(f[1] for f in flagged[:3])
             if len(flagged) > 3:
                 msg += f"; and {len(flagged) - 3} more"
-            msg += (
-                f" (warn below {self.group_warn_below} rows per group / {self.cell_warn_below} per cell"
-                if y is not None
-                else f" (warn below {self.group_warn_below} rows per group"
-            ) + ")"
+            per_cell = f" / {self.cell_warn_below} per cell" if y is not None else ""
+            msg += f" (warn below {self.group_warn_below} rows per group{per_cell})"
         else:
-            smallest = min(group_rows, key=lambda r: r[2])
+            smallest = min((r for r in group_rows if r[1] != MISSING_GROUP), key=lambda r: r[2])
             msg = (
                 f"every group has >= {self.group_warn_below} rows; smallest {smallest[0]}={smallest[1]!r} "
-                f"with {smallest[2]:,}"
+                f"with {count(smallest[2], 'row')}"
             )
         tables = [
             Table.of(
@@ -275,9 +292,9 @@ class GroupCounts(Check):
         return Outcome.make(
             status,
             msg,
-            columns=sorted({w[2] for w in flagged}) or data.roles.sensitive,
+            columns=sorted({f[2] for f in flagged}) or data.roles.sensitive,
             observed={
-                "smallest_group": min(r[2] for r in group_rows),
+                "smallest_group": min((r[2] for r in group_rows if r[1] != MISSING_GROUP), default=0),
                 "smallest_cell": min((r[3] for r in cell_rows), default=None),
             },
             expected=(
@@ -285,6 +302,23 @@ class GroupCounts(Check):
             ),
             evidence=tables,
         )
+
+    @staticmethod
+    def _grade(
+        counts: pd.Series, warn: int, fail: int, name, plural: str, col: str
+    ) -> tuple[Status, str, str]:
+        """Grade the smallest of ``counts`` (sorted descending or ascending); one line naming it, or how
+        many fall below the warn threshold when several do."""
+        counts = counts.sort_values()
+        key, n = counts.index[0], int(counts.iloc[0])
+        status = grade(n, warn=warn, fail=fail, higher_is_worse=False)
+        below = int((counts < warn).sum())
+        if below > 1:
+            smallest = f"smallest {name(key)} with {count(n, 'row')}"
+            text = f"{below} of {len(counts)} {plural} below {warn} rows ({smallest})"
+        else:
+            text = f"{name(key)} has {count(n, 'row')}"
+        return status, text, col
 
 
 CHECKS = (MinRows, RowsPerFeature, ClassCounts, GroupCounts)

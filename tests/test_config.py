@@ -246,7 +246,8 @@ def test_invalid_check_settings(data: Path, text: str, problem: str) -> None:
 
 def test_select_in_the_file_that_matches_nothing(data: Path) -> None:
     assert config_error("select: [consistncy]\n") == (
-        f"select/ignore: 'consistncy' matches no check id or area (set by --select/--ignore or {found_at()}; "
+        "select/ignore: 'consistncy' matches no check id or area; did you mean 'consistency'? "
+        f"(set by --select/--ignore or {found_at()}; "
         "see 'dataaudit checks')"
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -10,7 +11,7 @@ import pandas as pd
 import pytest
 
 import dataaudit
-from dataaudit import Area, Check, Outcome, Registry, Severity, Status, Table, grade
+from dataaudit import Area, Chart, Check, Outcome, Registry, Severity, Status, Table, grade
 from dataaudit.errors import ConfigError
 from dataaudit.model import MAX_EVIDENCE_ROWS, jsonable
 from tests.helpers import make_dataset
@@ -268,6 +269,159 @@ def test_dataframe_input_keeps_named_index_and_makes_names_unique():
     df.index = pd.Index([f"c{i}" for i in range(200)], name="customer_id")
     report = dataaudit.audit(df, select=["size"])
     assert [c.name for c in report.overview] == ["customer_id", "a", "a.1", "unnamed_4"]
-    assert "renamed 2 empty or duplicate column name(s)" in report.notes[0]
+    assert "renamed 2 empty or duplicate column name(s)" in report.dataset.notes[0]
     assert report.roles["id"] == "customer_id"
     assert list(df.columns) == ["a", "a", ""]  # the caller's frame is untouched
+
+
+# -- robustness of the engine around plugins (review findings) -----------------------------------------
+
+
+@dataclass(frozen=True)
+class BadChart(Check):
+    """Returns a malformed chart."""
+
+    id: ClassVar[str] = "consistency.bad_chart"
+    title: ClassVar[str] = "Bad chart"
+    area: ClassVar[Area] = Area.CONSISTENCY
+
+    def run(self, data):
+        return Outcome.warn("bad", chart=Chart.of("columns", ["a"], [1, 2, 3]))
+
+
+@dataclass(frozen=True)
+class Exits(Check):
+    """Calls sys.exit."""
+
+    id: ClassVar[str] = "consistency.exits"
+    title: ClassVar[str] = "Exits"
+    area: ClassVar[Area] = Area.CONSISTENCY
+
+    def run(self, data):
+        raise SystemExit(0)
+
+
+@dataclass(frozen=True)
+class Leaky(Check):
+    """Puts raw values into its message, evidence and crash text."""
+
+    id: ClassVar[str] = "consistency.leaky"
+    title: ClassVar[str] = "Leaky"
+    area: ClassVar[Area] = Area.CONSISTENCY
+    crash: bool = False
+
+    def run(self, data):
+        if self.crash:
+            raise ValueError("could not parse 'call awilson@example.com on +44 20 7946 0958'")
+        return Outcome.fail(
+            "found awilson@example.com",
+            evidence=Table.of(
+                ("note", "when"), [("mail awilson@example.com or (555) 014-2367", "2026-01-02 10:00")]
+            ),
+        )
+
+
+def test_malformed_chart_becomes_an_error_result_and_the_report_renders():
+    report = dataaudit.audit(FRAME, registry=registry(BadChart, AlwaysFails))
+    r = report.result("consistency.bad_chart")
+    assert r.status == Status.ERROR and "chart has 1 labels for 3 values" in r.error
+    assert "Bad chart" in report.to_html()
+
+
+def test_check_calling_sys_exit_is_an_error_not_a_silent_pass():
+    report = dataaudit.audit(FRAME, registry=registry(Exits, AlwaysFails))
+    assert report.result("consistency.exits").status == Status.ERROR
+    assert not report.ready
+
+
+@pytest.mark.parametrize("crash", [False, True])
+def test_messages_evidence_and_crash_text_are_masked(crash):
+    report = dataaudit.audit(
+        FRAME, registry=registry(Leaky), config={"checks": {"consistency.leaky": {"crash": crash}}}
+    )
+    rendered = report.to_json() + report.to_html()
+    assert "awilson@example.com" not in rendered
+    assert "7946 0958" not in rendered and "014-2367" not in rendered
+    assert "a***@e***" in rendered
+    if not crash:
+        assert report.result("consistency.leaky").evidence[0].rows[0][1] == "2026-01-02 10:00"  # dates stay
+
+
+def test_overview_masks_names_and_long_numbers():
+    df = pd.DataFrame(
+        {
+            "customer": ["Dmitri Ivanov", "Carla Gomez"] * 50,
+            "acct": [5500000000000004, 4111111111111111] * 50,
+            "national_insurance": ["AB654321D", "CD123456E"] * 50,
+        }
+    )
+    report = dataaudit.audit(df, select=["size.min_rows"])
+    text = report.to_html() + report.to_json() + str([c.examples for c in report.overview])
+    for raw in ("Dmitri", "Ivanov", "5500000000000004", "AB654321D"):
+        assert raw not in text
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (
+            {"target": "a", "sensitive": ["a"]},
+            r"column 'a' is given two roles: target \(--target\) and sensitive \(--sensitive\)",
+        ),
+        (
+            {"config": {"target": "a", "ignore_columns": ["a"]}},
+            r"column 'a' is given two roles: target \(config: target\) and ignore_columns",
+        ),
+        (
+            {"id": "a", "timestamp": "a"},
+            r"column 'a' is given two roles: timestamp \(--timestamp\) and id \(--id\)",
+        ),
+    ],
+)
+def test_a_column_has_one_role(kwargs, message):
+    with pytest.raises(ConfigError, match=message):
+        dataaudit.audit(FRAME, **kwargs)
+
+
+def test_selecting_no_check_is_an_error_not_ready():
+    with pytest.raises(
+        ConfigError, match=r"no checks to run: --ignore size leaves none of the 4 available checks"
+    ):
+        dataaudit.audit(FRAME, ignore=["size"])
+
+
+def test_area_names_and_area_ids_select_even_without_checks_installed():
+    report = dataaudit.audit(FRAME, select=["size", "consistency"], ignore=["consistency.outliers"])
+    assert {r.area for r in report.results} == {Area.SIZE}
+    with pytest.raises(ConfigError, match=r"'sise' matches no check id or area; did you mean 'size'"):
+        dataaudit.audit(FRAME, select=["sise"])
+
+
+def test_dataframe_audit_ignores_a_stray_config_in_the_working_directory(tmp_path, monkeypatch):
+    (tmp_path / "dataaudit.yaml").write_text("target: not_in_this_frame\n")
+    monkeypatch.chdir(tmp_path)
+    report = dataaudit.audit(FRAME, select=["size.min_rows"])
+    assert report.roles["target"] is None
+
+
+@pytest.mark.parametrize("as_of", ["2026-06-30", dt.date(2026, 6, 30), "2026-06-30T02:00:00+02:00"])
+def test_as_of_accepts_text_and_dates(as_of):
+    report = dataaudit.audit(FRAME, select=["size.min_rows"], as_of=as_of)
+    assert report.as_of == dt.datetime(2026, 6, 30, tzinfo=dt.UTC)
+
+
+def test_library_errors_use_dataaudit_error_types():
+    with pytest.raises(dataaudit.DataLoadError, match="expected a pandas DataFrame or a path, got Series"):
+        dataaudit.audit(FRAME["a"])
+    with pytest.raises(ConfigError, match="invalid as_of 'yesterday'"):
+        dataaudit.audit(FRAME, as_of="yesterday")
+
+
+def test_stats_are_shared_between_role_detection_and_checks(monkeypatch):
+    from dataaudit.stats import Stats
+
+    calls = []
+    original = Stats._compute
+    monkeypatch.setattr(Stats, "_compute", lambda self, col: calls.append(col) or original(self, col))
+    dataaudit.audit(FRAME.assign(row_id=range(10)), select=["size"])
+    assert sorted(calls) == sorted(set(calls))  # each column computed once

@@ -290,7 +290,7 @@ def test_legacy_cp1252_is_read_and_said(tmp_path):
     assert info.encoding == "cp1252"
     assert info.notes == (LEGACY.format("cp1252"),)
     report = dataaudit.audit(path, config={}, select=["size.min_rows"])
-    assert info.notes[0] in report.notes
+    assert info.notes[0] in report.dataset.notes
     assert report.dataset.notes == info.notes
     assert report.dataset.encoding == "cp1252"
 

@@ -6,6 +6,7 @@ The CLI is a thin shell around it.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -15,14 +16,15 @@ import pandas as pd
 
 from dataaudit import __version__
 from dataaudit.config import Config, find_config, load_config, validate_config
-from dataaudit.dataset import Dataset
-from dataaudit.errors import ConfigError
+from dataaudit.dataset import Dataset, as_of_datetime
+from dataaudit.errors import ConfigError, DataLoadError
 from dataaudit.loading import from_frame, load
 from dataaudit.model import ColumnSummary, DatasetInfo, Report, Severity
 from dataaudit.privacy import mask_example
 from dataaudit.registry import Registry
 from dataaudit.roles import resolve_roles
 from dataaudit.runner import Progress, plan, run_checks
+from dataaudit.stats import Stats
 
 __all__ = ["audit", "prepare"]
 
@@ -42,7 +44,10 @@ def prepare(
 ):
     """Resolve config, plan checks and load the data, in the order that reports mistakes cheapest first.
     Returns ``(dataset, planned, config, config_path)``. Raises :class:`DataAuditError` subclasses."""
+    if not isinstance(data, (pd.DataFrame, str, os.PathLike)):
+        raise DataLoadError(f"expected a pandas DataFrame or a path, got {type(data).__name__}")
     path = None if isinstance(data, pd.DataFrame) else Path(data)
+    as_of = as_of_datetime(as_of)
     cfg, cfg_path = _config(config, path)
     cfg_source = str(cfg_path) if cfg_path else "config"
     try:
@@ -64,15 +69,17 @@ def prepare(
     else:
         frame, source = load(path, fmt=fmt, sheet=sheet)
     name = source.path or "the DataFrame"
-    from dataaudit.stats import Stats
-
     origin = {
         role: f"--{role.replace('_', '-')}" if overrides.get(role) else f"{cfg_source}: {role}"
         for role in ("target", "sensitive", "timestamp", "ingested_at", "label_time", "id", "ignore_columns")
     }
-    roles = resolve_roles(list(frame.columns), cfg, Stats(frame), name, origin)
+    # one Stats object, over the audited columns, serves role detection and then every check
+    kept = frame.drop(columns=[c for c in cfg.ignore_columns if c in frame.columns])
+    stats = Stats(kept)
+    roles = resolve_roles(list(frame.columns), cfg, stats, name, origin)
     dataset = Dataset(
-        frame,
+        kept,
+        stats=stats,
         source=source,
         roles=roles,
         as_of=as_of,
@@ -90,11 +97,12 @@ def audit(
     sensitive: Sequence[str] = (),
     timestamp: str | None = None,
     ingested_at: str | None = None,
+    label_time: str | None = None,
     id: str | None = None,
     select: Sequence[str] = (),
     ignore: Sequence[str] = (),
     fail_on: str | None = None,
-    as_of: dt.datetime | None = None,
+    as_of: dt.datetime | dt.date | str | None = None,
     checks_dirs: Iterable[str | Path] = (),
     registry: Registry | None = None,
     fmt: str | None = None,
@@ -120,6 +128,7 @@ def audit(
         sensitive=tuple(sensitive),
         timestamp=timestamp,
         ingested_at=ingested_at,
+        label_time=label_time,
         id=id,
         select=tuple(select),
         ignore=tuple(ignore),
@@ -143,7 +152,7 @@ def audit(
 
 def build_report(dataset: Dataset, results, cfg: Config, cfg_path: Path | None, durations) -> Report:
     roles = dataset.roles
-    notes = list(dataset.source.notes)
+    notes: list[str] = []  # load notes stay on report.dataset.notes
     for role in sorted(roles.detected):
         notes.append(
             f"{role} column {getattr(roles, role)!r} was detected, not declared; set it in dataaudit.yaml"
@@ -152,7 +161,7 @@ def build_report(dataset: Dataset, results, cfg: Config, cfg_path: Path | None, 
         notes.append(
             f"{role} not set; likely candidate(s): {', '.join(cols)} (set {role}: in dataaudit.yaml)"
         )
-    if cfg_path is None:
+    if cfg_path is None and dataset.source.path is not None:
         notes.append("no dataaudit.yaml found; defaults used (run 'dataaudit init DATA' to write one)")
     overview = []
     for col in dataset.columns[:MAX_OVERVIEW_COLUMNS]:
@@ -206,5 +215,7 @@ def _config(
         return config, None
     if isinstance(config, dict):
         return validate_config(config), None
+    if config is None and path is None:  # a DataFrame has no folder: a stray ./dataaudit.yaml must not apply
+        return Config(), None
     cfg_path = find_config(path, Path(config) if config is not None else None)
     return load_config(cfg_path), cfg_path

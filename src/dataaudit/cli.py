@@ -82,17 +82,9 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def parse_as_of(text: str | None) -> dt.datetime | None:
-    if text is None:
-        return None
-    try:
-        value = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError:
-        raise ConfigError(
-            f"invalid --as-of {text!r}: expected an ISO date or datetime, e.g. 2026-06-30 "
-            "or 2026-06-30T12:00:00Z"
-        ) from None
-    # naive means UTC; an explicit offset is converted, so the report can say "UTC" and mean it
-    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+    from dataaudit.dataset import as_of_datetime
+
+    return as_of_datetime(text, "--as-of")
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -176,6 +168,7 @@ def _progress():
 )
 @click.option("--timestamp", help="Event-time column.")
 @click.option("--ingested-at", help="Ingestion-time column.")
+@click.option("--label-time", help="Column with the time each label became known.")
 @click.option("--id", "id_column", help="Row id column.")
 @click.option("--select", multiple=True, help="Run only checks whose id starts with this (repeatable).")
 @click.option("--ignore", multiple=True, help="Skip checks whose id starts with this (repeatable).")
@@ -211,6 +204,7 @@ def run(
     sensitive,
     timestamp,
     ingested_at,
+    label_time,
     id_column,
     select,
     ignore,
@@ -238,6 +232,7 @@ def run(
         sensitive=_split(sensitive),
         timestamp=timestamp,
         ingested_at=ingested_at,
+        label_time=label_time,
         id=id_column,
         select=_split(select),
         ignore=_split(ignore),

@@ -86,6 +86,29 @@ class Roles:
         }
 
 
+def as_of_datetime(value: str | dt.date | dt.datetime | None, name: str = "as_of") -> dt.datetime | None:
+    """An as-of time from a datetime, a date or ISO text; naive means UTC, offsets are converted to UTC."""
+    from dataaudit.errors import ConfigError
+
+    if value is None:
+        return None
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            raise ConfigError(
+                f"invalid {name} {value!r}: expected an ISO date or datetime, e.g. 2026-06-30 "
+                "or 2026-06-30T12:00:00Z"
+            ) from None
+    elif not isinstance(value, dt.datetime):
+        if not isinstance(value, dt.date):
+            raise ConfigError(
+                f"invalid {name}: expected a datetime, a date or ISO text, got {type(value).__name__}"
+            )
+        value = dt.datetime(value.year, value.month, value.day)
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
 class Dataset:
     """A loaded dataset: the pandas frame (ignored columns already dropped), its source, its roles, the
     ``as_of`` time for time-based checks, the validated config as a mapping that checks may read
@@ -102,6 +125,7 @@ class Dataset:
         as_of: dt.datetime | None = None,
         settings: Mapping[str, Any] | None = None,
         sample_rows: int = DEFAULT_SAMPLE_ROWS,
+        stats: Stats | None = None,
     ) -> None:
         roles = roles or Roles()
         if roles.ignore:
@@ -109,11 +133,11 @@ class Dataset:
         self.frame = frame
         self.source = source or SourceInfo()
         self.roles = roles
-        as_of = as_of or dt.datetime.now(dt.UTC)
-        self.as_of = as_of if as_of.tzinfo else as_of.replace(tzinfo=dt.UTC)
+        self.as_of = as_of_datetime(as_of) or dt.datetime.now(dt.UTC)
         self.settings: Mapping[str, Any] = dict(settings or {})
         self.sample_rows = sample_rows
-        self.stats = Stats(frame)
+        # statistics already computed over this frame (e.g. for role detection) are reused, not recomputed
+        self.stats = stats if stats is not None and stats.frame is frame else Stats(frame)
         self._groups: dict[str, pd.Series] = {}
 
     def __repr__(self) -> str:

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from dataaudit.privacy import mask_text
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -36,11 +38,14 @@ __all__ = [
     "Severity",
     "Status",
     "Table",
+    "count",
+    "grade",
     "jsonable",
 ]
 
 MAX_EVIDENCE_ROWS = 50
 MAX_CELL_CHARS = 200
+MAX_MESSAGE_CHARS = 1000
 
 
 class Area(StrEnum):
@@ -124,8 +129,8 @@ def jsonable(value: Any) -> Any:
 
 def _cell(value: Any) -> Any:
     value = jsonable(value)
-    if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
-        return value[: MAX_CELL_CHARS - 1] + "…"
+    if isinstance(value, str):  # evidence never repeats personal data: e-mails and id-like numbers masked
+        return mask_text(value, MAX_CELL_CHARS)
     if isinstance(value, float):
         return round(value, 6)
     if isinstance(value, (list, dict)):
@@ -151,9 +156,13 @@ class Table:
         title: str = "",
         max_rows: int = MAX_EVIDENCE_ROWS,
     ) -> Table:
+        columns = tuple(str(c) for c in columns)
         all_rows = list(rows)
+        for i, row in enumerate(all_rows[:max_rows]):
+            if len(row) != len(columns):
+                raise ValueError(f"evidence row {i} has {len(row)} values for {len(columns)} columns")
         kept = tuple(tuple(_cell(v) for v in row) for row in all_rows[:max_rows])
-        return cls(tuple(str(c) for c in columns), kept, title, len(all_rows))
+        return cls(columns, kept, title, len(all_rows))
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame, title: str = "", max_rows: int = MAX_EVIDENCE_ROWS) -> Table:
@@ -187,16 +196,27 @@ class Chart:
     errors: tuple[float, ...] | None = None
     threshold: float | None = None
 
+    KINDS: ClassVar[tuple[str, ...]] = ("bars", "columns", "curve")
+
     @classmethod
     def of(cls, kind: str, labels: Iterable[Any], values: Iterable[Any], **kw: Any) -> Chart:
+        """Build a chart, checking its shape: a malformed chart fails inside the check (an ``error``
+        result), never later in the renderer."""
         errors = kw.pop("errors", None)
-        return cls(
+        chart = cls(
             kind,
-            tuple(str(x) for x in labels),
+            tuple(mask_text(str(x), 80) for x in labels),
             tuple(float(jsonable(v) or 0.0) for v in values),
             errors=None if errors is None else tuple(float(jsonable(e) or 0.0) for e in errors),
             **kw,
         )
+        if kind not in cls.KINDS:
+            raise ValueError(f"chart kind {kind!r} is not one of {', '.join(cls.KINDS)}")
+        if len(chart.labels) != len(chart.values):
+            raise ValueError(f"chart has {len(chart.labels)} labels for {len(chart.values)} values")
+        if chart.errors is not None and len(chart.errors) != len(chart.values):
+            raise ValueError(f"chart has {len(chart.errors)} error bars for {len(chart.values)} values")
+        return chart
 
     def to_dict(self) -> dict[str, Any]:
         return jsonable(dataclasses.asdict(self))
@@ -244,7 +264,7 @@ class Outcome:
     ) -> Outcome:
         return cls(
             Status(status),
-            str(message),
+            mask_text(str(message), MAX_MESSAGE_CHARS),
             jsonable(observed),
             jsonable(expected),
             tuple(str(c) for c in columns),
@@ -267,6 +287,11 @@ class Outcome:
     @classmethod
     def skip(cls, reason: str, **kw: Any) -> Outcome:
         return cls.make(Status.SKIPPED, reason, **kw)
+
+
+def count(n: int, noun: str, plural: str | None = None) -> str:
+    """``count(1, "row")`` → ``1 row``; ``count(10150, "row")`` → ``10,150 rows``."""
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
 
 
 def grade(value: float, *, warn: float | None, fail: float | None, higher_is_worse: bool) -> Status:
@@ -323,6 +348,21 @@ class Check:
     area: ClassVar[Area]
     severity: ClassVar[Severity] = Severity.FAIL
     requires: ClassVar[tuple[str, ...]] = ()
+
+    def __post_init__(self) -> None:
+        """Threshold pairs named ``*warn_below``/``*fail_below`` (and ``*_above``) must be ordered: a fail
+        threshold is never laxer than its warn threshold."""
+        for f in dataclasses.fields(self):
+            name = f.name
+            if "fail_below" in name or "fail_above" in name:
+                warn_name = name.replace("fail_", "warn_")
+                fail, warn = getattr(self, name), getattr(self, warn_name, None)
+                if warn is None or fail is None:
+                    continue
+                laxer = fail > warn if name.endswith("below") else fail < warn
+                if laxer:
+                    op = "<=" if name.endswith("below") else ">="
+                    raise ValueError(f"{name} ({fail}) must be {op} {warn_name} ({warn})")
 
     def run(self, data: Dataset) -> Outcome:  # pragma: no cover - abstract
         raise NotImplementedError(f"{type(self).__name__}.run() is not implemented")
@@ -448,7 +488,6 @@ class Report:
     config: Mapping[str, Any]
     notes: tuple[str, ...] = ()
     durations: Mapping[str, float] = field(default_factory=dict)
-    links: Mapping[str, str] = field(default_factory=dict)
 
     # -- judgement --------------------------------------------------------------------------------------
     @property
@@ -507,4 +546,7 @@ class Report:
         return render_html(self)
 
     def _repr_html_(self) -> str:
-        return self.to_html()
+        """Jupyter: the report inside an iframe, so its styles don't leak into the notebook."""
+        from dataaudit.report.html import render_notebook
+
+        return render_notebook(self)

@@ -8,6 +8,7 @@ suggestions shown as notes (and ``dataaudit init`` writes them into the starter 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 
 from dataaudit.config import Config, close_matches
@@ -64,9 +65,11 @@ INGEST_TOKENS = {"ingested", "ingest", "ingestion", "loaded", "received", "arriv
 
 
 def tokens(name: str) -> set[str]:
-    """Words of a column name: ``applicationId`` / ``application_id`` → {application, id}."""
+    """Words of a column name: ``applicationId`` / ``application_id`` → {application, id}; accents are
+    dropped (``âge`` → age) and other scripts kept as words."""
     name = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", str(name))
-    return {t for t in re.split(r"[^A-Za-z0-9]+", name.lower()) if t}
+    name = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    return {t for t in re.split(r"[\W_]+", name.casefold()) if t}
 
 
 def detect(columns: Sequence[str], stats: Stats) -> dict[str, tuple[str, ...]]:
@@ -115,10 +118,11 @@ def resolve_roles(
         if col is not None and col not in present:
             where = (origin or {}).get(role, role)
             raise ConfigError(f"{where}: column {col!r} not found in {source}{close_matches(col, cols)}")
+    _check_one_role_per_column(declared, config, origin or {})
     guesses = detect([c for c in cols if c not in config.ignore_columns], stats)
     detected: set[str] = set()
     for role in ("id", "timestamp"):
-        taken = {v for v in declared.values() if v}
+        taken = {v for v in declared.values() if v} | set(config.sensitive)
         candidates = [c for c in guesses.get(role, ()) if c not in taken]
         if declared[role] is None and candidates:
             declared[role] = candidates[0]
@@ -136,3 +140,21 @@ def resolve_roles(
         detected=frozenset(detected),
         suggested=suggested,
     )
+
+
+def _check_one_role_per_column(
+    declared: Mapping[str, str | None], config: Config, origin: Mapping[str, str]
+) -> None:
+    """A column plays one role: a target that is also ignored, or also a sensitive attribute, is a mistake."""
+    seen: dict[str, str] = {}
+    pairs = [*declared.items(), *(("sensitive", c) for c in config.sensitive)]
+    pairs += [("ignore_columns", c) for c in config.ignore_columns]
+    for role, col in pairs:
+        if col is None:
+            continue
+        other = seen.setdefault(col, role)
+        if other != role:
+            raise ConfigError(
+                f"column {col!r} is given two roles: {other} ({origin.get(other, other)}) and "
+                f"{role} ({origin.get(role, role)}); a column can have only one"
+            )

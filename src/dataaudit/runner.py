@@ -15,7 +15,8 @@ from pydantic import TypeAdapter, ValidationError
 from dataaudit.config import Config, close_matches
 from dataaudit.dataset import Dataset
 from dataaudit.errors import ConfigError
-from dataaudit.model import Check, CheckResult, Outcome, Severity, Status
+from dataaudit.model import Area, Check, CheckResult, Outcome, Severity, Status
+from dataaudit.privacy import mask_text
 from dataaudit.registry import Registry, matches
 
 __all__ = ["Planned", "plan", "run_checks"]
@@ -46,9 +47,16 @@ def plan(registry: Registry, config: Config, source: str = "config") -> list[Pla
         if key not in registry:
             hint = close_matches(key, registry.ids)
             raise ConfigError(f"{source}: checks: unknown check {key!r}{hint} (see 'dataaudit checks')")
-    names = [*registry.ids, *dict.fromkeys(i.split(".")[0] for i in registry.ids)]
+    areas = [a.value for a in Area]
+    names = [*registry.ids, *areas]
     for prefix in (*config.select, *config.ignore):
-        if prefix != "all" and not any(matches(i, [prefix]) for i in registry.ids):
+        # an area, or an id within a known area, is valid even when no such check is installed (yet): a
+        # CI config may ignore a plugin's check on machines without the plugin
+        if (
+            prefix != "all"
+            and prefix.split(".")[0] not in areas
+            and not any(matches(i, [prefix]) for i in registry.ids)
+        ):
             # select/ignore may come from the flags or the file: the merged config cannot tell which
             where = "--select/--ignore" + ("" if source == "config" else f" or {source}")
             raise ConfigError(
@@ -79,6 +87,14 @@ def plan(registry: Registry, config: Config, source: str = "config") -> list[Pla
         if check is None:
             check = build(reg.check, settings, where)
         planned.append(Planned(check, Severity(severity or reg.check.severity), reg.source))
+    if not planned:
+        chosen = " ".join(
+            [*(f"--select {p}" for p in config.select), *(f"--ignore {p}" for p in config.ignore)]
+        )
+        raise ConfigError(
+            f"no checks to run: {chosen or 'the configuration'} leaves none of the {len(registry)} available "
+            "checks (see 'dataaudit checks')"
+        )
     return planned
 
 
@@ -128,8 +144,8 @@ def run_one(data: Dataset, p: Planned) -> CheckResult:
             outcome = check.run(data)
             if not isinstance(outcome, Outcome):
                 raise TypeError(f"run() returned {type(outcome).__name__}, expected an Outcome")
-    except Exception as exc:  # one crashing check never takes down the audit
-        error = f"{type(exc).__name__}: {exc}"
+    except (Exception, SystemExit) as exc:  # one crashing check never takes down (or ends) the audit
+        error = mask_text(f"{type(exc).__name__}: {exc}", 500)
         tb = traceback.format_exc()
         outcome = Outcome.make(Status.ERROR, f"check crashed: {error}"[:500])
     status = outcome.status

@@ -58,6 +58,7 @@ class Stats:
     ``stats.numeric(col)``, ``stats.datetimes(col)``."""
 
     def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
         self._frame = frame
         self._columns: dict[str, ColumnStats] = {}
         self._counts: dict[str, pd.Series] = {}
