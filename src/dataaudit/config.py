@@ -178,12 +178,3 @@ def close_matches(word: str, options: Iterable[str]) -> str:
     if not found:
         return ""
     return "; did you mean " + " or ".join(repr(f) for f in found) + "?"
-
-
-def config_template_fields() -> dict[str, str]:
-    """Top-level keys with their one-line descriptions (for ``dataaudit init`` and the README)."""
-    return {name: f.description or "" for name, f in Config.model_fields.items()}
-
-
-def read_path(p: str | Path | None) -> Path | None:
-    return None if p is None else Path(p)
