@@ -157,7 +157,7 @@ def main() -> None:
         f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}, pandas {pd.__version__}. "
         f"Median of {args.runs} runs, each tool in its own process, in one run of `bench/bench.py`.",
         "",
-        "| tool | wall time | peak RSS | HTML | dataaudit is faster by |",
+        "| tool | wall time | peak RSS | HTML | wall time ÷ dataaudit's |",
         "|---|---|---|---|---|",
     ]
     for name, wall, rss, html in rows:
