@@ -19,16 +19,31 @@ STYLE = {
 }
 
 
+def _isatty(file: TextIO) -> bool:
+    try:
+        return file.isatty()
+    except (AttributeError, OSError, ValueError):  # no isatty, or a closed/detached stream
+        return False
+
+
 def print_summary(
     report: Report, file: TextIO, *, color: bool | None = None, outputs: dict[str, str] | None = None
 ) -> None:
+    """Print the summary to ``file``. ``color=None``: colour only on a terminal.
+
+    Not on a terminal (a pipe, a CI log, a file), every line is printed whole, never hard-wrapped, so each
+    WARN/FAIL message stays one greppable line; the counts table keeps a fixed width.
+    """
+    tty = _isatty(file)
+    use_color = tty if color is None else color
     console = Console(
         file=file,
         highlight=False,
-        no_color=color is False,
-        force_terminal=color or None,
-        width=110 if not file.isatty() else None,
-        soft_wrap=False,
+        emoji=False,  # a column named ":x:" is printed as written
+        no_color=not use_color,
+        force_terminal=use_color,  # explicit either way, so FORCE_COLOR/TTY env vars cannot colour a log
+        width=None if tty else 110,
+        soft_wrap=not tty,
     )
     d = report.dataset
     console.print(
@@ -51,7 +66,8 @@ def print_summary(
         console.print()
     for r in shown:
         console.print(f"[{STYLE[r.status]}]{r.status.value.upper():5}[/] {escape(r.id)}: {escape(r.message)}")
-    for note in report.notes:
+    # load notes (report.dataset.notes), then the run's own; a note in both is printed once
+    for note in dict.fromkeys((*d.notes, *report.notes)):
         console.print(f"[dim]note: {escape(note)}[/]")
     console.print()
     n_block = len(report.blocking)

@@ -1,12 +1,18 @@
-"""The self-contained HTML report: Jinja2 with autoescape and StrictUndefined, inline CSS and SVG."""
+"""The self-contained HTML report: Jinja2 with autoescape and StrictUndefined, inline CSS and SVG.
+
+:func:`render_html` returns the full document; :func:`render_notebook` wraps it in a sandboxed ``<iframe>`` so
+its page-wide CSS cannot restyle a Jupyter notebook.
+"""
 
 from __future__ import annotations
 
 import importlib.resources
+import re
 from typing import Any
 
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
 
 from dataaudit.model import Area, Report, Status
 from dataaudit.report.svg import meter, render_chart
@@ -27,7 +33,29 @@ def _env() -> Environment:
     env.filters["meter"] = meter
     env.filters["num"] = _num
     env.filters["cell"] = _cell
+    env.filters["ident"] = _breakable
     return env
+
+
+# Where a long identifier may wrap: after "_" or "/", after a "." followed by a letter (``size.min_rows``, not
+# ``1.5``) and between a lower-case letter and a capital (``approvalLetter``).
+_BREAK_AT = re.compile(r"(?<=[_/])(?=.)|(?<=\.)(?=[A-Za-z])|(?<=[a-z])(?=[A-Z])")
+_KEEP_WHOLE = 24  # words up to this long never wrap; a longer unbroken run may wrap anywhere (unavoidable)
+
+
+def _breakable(text: Any) -> Markup:
+    """``text`` escaped; words longer than ``_KEEP_WHOLE`` get ``<wbr>`` at an identifier's natural break
+    points, so ``a_very_long_column_name_here`` wraps after an ``_`` rather than mid-word. With CSS
+    ``overflow-wrap: break-word`` (not ``anywhere``), shorter identifiers such as ``approval_letter_sent``
+    stay whole and the table narrows other columns instead."""
+    return Markup("").join(_break_word(w) for w in re.split(r"(\s+)", str(text)))
+
+
+def _break_word(word: str) -> Markup:
+    if len(word) <= _KEEP_WHOLE:
+        return escape(word)
+    pieces = [p[i : i + _KEEP_WHOLE] for p in _BREAK_AT.split(word) for i in range(0, len(p), _KEEP_WHOLE)]
+    return Markup("<wbr>").join(escape(p) for p in pieces)
 
 
 def _num(v: Any) -> str:
@@ -40,11 +68,14 @@ def _num(v: Any) -> str:
     return str(v)
 
 
-def _cell(v: Any, column: str = "") -> str:
-    """A table cell; floats in a column named like ``share``/``rate`` read as percentages."""
+def _cell(v: Any, column: str = "") -> str | Markup:
+    """A table cell; floats in a column named like ``share``/``rate`` read as percentages; text may wrap at
+    identifier boundaries."""
     if isinstance(v, float) and column.split(" ")[0].endswith(("share", "rate")) and -1 <= v <= 1:
         return f"{v:.1%}"
-    return "" if v is None else _num(v) if isinstance(v, (int, float)) else str(v)
+    if v is None:
+        return ""
+    return _num(v) if isinstance(v, (int, float)) else _breakable(v)
 
 
 def _size(n: int | None) -> str:
@@ -58,6 +89,27 @@ def _size(n: int | None) -> str:
 
 
 def render_html(report: Report) -> str:
+    """The report as one self-contained HTML document (inline CSS and SVG, no scripts, no external URLs)."""
+    return _render(report, in_srcdoc=False)
+
+
+def render_notebook(report: Report, height: int = 800) -> str:
+    """The report for a notebook's ``_repr_html_``: the whole document in a sandboxed ``<iframe>``.
+
+    The document's global CSS (``body``, ``table``, headings) stays inside the frame instead of restyling the
+    notebook. ``sandbox`` without ``allow-scripts``: the report has no scripts and needs none.
+    """
+    document = escape(_render(report, in_srcdoc=True))  # once: the frame's parser unescapes it once
+    title = f"dataaudit report: {report.dataset.path or 'DataFrame'}"
+    return str(
+        Markup(
+            '<iframe srcdoc="{}" title="{}" sandbox="" '
+            'style="width:100%;height:{}px;border:0;display:block"></iframe>'
+        ).format(document, title, int(height))
+    )
+
+
+def _render(report: Report, *, in_srcdoc: bool) -> str:
     by_area = report.by_area()
     areas = []
     for area in Area:
@@ -81,6 +133,9 @@ def render_html(report: Report) -> str:
         .get_template("report.html.j2")
         .render(
             r=report,
+            in_srcdoc=in_srcdoc,
+            # load notes, then the run's own (kept apart in the model and JSON); a note in both shows once
+            notes=tuple(dict.fromkeys((*report.dataset.notes, *report.notes))),
             areas=areas,
             blocking=report.blocking,
             statuses=[s.value for s in STATUS_ORDER],

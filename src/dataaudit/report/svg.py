@@ -5,12 +5,16 @@ Geometry lives here, not in templates; every label is escaped. Charts are capped
 
 from __future__ import annotations
 
+import math
+import numbers
+
 from markupsafe import Markup, escape
 
 from dataaudit.model import Chart
 
 MAX_BARS = 40
 MAX_COLUMNS = 400
+MAX_REASON = 200
 COLORS = {"bar": "#4c6ef5", "warn": "#e8590c", "line": "#495057"}
 
 
@@ -23,8 +27,32 @@ def _fmt(v: float, unit: str) -> str:
 
 
 def render_chart(chart: Chart) -> Markup:
-    draw = {"bars": _bars, "columns": _columns, "curve": _curve}.get(chart.kind)
-    return draw(chart) if draw else Markup("")
+    """Draw ``chart`` as inline SVG. Malformed data (a plugin's, say) never takes the report down: it
+    becomes a short, escaped "chart could not be drawn" note where the chart would have been."""
+    try:
+        draw = _DRAW.get(chart.kind)
+        if draw is None:
+            raise ValueError(f"unknown chart kind {chart.kind!r} (expected one of {', '.join(_DRAW)})")
+        _validate(chart)
+        return draw(chart)
+    except Exception as exc:  # whatever went wrong, say so in place rather than fail the whole report
+        reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        reason = reason if len(reason) <= MAX_REASON else reason[: MAX_REASON - 1] + "…"
+        title = getattr(chart, "title", "")
+        what = f" ({title})" if isinstance(title, str) and title else ""
+        return Markup('<p class="chart-error">chart{} could not be drawn: {}</p>').format(what, reason)
+
+
+def _validate(c: Chart) -> None:
+    """Fail with a readable reason on data the drawing code would crash on or draw nonsense from."""
+    if len(c.labels) != len(c.values):
+        raise ValueError(f"{len(c.labels)} label(s) for {len(c.values)} value(s)")
+    if c.errors is not None and len(c.errors) != len(c.values):
+        raise ValueError(f"{len(c.errors)} error bar(s) for {len(c.values)} value(s)")
+    checked = [*c.values, *(c.errors or ()), *(() if c.threshold is None else (c.threshold,))]
+    for v in checked:
+        if isinstance(v, bool) or not isinstance(v, numbers.Real) or not math.isfinite(v):
+            raise ValueError(f"value {v!r} is not a finite number")
 
 
 def _bars(c: Chart) -> Markup:
@@ -136,6 +164,9 @@ def _curve(c: Chart) -> Markup:
         )
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+_DRAW = {"bars": _bars, "columns": _columns, "curve": _curve}
 
 
 def meter(share: float) -> Markup:
