@@ -18,3 +18,12 @@ def rng() -> np.random.Generator:
 @pytest.fixture
 def as_of() -> dt.datetime:
     return AS_OF
+
+
+@pytest.fixture
+def hermetic(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Work in tmp_path; no installed plugins, colours or CI summary files leak in from the environment."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("importlib.metadata.entry_points", lambda **kw: [])
+    for var in ("FORCE_COLOR", "TTY_COMPATIBLE", "GITHUB_STEP_SUMMARY", "COLUMNS"):
+        monkeypatch.delenv(var, raising=False)

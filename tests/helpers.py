@@ -14,6 +14,22 @@ from dataaudit.runner import Planned, run_one
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "sample_data"
 AS_OF = dt.datetime(2026, 6, 30, tzinfo=dt.UTC)
+#: fields every check carries in the JSON report (schema_version 1)
+CHECK_FIELDS = frozenset(
+    {
+        "id",
+        "area",
+        "title",
+        "status",
+        "severity",
+        "message",
+        "columns",
+        "observed",
+        "expected",
+        "evidence",
+        "duration_s",
+    }
+)
 
 
 def make_dataset(frame: pd.DataFrame, **roles) -> Dataset:

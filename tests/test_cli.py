@@ -23,32 +23,13 @@ from dataaudit import __version__
 from dataaudit.cli import cli
 from dataaudit.config import load_config
 from dataaudit.registry import Registry
-from tests.helpers import SAMPLE
+from tests.helpers import CHECK_FIELDS, SAMPLE
 
 AS_OF = "2026-06-30"
 REPORT = "dataaudit-report.html"  # the default -o
-CHECK_FIELDS = {
-    "id",
-    "area",
-    "title",
-    "status",
-    "severity",
-    "message",
-    "columns",
-    "observed",
-    "expected",
-    "evidence",
-    "duration_s",
-}
 
 
-@pytest.fixture(autouse=True)
-def _hermetic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Work in tmp_path; no installed plugins, colours or CI summary files leak in from the environment."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr("importlib.metadata.entry_points", lambda **kw: [])
-    for var in ("FORCE_COLOR", "TTY_COMPATIBLE", "GITHUB_STEP_SUMMARY", "COLUMNS"):
-        monkeypatch.delenv(var, raising=False)
+pytestmark = pytest.mark.usefixtures("hermetic")
 
 
 def frame(n: int, seed: int = 0) -> pd.DataFrame:

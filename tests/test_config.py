@@ -23,12 +23,7 @@ AS_OF = "2026-06-30"
 FIELDS = ", ".join(Config.model_fields)
 
 
-@pytest.fixture(autouse=True)
-def _hermetic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr("importlib.metadata.entry_points", lambda **kw: [])
-    for var in ("FORCE_COLOR", "TTY_COMPATIBLE", "GITHUB_STEP_SUMMARY", "COLUMNS"):
-        monkeypatch.delenv(var, raising=False)
+pytestmark = pytest.mark.usefixtures("hermetic")
 
 
 @pytest.fixture

@@ -17,6 +17,13 @@ from dataaudit import __version__
 from dataaudit.errors import ConfigError, DataAuditError, ExitCode
 from dataaudit.formats import FORMATS
 
+checks_option = click.option(
+    "--checks",
+    "checks_dirs",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Folder of extra check files (repeatable).",
+)
 EPILOG = "Exit codes: 0 ready, 1 not ready, 2 cannot audit (bad input or option), 3 internal error."
 
 
@@ -178,13 +185,7 @@ def _progress():
     help="Lowest status that makes the data not ready [default: fail].",
 )
 @click.option("--as-of", help="Reference time for time-based checks (ISO date/datetime; default now, UTC).")
-@click.option(
-    "--checks",
-    "checks_dirs",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="Folder of extra check files (repeatable).",
-)
+@checks_option
 @click.option(
     "--format",
     "fmt",
@@ -276,13 +277,7 @@ def run(
 
 
 @cli.command("checks")
-@click.option(
-    "--checks",
-    "checks_dirs",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="Folder of extra check files.",
-)
+@checks_option
 def list_checks(checks_dirs) -> int:
     """List every available check: id, area, default severity, title and source."""
     from rich.console import Console
@@ -303,13 +298,7 @@ def list_checks(checks_dirs) -> int:
 
 @cli.command()
 @click.argument("check_id")
-@click.option(
-    "--checks",
-    "checks_dirs",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="Folder of extra check files.",
-)
+@checks_option
 def explain(check_id: str, checks_dirs) -> int:
     """Show what a check does, why it matters, how to fix it, and its parameters."""
     from dataaudit.config import close_matches
