@@ -19,9 +19,8 @@ import pandas as pd
 import pytest
 
 import dataaudit
-from dataaudit import loading
 from dataaudit.errors import DataLoadError
-from dataaudit.loading import detect_format, load
+from dataaudit.loading import compressed, detect_format, load
 
 
 @pytest.fixture
@@ -537,10 +536,10 @@ def test_not_a_regular_file(tmp_path):
 
 
 def test_decompression_bomb_is_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr(loading, "MAX_DECOMPRESSED_BYTES", 1024)
+    monkeypatch.setattr(compressed, "MAX_DECOMPRESSED_BYTES", 1024)
     path = write(tmp_path / "big.csv.gz", gzip.compress(b"a\n" + b"1\n" * 1000))
     load_error(path, "decompresses to more than 1 KiB; refusing (possible decompression bomb)")
-    assert loading._human_bytes(4 * 1024**3) == "4 GiB"
+    assert compressed._human_bytes(4 * 1024**3) == "4 GiB"
 
 
 def test_inaccessible_parent_directory(tmp_path, monkeypatch):

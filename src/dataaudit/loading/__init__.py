@@ -1,0 +1,129 @@
+"""Load a file into a pandas frame, fast (pyarrow's readers where they apply), with one-line errors.
+
+Every failure is a :class:`~dataaudit.errors.DataLoadError` whose text starts with the file name. Readers
+raise ``_Problem`` with the rest of the line; :func:`load` adds the path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import lzma
+import stat
+import time
+import zipfile
+import zlib
+from pathlib import Path
+
+import pandas as pd
+
+from dataaudit.dataset import SourceInfo
+from dataaudit.errors import DataLoadError
+from dataaudit.formats import FORMATS, detect_format
+from dataaudit.loading.arrow import _index_to_columns, _read_parquet
+from dataaudit.loading.columns import _clean_columns
+from dataaudit.loading.compressed import MAX_DECOMPRESSED_BYTES, _decompress
+from dataaudit.loading.excel import _read_excel
+from dataaudit.loading.problems import _first_line, _Problem
+from dataaudit.loading.text import _read_text
+
+__all__ = ["FORMATS", "MAX_DECOMPRESSED_BYTES", "detect_format", "from_frame", "load"]
+
+
+def load(
+    path: str | Path, fmt: str | None = None, sheet: str | None = None
+) -> tuple[pd.DataFrame, SourceInfo]:
+    """Read ``path`` into a frame. Returns the frame and a :class:`SourceInfo`.
+
+    Raises :class:`DataLoadError` (one line, starting with the path) when the file is missing, unreadable,
+    unsupported or holds no data.
+    """
+    path = Path(path)
+    _check_is_file(path)
+    fmt, compression = detect_format(path, fmt)
+    if sheet is not None and fmt != "xlsx":
+        raise DataLoadError(f"{path}: --sheet applies only to .xlsx workbooks, not to {fmt} data")
+    start = time.perf_counter()
+    raw = _read_bytes(path)
+    notes: list[str] = []
+    try:
+        frame, encoding = _parse(raw, fmt, compression, sheet, notes)
+        frame = _clean_columns(frame, notes)
+        _check_shape(frame)
+    except _Problem as exc:
+        raise DataLoadError(f"{path}: {exc}") from None
+    except (ValueError, OSError, EOFError, zipfile.BadZipFile, lzma.LZMAError, zlib.error) as exc:
+        # a reader failed in a way we did not foresee: still one line, never a traceback
+        raise DataLoadError(f"{path}: cannot read as {fmt}: {_first_line(exc)}") from None
+    info = SourceInfo(
+        path=str(path),
+        format=fmt + (f"+{compression}" if compression else ""),
+        bytes=len(raw),
+        sha256=hashlib.sha256(raw).hexdigest(),
+        load_seconds=time.perf_counter() - start,
+        encoding=encoding,
+        notes=tuple(notes),
+    )
+    return frame, info
+
+
+def from_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, SourceInfo]:
+    """An in-memory DataFrame, prepared like a loaded file: a named index becomes a column, column names
+    become unique strings (tuples of a MultiIndex joined with '.'). The caller's frame is not modified."""
+    if not isinstance(frame, pd.DataFrame):
+        raise DataLoadError(f"expected a pandas DataFrame or a path, got {type(frame).__name__}")
+    if frame.shape[1] == 0 or len(frame) == 0:
+        raise DataLoadError(f"the DataFrame is empty ({len(frame)} rows × {frame.shape[1]} columns)")
+    start = time.perf_counter()
+    notes: list[str] = []
+    frame = _index_to_columns(frame.copy(deep=False))
+    if isinstance(frame.columns, pd.MultiIndex):
+        frame.columns = [".".join(str(p) for p in c if str(p)) for c in frame.columns]
+    frame = _clean_columns(frame, notes)
+    return frame, SourceInfo(format="dataframe", load_seconds=time.perf_counter() - start, notes=tuple(notes))
+
+
+def _check_is_file(path: Path) -> None:
+    try:
+        mode = path.stat().st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        raise DataLoadError(f"{path}: file not found") from None
+    except OSError as exc:  # e.g. a parent directory without permission, a symlink loop
+        raise DataLoadError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    if stat.S_ISDIR(mode):
+        raise DataLoadError(f"{path}: is a directory, not a data file")
+    if not stat.S_ISREG(mode):  # a FIFO or device would block or never end
+        raise DataLoadError(f"{path}: not a regular file")
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DataLoadError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    if not raw:
+        raise DataLoadError(f"{path}: file is empty (0 bytes)")
+    return raw
+
+
+def _parse(
+    raw: bytes, fmt: str, compression: str | None, sheet: str | None, notes: list[str]
+) -> tuple[pd.DataFrame, str | None]:
+    """The frame and the text encoding (None for binary formats)."""
+    data = _decompress(raw, compression) if compression else raw
+    if not data:
+        raise _Problem(f"{compression} archive holds 0 bytes")
+    if not data.strip():
+        raise _Problem("file has no data (only whitespace)")
+    if fmt == "parquet":
+        return _read_parquet(data, notes), None
+    if fmt == "xlsx":
+        return _read_excel(data, sheet, notes), None
+    return _read_text(data, fmt, notes)
+
+
+def _check_shape(frame: pd.DataFrame) -> None:
+    n_cols = frame.shape[1]
+    if n_cols == 0:
+        raise _Problem("no columns found")
+    if len(frame) == 0:
+        raise _Problem(f"no data rows (only a header with {n_cols} column{'s' if n_cols != 1 else ''})")

@@ -1,0 +1,47 @@
+"""pyarrow tables to pandas: Parquet, and the Arrow-read text formats; nested columns are skipped."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from dataaudit.loading.problems import _first_line, _Problem
+
+
+def _arrow_to_pandas(table: Any, notes: list[str]) -> pd.DataFrame:
+    """Struct columns become ``parent.child`` columns; list and map columns are dropped with a note. Dates
+    become datetime64 (not Python ``date`` objects)."""
+    import pyarrow as pa
+
+    while any(pa.types.is_struct(f.type) for f in table.schema):
+        table = table.flatten()
+    nested = [f.name for f in table.schema if pa.types.is_nested(f.type)]
+    _note_skipped(nested, notes)
+    table = table.drop_columns(nested) if nested else table
+    return table.to_pandas(split_blocks=True, self_destruct=True, date_as_object=False)
+
+
+def _note_skipped(nested: list[str], notes: list[str]) -> None:
+    if nested:
+        notes.append(f"skipped {len(nested)} column(s) holding lists or maps: {', '.join(nested[:10])}")
+
+
+def _read_parquet(data: bytes, notes: list[str]) -> pd.DataFrame:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.ParquetFile(pa.py_buffer(data)).read()
+    except (pa.ArrowException, OSError) as exc:
+        raise _Problem(f"not a valid Parquet file or truncated ({_first_line(exc)})") from None
+    return _index_to_columns(_arrow_to_pandas(table, notes))
+
+
+def _index_to_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """A pandas index saved in the Parquet metadata: a named one (e.g. ``customer_id``) is data, keep it as
+    a column; an unnamed one is just row numbers."""
+    named = [n for n in frame.index.names if n is not None]
+    if named:
+        frame = frame.reset_index(level=named, allow_duplicates=True)
+    return frame.reset_index(drop=True) if not isinstance(frame.index, pd.RangeIndex) else frame

@@ -1,0 +1,234 @@
+"""Text formats: encodings (UTF-8, BOMs, UTF-16, a legacy 8-bit fallback), CSV/TSV, JSON and JSON Lines."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+
+from dataaudit.loading.arrow import _arrow_to_pandas, _note_skipped
+from dataaudit.loading.problems import _first_line, _NotUtf8, _Problem
+
+_TEXT_FORMATS = ("csv", "tsv", "json", "jsonl")
+
+
+_BINARY_MAGIC = {
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"%PDF": "a PDF",
+    b"PK\x03\x04": "a zip archive (an .xlsx workbook?)",
+    b"\x1f\x8b": "gzip data",
+    b"PAR1": "a Parquet file",
+    b"\xd0\xcf\x11\xe0": "an old .xls workbook",
+}
+
+
+#: bytes that never occur in UTF-8, UTF-8-encoded or 8-bit legacy text (tab, newline, form feed, CR do)
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
+
+
+#: text whose first 8 KiB hold more than this share of control bytes is binary (random data: ~11%)
+_MAX_CONTROL_SHARE = 0.02
+
+
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+_UTF8_BOM = b"\xef\xbb\xbf"
+
+
+_NON_ASCII_UTF8 = re.compile("[^\x00-\x7f\ufffd]")
+
+
+def _read_text(data: bytes, fmt: str, notes: list[str]) -> tuple[pd.DataFrame, str]:
+    """CSV, TSV, JSON or JSONL. Tries UTF-8 (after a BOM, if any); falls back to a legacy 8-bit encoding."""
+    data, encoding = _to_utf8(data, fmt)
+    if not data.strip():
+        raise _Problem("file has no data (only whitespace)")
+    read: Callable[[bytes], pd.DataFrame] = {
+        "csv": lambda d: _read_csv(d, None, notes),
+        "tsv": lambda d: _read_csv(d, "\t", notes),
+        "json": lambda d: _read_json(d, notes),
+        "jsonl": lambda d: _read_jsonl(d, notes),
+    }[fmt]
+    try:
+        return read(data), encoding
+    except _NotUtf8:
+        if encoding != "utf-8":
+            raise _Problem(f"not valid {encoding} text despite its byte-order mark") from None
+    data, encoding, note = _repair_utf8(data)
+    frame = read(data)
+    notes.append(note)
+    return frame, encoding
+
+
+def _to_utf8(data: bytes, fmt: str) -> tuple[bytes, str]:
+    """Strip a UTF-8 BOM or transcode UTF-16; refuse binary data. Returns (bytes, encoding read)."""
+    if data.startswith(_UTF16_BOMS):
+        try:
+            return data.decode("utf-16").encode("utf-8"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise _Problem(f"not valid utf-16 text despite its byte-order mark ({exc.reason})") from None
+    if data.startswith(_UTF8_BOM):
+        return data[len(_UTF8_BOM) :], "utf-8-sig"
+    _refuse_binary(data[:8192], fmt)
+    return data, "utf-8"
+
+
+def _refuse_binary(head: bytes, fmt: str) -> None:
+    for magic, what in _BINARY_MAGIC.items():
+        if head.startswith(magic):
+            raise _Problem(f"looks like {what}, not {fmt.upper()} text")
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
+    if controls > _MAX_CONTROL_SHARE * len(head):
+        raise _Problem(
+            f"looks like a binary file, not {fmt.upper()} text ({controls} control bytes in the first "
+            f"{len(head)}; UTF-16 needs a byte-order mark)"
+        )
+
+
+def _repair_utf8(data: bytes) -> tuple[bytes, str, str]:
+    """Text that is not valid UTF-8: (UTF-8 bytes, encoding, note). Mostly UTF-8 with a few stray bytes
+    (files concatenated from two sources): replace those. Otherwise a legacy 8-bit encoding: cp1252
+    (Windows' Western default) if it decodes, else latin-1, which decodes any bytes."""
+    text = data.decode("utf-8", errors="replace")
+    if _NON_ASCII_UTF8.search(text):  # valid multi-byte sequences: it is UTF-8, damaged
+        bad = text.count("\ufffd") - data.count("\ufffd".encode())
+        note = f"not valid UTF-8 throughout: {bad:,} undecodable byte sequence(s) replaced with U+FFFD"
+        return text.encode("utf-8"), "utf-8", note
+    try:
+        encoding, text = "cp1252", data.decode("cp1252")
+    except UnicodeDecodeError:
+        encoding, text = "latin-1", data.decode("latin-1")
+    note = f"not valid UTF-8: decoded as {encoding} (legacy 8-bit encoding); check accented characters"
+    return text.encode("utf-8"), encoding, note
+
+
+def _utf8_text(data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _NotUtf8 from None
+
+
+def _sniff_delimiter(data: bytes) -> str:
+    lines = data[:65536].decode("utf-8", errors="ignore").splitlines()
+    if len(data) > 65536 and len(lines) > 1:
+        lines.pop()  # cut off mid-line
+    sample = "\n".join(lines[:50])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+    except csv.Error:  # one column, or no consistent delimiter
+        return ","
+
+
+def _read_csv(data: bytes, delimiter: str | None, notes: list[str]) -> pd.DataFrame:
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    sep = delimiter or _sniff_delimiter(data)
+    try:
+        table = pacsv.read_csv(
+            pa.py_buffer(data),
+            read_options=pacsv.ReadOptions(block_size=16 * 1024 * 1024),
+            parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                strings_can_be_null=True, quoted_strings_can_be_null=True, null_values=[""]
+            ),
+        )
+    except pa.ArrowInvalid as exc:
+        msg = _first_line(exc)
+        if msg.startswith("CSV parse error: Expected") and "columns, got" in msg:
+            raise _Problem(_ragged_message(data, sep)) from None
+        if "invalid UTF8" in msg:
+            raise _NotUtf8 from None
+        if "Empty CSV file" in msg:
+            raise _Problem("file has no data") from None
+        raise _Problem(f"malformed CSV: {msg.removeprefix('CSV parse error: ')}") from None
+    if any(pa.types.is_binary(f.type) for f in table.schema):  # arrow's type for text that is not UTF-8
+        raise _NotUtf8
+    if delimiter is None and sep != ",":
+        notes.append(f"delimiter {_SEP_NAMES.get(sep, repr(sep))} detected")
+    return _arrow_to_pandas(table, notes)
+
+
+_SEP_NAMES = {"\t": "tab", ";": "';'", "|": "'|'"}
+
+
+def _ragged_message(data: bytes, sep: str) -> str:
+    """Name the first line whose field count differs from the header's (arrow does not know line numbers)."""
+    reader = csv.reader(io.StringIO(data.decode("utf-8", errors="replace"), newline=""), delimiter=sep)
+    header = next(reader, [])
+    while True:
+        first_line = reader.line_num + 1  # a quoted value may span lines: name the one the row starts on
+        row = next(reader, None)
+        if row is None:
+            return "ragged rows: the number of fields varies between lines"
+        if row and len(row) != len(header):
+            return f"ragged rows: line {first_line} has {len(row)} fields, the header has {len(header)}"
+
+
+def _read_json(data: bytes, notes: list[str]) -> pd.DataFrame:
+    text = _utf8_text(data)
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise _Problem(f"invalid JSON ({_first_line(exc)}); JSON Lines files should end in .jsonl") from None
+    except RecursionError:
+        raise _Problem("JSON nested too deeply to be a table") from None
+    if isinstance(doc, dict):  # {"data": [...]}: one key holding the records
+        lists = [v for v in doc.values() if isinstance(v, list)]
+        if len(lists) == 1:
+            doc = lists[0]
+    if not isinstance(doc, list) or not all(isinstance(r, dict) for r in doc):
+        raise _Problem("JSON is not tabular: expected an array of objects (records)")
+    if not doc:
+        raise _Problem("no data rows (empty JSON array)")
+    return _records_to_frame(doc, notes)
+
+
+def _read_jsonl(data: bytes, notes: list[str]) -> pd.DataFrame:
+    import pyarrow as pa
+    import pyarrow.json as pajson
+
+    text = _utf8_text(data)  # arrow's JSON reader lets invalid UTF-8 through into its strings
+    try:
+        return _arrow_to_pandas(pajson.read_json(pa.py_buffer(data)), notes)
+    except pa.ArrowInvalid:
+        pass  # a malformed line, or a field whose type changes: the slower, forgiving reader below
+    records, bad = [], []
+    for lineno, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+        except (json.JSONDecodeError, RecursionError):
+            rec = None
+        if isinstance(rec, dict):
+            records.append(rec)
+        else:
+            bad.append(lineno)
+    if len(bad) > len(records):
+        total = len(bad) + len(records)
+        raise _Problem(f"not JSON Lines: {len(bad):,} of {total:,} lines are not JSON objects")
+    if bad:
+        notes.append(f"skipped {len(bad):,} malformed JSON line(s) (first at line {bad[0]})")
+    return _records_to_frame(records, notes)
+
+
+def _records_to_frame(records: list[dict[str, Any]], notes: list[str]) -> pd.DataFrame:
+    """Nested objects become ``parent.child`` columns; columns holding arrays are dropped with a note."""
+    frame = pd.json_normalize(records)  # column names are unique: it builds one dict per record
+    nested = [
+        name
+        for name, col in frame.items()
+        if col.dtype == object and col.map(lambda v: isinstance(v, list | dict)).any()
+    ]
+    _note_skipped([str(n) for n in nested], notes)
+    return frame.drop(columns=nested)
