@@ -117,6 +117,10 @@ class Stats:
         vc = self.value_counts(s.name)
         if vc.empty:
             return None
+        # a cheap probe of the most frequent values rejects free text before parsing every distinct value
+        probe = pd.to_numeric(pd.Series(vc.index[:200].astype(str)), errors="coerce")
+        if probe.notna().mean() < 0.5:
+            return None
         # parse distinct values only, then weight by counts: cheap for repetitive columns
         parsed = pd.to_numeric(pd.Series(vc.index.astype(str)), errors="coerce")
         share = float(vc.to_numpy()[parsed.notna().to_numpy()].sum() / vc.sum())

@@ -24,7 +24,7 @@ from dataaudit.loading.columns import _clean_columns
 from dataaudit.loading.compressed import MAX_DECOMPRESSED_BYTES, _decompress
 from dataaudit.loading.excel import _read_excel
 from dataaudit.loading.problems import _first_line, _Problem
-from dataaudit.loading.text import _read_text
+from dataaudit.loading.text import _has_text, _read_text
 
 __all__ = ["FORMATS", "MAX_DECOMPRESSED_BYTES", "detect_format", "from_frame", "load"]
 
@@ -112,7 +112,7 @@ def _parse(
     data = _decompress(raw, compression) if compression else raw
     if not data:
         raise _Problem(f"{compression} archive holds 0 bytes")
-    if not data.strip():
+    if not _has_text(data):
         raise _Problem("file has no data (only whitespace)")
     if fmt == "parquet":
         return _read_parquet(data, notes), None

@@ -46,10 +46,15 @@ _UTF8_BOM = b"\xef\xbb\xbf"
 _NON_ASCII_UTF8 = re.compile("[^\x00-\x7f\ufffd]")
 
 
+def _has_text(data: bytes) -> bool:
+    """Whether ``data`` holds anything but whitespace, without copying a large buffer to strip it."""
+    return bool(data[:65536].strip()) or bool(data.strip())
+
+
 def _read_text(data: bytes, fmt: str, notes: list[str]) -> tuple[pd.DataFrame, str]:
     """CSV, TSV, JSON or JSONL. Tries UTF-8 (after a BOM, if any); falls back to a legacy 8-bit encoding."""
     data, encoding = _to_utf8(data, fmt)
-    if not data.strip():
+    if not _has_text(data):
         raise _Problem("file has no data (only whitespace)")
     read: Callable[[bytes], pd.DataFrame] = {
         "csv": lambda d: _read_csv(d, None, notes),
