@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from pydantic import ValidationError
 
 from dataaudit import __version__
-from dataaudit.config import Config, find_config, load_config, validate_config
+from dataaudit.config import Config, describe_validation_error, find_config, load_config, validate_config
 from dataaudit.dataset import Dataset, as_of_datetime
 from dataaudit.errors import ConfigError, DataLoadError
 from dataaudit.loading import from_frame, load
@@ -39,7 +40,7 @@ def prepare(
     checks_dirs: Iterable[str | Path] = (),
     fmt: str | None = None,
     sheet: str | None = None,
-    as_of: dt.datetime | None = None,
+    as_of: dt.datetime | dt.date | str | None = None,
     **overrides: Any,
 ):
     """Resolve config, plan checks and load the data, in the order that reports mistakes cheapest first.
@@ -52,16 +53,8 @@ def prepare(
     cfg_source = str(cfg_path) if cfg_path else "config"
     try:
         cfg = cfg.merged(**overrides)
-    except Exception as exc:
-        from pydantic import ValidationError
-
-        from dataaudit.config import describe_validation_error
-
-        if isinstance(exc, ValidationError):
-            raise ConfigError(
-                f"invalid option: {describe_validation_error(exc, Config.model_fields)}"
-            ) from None
-        raise
+    except ValidationError as exc:
+        raise ConfigError(f"invalid option: {describe_validation_error(exc, Config.model_fields)}") from None
     registry = registry or Registry.default(checks_dirs)
     planned = plan(registry, cfg, cfg_source)
     if path is None:
