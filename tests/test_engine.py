@@ -425,3 +425,14 @@ def test_stats_are_shared_between_role_detection_and_checks(monkeypatch):
     monkeypatch.setattr(Stats, "_compute", lambda self, col: calls.append(col) or original(self, col))
     dataaudit.audit(FRAME.assign(row_id=range(10)), select=["size"])
     assert sorted(calls) == sorted(set(calls))  # each column computed once
+
+
+def test_no_config_note_only_when_a_search_found_nothing(tmp_path):
+    path = tmp_path / "d.csv"
+    FRAME.to_csv(path, index=False)
+    note = "no dataaudit.yaml found"
+    assert any(note in n for n in dataaudit.audit(path, select=["size"]).notes)
+    assert not any(
+        note in n for n in dataaudit.audit(path, select=["size"], config={"fail_on": "warn"}).notes
+    )
+    assert not any(note in n for n in dataaudit.audit(FRAME, select=["size"]).notes)

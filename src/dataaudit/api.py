@@ -130,11 +130,13 @@ def audit(
     checks_start = time.perf_counter()
     results = run_checks(dataset, planned, progress)
     checks_s = time.perf_counter() - checks_start
+    searched = config is None and not isinstance(data, pd.DataFrame)
     return build_report(
         dataset,
         results,
         cfg,
         cfg_path,
+        config_missing=searched and cfg_path is None,
         durations={
             "load_s": dataset.source.load_seconds,
             "checks_s": checks_s,
@@ -143,7 +145,9 @@ def audit(
     )
 
 
-def build_report(dataset: Dataset, results, cfg: Config, cfg_path: Path | None, durations) -> Report:
+def build_report(
+    dataset: Dataset, results, cfg: Config, cfg_path: Path | None, durations, config_missing: bool = False
+) -> Report:
     roles = dataset.roles
     notes: list[str] = []  # load notes stay on report.dataset.notes
     for role in sorted(roles.detected):
@@ -154,7 +158,7 @@ def build_report(dataset: Dataset, results, cfg: Config, cfg_path: Path | None, 
         notes.append(
             f"{role} not set; likely candidate(s): {', '.join(cols)} (set {role}: in dataaudit.yaml)"
         )
-    if cfg_path is None and dataset.source.path is not None:
+    if config_missing:
         notes.append("no dataaudit.yaml found; defaults used (run 'dataaudit init DATA' to write one)")
     overview = []
     for col in dataset.columns[:MAX_OVERVIEW_COLUMNS]:

@@ -376,9 +376,7 @@ class Check:
             para = " ".join(line.strip() for line in para.splitlines()).strip()
             m = _SECTION.match(para)
             if m:
-                current = {"w": "what", "h": "how"}[m.group(1)[0].lower()]
-                if m.group(1).lower().startswith("why"):
-                    current = "why"
+                current = m.group(1).lower().split()[0]  # "what" / "why" / "how"
                 para = para[m.end() :]
             if para:
                 parts[current].append(para[:1].upper() + para[1:])

@@ -77,15 +77,13 @@ def plan(registry: Registry, config: Config, source: str = "config") -> list[Pla
         if severity is not None and severity not in ("warn", "fail", "off"):
             raise ConfigError(f"{where}.severity: expected warn, fail or off, got {severity!r}")
         # parameters are validated even for a check that is off or not selected: a typo never hides
-        check = build(reg.check, settings, where) if settings else None
+        check = build(reg.check, settings, where)
         if config.select and not matches(cid, config.select):
             continue
         if config.ignore and matches(cid, config.ignore):
             continue
         if severity == "off" or not enabled:
             continue
-        if check is None:
-            check = build(reg.check, settings, where)
         planned.append(Planned(check, Severity(severity or reg.check.severity), reg.source))
     if not planned:
         chosen = " ".join(

@@ -7,7 +7,6 @@ or mostly dates get a parsed view (``numeric`` / ``datetimes``) so checks don't 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -59,7 +58,6 @@ class Stats:
 
     def __init__(self, frame: pd.DataFrame) -> None:
         self.frame = frame
-        self._frame = frame
         self._columns: dict[str, ColumnStats] = {}
         self._counts: dict[str, pd.Series] = {}
         self._numeric: dict[str, pd.Series | None] = {}
@@ -71,20 +69,15 @@ class Stats:
         return self._columns[column]
 
     def __iter__(self) -> Iterator[ColumnStats]:
-        return (self[c] for c in self._frame.columns)
+        return (self[c] for c in self.frame.columns)
 
     def __len__(self) -> int:
-        return self._frame.shape[1]
-
-    @cached_property
-    def missing_per_row(self) -> pd.Series:
-        """Number of missing cells in each row."""
-        return self._frame.isna().sum(axis=1)
+        return self.frame.shape[1]
 
     def value_counts(self, column: str) -> pd.Series:
         """Counts of each non-missing value, most frequent first (computed once per column)."""
         if column not in self._counts:
-            s = self._frame[column]
+            s = self.frame[column]
             try:
                 vc = s.value_counts(dropna=True, sort=True)
             except TypeError:  # unhashable values (lists, dicts): count their text
@@ -96,14 +89,14 @@ class Stats:
         """The column as floats when it is numeric, or text of which ≥95% parses as numbers; else None.
         Values that do not parse are NaN."""
         if column not in self._numeric:
-            self._numeric[column] = self._parse_numeric(self._frame[column])
+            self._numeric[column] = self._parse_numeric(self.frame[column])
         return self._numeric[column]
 
     def datetimes(self, column: str) -> pd.Series | None:
         """The column as UTC timestamps when it is a datetime, or text of which ≥95% parses as dates;
         else None. Values that do not parse are NaT."""
         if column not in self._datetimes:
-            self._datetimes[column] = _parse_datetimes(self._frame[column])
+            self._datetimes[column] = _parse_datetimes(self.frame[column])
         return self._datetimes[column]
 
     # ------------------------------------------------------------------------------------------------
@@ -129,11 +122,11 @@ class Stats:
         return pd.to_numeric(s, errors="coerce").astype("float64")
 
     def _compute(self, column: str) -> ColumnStats:
-        s = self._frame[column]
+        s = self.frame[column]
         n = len(s)
-        missing = int(s.isna().sum())
-        count = n - missing
-        vc = self.value_counts(column)
+        vc = self.value_counts(column)  # counts non-missing values: no separate isna() scan needed
+        count = int(vc.sum())
+        missing = n - count
         distinct = len(vc)
         top = tuple((v, int(c)) for v, c in vc.head(10).items())
         quantiles = None

@@ -14,9 +14,6 @@ import pandas as pd
 from dataaudit.loading.arrow import _arrow_to_pandas, _note_skipped
 from dataaudit.loading.problems import _first_line, _NotUtf8, _Problem
 
-_TEXT_FORMATS = ("csv", "tsv", "json", "jsonl")
-
-
 _BINARY_MAGIC = {
     b"\x89PNG": "a PNG image",
     b"\xff\xd8\xff": "a JPEG image",

@@ -111,12 +111,14 @@ def render_notebook(report: Report, height: int = 800) -> str:
 
 def _render(report: Report, *, in_srcdoc: bool) -> str:
     by_area = report.by_area()
+    counts_by_area = report.summary["by_area"]
+    no_results = {s.value: 0 for s in Status}
     areas = []
     for area in Area:
         results = sorted(by_area.get(area, ()), key=lambda r: STATUS_ORDER.index(r.status))
         if not results and area == Area.DRIFT:
             continue
-        counts = {s.value: sum(r.status == s for r in results) for s in Status}
+        counts = counts_by_area.get(area.value, no_results)
         worst = next((s for s in STATUS_ORDER if counts[s.value]), None)
         areas.append(
             {
