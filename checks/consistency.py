@@ -1,0 +1,5 @@
+"""Consistency: is the data reliable, clean and consistent?"""
+
+from __future__ import annotations
+
+CHECKS: tuple = ()
