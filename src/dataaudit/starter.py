@@ -5,22 +5,11 @@ from __future__ import annotations
 import json
 
 from dataaudit.dataset import Dataset
+from dataaudit.datasheet import FIELDS
 from dataaudit.roles import detect
 
-POLICY_FIELDS = {
-    "source": "where the data comes from (system, vendor, survey)",
-    "owner": "who answers questions about it (team or contact)",
-    "licence": "SPDX licence id, e.g. CC-BY-4.0, or 'proprietary'",
-    "collection_period": "when it was collected, e.g. 2025-01-01 to 2025-12-31",
-    "legal_basis": "the legal basis for processing (e.g. GDPR Art. 6(1)(b) contract)",
-    "consent": "what the people in the data agreed to",
-    "intended_uses": "list: what it may be used for",
-    "prohibited_uses": "list: what it must not be used for",
-    "contains_personal_data": "true / false: does it hold personal data?",
-    "jurisdictions": "list: where the data subjects / the data live, e.g. [GB, IE]",
-    "retention_until": "date after which it must be deleted, e.g. 2027-12-31",
-    "known_limitations": "gaps, biases and caveats users should know",
-}
+#: the datasheet fields and their one-line prompts come from the Policy model's module
+POLICY_FIELDS = FIELDS
 
 
 def _q(value: str) -> str:

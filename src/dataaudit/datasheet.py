@@ -1,0 +1,315 @@
+"""The dataset's datasheet: the ``policy`` block of ``dataaudit.yaml``, validated, plus the SPDX licence list.
+
+The fields follow the spirit of "Datasheets for Datasets" (Gebru et al.) and MLCommons Croissant's
+responsible-AI fields. The policy checks (``checks/policy.py``) compare what is declared here with what
+the data contains; :func:`policy_notes` turns the declarations and those findings into the report's
+"Policy notes".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
+
+__all__ = [
+    "FIELDS",
+    "Licence",
+    "Policy",
+    "declared_policy",
+    "licence_info",
+    "policy_notes",
+]
+
+#: every datasheet field and the one-line prompt ``dataaudit init`` writes beside it
+FIELDS: dict[str, str] = {
+    "source": "where the data comes from (system, vendor, survey)",
+    "owner": "who answers questions about it (team or contact)",
+    "licence": "SPDX licence id, e.g. CC-BY-4.0, or 'proprietary' / LicenseRef-...",
+    "collection_period": "when it was collected, e.g. 2025-01-01 to 2025-12-31",
+    "legal_basis": "the legal basis for processing personal data (e.g. GDPR Art. 6(1)(b) contract)",
+    "consent": "what the people in the data agreed to",
+    "intended_uses": "list: what it may be used for",
+    "prohibited_uses": "list: what it must not be used for",
+    "contains_personal_data": "true / false: does it hold personal data?",
+    "jurisdictions": "list: where the data subjects / the data live, e.g. [GB, IE]",
+    "retention_until": "date after which it must be deleted, e.g. 2027-12-31",
+    "known_limitations": "gaps, biases and caveats users should know",
+}
+
+
+class Policy(BaseModel):
+    """The validated ``policy`` block. Every field is optional here; ``policy.datasheet_complete`` says which
+    are required. ``license`` is accepted as a spelling of ``licence``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    source: str | None = Field(None, description=FIELDS["source"])
+    owner: str | None = Field(None, description=FIELDS["owner"])
+    licence: str | None = Field(
+        None, validation_alias=AliasChoices("licence", "license"), description=FIELDS["licence"]
+    )
+    collection_period: str | None = Field(None, description=FIELDS["collection_period"])
+    legal_basis: str | None = Field(None, description=FIELDS["legal_basis"])
+    consent: str | None = Field(None, description=FIELDS["consent"])
+    intended_uses: tuple[str, ...] = Field((), description=FIELDS["intended_uses"])
+    prohibited_uses: tuple[str, ...] = Field((), description=FIELDS["prohibited_uses"])
+    contains_personal_data: bool | None = Field(None, description=FIELDS["contains_personal_data"])
+    jurisdictions: tuple[str, ...] = Field((), description=FIELDS["jurisdictions"])
+    retention_until: dt.date | None = Field(None, description=FIELDS["retention_until"])
+    known_limitations: str | None = Field(None, description=FIELDS["known_limitations"])
+
+    @field_validator("source", "owner", "licence", "legal_basis", "consent", mode="before")
+    @classmethod
+    def _text(cls, v: Any) -> Any:
+        # a bare YAML number or date (`collection_period: 2025`) is text the user meant; blank means unset
+        if isinstance(v, (int, float, dt.date)) and not isinstance(v, bool):
+            return str(v)
+        return v.strip() or None if isinstance(v, str) else v
+
+    @field_validator("collection_period", mode="before")
+    @classmethod
+    def _period(cls, v: Any) -> Any:
+        if isinstance(v, Mapping) and set(v) <= {"start", "end", "from", "to"}:
+            vals = [str(x) for x in v.values()]
+            return " to ".join(vals)
+        return cls._text(v)
+
+    @field_validator("known_limitations", mode="before")
+    @classmethod
+    def _limitations(cls, v: Any) -> Any:
+        if isinstance(v, (list, tuple)) and all(isinstance(x, str) for x in v):
+            return "; ".join(v)
+        return cls._text(v)
+
+    @field_validator("intended_uses", "prohibited_uses", "jurisdictions", mode="before")
+    @classmethod
+    def _one_or_many(cls, v: Any) -> Any:
+        # a key uncommented from the `dataaudit init` skeleton with nothing after it reads as null: unset
+        return () if v is None else (v,) if isinstance(v, str) else v
+
+    @field_validator("retention_until", mode="before")
+    @classmethod
+    def _date(cls, v: Any) -> Any:
+        if isinstance(v, dt.datetime):
+            return v.date()
+        return v
+
+    def __getitem__(self, key: str) -> Any:
+        """Mapping-style access (``policy["licence"]``), as the block was a plain mapping before."""
+        if key not in type(self).model_fields:
+            raise KeyError(key)
+        return getattr(self, key)
+
+    def is_set(self, key: str) -> bool:
+        value = getattr(self, key)
+        return value is not None and value != ()
+
+
+def declared_policy(settings: Mapping[str, Any]) -> Policy | None:
+    """The datasheet from a dataset's ``settings`` (a validated dump or a Policy), or None when absent."""
+    raw = settings.get("policy")
+    if raw is None:
+        return None
+    return raw if isinstance(raw, Policy) else Policy.model_validate(raw)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Licences: a compact list of the SPDX ids datasets commonly carry, with the restrictions that matter for use
+
+
+class Licence(BaseModel):
+    """What is known about one licence id."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    name: str
+    non_commercial: bool = False
+    no_derivatives: bool = False
+    share_alike: bool = False
+    kind: str = "spdx"  # spdx | proprietary | reference (LicenseRef-*)
+
+
+def _cc() -> dict[str, Licence]:
+    out = {}
+    flavours = {
+        "BY": (False, False, False, "Attribution"),
+        "BY-SA": (False, False, True, "Attribution-ShareAlike"),
+        "BY-ND": (False, True, False, "Attribution-NoDerivatives"),
+        "BY-NC": (True, False, False, "Attribution-NonCommercial"),
+        "BY-NC-SA": (True, False, True, "Attribution-NonCommercial-ShareAlike"),
+        "BY-NC-ND": (True, True, False, "Attribution-NonCommercial-NoDerivatives"),
+    }
+    for version in ("1.0", "2.0", "2.5", "3.0", "4.0"):
+        for code, (nc, nd, sa, name) in flavours.items():
+            lid = f"CC-{code}-{version}"
+            out[lid] = Licence(
+                id=lid,
+                name=f"Creative Commons {name} {version}",
+                non_commercial=nc,
+                no_derivatives=nd,
+                share_alike=sa,
+            )
+    return out
+
+
+_OTHERS: tuple[tuple[str, str, str], ...] = (
+    # (id, name, restrictions: n = non-commercial, d = no derivatives, s = share-alike / copyleft)
+    ("CC0-1.0", "Creative Commons Zero 1.0 (public domain dedication)", ""),
+    ("CC-PDDC", "Creative Commons Public Domain Dedication and Certification", ""),
+    ("PDDL-1.0", "Open Data Commons Public Domain Dedication and License 1.0", ""),
+    ("ODC-By-1.0", "Open Data Commons Attribution License 1.0", ""),
+    ("ODbL-1.0", "Open Data Commons Open Database License 1.0", "s"),
+    ("CDLA-Permissive-1.0", "Community Data License Agreement Permissive 1.0", ""),
+    ("CDLA-Permissive-2.0", "Community Data License Agreement Permissive 2.0", ""),
+    ("CDLA-Sharing-1.0", "Community Data License Agreement Sharing 1.0", "s"),
+    ("C-UDA-1.0", "Computational Use of Data Agreement 1.0", ""),
+    ("O-UDA-1.0", "Open Use of Data Agreement 1.0", ""),
+    ("OGL-UK-2.0", "Open Government Licence v2.0 (UK)", ""),
+    ("OGL-UK-3.0", "Open Government Licence v3.0 (UK)", ""),
+    ("OGL-Canada-2.0", "Open Government Licence - Canada 2.0", ""),
+    ("etalab-2.0", "Etalab Open License 2.0 (France)", ""),
+    ("DL-DE-BY-2.0", "Data licence Germany - attribution - version 2.0", ""),
+    ("DL-DE-ZERO-2.0", "Data licence Germany - zero - version 2.0", ""),
+    ("NLOD-2.0", "Norwegian Licence for Open Government Data 2.0", ""),
+    ("MIT", "MIT License", ""),
+    ("Apache-2.0", "Apache License 2.0", ""),
+    ("BSD-2-Clause", 'BSD 2-Clause "Simplified" License', ""),
+    ("BSD-3-Clause", 'BSD 3-Clause "New" or "Revised" License', ""),
+    ("ISC", "ISC License", ""),
+    ("Unlicense", "The Unlicense", ""),
+    ("0BSD", "BSD Zero Clause License", ""),
+    ("Zlib", "zlib License", ""),
+    ("BSL-1.0", "Boost Software License 1.0", ""),
+    ("MPL-2.0", "Mozilla Public License 2.0", "s"),
+    ("EPL-2.0", "Eclipse Public License 2.0", "s"),
+    ("EUPL-1.2", "European Union Public License 1.2", "s"),
+    ("GPL-2.0-only", "GNU General Public License v2.0 only", "s"),
+    ("GPL-2.0-or-later", "GNU General Public License v2.0 or later", "s"),
+    ("GPL-3.0-only", "GNU General Public License v3.0 only", "s"),
+    ("GPL-3.0-or-later", "GNU General Public License v3.0 or later", "s"),
+    ("LGPL-2.1-only", "GNU Lesser General Public License v2.1 only", "s"),
+    ("LGPL-2.1-or-later", "GNU Lesser General Public License v2.1 or later", "s"),
+    ("LGPL-3.0-only", "GNU Lesser General Public License v3.0 only", "s"),
+    ("LGPL-3.0-or-later", "GNU Lesser General Public License v3.0 or later", "s"),
+    ("AGPL-3.0-only", "GNU Affero General Public License v3.0 only", "s"),
+    ("AGPL-3.0-or-later", "GNU Affero General Public License v3.0 or later", "s"),
+    ("GFDL-1.3-only", "GNU Free Documentation License v1.3 only", "s"),
+    ("GFDL-1.3-or-later", "GNU Free Documentation License v1.3 or later", "s"),
+    ("Artistic-2.0", "Artistic License 2.0", ""),
+)
+
+#: canonical SPDX id → licence; look ups are case-insensitive, as SPDX matching is
+SPDX: dict[str, Licence] = {
+    **_cc(),
+    **{
+        lid: Licence(
+            id=lid, name=name, non_commercial="n" in r, no_derivatives="d" in r, share_alike="s" in r
+        )
+        for lid, name, r in _OTHERS
+    },
+}
+_BY_LOWER = {k.lower(): v for k, v in SPDX.items()}
+_PROPRIETARY = frozenset({"proprietary", "commercial", "all rights reserved", "internal", "confidential"})
+_EXPRESSION_SPLIT = re.compile(r"\s+(?:OR|AND|WITH)\s+|[()]", re.IGNORECASE)
+
+
+def licence_info(text: str) -> tuple[list[Licence], list[str], str]:
+    """Parse a licence declaration (an SPDX id or a simple expression such as ``MIT OR Apache-2.0``).
+
+    Returns (known licences, unknown parts, operator: ``OR``/``AND``/``""``). ``proprietary`` and
+    ``LicenseRef-*`` ids are known, of kinds ``proprietary`` and ``reference``.
+    """
+    text = text.strip()
+    op = "OR" if re.search(r"\sOR\s", text, re.I) else "AND" if re.search(r"\sAND\s", text, re.I) else ""
+    known, unknown = [], []
+    for part in (p.strip() for p in _EXPRESSION_SPLIT.split(text)):
+        if not part:
+            continue
+        lower = part.lower().removesuffix("+")
+        if lower in _BY_LOWER:
+            known.append(_BY_LOWER[lower])
+        elif lower in _PROPRIETARY:
+            known.append(Licence(id=part, name="proprietary licence", kind="proprietary"))
+        elif re.fullmatch(r"(DocumentRef-[\w.-]+:)?LicenseRef-[\w.-]+", part, re.IGNORECASE):
+            known.append(Licence(id=part, name="custom licence reference", kind="reference"))
+        else:
+            unknown.append(part)
+    return known, unknown, op
+
+
+def suggest_licence(text: str) -> str:
+    """A close SPDX id for a misspelt one (``CC BY 4.0`` → ``CC-BY-4.0``), or ``""``."""
+    import difflib
+
+    norm = re.sub(r"[\s_]+", "-", text.strip()).replace("--", "-").lower()
+    norm = re.sub(r"-v(?=\d)", "-", norm)
+    if norm in _BY_LOWER:
+        return _BY_LOWER[norm].id
+    found = difflib.get_close_matches(norm, list(_BY_LOWER), n=1, cutoff=0.75)
+    return _BY_LOWER[found[0]].id if found else ""
+
+
+# ----------------------------------------------------------------------------------------------------------
+# The report's "Policy notes": each declared fact beside what the checks found in the data
+
+
+def _declared_text(value: Any) -> str:
+    if value is None or value == () or value == []:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (list, tuple)):
+        return "; ".join(str(v) for v in value)
+    return str(value)
+
+
+def policy_notes(report: Any) -> list[dict[str, str]]:
+    """Rows for the HTML "Policy notes" section: ``{"field", "declared", "found", "status"}`` for each
+    datasheet field, from the report's config (the declarations) and the policy checks' ``observed``
+    values (the findings). Pure: reads the frozen report only."""
+    declared = (report.config or {}).get("policy") or {}
+    results = {r.id: r for r in report.results if str(r.area) == "policy"}
+    found: dict[str, tuple[str, str]] = {}  # field -> (text, status)
+
+    def from_result(check_id: str, field: str, text_key: str = "summary") -> None:
+        r = results.get(check_id)
+        if r is None or str(r.status) == "skipped":
+            return
+        obs = r.observed if isinstance(r.observed, Mapping) else {}
+        text = obs.get(text_key) or r.message
+        found[field] = (str(text), str(r.status))
+
+    from_result("policy.pii_detected", "contains_personal_data")
+    from_result("policy.licence", "licence")
+    from_result("policy.retention", "retention_until")
+    from_result("policy.special_categories", "legal_basis")
+    complete = results.get("policy.datasheet_complete")
+    period = ""
+    if complete is not None and isinstance(complete.observed, Mapping):
+        period = complete.observed.get("data_period") or ""
+        if period:
+            found["collection_period"] = (f"timestamps in the data run {period}", "pass")
+    missing = (
+        set(complete.observed.get("missing", ()))
+        if complete and isinstance(complete.observed, Mapping)
+        else set()
+    )
+    rows = []
+    for key in FIELDS:
+        text, status = found.get(key, ("", ""))
+        if not text and key in missing:
+            text, status = "required but not declared", str(complete.status) if complete else "warn"
+        rows.append(
+            {
+                "field": key,
+                "declared": _declared_text(declared.get(key)) or "not declared",
+                "found": text,
+                "status": status,
+            }
+        )
+    return rows
