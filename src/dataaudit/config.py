@@ -13,6 +13,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from dataaudit.datasheet import Policy
 from dataaudit.errors import ConfigError
 
 __all__ = ["CONFIG_NAMES", "Config", "find_config", "load_config", "close_matches"]
@@ -41,7 +42,7 @@ class Config(BaseModel):
     checks: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="per-check settings: enabled, severity, parameters"
     )
-    policy: dict[str, Any] | None = Field(None, description="the dataset's datasheet (policy notes)")
+    policy: Policy | None = Field(None, description="the dataset's datasheet (policy notes)")
 
     @field_validator("sensitive", "ignore_columns", "select", "ignore", mode="before")
     @classmethod
@@ -158,6 +159,11 @@ def describe_validation_error(exc: ValidationError, fields: Iterable[str]) -> st
     for err in exc.errors():
         key = ".".join(str(p) for p in err["loc"]) or "(top level)"
         if err["type"] == "extra_forbidden":
+            if err["loc"][0] == "policy" and len(err["loc"]) == 2:  # a datasheet key: the datasheet's fields
+                names = list(Policy.model_fields)
+                hint = close_matches(str(err["loc"][-1]), [*names, "license"])
+                problems.append(f"unknown key {key!r}{hint} (expected one of: {', '.join(names)})")
+                continue
             hint = close_matches(str(err["loc"][-1]), fields)
             valid = "" if listed else f" (expected one of: {', '.join(fields)})"  # the list once is enough
             listed = True
