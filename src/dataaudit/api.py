@@ -5,6 +5,7 @@ The CLI is a thin shell around it.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import time
@@ -20,12 +21,14 @@ from dataaudit.config import Config, describe_validation_error, find_config, loa
 from dataaudit.dataset import Dataset, as_of_datetime
 from dataaudit.errors import ConfigError, DataLoadError
 from dataaudit.loading import from_frame, load
-from dataaudit.model import ColumnSummary, DatasetInfo, Report, Severity
+from dataaudit.model import Area, ColumnSummary, DatasetInfo, Report, Severity
 from dataaudit.privacy import mask_example
 from dataaudit.registry import Registry
 from dataaudit.roles import resolve_roles
 from dataaudit.runner import Progress, plan, run_checks
+from dataaudit.snapshot import Snapshot, plan_baseline
 from dataaudit.stats import Stats
+from dataaudit.waivers import apply_waivers, check_waivers
 
 __all__ = ["audit", "prepare"]
 
@@ -41,6 +44,7 @@ def prepare(
     fmt: str | None = None,
     sheet: str | None = None,
     as_of: dt.datetime | dt.date | str | None = None,
+    baseline: Any = None,
     **overrides: Any,
 ):
     """Resolve config, plan checks and load the data, in the order that reports mistakes cheapest first.
@@ -79,6 +83,8 @@ def prepare(
         settings=cfg.model_dump(),
         sample_rows=cfg.sample_rows,
     )
+    check_waivers(cfg.waivers, registry.ids, [a.value for a in Area], cfg_source)
+    planned = plan_baseline(dataset, baseline, planned)  # drift checks run only against a baseline
     return dataset, planned, cfg, cfg_path
 
 
@@ -101,8 +107,14 @@ def audit(
     fmt: str | None = None,
     sheet: str | None = None,
     progress: Progress | None = None,
+    baseline: Any = None,
+    snapshot: bool = False,
 ) -> Report:
     """Audit a DataFrame or a data file and return the :class:`Report`.
+
+    ``baseline``: a data file, a snapshot file, a DataFrame or a :class:`~dataaudit.snapshot.Snapshot` to
+    compare against (the drift checks run only with one). ``snapshot=True``: ``report.snapshot`` holds the
+    audited data's snapshot, to save as the next baseline.
 
     ``config`` is a :class:`Config`, a mapping, or a path to ``dataaudit.yaml``; for a file, a
     ``dataaudit.yaml`` next to it (or in the cwd) is used when ``config`` is None. Keyword arguments
@@ -126,12 +138,14 @@ def audit(
         select=tuple(select),
         ignore=tuple(ignore),
         fail_on=fail_on,
+        baseline=baseline,
     )
     checks_start = time.perf_counter()
     results = run_checks(dataset, planned, progress)
+    results, waiver_notes = apply_waivers(results, cfg.waivers, dataset.as_of)
     checks_s = time.perf_counter() - checks_start
     searched = config is None and not isinstance(data, pd.DataFrame)
-    return build_report(
+    report = build_report(
         dataset,
         results,
         cfg,
@@ -142,6 +156,11 @@ def audit(
             "checks_s": checks_s,
             "total_s": time.perf_counter() - start,
         },
+    )
+    return dataclasses.replace(
+        report,
+        notes=report.notes + waiver_notes,
+        snapshot=Snapshot.from_dataset(dataset) if snapshot else None,
     )
 
 

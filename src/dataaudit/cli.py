@@ -193,6 +193,22 @@ def _progress():
     help="Input format (default: from the extension).",
 )
 @click.option("--sheet", help="Excel sheet to read (default: the first).")
+@click.option(
+    "--baseline",
+    type=click.Path(path_type=Path),
+    help="Compare with OLD: a data file or a snapshot (--save-snapshot); runs the drift checks.",
+)
+@click.option(
+    "--save-snapshot", type=click.Path(path_type=Path), help="Write a snapshot of DATA (a future --baseline)."
+)
+@click.option("--junit", "junit_path", type=click.Path(path_type=Path), help="Also write JUnit XML to PATH.")
+@click.option(
+    "--markdown",
+    "markdown_path",
+    type=click.Path(path_type=Path),
+    help="Also write a Markdown summary to PATH (and append it to $GITHUB_STEP_SUMMARY when set).",
+)
+@click.option("--exit-zero", is_flag=True, help="Always exit 0 when the audit ran (report-only jobs).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the verdict line.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors and crashed checks.")
 def run(
@@ -214,11 +230,17 @@ def run(
     checks_dirs,
     fmt,
     sheet,
+    baseline,
+    save_snapshot,
+    junit_path,
+    markdown_path,
+    exit_zero,
     quiet,
     debug,
 ) -> int:
     """Audit DATA (CSV, TSV, Parquet, JSON, JSONL, Excel; optionally .gz/.bz2/.xz/.zip); write the report."""
     from dataaudit.api import audit
+    from dataaudit.ci import append_step_summary, ci_output_paths, render_ci_outputs
     from dataaudit.report.console import print_summary
 
     if json_path and json_path != "-" and not no_html and Path(json_path).resolve() == output.resolve():
@@ -226,6 +248,7 @@ def run(
             f"{json_path} is also the HTML report's path (-o); give one of them another",
             param_hint="'--json'",
         )
+    ci_paths = ci_output_paths(junit_path, markdown_path, save_snapshot, data, baseline, output, json_path)
     report = audit(
         data,
         config=config_path,
@@ -243,6 +266,8 @@ def run(
         fmt=fmt,
         sheet=sheet,
         progress=_progress(),
+        baseline=baseline,
+        snapshot=save_snapshot is not None,
     )
     if sys.stderr.isatty():
         sys.stderr.write("\r\033[K")
@@ -256,7 +281,9 @@ def run(
     if json_path and json_path != "-":
         rendered.append((Path(json_path), json_text))
         outputs["json"] = json_path
+    rendered += render_ci_outputs(report, ci_paths, outputs)
     write_all(rendered)
+    append_step_summary(report, markdown_path)
     if debug:
         for r in report.results:
             if r.traceback:
@@ -273,7 +300,7 @@ def run(
         )
     else:
         print_summary(report, summary_out, outputs=outputs)
-    return ExitCode.READY if report.ready else ExitCode.NOT_READY
+    return ExitCode.READY if report.ready or exit_zero else ExitCode.NOT_READY
 
 
 @cli.command("checks")

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from dataaudit.datasheet import Policy
 from dataaudit.errors import ConfigError
+from dataaudit.waivers import Waiver
 
 __all__ = ["CONFIG_NAMES", "Config", "find_config", "load_config", "close_matches"]
 
@@ -43,6 +44,9 @@ class Config(BaseModel):
         default_factory=dict, description="per-check settings: enabled, severity, parameters"
     )
     policy: Policy | None = Field(None, description="the dataset's datasheet (policy notes)")
+    waivers: tuple[Waiver, ...] = Field(
+        (), description="accepted risks: check, columns, reason, owner, expires (see dataaudit.waivers)"
+    )
 
     @field_validator("sensitive", "ignore_columns", "select", "ignore", mode="before")
     @classmethod

@@ -126,6 +126,7 @@ class Dataset:
         settings: Mapping[str, Any] | None = None,
         sample_rows: int = DEFAULT_SAMPLE_ROWS,
         stats: Stats | None = None,
+        baseline: Any = None,
     ) -> None:
         roles = roles or Roles()
         if roles.ignore:
@@ -139,6 +140,8 @@ class Dataset:
         # statistics already computed over this frame (e.g. for role detection) are reused, not recomputed
         self.stats = stats if stats is not None and stats.frame is frame else Stats(frame)
         self._groups: dict[str, pd.Series] = {}
+        #: the :class:`~dataaudit.snapshot.Snapshot` to compare with (``--baseline``), read by drift checks
+        self.baseline = baseline
 
     def __repr__(self) -> str:
         return f"Dataset({self.source.path or 'DataFrame'}, {self.n_rows:,} rows × {self.n_cols} columns)"

@@ -79,6 +79,7 @@ class Status(StrEnum):
     FAIL = "fail"
     ERROR = "error"
     SKIPPED = "skipped"
+    WAIVED = "waived"  # a warn/fail accepted by a waiver in dataaudit.yaml (see dataaudit.waivers)
 
 
 class Severity(StrEnum):
@@ -419,6 +420,7 @@ class CheckResult:
     params: Mapping[str, Any] = field(default_factory=dict)
     error: str | None = None  # "ExceptionType: message" when status is error
     traceback: str | None = None  # kept for --debug; never rendered into reports
+    waiver: Mapping[str, Any] | None = None  # the waiver that matched: check, columns, reason, owner, expires
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -437,6 +439,7 @@ class CheckResult:
             "source": self.source,
             "params": jsonable(self.params),
             "error": self.error,
+            "waiver": jsonable(self.waiver),
         }
 
 
@@ -486,6 +489,9 @@ class Report:
     config: Mapping[str, Any]
     notes: tuple[str, ...] = ()
     durations: Mapping[str, float] = field(default_factory=dict)
+    #: the audited data's :class:`~dataaudit.snapshot.Snapshot` when one was asked for (``--save-snapshot``);
+    #: written to its own file, not part of the JSON report
+    snapshot: Any = field(default=None, compare=False, repr=False)
 
     # -- judgement --------------------------------------------------------------------------------------
     @property

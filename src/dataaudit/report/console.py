@@ -16,6 +16,7 @@ STYLE = {
     Status.FAIL: "bold red",
     Status.ERROR: "magenta",
     Status.SKIPPED: "dim",
+    Status.WAIVED: "cyan",
 }
 
 

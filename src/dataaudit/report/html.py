@@ -15,9 +15,10 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup, escape
 
 from dataaudit.model import Area, Report, Status
+from dataaudit.report.drift import drift_bars, drift_rows
 from dataaudit.report.svg import meter, render_chart
 
-STATUS_ORDER = [Status.FAIL, Status.ERROR, Status.WARN, Status.PASS, Status.SKIPPED]
+STATUS_ORDER = [Status.FAIL, Status.ERROR, Status.WARN, Status.WAIVED, Status.PASS, Status.SKIPPED]
 
 
 def _env() -> Environment:
@@ -34,6 +35,8 @@ def _env() -> Environment:
     env.filters["num"] = _num
     env.filters["cell"] = _cell
     env.filters["ident"] = _breakable
+    env.filters["drift_rows"] = drift_rows  # the "Changes since baseline" partial (_drift.html.j2)
+    env.filters["drift_bars"] = drift_bars
     return env
 
 

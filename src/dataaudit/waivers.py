@@ -1,0 +1,122 @@
+"""Waivers: accepted risks that do not fail the gate, until they expire.
+
+A gate that stays red over a known, accepted problem gets switched off; a waiver keeps it on::
+
+    waivers:
+      - check: consistency.duplicate_rows
+        columns: [application_id]          # optional: waive only findings about these columns
+        reason: "re-ingestion duplicates, dropped in the feature pipeline"
+        owner: data-team@example.com
+        expires: 2027-03-31
+
+A ``warn`` or ``fail`` result matching a waiver becomes ``waived`` (status ``waived`` in every output, with
+the reason, owner and expiry), and no longer blocks. A waiver matches a result when ``check`` is the result's
+id (or its area) and, if ``columns`` is given, every column the result names is one of them, so a new problem
+in another column is never hidden. After ``expires`` (compared with ``--as-of``) the finding counts again and
+its message says the waiver expired. A waiver that matches no finding is reported as stale in the notes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+if TYPE_CHECKING:
+    from dataaudit.model import CheckResult
+
+__all__ = ["Waiver", "apply_waivers", "check_waivers"]
+
+
+class Waiver(BaseModel):
+    """One accepted risk: which check (and optionally which columns), why, who owns it, until when."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    check: str = Field(description="the check id (or an area) whose finding is accepted")
+    columns: tuple[str, ...] = Field((), description="waive only findings about these columns")
+    reason: str = Field(min_length=1, description="why the risk is accepted")
+    owner: str = Field(min_length=1, description="who accepted it and answers for it")
+    expires: dt.date = Field(description="the last day the waiver applies (ISO date)")
+
+    @field_validator("columns", mode="before")
+    @classmethod
+    def _one_or_many(cls, v):
+        return (v,) if isinstance(v, str) else v
+
+    def matches(self, result: CheckResult) -> bool:
+        if result.id != self.check and str(result.area) != self.check:
+            return False
+        if self.columns:
+            return bool(result.columns) and set(result.columns) <= set(self.columns)
+        return True
+
+    def describe(self) -> str:
+        cols = f" on {', '.join(self.columns)}" if self.columns else ""
+        return f"{self.check}{cols}"
+
+    def to_dict(self, expired: bool) -> dict:
+        return {
+            "check": self.check,
+            "columns": list(self.columns),
+            "reason": self.reason,
+            "owner": self.owner,
+            "expires": self.expires.isoformat(),
+            "expired": expired,
+        }
+
+
+def check_waivers(waivers: Sequence[Waiver], ids: Iterable[str], areas: Iterable[str], source: str) -> None:
+    """A waiver naming an unknown check is a config error (a typo would otherwise waive nothing, silently)."""
+    from dataaudit.config import close_matches
+    from dataaudit.errors import ConfigError
+
+    ids, areas = list(ids), list(areas)
+    for i, w in enumerate(waivers):
+        if w.check not in ids and w.check not in areas:
+            hint = close_matches(w.check, [*ids, *areas])
+            raise ConfigError(
+                f"{source}: waivers.{i}.check: unknown check {w.check!r}{hint} (see 'dataaudit checks')"
+            )
+
+
+def apply_waivers(
+    results: Sequence[CheckResult], waivers: Sequence[Waiver], as_of: dt.datetime
+) -> tuple[tuple[CheckResult, ...], tuple[str, ...]]:
+    """Results with waived findings marked, and notes for stale waivers. A waiver applies through its
+    ``expires`` day (as-of date <= expires); the first matching waiver wins."""
+    from dataaudit.model import Status
+
+    today = as_of.date()
+    used: set[int] = set()
+    out = []
+    for r in results:
+        if r.status not in (Status.WARN, Status.FAIL):
+            out.append(r)
+            continue
+        hit = next(((i, w) for i, w in enumerate(waivers) if w.matches(r)), None)
+        if hit is None:
+            out.append(r)
+            continue
+        i, w = hit
+        used.add(i)
+        expired = today > w.expires
+        who = f"{w.reason} (owner: {w.owner})"
+        if expired:
+            message = f"{r.message} [waiver expired on {w.expires.isoformat()}: {who}]"
+            out.append(dataclasses.replace(r, message=message, waiver=w.to_dict(expired=True)))
+        else:
+            message = f"{r.message} [waived until {w.expires.isoformat()}: {who}]"
+            out.append(
+                dataclasses.replace(r, status=Status.WAIVED, message=message, waiver=w.to_dict(expired=False))
+            )
+    notes = tuple(
+        f"stale waiver: {w.describe()} matches no warning or failure in this run; remove it "
+        f"(owner: {w.owner}, expires {w.expires.isoformat()})"
+        for i, w in enumerate(waivers)
+        if i not in used
+    )
+    return tuple(out), notes
