@@ -39,7 +39,7 @@ def ci_output_paths(
         where = path.resolve()
         if where in taken:
             raise ConfigError(
-                f"{path}: given to both {taken[where]} and {_FLAGS[key]}; give one another path"
+                f"{path}: given to both {taken[where]} and {_FLAGS[key]}; give each output its own path"
             )
         taken[where] = _FLAGS[key]
     if html is not None and html.resolve() in taken:

@@ -16,6 +16,7 @@ import click
 from dataaudit import __version__
 from dataaudit.errors import ConfigError, DataAuditError, ExitCode
 from dataaudit.formats import FORMATS
+from dataaudit.hook import hook
 
 checks_option = click.option(
     "--checks",
@@ -384,6 +385,9 @@ def init(data: Path, output: Path | None, force: bool, fmt, sheet) -> int:
     write_atomic(target, starter_config(Dataset(frame, source=source)))
     click.echo(f"wrote {target}")
     return ExitCode.READY
+
+
+cli.add_command(hook)  # `dataaudit hook FILE...`: several files at once, for pre-commit (dataaudit/hook.py)
 
 
 def main() -> None:

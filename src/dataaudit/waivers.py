@@ -88,7 +88,8 @@ def apply_waivers(
 ) -> tuple[tuple[CheckResult, ...], tuple[str, ...]]:
     """Results with waived findings marked, and notes for stale waivers. A waiver applies through its
     ``expires`` day (as-of date <= expires); the first matching waiver wins."""
-    from dataaudit.model import Status
+    from dataaudit.model import MAX_MESSAGE_CHARS, Status
+    from dataaudit.privacy import mask_text
 
     today = as_of.date()
     used: set[int] = set()
@@ -106,16 +107,23 @@ def apply_waivers(
         expired = today > w.expires
         who = f"{w.reason} (owner: {w.owner})"
         if expired:
-            message = f"{r.message} [waiver expired on {w.expires.isoformat()}: {who}]"
+            message = mask_text(
+                f"{r.message} [waiver expired on {w.expires.isoformat()}: {who}]", MAX_MESSAGE_CHARS
+            )
             out.append(dataclasses.replace(r, message=message, waiver=w.to_dict(expired=True)))
         else:
-            message = f"{r.message} [waived until {w.expires.isoformat()}: {who}]"
+            message = mask_text(
+                f"{r.message} [waived until {w.expires.isoformat()}: {who}]", MAX_MESSAGE_CHARS
+            )
             out.append(
                 dataclasses.replace(r, status=Status.WAIVED, message=message, waiver=w.to_dict(expired=False))
             )
     notes = tuple(
-        f"stale waiver: {w.describe()} matches no warning or failure in this run; remove it "
-        f"(owner: {w.owner}, expires {w.expires.isoformat()})"
+        mask_text(
+            f"stale waiver: {w.describe()} matches no warning or failure in this run; remove it "
+            f"(owner: {w.owner}, expires {w.expires.isoformat()})",
+            None,
+        )
         for i, w in enumerate(waivers)
         if i not in used
     )

@@ -1,0 +1,75 @@
+"""``dataaudit hook FILE...``: audit several data files in one call, for pre-commit (.pre-commit-hooks.yaml).
+
+pre-commit passes the staged files that match the hook's pattern. Each is audited as ``dataaudit run`` would
+(its ``dataaudit.yaml`` found next to it), with one line per file and each blocking check below it. With
+``--snapshots``, a file is compared with ``FILE.snapshot.json`` beside it when there is one (the drift checks
+then run). Exit code: 0 when every file is ready, 1 when one is not, 2 when one cannot be audited (the
+others are still audited).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from dataaudit.errors import DataAuditError, ExitCode
+
+__all__ = ["SNAPSHOT_SUFFIX", "hook"]
+
+SNAPSHOT_SUFFIX = ".snapshot.json"
+
+
+@click.command("hook")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "-c", "--config", "config_path", type=click.Path(path_type=Path), help="Config file for all FILES."
+)
+@click.option(
+    "--fail-on", type=click.Choice(["warn", "fail"]), help="Lowest status that blocks [default: fail]."
+)
+@click.option("--as-of", help="Reference time for time-based checks (ISO date/datetime; default now, UTC).")
+@click.option("--select", multiple=True, help="Run only checks whose id starts with this (repeatable).")
+@click.option("--ignore", multiple=True, help="Skip checks whose id starts with this (repeatable).")
+@click.option("--snapshots", is_flag=True, help=f"Compare FILE with FILE{SNAPSHOT_SUFFIX} when it exists.")
+@click.option(
+    "--html-dir", type=click.Path(path_type=Path, file_okay=False), help="Write each file's HTML report here."
+)
+def hook(files, config_path, fail_on, as_of, select, ignore, snapshots, html_dir) -> int:
+    """Audit each data FILE (for pre-commit); exit 1 if one is not ready, 2 if one cannot be audited."""
+    from dataaudit.api import audit
+    from dataaudit.cli import _one_line, _split, parse_as_of, write_atomic
+    from dataaudit.model import Status
+
+    when = parse_as_of(as_of)
+    worst = ExitCode.READY
+    for path in files:
+        if path.name.endswith(SNAPSHOT_SUFFIX):
+            continue  # a baseline snapshot is not data
+        baseline = Path(str(path) + SNAPSHOT_SUFFIX)
+        try:
+            report = audit(
+                path,
+                config=config_path,
+                fail_on=fail_on,
+                as_of=when,
+                select=_split(select),
+                ignore=_split(ignore),
+                baseline=baseline if snapshots and baseline.is_file() else None,
+            )
+            if html_dir is not None:
+                write_atomic(Path(html_dir) / f"{path.name}.html", report.to_html())
+        except DataAuditError as exc:
+            click.echo(f"CANNOT AUDIT  {path}: {_one_line(str(exc))}", err=True)
+            worst = max(worst, ExitCode.CANNOT_AUDIT)
+            continue
+        counts = report.summary["by_status"]
+        tail = f"{counts[Status.FAIL]} fail, {counts[Status.ERROR]} error, {counts[Status.WARN]} warn"
+        if report.ready:
+            click.echo(f"READY      {path} ({tail})")
+            continue
+        worst = max(worst, ExitCode.NOT_READY)
+        click.echo(f"NOT READY  {path} ({tail})")
+        for r in report.blocking:
+            click.echo(f"  {r.status.value.upper():5} {r.id}: {_one_line(r.message, 300)}")
+    return int(worst)
