@@ -33,6 +33,8 @@ class SourceInfo:
     load_seconds: float = 0.0
     encoding: str | None = None
     notes: tuple[str, ...] = ()
+    #: the file's modification time (UTC); the latency checks show it when there is no timestamp column
+    mtime: dt.datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

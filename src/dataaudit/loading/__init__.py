@@ -6,6 +6,7 @@ raise ``_Problem`` with the rest of the line; :func:`load` adds the path.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import lzma
 import stat
@@ -62,6 +63,7 @@ def load(
         load_seconds=time.perf_counter() - start,
         encoding=encoding,
         notes=tuple(notes),
+        mtime=_mtime(path),
     )
     return frame, info
 
@@ -80,6 +82,14 @@ def from_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, SourceInfo]:
         frame.columns = [".".join(str(p) for p in c if str(p)) for c in frame.columns]
     frame = _clean_columns(frame, notes)
     return frame, SourceInfo(format="dataframe", load_seconds=time.perf_counter() - start, notes=tuple(notes))
+
+
+def _mtime(path: Path) -> dt.datetime | None:
+    """The file's modification time in UTC (None if the file system cannot say)."""
+    try:
+        return dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
+    except (OSError, ValueError, OverflowError):
+        return None
 
 
 def _check_is_file(path: Path) -> None:
