@@ -272,6 +272,8 @@ def policy_notes(report: Any) -> list[dict[str, str]]:
     """Rows for the HTML "Policy notes" section: ``{"field", "declared", "found", "status"}`` for each
     datasheet field, from the report's config (the declarations) and the policy checks' ``observed``
     values (the findings). Pure: reads the frozen report only."""
+    from dataaudit.privacy import mask_text
+
     declared = (report.config or {}).get("policy") or {}
     results = {r.id: r for r in report.results if str(r.area) == "policy"}
     found: dict[str, tuple[str, str]] = {}  # field -> (text, status)
@@ -282,7 +284,7 @@ def policy_notes(report: Any) -> list[dict[str, str]]:
             return
         obs = r.observed if isinstance(r.observed, Mapping) else {}
         text = obs.get(text_key) or r.message
-        found[field] = (str(text), str(r.status))
+        found[field] = (mask_text(str(text), 400), str(r.status))
 
     from_result("policy.pii_detected", "contains_personal_data")
     from_result("policy.licence", "licence")
@@ -293,7 +295,7 @@ def policy_notes(report: Any) -> list[dict[str, str]]:
     if complete is not None and isinstance(complete.observed, Mapping):
         period = complete.observed.get("data_period") or ""
         if period:
-            found["collection_period"] = (f"timestamps in the data run {period}", "pass")
+            found["collection_period"] = (f"timestamps in the data run {period}", "")
     missing = (
         set(complete.observed.get("missing", ()))
         if complete and isinstance(complete.observed, Mapping)

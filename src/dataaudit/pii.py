@@ -427,10 +427,9 @@ NOT_PERSON_TOKENS = _words(
     "username user screen display nick nickname"
 )
 DOB_TOKENS = _words("dob birth birthday birthdate born")
-_NAME_SHAPE = (
-    r"[A-Z][a-z]+(?:['’-][A-Z]?[a-z]+)*"
-    r"(?: (?:(?:van|von|de|der|den|da|di|du|del|la|le|bin|al) )*[A-Z][a-z]+(?:['’-][A-Z]?[a-z]+)*){0,3}"
-)
+#: one name word: Jane, O'Brien, McDonald, Mary-Jane
+_NAME_WORD = r"[A-Z](?:[a-z]+|['’][A-Z][a-z]+)(?:[A-Z][a-z]+)?(?:-[A-Z][a-z]+)*"
+_NAME_SHAPE = rf"{_NAME_WORD}(?: (?:(?:van|von|de|der|den|da|di|du|del|la|le|bin|al) )*{_NAME_WORD}){{0,3}}"
 
 
 def is_name_column(tokens: set[str]) -> bool:

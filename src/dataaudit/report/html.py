@@ -14,6 +14,7 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
+from dataaudit.datasheet import policy_notes
 from dataaudit.model import Area, Report, Status
 from dataaudit.report.drift import drift_bars, drift_rows
 from dataaudit.report.svg import meter, render_chart
@@ -35,6 +36,7 @@ def _env() -> Environment:
     env.filters["num"] = _num
     env.filters["cell"] = _cell
     env.filters["ident"] = _breakable
+    env.filters["policy_notes"] = policy_notes  # the "Policy notes" datasheet partial (_policy.html.j2)
     env.filters["drift_rows"] = drift_rows  # the "Changes since baseline" partial (_drift.html.j2)
     env.filters["drift_bars"] = drift_bars
     return env
