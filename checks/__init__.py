@@ -1,8 +1,24 @@
 """The built-in checklist, one module per area. Each module lists its checks in a ``CHECKS`` tuple, and
 ``BUILTIN`` below is the explicit tuple the registry starts from. A ``--checks DIR`` folder looks the same."""
 
-from dataaudit.checks import bias, consistency, drift, latency, policy, size
+from dataaudit.checks import (
+    bias,
+    consistency,
+    consistency_labels,
+    drift,
+    latency,
+    policy,
+    size,
+)
 
-BUILTIN = (*size.CHECKS, *consistency.CHECKS, *bias.CHECKS, *policy.CHECKS, *latency.CHECKS, *drift.CHECKS)
+BUILTIN = (
+    *size.CHECKS,
+    *consistency.CHECKS,
+    *consistency_labels.CHECKS,
+    *bias.CHECKS,
+    *policy.CHECKS,
+    *latency.CHECKS,
+    *drift.CHECKS,
+)
 
 __all__ = ["BUILTIN"]
