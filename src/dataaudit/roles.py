@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataaudit.config import Config, close_matches
 from dataaudit.dataset import Roles
 from dataaudit.errors import ConfigError
+from dataaudit.sensitive import sensitive_kind
 from dataaudit.stats import Stats
 
 __all__ = ["detect", "resolve_roles", "tokens"]
@@ -84,7 +85,7 @@ def detect(columns: Sequence[str], stats: Stats) -> dict[str, tuple[str, ...]]:
             and st.distinct >= NEAR_UNIQUE * st.rows
         ):
             out["id"].append(col)
-        if t & SENSITIVE_TOKENS:
+        if t & SENSITIVE_TOKENS or sensitive_kind(st):  # by name, or by values (Male/Female, ...)
             out["sensitive"].append(col)
         if st.kind == "datetime":
             (out["ingested_at"] if t & INGEST_TOKENS else out["timestamp"]).append(col)

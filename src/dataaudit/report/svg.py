@@ -59,15 +59,17 @@ def _bars(c: Chart) -> Markup:
     labels, values = c.labels[:MAX_BARS], c.values[:MAX_BARS]
     if not values:
         return Markup("")
-    top = max(max(values), c.threshold or 0) or 1.0
-    row, label_w, bar_w, val_w = 18, 170, 360, 70
+    # optional error bars: a whisker of ± errors[i] around each bar's end (e.g. a rate's 95% interval)
+    errs = c.errors[:MAX_BARS] if c.errors else (0.0,) * len(values)
+    top = max(max(v + e for v, e in zip(values, errs)), c.threshold or 0) or 1.0
+    row, label_w, bar_w, val_w = 18, 170, 360, 120 if c.errors else 70
     height = row * len(values) + 8
     width = label_w + bar_w + val_w
     parts = [
         f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}">',
         f"<title>{escape(c.title)}</title>",
     ]
-    for i, (lab, v) in enumerate(zip(labels, values)):
+    for i, (lab, v, e) in enumerate(zip(labels, values, errs)):
         y = 4 + i * row
         w = max(1.0, bar_w * v / top) if v > 0 else 0
         over = c.threshold is not None and v > c.threshold and c.unit in ("%", "share")
@@ -77,7 +79,17 @@ def _bars(c: Chart) -> Markup:
             f'<rect x="{label_w}" y="{y + 2}" width="{w:.1f}" height="{row - 5}" '
             f'fill="{COLORS["warn"] if over else COLORS["bar"]}"/>'
         )
-        parts.append(f'<text x="{label_w + w + 4:.1f}" y="{y + 12}">{escape(_fmt(v, c.unit))}</text>')
+        text_x = label_w + w + 4
+        if e > 0:
+            x1, x2 = label_w + bar_w * max(v - e, 0) / top, label_w + bar_w * (v + e) / top
+            ym = y + 2 + (row - 5) / 2
+            parts.append(
+                f'<path d="M{x1:.1f},{ym - 3:.1f}v6M{x1:.1f},{ym:.1f}H{x2:.1f}M{x2:.1f},{ym - 3:.1f}v6" '
+                f'stroke="{COLORS["line"]}" fill="none"/>'
+            )
+            text_x = max(text_x, x2 + 4)
+        value = _fmt(v, c.unit) + (f" ± {_fmt(e, c.unit)}" if e > 0 else "")
+        parts.append(f'<text x="{text_x:.1f}" y="{y + 12}">{escape(value)}</text>')
     if c.threshold is not None:
         x = label_w + bar_w * c.threshold / top
         parts.append(
