@@ -448,7 +448,7 @@ class MissingRateDrift(_DriftCheck):
                 f"{o:.1%} → {n:.1%}), within {self.warn_above * 100:g}",
                 observed={"max_change": round(abs(n - o), 4)},
                 evidence=Table.of(
-                    ("column", "baseline missing share", "new missing share", "change"),
+                    ("column", "share missing (baseline)", "share missing (new)", "share change"),
                     rows,
                     title="Missing share per column",
                 )
@@ -470,7 +470,7 @@ class MissingRateDrift(_DriftCheck):
             ),
             columns=[c for _, c, _, _ in flagged],
             evidence=Table.of(
-                ("column", "baseline missing share", "new missing share", "change"),
+                ("column", "share missing (baseline)", "share missing (new)", "share change"),
                 rows,
                 title="Missing share per column (largest change first)",
             ),
@@ -492,7 +492,9 @@ def _share_table(d: ColumnDrift, what: str) -> tuple[Table, float, str, float, f
     i = max(range(len(old)), key=lambda k: abs(new[k] - old[k])) if old else 0
     biggest = abs(new[i] - old[i]) if old else 0.0
     table = Table.of(
-        ("column", what, "baseline share", "new share", "change"), rows, title=f"{what.capitalize()} shares"
+        ("column", what, "share (baseline)", "share (new)", "share change"),
+        rows,
+        title=f"{what.capitalize()} shares",
     )
     return table, biggest, d.labels[i] if old else "", old[i] if old else 0.0, new[i] if old else 0.0
 

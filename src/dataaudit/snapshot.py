@@ -8,9 +8,9 @@ What a snapshot holds, per column: dtype, kind, rows, missing and distinct count
 interior edges of ten bins fixed at the column's deciles and the count in each bin, plus mean/std/median;
 categorical and boolean columns: the top ``TOP_K`` categories with their counts, an ``other`` count for the
 rest and whether the list is complete. Also the target's class counts and the shares of each sensitive
-attribute's groups. It holds no rows. Category labels are stored only for low-cardinality columns, and masked
-with :func:`dataaudit.privacy.mask_example` (e-mails and id-like numbers masked; columns whose name says personal
-masked word by word); free-text and high-cardinality columns keep counts only.
+attribute's groups. It holds no rows. Category labels are stored only for low-cardinality columns, and
+masked with :func:`dataaudit.privacy.mask_example` (e-mails and id-like numbers masked; columns whose name
+says personal masked word by word); free-text and high-cardinality columns keep counts only.
 
 The comparison computes the new data's side with the same code (:func:`numeric_counts`,
 :func:`category_counts`, :func:`group_counts`) over the baseline's bins and categories, so comparing against
@@ -63,6 +63,8 @@ N_BINS = 10
 #: the new side of a comparison labels at most this many distinct values per column; rarer ones are
 #: counted together (bounded work on a column that suddenly holds many distinct values)
 MAX_LABELLED = 1000
+#: numeric bin edges are the deciles of at most this many values (a seeded sample of larger columns)
+EDGE_SAMPLE = 100_000
 #: proportions are floored at this value in PSI, so an empty bin gives a large but finite term
 PSI_EPSILON = 1e-4
 OTHER = "(other)"
@@ -325,8 +327,9 @@ def numeric_counts(data: Dataset, col: str, edges: Sequence[float]) -> tuple[int
     arr = _finite(data, col)
     if arr is None:
         return None
-    idx = np.searchsorted(np.asarray(edges, dtype="float64"), arr, side="left")
-    return tuple(int(n) for n in np.bincount(idx, minlength=len(edges) + 1))
+    # one vectorised comparison per edge (at most N_BINS - 1): faster than a binary search per value
+    at_most = [int(np.count_nonzero(arr <= e)) for e in edges]
+    return tuple(int(n) for n in np.diff([0, *at_most, arr.size]))
 
 
 _NEEDS_MASK = re.compile(r"@|\d")
@@ -376,16 +379,15 @@ def _profile(data: Dataset, col: str) -> ColumnProfile:
     if st.kind == "numeric":
         arr = _finite(data, col)
         if arr is not None and arr.size:
+            if (
+                arr.size > EDGE_SAMPLE
+            ):  # deciles from a seeded sample: the bins are fixed, counts use all rows
+                arr = arr[np.random.default_rng(0).integers(0, arr.size, EDGE_SAMPLE)]
             qs = np.quantile(arr, np.arange(1, N_BINS) / N_BINS)
             edges = tuple(float(e) for e in np.unique(qs))
-            summary = {
-                "mean": float(arr.mean()),
-                "std": float(arr.std(ddof=1)) if arr.size > 1 else 0.0,
-                "min": float(arr.min()),
-                "p50": float(np.median(arr)),
-                "max": float(arr.max()),
-            }
-            return ColumnProfile(**base, edges=edges, bins=numeric_counts(data, col, edges), summary=summary)
+            return ColumnProfile(
+                **base, edges=edges, bins=numeric_counts(data, col, edges), summary=_summary(data, col)
+            )
     if st.kind in _STORED_KINDS:
         counts = category_counts(data, col)
         other = counts.pop(OTHER, 0)
@@ -423,20 +425,28 @@ def group_counts(
 
             pairs.append((MISSING_GROUP, missing))
         return GroupProfile(col, tuple(pairs), tuple(edges))
-    vc = data.groups(col).value_counts()
-    head = vc.iloc[:MAX_LABELLED]
-    labels = _labels(head.index, col)
-    s = pd.Series(head.to_numpy(), index=labels).groupby(level=0, sort=False).sum()
-    pairs = [(str(k), int(n)) for k, n in s.sort_values(ascending=False, kind="stable").items()]
-    if len(vc) > MAX_LABELLED:
-        pairs.append((OTHER, int(vc.iloc[MAX_LABELLED:].sum())))
+    from dataaudit.dataset import MISSING_GROUP
+
+    st = data.stats[col]
+    if st.kind == "numeric" and st.distinct > MAX_CLASSES:  # ages, in the bias checks' fixed bands
+        vc = data.groups(col).value_counts()
+        counts = dict(zip(_labels(vc.index, col), (int(n) for n in vc.to_numpy())))
+    else:  # categories: the shared value counts, labelled as in the column's profile
+        counts = category_counts(data, col)
+        if st.missing:
+            counts[MISSING_GROUP] = counts.get(MISSING_GROUP, 0) + st.missing
+    pairs = sorted(counts.items(), key=lambda kv: -kv[1])
     return GroupProfile(col, tuple(pairs))
+
+
+def _edge(x: float) -> str:
+    return f"{x:,.0f}" if 1e4 <= abs(x) < 1e15 else f"{x:.4g}"
 
 
 def bin_labels(edges: Sequence[float]) -> list[str]:
     if not len(edges):
         return ["all values"]
-    e = [f"{x:.4g}" for x in edges]
+    e = [_edge(x) for x in edges]
     return [f"≤ {e[0]}", *(f"{a}–{b}" for a, b in zip(e[:-1], e[1:])), f"> {e[-1]}"]
 
 
@@ -527,16 +537,10 @@ class Comparison:
         return dataclasses.asdict(self)
 
 
-def _summary(arr: np.ndarray | None) -> dict[str, float] | None:
-    if arr is None or not arr.size:
-        return None
-    return {
-        "mean": float(arr.mean()),
-        "std": float(arr.std(ddof=1)) if arr.size > 1 else 0.0,
-        "min": float(arr.min()),
-        "p50": float(np.median(arr)),
-        "max": float(arr.max()),
-    }
+def _summary(data: Dataset, col: str) -> dict[str, float] | None:
+    """Mean, std, min, median and max, from the column's shared statistics (computed once per column)."""
+    q = data.stats[col].quantiles
+    return None if q is None else {k: float(q[k]) for k in ("mean", "std", "min", "p50", "max")}
 
 
 def _measure(data: Dataset, col: str, old: ColumnProfile) -> ColumnDrift:
@@ -563,7 +567,7 @@ def _measure(data: Dataset, col: str, old: ColumnProfile) -> ColumnDrift:
             psi=psi(old.bins, counts),
             js=js_distance(old.bins, counts),
             old_summary=old.summary,
-            new_summary=_summary(_finite(data, col)),
+            new_summary=_summary(data, col),
         )
     if old.categories is not None:
         new = category_counts(data, col)

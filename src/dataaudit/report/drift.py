@@ -65,7 +65,7 @@ def drift_bars(bars: dict[str, Any], width: int = 260) -> Markup:
     ]
     for i, (lab, o, n) in enumerate(zip(labels, old, new)):
         y = 2 + i * row_h
-        short = lab if len(lab) <= 16 else lab[:15] + "…"
+        short = lab if len(lab) <= 15 else lab[:14] + "…"
         parts.append(
             f'<text x="{label_w - 4}" y="{y + 10}" text-anchor="end" font-size="10">{escape(short)}'
             f"<title>{escape(lab)}: baseline {o:.1%}, new {n:.1%}</title></text>"
