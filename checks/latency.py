@@ -59,11 +59,15 @@ class Times:
         return f"{self.column!r}" + (" (detected as the event time)" if self.detected else "")
 
     @cached_property
+    def array(self) -> np.ndarray:
+        """The values as a numpy datetime64[ns] array in UTC, NaT kept (aligned with the frame)."""
+        return self.values.to_numpy(dtype="datetime64[ns]")
+
+    @cached_property
     def ns(self) -> np.ndarray:
         """The parsed values as int64 nanoseconds since the epoch, NaT dropped."""
-        v = self.values.to_numpy(dtype="datetime64[ns]")
-        v = v[~np.isnat(v)]
-        return v.astype("int64")
+        v = self.array
+        return v[~np.isnat(v)].view("int64")
 
     def parse_note(self) -> str:
         if not self.unparseable:
@@ -341,8 +345,7 @@ def _delay_outcome(
     event = _event_times(data)
     if isinstance(event, Outcome):
         return event
-    ev = event.values.to_numpy(dtype="datetime64[ns]")
-    lt = later.values.to_numpy(dtype="datetime64[ns]")
+    ev, lt = event.array, later.array
     both = ~np.isnat(ev) & ~np.isnat(lt)
     n = int(both.sum())
     cols = [event.column, later.column]
@@ -356,8 +359,16 @@ def _delay_outcome(
             + event.parse_note()
             + later.parse_note()
         )
-    delay = lt[both].astype("int64") - ev[both].astype("int64")  # ns
-    index = data.frame.index[both]
+    if n == both.size:  # the common case: no copy through a boolean mask
+        delay = lt.view("int64") - ev.view("int64")  # ns
+    else:
+        delay = lt[both].view("int64") - ev[both].view("int64")
+    pos = np.flatnonzero(both)  # row positions of the delays, for the examples
+
+    def example(i: int) -> tuple:
+        j = pos[i]
+        return (data.frame.index[j], fmt_time(ev[j]), fmt_time(lt[j]), d(delay[i]))
+
     p50, p95 = np.percentile(delay, [50, 95])
     dmax, dmin = int(delay.max()), int(delay.min())
     warn, fail = _duration(check, "warn_p95_above"), _duration(check, "fail_p95_above")
@@ -412,16 +423,14 @@ def _delay_outcome(
         title=f"{what[:1].upper()}{what[1:]}",
     )
     tables = [measures]
-    top = np.argsort(delay)[::-1][:5]
     if over_warn:
+        k = min(5, over_warn)
+        top = np.argpartition(delay, -k)[-k:]  # the k longest without sorting every row
+        top = top[np.argsort(delay[top])[::-1]]
         tables.append(
             Table.of(
                 ("row", event.column, later.column, what),
-                [
-                    (index[i], fmt_time(ev[both][i]), fmt_time(lt[both][i]), d(delay[i]))
-                    for i in top
-                    if delay[i] > warn.total_seconds() * NS
-                ],
+                [example(i) for i in top],
                 title=f"Longest {what} (up to 5 rows)",
             )
         )
@@ -431,7 +440,7 @@ def _delay_outcome(
         tables.append(
             Table.of(
                 ("row", event.column, later.column, what),
-                [(index[i], fmt_time(ev[both][i]), fmt_time(lt[both][i]), d(delay[i])) for i in worst],
+                [example(i) for i in worst],
                 title=f"Negative {what}: {later.column} before {event.column} (up to 5 rows)",
             )
         )
@@ -570,13 +579,13 @@ class FutureTimestamps(Check):
         limit = _as_of_ns(data) + int(_duration(self, "tolerance").total_seconds() * NS)
         per_col, examples, status, worst = [], [], Status.PASS, None
         for times in cols:
-            v = times.values.to_numpy(dtype="datetime64[ns]")
+            v = times.array
             ok = ~np.isnat(v)
             n = int(ok.sum())
-            ahead = ok & (v.astype("int64") > limit)
+            ahead = ok & (v.view("int64") > limit)
             k = int(ahead.sum())
             share = _share(k, n)
-            latest = fmt_time(_ts(v[ahead].astype("int64").max())) if k else ""
+            latest = fmt_time(_ts(v[ahead].view("int64").max())) if k else ""
             per_col.append((times.column, n, k, round(share, 6), latest))
             s = (
                 grade(share, warn=self.warn_above, fail=self.fail_above, higher_is_worse=True)
