@@ -20,7 +20,6 @@ from dataaudit.pii import (
     mask_match,
     name_shape_share,
     scan_column,
-    scan_values,
 )
 from dataaudit.roles import tokens
 
@@ -412,37 +411,39 @@ class PiiDetected(Check):
             dob = self._dob(data, col)
             if dob is not None:
                 found.append(dob)
-        if pd.api.types.is_object_dtype(s) or pd.api.types.is_string_dtype(s):
+        is_text = pd.api.types.is_object_dtype(s) or pd.api.types.is_string_dtype(s)
+        is_id = col == data.roles.id
+        if st.kind == "datetime":  # dates hold no other kind; birth dates are handled above
+            return found, False
+        if st.kind == "numeric":
+            # numbers (or text that parses as numbers) can only be card numbers, and only when long enough
+            q = st.quantiles or {}
+            long = max(abs(q.get("max", 0.0)), abs(q.get("min", 0.0))) >= 1e12
+            if not long or not (is_text or pd.api.types.is_integer_dtype(s)):
+                return found, False
             counts = data.stats.value_counts(col)
+            if not is_text:
+                s = s.astype("Int64").astype("string")
+                counts = counts.set_axis(counts.index.astype("int64").astype(str))
             values, sampled = scan_column(
-                s, counts, column_tokens=t, is_id=col == data.roles.id, scan_limit=self.scan_limit
+                s, counts, column_tokens=t, is_id=is_id, scan_limit=self.scan_limit, kinds=("card",)
             )
-            found += values
-            if is_name_column(t) and st.kind in ("categorical", "text"):
-                share, examples = name_shape_share(
-                    counts if len(counts) <= self.scan_limit else counts.head(self.scan_limit)
+            return found + values, sampled
+        if not is_text:
+            return found, False
+        counts = data.stats.value_counts(col)
+        values, sampled = scan_column(s, counts, column_tokens=t, is_id=is_id, scan_limit=self.scan_limit)
+        found += values
+        if is_name_column(t) and st.kind in ("categorical", "text"):
+            # the value shape is judged on the most frequent values (all of them in a column of names
+            # with at most scan_limit distinct values)
+            share, examples = name_shape_share(counts.head(self.scan_limit))
+            if share >= self.name_share:
+                rows = int(round(share * st.count))
+                found.append(
+                    Finding(col, "name", rows, rows / data.n_rows, share, examples, "column name + values")
                 )
-                if share >= self.name_share:
-                    rows = int(round(share * st.count))
-                    found.append(
-                        Finding(
-                            col, "name", rows, rows / data.n_rows, share, examples, "column name + values"
-                        )
-                    )
-            return found, sampled
-        if (
-            pd.api.types.is_integer_dtype(s)
-            and st.quantiles
-            and max(abs(st.quantiles["max"]), abs(st.quantiles["min"])) >= 1e12
-        ):
-            counts = data.stats.value_counts(col)
-            if len(counts) > self.scan_limit:
-                counts = counts.sample(n=self.scan_limit, random_state=0)
-            hits = scan_values(counts.index.astype("int64").astype(str), counts.to_numpy(), ["card"])
-            for kind, (n, ex) in hits.items():
-                found.append(Finding(col, kind, n, n / data.n_rows, n / max(st.count, 1), ex))
-            return found, len(data.stats.value_counts(col)) > self.scan_limit
-        return found, False
+        return found, sampled
 
     def _dob(self, data: Dataset, col: str) -> Finding | None:
         times = data.stats.datetimes(col)
@@ -564,13 +565,16 @@ class SpecialCategories(Check):
         if basis:
             return Outcome.ok(
                 f"{head}; legal basis declared ({basis[:80]}): make sure it covers an Art. 9(2) condition",
-                observed={**observed, "summary": summary + " (legal basis declared)"},
+                observed={
+                    **observed,
+                    "summary": summary + "; a legal basis is declared: it must cover an Art. 9(2) condition",
+                },
                 columns=[r[0] for r in rows],
                 evidence=table,
             )
         return Outcome.warn(
             f"{head}; no legal_basis declared in the datasheet",
-            observed={**observed, "summary": summary + " (no legal basis declared)"},
+            observed={**observed, "summary": summary + "; no legal basis declared"},
             expected="policy.legal_basis declared",
             columns=[r[0] for r in rows],
             evidence=table,

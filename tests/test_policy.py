@@ -568,3 +568,8 @@ def test_no_planted_value_appears_in_any_output(tmp_path, monkeypatch):
             variants = {value, value.replace(" ", ""), json.dumps(value)[1:-1]}
             for v in variants:
                 assert v not in text, f"raw {kind} {v!r} in {label}"
+
+
+def test_licence_given_under_both_spellings_is_one_clear_error():
+    with pytest.raises(ConfigError, match="licence and license are the same field: give one"):
+        validate_config({"policy": {"license": "MIT", "licence": "CC0-1.0"}})

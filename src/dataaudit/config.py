@@ -166,6 +166,8 @@ def describe_validation_error(exc: ValidationError, fields: Iterable[str]) -> st
             if err["loc"][0] == "policy" and len(err["loc"]) == 2:  # a datasheet key: the datasheet's fields
                 names = list(Policy.model_fields)
                 hint = close_matches(str(err["loc"][-1]), [*names, "license"])
+                if err["loc"][-1] in ("licence", "license"):  # both spellings given: one field twice
+                    hint = "; licence and license are the same field: give one"
                 problems.append(f"unknown key {key!r}{hint} (expected one of: {', '.join(names)})")
                 continue
             hint = close_matches(str(err["loc"][-1]), fields)

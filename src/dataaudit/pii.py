@@ -380,6 +380,7 @@ def scan_column(
     is_id: bool,
     scan_limit: int,
     seed: int = 0,
+    kinds: Iterable[str] | None = None,
 ) -> tuple[list[Finding], bool]:
     """Scan one text column for every value pattern.
 
@@ -389,9 +390,11 @@ def scan_column(
     non_missing = int(counts.sum())
     if non_missing == 0:
         return [], False
+    wanted = set(kinds) if kinds is not None else {d.kind for d in DETECTORS}
     kinds = [
         d.kind
         for d in DETECTORS
+        if d.kind in wanted
         if not (
             d.skip_in_id_columns
             and (is_id or column_tokens & ID_TOKENS)
@@ -400,7 +403,8 @@ def scan_column(
     ]
     sampled = len(counts) > scan_limit
     if sampled:
-        sample = s.dropna().sample(n=min(scan_limit, non_missing), random_state=seed)
+        # the same seeded rows as Dataset.sample(scan_limit) picks; missing values are dropped after sampling
+        sample = s.sample(n=min(scan_limit, rows), random_state=seed).dropna()
         found = scan_values(sample, np.ones(len(sample), dtype=np.int64), kinds)
         kinds = list(found)
         if not kinds:
