@@ -199,6 +199,15 @@ def test_a_detected_timestamp_is_named_as_assumed():
     assert dict(r.evidence[0].rows)["event-time column"] == "created (detected)"
 
 
+def test_a_birth_date_is_never_assumed_to_be_the_event_time():
+    df = pd.DataFrame(
+        {"x": range(100), "date_of_birth": pd.date_range("1960-01-01", periods=100, freq="90D")}
+    )
+    report = dataaudit.audit(df, as_of=AS_OF, select=["latency.freshness"])
+    assert report.roles["timestamp"] is None
+    assert report.result("latency.freshness").status == "skipped"
+
+
 # -- latency.ingestion_lag ---------------------------------------------------------------------------------
 
 

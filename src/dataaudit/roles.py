@@ -63,6 +63,9 @@ TIME_TOKENS = {"date", "time", "timestamp", "ts", "at", "datetime", "created", "
 #: their id too), not a reason to leave the role unset
 NEAR_UNIQUE = 0.95
 INGEST_TOKENS = {"ingested", "ingest", "ingestion", "loaded", "received", "arrival", "processed", "updated"}
+#: dates that describe a person or a contract, not when the row's event happened: never the detected event
+#: time (a birth date as "event time" would make every freshness check fail)
+NOT_EVENT_TOKENS = {"birth", "birthday", "birthdate", "dob", "born", "expiry", "expires", "expiration"}
 
 
 def tokens(name: str) -> set[str]:
@@ -87,7 +90,7 @@ def detect(columns: Sequence[str], stats: Stats) -> dict[str, tuple[str, ...]]:
             out["id"].append(col)
         if t & SENSITIVE_TOKENS or sensitive_kind(st):  # by name, or by values (Male/Female, ...)
             out["sensitive"].append(col)
-        if st.kind == "datetime":
+        if st.kind == "datetime" and not t & NOT_EVENT_TOKENS:
             (out["ingested_at"] if t & INGEST_TOKENS else out["timestamp"]).append(col)
         if str(col).lower() in TARGET_NAMES and 2 <= st.distinct <= 20:
             out["target"].append(col)
