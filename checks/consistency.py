@@ -904,7 +904,8 @@ class MixedTypes(Check):
     A text column where most values are numbers ("12.5", "40000") but some are not ("unknown", "12k"), or
     most are dates but some are words ("not given"), is flagged with the minority's share and examples.
     (Date-like values that fail to parse, and mixed date formats, are `consistency.unparseable_dates`'s
-    concern; empty cells are `consistency.missing_values`'.)
+    concern; empty cells are `consistency.missing_values`'. The id column is left alone: any characters
+    may name a row.)
 
     Why it matters: one text value makes a whole numeric column text, so it is one-hot encoded or dropped
     instead of used as a number, or a conversion fails in production. Any text in a numeric or date column
@@ -927,7 +928,8 @@ class MixedTypes(Check):
         findings = []  # (column, majority, minority share, minority rows, examples, note)
         for c in data.columns:
             s = data.frame[c]
-            if not _is_text(s) or data.stats[c].count == 0:
+            # an id is a label: "10023" beside "A-77" is a naming scheme, not a type problem
+            if not _is_text(s) or data.stats[c].count == 0 or c == data.roles.id:
                 continue
             probe_num, probe_date = _classify(pd.Index(_probe_keys(data, c), dtype=object))
             if probe_num.mean() < 0.2 and probe_date.mean() < 0.2:
