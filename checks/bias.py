@@ -12,11 +12,13 @@ row in Python: about 13 s for one pass over 1M rows, so 100 resamples would take
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import itertools
 import math
 import re
 import statistics
+import warnings
 import weakref
 from dataclasses import dataclass
 from typing import ClassVar
@@ -45,6 +47,13 @@ MAX_CLASSES_OVR = 10
 MAX_PROXY_TEXT_LENGTH = 30
 #: high-cardinality categoricals are compared on their most frequent levels, the rest pooled as "other"
 MAX_PROXY_LEVELS = 50
+#: above this many groups, the per-group arithmetic is done with numpy rather than fairlearn's MetricFrame
+MAX_FAIRLEARN_GROUPS = 100
+#: above this many group × label cells the bootstrap draws each cell's count from a Poisson (the Poisson
+#: bootstrap) rather than one multinomial over all cells, whose sequential draws are slow for many cells
+MAX_MULTINOMIAL_CELLS = 256
+#: resamples × cells held in memory at once by the bootstrap (8 bytes each)
+MAX_BOOT_CELLS = 4_000_000
 _ORDER = {Status.FAIL: 2, Status.WARN: 1, Status.PASS: 0}
 
 # ----------------------------------------------------------------------------------------------------------
@@ -171,14 +180,10 @@ def _sample_positions(n: int, size: int, seed: int = 0) -> np.ndarray | None:
 
 
 def _q(x: np.ndarray, q: float | list[float], axis: int = 0) -> np.ndarray:
-    with np.errstate(all="ignore"):
-        import warnings
-
-        with warnings.catch_warnings():
-            warnings.simplefilter(
-                "ignore", RuntimeWarning
-            )  # all-NaN slices: a group absent from every resample
-            return np.nanquantile(x, q, axis=axis)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN slices: a group absent from every resample
+        # np.quantile is vectorised; nanquantile loops over columns in Python: use it only when needed
+        return np.nanquantile(x, q, axis=axis) if np.isnan(x).any() else np.quantile(x, q, axis=axis)
 
 
 def _z(tail: float) -> float:
@@ -207,6 +212,9 @@ class _Disparity:
     ratio_ci: tuple[float, float]
     diff_bound: float  # the smallest difference consistent with the data (graded)
     ratio_bound: float  # the largest ratio consistent with the data (graded)
+    status: Status = Status.PASS
+    dp_difference: float = 0.0  # demographic parity difference across all graded groups (highest − lowest)
+    dp_ratio: float = 1.0  # and ratio (lowest ÷ highest)
 
 
 @dataclass(frozen=True)
@@ -233,15 +241,18 @@ def _rate_table(
     eval_classes: list[int],
     n_boot: int,
     seed: int,
+    judge,
     use_fairlearn: bool = True,
 ) -> _RateTable:
     """Rates of ``eval_classes`` per group from ``cells``, the (groups, classes) row counts of the graded
-    groups, with bootstrap intervals. With ``use_fairlearn``, the rates, counts, difference and ratio come
-    from a fairlearn ``MetricFrame`` over one weighted row per non-empty cell; else (intersections, where
-    ``MetricFrame``'s ~0.1 s fixed cost per call adds up) the same arithmetic is done directly."""
+    groups, with bootstrap intervals; ``judge(diff_bound, ratio_bound) -> Status`` picks the pair reported.
+    With ``use_fairlearn``, the rates, counts, difference and ratio come from a fairlearn ``MetricFrame``
+    over one weighted row per non-empty cell; else (intersections, where ``MetricFrame``'s ~0.1 s fixed cost
+    per call adds up, and attributes with more than ``MAX_FAIRLEARN_GROUPS`` groups, where its per-group
+    Python loop does) the same arithmetic is done directly."""
     k, m = cells.shape
     n = cells.sum(axis=1).astype("float64")
-    if use_fairlearn:
+    if use_fairlearn and k <= MAX_FAIRLEARN_GROUPS:
         from fairlearn.metrics import MetricFrame, selection_rate
 
         gi, ci = np.nonzero(cells)
@@ -269,58 +280,98 @@ def _rate_table(
             fl_ratio = list(rates.min(axis=0) / rates.max(axis=0))
 
     rng = np.random.default_rng(seed)
+    # memory stays bounded for attributes with thousands of groups: fewer resamples, never below 200
+    n_boot = max(200, min(n_boot, MAX_BOOT_CELLS // (2 * k)))
     total = int(cells.sum())
     lo = np.full_like(rates, np.nan)
     hi = np.full_like(rates, np.nan)
     overall = cells[:, eval_classes].sum(axis=0) / max(total, 1)
     overall_err = np.zeros(len(eval_classes))
-    pairs = max(1, k * (k - 1) // 2) * len(eval_classes)
     tail = (1 - CONFIDENCE) / 2
+    # Bonferroni over every group pair (and class) that could have been picked: the bound holds for all of
+    # them at once, so the pair with the largest bound can be reported without over-reading the widest gap
+    z = _z(tail / (max(1, k * (k - 1) // 2) * len(eval_classes)))
     disparities = []
     for j, c in enumerate(eval_classes):
         pos = cells[:, c].astype("float64")
         flat = np.concatenate([pos, n - pos])
-        draws = rng.multinomial(total, flat / total, size=n_boot).astype("float64")
+        if 2 * k <= MAX_MULTINOMIAL_CELLS:
+            draws = rng.multinomial(total, flat / total, size=n_boot).astype("float64")
+        else:  # the Poisson bootstrap: the same resampling for many cells, without the sequential draws
+            draws = rng.poisson(flat, size=(n_boot, 2 * k)).astype("float64")
         rp, rn = draws[:, :k], draws[:, :k] + draws[:, k:]
         with np.errstate(all="ignore"):
             reps = rp / rn  # a group absent from a resample has no rate there (NaN), as in fairlearn
         lo[:, j], hi[:, j] = _q(reps, [tail, 1 - tail])
         o_lo, o_hi = _q(rp.sum(axis=1) / total, [tail, 1 - tail])
         overall_err[j] = max(overall[j] - o_lo, o_hi - overall[j])
-        r = rates[:, j]
         if k < 2:
             continue
-        a, b = int(np.argmax(r)), int(np.argmin(r))
-        d_rep = reps[:, a] - reps[:, b]
-        with np.errstate(all="ignore"):
-            r_rep = np.where(reps[:, a] > 0, reps[:, b] / reps[:, a], 1.0)
-        difference = float(fl_diff[j])
-        ratio = float(fl_ratio[j]) if r[a] > 0 else 1.0
-        disparities.append(
-            _Disparity(
-                cls=classes[c],
-                j=j,
-                high=a,
-                low=b,
-                difference=difference,
-                ratio=ratio,
-                diff_ci=tuple(float(x) for x in _q(d_rep, [tail, 1 - tail])),
-                ratio_ci=tuple(float(x) for x in _q(r_rep, [tail, 1 - tail])),
-                # Bonferroni over the group pairs (and classes) one could have picked: the pair compared is
-                # the one with the widest gap in *this* sample, so its bound must allow for that choice
-                diff_bound=max(0.0, float(_q(d_rep, tail / pairs))),
-                ratio_bound=min(1.0, float(_q(r_rep, 1 - tail / pairs))),
-            )
+        disparities.append(_pair_disparity(classes[c], j, rates[:, j], pos, n, reps, z, judge))
+        disparities[-1] = dataclasses.replace(
+            disparities[-1],
+            dp_difference=float(fl_diff[j]),
+            dp_ratio=float(fl_ratio[j]) if rates[:, j].max() > 0 else 1.0,
         )
     return _RateTable(tuple(labels), n, rates, lo, hi, overall, overall_err, tuple(disparities))
 
 
-def _grade_disparity(d: _Disparity, check) -> Status:
+def _pair_disparity(cls, j, r, pos, n, reps, z, judge) -> _Disparity:
+    """The pair of groups whose gap is most certain. Candidates: every group against the highest-rate group
+    and against the lowest-rate one. Each gets a conservative bound (normal approximation with the larger of
+    the bootstrap and the binomial standard error, and the Bonferroni ``z``): the difference on its own
+    scale, the ratio on the log scale. The candidate graded worst by ``judge`` is kept."""
+    a, b = int(np.argmax(r)), int(np.argmin(r))
+    others = np.arange(len(r))
+    high = np.concatenate([np.full(len(r), a), others])
+    low = np.concatenate([others, np.full(len(r), b)])
+    keep = high != low
+    high, low = high[keep], low[keep]
+    ptil = (pos + 0.5) / (n + 1)  # keeps a standard error away from zero at rates of exactly 0 or 1
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        d_rep = reps[:, high] - reps[:, low]
+        se_d = np.maximum(
+            np.nan_to_num(np.nanstd(d_rep, axis=0)),
+            np.sqrt(ptil[high] * (1 - ptil[high]) / n[high] + ptil[low] * (1 - ptil[low]) / n[low]),
+        )
+        lr_rep = np.log(reps[:, low]) - np.log(reps[:, high])
+        lr_rep[~np.isfinite(lr_rep)] = np.nan
+        se_lr = np.maximum(
+            np.nan_to_num(np.nanstd(lr_rep, axis=0)),
+            np.sqrt((1 - ptil[high]) / (n[high] * ptil[high]) + (1 - ptil[low]) / (n[low] * ptil[low])),
+        )
+        diff = r[high] - r[low]
+        ratio = np.where(r[high] > 0, r[low] / r[high], 1.0)
+        d_bound = np.maximum(0.0, diff - z * se_d)
+        r_bound = np.minimum(1.0, np.exp(np.log(ptil[low] / ptil[high]) + z * se_lr))
+    statuses = [judge(db, rb) for db, rb in zip(d_bound, r_bound)]
+    i = max(range(len(statuses)), key=lambda x: (_ORDER[statuses[x]], d_bound[x], -r_bound[x]))
+    h, lw = int(high[i]), int(low[i])
+    with np.errstate(all="ignore"):
+        pair_ratio = np.where(reps[:, h] > 0, reps[:, lw] / reps[:, h], 1.0)
+    tail = (1 - CONFIDENCE) / 2
+    return _Disparity(
+        cls=cls,
+        j=j,
+        high=h,
+        low=lw,
+        difference=float(diff[i]),
+        ratio=float(ratio[i]),
+        diff_ci=tuple(float(x) for x in _q(d_rep[:, i], [tail, 1 - tail])),
+        ratio_ci=tuple(float(x) for x in _q(pair_ratio, [tail, 1 - tail])),
+        diff_bound=float(d_bound[i]),
+        ratio_bound=float(r_bound[i]),
+        status=statuses[i],
+    )
+
+
+def _grade_disparity(diff_bound: float, ratio_bound: float, check) -> Status:
     by_diff = grade(
-        d.diff_bound, warn=check.difference_warn_above, fail=check.difference_fail_above, higher_is_worse=True
+        diff_bound, warn=check.difference_warn_above, fail=check.difference_fail_above, higher_is_worse=True
     )
     by_ratio = grade(
-        d.ratio_bound, warn=check.ratio_warn_below, fail=check.ratio_fail_below, higher_is_worse=False
+        ratio_bound, warn=check.ratio_warn_below, fail=check.ratio_fail_below, higher_is_worse=False
     )
     return max(by_diff, by_ratio, key=_ORDER.__getitem__)
 
@@ -561,7 +612,7 @@ class GroupRepresentation(Check):
         if ref_rows:
             tables.append(
                 Table.of(
-                    ("attribute", "group", "share", "reference", "ratio", "difference"),
+                    ("attribute", "group", "share", "share (reference)", "ratio", "share difference"),
                     ref_rows,
                     title="Share against reference share",
                 )
@@ -618,10 +669,13 @@ class LabelRateDisparity(Check):
     is compared on its mean per group: the standardised difference (gap between the highest and lowest
     group means ÷ the target's standard deviation, Cohen's d), with normal-approximation intervals.
 
-    Grading uses the conservative end of the intervals, so a small group's rate is not over-read: the
-    smallest difference and the largest ratio that the data are consistent with, allowing for having picked
-    the widest-apart pair among all group pairs (Bonferroni). Groups with fewer than `min_group_rows` rows
-    and the `(missing)` group are shown but not graded. Defaults: warn when the difference is above 0.1
+    Grading uses the conservative end of the intervals, so a small group's rate is not over-read and large
+    data do not flag trivial gaps: for each pair of groups, the smallest difference and the largest ratio the
+    data are consistent with (the larger of the bootstrap and the binomial standard error; the ratio on the
+    log scale), with a confidence widened for the number of group pairs that could have been picked
+    (Bonferroni). The pair graded worst is reported, with the demographic parity difference and ratio across
+    all groups. Groups with fewer than `min_group_rows` rows and the `(missing)` group are shown but not
+    graded. Defaults: warn when the difference is above 0.1
     (10 points) or the ratio below 0.8; fail above 0.2 or below 0.6. Standardised difference: warn above 0.2,
     fail above 0.5 (Cohen's small and medium effects).
 
@@ -704,7 +758,13 @@ class LabelRateDisparity(Check):
                 )
                 continue
             rt = _rate_table(
-                cells[idx], [g.labels[i] for i in idx], t.classes, eval_classes, self.n_boot, self.seed
+                cells[idx],
+                [g.labels[i] for i in idx],
+                t.classes,
+                eval_classes,
+                self.n_boot,
+                self.seed,
+                judge=functools.partial(_grade_disparity, check=self),
             )
             for gi, lab in enumerate(rt.labels):
                 for j, c in enumerate(eval_classes):
@@ -721,15 +781,20 @@ class LabelRateDisparity(Check):
                             "",
                         )
                     )
-            graded_d = [(_grade_disparity(d, self), d) for d in rt.disparities]
+            graded_d = [(d.status, d) for d in rt.disparities]
             status, worst = max(graded_d, key=lambda x: (_ORDER[x[0]], x[1].diff_bound))
             j = worst.j
             per_attr[col] = {
                 "class": worst.cls,
-                "difference": round(worst.difference, 4),
-                "ratio": round(worst.ratio, 4),
-                "difference_ci": [round(x, 4) for x in worst.diff_ci],
-                "ratio_ci": [round(x, 4) for x in worst.ratio_ci],
+                "difference": round(worst.dp_difference, 4),  # demographic parity, all graded groups
+                "ratio": round(worst.dp_ratio, 4),
+                "pair": [rt.labels[worst.low], rt.labels[worst.high]],
+                "pair_difference": round(worst.difference, 4),
+                "pair_difference_ci": [round(x, 4) for x in worst.diff_ci],
+                "difference_at_least": round(worst.diff_bound, 4),
+                "pair_ratio": round(worst.ratio, 4),
+                "pair_ratio_ci": [round(x, 4) for x in worst.ratio_ci],
+                "ratio_at_most": round(worst.ratio_bound, 4),
             }
             findings.append((status, self._describe(col, target, rt, worst), col, worst))
             errors = np.maximum(rt.rates[:, j] - rt.lo[:, j], rt.hi[:, j] - rt.rates[:, j])
@@ -737,7 +802,7 @@ class LabelRateDisparity(Check):
                 Chart.of(
                     "bars",
                     [
-                        "all graded rows",
+                        f"overall · {col}",
                         *(f"{lab} ({rt.n[i] / total:.1%} of rows)" for i, lab in enumerate(rt.labels)),
                     ],
                     [rt.overall[j], *rt.rates[:, j]],
@@ -755,8 +820,8 @@ class LabelRateDisparity(Check):
                 msg += f"; and {len(flagged) - 3} more"
         else:
             parts = [
-                f"{f[2]} {target}={f[3].cls} difference {f[3].difference:.2f} (at least "
-                f"{f[3].diff_bound:.2f}), ratio {f[3].ratio:.2f} (at most {f[3].ratio_bound:.2f})"
+                f"{f[2]} {target}={f[3].cls} difference {f[3].dp_difference:.2f} (at least "
+                f"{f[3].diff_bound:.2f}), ratio {f[3].dp_ratio:.2f} (at most {f[3].ratio_bound:.2f})"
                 if f[3] is not None
                 else f[1]
                 for f in findings
@@ -773,7 +838,17 @@ class LabelRateDisparity(Check):
         if how:
             msg += f" (classes: {how})"
         table = Table.of(
-            ("attribute", "group", "class", "rows", "share", "rate", "95% low", "95% high", "note"),
+            (
+                "attribute",
+                "group",
+                "class",
+                "rows",
+                "share",
+                "rate",
+                "rate low (95%)",
+                "rate high (95%)",
+                "note",
+            ),
             rows,
             title=f"Rate of each {target} class per group (labels as predictions, fairlearn MetricFrame)",
         )
@@ -799,6 +874,11 @@ class LabelRateDisparity(Check):
             f"difference {d.difference:.2f} (95% CI {d.diff_ci[0]:.2f}–{d.diff_ci[1]:.2f}, at least "
             f"{d.diff_bound:.2f}), ratio {d.ratio:.2f} (95% CI {d.ratio_ci[0]:.2f}–{d.ratio_ci[1]:.2f}, "
             f"at most {d.ratio_bound:.2f})"
+            + (
+                f"; across all {col} groups: difference {d.dp_difference:.2f}, ratio {d.dp_ratio:.2f}"
+                if abs(d.dp_difference - d.difference) > 1e-9
+                else ""
+            )
         )
 
     def _continuous(self, data: Dataset) -> Outcome:
@@ -1022,9 +1102,10 @@ class IntersectionalGroups(Check):
                         eval_classes,
                         self.n_boot,
                         self.seed,
+                        judge=functools.partial(_grade_spread, check=self),
                         use_fairlearn=False,
                     )
-                    graded_d = [(_grade_spread(d, self), d) for d in rt.disparities]
+                    graded_d = [(d.status, d) for d in rt.disparities]
                     s2, d = max(graded_d, key=lambda x: (_ORDER[x[0]], x[1].diff_bound))
                     obs.update(
                         spread=round(d.difference, 4), spread_at_least=round(d.diff_bound, 4), cls=d.cls
@@ -1077,7 +1158,7 @@ class IntersectionalGroups(Check):
         if rate_rows:
             tables.append(
                 Table.of(
-                    ("intersection", "cell", "class", "rows", "rate", "95% low", "95% high"),
+                    ("intersection", "cell", "class", "rows", "rate", "rate low (95%)", "rate high (95%)"),
                     rate_rows,
                     title="Label rate per cell (cells with enough rows)",
                 )
@@ -1096,10 +1177,8 @@ class IntersectionalGroups(Check):
         )
 
 
-def _grade_spread(d: _Disparity, check: IntersectionalGroups) -> Status:
-    return grade(
-        d.diff_bound, warn=check.spread_warn_above, fail=check.spread_fail_above, higher_is_worse=True
-    )
+def _grade_spread(diff_bound: float, ratio_bound: float, check: IntersectionalGroups) -> Status:
+    return grade(diff_bound, warn=check.spread_warn_above, fail=check.spread_fail_above, higher_is_worse=True)
 
 
 def _cramers_v(a: np.ndarray, ka: int, b: np.ndarray, kb: int) -> float:
@@ -1425,12 +1504,12 @@ class MissingnessDisparity(Check):
                     "attribute",
                     "column",
                     "most missing in",
-                    "rate",
+                    "rate missing",
                     "least missing in",
-                    "rate",
-                    "gap",
-                    "95% low",
-                    "95% high",
+                    "rate missing",
+                    "rate gap",
+                    "rate gap low (95%)",
+                    "rate gap high (95%)",
                 ),
                 rows,
                 title="Missing rate gap between groups (largest first)",

@@ -251,6 +251,26 @@ def test_small_group_is_not_over_read_but_the_same_gap_on_many_rows_is_flagged()
     assert "difference 0.15 (95% CI 0.13–0.17" in big.message
 
 
+def test_the_most_certain_gap_is_reported_not_just_the_widest():
+    # the widest gap is a 35-row group's (30% vs 50%); the most certain one is b's 4,000 rows at 35%
+    result = disparity(rated({"a": (4000, 2000), "b": (4000, 1400), "c": (35, 10)}))
+    assert result.status == "warn"
+    assert "rate 35.0% for 'b' (4,000 rows) vs 50.0% for 'a': difference 0.15" in result.message
+    assert "across all g groups: difference 0.21" in result.message
+    assert result.observed["g"]["pair"] == ["b", "a"]
+
+
+def test_many_small_groups_with_equal_rates_are_not_flagged():
+    rng = np.random.default_rng(8)
+    n = 30_000
+    df = pd.DataFrame(
+        {"g": np.char.add("z", rng.integers(0, 500, n).astype(str)), "y": rng.integers(0, 2, n)}
+    )
+    result = disparity(df)  # 500 groups of ~60 rows: some rates differ by 0.4 by chance alone
+    assert result.status == "pass"
+    assert result.observed["g"]["difference"] > 0.3
+
+
 def test_balanced_attribute_with_equal_rates_raises_nothing_on_thousands_of_rows():
     rng = np.random.default_rng(7)
     n = 12_000
@@ -269,7 +289,7 @@ def test_label_rate_table_and_chart_show_intervals_per_group():
     assert table[("tiny", "1")][-1] == "fewer than 30 rows: not graded"
     (chart,) = result.charts
     assert chart.kind == "bars" and chart.unit == "share"
-    assert chart.labels[0] == "all graded rows" and chart.labels[2].startswith("b (")
+    assert chart.labels[0] == "overall · g" and chart.labels[2].startswith("b (")
     assert chart.errors is not None and all(e > 0 for e in chart.errors)
 
 
