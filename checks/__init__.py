@@ -7,12 +7,14 @@ from dataaudit.checks import (
     consistency_labels,
     drift,
     latency,
+    learning_curve,
     policy,
     size,
 )
 
 BUILTIN = (
     *size.CHECKS,
+    *learning_curve.CHECKS,
     *consistency.CHECKS,
     *consistency_labels.CHECKS,
     *bias.CHECKS,

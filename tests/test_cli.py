@@ -379,7 +379,7 @@ def test_select_and_ignore_by_prefix() -> None:
         "data.csv", "--select", "size", "--ignore", "size.min_rows,size.class_counts", "--json", "-"
     )
     ids = [c["id"] for c in json.loads(result.stdout)["checks"]]
-    assert ids == ["size.rows_per_feature", "size.group_counts"]
+    assert ids == ["size.rows_per_feature", "size.group_counts", "size.learning_curve"]
     result = audit(
         "data.csv", "--select", "size.min_rows", "--select", "size.rows_per_feature", "--json", "-"
     )

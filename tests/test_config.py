@@ -303,7 +303,7 @@ def test_parameter_values_are_coerced_to_the_declared_type(data: Path) -> None:
 def test_select_and_ignore_in_the_file(data: Path) -> None:
     write_config("select: [size]\nignore: [size.min_rows, size.group_counts]\n")
     code, doc = audit_json("data.csv")
-    assert list(statuses(doc)) == ["size.rows_per_feature", "size.class_counts"]
+    assert list(statuses(doc)) == ["size.rows_per_feature", "size.class_counts", "size.learning_curve"]
     assert code == 0  # the failing size.min_rows is ignored
 
 

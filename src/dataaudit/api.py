@@ -109,12 +109,16 @@ def audit(
     progress: Progress | None = None,
     baseline: Any = None,
     snapshot: bool = False,
+    profile: str | None = None,
+    profile_rows: int = 100_000,
 ) -> Report:
     """Audit a DataFrame or a data file and return the :class:`Report`.
 
     ``baseline``: a data file, a snapshot file, a DataFrame or a :class:`~dataaudit.snapshot.Snapshot` to
     compare against (the drift checks run only with one). ``snapshot=True``: ``report.snapshot`` holds the
-    audited data's snapshot, to save as the next baseline.
+    audited data's snapshot, to save as the next baseline. ``profile="minimal"`` or ``"full"``: also build
+    a companion ydata-profiling report on a seeded sample of at most ``profile_rows`` rows
+    (``report.profile``, a :class:`~dataaudit.profile.ProfileInfo`; a failure is recorded there, not raised).
 
     ``config`` is a :class:`Config`, a mapping, or a path to ``dataaudit.yaml``; for a file, a
     ``dataaudit.yaml`` next to it (or in the cwd) is used when ``config`` is None. Keyword arguments
@@ -161,7 +165,14 @@ def audit(
         report,
         notes=report.notes + waiver_notes,
         snapshot=Snapshot.from_dataset(dataset) if snapshot else None,
+        profile=_profile(dataset, profile, profile_rows) if profile else None,
     )
+
+
+def _profile(dataset: Dataset, mode: str, rows: int):
+    from dataaudit.profile import build_profile
+
+    return build_profile(dataset.frame, mode=mode, max_rows=rows, title=dataset.source.path or "DataFrame")
 
 
 def build_report(

@@ -210,6 +210,22 @@ def _progress():
     help="Also write a Markdown summary to PATH (and append it to $GITHUB_STEP_SUMMARY when set).",
 )
 @click.option("--exit-zero", is_flag=True, help="Always exit 0 when the audit ran (report-only jobs).")
+@click.option("--profile", is_flag=True, help="Also write a ydata-profiling report, <report>-profile.html.")
+@click.option(
+    "--profile-mode",
+    type=click.Choice(["minimal", "full"]),
+    default="minimal",
+    show_default=True,
+    help="ydata-profiling mode for --profile.",
+)
+@click.option(
+    "--profile-rows",
+    type=click.IntRange(min=1),
+    default=100_000,
+    show_default=True,
+    metavar="N",
+    help="--profile works on a seeded sample of at most N rows.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only the verdict line.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors and crashed checks.")
 def run(
@@ -236,6 +252,9 @@ def run(
     junit_path,
     markdown_path,
     exit_zero,
+    profile,
+    profile_mode,
+    profile_rows,
     quiet,
     debug,
 ) -> int:
@@ -269,12 +288,18 @@ def run(
         progress=_progress(),
         baseline=baseline,
         snapshot=save_snapshot is not None,
+        profile=profile_mode if profile else None,
+        profile_rows=profile_rows,
     )
     if sys.stderr.isatty():
         sys.stderr.write("\r\033[K")
     # render everything first, then write: an error leaves no partial output behind
     outputs: dict[str, str] = {}
     rendered: list[tuple[Path, str]] = []
+    if report.profile is not None:  # --profile: the file beside the report, which links to it
+        from dataaudit.profile import profile_outputs
+
+        report, rendered = profile_outputs(report, output, outputs)
     if not no_html:
         rendered.append((output, report.to_html()))
         outputs["report"] = str(output)

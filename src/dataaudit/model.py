@@ -492,6 +492,8 @@ class Report:
     #: the audited data's :class:`~dataaudit.snapshot.Snapshot` when one was asked for (``--save-snapshot``);
     #: written to its own file, not part of the JSON report
     snapshot: Any = field(default=None, compare=False, repr=False)
+    #: the companion ydata-profiling report's :class:`~dataaudit.profile.ProfileInfo` (``--profile``)
+    profile: Any = field(default=None, compare=False, repr=False)
 
     # -- judgement --------------------------------------------------------------------------------------
     @property

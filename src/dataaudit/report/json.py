@@ -34,6 +34,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         "checks": [r.to_dict() for r in report.results],
         "notes": list(report.notes),
         "durations": {k: round(v, 4) for k, v in report.durations.items()},
+        "profile": report.profile.to_dict() if report.profile is not None else None,  # --profile
     }
 
 

@@ -1,0 +1,536 @@
+"""Size: is more data still worth collecting? An empirical learning curve of a fast baseline model."""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+import pandas as pd
+
+from dataaudit.dataset import Dataset
+from dataaudit.model import Area, Chart, Check, Outcome, Status, Table, count, grade
+from dataaudit.roles import ID_TOKENS, tokens
+
+__all__ = ["CHECKS", "LearningCurve"]
+
+IMPROVING = "still improving: more data likely helps"
+PLATEAU = "plateau: more data unlikely to help much"
+NOISY = "too noisy to say"
+#: the baseline bins a categorical feature into at most 255 codes: rarer categories are pooled as "other"
+MAX_CATEGORIES = 250
+#: the smallest training size on the curve; smaller fits say more about the model's defaults than the data
+MIN_TRAIN_ROWS = 50
+#: numeric features are cut into this many quantile bins for the single-feature leakage score
+LEAK_BINS = 20
+#: a feature's single-feature score is only trusted when its groups hold this many rows on average
+LEAK_MIN_ROWS_PER_GROUP = 10
+#: the baseline: few, small trees with a larger step, so that fifteen fits stay around a second
+LEARNING_RATE = 0.2
+MAX_LEAF_NODES = 15
+METRICS = {"binary": "ROC AUC", "multiclass": "balanced accuracy", "continuous": "R²"}
+
+
+@dataclass(frozen=True)
+class LearningCurve(Check):
+    """Would more rows still improve a model? A learning curve of a fast baseline on growing samples.
+
+    A histogram gradient-boosting model (scikit-learn's ``HistGradientBoosting{Classifier,Regressor}``, with
+    native categorical and missing-value support, so no imputation) is trained on nested, stratified, seeded
+    subsamples that double in size (by default 1/16, 1/8, 1/4, 1/2 and all of the training rows) inside a
+    k-fold cross-validation, and scored on the same held-out fold at every size: ROC AUC for a binary target,
+    balanced accuracy for several classes, R² for a continuous one. Because every size is scored on the same
+    rows, the gain over the last doubling is a paired difference, with a standard error from its spread over
+    the folds. The verdict: "still improving" when the last doubling gained at least ``plateau_gain`` and
+    clearly more than its noise (two standard errors); "plateau" when the gain plus one standard error is
+    below ``plateau_gain``; otherwise "too noisy to say". A power law ``score = a - b·n^-c`` fitted to the
+    curve projects the gain from doubling the data and, with ``target_score``, the rows needed to reach it.
+
+    To stay cheap the curve runs on a seeded sample of at most ``max_rows`` labelled rows (stated in the
+    message) and stops adding sizes when the next one would exceed ``max_seconds``. Features exclude the
+    target, id, timestamps, datetime and free-text columns, id-like columns (unique integers counting rows, or
+    named like an id), and leaking columns: a feature that alone predicts the target almost perfectly (a
+    single-feature score of ``leak_score_above`` or more: balanced accuracy of the best class per value, or
+    R² of the mean per value bin) would make the curve measure the leak, not the data's sufficiency.
+
+    Defaults: ``max_rows`` 10,000, 3 folds, 5 sizes and ``max_iter`` 50 keep the curve to a CPU-second or two
+    at any data size (the fits use one OpenMP thread); ``max_seconds`` (20) only guards slow machines and wide
+    data. ``plateau_gain`` 0.01, one point of AUC, balanced accuracy or R² per doubling, is about the smallest
+    gain worth collecting data for. ``leak_score_above`` 0.98: genuine single features rarely reach it, copies
+    of the label do.
+
+    Limits: the curve describes this baseline, not every model, and a sample's curve says nothing beyond its
+    largest size except through the extrapolation, which is an estimate. Status: "still improving" only warns
+    when the projected gain from doubling the data is at least ``gain_warn_above`` (default 0.02, two points
+    of AUC, balanced accuracy or R²), because small gains rarely justify collecting twice the data; otherwise
+    the verdict is reported as a pass. It never fails by default (``gain_fail_above`` unset): data that would
+    profit from more rows is still usable.
+
+    Why it matters: "more data beats a cleverer algorithm" only while the curve still rises. On a plateau,
+    collecting more rows of the same kind buys little; better features, labels or cleaning help more. While
+    it still rises steeply, the data is the bottleneck and more rows pay off.
+
+    How to fix: when the curve still improves, collect more labelled rows (the estimate of rows needed is in
+    the evidence with ``target_score`` set); on a plateau, invest in features and label quality instead. Tune
+    ``max_rows`` / ``max_seconds`` for a longer, more precise curve.
+    """
+
+    id: ClassVar[str] = "size.learning_curve"
+    title: ClassVar[str] = "More data still helps? (learning curve)"
+    area: ClassVar[Area] = Area.SIZE
+    requires: ClassVar[tuple[str, ...]] = ("target",)
+
+    max_rows: int = 10_000
+    max_seconds: float = 20.0
+    folds: int = 3
+    points: int = 5
+    max_iter: int = 50
+    plateau_gain: float = 0.01
+    gain_warn_above: float = 0.02
+    gain_fail_above: float | None = None
+    target_score: float | None = None
+    leak_score_above: float = 0.98
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.folds < 2:
+            raise ValueError(f"folds ({self.folds}) must be at least 2")
+        if self.points < 2:
+            raise ValueError(f"points ({self.points}) must be at least 2")
+        if self.max_rows < 3 * MIN_TRAIN_ROWS:
+            raise ValueError(f"max_rows ({self.max_rows}) must be at least {3 * MIN_TRAIN_ROWS}")
+
+    def run(self, data: Dataset) -> Outcome:
+        start = time.perf_counter()
+        target, kind = data.roles.target, data.target_kind
+        y_all, labels = _target_values(data)
+        labelled = np.flatnonzero(~np.isnan(y_all))
+        n_labelled = len(labelled)
+        rng = np.random.default_rng(self.seed)
+        pos = (
+            np.sort(rng.choice(labelled, self.max_rows, replace=False))
+            if n_labelled > self.max_rows
+            else labelled
+        )
+        y = y_all[pos]
+        dropped_classes: list[str] = []
+        if kind != "continuous":
+            y, dropped_classes, keep = _drop_rare_classes(y, labels, 2 * self.folds)
+            pos = pos[keep]
+            if len(np.unique(y)) < 2:
+                return Outcome.skip(
+                    f"target {target!r} has fewer than 2 classes with at least {2 * self.folds} "
+                    "labelled rows; a learning curve needs two",
+                    columns=[target],
+                )
+        n = len(pos)
+        train_rows = n * (self.folds - 1) // self.folds
+        sizes = [train_rows >> k for k in range(self.points - 1, -1, -1)]
+        sizes = [m for m in sizes if m >= MIN_TRAIN_ROWS]
+        if len(sizes) < 2:
+            need = math.ceil(2 * MIN_TRAIN_ROWS * self.folds / (self.folds - 1))
+            return Outcome.skip(
+                f"only {count(n, 'labelled row')}; a learning curve needs at least {need:,} "
+                f"(two training sizes of >= {MIN_TRAIN_ROWS} rows in {self.folds}-fold cross-validation)",
+                columns=[target],
+            )
+        X, is_cat, used, excluded = _features(data, pos)
+        for col, score in _leaks(X, is_cat, used, y, kind, self.leak_score_above):
+            i = used.index(col)
+            X, is_cat, used = np.delete(X, i, axis=1), np.delete(is_cat, i), [c for c in used if c != col]
+            excluded.append((col, f"leaks the target: it alone scores {score:.3f}"))
+        if not used:
+            return Outcome.skip(
+                f"no usable features for a learning curve ({count(len(excluded), 'column')} excluded)",
+                evidence=_excluded_table(excluded),
+            )
+        metric = METRICS[kind]
+        scores, seconds, stopped = _curve(
+            X,
+            is_cat,
+            y,
+            kind,
+            sizes,
+            self.folds,
+            self.max_iter,
+            self.seed,
+            self.max_seconds - (time.perf_counter() - start),
+        )
+        sizes = sizes[: scores.shape[0]]
+        means, sds = scores.mean(axis=1), scores.std(axis=1, ddof=1)
+        sample = (
+            ""
+            if n_labelled <= self.max_rows
+            else f"; on a seeded sample of {n:,} of {n_labelled:,} labelled rows"
+        )
+        if len(dropped_classes):
+            sample += f"; {count(len(dropped_classes), 'rare class', 'rare classes')} left out"
+        setup = f"{self.folds}-fold CV, {count(len(used), 'feature')}{sample}"
+        if stopped:
+            setup += f"; stopped at {sizes[-1]:,} training rows by the {self.max_seconds:g} s budget"
+        curve_table = Table.of(
+            ("training rows", f"{metric} (mean)", "spread (sd)", "gain vs previous"),
+            [
+                (
+                    m,
+                    round(float(mu), 4),
+                    round(float(sd), 4),
+                    None if i == 0 else round(float(mu - means[i - 1]), 4),
+                )
+                for i, (m, mu, sd) in enumerate(zip(sizes, means, sds))
+            ],
+            title=f"Learning curve ({metric}, {self.folds}-fold cross-validation)",
+        )
+        chart = Chart.of(
+            "curve",
+            [f"{m:,}" for m in sizes],
+            means,
+            errors=sds,
+            title=f"{metric} by training rows (mean ± sd over {self.folds} folds)",
+            threshold=self.target_score,
+        )
+        tables = [curve_table]
+        if len(sizes) < 2:
+            tables.append(_excluded_table(excluded))
+            return Outcome.ok(
+                f"{NOISY}: the {self.max_seconds:g} s budget allowed only one training size "
+                f"({sizes[0]:,} rows, {metric} {means[0]:.3f}); {setup}",
+                observed={"verdict": NOISY, "metric": metric, "score": round(float(means[0]), 4)},
+                columns=[target],
+                evidence=[*tables],
+                chart=chart,
+            )
+        diffs = scores[-1] - scores[-2]  # paired: the same held-out rows at both sizes
+        gain, se = float(diffs.mean()), float(diffs.std(ddof=1) / math.sqrt(len(diffs)))
+        if gain >= self.plateau_gain and gain - 2 * se > 0:
+            verdict = IMPROVING
+        elif gain + se < self.plateau_gain:
+            verdict = PLATEAU
+        else:
+            verdict = NOISY
+        fit = _power_law(np.asarray(sizes, float), means, sds)
+        full = n_labelled  # a model for production trains on every labelled row
+        projected = None
+        if fit is not None:
+            projected = _law(2 * full, *fit, sizes[-1]) - _law(full, *fit, sizes[-1])
+        elif n == n_labelled:  # no fit: assume the next doubling gains what the last one did
+            projected = max(gain, 0.0)
+        status = Status.PASS
+        if verdict == IMPROVING and projected is not None:
+            status = grade(
+                projected, warn=self.gain_warn_above, fail=self.gain_fail_above, higher_is_worse=True
+            )
+        # worded so that no run of digits and punctuation reads as a phone number to the masking
+        msg = (
+            f"{verdict}: {metric} {means[-2]:.3f} → {means[-1]:.3f} over the last doubling "
+            f"({sizes[-2]:,} → {sizes[-1]:,} training rows), a gain of {gain:+.3f} (SE {se:.3f})"
+        )
+        if verdict == PLATEAU:
+            msg += f" (plateau below {self.plateau_gain:+.3f} per doubling)"
+        elif verdict == NOISY:
+            msg += f" (neither clearly above nor clearly below {self.plateau_gain:+.3f} per doubling)"
+        if projected is not None:
+            msg += f"; projected {projected:+.3f} from doubling the data to {2 * full:,} rows"
+            if status != Status.PASS:
+                bar = self.gain_fail_above if status == Status.FAIL else self.gain_warn_above
+                msg += f" (>= {bar:+.3f})"
+        summary = [
+            ("verdict", verdict),
+            ("metric", metric),
+            ("model", f"HistGradientBoosting, max_iter={self.max_iter}"),
+            ("labelled rows", n_labelled),
+            ("rows used", n),
+            ("gain over the last doubling", round(gain, 4)),
+            ("standard error of the gain", round(se, 4)),
+            ("projected gain from doubling the data", None if projected is None else round(projected, 4)),
+            ("seconds", round(time.perf_counter() - start, 2)),
+        ]
+        observed = {
+            "verdict": verdict,
+            "metric": metric,
+            "score": round(float(means[-1]), 4),
+            "gain_last_doubling": round(gain, 4),
+            "gain_se": round(se, 4),
+            "projected_gain": None if projected is None else round(projected, 4),
+            "rows_used": n,
+        }
+        if fit is not None:
+            a, b, c = fit
+            # score = a - b·(n / largest size)^-c, as three numbers (a formula in one cell reads as an id)
+            summary += [("power law: asymptote a", round(a, 4)), ("power law: b", round(b, 4))]
+            summary.append(("power law: exponent c", round(c, 3)))
+            summary.append((f"projected {metric} at {full:,} rows", round(_law(full, *fit, sizes[-1]), 4)))
+        if self.target_score is not None:
+            needed = _rows_needed(self.target_score, fit, sizes[-1], means[-1])
+            summary.append((f"rows needed for {metric} {self.target_score:g}", needed))
+            observed["rows_needed"] = needed
+            estimate = needed if isinstance(needed, str) else f"about {needed:,} training rows"
+            msg += f"; for {metric} {self.target_score:g}: {estimate}"
+        msg += f" ({setup})"
+        tables.append(Table.of(("measure", "value"), summary, title="Method and estimates"))
+        tables.append(_excluded_table(excluded))
+        return Outcome.make(
+            status,
+            msg,
+            observed=observed,
+            expected=(
+                f"gain per doubling < {self.plateau_gain:g} (plateau), or a projected gain from doubling the "
+                f"data < {self.gain_warn_above:g}"
+            ),
+            columns=[target],
+            evidence=tables,
+            chart=chart,
+        )
+
+
+# ----------------------------------------------------------------------------------------------------------
+# data preparation (on the sampled rows only)
+
+
+def _target_values(data: Dataset) -> tuple[np.ndarray, list[str]]:
+    """The target as floats (continuous) or class codes as floats, NaN where unlabelled; class labels."""
+    target = data.roles.target
+    if data.target_kind == "continuous":
+        num = data.stats.numeric(target)
+        return num.to_numpy(dtype="float64", na_value=np.nan), []
+    s = data.frame[target]
+    text = s.astype("object").map(str, na_action="ignore")
+    codes, uniques = pd.factorize(text, sort=True)
+    y = codes.astype("float64")
+    y[codes < 0] = np.nan
+    return y, [str(u) for u in uniques]
+
+
+def _drop_rare_classes(y: np.ndarray, labels: list[str], minimum: int):
+    """Leave out classes with fewer than ``minimum`` rows (stratified folds need some in each);
+    returns codes renumbered 0..k-1, the dropped labels and the mask of kept rows."""
+    counts = np.bincount(y.astype(int), minlength=len(labels))
+    rare = counts < minimum
+    keep = ~rare[y.astype(int)]
+    remap = np.cumsum(~rare) - 1
+    return (
+        remap[y[keep].astype(int)].astype("float64"),
+        [labels[i] for i in np.flatnonzero(rare & (counts > 0))],
+        keep,
+    )
+
+
+def _features(
+    data: Dataset, pos: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, list[str], list[tuple[str, str]]]:
+    """The model matrix for rows ``pos``: numbers as floats, categories as ordinal codes (NaN = missing).
+    Returns (X, categorical mask, used columns, excluded (column, reason))."""
+    cols, cats, used, excluded = [], [], [], []
+    for col in data.features:
+        st = data.stats[col]
+        reason = None
+        if st.kind == "empty" or st.distinct <= 1:
+            reason = "empty" if st.kind == "empty" else "constant"
+        elif st.kind == "datetime":
+            reason = "datetime"
+        elif st.kind == "text":
+            reason = f"free text or high-cardinality text ({st.distinct:,} distinct values)"
+        elif st.kind == "numeric":
+            num = data.stats.numeric(col)
+            if _id_like(col, st, num):
+                reason = "id-like: unique per row"
+            else:
+                values = num.to_numpy(dtype="float64", na_value=np.nan)[pos]
+                values[~np.isfinite(values)] = np.nan
+                cols.append(values)
+                cats.append(False)
+        else:  # categorical, boolean
+            cols.append(_codes(data, col, pos))
+            cats.append(True)
+        if reason:
+            excluded.append((col, reason))
+        elif len(cols) > len(used):
+            used.append(col)
+    X = np.column_stack(cols) if cols else np.empty((len(pos), 0))
+    return X, np.asarray(cats, dtype=bool), used, excluded
+
+
+def _id_like(col: str, st, num: pd.Series) -> bool:
+    """A numeric column that identifies rows rather than describing them: named like an id and nearly unique,
+    or unique integers that count up in row order."""
+    if tokens(col) & ID_TOKENS and st.distinct >= 0.95 * st.rows:
+        return True
+    if not st.unique:
+        return False
+    values = num.to_numpy(dtype="float64", na_value=np.nan)
+    return bool(np.all(np.mod(values, 1) == 0) and num.is_monotonic_increasing)
+
+
+def _codes(data: Dataset, col: str, pos: np.ndarray) -> np.ndarray:
+    top = data.stats.value_counts(col).index[:MAX_CATEGORIES]
+    categories = pd.unique(pd.Index(top.astype(str)))
+    values = data.frame[col].iloc[pos].astype("object").map(str, na_action="ignore")
+    codes = pd.Categorical(values, categories=categories).codes.astype("float64")
+    missing = values.isna().to_numpy()
+    codes[(codes < 0) & ~missing] = len(categories)  # pooled "other"
+    codes[missing] = np.nan
+    return codes
+
+
+def _excluded_table(excluded: list[tuple[str, str]]) -> Table:
+    return Table.of(("column", "left out because"), excluded, title="Columns left out of the model")
+
+
+def _leaks(X: np.ndarray, is_cat: np.ndarray, used: list[str], y: np.ndarray, kind: str, threshold: float):
+    """Features that alone predict the target almost perfectly: [(column, score)], best first."""
+    n = len(y)
+    found = []
+    for j, col in enumerate(used):  # one vectorised pass per column
+        x = X[:, j]
+        if is_cat[j]:
+            g = np.where(np.isnan(x), -1, x).astype(int) + 1
+        else:
+            finite = x[~np.isnan(x)]
+            if finite.size == 0:
+                continue
+            edges = np.unique(np.quantile(finite, np.linspace(0, 1, LEAK_BINS + 1)[1:-1]))
+            g = np.where(np.isnan(x), 0, np.searchsorted(edges, x, side="right") + 1)
+        groups = int(g.max()) + 1
+        if groups * LEAK_MIN_ROWS_PER_GROUP > n:
+            continue
+        if kind == "continuous":
+            score = _eta_squared(g, y, groups)
+            if not is_cat[j] and np.isfinite(x).sum() > 2:
+                ok = ~np.isnan(x)
+                r = np.corrcoef(x[ok], y[ok])[0, 1] if x[ok].std() > 0 and y[ok].std() > 0 else 0.0
+                score = max(score, float(r) ** 2)
+        else:
+            score = _lookup_balanced_accuracy(g, y.astype(int), groups)
+        if score >= threshold:
+            found.append((col, score))
+    return sorted(found, key=lambda f: -f[1])
+
+
+def _lookup_balanced_accuracy(g: np.ndarray, y: np.ndarray, groups: int) -> float:
+    """Balanced accuracy of predicting, for each value group, the class most over-represented in it."""
+    classes = int(y.max()) + 1
+    table = np.bincount(g * classes + y, minlength=groups * classes).reshape(groups, classes)
+    totals = table.sum(axis=0)
+    pred = np.argmax(table / np.maximum(totals, 1), axis=1)
+    hits = np.zeros(classes)
+    np.add.at(hits, pred, table[np.arange(groups), pred])
+    return float(np.mean(hits[totals > 0] / totals[totals > 0]))
+
+
+def _eta_squared(g: np.ndarray, y: np.ndarray, groups: int) -> float:
+    """Share of the target's variance explained by the group means (the correlation ratio squared)."""
+    total = float(((y - y.mean()) ** 2).sum())
+    if total == 0:
+        return 0.0
+    n_g = np.bincount(g, minlength=groups)
+    means = np.bincount(g, weights=y, minlength=groups) / np.maximum(n_g, 1)
+    return float((n_g * (means - y.mean()) ** 2).sum() / total)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# the curve
+
+
+def _curve(X, is_cat, y, kind, sizes, folds, max_iter, seed, budget):
+    """Scores [size, fold] of the baseline trained on nested stratified subsets of each fold's training rows,
+    all scored on that fold's held-out rows. Stops before a size that would exceed ``budget`` seconds."""
+    from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
+    from sklearn.metrics import balanced_accuracy_score, r2_score, roc_auc_score
+    from sklearn.model_selection import KFold, StratifiedKFold
+    from threadpoolctl import threadpool_limits
+
+    start = time.perf_counter()
+    classify = kind != "continuous"
+    rng = np.random.default_rng(seed)
+    splitter = (StratifiedKFold if classify else KFold)(n_splits=folds, shuffle=True, random_state=seed)
+    splits = []
+    for train, test in splitter.split(X, y if classify else None):
+        order = rng.permutation(train)
+        if classify:  # per class, a random order: every prefix keeps the class shares
+            by_class = [order[y[order] == c] for c in range(int(y.max()) + 1)]
+            share = len(order)
+            subsets = [
+                np.concatenate([b[: max(1, round(m * len(b) / share))] for b in by_class]) for m in sizes
+            ]
+        else:
+            subsets = [order[:m] for m in sizes]
+        splits.append((subsets, test))
+    model_class = HistGradientBoostingClassifier if classify else HistGradientBoostingRegressor
+    scores: list[list[float]] = []
+    last = None
+    # one OpenMP thread: these small fits run many times slower with threads contending for busy cores
+    with threadpool_limits(limits=1, user_api="openmp"):
+        for i, m in enumerate(sizes):
+            if last is not None and (time.perf_counter() - start) + last * m / sizes[i - 1] > budget:
+                break
+            t0 = time.perf_counter()
+            row = []
+            for subsets, test in splits:
+                train = subsets[i]
+                model = model_class(
+                    max_iter=max_iter,
+                    learning_rate=LEARNING_RATE,
+                    max_leaf_nodes=MAX_LEAF_NODES,
+                    categorical_features=is_cat if is_cat.any() else None,
+                    early_stopping=False,
+                    random_state=seed,
+                )
+                model.fit(X[train], y[train])
+                if kind == "binary":
+                    row.append(roc_auc_score(y[test], model.predict_proba(X[test])[:, 1]))
+                elif kind == "multiclass":
+                    row.append(balanced_accuracy_score(y[test], model.predict(X[test])))
+                else:
+                    row.append(r2_score(y[test], model.predict(X[test])))
+            scores.append(row)
+            last = time.perf_counter() - t0
+    return np.asarray(scores, dtype=float), time.perf_counter() - start, len(scores) < len(sizes)
+
+
+def _law(n: float, a: float, b: float, c: float, ref: float) -> float:
+    return a - b * (n / ref) ** (-c)
+
+
+def _power_law(sizes: np.ndarray, means: np.ndarray, sds: np.ndarray):
+    """Fit ``score = a - b·(n/n_max)^-c`` (a <= 1, b >= 0, 0.05 <= c <= 2); None when it does not fit."""
+    if len(sizes) < 4:
+        return None
+    import warnings
+
+    from scipy.optimize import curve_fit
+
+    x = sizes / sizes[-1]
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            params, _ = curve_fit(
+                lambda x, a, b, c: a - b * x ** (-c),
+                x,
+                means,
+                p0=(min(means[-1] + 0.01, 1.0), max(means[-1] - means[0], 1e-3), 0.5),
+                sigma=np.maximum(sds, 1e-3),
+                bounds=([-np.inf, 0.0, 0.05], [1.0, np.inf, 2.0]),
+                maxfev=2000,
+            )
+    except (RuntimeError, ValueError):
+        return None
+    if not np.all(np.isfinite(params)):
+        return None
+    return tuple(float(p) for p in params)
+
+
+def _rows_needed(target: float, fit, n_max: int, best: float) -> int | str:
+    if best >= target:
+        return f"already reached at {n_max:,} training rows"
+    if fit is None:
+        return "no estimate (the power law did not fit)"
+    a, b, c = fit
+    if target >= a or b <= 0:
+        return f"not reachable: the fitted curve levels off at {a:.3f}"
+    return int(math.ceil(n_max * (b / (a - target)) ** (1 / c)))
+
+
+CHECKS = (LearningCurve,)
