@@ -135,7 +135,7 @@ def test_small_columns_are_listed_but_not_graded() -> None:
     old, new = frame(60, seed=1), frame(60, seed=2, shift=2.0)
     result = run_check(DistributionDrift(), against(new, old))
     assert result.status == "pass"
-    assert "no feature with >= 100 values" in result.message
+    assert "no feature with >= 500 values" in result.message
     assert all("not graded" in r[-1] for r in result.evidence[0].rows)
 
 
@@ -325,3 +325,27 @@ def test_sample_clean_data_against_itself_stays_ready() -> None:
     )
     assert report.ready
     assert {r.id: str(r.status) for r in report.results} == {c.id: "pass" for c in CHECKS}
+
+
+# -- sampling noise on small data --------------------------------------------------------------------------
+
+
+def test_small_samples_do_not_warn_by_chance_but_large_ones_do() -> None:
+    # 8 points more women: at 100 rows per side that is within 2 standard errors (about 14 points)
+    small = against(frame(100, seed=2, female=0.58, approve=0.58), frame(100, seed=1, female=0.5))
+    group = run_check(GroupShareDrift(), small)
+    assert group.status == "pass" and "(within sampling noise)" in group.message
+    target = run_check(TargetDrift(), small)
+    assert target.status == "pass" and "within sampling noise at 100 and 100 labels" in target.message
+    assert run_check(GroupShareDrift(noise_z=0), small).status == "warn"  # the guard can be turned off
+    large = against(frame(4000, seed=2, female=0.58), frame(4000, seed=1, female=0.5))
+    assert run_check(GroupShareDrift(), large).status == "warn"
+
+
+def test_missing_rate_noise_guard() -> None:
+    old, new = frame(100, seed=1), frame(100, seed=2)
+    new.loc[:2, "income"] = np.nan  # 3 of 100 rows: 3 points, within noise at 100 rows
+    result = run_check(MissingRateDrift(), against(new, old))
+    assert result.status == "pass"
+    assert "within 2 points or sampling noise" in result.message
+    assert run_check(MissingRateDrift(noise_z=0), against(new, old)).status == "warn"
