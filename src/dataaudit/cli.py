@@ -268,7 +268,6 @@ def run(
             f"{json_path} is also the HTML report's path (-o); give one of them another",
             param_hint="'--json'",
         )
-    ci_paths = ci_output_paths(junit_path, markdown_path, save_snapshot, data, baseline, output, json_path)
     html_path = None if no_html else output
     ci_paths = ci_output_paths(junit_path, markdown_path, save_snapshot, data, baseline, html_path, json_path)
     report = audit(
