@@ -736,23 +736,33 @@ class Gaps:
     longest_empty: int  # longest run of empty periods, significant or not
 
 
+def _level(cc: np.ndarray, cw: np.ndarray, start: np.ndarray, end: np.ndarray, window: int) -> np.ndarray:
+    """Rows per unit of phase weight around the periods ``[start, end)``, which are left out: the lower of
+    the rates over ``window`` periods before and after, so a level shift (volume doubling from one month to
+    the next) is not read as the quiet side being "low". A side without periods is ignored."""
+    n = cw.size - 1
+    a, b = np.clip(start - window, 0, n), np.clip(end + window, 0, n)
+    left_w, right_w = cw[start] - cw[a], cw[b] - cw[end]
+    left = np.divide(cc[start] - cc[a], left_w, out=np.full(start.size, np.inf), where=left_w > 0)
+    right = np.divide(cc[b] - cc[end], right_w, out=np.full(start.size, np.inf), where=right_w > 0)
+    rate = np.minimum(left, right)
+    return np.where(np.isfinite(rate), rate, 0.0)
+
+
 def analyse_gaps(p: Periods, low_share: float, inferred: bool, regular: bool) -> Gaps:
     """Missing and low-volume periods under a multiplicative model: expected rows = local level × phase
-    weight. The level comes from ``window`` neighbouring periods on each side (a run's own periods left
-    out), the phase weight from the mean volume of the period's phase. A run of empty periods is missing
-    when a quasi-Poisson model (dispersion estimated from the data) makes it less likely than ``GAP_ALPHA``
-    divided by the number of periods: a regular feed (dispersion ≈ 0) is flagged for a single empty period,
-    a random stream with a few rows per period is not."""
+    weight. The level comes from ``window`` neighbouring periods on each side (the lower side's rate; a
+    run's own periods left out), the phase weight from the mean volume of the period's phase. A run of empty
+    periods is missing when a quasi-Poisson model (dispersion estimated from the data) makes it less likely
+    than ``GAP_ALPHA`` divided by the number of periods: a regular feed (dispersion ≈ 0) is flagged for a
+    single empty period, a random stream with a few rows per period is not."""
     c = p.counts.astype("float64")
     n = c.size
     w = _phase_weights(p)
     cc = np.concatenate(([0.0], np.cumsum(c)))
     cw = np.concatenate(([0.0], np.cumsum(w)))
     i = np.arange(n)
-    lo, hi = np.clip(i - p.window, 0, n), np.clip(i + p.window + 1, 0, n)
-    sw = cw[hi] - cw[lo] - w
-    level = np.divide(cc[hi] - cc[lo] - c, sw, out=np.zeros(n), where=sw > 0)
-    lam = level * w
+    lam = _level(cc, cw, i, i + 1, p.window) * w
     fit = lam >= 0.5
     dispersion = float(np.mean((c[fit] - lam[fit]) ** 2 / lam[fit])) if fit.sum() >= 5 else 1.0
     phi = max(dispersion, 0.05)
@@ -764,11 +774,7 @@ def analyse_gaps(p: Periods, low_share: float, inferred: bool, regular: bool) ->
     longest_empty = int((ends - starts).max()) if starts.size else 0
     runs: list[tuple[int, int, float, int]] = []
     if starts.size:
-        a, b = np.clip(starts - p.window, 0, n), np.clip(ends + p.window, 0, n)
-        run_w = cw[ends] - cw[starts]
-        nb_w = cw[b] - cw[a] - run_w
-        nb_c = cc[b] - cc[a]  # the run itself has no rows
-        expected = np.divide(nb_c, nb_w, out=np.zeros(starts.size), where=nb_w > 0) * run_w
+        expected = _level(cc, cw, starts, ends, p.window) * (cw[ends] - cw[starts])
         hit = -expected / phi < log_alpha
         cb = np.concatenate(([0], np.cumsum(w >= 0.25)))
         busy = cb[ends] - cb[starts]

@@ -345,6 +345,24 @@ def test_random_event_streams_are_not_gappy(n, seed):
     assert result.observed["missing_periods"] == 0
 
 
+@pytest.mark.parametrize(
+    "rate",
+    [
+        np.linspace(1, 200, len(DAYS)),
+        np.where(np.arange(len(DAYS)) < 180, 5, 50),
+        np.linspace(100, 2, len(DAYS)),
+    ],
+    ids=["growth", "step-up", "decline"],
+)
+@pytest.mark.parametrize("seed", range(4))
+def test_trends_and_level_shifts_are_not_gaps(rate, seed):
+    rng = np.random.default_rng(seed)
+    counts = rng.poisson(rate)
+    offsets = pd.to_timedelta(rng.uniform(0, 86_400, counts.sum()), unit="s").to_numpy()
+    result = check(TimeGaps(), events(np.repeat(DAYS.to_numpy(), counts) + offsets))
+    assert result.status == "pass", result.message
+
+
 def test_a_random_stream_with_a_real_outage_is_gappy():
     ts = uniform_times(20_000, 0)
     outage = (ts >= "2025-10-01") & (ts < "2025-10-04")
