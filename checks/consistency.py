@@ -733,13 +733,11 @@ class DuplicateIds(Check):
                 columns=[col],
             )
         s = data.frame[col]
-        involved = s.isin(repeated.index)
-        sub = data.frame[involved.to_numpy()]
-        others = [c for c in data.columns if c != col]
-        try:
-            identical = int(sub.duplicated(keep=False).sum())
-        except TypeError:
-            identical = int(sub.astype(str).duplicated(keep=False).sum())
+        involved = np.flatnonzero(s.isin(repeated.index).to_numpy())
+        # rows that are exact duplicates over every column (the id included) are plain copies; the same
+        # grouping as consistency.duplicate_rows, so the two checks agree and the cost stays bounded
+        copies, _ = _duplicate_groups(data, data.columns)
+        identical = int(np.isin(involved, copies).sum())
         conflicting = rows_involved - identical
         nature = (
             "all are exact duplicate rows"
@@ -750,17 +748,12 @@ class DuplicateIds(Check):
             f"{count(len(repeated), 'id')} of {col}{detected} repeated: {extra:,} extra rows "
             f"({_pct(share)} of {n:,}); {nature}{missing}"
         )
-        positions = pd.Series(np.arange(n), index=data.frame.index)[involved.to_numpy()]
-        grouped = positions.groupby(s[involved.to_numpy()].to_numpy(), sort=False).agg(list)
+        values = s.to_numpy()
         examples = []
-        for value in repeated.index[:5]:
-            rows = grouped.get(value, [])
+        for value in repeated.index[:5]:  # five vectorised scans, one per example id
+            rows = np.flatnonzero(values == value)
             rows_text = ", ".join(str(int(r)) for r in rows[:5]) + (" …" if len(rows) > 5 else "")
-            same = sub[s[involved.to_numpy()].to_numpy() == value][others]
-            try:
-                ident = bool(len(same) and not same.duplicated(keep=False).eq(False).any())
-            except TypeError:
-                ident = False
+            ident = bool(rows.size and np.isin(rows, copies).all())
             examples.append(
                 (mask_example(value, column=col, kind=st.kind), int(repeated[value]), rows_text, ident)
             )
@@ -1416,6 +1409,7 @@ _NONNEGATIVE = {
     "term",
 }
 _PERCENT = {"pct", "percent", "percentage", "perc"}
+_SHORT_UNITS = {"days", "day", "weeks", "months", "hours", "minutes", "mins", "seconds", "secs", "ms"}
 _SIGNED = {
     "change",
     "diff",
@@ -1668,8 +1662,11 @@ class ValueRanges(Check):
             if st.kind == "numeric" and st.distinct > 2:
                 sentinels = tuple(_sentinels(data, c))
                 signed = bool(t & _SIGNED)
-                if t & _AGE and not signed:
+                # an age in days or months (account_age_days) is a duration, not a person's age in years
+                if t & _AGE and not signed and not t & _SHORT_UNITS:
                     out.append(self._range(data, c, 0.0, 130.0, "age", sentinels))
+                elif t & _AGE and not signed:
+                    out.append(self._range(data, c, 0.0, None, "age cannot be negative", sentinels))
                 elif t & _PERCENT and not signed:
                     out.append(self._range(data, c, 0.0, 100.0, "percentage", sentinels))
                 elif t & _NONNEGATIVE and not signed:

@@ -472,6 +472,17 @@ def test_value_ranges_implied_impossible_values(column, value, fragment):
     assert result.columns == (column,)
 
 
+def test_value_ranges_age_in_days_is_a_duration():
+    df = people()
+    df["account_age_days"] = np.arange(1000) * 3
+    assert run_check(ValueRanges(), make_dataset(df)).status == "pass"
+    df.loc[0, "account_age_days"] = -4
+    result = run_check(ValueRanges(), make_dataset(df))
+    assert result.message.startswith(
+        "account_age_days: 1 value (0.10%) break range [0, …] (age cannot be negative)"
+    )
+
+
 def test_value_ranges_declared_rules_and_thresholds():
     df = people()
     df.loc[:4, "gender"] = "X"
