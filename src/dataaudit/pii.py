@@ -229,6 +229,8 @@ LABELS = {
     "dob": "dates of birth",
     "name": "person names",
 }
+#: a character every match of a kind contains
+_NEEDS = {p.kind: "0-9" for p in DETECTORS} | {"email": "@", "ipv6": ":"}
 #: one RE2 pattern for "could hold anything at all": most free text fails it and costs one pass
 _ANY = "|".join(f"(?:{p.re2})" for p in DETECTORS)
 
@@ -329,11 +331,14 @@ def scan_values(
         return {}
     arr = _to_arrow(values)
     weights = np.asarray(weights)
-    pattern = _ANY if kinds is None else "|".join(f"(?:{d.re2})" for d in detectors)
-    anything = _match(arr, pattern)
-    if not anything.any():
+    # three passes, each on what the last one kept: a one-character class every match needs (most free
+    # text has no digit, '@' or ':'), the union of the patterns, then each pattern
+    idx = np.flatnonzero(_match(arr, "[" + "".join(sorted({_NEEDS[d.kind] for d in detectors})) + "]"))
+    if idx.size:
+        pattern = _ANY if kinds is None else "|".join(f"(?:{d.re2})" for d in detectors)
+        idx = idx[_match(arr.take(idx), pattern)]
+    if not idx.size:
         return {}
-    idx = np.flatnonzero(anything)
     candidates = arr.take(idx)
     cand_weights = weights[idx]
     out: dict[str, tuple[int, tuple[str, ...]]] = {}
