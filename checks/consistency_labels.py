@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from dataaudit.dataset import Dataset
-from dataaudit.model import Area, Chart, Check, Outcome, Table, count, grade
+from dataaudit.model import Area, Chart, Check, Outcome, Status, Table, count, grade
 
 __all__ = ["CHECKS", "ConflictingLabels", "IdLikeFeatures", "TargetLeakage", "TargetMissing"]
 
@@ -196,7 +196,10 @@ class ConflictingLabels(Check):
 
     When the features do not tell rows apart (fewer distinct feature rows than ``min_distinct_share`` of the
     rows, e.g. three coarse categorical columns), equal rows with different labels are expected and the
-    check is skipped with that reason.
+    check is skipped with that reason. Likewise, when identical feature rows are no more frequent than chance
+    predicts for these features (pairs of rows × the product over features of the chance that two rows share
+    a value, plus three standard deviations), they are different records that happen to look alike (two
+    features, one rounded): the check passes and says so. Real copies of a record outnumber that by far.
 
     Why it matters: when the same input carries two labels, at least one is wrong (a labelling mistake, a
     row updated after it was labelled, or a merge of two sources), or the features miss what decided the
@@ -239,6 +242,21 @@ class ConflictingLabels(Check):
                 again = values.astype(str).duplicated(keep=False).to_numpy()
             candidates[np.flatnonzero(candidates)[~again]] = False
         return candidates
+
+    @staticmethod
+    def _chance_pairs(data: Dataset, features: list[str], n: int) -> float:
+        """Pairs of rows expected to be identical by chance if the features were independent: the number
+        of pairs times the product over features of the share of pairs of rows that share a value (missing
+        counting as a value). Real copies of a record outnumber this by far; coincidences do not."""
+        match = 1.0
+        for col in features:
+            st = data.stats[col]
+            c = data.stats.value_counts(col).to_numpy(dtype="float64")
+            same = float((c * (c - 1)).sum()) + st.missing * (st.missing - 1)  # ordered pairs sharing a value
+            match *= same / max(st.rows * (st.rows - 1), 1)
+            if match == 0.0:
+                break
+        return n * (n - 1) / 2 * match
 
     def run(self, data: Dataset) -> Outcome:
         target = data.roles.target
@@ -295,12 +313,23 @@ class ConflictingLabels(Check):
                 columns=[target],
             )
         status = grade(share, warn=self.warn_above, fail=self.fail_above, higher_is_worse=True)
+        group_sizes = dup.groupby("key", sort=False).size().to_numpy()
+        observed_pairs = int((group_sizes * (group_sizes - 1) // 2).sum())
+        chance_pairs = self._chance_pairs(data, features, n)
+        if observed_pairs <= chance_pairs + 3 * chance_pairs**0.5:
+            status = Status.PASS  # equal rows no more often than chance: different labels are noise
         msg = (
             f"{count(n_groups, 'group')} of identical feature rows have different {target!r} labels: "
             f"{count(n_rows, 'row')} ({share:.2%} of {n:,} labelled rows; "
             f"{n_groups / max(n_dup_groups, 1):.0%} of the {count(n_dup_groups, 'group')} of repeated "
             "feature rows)"
         )
+        if status == Status.PASS:
+            msg = (
+                f"no contradiction: {msg}, but identical feature rows are no more frequent than chance "
+                f"predicts for these features ({observed_pairs:,} pairs observed, {chance_pairs:,.1f} "
+                "expected), so these are different records that happen to look alike"
+            )
         # evidence: the largest conflicting groups, ≤5, each with its rows and label counts
         sizes = in_conflict.groupby("key", sort=False).size().sort_values(ascending=False, kind="stable")
         examples = in_conflict[in_conflict["key"].isin(sizes.index[:MAX_EXAMPLES])]
@@ -318,7 +347,13 @@ class ConflictingLabels(Check):
         return Outcome.make(
             status,
             msg,
-            observed={"conflicting_groups": n_groups, "rows": n_rows, "share": round(share, 5)},
+            observed={
+                "conflicting_groups": n_groups,
+                "rows": n_rows,
+                "share": round(share, 5),
+                "identical_pairs": observed_pairs,
+                "chance_pairs": round(chance_pairs, 2),
+            },
             expected=expected,
             columns=[target],
             evidence=Table.of(

@@ -134,6 +134,7 @@ def test_conflicting_labels_compare_every_feature_text_and_missing_alike():
         {
             "code": [f"C{i:04d}" for i in range(300)],
             "city": ["Leeds", None, "York"] * 100,
+            "branch": ["B1", "B2", "B3", "B4", "B5"] * 60,
             "y": ["a", "b"] * 150,
         }
     )
@@ -157,6 +158,30 @@ def test_conflicting_labels_excludes_id_and_timestamp():
     df["ts"] = pd.date_range("2025-01-01", periods=len(df), freq="min")
     result = run_check(ConflictingLabels(), make_dataset(df, target="y", id="row_id", timestamp="ts"))
     assert result.observed["conflicting_groups"] == 3
+
+
+def test_conflicting_labels_chance_coincidences_are_not_contradictions():
+    # two features, one of them rounded: equal rows happen by chance, as often as the features predict
+    rng = np.random.default_rng(11)
+    df = pd.DataFrame(
+        {
+            "x": rng.normal(size=2000).round(3),
+            "colour": rng.choice(["r", "g", "b"], 2000),
+            "y": np.arange(2000) % 2,
+        }
+    )
+    result = run_check(ConflictingLabels(), make_dataset(df, target="y"))
+    assert result.status == "pass"
+    assert result.observed["conflicting_groups"] > 10
+    assert result.observed["identical_pairs"] <= 1.5 * result.observed["chance_pairs"]
+    assert result.message.startswith("no contradiction: ")
+    assert "no more frequent than chance predicts for these features" in result.message
+    # the same records copied with flipped labels are far above chance: graded
+    copies = df.iloc[:150].assign(y=lambda d: 1 - d["y"])
+    copied = run_check(
+        ConflictingLabels(), make_dataset(pd.concat([df, copies], ignore_index=True), target="y")
+    )
+    assert copied.status == "fail"
 
 
 def test_conflicting_labels_skips_coarse_features_and_continuous_targets():

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from dataaudit.datasheet import Policy
 from dataaudit.errors import ConfigError
+from dataaudit.expectations_spec import ExpectationsSpec, fields_at
 from dataaudit.waivers import Waiver
 
 __all__ = ["CONFIG_NAMES", "Config", "find_config", "load_config", "close_matches"]
@@ -44,6 +45,9 @@ class Config(BaseModel):
         default_factory=dict, description="per-check settings: enabled, severity, parameters"
     )
     policy: Policy | None = Field(None, description="the dataset's datasheet (policy notes)")
+    expectations: ExpectationsSpec | None = Field(
+        None, description="declared rules per column and/or a GX suite, run by consistency.expectations"
+    )
     waivers: tuple[Waiver, ...] = Field(
         (), description="accepted risks: check, columns, reason, owner, expires (see dataaudit.waivers)"
     )
@@ -124,7 +128,7 @@ def load_config(path: Path | None) -> Config:
         raise ConfigError(
             f"{path}: expected a mapping of settings at the top level, got {type(doc).__name__}"
         )
-    return validate_config(doc, str(path))
+    return validate_config(doc, str(path), base_dir=path.parent)
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -150,9 +154,11 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
-def validate_config(doc: Mapping[str, Any], source: str = "config") -> Config:
+def validate_config(doc: Mapping[str, Any], source: str = "config", base_dir: Path | None = None) -> Config:
+    """Validate a config document; relative paths inside it (an expectation suite) are read from
+    ``base_dir``, the config file's folder (default: the working directory)."""
     try:
-        return Config.model_validate(doc)
+        return Config.model_validate(doc, context={"base_dir": base_dir})
     except ValidationError as exc:
         raise ConfigError(f"{source}: {describe_validation_error(exc, Config.model_fields)}") from None
 
@@ -163,6 +169,11 @@ def describe_validation_error(exc: ValidationError, fields: Iterable[str]) -> st
     for err in exc.errors():
         key = ".".join(str(p) for p in err["loc"]) or "(top level)"
         if err["type"] == "extra_forbidden":
+            if err["loc"][0] == "expectations":  # a key inside the expectations block: that block's fields
+                names = fields_at(err["loc"])
+                hint = close_matches(str(err["loc"][-1]), names)
+                problems.append(f"unknown key {key!r}{hint} (expected one of: {', '.join(names)})")
+                continue
             if err["loc"][0] == "policy" and len(err["loc"]) == 2:  # a datasheet key: the datasheet's fields
                 names = list(Policy.model_fields)
                 hint = close_matches(str(err["loc"][-1]), [*names, "license"])
