@@ -573,3 +573,32 @@ def test_no_planted_value_appears_in_any_output(tmp_path, monkeypatch):
 def test_licence_given_under_both_spellings_is_one_clear_error():
     with pytest.raises(ConfigError, match="licence and license are the same field: give one"):
         validate_config({"policy": {"license": "MIT", "licence": "CC0-1.0"}})
+
+
+@pytest.mark.parametrize("dtype", ["object", "string", "string[pyarrow]", "category"])
+def test_every_text_dtype_is_scanned(dtype):
+    values = ["mail a@example.com", "x", "call +44 20 7946 0958", None] * 5
+    result = run_check(PiiDetected(), ds(pd.DataFrame({"c": pd.Series(values, dtype=dtype)}), policy=FULL))
+    assert [(f["kind"], f["rows"]) for f in result.observed["findings"]] == [("email", 5), ("phone", 5)]
+
+
+def test_policy_notes_without_a_datasheet_and_hostile_declared_text_is_escaped():
+    frame = pd.DataFrame({"x": range(20), "y": [0, 1] * 10})
+    report = dataaudit.audit(frame, select=["policy"], as_of="2026-06-30")
+    rows = {row["field"]: row for row in policy_notes(report)}
+    assert rows["owner"] == {
+        "field": "owner",
+        "declared": "not declared",
+        "found": "required but not declared",
+        "status": "warn",
+    }
+    assert rows["consent"]["found"] == ""  # not required, nothing to show
+    hostile = dataaudit.audit(
+        frame,
+        select=["policy"],
+        as_of="2026-06-30",
+        config={"policy": {"source": "<script>alert(1)</script>"}},
+    )
+    html = hostile.to_html()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
