@@ -106,8 +106,7 @@ class LearningCurve(Check):
     def run(self, data: Dataset) -> Outcome:
         start = time.perf_counter()
         target, kind = data.roles.target, data.target_kind
-        y_all, labels = _target_values(data)
-        labelled = np.flatnonzero(~np.isnan(y_all))
+        labelled = _labelled(data)
         n_labelled = len(labelled)
         rng = np.random.default_rng(self.seed)
         pos = (
@@ -115,7 +114,7 @@ class LearningCurve(Check):
             if n_labelled > self.max_rows
             else labelled
         )
-        y = y_all[pos]
+        y, labels = _target_values(data, pos)
         dropped_classes: list[str] = []
         if kind != "continuous":
             y, dropped_classes, keep = _drop_rare_classes(y, labels, 2 * self.folds)
@@ -290,18 +289,23 @@ class LearningCurve(Check):
 # data preparation (on the sampled rows only)
 
 
-def _target_values(data: Dataset) -> tuple[np.ndarray, list[str]]:
-    """The target as floats (continuous) or class codes as floats, NaN where unlabelled; class labels."""
+def _labelled(data: Dataset) -> np.ndarray:
+    """Positions of the rows with a target value."""
     target = data.roles.target
     if data.target_kind == "continuous":
-        num = data.stats.numeric(target)
-        return num.to_numpy(dtype="float64", na_value=np.nan), []
-    s = data.frame[target]
-    text = s.astype("object").map(str, na_action="ignore")
+        values = data.stats.numeric(target).to_numpy(dtype="float64", na_value=np.nan)
+        return np.flatnonzero(np.isfinite(values))
+    return np.flatnonzero(data.frame[target].notna().to_numpy())
+
+
+def _target_values(data: Dataset, pos: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """The target at rows ``pos``: floats (continuous) or class codes as floats; the class labels."""
+    target = data.roles.target
+    if data.target_kind == "continuous":
+        return data.stats.numeric(target).to_numpy(dtype="float64", na_value=np.nan)[pos], []
+    text = data.frame[target].iloc[pos].astype("object").map(str)  # only the sampled rows
     codes, uniques = pd.factorize(text, sort=True)
-    y = codes.astype("float64")
-    y[codes < 0] = np.nan
-    return y, [str(u) for u in uniques]
+    return codes.astype("float64"), [str(u) for u in uniques]
 
 
 def _drop_rare_classes(y: np.ndarray, labels: list[str], minimum: int):
