@@ -52,6 +52,8 @@ MAX_FAIRLEARN_GROUPS = 100
 #: above this many group × label cells the bootstrap draws each cell's count from a Poisson (the Poisson
 #: bootstrap) rather than one multinomial over all cells, whose sequential draws are slow for many cells
 MAX_MULTINOMIAL_CELLS = 256
+#: at most this many groups (the largest) are graded per attribute or intersection; the rest are listed
+MAX_GRADED_GROUPS = 1000
 #: resamples × cells held in memory at once by the bootstrap (8 bytes each)
 MAX_BOOT_CELLS = 4_000_000
 _ORDER = {Status.FAIL: 2, Status.WARN: 1, Status.PASS: 0}
@@ -172,6 +174,18 @@ def _eval_classes(t: _Target, override: str | None) -> tuple[list[int], str]:
     return [int(c) for c in top], how
 
 
+def _largest(mask: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """``mask`` narrowed to its ``MAX_GRADED_GROUPS`` largest groups, which bounds the bootstrap's memory and
+    time for attributes (or intersections) with thousands of groups."""
+    if mask.sum() <= MAX_GRADED_GROUPS:
+        return mask
+    keep = np.flatnonzero(mask)
+    keep = keep[np.argsort(-sizes[keep], kind="stable")[:MAX_GRADED_GROUPS]]
+    out = np.zeros_like(mask)
+    out[keep] = True
+    return out
+
+
 def _sample_positions(n: int, size: int, seed: int = 0) -> np.ndarray | None:
     """Sorted positions of a seeded sample of ``size`` rows, or None to use every row."""
     if n <= size:
@@ -192,6 +206,11 @@ def _z(tail: float) -> float:
 
 def _pct(x: float) -> str:
     return f"{x:.1%}"
+
+
+def _share(x: float) -> str:
+    """A share of rows as a percentage, with more digits below 0.1% so a tiny group never reads as 0.0%."""
+    return f"{x:.1%}" if x >= 0.001 or x == 0 else f"{x:.3%}"
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -578,7 +597,7 @@ class GroupRepresentation(Check):
                     findings.append(
                         (
                             status,
-                            f"{col}={lab!r} is {s:.1%} of rows ({count(int(n), 'row')}; an equal split "
+                            f"{col}={lab!r} is {_share(s)} of rows ({count(int(n), 'row')}; an equal split "
                             f"would be {parity:.0%})",
                             col,
                         )
@@ -602,7 +621,7 @@ class GroupRepresentation(Check):
         elif smallest is not None:
             msg = (
                 f"every group is represented; smallest {smallest[0]}={smallest[1]!r} with "
-                f"{count(smallest[2], 'row')} ({smallest[3]:.1%})"
+                f"{count(smallest[2], 'row')} ({_share(smallest[3])})"
             )
         else:
             msg = "no sensitive attribute has a non-missing group"
@@ -650,7 +669,7 @@ class GroupRepresentation(Check):
                 found.append(
                     (
                         status,
-                        f"{col}={group!r} is {share:.1%} of rows ({count(n, 'row')}) against a reference "
+                        f"{col}={group!r} is {_share(share)} of rows ({count(n, 'row')}) against a reference "
                         f"of {expected:.1%}: ratio {ratio:.2f}, difference {share - expected:+.1%}",
                         col,
                     )
@@ -727,7 +746,7 @@ class LabelRateDisparity(Check):
             k, m = len(g.labels), len(t.classes)
             cells = np.bincount(g.codes[labelled] * m + t.codes[labelled], minlength=k * m).reshape(k, m)
             n = cells.sum(axis=1)
-            graded = g.real & (n >= self.min_group_rows)
+            graded = _largest(g.real & (n >= self.min_group_rows), n)
             idx = np.flatnonzero(graded)
             total = max(int(n.sum()), 1)
             for i in np.flatnonzero(~graded):
@@ -737,6 +756,8 @@ class LabelRateDisparity(Check):
                     "(missing): not graded"
                     if not g.real[i]
                     else f"fewer than {self.min_group_rows} rows: not graded"
+                    if n[i] < self.min_group_rows
+                    else f"not among the {MAX_GRADED_GROUPS:,} largest groups: not graded"
                 )
                 for c in eval_classes:
                     rows.append(
@@ -903,7 +924,7 @@ class LabelRateDisparity(Check):
                 mean = s1 / n
                 var = np.maximum(s2 / n - mean**2, 0) * n / np.maximum(n - 1, 1)
                 se = np.sqrt(var / n)
-            graded = g.real & (n >= self.min_group_rows)
+            graded = _largest(g.real & (n >= self.min_group_rows), n)
             idx = np.flatnonzero(graded)
             z95 = _z((1 - CONFIDENCE) / 2)
             total = max(int(n.sum()), 1)
@@ -1093,7 +1114,8 @@ class IntersectionalGroups(Check):
                 cells = np.bincount(code[ok] * m + t.codes[ok], minlength=len(labels) * m).reshape(
                     len(labels), m
                 )
-                idx = np.flatnonzero(cells.sum(axis=1) >= self.min_cell_rows)
+                size = cells.sum(axis=1)
+                idx = np.flatnonzero(_largest(size >= self.min_cell_rows, size))
                 if len(idx) >= 2:
                     rt = _rate_table(
                         cells[idx],
@@ -1383,11 +1405,11 @@ class MissingnessDisparity(Check):
     """Missing values are not concentrated in some groups of a sensitive attribute.
 
     For every column with missing values (the target included) and every sensitive attribute: the missing
-    rate per group, and the gap between the highest and the lowest (groups with at least `min_group_rows`
-    rows; the `(missing)` group itself is not graded). The gap is graded at the conservative end of its
-    interval (normal approximation, allowing for the number of group pairs), so small groups are not
-    over-read and big data do not flag trivial gaps. Defaults: warn at a gap of 5 points (e.g. 2% vs 7%),
-    fail at 15 points.
+    rate per group, and the gap between two groups (groups with at least `min_group_rows` rows; the
+    `(missing)` group itself is not graded). Each gap is graded at the conservative end of its interval
+    (normal approximation, with a confidence widened for the number of group pairs and columns compared), and
+    the most certain gap is reported, so small groups are not over-read and big data do not flag trivial
+    gaps. Defaults: warn above a gap of 5 points (e.g. 2% vs 7.5%), fail above 15 points.
 
     Why it matters: when one group's values are missing more often, imputation fills them with other
     groups' typical values, dropping incomplete rows removes that group disproportionately, and "is
@@ -1429,10 +1451,18 @@ class MissingnessDisparity(Check):
             for c in cols:
                 miss = np.bincount(g.codes, weights=masks[c], minlength=k)[idx]
                 rate = miss / n
-                a, b = int(np.argmax(rate)), int(np.argmin(rate))
+                # candidates: every group against the most- and the least-missing one; keep the most certain
+                top, bottom = int(np.argmax(rate)), int(np.argmin(rate))
+                others = np.arange(len(idx))
+                high = np.concatenate([np.full(len(idx), top), others])
+                low = np.concatenate([others, np.full(len(idx), bottom)])
+                high, low = high[high != low], low[high != low]
+                pt = (miss + 0.5) / (n + 1)  # a standard error away from zero at rates of exactly 0 or 1
+                ses = np.sqrt(pt[high] * (1 - pt[high]) / n[high] + pt[low] * (1 - pt[low]) / n[low])
+                bounds = np.maximum(0.0, rate[high] - rate[low] - z * ses)
+                i = int(np.lexsort((rate[high] - rate[low], bounds))[-1])
+                a, b, se, bound = int(high[i]), int(low[i]), float(ses[i]), float(bounds[i])
                 gap = float(rate[a] - rate[b])
-                se = math.sqrt(rate[a] * (1 - rate[a]) / n[a] + rate[b] * (1 - rate[b]) / n[b])
-                bound = max(0.0, gap - z * se)
                 status = grade(bound, warn=self.warn_above, fail=self.fail_above, higher_is_worse=True)
                 ci = (gap - z95 * se, gap + z95 * se)
                 results.append(
