@@ -352,7 +352,8 @@ class PiiDetected(Check):
         declared_text = {None: "not declared", True: "true", False: "false"}[declared]
         if not findings:
             note = (
-                "; declared true, so the datasheet's claim rests on what the patterns cannot see"
+                "; contains_personal_data is declared true: what it holds is beyond these patterns "
+                "(e.g. names in free text), so list it in the datasheet"
                 if declared
                 else ""
             )
