@@ -1222,7 +1222,9 @@ class Outliers(Check):
     square root and log (the latter two for non-negative and positive data), on which that tail looks most
     like a normal one (its 1st/99th percentile about 1.2 interquartile ranges beyond the quartile), so a
     lognormal income or a waiting time is judged where it looks normal and its long tail is not called an
-    outlier. Outliers lie more than `k` (3) interquartile ranges beyond the quartiles on that scale.
+    outlier. Outliers lie more than `k` (3) interquartile ranges beyond the quartiles on that scale. A
+    column with fewer than `min_count` (3) outliers, none of them beyond twice that distance, is listed but
+    not graded: in a few hundred rows one value just past a fence estimated from those rows is noise.
     Sentinel numbers (`consistency.disguised_missing`'s concern) are left out, and so is a spike of zeros
     in a non-negative column (a separate mode, not an outlier).
 
@@ -1242,6 +1244,7 @@ class Outliers(Check):
     warn_above: float = 0.001
     fail_above: float = 0.01
     k: float = 3.0
+    min_count: int = 3
 
     def run(self, data: Dataset) -> Outcome:
         findings, table = [], []
@@ -1250,12 +1253,12 @@ class Outliers(Check):
             res = self._column(data, c)
             if res is None:
                 continue
-            scale, lo, hi, n_out, n_judged, low_ex, high_ex, note = res
+            scale, lo, hi, n_out, far, n_judged, low_ex, high_ex, note = res
             share = n_out / n_judged if n_judged else 0.0
             table.append(
                 (c, scale, _num(lo), _num(hi), n_out, round(share, 5), _examples(low_ex, high_ex), note)
             )
-            if n_out:
+            if n_out >= self.min_count or far:
                 findings.append((c, share, n_out, n_judged, scale, lo, hi, low_ex, high_ex))
         expected = _expected(self.warn_above, self.fail_above, f"share beyond {self.k:g} IQR fences")
         status = _grade_worst([f[1] for f in findings], self.warn_above, self.fail_above)
@@ -1334,23 +1337,24 @@ class Outliers(Check):
             iqr = t3 - t1
             if not iqr > 0:
                 continue
-            for side, tail, fence in (
-                ("low", (t1 - t01) / iqr, t1 - self.k * iqr),
-                ("high", (t99 - t3) / iqr, t3 + self.k * iqr),
+            for side, tail, fence, far in (
+                ("low", (t1 - t01) / iqr, t1 - self.k * iqr, t1 - 2 * self.k * iqr),
+                ("high", (t99 - t3) / iqr, t3 + self.k * iqr, t3 + 2 * self.k * iqr),
             ):
                 distance = abs(np.log(tail / _NORMAL_TAIL)) if tail > 0 else np.inf
                 # a stronger transform must fit the tail clearly better (options go raw → sqrt → log): the
                 # log scale stretches values near zero, so a waiting time's short lower tail stays on sqrt
                 if side not in best or distance < 0.75 * best[side][0]:
                     if side == "low":
-                        raw_fence = -np.inf if name == "sqrt" and fence <= 0 else float(inv(fence))
+                        raw = [-np.inf if name == "sqrt" and f <= 0 else float(inv(f)) for f in (fence, far)]
                     else:
-                        raw_fence = float(inv(fence))
-                    best[side] = (distance, name, raw_fence)
+                        raw = [float(inv(f)) for f in (fence, far)]
+                    best[side] = (distance, name, *raw)
         if not best:
             note.append("interquartile range is 0: not judged")
-            return "—", np.nan, np.nan, 0, int(st.count), [], [], "; ".join(note)
+            return "—", np.nan, np.nan, 0, 0, int(st.count), [], [], "; ".join(note)
         lo, hi = best["low"][2], best["high"][2]
+        far_lo, far_hi = best["low"][3], best["high"][3]
         scale = best["low"][1] if best["low"][1] == best["high"][1] else f"{best['low'][1]}/{best['high'][1]}"
         arr = x.to_numpy(dtype="float64", na_value=np.nan)
         out = (arr < lo) | (arr > hi)
@@ -1359,11 +1363,18 @@ class Outliers(Check):
         n_out = int(out.sum())
         judged = int(st.count - (exclude.sum() if exclude is not None else 0))
         low_ex = high_ex = []
+        far = 0
         if n_out:
             picked = arr[out]
+            far = int(((picked < far_lo) | (picked > far_hi)).sum())
             low_ex = np.sort(picked[picked < lo])[:3].tolist()
             high_ex = np.sort(picked[picked > hi])[::-1][:3].tolist()
-        return scale, lo, hi, n_out, judged, low_ex, high_ex, "; ".join(note)
+            if n_out < self.min_count and not far:
+                far_k = 2 * self.k
+                note.append(
+                    f"{count(n_out, 'value')} just past the fence, none beyond {far_k:g} IQRs: not graded"
+                )
+        return scale, lo, hi, n_out, far, judged, low_ex, high_ex, "; ".join(note)
 
 
 def _num(v: float) -> str:
@@ -1480,7 +1491,9 @@ class ValueRanges(Check):
     change, balance or delta are left alone); percentages outside 0–100; and dates before `min_year` or
     more than `max_future_days` after the as-of time (planned dates such as due or expiry dates are exempt
     from the future test). Sentinel numbers are `consistency.disguised_missing`'s and left out of the
-    implied rules.
+    implied rules, and an implied rule that more than `implied_max_share` (25%) of a column's values break is
+    listed but not applied: the column is evidently transformed (standardised ages, log prices). Set
+    `implied: false` to use declared rules only.
 
     Why it matters: an impossible value is an error a model will learn from, and a value outside a declared
     domain means the data no longer matches what downstream code assumes. Any violation warns; more than
@@ -1498,6 +1511,7 @@ class ValueRanges(Check):
     allowed: dict[str, list[str | int | float | bool]] = field(default_factory=dict)
     patterns: dict[str, str] = field(default_factory=dict)
     implied: bool = True
+    implied_max_share: float = 0.25
     min_year: int = 1900
     max_future_days: int = 365
     warn_above: float = 0.0
@@ -1652,6 +1666,26 @@ class ValueRanges(Check):
         return (col, rule, k, int(s.notna().sum()), ex)
 
     def _implied(self, data: Dataset) -> list:
+        rules = self._implied_rules(data)
+        out = []
+        for c, rule, k, judged, ex in rules:
+            # a name-implied rule that most values break means the name misled us (a standardised age,
+            # a log-price): listed, not graded; declared rules are always graded
+            if judged and k / judged > self.implied_max_share:
+                out.append(
+                    (
+                        c,
+                        f"{rule}: not applied, {_pct(k / judged)} of values break it (transformed?)",
+                        0,
+                        judged,
+                        ex,
+                    )
+                )
+            else:
+                out.append((c, rule, k, judged, ex))
+        return out
+
+    def _implied_rules(self, data: Dataset) -> list:
         out = []
         declared = set(self.ranges)
         for c in data.columns:

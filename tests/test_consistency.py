@@ -419,6 +419,19 @@ def test_outliers_thresholds_on_lognormal(bad, status):
     assert result.evidence[0].rows[0][4] == bad
 
 
+def test_outliers_lone_value_near_the_fence_is_not_graded_but_a_gross_one_is():
+    rng = np.random.default_rng(14)
+    v = rng.normal(0, 1, 500)
+    v[0] = 5.5  # just past the far-out fence (about 4.7 sd), one value: noise in a 500-row fence
+    result = run_check(Outliers(), make_dataset(pd.DataFrame({"v": v})))
+    assert result.status == "pass"
+    assert "1 value just past the fence, none beyond 6 IQRs: not graded" in result.evidence[0].rows[0][7]
+    v[0] = 50.0  # a gross error is graded even alone
+    result = run_check(Outliers(), make_dataset(pd.DataFrame({"v": v})))
+    assert result.status == "warn"
+    assert result.message.startswith("v: 1 value (0.20%) outside")
+
+
 def test_outliers_leave_sentinels_to_disguised_missing():
     df = lognormal_income()
     df.loc[:99, "income"] = -999
@@ -470,6 +483,16 @@ def test_value_ranges_implied_impossible_values(column, value, fragment):
     assert result.status == "warn"
     assert result.message.startswith(fragment)
     assert result.columns == (column,)
+
+
+def test_value_ranges_implied_rule_not_applied_to_a_transformed_column():
+    df = people()
+    df["age"] = (df["age"] - df["age"].mean()) / df["age"].std()  # standardised: half the values negative
+    result = run_check(ValueRanges(), make_dataset(df))
+    assert result.status == "pass"
+    rules = {r[0]: r[1] for r in result.evidence[0].rows}
+    assert rules["age"].startswith("range [0, 130] (age): not applied, ")
+    assert "of values break it (transformed?)" in rules["age"]
 
 
 def test_value_ranges_age_in_days_is_a_duration():
