@@ -98,16 +98,29 @@ def _parse(data: Dataset, column: str, role: str, detected: bool) -> Times:
     parsed = data.stats.datetimes(column)  # UTC, computed once per column (also used by role detection)
     if parsed is None:
         parsed = _parse_fallback(s)
+    parsed = _within_ns_range(parsed)
     nat = parsed.isna()
     n_nat = int(nat.sum())
     # only when something did not parse is the (slower) text column scanned to tell empty from unreadable
-    missing = n_nat if n_nat == 0 or pd.api.types.is_datetime64_any_dtype(s) else int(s.isna().sum())
+    missing = 0 if n_nat == 0 else int(s.isna().sum())
     n_bad = n_nat - missing
     examples: tuple[str, ...] = ()
     if n_bad:
         bad = s.notna() & nat
         examples = tuple(str(v) for v in pd.unique(s[bad].astype(str))[:5])
     return Times(column, role, parsed, missing, n_bad, examples, detected)
+
+
+def _within_ns_range(parsed: pd.Series) -> pd.Series:
+    """The times in nanoseconds (what the checks compute in). Values stored with a coarser unit (Parquet,
+    Arrow) beyond 1677–2262, such as a 9999-12-31 placeholder, become NaT and count as unreadable instead of
+    silently wrapping around."""
+    if parsed.dt.unit == "ns":
+        return parsed
+    raw = parsed.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy()
+    bad = ~np.isnat(raw) & ((raw < np.datetime64("1677-09-22")) | (raw > np.datetime64("2262-04-11")))
+    raw = np.where(bad, np.datetime64("NaT"), raw).astype("datetime64[ns]")
+    return pd.Series(raw, index=parsed.index).dt.tz_localize("UTC")
 
 
 def _parse_fallback(s: pd.Series) -> pd.Series:
@@ -809,8 +822,8 @@ def choose_periods(ns: np.ndarray, cadence: str | None) -> tuple[Periods | None,
         p = periods(ns, name, step, window)
         if p is None:
             continue
-        if p.counts.size < 3:  # too short at this cadence and every coarser one
-            return fallback or p, True, False
+        if p.counts.size < 3:  # too short at this cadence and every coarser one: too short to judge
+            return p, True, False
         if _regular(p)[0]:
             return p, True, True
         if fallback is None or name == "day":  # irregular streams are looked at per day when possible

@@ -467,6 +467,18 @@ def test_time_columns_are_parsed_once_per_dataset():
     assert times_of(data, "ingested_at") is None
 
 
+def test_placeholder_dates_beyond_the_nanosecond_range_are_unreadable_not_wrapped():
+    raw = np.array(["2026-06-01", "2026-06-02", "9999-12-31", "1500-01-01", "NaT"], dtype="datetime64[s]")
+    df = events(pd.Series(raw))
+    result = check(Freshness(), df)
+    assert "newest 't' is 2026-06-02" in result.message
+    assert "2 values of 't' could not be read as dates (e.g. '9999-12-31', '1500-01-01')" in result.message
+    assert dict(result.evidence[0].rows)["empty"] == 1
+    assert check(FutureTimestamps(), df).status == "pass"  # no 2084 ghost from an overflow
+    gaps = check(TimeGaps(), df)
+    assert (gaps.status, gaps.message) == ("pass", "'t' spans 2 days: too short to look for gaps")
+
+
 def test_odd_time_columns_do_not_crash():
     frames = [
         events([True, False, True]),
