@@ -201,10 +201,11 @@ def test_missing_argument_exits_2() -> None:
 
 def test_a_failed_write_leaves_no_output_behind() -> None:
     write(200)
+    Path("out").mkdir()
     Path("afile").write_text("not a folder", encoding="utf-8")
     result = audit("data.csv", "-o", "out/report.html", "--json", "afile/report.json")
     assert_cannot_audit(result, "afile/report.json: cannot write output (afile is not a folder)")
-    assert not Path("out").exists()  # the folder made for the HTML report is removed again
+    assert list(Path("out").iterdir()) == []  # refused before the audit: no HTML report either
 
 
 def test_internal_error_exits_3_with_a_hint_and_no_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -401,6 +402,7 @@ def test_html_and_json_are_written_atomically_with_ordinary_permissions() -> Non
     assert f"json: {out / 'report.json'}" in result.stdout
     assert sorted(p.name for p in out.iterdir()) == ["report.html", "report.json"]  # no .*.tmp left
     assert "<html" in (out / "report.html").read_text(encoding="utf-8")
+    out.mkdir(parents=True)  # an output folder must exist: a mistyped one is refused, not created
     assert json.loads((out / "report.json").read_text(encoding="utf-8"))["verdict"] == "ready"
     umask = os.umask(0o022)
     os.umask(umask)

@@ -107,6 +107,7 @@ def audit(
     fmt: str | None = None,
     sheet: str | None = None,
     progress: Progress | None = None,
+    check_timeout: float | None = None,
     baseline: Any = None,
     snapshot: bool = False,
     profile: str | None = None,
@@ -142,10 +143,11 @@ def audit(
         select=tuple(select),
         ignore=tuple(ignore),
         fail_on=fail_on,
+        check_timeout=check_timeout,
         baseline=baseline,
     )
     checks_start = time.perf_counter()
-    results = run_checks(dataset, planned, progress)
+    results = run_checks(dataset, planned, progress, timeout=cfg.check_timeout or None)
     results, waiver_notes = apply_waivers(results, cfg.waivers, dataset.as_of)
     checks_s = time.perf_counter() - checks_start
     searched = config is None and not isinstance(data, pd.DataFrame)

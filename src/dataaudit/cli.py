@@ -17,6 +17,7 @@ from dataaudit import __version__
 from dataaudit.errors import ConfigError, DataAuditError, ExitCode
 from dataaudit.formats import FORMATS
 from dataaudit.hook import hook
+from dataaudit.terminal import printable
 
 checks_option = click.option(
     "--checks",
@@ -65,8 +66,8 @@ class _Cli(click.Group):
 
 
 def _one_line(text: str, limit: int = 2000) -> str:
-    """Errors are one line on stderr, whatever the exception text holds."""
-    text = " ".join(text.split())
+    """Errors are one line on stderr, whatever the exception text holds (control characters escaped)."""
+    text = printable(" ".join(text.split()))
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -186,6 +187,12 @@ def _progress():
     help="Lowest status that makes the data not ready [default: fail].",
 )
 @click.option("--as-of", help="Reference time for time-based checks (ISO date/datetime; default now, UTC).")
+@click.option(
+    "--check-timeout",
+    type=click.FloatRange(min=0),
+    metavar="SECONDS",
+    help="Time one check may take before it becomes an error [default: 300; 0: no limit].",
+)
 @checks_option
 @click.option(
     "--format",
@@ -247,6 +254,7 @@ def run(
     checks_dirs,
     fmt,
     sheet,
+    check_timeout,
     baseline,
     save_snapshot,
     junit_path,
@@ -261,6 +269,7 @@ def run(
     """Audit DATA (CSV, TSV, Parquet, JSON, JSONL, Excel; optionally .gz/.bz2/.xz/.zip); write the report."""
     from dataaudit.api import audit
     from dataaudit.ci import append_step_summary, ci_output_paths, render_ci_outputs
+    from dataaudit.outputs import check_output
     from dataaudit.report.console import print_summary
 
     if json_path and json_path != "-" and not no_html and Path(json_path).resolve() == output.resolve():
@@ -268,6 +277,10 @@ def run(
             f"{json_path} is also the HTML report's path (-o); give one of them another",
             param_hint="'--json'",
         )
+    # refuse an unwritable output, or the input itself, before the audit runs (dataaudit/outputs.py)
+    json_file = [Path(json_path)] if json_path and json_path != "-" else []
+    for out in [*([] if no_html else [output]), *json_file]:
+        check_output(out, inputs=[data])
     html_path = None if no_html else output
     ci_paths = ci_output_paths(junit_path, markdown_path, save_snapshot, data, baseline, html_path, json_path)
     report = audit(
@@ -287,6 +300,7 @@ def run(
         fmt=fmt,
         sheet=sheet,
         progress=_progress(),
+        check_timeout=check_timeout,
         baseline=baseline,
         snapshot=save_snapshot is not None,
         profile=profile_mode if profile else None,
@@ -314,7 +328,7 @@ def run(
     if debug:
         for r in report.results:
             if r.traceback:
-                click.echo(f"--- {r.id} crashed:\n{r.traceback}", err=True)
+                click.echo(f"--- {r.id} crashed:\n{printable(r.traceback, keep_newlines=True)}", err=True)
     if json_path == "-":
         click.echo(json_text)
         summary_out = sys.stderr  # keep stdout pure JSON
@@ -322,7 +336,7 @@ def run(
         summary_out = sys.stdout
     if quiet:
         click.echo(
-            f"{'READY' if report.ready else 'NOT READY'}: {report.dataset.path or 'DataFrame'}",
+            f"{'READY' if report.ready else 'NOT READY'}: {printable(report.dataset.path or 'DataFrame')}",
             file=summary_out,
         )
     else:
@@ -335,6 +349,7 @@ def run(
 def list_checks(checks_dirs) -> int:
     """List every available check: id, area, default severity, title and source."""
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     from dataaudit.registry import Registry
@@ -345,7 +360,8 @@ def list_checks(checks_dirs) -> int:
         table.add_column(col)
     for item in reg:
         c = item.check
-        table.add_row(c.id, str(c.area), str(c.severity), c.title, item.source)  # plugins may use plain str
+        # plugins may use plain str; a plugin's title is neither markup nor terminal control
+        table.add_row(*(escape(printable(v)) for v in (c.id, c.area, c.severity, c.title, item.source)))
     Console(highlight=False, width=None if sys.stdout.isatty() else 140).print(table)
     return ExitCode.READY
 
@@ -383,7 +399,7 @@ def explain(check_id: str, checks_dirs) -> int:
     out += ["", "Parameters (set under checks: {" + c.id + ": {...}} in dataaudit.yaml):"]
     out += [f"  {p.name}: {p.type} = {p.default!r}" for p in params] or ["  (none)"]
     out += ["  severity: warn | fail | off", "  enabled: true | false"]
-    click.echo("\n".join(out))
+    click.echo(printable("\n".join(out), keep_newlines=True))
     return ExitCode.READY
 
 
@@ -405,11 +421,14 @@ def init(data: Path, output: Path | None, force: bool, fmt, sheet) -> int:
     from dataaudit.starter import starter_config
 
     target = output or data.parent / "dataaudit.yaml"
+    from dataaudit.outputs import check_output
+
+    check_output(target, inputs=[data], new_folder_ok=True)
     if target.exists() and not force:
         raise ConfigError(f"{target}: already exists (use --force to overwrite)")
     frame, source = load(data, fmt=fmt, sheet=sheet)
     write_atomic(target, starter_config(Dataset(frame, source=source)))
-    click.echo(f"wrote {target}")
+    click.echo(f"wrote {printable(target)}")
     return ExitCode.READY
 
 

@@ -17,6 +17,7 @@ from dataaudit.datasheet import Policy
 from dataaudit.errors import ConfigError
 from dataaudit.expectations_spec import ExpectationsSpec, fields_at
 from dataaudit.waivers import Waiver
+from dataaudit.yaml_guard import check_expansion
 
 __all__ = ["CONFIG_NAMES", "Config", "find_config", "load_config", "close_matches"]
 
@@ -41,6 +42,10 @@ class Config(BaseModel):
     ignore: tuple[str, ...] = Field((), description="skip checks whose id starts with one of these")
     fail_on: Literal["warn", "fail"] = Field("fail", description="lowest status that makes data not ready")
     sample_rows: int = Field(100_000, ge=1000, description="rows sampled for row-level scans and model fits")
+    # 5 minutes: 50× the slowest built-in check at 1M rows, so only a hung or runaway check reaches it
+    check_timeout: float | None = Field(
+        300, ge=0, description="seconds one check may run before it becomes an error (0 or null: no limit)"
+    )
     checks: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="per-check settings: enabled, severity, parameters"
     )
@@ -122,6 +127,8 @@ def load_config(path: Path | None) -> Config:
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise ConfigError(f"{path}: invalid YAML{where}: {problem}") from None
+    except RecursionError:  # PyYAML's composer recurses once per level of nesting
+        raise ConfigError(f"{path}: invalid YAML: nested too deeply") from None
     if doc is None:
         doc = {}
     if not isinstance(doc, dict):
@@ -132,7 +139,12 @@ def load_config(path: Path | None) -> Config:
 
 
 class _StrictLoader(yaml.SafeLoader):
-    """PyYAML's safe loader, but a key given twice in one mapping is an error, not silently the last one."""
+    """PyYAML's safe loader, but a key given twice in one mapping is an error, not silently the last one, and
+    aliases that expand beyond reason ("billion laughs") are refused (see dataaudit/yaml_guard.py)."""
+
+    def construct_document(self, node: yaml.Node) -> Any:
+        check_expansion(node)
+        return super().construct_document(node)
 
 
 def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:

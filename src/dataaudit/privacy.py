@@ -70,6 +70,7 @@ _PERSONAL_TOKENS = frozenset(
     ]
 )
 _MIN_ID_DIGITS = 7
+_SCAN_MARGIN = 320  # > the longest valid e-mail address (254)
 _LONG_NUMBER = 100_000_000  # integers with 9+ digits read as account/card/national numbers
 
 
@@ -102,6 +103,10 @@ def _mask_digits(m: re.Match[str]) -> str:
 def mask_text(text: str, max_len: int | None = 60) -> str:
     """E-mail addresses and identifier-like digit runs (phones, cards, accounts) masked; dates, times and
     decimals kept; cut to ``max_len`` characters (None: no cut)."""
+    if max_len is not None and len(text) > max_len + _SCAN_MARGIN:
+        # only the shown part is scanned: the e-mail pattern backtracks quadratically on a long run of word
+        # characters (a 40 MB cell took hours); the margin covers any e-mail address crossing the cut
+        text = text[: max_len + _SCAN_MARGIN]
     text = _EMAIL.sub(_mask_email, text)
     text = _DIGIT_RUN.sub(_mask_digits, text)
     return text if max_len is None or len(text) <= max_len else text[: max_len - 1] + "…"

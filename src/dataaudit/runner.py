@@ -14,6 +14,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from dataaudit.config import Config, close_matches
 from dataaudit.dataset import Dataset
+from dataaudit.deadline import TimedOut, call_with_deadline
 from dataaudit.errors import ConfigError
 from dataaudit.model import Area, Check, CheckResult, Outcome, Severity, Status
 from dataaudit.privacy import mask_text
@@ -118,19 +119,21 @@ def build(cls: type[Check], settings: dict[str, Any], where: str) -> Check:
 
 
 def run_checks(
-    data: Dataset, planned: Sequence[Planned], progress: Progress | None = None
+    data: Dataset, planned: Sequence[Planned], progress: Progress | None = None, timeout: float | None = None
 ) -> tuple[CheckResult, ...]:
+    """Run each planned check; ``timeout``: seconds one check may take before it becomes an ``error``
+    (``None``: no limit; see :mod:`dataaudit.deadline` for how a late check is stopped)."""
     results = []
     for i, p in enumerate(planned):
         if progress:
             progress(i, len(planned), p.check.id)
-        results.append(run_one(data, p))
+        results.append(run_one(data, p, timeout))
     if progress:
         progress(len(planned), len(planned), "")
     return tuple(results)
 
 
-def run_one(data: Dataset, p: Planned) -> CheckResult:
+def run_one(data: Dataset, p: Planned, timeout: float | None = None) -> CheckResult:
     check = p.check
     start = time.perf_counter()
     error = tb = None
@@ -139,9 +142,14 @@ def run_one(data: Dataset, p: Planned) -> CheckResult:
         if missing:
             outcome = Outcome.skip(_skip_reason(data, missing[0]))
         else:
-            outcome = check.run(data)
+            outcome = call_with_deadline(lambda: check.run(data), timeout)
             if not isinstance(outcome, Outcome):
                 raise TypeError(f"run() returned {type(outcome).__name__}, expected an Outcome")
+    except TimedOut as exc:  # the audit goes on without it; the limit is check_timeout / --check-timeout
+        error = f"TimedOut: {exc}"
+        outcome = Outcome.make(
+            Status.ERROR, f"check timed out: {exc} (the limit is check_timeout, or --check-timeout)"
+        )
     except (Exception, SystemExit) as exc:  # one crashing check never takes down (or ends) the audit
         error = mask_text(f"{type(exc).__name__}: {exc}", 500)
         tb = traceback.format_exc()

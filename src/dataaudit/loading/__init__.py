@@ -52,6 +52,8 @@ def load(
         _check_shape(frame)
     except _Problem as exc:
         raise DataLoadError(f"{path}: {exc}") from None
+    except MemoryError:  # e.g. under a ulimit -v: a clear refusal, not an internal error
+        raise DataLoadError(f"{path}: not enough memory to load it ({len(raw):,} bytes on disk)") from None
     except (ValueError, OSError, EOFError, zipfile.BadZipFile, lzma.LZMAError, zlib.error) as exc:
         # a reader failed in a way we did not foresee: still one line, never a traceback
         raise DataLoadError(f"{path}: cannot read as {fmt}: {_first_line(exc)}") from None
@@ -108,6 +110,8 @@ def _check_is_file(path: Path) -> None:
 def _read_bytes(path: Path) -> bytes:
     try:
         raw = path.read_bytes()
+    except MemoryError:
+        raise DataLoadError(f"{path}: not enough memory to read it ({path.stat().st_size:,} bytes)") from None
     except OSError as exc:
         raise DataLoadError(f"{path}: cannot read ({exc.strerror or exc})") from None
     if not raw:

@@ -12,9 +12,15 @@ from collections.abc import Callable
 from typing import Any
 
 from dataaudit.loading.problems import _first_line, _Problem
+from dataaudit.memory import available_bytes
 
 #: decompressed data beyond this is refused rather than filling memory (a decompression bomb)
 MAX_DECOMPRESSED_BYTES = 4 * 1024**3
+#: an audited frame, its Arrow copy and its statistics take several times the text's size: decompressed text
+#: is also refused beyond the memory still available (see dataaudit.memory) divided by this
+MEMORY_PER_TEXT_BYTE = 8
+#: ... but never below this, so a busy machine still audits an ordinary file
+MIN_DECOMPRESSED_LIMIT = 64 * 1024**2
 
 
 def _decompress(raw: bytes, compression: str) -> bytes:
@@ -48,14 +54,23 @@ def _unzip(raw: bytes) -> bytes:
         raise _Problem(f"not a valid zip archive ({_first_line(exc)})") from None
 
 
+def decompressed_limit() -> int:
+    """The most decompressed bytes accepted: :data:`MAX_DECOMPRESSED_BYTES`, less when memory is short."""
+    available = available_bytes()
+    if available is None:
+        return MAX_DECOMPRESSED_BYTES
+    return min(MAX_DECOMPRESSED_BYTES, max(MIN_DECOMPRESSED_LIMIT, available // MEMORY_PER_TEXT_BYTE))
+
+
 def _read_bounded(stream: Any) -> bytes:
-    chunks, total = [], 0
-    while chunk := stream.read(16 * 1024 * 1024):
+    chunks, total, limit = [], 0, decompressed_limit()
+    while chunk := stream.read(min(16 * 1024 * 1024, limit + 1)):
         total += len(chunk)
-        if total > MAX_DECOMPRESSED_BYTES:
+        if total > limit:
+            short = "" if limit == MAX_DECOMPRESSED_BYTES else " (the most this machine's free memory allows)"
             raise _Problem(
-                f"decompresses to more than {_human_bytes(MAX_DECOMPRESSED_BYTES)}; refusing "
-                "(possible decompression bomb)"
+                f"decompresses to more than {_human_bytes(limit)}{short}; "
+                "refusing (possible decompression bomb)"
             )
         chunks.append(chunk)
     return b"".join(chunks)

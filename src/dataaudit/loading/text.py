@@ -6,11 +6,12 @@ import csv
 import io
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pandas as pd
 
+from dataaudit.loading import csv_guard
 from dataaudit.loading.arrow import _arrow_to_pandas, _note_skipped
 from dataaudit.loading.problems import _first_line, _NotUtf8, _Problem
 
@@ -135,15 +136,28 @@ def _read_csv(data: bytes, delimiter: str | None, notes: list[str]) -> pd.DataFr
     import pyarrow.csv as pacsv
 
     sep = delimiter or _sniff_delimiter(data)
-    try:
-        table = pacsv.read_csv(
+
+    def read(block_size: int = csv_guard.BLOCK_SIZE, text_columns: Sequence[str] = ()) -> Any:
+        return pacsv.read_csv(
             pa.py_buffer(data),
-            read_options=pacsv.ReadOptions(block_size=16 * 1024 * 1024),
+            read_options=pacsv.ReadOptions(block_size=block_size),
             parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(
-                strings_can_be_null=True, quoted_strings_can_be_null=True, null_values=[""]
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=True,
+                null_values=[""],
+                column_types=dict.fromkeys(text_columns, pa.string()),
+                include_columns=list(text_columns),
             ),
         )
+
+    try:
+        try:
+            table = read()
+        except pa.ArrowInvalid as exc:
+            if "straddl" not in str(exc):
+                raise
+            table = read(csv_guard.block_for(data))  # one cell larger than a block (tens of MB)
     except pa.ArrowInvalid as exc:
         msg = _first_line(exc)
         if msg.startswith("CSV parse error: Expected") and "columns, got" in msg:
@@ -155,8 +169,17 @@ def _read_csv(data: bytes, delimiter: str | None, notes: list[str]) -> pd.DataFr
         raise _Problem(f"malformed CSV: {msg.removeprefix('CSV parse error: ')}") from None
     if any(pa.types.is_binary(f.type) for f in table.schema):  # arrow's type for text that is not UTF-8
         raise _NotUtf8
+    line = csv_guard.unterminated_quote_line(data, table)
+    if line is not None:
+        raise _Problem(f"unterminated quote: the quoted value that starts on line {line} never closes")
+    table = csv_guard.keep_wide_integers_as_text(
+        table, lambda cols: read(csv_guard.block_for(data), cols), notes
+    )
     if delimiter is None and sep != ",":
         notes.append(f"delimiter {_SEP_NAMES.get(sep, repr(sep))} detected")
+    hint = csv_guard.delimiter_hint(table, sep)
+    if hint:
+        notes.append(hint)
     return _arrow_to_pandas(table, notes)
 
 

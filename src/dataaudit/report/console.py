@@ -9,6 +9,7 @@ from rich.markup import escape
 from rich.table import Table as RichTable
 
 from dataaudit.model import Area, Report, Status
+from dataaudit.terminal import printable
 
 STYLE = {
     Status.PASS: "green",
@@ -18,6 +19,12 @@ STYLE = {
     Status.SKIPPED: "dim",
     Status.WAIVED: "cyan",
 }
+
+
+def _text(value: object) -> str:
+    """Data-derived text for the console: control characters and bidi overrides shown as escapes (never raw to
+    a terminal), then rich markup escaped."""
+    return escape(printable(value))
 
 
 def _isatty(file: TextIO) -> bool:
@@ -48,7 +55,7 @@ def print_summary(
     )
     d = report.dataset
     console.print(
-        f"dataaudit {escape(report.tool['version'])}  ·  {escape(d.path or 'DataFrame')}  ·  "
+        f"dataaudit {_text(report.tool['version'])}  ·  {_text(d.path or 'DataFrame')}  ·  "
         f"{d.rows:,} rows × {d.columns} columns  ·  as of {report.as_of:%Y-%m-%d %H:%M} UTC"
     )
     table = RichTable(show_edge=False, pad_edge=False, box=None, header_style="bold")
@@ -66,10 +73,10 @@ def print_summary(
     if shown:
         console.print()
     for r in shown:
-        console.print(f"[{STYLE[r.status]}]{r.status.value.upper():5}[/] {escape(r.id)}: {escape(r.message)}")
+        console.print(f"[{STYLE[r.status]}]{r.status.value.upper():5}[/] {_text(r.id)}: {_text(r.message)}")
     # load notes (report.dataset.notes), then the run's own; a note in both is printed once
     for note in dict.fromkeys((*d.notes, *report.notes)):
-        console.print(f"[dim]note: {escape(note)}[/]")
+        console.print(f"[dim]note: {_text(note)}[/]")
     console.print()
     n_block = len(report.blocking)
     if report.ready:
@@ -79,4 +86,4 @@ def print_summary(
             f"[bold red]NOT READY[/] — {n_block} check(s) at or above --fail-on {report.fail_on.value}"
         )
     for label, path in (outputs or {}).items():
-        console.print(f"{label}: {escape(path)}")
+        console.print(f"{label}: {_text(path)}")
