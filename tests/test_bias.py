@@ -417,6 +417,8 @@ def test_intersectional_needs_two_attributes_and_order_is_validated():
     assert "1 sensitive attribute set; intersections need at least 2" in result.message
     with pytest.raises(ConfigError, match="order must be at least 2"):
         build(IntersectionalGroups, {"order": 1}, "cfg")
+    with pytest.raises(ConfigError, match="n_boot must be at least 100"):
+        build(LabelRateDisparity, {"n_boot": 10}, "cfg")
 
 
 # -- bias.proxy_features ------------------------------------------------------------------------------------
