@@ -10,7 +10,7 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
-from dataaudit.dataset import Dataset
+from dataaudit.dataset import MAX_CLASSES, Dataset
 from dataaudit.model import Area, Chart, Check, Outcome, Status, Table, count, grade
 from dataaudit.roles import ID_TOKENS, tokens
 
@@ -119,10 +119,18 @@ class LearningCurve(Check):
         if kind != "continuous":
             y, dropped_classes, keep = _drop_rare_classes(y, labels, 2 * self.folds)
             pos = pos[keep]
-            if len(np.unique(y)) < 2:
+            classes = len(np.unique(y))
+            if classes < 2:
                 return Outcome.skip(
                     f"target {target!r} has fewer than 2 classes with at least {2 * self.folds} "
                     "labelled rows; a learning curve needs two",
+                    columns=[target],
+                )
+            # e.g. free text or dates as the target: one model per class and iteration is too slow
+            if classes > MAX_CLASSES:
+                return Outcome.skip(
+                    f"target {target!r} has {classes:,} classes with at least {2 * self.folds} "
+                    f"labelled rows; the learning curve handles up to {MAX_CLASSES}",
                     columns=[target],
                 )
         n = len(pos)

@@ -202,6 +202,14 @@ def test_single_class_and_unlabelled_targets_are_skipped():
     assert r.status in ("skipped", "pass") and r.error is None
 
 
+def test_a_target_with_too_many_classes_is_skipped():
+    df = parity(1_000)
+    df["y"] = [f"label {i % 25}" for i in range(1_000)]
+    r = run_check(LearningCurve(), make_dataset(df, target="y"))
+    assert r.status == "skipped"
+    assert "has 25 classes with at least 6 labelled rows; the learning curve handles up to 20" in r.message
+
+
 def test_odd_columns_do_not_crash_it():
     df = parity(600)
     df["mixed"] = [1, "a", 2.5, None, True, "b"] * 100
