@@ -54,6 +54,8 @@ MAX_FAIRLEARN_GROUPS = 100
 MAX_MULTINOMIAL_CELLS = 256
 #: at most this many groups (the largest) are graded per attribute or intersection; the rest are listed
 MAX_GRADED_GROUPS = 1000
+#: intersections with more combinations than this are not crossed (the report says so)
+MAX_INTERSECTION_CELLS = 100_000
 #: resamples × cells held in memory at once by the bootstrap (8 bytes each)
 MAX_BOOT_CELLS = 4_000_000
 _ORDER = {Status.FAIL: 2, Status.WARN: 1, Status.PASS: 0}
@@ -889,8 +891,8 @@ class LabelRateDisparity(Check):
             msg,
             observed=per_attr,
             expected=(
-                f"difference < {self.difference_warn_above:g} and ratio >= {self.ratio_warn_below:g} "
-                f"(fail at {self.difference_fail_above:g} / below {self.ratio_fail_below:g})"
+                f"difference <= {self.difference_warn_above:g} and ratio >= {self.ratio_warn_below:g} "
+                f"(fail above {self.difference_fail_above:g} / below {self.ratio_fail_below:g})"
             ),
             columns=sorted({f[2] for f in flagged}) or [target, *data.roles.sensitive],
             evidence=table,
@@ -1025,7 +1027,7 @@ class LabelRateDisparity(Check):
             msg,
             observed=per_attr,
             expected=(
-                f"standardised difference < {self.std_diff_warn_above:g} "
+                f"standardised difference <= {self.std_diff_warn_above:g} "
                 f"(fail above {self.std_diff_fail_above:g})"
             ),
             columns=sorted({f[2] for f in flagged}) or [target, *data.roles.sensitive],
@@ -1043,9 +1045,9 @@ class IntersectionalGroups(Check):
     combination of real groups (missing values are left out). A combination with no rows at all counts as a
     cell of 0. Graded: the smallest cell (warn below 30 rows, fail below 10, as for `size.group_counts`'s
     group × class cells), and, with a classification target, the spread of the positive-label rate across
-    the cells that have at least `min_cell_rows` rows: the gap between the highest and lowest rate, at the
-    conservative end of its bootstrap interval (allowing for the number of cell pairs). Defaults: warn at a
-    gap of 0.1, fail at 0.2, as for `bias.label_rate_disparity`.
+    the cells that have at least `min_cell_rows` rows: the most certain gap between two cells, graded at the
+    conservative end of its interval (allowing for the number of cell pairs), as in
+    `bias.label_rate_disparity`. Defaults: warn above a gap of 0.1, fail above 0.2.
 
     Why it matters: harms concentrate where groups intersect. Each attribute can look fine on its own while
     one combination (say, older women of one ethnicity) is nearly absent from the data or labelled very
@@ -1087,7 +1089,7 @@ class IntersectionalGroups(Check):
         eval_classes, how = (
             _eval_classes(t, self.positive_label) if t is not None and len(t.classes) >= 2 else ([], "")
         )
-        findings, cell_rows, rate_rows, observed = [], [], [], {}
+        findings, cell_rows, rate_rows, observed, notes = [], [], [], {}, []
         for combo in itertools.combinations(sens, self.order):
             gs = [_groups(data, c) for c in combo]
             name = " × ".join(combo)
@@ -1101,8 +1103,14 @@ class IntersectionalGroups(Check):
                 part = remap[g.codes]
                 keep &= part >= 0
                 code = code * max(int(g.real.sum()), 1) + np.maximum(part, 0)
+            n_combos = math.prod(len(r) for r in real_labels)
+            if n_combos > MAX_INTERSECTION_CELLS:
+                notes.append(
+                    f"{name} not crossed: {n_combos:,} combinations (at most {MAX_INTERSECTION_CELLS:,})"
+                )
+                continue
             labels = [" × ".join(p) for p in itertools.product(*real_labels)]
-            if not labels or len(labels) < 2:
+            if len(labels) < 2:
                 continue
             n_cells = np.bincount(code[keep], minlength=len(labels))
             order = np.argsort(n_cells, kind="stable")
@@ -1157,15 +1165,18 @@ class IntersectionalGroups(Check):
                         for i in np.argsort(rt.rates[:, d.j], kind="stable")
                     ]
                     text = (
-                        f"{name}: {data.roles.target}={d.cls} rate ranges from {_pct(rt.rates[d.low, d.j])} "
-                        f"({rt.labels[d.low]!r}, {count(int(rt.n[d.low]), 'row')}) to "
-                        f"{_pct(rt.rates[d.high, d.j])} "
-                        f"({rt.labels[d.high]!r}): gap {d.difference:.2f} (at least {d.diff_bound:.2f})"
+                        f"{name}: {data.roles.target}={d.cls} rate {_pct(rt.rates[d.low, d.j])} for "
+                        f"{rt.labels[d.low]!r} ({count(int(rt.n[d.low]), 'row')}) vs "
+                        f"{_pct(rt.rates[d.high, d.j])} for {rt.labels[d.high]!r} "
+                        f"({count(int(rt.n[d.high]), 'row')}): gap {d.difference:.2f} (at least "
+                        f"{d.diff_bound:.2f}; across all {count(len(idx), 'cell')}: {d.dp_difference:.2f})"
                     )
                     findings.append((s2, text, name))
             observed[name] = obs
         if not observed:
-            return Outcome.skip("no intersection has at least 2 cells of non-missing groups")
+            return Outcome.skip(
+                "; ".join(notes) or "no intersection has at least 2 cells of non-missing groups"
+            )
         findings.sort(key=lambda f: -_ORDER[f[0]])
         flagged = [f for f in findings if f[0] != Status.PASS]
         status = flagged[0][0] if flagged else Status.PASS
@@ -1186,6 +1197,8 @@ class IntersectionalGroups(Check):
                 msg += f"; largest label-rate gap {v:.2f} ({k})"
         if how:
             msg += f" (classes: {how})"
+        if notes:
+            msg += "; " + "; ".join(notes)
         tables = [
             Table.of(("intersection", "cell", "rows"), cell_rows, title="Smallest cells per intersection")
         ]
@@ -1204,7 +1217,7 @@ class IntersectionalGroups(Check):
             observed=observed,
             expected=(
                 f"every cell >= {self.cell_warn_below} rows (fail below {self.cell_fail_below}); "
-                f"rate gap < {self.spread_warn_above:g} (fail at {self.spread_fail_above:g})"
+                f"rate gap <= {self.spread_warn_above:g} (fail above {self.spread_fail_above:g})"
             ),
             columns=involved or sens,
             evidence=tables,
@@ -1511,7 +1524,7 @@ class MissingnessDisparity(Check):
             msg = "; ".join(describe(r) for r in flagged[:3])
             if len(flagged) > 3:
                 msg += f"; and {len(flagged) - 3} more"
-            msg += f" (warn at {self.warn_above * 100:g} points, fail at {self.fail_above * 100:g})"
+            msg += f" (warn above {self.warn_above * 100:g} points, fail above {self.fail_above * 100:g})"
         else:
             msg = (
                 f"missing rates are similar across groups ({count(len(cols), 'column')} "
@@ -1539,7 +1552,7 @@ class MissingnessDisparity(Check):
                 {"attribute": r[1], "column": r[2], "gap": round(r[8], 4), "at_least": round(r[9], 4)}
                 for r in (flagged or results[:1])
             ],
-            expected=f"missing-rate gap < {self.warn_above:g} (fail at {self.fail_above:g})",
+            expected=f"missing-rate gap <= {self.warn_above:g} (fail above {self.fail_above:g})",
             columns=sorted({r[2] for r in flagged} | {r[1] for r in flagged}) or sens,
             evidence=Table.of(
                 (

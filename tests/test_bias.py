@@ -395,8 +395,8 @@ def test_intersectional_disparity_hidden_in_the_marginals_is_found():
     assert marginal.status == "pass"  # every marginal rate is exactly 50%
     result = intersect(df)
     assert result.status == "fail"
-    assert "rate ranges from 30.0%" in result.message and "to 70.0%" in result.message
-    assert "gap 0.40" in result.message
+    assert "y=1 rate 30.0% for " in result.message and "vs 70.0% for " in result.message
+    assert "gap 0.40 (at least 0.3" in result.message and "across all 4 cells: 0.40" in result.message
 
 
 def test_intersectional_quiet_on_balanced_cells_and_without_target_counts_only():
