@@ -593,8 +593,9 @@ class GroupRepresentation(Check):
             )
             if n_real < 2:
                 continue
-            if col in refs:
-                findings += self._against_reference(col, g, shares, refs[col], ref_rows)
+            if col in refs:  # a reference describes people: compare among rows where the attribute is known
+                known = g.counts / max(int(g.counts[real].sum()), 1)
+                findings += self._against_reference(col, g, known, refs[col], ref_rows)
                 continue
             parity = 1.0 / n_real
             bar = self.parity_factor * parity
@@ -642,7 +643,7 @@ class GroupRepresentation(Check):
                 Table.of(
                     ("attribute", "group", "share", "share (reference)", "ratio", "share difference"),
                     ref_rows,
-                    title="Share against reference share",
+                    title="Share of rows with a known value against the reference share",
                 )
             )
         return Outcome.make(

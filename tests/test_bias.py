@@ -168,6 +168,15 @@ def test_group_representation_against_reference_shares(share_c, status):
         assert f"against a reference of 10.0%: ratio {ratio:.2f}" in result.message
 
 
+def test_group_representation_reference_is_compared_among_known_values():
+    df = shares(100)  # A 450, B 450, C 100
+    df = pd.concat([df, pd.DataFrame({"g": [None] * 1000})], ignore_index=True)  # half the rows unknown
+    check = GroupRepresentation(reference_shares={"g": {"C": 0.1}})
+    result = run_check(check, make_dataset(df, sensitive=["g"]))
+    assert result.status == "pass"  # C is 10% of the rows where g is known, as in the reference
+    assert result.evidence[1].rows == (("g", "C", 0.1, 0.1, 1.0, 0.0),)
+
+
 def test_group_representation_reference_group_absent_from_data_fails():
     check = GroupRepresentation(reference_shares={"g": {"A": 0.45, "B": 0.45, "D": 0.1}})
     result = run_check(check, make_dataset(shares(200), sensitive=["g"]))
