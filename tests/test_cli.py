@@ -297,7 +297,13 @@ def plugins() -> Path:
 def test_a_crashing_check_becomes_an_error_result_and_the_audit_goes_on(plugins: Path) -> None:
     write(1_200)
     result = audit(
-        "data.csv", "--checks", plugins, "--select", "size.min_rows,consistency", "--json", "r.json"
+        "data.csv",
+        "--checks",
+        plugins,
+        "--select",
+        "size.min_rows,consistency.boom,consistency.after_boom",
+        "--json",
+        "r.json",
     )
     assert result.exit_code == 1, result.output  # an error blocks: the check has not shown the data is fine
     assert "ERROR consistency.boom: check crashed: ValueError: kaboom after 1200 rows" in result.stdout
@@ -396,13 +402,13 @@ def test_select_and_ignore_by_prefix() -> None:
 def test_html_and_json_are_written_atomically_with_ordinary_permissions() -> None:
     write(200)
     out = Path("out", "nested")
+    out.mkdir(parents=True)  # an output folder must exist: a mistyped one is refused, not created
     result = audit("data.csv", "-o", out / "report.html", "--json", out / "report.json")
     assert result.exit_code == 0, result.output
     assert f"report: {out / 'report.html'}" in result.stdout
     assert f"json: {out / 'report.json'}" in result.stdout
     assert sorted(p.name for p in out.iterdir()) == ["report.html", "report.json"]  # no .*.tmp left
     assert "<html" in (out / "report.html").read_text(encoding="utf-8")
-    out.mkdir(parents=True)  # an output folder must exist: a mistyped one is refused, not created
     assert json.loads((out / "report.json").read_text(encoding="utf-8"))["verdict"] == "ready"
     umask = os.umask(0o022)
     os.umask(umask)

@@ -60,8 +60,9 @@ def plan(registry: Registry, config: Config, source: str = "config") -> list[Pla
         ):
             # select/ignore may come from the flags or the file: the merged config cannot tell which
             where = "--select/--ignore" + ("" if source == "config" else f" or {source}")
+            hint = close_matches(prefix, names if "." in prefix else areas)  # 'consistncy' → the area
             raise ConfigError(
-                f"select/ignore: {prefix!r} matches no check id or area{close_matches(prefix, names)} "
+                f"select/ignore: {prefix!r} matches no check id or area{hint} "
                 f"(set by {where}; see 'dataaudit checks')"
             )
     planned = []
