@@ -121,6 +121,7 @@ def test_a_failing_profile_is_shown_and_the_audit_completes(tmp_path, monkeypatc
         ],
     )
     assert result.exit_code == 0, result.output
+    assert "note: profile not written: MemoryError: profiling ran out of memory" in result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.html", "r.json"]
     html = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert "profiling failed" in html and "MemoryError: profiling ran out of memory" in html

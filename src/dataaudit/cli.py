@@ -315,6 +315,8 @@ def run(
         from dataaudit.profile import profile_outputs
 
         report, rendered = profile_outputs(report, output, outputs)
+        if report.profile.error:  # the audit goes on; the report shows the failure too
+            click.echo(f"note: profile not written: {_one_line(report.profile.error)}", err=True)
     if not no_html:
         rendered.append((output, report.to_html()))
         outputs["report"] = str(output)
