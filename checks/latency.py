@@ -112,11 +112,16 @@ def _parse(data: Dataset, column: str, role: str, detected: bool) -> Times:
 
 
 def _within_ns_range(parsed: pd.Series) -> pd.Series:
-    """The times in nanoseconds (what the checks compute in). Values stored with a coarser unit (Parquet,
-    Arrow) beyond 1677–2262, such as a 9999-12-31 placeholder, become NaT and count as unreadable instead of
-    silently wrapping around."""
+    """Times that fit in nanoseconds (what the checks compute in). Values stored with a coarser unit
+    (Parquet, Arrow) beyond 1677–2262, such as a 9999-12-31 placeholder, become NaT and count as unreadable
+    instead of silently wrapping around."""
     if parsed.dt.unit == "ns":
         return parsed
+    lo, hi = parsed.min(), parsed.max()
+    if pd.isna(lo) or (
+        lo >= pd.Timestamp("1677-09-22", tz="UTC") and hi <= pd.Timestamp("2262-04-11", tz="UTC")
+    ):
+        return parsed  # the checks read it through numpy, where converting the unit is cheap
     raw = parsed.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy()
     bad = ~np.isnat(raw) & ((raw < np.datetime64("1677-09-22")) | (raw > np.datetime64("2262-04-11")))
     raw = np.where(bad, np.datetime64("NaT"), raw).astype("datetime64[ns]")
