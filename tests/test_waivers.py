@@ -141,6 +141,10 @@ def test_waived_in_every_cli_output(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "READY" in result.stdout
+    assert (
+        "WAIVED size.min_rows: only 50 rows; at least 100 needed [waived until 2027-03-31: pilot | data"
+        in (result.stdout)
+    )
     case = next(ET.parse("j.xml").getroot().iter("testcase"))
     assert case.find("failure") is None and case.find("system-out").text.startswith("WAIVED: only 50 rows")
     md = Path("m.md").read_text(encoding="utf-8")

@@ -68,8 +68,9 @@ def print_summary(
             counts = by_area[area.value]
             table.add_row(area.value, *(str(counts[s.value]) if counts[s.value] else "·" for s in Status))
     console.print(table)
-    shown = [r for r in report.results if r.status in (Status.FAIL, Status.ERROR, Status.WARN)]
-    shown.sort(key=lambda r: [Status.FAIL, Status.ERROR, Status.WARN].index(r.status))
+    listed = [Status.FAIL, Status.ERROR, Status.WARN, Status.WAIVED]  # waived: with its reason and expiry
+    shown = [r for r in report.results if r.status in listed]
+    shown.sort(key=lambda r: listed.index(r.status))
     if shown:
         console.print()
     for r in shown:
