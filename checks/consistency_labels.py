@@ -371,16 +371,18 @@ class ConflictingLabels(Check):
 class TargetLeakage(Check):
     """No single feature predicts the target (almost) perfectly on its own.
 
-    Each feature is scored alone, with no model trained on the whole table, by two routes:
+    Each feature is scored alone, with no model trained on the whole table, by two routes.
 
-    - a single-feature score: cross-validated (3 folds, seeded) AUC (binary target) or balanced accuracy
-      (multiclass) of a depth-3 decision tree on that one feature, numbers and dates pre-binned into 32
-      quantile bins, categories (the 31 most frequent, the rest pooled) target-encoded inside each fold;
-      for a continuous target, |Spearman| correlation of the feature, or of its in-fold target encoding for
-      a category;
-    - a deterministic mapping: for a feature with few distinct values (at most 50), how well looking the
-      target up by the feature's value reproduces it (balanced accuracy of the value → majority class table;
-      the correlation ratio η for a continuous target). A one-to-one recoding of the target scores 1.0.
+    The single-feature score: the cross-validated (3 folds, seeded) AUC for a binary target, or balanced
+    accuracy for a multiclass one, of a depth-3 decision tree on that one feature. Numbers and dates are
+    pre-binned into 32 quantile bins; categories (the 31 most frequent, the rest pooled) are target-encoded
+    inside each fold. For a continuous target: |Spearman| of the feature, or of its out-of-fold target
+    encoding for a category.
+
+    The deterministic mapping: for a feature with at most 50 distinct values (and at least 20 rows per value
+    on average), how well looking the target up by the feature's value reproduces it: the balanced accuracy
+    of the value → majority-label table (the correlation ratio η for a continuous target). A one-to-one
+    recoding of the target scores 1.0.
 
     A feature's score is the higher of the two. Scoring runs on a seeded sample of at most ``sample_rows``
     rows, stated in the message.
@@ -574,6 +576,7 @@ class TargetLeakage(Check):
         """Out-of-fold score of a shallow tree on one feature. The feature takes at most ``bins + 1``
         values, so each fold's tree is fitted on the distinct (value, class) pairs weighted by their
         counts, which is the same tree as on the rows, and predicts per value."""
+        from sklearn import config_context
         from sklearn.tree import DecisionTreeClassifier
 
         k = int(y.max()) + 1
@@ -598,13 +601,22 @@ class TargetLeakage(Check):
             tree = DecisionTreeClassifier(
                 max_depth=self.max_depth, min_weight_fraction_leaf=max(5 / n_train, 0.002), random_state=0
             )
-            tree.fit(per_code[value_idx], cls, sample_weight=table[value_idx, cls].astype("float64"))
-            if metric == "AUC":
-                p = tree.predict_proba(per_code)
-                classes = list(tree.classes_)
-                proba[test] = p[codes[test], classes.index(1)] if 1 in classes else 0.0
-            else:
-                pred[test] = tree.predict(per_code)[codes[test]]
+            X = np.ascontiguousarray(per_code, dtype=np.float32)  # the tree's own dtype: no input copies
+            # inputs are built here, finite and well-formed: skip sklearn's per-call validation (most of the
+            # cost of fitting a tree on a few dozen weighted points)
+            with config_context(assume_finite=True, skip_parameter_validation=True):
+                tree.fit(
+                    X[value_idx],
+                    cls,
+                    sample_weight=table[value_idx, cls].astype("float64"),
+                    check_input=False,
+                )
+                if metric == "AUC":
+                    p = tree.predict_proba(X, check_input=False)
+                    classes = list(tree.classes_)
+                    proba[test] = p[codes[test], classes.index(1)] if 1 in classes else 0.0
+                else:
+                    pred[test] = tree.predict(X, check_input=False)[codes[test]]
         if metric == "AUC":
             return _auc(y == 1, proba)
         return _balanced_accuracy(y, pred, k)
@@ -690,17 +702,14 @@ class TargetLeakage(Check):
 class IdLikeFeatures(Check):
     """No identifier is left among the features.
 
-    A feature column (not the declared or detected id, not the target, not a timestamp) is id-like when it
-    is one of:
-
-    - unique integers that look like a counter or key: at least ``unique_share`` of values distinct, and
-      monotonic in row order, or filling at least half of their min–max range, or in a column named like an
-      id (measurements such as amounts are unique too, but spread thin over their range);
-    - unique codes: text with at least ``unique_share`` distinct values and no spaces (codes, UUIDs,
-      e-mail addresses; free text has spaces);
-    - monotonic integers: increasing or decreasing with row order, with at least half the values distinct
-      (a sequence number with gaps or repeats);
-    - a column named like an identifier (id, uuid, key) with at least half its values distinct.
+    A feature column (not the declared or detected id, not the target, not a timestamp, not named like a
+    time) is id-like when it holds unique integers that look like a counter or key (at least
+    ``unique_share`` of values distinct, and monotonic in row order, or filling at least half of their
+    min–max range, or named like an id; measurements such as amounts are unique too but spread thin over
+    their range); or unique codes (text with at least ``unique_share`` distinct values and no spaces: codes,
+    UUIDs, e-mail addresses; free text has spaces); or integers monotonic in row order with at least half the
+    values distinct (a sequence number with gaps or repeats); or when it is named like an identifier (id,
+    uuid, key) and at least half its values are distinct.
 
     Why it matters: a model given a row identifier memorises it: perfect training scores, nothing learned
     that generalises, and anything correlated with the order of ids (signup date, batch, the sort order of

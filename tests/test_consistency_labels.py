@@ -412,3 +412,31 @@ def test_cli_reports_the_leak(hermetic):
     result = CliRunner().invoke(cli, [*args, "--json", "-"])
     assert result.exit_code == 1, result.output
     assert '"consistency.target_leakage"' in result.stdout and "letter_sent" in result.stdout
+
+
+def odd_frames() -> dict[str, pd.DataFrame]:
+    n = 120
+    base = pd.DataFrame(
+        {
+            "empty": [np.nan] * n,
+            "mixed": [1, "a", 2.5, None] * (n // 4),
+            "tags": [["x"], ["y", "z"], [], ["x"]] * (n // 4),  # unhashable cells
+            "when": pd.date_range("2025-01-01", periods=n, freq="h", tz="America/New_York"),
+            "flag": [True, False, True] * (n // 3),
+            "y": [True, False] * (n // 2),
+        }
+    )
+    return {
+        "odd columns": base,
+        "one row": base.iloc[:1],
+        "all labels missing": base.assign(y=None),
+        "only the target": base[["y"]],
+    }
+
+
+@pytest.mark.parametrize("name", list(odd_frames()))
+@pytest.mark.parametrize("check", [TargetMissing(), ConflictingLabels(), TargetLeakage(), IdLikeFeatures()])
+def test_label_checks_do_not_crash_on_odd_data(name, check):
+    result = run_check(check, make_dataset(odd_frames()[name], target="y"))
+    assert result.status != "error", result.error
+    assert result.message
