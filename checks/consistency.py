@@ -418,11 +418,13 @@ class DisguisedMissing(Check):
                 for v, k in _sentinels(data, c, self.sentinels, self.min_repeats).items():
                     found.append((c, "sentinel number", v, k, k / max(st.rows, 1)))
             if _is_text(s) and st.count:
-                # counts are sorted: a placeholder is a repeated value, so scan the repeated ones (and the
-                # 1,000 most frequent), bounded; values seen once in a high-cardinality column are not
+                # every distinct value, up to 50,000; beyond that (free text, ids) the repeated values, which
+                # come first in the sorted counts: a placeholder that matters repeats
                 vc = data.stats.value_counts(c)
-                repeated = int(np.searchsorted(-vc.to_numpy(), -2, side="right"))
-                scope = vc.iloc[: min(max(repeated, PROBE * 5), MAX_DISTINCT_SCAN)]
+                scope = vc
+                if len(vc) > MAX_DISTINCT_SCAN:
+                    repeated = int(np.searchsorted(-vc.to_numpy(), -2, side="right"))
+                    scope = vc.iloc[: min(max(repeated, PROBE * 5), MAX_DISTINCT_SCAN)]
                 mask = _placeholder_mask(scope.index, self.placeholders)
                 if mask.any():
                     if len(scope) < len(vc):
