@@ -630,10 +630,7 @@ class DuplicateRows(Check):
             e_idx, e_g = _duplicate_groups(data, cols)
         exact = int(e_idx.size - np.unique(e_g).size) if e_idx.size else 0
         near_cols = [c for c in cols if c != data.roles.id]
-        if len(near_cols) == 0 or (_has_unique_column(data, near_cols) and not _any_text(data, near_cols)):
-            n_idx = n_g = np.empty(0, np.int64)
-        else:
-            n_idx, n_g = _duplicate_groups(data, near_cols, normalise=True, decimals=self.round_decimals)
+        n_idx, n_g = _duplicate_groups(data, near_cols, normalise=True, decimals=self.round_decimals)
         # every exact group lies inside one near group: the near surplus beyond exact copies is the difference
         near_total = int(n_idx.size - np.unique(n_g).size) if n_idx.size else 0
         near = max(near_total - exact, 0)
@@ -681,10 +678,6 @@ class DuplicateRows(Check):
             columns=[],
             evidence=evidence,
         )
-
-
-def _any_text(data: Dataset, columns: list[str]) -> bool:
-    return any(_is_text(data.frame[c]) or pd.api.types.is_float_dtype(data.frame[c]) for c in columns)
 
 
 # ----------------------------------------------------------------------------------------------------------
