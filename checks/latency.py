@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import warnings
 import weakref
+from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 from typing import ClassVar
@@ -35,6 +37,9 @@ _MONDAY_SHIFT_NS = 3 * DAY_NS
 GAP_ALPHA = 0.01
 #: the gap analysis gives up (says so) rather than count more periods than this
 MAX_PERIODS = 500_000
+#: a declared time column in no single recognisable format is parsed value by value (~100 µs each): only
+#: when it has at most this many distinct values, which bounds the cost to about half a second
+MAX_GUESSED_FORMATS = 5_000
 _SEVERITY = {Status.PASS: 0, Status.WARN: 1, Status.FAIL: 2}
 
 
@@ -152,13 +157,36 @@ def _parse_fallback(s: pd.Series) -> pd.Series:
     except (ValueError, TypeError):
         parsed = empty
     if parsed.notna().sum() < 0.5 * s.notna().sum():
-        uniques = pd.Series(pd.unique(text.dropna()))
-        if len(uniques) <= 100_000:
-            mapping = pd.Series(
-                pd.to_datetime(uniques, errors="coerce", utc=True, format="mixed").to_numpy(), index=uniques
-            )
-            parsed = pd.to_datetime(text.map(mapping), utc=True, errors="coerce")
+        parsed = _parse_other_formats(text, parsed)
     return parsed
+
+
+def _parse_other_formats(text: pd.Series, parsed: pd.Series) -> pd.Series:
+    """Text in one non-ISO format ("30 Jun 2026 10:00"): guess the format from up to 50 distinct values and
+    parse the column with it (vectorised); else guess per distinct value when there are few of them."""
+    from pandas.tseries.api import guess_datetime_format
+
+    valid = int(text.notna().sum())
+    sample = [str(v) for v in pd.unique(text.dropna())[:50]]
+    with warnings.catch_warnings():  # "dayfirst" hints: both readings are tried below
+        warnings.simplefilter("ignore")
+        guesses = Counter(
+            g for v in sample for first in (False, True) if (g := guess_datetime_format(v, dayfirst=first))
+        )
+    best, best_n = parsed, int(parsed.notna().sum())
+    for fmt, _ in guesses.most_common(3):  # e.g. 01.02.2026 reads as %m.%d and %d.%m: keep what parses more
+        out = pd.to_datetime(text, errors="coerce", utc=True, format=fmt)
+        if (n := int(out.notna().sum())) > best_n:
+            best, best_n = out, n
+    if best_n >= 0.5 * valid:
+        return best
+    uniques = pd.Series(pd.unique(text.dropna()))
+    if len(uniques) > MAX_GUESSED_FORMATS:
+        return parsed
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        values = pd.to_datetime(uniques, errors="coerce", utc=True, format="mixed").to_numpy()
+    return pd.to_datetime(text.map(pd.Series(values, index=uniques)), utc=True, errors="coerce")
 
 
 def _skip_without_event_time(data: Dataset) -> Outcome:

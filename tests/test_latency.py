@@ -467,6 +467,17 @@ def test_time_columns_are_parsed_once_per_dataset():
     assert times_of(data, "ingested_at") is None
 
 
+@pytest.mark.parametrize("fmt", ["%d.%m.%Y %H:%M", "%d %b %Y %H:%M", "%m/%d/%Y %I:%M %p"])
+def test_a_declared_column_in_one_non_iso_format_with_many_bad_values(fmt):
+    # 10% placeholders: too many for the shared stats to call it a date column, so the check parses it
+    ts = pd.date_range("2026-01-01", periods=5_000, freq="37min")
+    text = pd.Series(np.where(np.arange(5_000) % 10 == 0, "unknown", ts.strftime(fmt)))
+    result = check(Freshness(), events(text))
+    newest = ts[np.arange(5_000) % 10 != 0].max()
+    assert result.message.startswith(f"newest 't' is {fmt_time(newest)}")
+    assert "500 values of 't' could not be read as dates (e.g. 'unknown')" in result.message
+
+
 def test_placeholder_dates_beyond_the_nanosecond_range_are_unreadable_not_wrapped():
     raw = np.array(["2026-06-01", "2026-06-02", "9999-12-31", "1500-01-01", "NaT"], dtype="datetime64[s]")
     df = events(pd.Series(raw))
