@@ -158,6 +158,12 @@ def run_gx(
         from great_expectations.data_context.types.base import ProgressBarsConfig
         from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
 
+        # GX's type check does not know tz-aware datetimes: hand it their naive UTC wall time
+        aware = [c for c in frame.columns if isinstance(frame[c].dtype, pd.DatetimeTZDtype)]
+        if aware:
+            frame = frame.assign(
+                **{str(c): frame[c].dt.tz_convert("UTC").dt.tz_localize(None) for c in aware}
+            )
         context = gx.get_context(mode="ephemeral")
         context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
         batch = (
@@ -208,14 +214,14 @@ class Expectations(Check):
     """The data meets the expectations declared in dataaudit.yaml, validated with Great Expectations.
 
     Declared per column under `expectations: columns:` (a listed column must exist): `type` (integer,
-    float, number, string, boolean, datetime, category; checked against the loaded dtype), `not_null`,
-    `unique`, `allowed` values, `min` / `max` (inclusive), `regex`, with `mostly` (the share of values that
-    must comply, default all) and `severity` (warn or fail, default fail). An existing GX 1.x expectation
-    suite can be given as `expectations: suite: path.json` (relative to dataaudit.yaml). Each expectation
-    runs through great-expectations (an ephemeral context, a pandas data source, a batch of the loaded
-    frame); each failed one is listed with its unexpected count and share and up to 5 masked examples with
-    their row labels. Without an `expectations:` block the check is skipped (and great_expectations is not
-    imported).
+    float, number, string, boolean, datetime: checked against the loaded dtype, and value by value in a
+    column of mixed objects), `not_null`, `unique`, `allowed` values, `min` / `max` (inclusive numbers),
+    `regex`, with `mostly` (the share of values that must comply, default all) and `severity` (warn or fail,
+    default fail). An existing GX 1.x expectation suite can be given as `expectations: suite: path.json`
+    (relative to dataaudit.yaml). Each expectation runs through great-expectations (an ephemeral context, a
+    pandas data source, a batch of the loaded frame); each failed one is listed with its unexpected count
+    and share and up to 5 masked examples with their row labels. Without an `expectations:` block the check
+    is skipped (and great_expectations is not imported).
 
     Why it matters: declared expectations are the team's own contract with the data: the allowed codes,
     the valid ranges, the keys that must be unique. A broken one means the data is not what downstream code

@@ -105,6 +105,25 @@ def results(tmp_path_factory):
     )
     run("missing_column", frame(), {"columns": {"branch": {"not_null": True, "allowed": ["A"]}, "age": None}})
     run("suite", frame(), {"suite": str(suite), "columns": {"age": {"min": 18}}})
+    typed = pd.DataFrame(
+        {
+            "n": pd.array([1, None, 3, 4], dtype="Int64"),
+            "x": [0.5, 1.5, None, 2.0],
+            "when": pd.date_range("2025-01-01", periods=4, freq="D", tz="Europe/Paris"),
+            "flag": [True, False, True, True],
+            "code": ["a", "b", None, "d"],
+            "mixed": ["a", 2, "c", 3.5],
+        }
+    )
+    types = {
+        "n": "integer",
+        "x": "float",
+        "when": "datetime",
+        "flag": "boolean",
+        "code": "string",
+        "mixed": "string",
+    }
+    run("types", typed, {"columns": {c: {"type": t} for c, t in types.items()}})
     bad_suite = folder / "bad_suite.json"
     bad_suite.write_text(json.dumps({"expectations": [{"type": "expect_column_to_be_purple", "kwargs": {}}]}))
     run("unknown_type", frame(), {"suite": str(bad_suite)})
@@ -158,6 +177,22 @@ def test_fail_above_tolerates_a_known_number(results):
     r = results["tolerant"]  # 1 failed expectation, fail_above 1: warn (above warn_above 0), not fail
     assert r.status == "warn"
     assert "1 of 2 expectations from dataaudit.yaml failed" in r.message
+
+
+def test_types_checked_against_the_dtype_and_value_by_value_in_object_columns(results):
+    r = results["types"]
+    rows = rows_of(r)
+    passed = {k for k, row in rows.items() if row[1] == "passed"}
+    assert {  # nullable Int64 and tz-aware datetimes included
+        "'n' is of type integer",
+        "'x' is of type float",
+        "'when' is of type datetime",
+        "'flag' is of type boolean",
+        "'code' is of type string",
+    } <= passed
+    mixed = rows["'mixed' is of type string"]
+    assert mixed[1] == "failed" and mixed[3] == 2 and mixed[5] == "2, 3.5" and mixed[6] == "1, 3"
+    assert r.status == "fail" and r.observed["failed"] == 1
 
 
 def test_missing_column_fails_presence_and_its_other_rules_are_not_run(results):

@@ -31,35 +31,24 @@ __all__ = ["TYPE_NAMES", "ColumnRules", "ExpectationsSpec", "SuiteSpec", "fields
 MAX_SUITE_BYTES = 1024 * 1024
 _EXPECTATION_NAME = re.compile(r"^expect_[a-z0-9_]+$")
 
-#: declared ``type`` → the pandas dtype names that satisfy it (GX ExpectColumnValuesToBeInTypeList)
+# declared ``type`` → the names GX's ExpectColumnValuesToBeInTypeList accepts for it: numpy/pandas dtype
+# names for typed columns, and Python type names, which GX checks value by value in an object column. (GX
+# 1.24 matches neither a bare "Int64", pyarrow strings, categoricals nor tz-aware datetimes; the check hands
+# it tz-aware columns as naive UTC.)
+_INTEGERS = ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64")
+_NULLABLE_INTEGERS = ("Int8Dtype", "Int16Dtype", "Int32Dtype", "Int64Dtype")
+_NULLABLE_UNSIGNED = ("UInt8Dtype", "UInt16Dtype", "UInt32Dtype", "UInt64Dtype")
+_DATETIMES = ("datetime64", "datetime64[ns]", "datetime64[us]", "datetime64[ms]", "datetime64[s]")
 TYPE_NAMES: dict[str, tuple[str, ...]] = {
-    "integer": (
-        "int8",
-        "int16",
-        "int32",
-        "int64",
-        "uint8",
-        "uint16",
-        "uint32",
-        "uint64",
-        "Int8",
-        "Int16",
-        "Int32",
-        "Int64",
-        "UInt8",
-        "UInt16",
-        "UInt32",
-        "UInt64",
-    ),
-    "float": ("float16", "float32", "float64", "Float32", "Float64"),
-    "string": ("object", "string", "StringDtype"),
-    "boolean": ("bool", "boolean", "BooleanDtype"),
-    "datetime": ("datetime64[ns]", "datetime64[us]", "datetime64[ms]", "datetime64[s]", "datetime64"),
-    "category": ("category", "CategoricalDtype"),
+    "integer": (*_INTEGERS, *_NULLABLE_INTEGERS, *_NULLABLE_UNSIGNED, "int"),
+    "float": ("float16", "float32", "float64", "Float32Dtype", "Float64Dtype", "float"),
+    "string": ("str", "StringDtype"),
+    "boolean": ("bool", "BooleanDtype"),
+    "datetime": (*_DATETIMES, "Timestamp", "datetime"),
 }
 TYPE_NAMES["number"] = TYPE_NAMES["integer"] + TYPE_NAMES["float"]
 
-ColumnType = Literal["integer", "float", "number", "string", "boolean", "datetime", "category"]
+ColumnType = Literal["integer", "float", "number", "string", "boolean", "datetime"]
 
 
 class ColumnRules(BaseModel):
