@@ -440,3 +440,24 @@ def test_label_checks_do_not_crash_on_odd_data(name, check):
     result = run_check(check, make_dataset(odd_frames()[name], target="y"))
     assert result.status != "error", result.error
     assert result.message
+
+
+def test_clean_realistic_table_is_quiet_through_the_public_api():
+    """Skewed incomes, dates, free text, categories, an id and an honest label: all four checks pass."""
+    n = 3000
+    rng = np.random.default_rng(12)
+    df = features(n, seed=12)
+    df.insert(0, "application_id", [f"APP-{i:07d}" for i in rng.permutation(n)])
+    df["applied_at"] = pd.Timestamp("2025-01-01") + pd.to_timedelta(
+        np.sort(rng.integers(0, 365 * 86400, n)), "s"
+    )
+    df["notes"] = [
+        f"customer called about {w} on day {d}" for w, d in zip(rng.choice(["rates", "terms"], n), range(n))
+    ]
+    df["loan_amount"] = (rng.lognormal(9, 0.8, n) // 100 * 100).astype(int)
+    report = dataaudit.audit(
+        df, target="y", id="application_id", timestamp="applied_at", select=LABEL_CHECKS, as_of=AS_OF
+    )
+    assert {r.id: str(r.status) for r in report.results} == dict.fromkeys(LABEL_CHECKS, "pass"), [
+        r.message for r in report.results
+    ]
