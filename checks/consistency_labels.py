@@ -11,6 +11,7 @@ import pandas as pd
 
 from dataaudit.dataset import Dataset
 from dataaudit.model import Area, Chart, Check, Outcome, Status, Table, count, grade
+from dataaudit.privacy import mask_example
 
 __all__ = ["CHECKS", "ConflictingLabels", "IdLikeFeatures", "TargetLeakage", "TargetMissing"]
 
@@ -494,7 +495,7 @@ class TargetLeakage(Check):
         )
         evidence = [table]
         for col, *_ in flagged[:3]:
-            mapping_table = self._mapping_table(data.frame[col].iloc[positions], y_raw)
+            mapping_table = self._mapping_table(data.frame[col].iloc[positions], y_raw, data.stats[col].kind)
             if mapping_table is not None:
                 evidence.append(mapping_table)
         chart = Chart.of(
@@ -677,8 +678,9 @@ class TargetLeakage(Check):
         return float(abs(np.corrcoef(rx, ry)[0, 1]))
 
     @staticmethod
-    def _mapping_table(x: pd.Series, y: pd.Series) -> Table | None:
-        """For a flagged feature with few values: value → most common label, and how often it holds."""
+    def _mapping_table(x: pd.Series, y: pd.Series, kind: str) -> Table | None:
+        """For a flagged feature with few values: value → most common label, and how often it holds
+        (values masked as in the overview: a column named as personal never shows them raw)."""
         if x.nunique(dropna=False) > 10:
             return None
         xs = x.astype("object").where(x.notna(), "(missing)").astype(str)
@@ -687,7 +689,8 @@ class TargetLeakage(Check):
         rows = []
         for value, counts in crosstab.iterrows():  # ≤10 values
             total = int(counts.sum())
-            rows.append((value, counts.idxmax(), total, round(counts.max() / total, 4)))
+            shown = value if value == "(missing)" else mask_example(value, column=str(x.name), kind=kind)
+            rows.append((shown, counts.idxmax(), total, round(counts.max() / total, 4)))
         return Table.of(
             (str(x.name), f"most common {y.name}", "rows", "share with that label"),
             rows,
@@ -757,7 +760,7 @@ class IdLikeFeatures(Check):
             if reason is None and id_named:
                 reason = f"named like an identifier, {share:.1%} distinct"
             if reason:
-                examples = ", ".join(str(v) for v, _ in st.top[:3])
+                examples = ", ".join(mask_example(v, column=col, kind=st.kind) for v, _ in st.top[:3])
                 found.append((col, reason, round(share, 4), st.kind, examples))
         n = len(found)
         expected = f"<= {self.warn_above} id-like feature columns (fail above {self.fail_above})"

@@ -319,6 +319,10 @@ def test_id_like_features_finds_counters_codes_and_sequences():
     assert set(result.columns) == {"customer_no", "ref", "seq"}
     why = {r[0]: r[1] for r in result.evidence[0].rows}
     assert why["ref"].startswith("unique codes")
+    df["contact_email"] = [f"person{i}@example.com" for i in range(n)]  # an identifier, and personal
+    rows = {r[0]: r for r in run_check(IdLikeFeatures(), make_dataset(df, target="y")).evidence[0].rows}
+    assert rows["contact_email"][1].startswith("unique codes")
+    assert "example.com" not in rows["contact_email"][4] and "person" not in rows["contact_email"][4]
     assert why["seq"].startswith("integers monotonic in row order")
 
 
