@@ -505,3 +505,30 @@ def test_a_cell_of_tens_of_megabytes() -> None:
     doc = json.loads(Path("r.json").read_text(encoding="utf-8"))
     assert (doc["dataset"]["rows"], doc["dataset"]["columns"]) == (3, 2)
     assert Path("dataaudit-report.html").stat().st_size < 2 * 1024 * 1024  # the cell is not copied into it
+
+
+@pytest.mark.parametrize(
+    ("config", "verdict_from"),
+    [
+        pytest.param("", "defaults", id="empty-config-file"),
+        pytest.param("# only a comment\n", "defaults", id="comment-only-config"),
+        pytest.param(
+            "select: &areas [size, consistency]\n"
+            "checks:\n"
+            "  size.min_rows: &relaxed {severity: warn}\n"
+            "  size.rows_per_feature: *relaxed\n",
+            "aliases",
+            id="ordinary-aliases-still-work",
+        ),
+    ],
+)
+def test_configs_that_are_fine(config: str, verdict_from: str) -> None:
+    put({"c.yaml": config})
+    doc = audited("d.csv", clean_csv(60), "-c", "c.yaml")
+    statuses = {c["id"]: c["status"] for c in doc["checks"]}
+    if verdict_from == "aliases":
+        assert all(i.startswith(("size.", "consistency.")) for i in statuses)  # select: *areas
+        assert statuses["size.min_rows"] == "warn"  # 60 rows < 100: a fail, capped at warn by the alias
+        assert statuses["size.rows_per_feature"] in ("pass", "warn")
+    else:
+        assert statuses["size.min_rows"] == "fail"
