@@ -1,10 +1,11 @@
 """Property-based: random small frames with arbitrary unicode column names and values (NaN, inf, huge numbers,
-integers beyond 64 bits, empty strings, control characters, mixed types) → the audit completes, no built-in
-check ends in ``error``, the JSON is valid, the HTML parses and the console output holds no raw control
-character. Deterministic (``derandomize=True``) and bounded (40 examples)."""
+integers beyond 64 bits, empty strings, control characters, naive and tz-aware datetimes, mixed types) → the
+audit completes, no built-in check ends in ``error``, the JSON is valid, the HTML parses and the console
+output holds no raw control character. Deterministic (``derandomize=True``) and bounded (60 examples)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import math
@@ -32,7 +33,11 @@ texts = st.one_of(
 scalars = st.one_of(st.none(), floats, integers, texts, st.booleans())
 
 #: each column is one kind or a mix, as real files are
-column_kinds = st.sampled_from(["float", "int", "text", "bool", "mixed", "missing"])
+column_kinds = st.sampled_from(
+    ["float", "int", "text", "bool", "mixed", "missing", "datetime", "datetime_tz"]
+)
+#: within pandas' nanosecond range; naive or UTC, as files and frames hold them
+moments = st.datetimes(min_value=dt.datetime(1678, 1, 1), max_value=dt.datetime(2261, 12, 31))
 
 
 def column(kind: str, n: int) -> st.SearchStrategy[list[object]]:
@@ -43,6 +48,8 @@ def column(kind: str, n: int) -> st.SearchStrategy[list[object]]:
         "bool": st.one_of(st.none(), st.booleans()),
         "mixed": scalars,
         "missing": st.none(),
+        "datetime": st.one_of(st.none(), moments),
+        "datetime_tz": st.one_of(st.none(), moments.map(lambda m: m.replace(tzinfo=dt.UTC))),
     }[kind]
     return st.lists(element, min_size=n, max_size=n)
 
@@ -64,6 +71,26 @@ def frames(draw: st.DrawFn) -> tuple[pd.DataFrame, dict[str, object]]:
     return frame, roles
 
 
+def _known_issue(check_id: str, frame: pd.DataFrame, roles: dict[str, object]) -> bool:
+    """A crash already reported to the check's owner, exempted only in the exact situation that triggers it,
+    and pinned by a strict xfail below (which turns into a failure once it is fixed: then remove both)."""
+    if check_id == "size.group_counts" and "target" in roles and roles.get("sensitive"):
+        target, sensitive = frame[roles["target"]], frame[roles["sensitive"][0]]  # type: ignore[index]
+        return not (target.notna() & sensitive.notna()).any()
+    return False
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="size.group_counts crashes (IndexError in _grade on an empty group × class table) when no row "
+    "has both a target value and a sensitive value, e.g. an all-missing target; found by the property test",
+)
+def test_known_issue_group_counts_without_a_row_holding_both_target_and_group() -> None:
+    frame = pd.DataFrame({"y": [None] * 4, "s": ["a", "b", "a", "b"]})
+    report = dataaudit.audit(frame, as_of=AS_OF, target="y", sensitive=["s"], select=["size.group_counts"])
+    assert report.result("size.group_counts").status != Status.ERROR
+
+
 class _Tags(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -82,7 +109,7 @@ class _Tags(HTMLParser):
 @pytest.mark.filterwarnings("ignore:overflow encountered:RuntimeWarning")  # 1e308 values, on purpose
 @settings(
     derandomize=True,
-    max_examples=40,
+    max_examples=60,
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
@@ -93,6 +120,7 @@ def test_any_small_frame_is_audited_without_a_crashing_check(example: tuple[pd.D
     report = dataaudit.audit(frame, as_of=AS_OF, **roles)
 
     errors = [(r.id, r.message) for r in report.results if r.status == Status.ERROR]
+    errors = [e for e in errors if not _known_issue(e[0], frame, roles)]
     assert errors == [], errors
 
     doc = json.loads(report.to_json())
