@@ -1,0 +1,290 @@
+"""Gaps and coverage: do rows arrive without holes, and over a long enough span up to the as-of time?"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+
+from dataaudit.checks.latency._periods import (
+    MAX_PERIODS,
+    Periods,
+    analyse_gaps,
+    choose_periods,
+    period_index,
+)
+from dataaudit.checks.latency._times import (
+    DAY_NS,
+    WEEK_NS,
+    as_of_ns,
+    event_times,
+    fmt_time,
+    grade_duration,
+    to_timestamp,
+    validate_durations,
+    worst_status,
+)
+from dataaudit.dataset import Dataset
+from dataaudit.durations import format_duration, parse_duration
+from dataaudit.model import Area, Chart, Check, Outcome, Status, Table, count, grade
+
+__all__ = ["Coverage", "TimeGaps"]
+
+
+# ----------------------------------------------------------------------------------------------------------
+# latency.time_gaps
+
+
+def _expected_text(x: float) -> str:
+    return f"~{x:,.0f}" if x >= 10 else f"~{x:.1f}"
+
+
+@dataclass(frozen=True)
+class TimeGaps(Check):
+    """Rows arrive without holes: missing periods, the longest gap, and periods with volume far below normal.
+
+    The cadence (the period rows are expected in) is `cadence` when set ("1h", "1d", "1w"), else inferred:
+    the finest of hour, day, week and month at which, in a typical stretch, most periods and 90% of the busy
+    ones have rows. Expected rows per period come from the local level (neighbouring periods) times the
+    period's weekly pattern, so quiet weekends, nights and seasonal dips are expected, not missing. A run of
+    empty periods is a gap only when it is too unlikely to be chance, given how much the counts scatter:
+    one empty day breaks a regular daily feed, while a stream of transactions at random times has empty
+    stretches by nature and is not called gappy. A period is "low volume" when it has under `low_share` of
+    its expected rows and that is equally unlikely by chance.
+
+    Why it matters: a model cannot learn what happened during a hole, rolling features and lags computed
+    across it are wrong, and a hole usually means a failed extract that will recur. Defaults: the longest
+    gap graded in periods: warn from one missing period (a day in a daily feed), fail above six (a week
+    missing); low-volume periods warn.
+
+    How to fix: back-fill the missing periods from the source, or exclude them (and features spanning them)
+    from training; set `cadence` if the inferred one is wrong.
+    """
+
+    id: ClassVar[str] = "latency.time_gaps"
+    title: ClassVar[str] = "No gaps in time"
+    area: ClassVar[Area] = Area.LATENCY
+
+    cadence: str | None = None
+    warn_above: int = 0
+    fail_above: int = 6
+    low_share: float = 0.1
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        validate_durations(self, optional=("cadence",))
+        if self.cadence is not None and parse_duration(self.cadence, "cadence").total_seconds() < 60:
+            raise ValueError(f"cadence ({self.cadence}) must be at least 1m")
+        if not 0 < self.low_share < 1:
+            raise ValueError(f"low_share ({self.low_share}) must be between 0 and 1")
+
+    def run(self, data: Dataset) -> Outcome:
+        times = event_times(data)
+        if isinstance(times, Outcome):
+            return times
+        ns = times.ns
+        ns = ns[ns <= as_of_ns(data)]
+        if ns.size == 0 or ns.min() == ns.max():
+            return Outcome.skip(
+                f"{times.label} needs at least 2 distinct timestamps up to as-of to look for gaps"
+            )
+        p, inferred, regular = choose_periods(ns, self.cadence)
+        if p is None:
+            return Outcome.skip(
+                f"{times.label} spans more than {MAX_PERIODS:,} periods of {self.cadence or 'one day'}; "
+                "set a coarser 'cadence'"
+            )
+        if p.counts.size < 3:
+            return Outcome.ok(
+                f"{times.label} spans {p.plural(int(p.counts.size))}: too short to look for gaps",
+                columns=[times.column],
+            )
+        g = analyse_gaps(p, self.low_share, inferred, regular)
+        longest = max((e - s for s, e, _, _ in g.runs), default=0)
+        missing = sum(k for _, _, _, k in g.runs)
+        status = grade(longest, warn=self.warn_above, fail=self.fail_above, higher_is_worse=True)
+        if g.low:
+            status = worst_status(status, Status.WARN)
+        how = "inferred" if inferred else "configured"
+        kind = "" if regular else "; irregular stream, no regular cadence"
+        cadence = f"cadence {p.name} ({how}{kind})"
+        n = int(p.counts.size)
+        if g.runs:
+            s, e, x, _ = max(g.runs, key=lambda r: (r[1] - r[0], r[2]))
+            msg = (
+                f"{p.plural(missing)} missing in {count(len(g.runs), 'gap')} over {p.plural(n)} of "
+                f"{times.label}; longest gap {p.plural(e - s)}, {p.label(s)} to {p.label(e - 1)} "
+                f"with {_expected_text(x)} rows expected"
+            )
+        else:
+            unit = p.name if p.name in ("hour", "day", "week", "month") else "period"
+            msg = f"no missing {unit}s over {p.plural(n)} of {times.label}"
+            if g.longest_empty:
+                msg += f"; longest empty stretch {p.plural(g.longest_empty)} is within normal variation"
+        if g.low:
+            worst = min(g.low, key=lambda r: r[1] / r[2])
+            msg += (
+                f"; {p.plural(len(g.low))} with volume below {self.low_share:.0%} of normal "
+                f"(lowest {p.label(worst[0])}: {count(worst[1], 'row')}, {_expected_text(worst[2])} expected)"
+            )
+        msg += f"; {cadence}"
+        if status == Status.FAIL:
+            msg += f"; fail above {p.plural(self.fail_above)}"
+        tables = [
+            Table.of(
+                ("measure", "value"),
+                [
+                    ("column", times.evidence_name),
+                    ("cadence", f"{p.name} ({how})"),
+                    ("regular", "yes" if regular else "no (irregular stream)"),
+                    ("periods", n),
+                    ("periods with rows", int((p.counts > 0).sum())),
+                    ("missing periods", missing),
+                    ("gaps", len(g.runs)),
+                    ("longest gap (periods)", longest),
+                    ("longest empty stretch (periods)", g.longest_empty),
+                    ("low-volume periods", len(g.low)),
+                    ("dispersion (1 = random arrivals)", round(g.dispersion, 3)),
+                ],
+                title="Gap analysis",
+            )
+        ]
+        if g.runs:
+            ranked = sorted(g.runs, key=lambda r: (-(r[1] - r[0]), -r[2]))
+            tables.append(
+                Table.of(
+                    ("from", "to", "periods", "busy periods", "rows expected"),
+                    [(p.label(s), p.label(e - 1), e - s, k, round(x, 1)) for s, e, x, k in ranked[:10]],
+                    title="Gaps, longest first",
+                )
+            )
+        if g.low:
+            ranked_low = sorted(g.low, key=lambda r: r[1] / r[2])
+            tables.append(
+                Table.of(
+                    ("period", "rows", "rows expected"),
+                    [(p.label(j), k, round(x, 1)) for j, k, x in ranked_low[:10]],
+                    title=f"Periods below {self.low_share:.0%} of normal volume, lowest first",
+                )
+            )
+        return Outcome.make(
+            status,
+            msg,
+            observed={
+                "cadence": p.name,
+                "missing_periods": missing,
+                "longest_gap": longest,
+                "gaps": len(g.runs),
+                "low_volume": len(g.low),
+            },
+            expected=f"no gap over {p.plural(self.warn_above)} (fail above {p.plural(self.fail_above)})",
+            columns=[times.column],
+            evidence=tables,
+        )
+
+
+# ----------------------------------------------------------------------------------------------------------
+# latency.coverage
+
+
+def _chart_periods(span_ns: int) -> tuple[str, int | None]:
+    if span_ns <= 120 * DAY_NS:
+        return "day", DAY_NS
+    if span_ns <= 3 * 365 * DAY_NS:
+        return "week", WEEK_NS
+    return "month", None
+
+
+@dataclass(frozen=True)
+class Coverage(Check):
+    """The data covers a long enough time span, shown as rows per period up to the as-of time.
+
+    Span = newest − oldest event time (records after as-of left out). The chart counts rows per day, week or
+    month (whichever gives at most about 160 bars) from the first record to the as-of time, so holes and a
+    stale end are visible at a glance.
+
+    Why it matters: a model sees only the seasons and regimes its data covers: with under a quarter of data
+    it cannot learn yearly patterns, and an out-of-time validation split needs room on both sides. Under a
+    week, even the weekly cycle is not covered once. Defaults: warn when the span is under 90 days, fail
+    under 7 days.
+
+    How to fix: extract a longer history, or lower `warn_span_below` / `fail_span_below` when the problem
+    truly has no seasonality (and say so in the datasheet).
+    """
+
+    id: ClassVar[str] = "latency.coverage"
+    title: ClassVar[str] = "Time span covered"
+    area: ClassVar[Area] = Area.LATENCY
+
+    warn_span_below: str = "90d"
+    fail_span_below: str = "7d"
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        validate_durations(self, ("warn_span_below", "fail_span_below"))
+
+    def run(self, data: Dataset) -> Outcome:
+        times = event_times(data)
+        if isinstance(times, Outcome):
+            return times
+        as_of = as_of_ns(data)
+        ns = times.ns
+        ns = ns[ns <= as_of]
+        if ns.size == 0:
+            return Outcome.skip(f"{times.label} has no timestamps up to as-of {fmt_time(data.as_of)}")
+        first, last = int(ns.min()), int(ns.max())
+        span = dt.timedelta(microseconds=(last - first) / 1000)
+        status = grade_duration(
+            self, span.total_seconds(), "warn_span_below", "fail_span_below", higher_is_worse=False
+        )
+        name, step = _chart_periods(as_of - first)
+        k = period_index(ns, step)
+        k_end = int(period_index(np.array([as_of]), step)[0])
+        k0 = int(k.min())
+        counts = np.bincount(k - k0, minlength=k_end - k0 + 1)
+        p = Periods(name, counts, k0, step, None, 0)
+        empty = int((counts == 0).sum())
+        nonzero = np.flatnonzero(counts)
+        stale_end = int(counts.size - 1 - nonzero[-1]) if nonzero.size else 0
+        msg = (
+            f"{times.label} spans {format_duration(span)}, from {fmt_time(to_timestamp(first))} to "
+            f"{fmt_time(to_timestamp(last))}; "
+            f"{count(int(ns.size), 'row')} in {p.plural(int(counts.size))} up to as-of, {empty:,} empty"
+        )
+        if stale_end:
+            msg += f", of which the last {p.plural(stale_end)} (stale end)"
+        if status != Status.PASS:
+            need = self.fail_span_below if status == Status.FAIL else self.warn_span_below
+            msg += f"; at least {need} needed"
+        chart = Chart.of(
+            "columns",
+            [p.label(i) for i in range(counts.size)],
+            counts,
+            title=f"Rows per {name} of {times.column}, first record to as-of",
+            unit="rows",
+        )
+        rows = [
+            ("column", times.evidence_name),
+            ("first", fmt_time(to_timestamp(first))),
+            ("last (up to as-of)", fmt_time(to_timestamp(last))),
+            ("span", format_duration(span)),
+            ("as-of", fmt_time(data.as_of)),
+            (f"{name}s to as-of", int(counts.size)),
+            (f"empty {name}s", empty),
+            (f"empty {name}s at the end", stale_end),
+        ]
+        return Outcome.make(
+            status,
+            msg,
+            observed={
+                "span_days": round(span.total_seconds() / 86_400, 3),
+                "first": to_timestamp(first),
+                "last": to_timestamp(last),
+            },
+            expected=f"span >= {self.warn_span_below} (fail below {self.fail_span_below})",
+            columns=[times.column],
+            evidence=Table.of(("measure", "value"), rows, title=f"Coverage of {times.column}"),
+            chart=chart,
+        )
