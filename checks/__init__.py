@@ -4,9 +4,7 @@
 from dataaudit.checks import (
     bias,
     consistency,
-    consistency_labels,
     drift,
-    expectations,
     latency,
     learning_curve,
     policy,
@@ -17,8 +15,6 @@ BUILTIN = (
     *size.CHECKS,
     *learning_curve.CHECKS,
     *consistency.CHECKS,
-    *consistency_labels.CHECKS,
-    *expectations.CHECKS,
     *bias.CHECKS,
     *policy.CHECKS,
     *latency.CHECKS,

@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 import dataaudit
+from dataaudit.checks.consistency import COLUMN_CHECKS as CHECKS
 from dataaudit.checks.consistency import (
-    CHECKS,
     CategoryVariants,
     ConstantColumns,
     DisguisedMissing,

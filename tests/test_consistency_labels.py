@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import dataaudit
-from dataaudit.checks.consistency_labels import (
+from dataaudit.checks.consistency import (
     ConflictingLabels,
     IdLikeFeatures,
     TargetLeakage,

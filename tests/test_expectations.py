@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 import dataaudit
-from dataaudit.checks.expectations import plan_expectations
+from dataaudit.checks.consistency.expectations import plan_expectations
 from dataaudit.cli import cli
 from dataaudit.config import validate_config
 from dataaudit.errors import ConfigError

@@ -1,5 +1,5 @@
-"""Declared expectations: the rules written in ``dataaudit.yaml`` (``expectations:``) and/or an existing
-Great Expectations suite, validated with great-expectations' 1.x API against the loaded frame.
+"""Consistency: declared expectations, the rules written in ``dataaudit.yaml`` (``expectations:``) and/or an
+existing Great Expectations suite, validated with great-expectations' 1.x API against the loaded frame.
 
 great_expectations takes seconds to import, so it is imported inside the check, and only when expectations
 are configured: an audit without them never loads it.

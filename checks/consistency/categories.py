@@ -1,0 +1,249 @@
+"""Consistency: category values, spellings of the same category ('Self-employed', 'SELF-EMPLOYED', 'M' beside
+'Male') and categories with too few rows to generalise from."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import ClassVar
+
+import pandas as pd
+
+from dataaudit.checks.consistency._common import (
+    FREE_TEXT_LENGTH,
+    PLACEHOLDERS,
+    _expected,
+    _grade_worst,
+    _is_text,
+    _pct,
+    _placeholder_mask,
+)
+from dataaudit.dataset import Dataset
+from dataaudit.model import Area, Check, Outcome, Table, count
+from dataaudit.privacy import mask_example
+
+__all__ = ["CategoryVariants", "RareCategories"]
+
+
+def _variant_key(value: str) -> str:
+    text = unicodedata.normalize("NFKD", str(value))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return re.sub(r"[\W_]+", "", text.casefold())
+
+
+def _initials(value: str) -> str:
+    words = [w for w in re.split(r"[\W_]+", str(value).casefold()) if w]
+    return "".join(w[0] for w in words) if len(words) >= 2 else ""
+
+
+@dataclass(frozen=True)
+class CategoryVariants(Check):
+    """Category values that are spellings of the same thing.
+
+    In columns with at most `max_distinct` values, values that differ only by case, whitespace, punctuation
+    or accents ('Self-employed', 'SELF-EMPLOYED', 'self employed ') form a group. In columns with at most
+    `abbreviation_max_distinct` values, a short value (1–3 letters) that is the prefix or the initials of
+    exactly one more frequent value ('M' next to 'Male', 'NB' next to 'Non-binary') joins that value's group.
+    Each group is reported with the count of every spelling; the most frequent spelling is taken as the
+    canonical one. Placeholders for missing values are `consistency.disguised_missing`'s concern.
+
+    Why it matters: a model treats every spelling as its own category, so one real category is split into
+    several small ones, each with fewer examples and noisier estimates; group statistics and fairness
+    metrics are split too. Any variant warns; more than 1% of rows in non-canonical spellings fails, as
+    that is enough to shift per-category rates.
+
+    How to fix: normalise the values (trim, case-fold, map abbreviations) in the pipeline, and validate
+    against an allowed list at the source (see `consistency.value_ranges`' `allowed`).
+    """
+
+    id: ClassVar[str] = "consistency.category_variants"
+    title: ClassVar[str] = "Category spelling variants"
+    area: ClassVar[Area] = Area.CONSISTENCY
+
+    warn_above: float = 0.0
+    fail_above: float = 0.01
+    max_distinct: int = 100
+    abbreviation_max_distinct: int = 20
+
+    def run(self, data: Dataset) -> Outcome:
+        n = data.n_rows
+        findings = []  # (column, canonical, [(value, rows, how)], variant rows)
+        examined = 0
+        for c in data.columns:
+            st = data.stats[c]
+            if not _is_text(data.frame[c]) or st.distinct < 2 or st.distinct > self.max_distinct:
+                continue
+            if st.kind not in ("categorical", "boolean", "text"):
+                continue
+            examined += 1
+            vc = data.stats.value_counts(c)
+            keys = [str(v) for v in vc.index]
+            counts = [int(k) for k in vc.to_numpy()]
+            placeholder = _placeholder_mask(pd.Index(keys, dtype=object), PLACEHOLDERS)
+            groups: dict[str, list[tuple[str, int, str]]] = {}
+            for value, k, ph in zip(keys, counts, placeholder):
+                if ph:
+                    continue
+                key = _variant_key(value)
+                if key:
+                    groups.setdefault(key, []).append((value, k, "spelling"))
+            if len(groups) <= self.abbreviation_max_distinct:
+                self._abbreviations(groups)
+            for members in groups.values():
+                if len(members) < 2:
+                    continue
+                members.sort(key=lambda m: -m[1])
+                canonical = members[0][0]
+                variant_rows = sum(m[1] for m in members[1:])
+                findings.append((c, canonical, members, variant_rows))
+        expected = _expected(self.warn_above, self.fail_above, "share of rows in non-canonical spellings")
+        if not findings:
+            return Outcome.ok(
+                f"no spelling variants in {count(examined, 'categorical column')}",
+                observed={"groups": 0},
+                expected=expected,
+            )
+        per_col: dict[str, int] = {}
+        for c, _, _, rows in findings:
+            per_col[c] = per_col.get(c, 0) + rows
+        status = _grade_worst([r / n for r in per_col.values()], self.warn_above, self.fail_above)
+        findings.sort(key=lambda f: -f[3])
+        parts = []
+        for c, canonical, members, _rows in findings[:3]:
+            spellings = ", ".join(f"{_show_cat(v, c)} {k:,}" for v, k, _ in members[:5])
+            parts.append(f"{c}: {count(len(members), 'spelling')} of {_show_cat(canonical, c)} ({spellings})")
+        total_rows = sum(per_col.values())
+        msg = (
+            f"{count(len(findings), 'category', 'categories')} written several ways in "
+            f"{count(len(per_col), 'column')}, "
+            f"{total_rows:,} rows ({_pct(total_rows / n)}) in non-canonical spellings: " + "; ".join(parts)
+        )
+        if len(findings) > 3:
+            msg += f"; and {len(findings) - 3} more groups"
+        rows = [
+            (c, _show_cat(canonical, c), _show_cat(v, c), k, how if i else "canonical")
+            for c, canonical, members, _ in findings
+            for i, (v, k, how) in enumerate(members)
+        ]
+        return Outcome.make(
+            status,
+            msg,
+            observed={c: {"variant_rows": r, "share": round(r / n, 4)} for c, r in per_col.items()},
+            expected=expected,
+            columns=list(per_col),
+            evidence=Table.of(
+                ("column", "group", "spelling", "rows", "kind"), rows, title="Spelling variants"
+            ),
+        )
+
+    @staticmethod
+    def _abbreviations(groups: dict[str, list[tuple[str, int, str]]]) -> None:
+        """Move short values that abbreviate exactly one more frequent value into that value's group."""
+        totals = {k: sum(m[1] for m in v) for k, v in groups.items()}
+        initials = {k: _initials(max(v, key=lambda m: m[1])[0]) for k, v in groups.items()}
+        for short in [k for k in groups if 1 <= len(k) <= 3 and k.isalpha()]:
+            if short not in groups:
+                continue
+            targets = [
+                k
+                for k in groups
+                if k != short
+                and len(k) >= len(short) + 2
+                and (k.startswith(short) or initials[k] == short)
+                and totals[k] > totals[short]
+            ]
+            if len(targets) == 1:
+                groups[targets[0]] += [(v, c, "abbreviation") for v, c, _ in groups.pop(short)]
+
+
+# ----------------------------------------------------------------------------------------------------------
+# consistency.rare_categories
+
+
+def _category_like(st) -> bool:
+    """Categorical columns, and short high-cardinality text that still repeats (codes, cities), but not
+    free text or values unique to nearly every row (names, ids)."""
+    if st.kind == "categorical":
+        return True
+    return st.kind == "text" and (st.mean_length or 0) <= FREE_TEXT_LENGTH and st.distinct <= 0.5 * st.count
+
+
+@dataclass(frozen=True)
+class RareCategories(Check):
+    """Categories with too few rows to generalise from.
+
+    In every categorical feature, and every short-text feature whose values repeat (a city or a product
+    code; not free text or near-unique values), a category with fewer than `min_count` rows is rare. The
+    target is `size.class_counts`' concern and sensitive attributes are `size.group_counts`'. The check
+    grades the share of rows that fall in rare categories, per column.
+
+    Why it matters: a model cannot learn a reliable effect for a category seen a handful of times: it
+    memorises those rows, and with 5-fold cross-validation a 10-row category has about 2 rows per fold.
+    Unseen or rare levels also break encoders at prediction time. The default `min_count` of 10 is the
+    smallest count at which a per-category rate means anything; any rare category warns, and more than 5%
+    of rows in rare categories fails, where a model's treatment of a sizeable part of the data is guesswork.
+
+    How to fix: merge rare categories into an "other" level or a meaningful parent, collect more data for
+    them, or use an encoder that shrinks rare levels towards the overall mean (target or count encoding).
+    """
+
+    id: ClassVar[str] = "consistency.rare_categories"
+    title: ClassVar[str] = "Rare categories"
+    area: ClassVar[Area] = Area.CONSISTENCY
+
+    min_count: int = 10
+    warn_above: float = 0.0
+    fail_above: float = 0.05
+
+    def run(self, data: Dataset) -> Outcome:
+        n = data.n_rows
+        sensitive = set(data.roles.sensitive)
+        findings = []  # (column, [(value, rows)], rare rows, levels)
+        examined = 0
+        for c in data.features:
+            st = data.stats[c]
+            if c in sensitive or not _category_like(st):
+                continue
+            examined += 1
+            vc = data.stats.value_counts(c)
+            rare = vc[vc < self.min_count]
+            if len(rare):
+                findings.append((c, list(rare.items()), int(rare.sum()), len(vc)))
+        expected = f"categories with < {self.min_count} rows; " + _expected(
+            self.warn_above, self.fail_above, "share of rows in them"
+        )
+        if not findings:
+            return Outcome.ok(
+                f"every category of {count(examined, 'categorical feature')} has >= {self.min_count} rows",
+                observed={"rare": 0},
+                expected=expected,
+            )
+        status = _grade_worst([r / n for _, _, r, _ in findings], self.warn_above, self.fail_above)
+        findings.sort(key=lambda f: -f[2])
+        parts = []
+        for c, rare, rows, levels in findings[:3]:
+            smallest = ", ".join(f"{_show_cat(v, c)} {k}" for v, k in sorted(rare, key=lambda r: r[1])[:3])
+            parts.append(
+                f"{c}: {len(rare)} of {levels} categories below {self.min_count} rows "
+                f"({rows:,} rows, {_pct(rows / n)}; {smallest})"
+            )
+        msg = "; ".join(parts) + (f"; and {len(findings) - 3} more columns" if len(findings) > 3 else "")
+        table_rows = [
+            (c, _show_cat(v, c), int(k), round(int(k) / n, 5))
+            for c, rare, _, _ in findings
+            for v, k in sorted(rare, key=lambda r: r[1])
+        ]
+        return Outcome.make(
+            status,
+            msg,
+            observed={c: {"rare_categories": len(r), "rows": rows} for c, r, rows, _ in findings},
+            expected=expected,
+            columns=[f[0] for f in findings],
+            evidence=Table.of(("column", "category", "rows", "share"), table_rows, title="Rare categories"),
+        )
+
+
+def _show_cat(value: str, column: str) -> str:
+    shown = mask_example(value, column=column, kind="categorical")
+    return repr(shown)

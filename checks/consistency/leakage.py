@@ -1,0 +1,362 @@
+"""Consistency: target leakage, features that predict the label (almost) perfectly on their own, scored one
+by one with a shallow cross-validated tree and a value → label lookup."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+import pandas as pd
+
+from dataaudit.checks.consistency._common import _factorize, _labels
+from dataaudit.dataset import Dataset
+from dataaudit.model import Area, Chart, Check, Outcome, Table, count, grade
+from dataaudit.privacy import mask_example
+
+__all__ = ["TargetLeakage"]
+
+
+def _auc(positive: np.ndarray, score: np.ndarray) -> float:
+    """Area under the ROC curve (Mann–Whitney U with tied scores ranked alike); 0.5 for a single class."""
+    n1 = int(positive.sum())
+    n0 = len(positive) - n1
+    if n1 == 0 or n0 == 0:
+        return 0.5
+    ranks = pd.Series(score).rank(method="average").to_numpy()
+    return float((ranks[positive].sum() - n1 * (n1 + 1) / 2) / (n1 * n0))
+
+
+def _balanced_accuracy(y: np.ndarray, pred: np.ndarray, k: int) -> float:
+    """Mean recall over the classes present in ``y``."""
+    per_class = np.bincount(y, minlength=k)
+    hits = np.bincount(y[pred == y], minlength=k)
+    present = per_class > 0
+    return float(np.mean(hits[present] / per_class[present]))
+
+
+@dataclass(frozen=True)
+class TargetLeakage(Check):
+    """No single feature predicts the target (almost) perfectly on its own.
+
+    Each feature is scored alone, with no model trained on the whole table, by two routes.
+
+    The single-feature score: the cross-validated (3 folds, seeded) AUC for a binary target, or balanced
+    accuracy for a multiclass one, of a depth-3 decision tree on that one feature. Numbers and dates are
+    pre-binned into 32 quantile bins; categories (the 31 most frequent, the rest pooled) are target-encoded
+    inside each fold. For a continuous target: |Spearman| of the feature, or of its out-of-fold target
+    encoding for a category.
+
+    The deterministic mapping: for a feature with at most 50 distinct values (and at least 20 rows per value
+    on average), how well looking the target up by the feature's value reproduces it: the balanced accuracy
+    of the value → majority-label table (the correlation ratio η for a continuous target). A one-to-one
+    recoding of the target scores 1.0.
+
+    A feature's score is the higher of the two. Scoring runs on a seeded sample of at most ``sample_rows``
+    rows, stated in the message.
+
+    Why it matters: a feature that gives the answer away is almost always information recorded after the
+    outcome (a letter sent after approval, a status updated after default, a field derived from the label).
+    It makes validation scores look excellent and the model useless in production, where the feature is not
+    yet known. Honest strong predictors rarely exceed an AUC of about 0.85–0.9 on their own (a credit
+    bureau score against default, for example), so the defaults warn above 0.90 and fail above 0.97.
+
+    How to fix: for each flagged feature, ask when its value becomes known relative to the label. Drop it if
+    it is recorded at or after the outcome, or rebuild it from data available at prediction time. If it is
+    genuinely available beforehand and this strong, the task may be trivial: check the label definition.
+    """
+
+    id: ClassVar[str] = "consistency.target_leakage"
+    title: ClassVar[str] = "Target leakage"
+    area: ClassVar[Area] = Area.CONSISTENCY
+    requires: ClassVar[tuple[str, ...]] = ("target",)
+
+    warn_above: float = 0.90
+    fail_above: float = 0.97
+    sample_rows: int = 20_000
+    folds: int = 3
+    max_depth: int = 3
+    bins: int = 32
+
+    MAPPING_MAX_DISTINCT: ClassVar[int] = 50
+    MIN_ROWS: ClassVar[int] = 30
+
+    def run(self, data: Dataset) -> Outcome:
+        target = data.roles.target
+        _, labelled = _labels(data)
+        positions = np.flatnonzero(labelled.to_numpy())
+        n_labelled = len(positions)
+        n_cap = min(self.sample_rows, data.sample_rows)
+        note = ""
+        if n_labelled > n_cap:  # a seeded sample of row positions: only the columns scored are touched
+            positions = np.sort(np.random.default_rng(0).choice(positions, n_cap, replace=False))
+            note = f" (a seeded sample of {n_cap:,} of {n_labelled:,} labelled rows)"
+        n = len(positions)
+        if n < self.MIN_ROWS:
+            return Outcome.skip(
+                f"only {count(n, 'labelled row')}; at least {self.MIN_ROWS} needed to score features"
+            )
+        kind = data.target_kind
+        y_raw = data.frame[target].iloc[positions]
+        if kind == "continuous":
+            y = data.stats.numeric(target).to_numpy(dtype="float64")[positions]
+            metric = "|Spearman|"
+        else:
+            y, classes = pd.factorize(y_raw.astype("object").map(str), sort=True)
+            if len(classes) < 2:
+                return Outcome.skip(f"target {target!r} has a single class in the sample; nothing to predict")
+            metric = "AUC" if len(classes) == 2 else "balanced accuracy"
+        folds = np.random.default_rng(0).permutation(n) % self.folds
+        scored = []
+        for col in data.features:  # a loop over columns; each column's work is vectorised
+            st = data.stats[col]
+            if st.kind == "empty" or st.distinct < 2:
+                continue
+            codes, ordered = self._codes(data, col, positions)
+            if codes is None:
+                continue
+            # a lookup table is only trusted with enough rows per value (>= 20 on average)
+            few_values = st.distinct <= min(self.MAPPING_MAX_DISTINCT, n / 20)
+            if kind == "continuous":
+                single = self._spearman(data, col, positions, codes, ordered, y, folds)
+                mapping = self._eta(codes, y) if few_values else None
+            else:
+                single = self._tree_score(codes, ordered, y, folds, metric)
+                mapping = self._lookup(codes, y) if few_values else None
+            best = max(single, mapping if mapping is not None else -1.0)
+            route = "mapping" if mapping is not None and mapping > single else "single-feature"
+            scored.append(
+                (col, round(best, 4), round(single, 4), None if mapping is None else round(mapping, 4), route)
+            )
+        if not scored:
+            return Outcome.skip("no feature with at least 2 distinct values to score")
+        scored.sort(key=lambda r: -r[1])
+        flagged = [r for r in scored if r[1] > self.warn_above]
+        top = scored[0]
+        status = grade(top[1], warn=self.warn_above, fail=self.fail_above, higher_is_worse=True)
+        expected = f"every feature's score <= {self.warn_above:g} (fail above {self.fail_above:g})"
+        if not flagged:
+            msg = (
+                f"no feature predicts {target!r} on its own: best is {top[0]!r} with {metric} {top[2]:.3f} "
+                f"(<= {self.warn_above:g}); {count(len(scored), 'feature')} scored on {n:,} rows{note}"
+            )
+        else:
+            named = "; ".join(
+                f"{c!r} {sc:.3f} ({metric} {sf:.3f}"
+                + ("" if m is None else f", value → label lookup {m:.3f}")
+                + ")"
+                for c, sc, sf, m, _ in flagged[:3]
+            )
+            more = f"; and {len(flagged) - 3} more" if len(flagged) > 3 else ""
+            msg = (
+                f"{count(len(flagged), 'feature')} predict{'s' if len(flagged) == 1 else ''} {target!r} "
+                f"almost perfectly on {'its' if len(flagged) == 1 else 'their'} own: {named}{more} "
+                f"(warn above {self.warn_above:g}, fail above {self.fail_above:g}); "
+                f"scored on {n:,} rows{note}"
+            )
+        mapping_name = "η (value → mean)" if kind == "continuous" else "value → label lookup"
+        table = Table.of(
+            ("feature", "score", f"single-feature {metric}", mapping_name, "route", "distinct values"),
+            [(*r, data.stats[r[0]].distinct) for r in scored],
+            title=f"Features by how well each alone predicts {target} ({n:,} rows{note})",
+        )
+        evidence = [table]
+        for col, *_ in flagged[:3]:
+            mapping_table = self._mapping_table(data.frame[col].iloc[positions], y_raw, data.stats[col].kind)
+            if mapping_table is not None:
+                evidence.append(mapping_table)
+        chart = Chart.of(
+            "bars",
+            [r[0] for r in scored[:15]],
+            [r[1] for r in scored[:15]],
+            title="Score of each feature alone",
+            threshold=self.warn_above,
+        )
+        return Outcome.make(
+            status,
+            msg,
+            observed={"feature": top[0], "score": top[1], "metric": metric, "rows": n},
+            expected=expected,
+            columns=[r[0] for r in flagged] or [target],
+            evidence=evidence,
+            chart=chart,
+        )
+
+    # -- encoding --------------------------------------------------------------------------------------
+    def _codes(self, data: Dataset, col: str, positions: np.ndarray) -> tuple[np.ndarray | None, bool]:
+        """Small integer codes for the sampled values of ``col`` (0 = missing) and whether they are
+        ordered (binned numbers/dates) or nominal (categories)."""
+        st = data.stats[col]
+        x = None
+        if st.kind == "numeric":
+            x = data.stats.numeric(col).to_numpy(dtype="float64")[positions]
+        elif st.kind == "datetime":
+            dts = data.stats.datetimes(col)
+            if dts is not None:
+                picked = dts.iloc[positions]
+                x = (
+                    picked.dt.tz_localize(None)
+                    .astype("int64")
+                    .astype("float64")
+                    .where(picked.notna())
+                    .to_numpy()
+                )
+        if x is not None:
+            finite = np.isfinite(x)
+            if not finite.any():
+                return None, True
+            uniq = np.unique(x[finite])
+            if len(uniq) <= self.bins:
+                edges = uniq[1:]
+            else:
+                edges = np.unique(np.quantile(x[finite], np.linspace(0, 1, self.bins + 1)[1:-1]))
+            codes = np.searchsorted(edges, x, side="right") + 1
+            codes[~finite] = 0
+            return codes.astype(np.int64), True
+        s = data.frame[col].iloc[positions]
+        raw, uniques = _factorize(s, sort=False)
+        raw = raw.astype(np.int64)
+        if len(uniques) >= self.bins:
+            # keep the (bins - 1) most frequent values; pool the rest into one code
+            freq = np.bincount(raw[raw >= 0], minlength=len(uniques))
+            keep = np.argsort(-freq, kind="stable")[: self.bins - 1]
+            remap = np.full(len(uniques), self.bins, dtype=np.int64)
+            remap[keep] = np.arange(1, len(keep) + 1)
+            codes = np.where(raw >= 0, remap[np.maximum(raw, 0)], 0)
+        else:
+            codes = raw + 1  # -1 (missing) → 0
+        return codes, False
+
+    @staticmethod
+    def _encode(codes: np.ndarray, target: np.ndarray, train: np.ndarray, m: int) -> np.ndarray:
+        """Per-code mean of ``target`` over the training rows, one value per code (unseen codes: the
+        training mean)."""
+        sums = np.bincount(codes[train], weights=target[train], minlength=m)
+        counts = np.bincount(codes[train], minlength=m)
+        return np.where(counts > 0, sums / np.maximum(counts, 1), target[train].mean())
+
+    def _tree_score(
+        self, codes: np.ndarray, ordered: bool, y: np.ndarray, folds: np.ndarray, metric: str
+    ) -> float:
+        """Out-of-fold score of a shallow tree on one feature. The feature takes at most ``bins + 1``
+        values, so each fold's tree is fitted on the distinct (value, class) pairs weighted by their
+        counts, which is the same tree as on the rows, and predicts per value."""
+        from sklearn import config_context
+        from sklearn.tree import DecisionTreeClassifier
+
+        k = int(y.max()) + 1
+        m = int(codes.max()) + 1
+        proba = np.zeros(len(y))
+        pred = np.zeros(len(y), dtype=np.int64)
+        for f in range(self.folds):
+            test = folds == f
+            train = ~test
+            table = np.bincount(codes[train] * k + y[train], minlength=m * k).reshape(m, k)
+            if (table.sum(axis=0) > 0).sum() < 2:
+                continue
+            if ordered:
+                per_code = np.arange(m, dtype="float64").reshape(-1, 1)
+            else:  # in-fold target encoding: the class rates of each value
+                totals = table.sum(axis=1, keepdims=True)
+                prior = table.sum(axis=0) / table.sum()
+                rates = np.where(totals > 0, table / np.maximum(totals, 1), prior)
+                per_code = rates[:, 1:2] if k == 2 else rates
+            value_idx, cls = np.nonzero(table)
+            n_train = int(train.sum())
+            tree = DecisionTreeClassifier(
+                max_depth=self.max_depth, min_weight_fraction_leaf=max(5 / n_train, 0.002), random_state=0
+            )
+            X = np.ascontiguousarray(per_code, dtype=np.float32)  # the tree's own dtype: no input copies
+            # inputs are built here, finite and well-formed: skip sklearn's per-call validation (most of the
+            # cost of fitting a tree on a few dozen weighted points)
+            with config_context(assume_finite=True, skip_parameter_validation=True):
+                tree.fit(
+                    X[value_idx],
+                    cls,
+                    sample_weight=table[value_idx, cls].astype("float64"),
+                    check_input=False,
+                )
+                if metric == "AUC":
+                    p = tree.predict_proba(X, check_input=False)
+                    classes = list(tree.classes_)
+                    proba[test] = p[codes[test], classes.index(1)] if 1 in classes else 0.0
+                else:
+                    pred[test] = tree.predict(X, check_input=False)[codes[test]]
+        if metric == "AUC":
+            return _auc(y == 1, proba)
+        return _balanced_accuracy(y, pred, k)
+
+    @staticmethod
+    def _lookup(codes: np.ndarray, y: np.ndarray) -> float:
+        """Balanced accuracy of predicting ``y`` by the majority class of each code (a lookup table)."""
+        k = int(y.max()) + 1
+        m = int(codes.max()) + 1
+        table = np.bincount(codes * k + y, minlength=m * k).reshape(m, k)
+        return _balanced_accuracy(y, table.argmax(axis=1)[codes], k)
+
+    @staticmethod
+    def _eta(codes: np.ndarray, y: np.ndarray) -> float | None:
+        """Correlation ratio η of a continuous ``y`` on the codes (1.0 when the value fixes y)."""
+        ok = np.isfinite(y)
+        c, v = codes[ok], y[ok]
+        if len(v) < 2 or v.var() == 0:
+            return None
+        m = int(c.max()) + 1
+        counts = np.bincount(c, minlength=m)
+        means = np.bincount(c, weights=v, minlength=m) / np.maximum(counts, 1)
+        between = float((counts * (means - v.mean()) ** 2).sum())
+        return float(np.sqrt(between / ((v - v.mean()) ** 2).sum()))
+
+    def _spearman(
+        self,
+        data: Dataset,
+        col: str,
+        positions: np.ndarray,
+        codes: np.ndarray,
+        ordered: bool,
+        y: np.ndarray,
+        folds: np.ndarray,
+    ) -> float:
+        """|Spearman| of the feature (numbers as they are, dates by their bins, categories by their
+        out-of-fold target mean) with a continuous target."""
+        if ordered:
+            values = data.stats.numeric(col)
+            if values is None:  # dates: their codes are in time order
+                x = np.where(codes == 0, np.nan, codes.astype("float64"))
+            else:
+                x = values.to_numpy(dtype="float64")[positions]
+        else:
+            x = np.zeros(len(y))
+            yy = np.where(np.isfinite(y), y, np.nanmean(y))
+            m = int(codes.max()) + 1
+            for f in range(self.folds):
+                test = folds == f
+                x[test] = self._encode(codes, yy, ~test, m)[codes[test]]
+        ok = np.isfinite(x) & np.isfinite(y)
+        if ok.sum() < 3:
+            return 0.0
+        rx = pd.Series(x[ok]).rank().to_numpy()
+        ry = pd.Series(y[ok]).rank().to_numpy()
+        if rx.std() == 0 or ry.std() == 0:
+            return 0.0
+        return float(abs(np.corrcoef(rx, ry)[0, 1]))
+
+    @staticmethod
+    def _mapping_table(x: pd.Series, y: pd.Series, kind: str) -> Table | None:
+        """For a flagged feature with few values: value → most common label, and how often it holds
+        (values masked as in the overview: a column named as personal never shows them raw)."""
+        if x.nunique(dropna=False) > 10:
+            return None
+        xs = x.astype("object").where(x.notna(), "(missing)").astype(str)
+        ys = y.astype("object").astype(str)
+        crosstab = pd.crosstab(xs, ys)
+        rows = []
+        for value, counts in crosstab.iterrows():  # ≤10 values
+            total = int(counts.sum())
+            shown = value if value == "(missing)" else mask_example(value, column=str(x.name), kind=kind)
+            rows.append((shown, counts.idxmax(), total, round(counts.max() / total, 4)))
+        return Table.of(
+            (str(x.name), f"most common {y.name}", "rows", "share with that label"),
+            rows,
+            title=f"{x.name} → {y.name}",
+        )
