@@ -225,3 +225,27 @@ def test_fail_threshold_laxer_than_warn_is_rejected(params):
     check = GroupCounts if "group_warn_below" in params else MinRows
     with pytest.raises(ValueError, match=r"fail_below \((100|50)\) must be <= .*warn_below \((10|5)\)"):
         check(**params)
+
+
+def test_group_counts_cells_match_a_crosstab_including_empty_and_missing():
+    rng = np.random.default_rng(5)
+    n = 3_000
+    df = pd.DataFrame(
+        {"g": rng.choice(["a", "b", "c", None], n), "y": rng.choice([0, 1, 2], n).astype(float)}
+    )
+    df.loc[df["g"] == "c", "y"] = 0.0  # the cells c × 1 and c × 2 are empty: zeros, graded as fail
+    df.loc[rng.random(n) < 0.1, "y"] = np.nan
+    r = run_check(GroupCounts(), make_dataset(df, target="y", sensitive=["g"]))
+    cells = {(g, c): n for _, g, c, n in r.evidence[1].rows}
+    known = df.dropna()
+    expected = pd.crosstab(known["g"], known["y"].map(str)).stack()
+    assert cells == {(g, c): int(v) for (g, c), v in expected.items()}
+    assert cells[("c", "1.0")] == 0 and r.status == "fail" and r.observed["smallest_cell"] == 0
+    assert all(g != "(missing)" and c != "(missing)" for g, c in cells)
+
+
+def test_group_counts_without_a_row_holding_both_class_and_group_grades_groups_only():
+    df = pd.DataFrame({"y": [None] * 4, "s": ["a", "b", "a", "b"]})
+    r = run_check(GroupCounts(), make_dataset(df, target="y", sensitive=["s"]))
+    assert r.status == "fail" and "s='a' with 2 rows" in r.message
+    assert r.observed["smallest_cell"] is None and len(r.evidence) == 1

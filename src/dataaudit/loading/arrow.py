@@ -31,8 +31,12 @@ def _read_parquet(data: bytes, notes: list[str]) -> pd.DataFrame:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    from dataaudit.loading.budget import check_parquet_fits
+
     try:
-        table = pq.ParquetFile(pa.py_buffer(data)).read()
+        parquet = pq.ParquetFile(pa.py_buffer(data))
+        check_parquet_fits(parquet.metadata, parquet.schema_arrow)  # refuse before reading, not halfway
+        table = parquet.read()
     except (pa.ArrowException, OSError) as exc:
         raise _Problem(f"not a valid Parquet file or truncated ({_first_line(exc)})") from None
     return _index_to_columns(_arrow_to_pandas(table, notes))

@@ -136,12 +136,15 @@ def _read_csv(data: bytes, delimiter: str | None, notes: list[str]) -> pd.DataFr
     import pyarrow.csv as pacsv
 
     sep = delimiter or _sniff_delimiter(data)
+    # a value can hold a line break only inside quotes: without any quote character arrow may split blocks
+    # at every newline, which parses about twice as fast (a 0.05 s scan of a 180 MB file decides)
+    quoted = b'"' in data
 
     def read(block_size: int = csv_guard.BLOCK_SIZE, text_columns: Sequence[str] = ()) -> Any:
         return pacsv.read_csv(
             pa.py_buffer(data),
             read_options=pacsv.ReadOptions(block_size=block_size),
-            parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True),
+            parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=quoted),
             convert_options=pacsv.ConvertOptions(
                 strings_can_be_null=True,
                 quoted_strings_can_be_null=True,
