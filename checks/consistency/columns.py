@@ -3,6 +3,7 @@ copied columns, columns mixing numbers or dates with text, and identifiers left 
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -113,21 +114,22 @@ class ConstantColumns(Check):
             buckets.setdefault(key, []).append(c)
         out = []
         for group in buckets.values():
-            seen: list[str] = []
+            if len(group) < 2:
+                continue
+            # a row-hash digest splits the bucket first, so many look-alike columns (wide data with few
+            # rows: every column has the same counts) cost one hash each, not a comparison per pair
+            by_digest: dict[bytes, list[str]] = {}
             for c in group:
-                s = data.frame[c]
-                match = next(
-                    (
-                        a
-                        for a in seen
-                        if s.reset_index(drop=True).equals(data.frame[a].reset_index(drop=True))
-                    ),
-                    None,
-                )
-                if match is None:
-                    seen.append(c)
-                elif c in data.features:
-                    out.append((match, c))
+                try:
+                    hashed = pd.util.hash_pandas_object(data.frame[c], index=False).to_numpy().tobytes()
+                except TypeError:  # unhashable cells (lists from JSON): compared in full below
+                    hashed = b""
+                by_digest.setdefault(hashlib.blake2b(hashed, digest_size=16).digest(), []).append(c)
+            for same in by_digest.values():
+                first = data.frame[same[0]].reset_index(drop=True)
+                for c in same[1:]:
+                    if c in data.features and data.frame[c].reset_index(drop=True).equals(first):
+                        out.append((same[0], c))
         return out
 
 
