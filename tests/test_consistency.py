@@ -790,3 +790,10 @@ def test_cli_explain_value_ranges():
     result = CliRunner().invoke(cli, ["explain", "consistency.value_ranges"])
     assert result.exit_code == 0
     assert "ranges" in result.stdout and "patterns" in result.stdout
+
+
+def test_category_variants_ignore_prose_length_values_and_stay_fast_on_a_huge_cell():
+    frame = pd.DataFrame({"t": ["Ø" * 5_000_000, "Male", "male", "Female"] * 3})
+    result = run_check(CategoryVariants(), make_dataset(frame))
+    assert result.status != "pass" and "'Male'" in result.message
+    assert "Ø" not in result.message

@@ -26,9 +26,17 @@ from dataaudit.privacy import mask_example
 __all__ = ["CategoryVariants", "RareCategories"]
 
 
+#: a longer value is prose, not a category spelling (and a 40 MB cell is not walked char by char)
+MAX_CATEGORY_LENGTH = 200
+
+
 def _variant_key(value: str) -> str:
-    text = unicodedata.normalize("NFKD", str(value))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = str(value)
+    if len(text) > MAX_CATEGORY_LENGTH:
+        return ""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return re.sub(r"[\W_]+", "", text.casefold())
 
 
