@@ -81,6 +81,7 @@ def test_cli_on_sample_writes_reports(tmp_path):
     assert result.exit_code == 1, result.output
     assert "WARN  size.group_counts" in result.stdout
     assert "FAIL  latency.freshness" in result.stdout
+    assert result.stdout.splitlines()[1].split() == ["area", "pass", "warn", "fail", "error", "skipped"]
     assert "NOT READY" in result.stdout
     doc = json.loads(js.read_text())
     assert doc["verdict"] == "not_ready"
