@@ -184,6 +184,10 @@ def test_without_a_timestamp_every_check_skips_and_shows_the_file_time(tmp_path)
         assert "the file was last modified 2026-05-28 20:26 UTC (32 d before as-of 2026-06-30)" in r.message
     assert report.result("latency.ingestion_lag").status == "skipped"
     assert report.result("latency.label_delay").status == "skipped"
+    # a file modified after a pinned (earlier) as-of time is "after" it, not a negative "-57 d before"
+    early = dataaudit.audit(path, as_of="2026-04-01", select=["latency.freshness"])
+    message = early.result("latency.freshness").message
+    assert "(57 d after as-of 2026-04-01)" in message and "-57" not in message
     # a DataFrame has no file time: the reason alone
     frame_report = dataaudit.audit(pd.DataFrame({"x": range(50)}), as_of=AS_OF, select=["latency.freshness"])
     assert "last modified" not in frame_report.result("latency.freshness").message
@@ -424,11 +428,24 @@ def test_coverage_chart_shows_gaps_and_a_stale_end():
     result = check(Coverage(), events(ts))
     chart = result.charts[0]
     assert chart.kind == "columns" and chart.unit == "rows"
-    assert chart.labels[0] == "2026-03-15" and chart.labels[-1] == "2026-06-30"  # first record to as-of
+    # first record to as-of; as-of is 2026-06-30 00:00, so the last day that has begun is 2026-06-29
+    assert chart.labels[0] == "2026-03-15" and chart.labels[-1] == "2026-06-29"
     assert chart.values[0] == 24 and chart.values[-1] == 0
     assert chart.values[chart.labels.index("2026-04-12")] == 0
-    assert "of which the last 20 days (stale end)" in result.message
-    assert dict(result.evidence[0].rows)["empty days"] == 30
+    assert "of which the last 19 days (stale end)" in result.message
+    assert dict(result.evidence[0].rows)["empty days"] == 29
+
+
+def test_coverage_as_of_at_midnight_is_not_an_empty_day():
+    # readings every 5 minutes up to 23:55 the day before as-of (2026-06-30 00:00): nothing is stale
+    ts = pd.date_range("2026-05-01", "2026-06-29 23:55", freq="5min")
+    result = check(Coverage(), events(ts))
+    assert "empty" in result.message and "stale end" not in result.message
+    assert result.charts[0].labels[-1] == "2026-06-29" and result.charts[0].values[-1] == 288
+    assert dict(result.evidence[0].rows)["empty days"] == 0
+    # a row exactly at the as-of instant still counts, in the as-of day
+    result = check(Coverage(), events(ts.append(pd.DatetimeIndex([NOW.tz_localize(None)]))))
+    assert result.charts[0].labels[-1] == "2026-06-30" and result.charts[0].values[-1] == 1
 
 
 # -- latency.label_delay -----------------------------------------------------------------------------------

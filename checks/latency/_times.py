@@ -186,11 +186,13 @@ def _skip_without_event_time(data: Dataset) -> Outcome:
     reason = "no event-time column set or detected (use --timestamp or 'timestamp:' in dataaudit.yaml)"
     mtime = getattr(data.source, "mtime", None)
     if mtime is not None:
-        age = pd.Timestamp(data.as_of) - pd.Timestamp(mtime)
-        reason += (
-            f"; fallback: the file was last modified {fmt_time(mtime)} "
-            f"({format_duration(age.to_pytimedelta())} before as-of {fmt_time(data.as_of)})"
+        age = (pd.Timestamp(data.as_of) - pd.Timestamp(mtime)).to_pytimedelta()
+        # a file written after a pinned as-of time (a back-dated run) is "after", never "-144 d before"
+        relation = (
+            f"{format_duration(age)} before" if age >= dt.timedelta(0) else f"{format_duration(-age)} after"
         )
+        when = f"{fmt_time(mtime)} ({relation} as-of {fmt_time(data.as_of)})"
+        reason += f"; fallback: the file was last modified {when}"
     return Outcome.skip(reason, observed={"file_modified": mtime} if mtime is not None else None)
 
 

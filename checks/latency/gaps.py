@@ -241,7 +241,9 @@ class Coverage(Check):
         )
         name, step = _chart_periods(as_of - first)
         k = period_index(ns, step)
-        k_end = int(period_index(np.array([as_of]), step)[0])
+        # the last period is the one holding the instant before as-of: at as-of midnight the as-of day has not
+        # begun, so it is not an empty day (nor a "stale end" for data written minutes earlier)
+        k_end = max(int(period_index(np.array([as_of - 1]), step)[0]), int(k.max()))
         k0 = int(k.min())
         counts = np.bincount(k - k0, minlength=k_end - k0 + 1)
         p = Periods(name, counts, k0, step, None, 0)
