@@ -149,3 +149,26 @@ def test_waived_in_every_cli_output(tmp_path: Path) -> None:
     assert case.find("failure") is None and case.find("system-out").text.startswith("WAIVED: only 50 rows")
     md = Path("m.md").read_text(encoding="utf-8")
     assert "| `size.min_rows` | pilot \\| data | data-team | 2027-03-31 |" in md
+
+
+def test_a_renewal_added_below_an_expired_waiver_applies() -> None:
+    report = audit([waiver(expires="2026-06-01"), waiver(expires="2026-12-31", reason="renewed")])
+    r = report.result("size.min_rows")
+    assert r.status == "waived" and report.ready
+    assert "[waived until 2026-12-31: renewed" in r.message
+    assert not [n for n in report.notes if "waiver" in n]  # the expired one is superseded, not stale
+
+
+def test_a_waiver_covering_only_some_flagged_columns_is_not_called_stale() -> None:
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"a": rng.normal(size=400), "b": rng.normal(size=400), "y": np.arange(400) % 2})
+    frame.loc[:39, "a"] = np.nan
+    frame.loc[100:139, "b"] = np.nan  # both 10% missing: consistency.missing_values warns on a and b
+    w = waiver(check="consistency.missing_values", columns=["a"])
+    config = {"waivers": [w], "select": ["consistency.missing_values"]}
+    report = dataaudit.audit(frame, config=config, as_of=AS_OF)
+    r = report.result("consistency.missing_values")
+    assert r.status == "warn" and set(r.columns) == {"a", "b"}  # b is not waived, so the finding counts
+    note = next(n for n in report.notes if "consistency.missing_values on a" in n)
+    assert "stale" not in note and "remove it" not in note
+    assert "does not cover every column consistency.missing_values flags (also b)" in note

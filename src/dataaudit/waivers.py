@@ -87,7 +87,8 @@ def apply_waivers(
     results: Sequence[CheckResult], waivers: Sequence[Waiver], as_of: dt.datetime
 ) -> tuple[tuple[CheckResult, ...], tuple[str, ...]]:
     """Results with waived findings marked, and notes for stale waivers. A waiver applies through its
-    ``expires`` day (as-of date <= expires); the first matching waiver wins."""
+    ``expires`` day (as-of date <= expires); the first matching waiver still in force wins, else the first
+    expired one (so a renewal added below an expired waiver applies)."""
     from dataaudit.model import MAX_MESSAGE_CHARS, Status
     from dataaudit.privacy import mask_text
 
@@ -98,12 +99,12 @@ def apply_waivers(
         if r.status not in (Status.WARN, Status.FAIL):
             out.append(r)
             continue
-        hit = next(((i, w) for i, w in enumerate(waivers) if w.matches(r)), None)
-        if hit is None:
+        hits = [(i, w) for i, w in enumerate(waivers) if w.matches(r)]
+        if not hits:
             out.append(r)
             continue
-        i, w = hit
-        used.add(i)
+        i, w = next(((i, w) for i, w in hits if today <= w.expires), hits[0])
+        used.update(j for j, _ in hits)
         expired = today > w.expires
         who = f"{w.reason} (owner: {w.owner})"
         if expired:
@@ -118,13 +119,26 @@ def apply_waivers(
             out.append(
                 dataclasses.replace(r, status=Status.WAIVED, message=message, waiver=w.to_dict(expired=False))
             )
-    notes = tuple(
-        mask_text(
-            f"stale waiver: {w.describe()} matches no warning or failure in this run; remove it "
-            f"(owner: {w.owner}, expires {w.expires.isoformat()})",
-            None,
-        )
-        for i, w in enumerate(waivers)
-        if i not in used
-    )
+    notes = tuple(mask_text(_unused_note(w, results), None) for i, w in enumerate(waivers) if i not in used)
     return tuple(out), notes
+
+
+def _unused_note(w: Waiver, results: Sequence[CheckResult]) -> str:
+    """Why a waiver applied to nothing: stale, or naming only some of the columns a finding is about (then
+    the finding still counts, and removing the waiver is the wrong advice)."""
+    from dataaudit.model import Status
+
+    tail = f"(owner: {w.owner}, expires {w.expires.isoformat()})"
+    for r in results:
+        if (
+            w.columns
+            and r.status in (Status.WARN, Status.FAIL)
+            and (r.id == w.check or str(r.area) == w.check)
+            and set(r.columns) & set(w.columns)
+        ):
+            rest = ", ".join(c for c in r.columns if c not in w.columns)
+            return (
+                f"waiver not applied: {w.describe()} does not cover every column {r.id} flags (also {rest}), "
+                f"so the finding still counts; fix those or add them to the waiver's columns {tail}"
+            )
+    return f"stale waiver: {w.describe()} matches no warning or failure in this run; remove it {tail}"
