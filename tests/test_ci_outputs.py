@@ -315,6 +315,31 @@ def test_pre_commit_hook_entry_point_on_files() -> None:
     assert not list(Path(".").glob("*.html"))  # the hook writes no report unless --html-dir
 
 
+def test_pre_commit_hook_skips_files_that_are_not_data() -> None:
+    # the README's `files: ^data/` replaces the hook's own pattern, so pre-commit also passes the folder's
+    # dataaudit.yaml or README.md: committing a config change (say, a new waiver) must not be blocked
+    frame(2000).to_csv("good.csv", index=False)
+    Path("dataaudit.yaml").write_text("target: approved\n", encoding="utf-8")
+    Path("README.md").write_text("# data\n", encoding="utf-8")
+    args = [
+        "hook",
+        "--as-of",
+        "2026-06-30",
+        "--select",
+        "size.min_rows",
+        "good.csv",
+        "dataaudit.yaml",
+        "README.md",
+    ]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        "READY      good.csv (0 fail, 0 error, 0 warn)\n"
+        "SKIPPED    dataaudit.yaml (not a data file)\n"
+        "SKIPPED    README.md (not a data file)\n"
+    )
+
+
 def test_pre_commit_hook_compares_with_a_snapshot_beside_the_file() -> None:
     frame(2000, seed=1).to_csv("d.csv", index=False)
     assert (

@@ -39,6 +39,8 @@ def hook(files, config_path, fail_on, as_of, select, ignore, snapshots, html_dir
     """Audit each data FILE (for pre-commit); exit 1 if one is not ready, 2 if one cannot be audited."""
     from dataaudit.api import audit
     from dataaudit.cli import _one_line, _split, parse_as_of, write_atomic
+    from dataaudit.errors import DataLoadError
+    from dataaudit.formats import detect_format
     from dataaudit.model import Status
 
     when = parse_as_of(as_of)
@@ -46,6 +48,12 @@ def hook(files, config_path, fail_on, as_of, select, ignore, snapshots, html_dir
     for path in files:
         if path.name.endswith(SNAPSHOT_SUFFIX):
             continue  # a baseline snapshot is not data
+        try:
+            detect_format(path)
+        except DataLoadError:
+            # a user's `files: ^data/` replaces the hook's pattern, so the config, a README... are passed too
+            click.echo(f"SKIPPED    {path} (not a data file)")
+            continue
         baseline = Path(str(path) + SNAPSHOT_SUFFIX)
         try:
             report = audit(
