@@ -260,6 +260,17 @@ def test_small_group_is_not_over_read_but_the_same_gap_on_many_rows_is_flagged()
     assert "difference 0.15 (95% CI 0.13–0.17" in big.message
 
 
+def test_two_small_groups_holding_the_extreme_rates_do_not_hide_a_gap_between_two_large_ones():
+    # 30% vs 18% on 5,000 rows each warns; two 40-row groups at 34% and 13% (too few rows to call) hold the
+    # highest and the lowest rate, and pairing only against those let the large gap through as "similar"
+    large = {"A": (5000, 1500), "B": (5000, 900)}
+    alone = disparity(rated(large))
+    assert alone.status == "warn"
+    result = disparity(rated({**large, "C": (40, 14), "D": (40, 5)}))
+    assert result.status == "warn"
+    assert "y=1 rate 18.0% for 'B' (5,000 rows) vs 30.0% for 'A': difference 0.12" in result.message
+
+
 def test_the_most_certain_gap_is_reported_not_just_the_widest():
     # the widest gap is a 35-row group's (30% vs 50%); the most certain one is b's 4,000 rows at 35%
     result = disparity(rated({"a": (4000, 2000), "b": (4000, 1400), "c": (35, 10)}))

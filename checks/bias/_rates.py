@@ -155,9 +155,19 @@ def _rate_table(
     return _RateTable(tuple(labels), n, rates, lo, hi, overall, overall_err, tuple(disparities))
 
 
+#: up to this many groups every pair is a candidate (the Bonferroni z already allows for all of them)
+ALL_PAIRS_MAX_GROUPS = 100
+
+
 def _candidate_pairs(r: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Indexes of the higher-rate and the lower-rate group of each candidate pair: every group against the
-    highest-rate group and against the lowest-rate one (a group is never paired with itself)."""
+    """Indexes of the higher-rate and the lower-rate group of each candidate pair: every pair of groups (up
+    to ``ALL_PAIRS_MAX_GROUPS``), so two large groups far apart are found even when small groups with wide
+    intervals hold the extreme rates; beyond that, every group against the highest-rate group and against
+    the lowest-rate one (a group is never paired with itself)."""
+    if len(r) <= ALL_PAIRS_MAX_GROUPS:
+        i, j = np.triu_indices(len(r), 1)
+        swap = r[i] < r[j]
+        return np.where(swap, j, i), np.where(swap, i, j)
     a, b = int(np.argmax(r)), int(np.argmin(r))
     others = np.arange(len(r))
     high = np.concatenate([np.full(len(r), a), others])
@@ -178,10 +188,10 @@ def _binomial_se(p: np.ndarray, n: np.ndarray, high: np.ndarray, low: np.ndarray
 
 
 def _pair_disparity(cls, j, r, pos, n, reps, z, judge) -> _Disparity:
-    """The pair of groups whose gap is most certain. Candidates: every group against the highest-rate group
-    and against the lowest-rate one. Each gets a conservative bound (normal approximation with the larger of
-    the bootstrap and the binomial standard error, and the Bonferroni ``z``): the difference on its own
-    scale, the ratio on the log scale. The candidate graded worst by ``judge`` is kept."""
+    """The pair of groups whose gap is most certain. Candidates: see ``_candidate_pairs``. Each gets a
+    conservative bound (normal approximation with the larger of the bootstrap and the binomial standard
+    error, and the Bonferroni ``z``): the difference on its own scale, the ratio on the log scale. The
+    candidate graded worst by ``judge`` is kept."""
     high, low = _candidate_pairs(r)
     ptil = _smoothed(pos, n)
     with np.errstate(all="ignore"), warnings.catch_warnings():

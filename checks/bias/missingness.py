@@ -65,7 +65,7 @@ class MissingnessDisparity(Check):
             for c in cols:
                 miss = np.bincount(g.codes, weights=masks[c], minlength=k)[idx]
                 rate = miss / n
-                # candidates: every group against the most- and the least-missing one; keep the most certain
+                # candidates: every pair of groups (see _candidate_pairs); keep the most certain
                 high, low = _candidate_pairs(rate)
                 ses = _binomial_se(_smoothed(miss, n), n, high, low)
                 bounds = np.maximum(0.0, rate[high] - rate[low] - z * ses)
