@@ -608,6 +608,20 @@ def test_unparseable_dates_mixed_layouts():
     assert layouts == {"y-n-n": 970, "n/n/y": 30}
 
 
+def test_a_layout_is_illustrated_by_a_date_that_parses():
+    # the most frequent value of the main layout is an impossible date repeated 40 times: it is listed as not
+    # parsing, and the layout is illustrated by a real date instead ("2 layouts: 31/02/2026 ×975" misled)
+    values = (pd.Timestamp("2026-01-01") + pd.to_timedelta(np.arange(1000), unit="h")).strftime(
+        "%d/%m/%Y %H:%M"
+    )
+    values = ["31/02/2026"] * 40 + values.tolist()[40:975] + ["2026-03-05"] * 25
+    result = run_check(UnparseableDates(), make_dataset(pd.DataFrame({"shipped": values})))
+    assert result.message.startswith("shipped: 40 values (4.0%) do not parse ('31/02/2026'); 2 layouts: ")
+    assert "31/02/2026 ×975" not in result.message
+    examples = {r[1]: r[3] for r in result.evidence[0].rows}
+    assert examples["n/n/y"] not in ("31/02/2026", "") and examples["y-n-n"] == "2026-03-05"
+
+
 # -- sample data, clean data, odd data, CLI ------------------------------------------------------------------
 
 

@@ -113,7 +113,7 @@ class UnparseableDates(Check):
             per_shape = pd.Series(wl).groupby(shapes.to_numpy()).sum().sort_values(ascending=False)
             mixed = int(per_shape.iloc[1:].sum())
             if bad or mixed:
-                layouts = [(k, int(v), _example_of(vals, shapes, k)) for k, v in per_shape.items()]
+                layouts = [(k, int(v), _example_of(vals, shapes, k, ok)) for k, v in per_shape.items()]
                 findings.append((c, bad, mixed, int(wl.sum()), list(vals[~ok][:5]), layouts, note))
         expected = _expected(self.warn_above, self.fail_above, "share of unparseable or off-layout dates")
         if not findings:
@@ -167,6 +167,10 @@ class UnparseableDates(Check):
         )
 
 
-def _example_of(vals: pd.Series, shapes: pd.Series, shape: str) -> str:
-    hit = vals[shapes.to_numpy() == shape]
+def _example_of(vals: pd.Series, shapes: pd.Series, shape: str, ok: np.ndarray) -> str:
+    """The most common value of a layout that parses (an impossible 31/02/2026 does not illustrate it)."""
+    of_shape = shapes.to_numpy() == shape
+    hit = vals[of_shape & ok]
+    if not len(hit):
+        hit = vals[of_shape]
     return str(hit.iloc[0]) if len(hit) else ""
