@@ -266,6 +266,15 @@ def test_a_failed_write_leaves_no_partial_outputs(monkeypatch: pytest.MonkeyPatc
     assert sorted(p.name for p in Path(".").iterdir()) == ["d.csv"]
 
 
+@pytest.mark.parametrize("flag", ["--junit", "--markdown", "--save-snapshot", "-o"])
+def test_dash_is_stdout_for_json_only_and_never_a_file_named_dash(flag) -> None:
+    frame(200).to_csv("d.csv", index=False)
+    result = run("d.csv", "--select", "size.min_rows", flag, "-")
+    assert result.exit_code == 2
+    assert "'-' for standard output works with --json only" in result.stderr
+    assert not Path("-").exists()
+
+
 # -- pre-commit hook ---------------------------------------------------------------------------------------
 
 

@@ -21,6 +21,8 @@ __all__ = ["check_output"]
 def check_output(path: str | Path, inputs: Iterable[str | Path] = (), new_folder_ok: bool = False) -> None:
     """Raise :class:`ConfigError` ``"<path>: cannot write output (<why>)"`` if ``path`` cannot be written or
     is one of ``inputs``. ``new_folder_ok``: a missing folder is fine (the writer creates it; ``init``)."""
+    if str(path) == "-":  # `--json -` is stdout; elsewhere '-' would silently become a file named '-'
+        _refuse(Path("-"), "'-' for standard output works with --json only; give a file path")
     path = Path(path)
     folder = path.parent
     if path.is_dir():
