@@ -254,7 +254,9 @@ def test_label_rate_ratio_thresholds_at_low_base_rates(low, status):
 def test_small_group_is_not_over_read_but_the_same_gap_on_many_rows_is_flagged():
     small = disparity(rated({"a": (4000, 2000), "b": (40, 14)}))  # 35% vs 50% on 40 rows
     assert small.status == "pass"
-    assert "difference 0.15 (at least 0.00)" in small.message
+    assert "difference 0.15, ratio 0.70 across all groups; most certain pair: difference at least 0.00" in (
+        small.message
+    )
     big = disparity(rated({"a": (4000, 2000), "b": (4000, 1400)}))  # 35% vs 50% on 4,000 rows
     assert big.status == "warn"
     assert "difference 0.15 (95% CI 0.13–0.17" in big.message
@@ -297,7 +299,18 @@ def test_balanced_attribute_with_equal_rates_raises_nothing_on_thousands_of_rows
     df = pd.DataFrame({"g": rng.choice(["a", "b", "c", "d"], n), "y": rng.integers(0, 2, n)})
     result = disparity(df)
     assert result.status == "pass"
-    assert result.message.startswith("label rates are similar across groups: g y=1 difference 0.0")
+    assert result.message.startswith("no clear gap in label rates between groups: g y=1 difference 0.0")
+
+
+def test_a_pass_with_wide_intervals_does_not_call_very_different_rates_similar():
+    # 10% vs 25% on 40 rows each: too few rows to call, but the message must not say "similar"
+    result = disparity(rated({"a": (40, 4), "b": (40, 10)}))
+    assert result.status == "pass"
+    assert "similar" not in result.message
+    assert (
+        "g y=1 difference 0.15, ratio 0.40 across all groups; most certain pair: difference at least 0.00"
+        in (result.message)
+    )
 
 
 def test_label_rate_table_and_chart_show_intervals_per_group():

@@ -196,15 +196,18 @@ class LabelRateDisparity(Check):
         if flagged:
             msg = _listed([f[1] for f in flagged])
         else:
+            # the point estimates span all groups; the bounds are those of the most certain pair, which may
+            # be a different pair: "similar" with "ratio 0.44 (at most 0.98)" read as a contradiction
             parts = [
-                f"{f[2]} {target}={f[3].cls} difference {f[3].dp_difference:.2f} (at least "
-                f"{f[3].diff_bound:.2f}), ratio {f[3].dp_ratio:.2f} (at most {f[3].ratio_bound:.2f})"
+                f"{f[2]} {target}={f[3].cls} difference {f[3].dp_difference:.2f}, ratio {f[3].dp_ratio:.2f} "
+                f"across all groups; most certain pair: difference at least {f[3].diff_bound:.2f}, ratio at "
+                f"most {f[3].ratio_bound:.2f}"
                 if f[3] is not None
                 else f[1]
                 for f in findings
             ]
             msg = (
-                "label rates are similar across groups: " + "; ".join(parts)
+                "no clear gap in label rates between groups: " + "; ".join(parts)
                 if parts
                 else "nothing to compare"
             )
