@@ -320,7 +320,7 @@ def test_pre_commit_hook_entry_point_on_files() -> None:
         "NOT READY  small.csv (1 fail, 0 error, 0 warn)\n"
         "  FAIL  size.min_rows: only 50 rows; at least 100 needed\n"
     )
-    assert result.stderr == "CANNOT AUDIT  missing.csv: missing.csv: file not found\n"
+    assert result.stderr == "CANNOT AUDIT  missing.csv: file not found\n"
     assert not list(Path(".").glob("*.html"))  # the hook writes no report unless --html-dir
 
 
@@ -347,6 +347,16 @@ def test_pre_commit_hook_skips_files_that_are_not_data() -> None:
         "SKIPPED    dataaudit.yaml (not a data file)\n"
         "SKIPPED    README.md (not a data file)\n"
     )
+
+
+def test_pre_commit_hook_html_reports_of_same_named_files_do_not_overwrite_each_other() -> None:
+    for folder, n in (("a", 2000), ("b", 50)):
+        Path(folder).mkdir()
+        frame(n).to_csv(f"{folder}/x.csv", index=False)
+    args = ["hook", "--as-of", "2026-06-30", "--select", "size.min_rows", "--html-dir", "out"]
+    assert CliRunner().invoke(cli, [*args, "a/x.csv", "b/x.csv"]).exit_code == 1
+    assert sorted(p.name for p in Path("out").iterdir()) == ["a_x.csv.html", "b_x.csv.html"]
+    assert "b/x.csv" in Path("out/b_x.csv.html").read_text(encoding="utf-8")
 
 
 def test_pre_commit_hook_compares_with_a_snapshot_beside_the_file() -> None:

@@ -9,6 +9,7 @@ others are still audited).
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -66,9 +67,13 @@ def hook(files, config_path, fail_on, as_of, select, ignore, snapshots, html_dir
                 baseline=baseline if snapshots and baseline.is_file() else None,
             )
             if html_dir is not None:
-                write_atomic(Path(html_dir) / f"{path.name}.html", report.to_html())
+                # named after the whole relative path: data/a/x.csv and data/b/x.csv must not overwrite
+                name = str(path).replace(os.sep, "_").replace("/", "_").lstrip("_")
+                write_atomic(Path(html_dir) / f"{name}.html", report.to_html())
         except DataAuditError as exc:
-            click.echo(f"CANNOT AUDIT  {path}: {_one_line(str(exc))}", err=True)
+            message = _one_line(str(exc))
+            message = message.removeprefix(f"{path}: ")  # most errors already start with the file
+            click.echo(f"CANNOT AUDIT  {path}: {message}", err=True)
             worst = max(worst, ExitCode.CANNOT_AUDIT)
             continue
         counts = report.summary["by_status"]
