@@ -119,15 +119,23 @@ def apply_waivers(
             out.append(
                 dataclasses.replace(r, status=Status.WAIVED, message=message, waiver=w.to_dict(expired=False))
             )
-    notes = tuple(mask_text(_unused_note(w, results), None) for i, w in enumerate(waivers) if i not in used)
+    notes = tuple(
+        mask_text(note, None)
+        for i, w in enumerate(waivers)
+        if i not in used and (note := _unused_note(w, results)) is not None
+    )
     return tuple(out), notes
 
 
-def _unused_note(w: Waiver, results: Sequence[CheckResult]) -> str:
+def _unused_note(w: Waiver, results: Sequence[CheckResult]) -> str | None:
     """Why a waiver applied to nothing: stale, or naming only some of the columns a finding is about (then
-    the finding still counts, and removing the waiver is the wrong advice)."""
+    the finding still counts, and removing the waiver is the wrong advice). None when its check did not run
+    to a verdict here (left out by select/ignore, skipped, crashed): nothing shows the waiver is stale."""
     from dataaudit.model import Status
 
+    ran = (Status.PASS, Status.WARN, Status.FAIL)
+    if not any(r.status in ran and (r.id == w.check or str(r.area) == w.check) for r in results):
+        return None
     tail = f"(owner: {w.owner}, expires {w.expires.isoformat()})"
     for r in results:
         if (
