@@ -71,21 +71,9 @@ def frames(draw: st.DrawFn) -> tuple[pd.DataFrame, dict[str, object]]:
     return frame, roles
 
 
-def _known_issue(check_id: str, frame: pd.DataFrame, roles: dict[str, object]) -> bool:
-    """A crash already reported to the check's owner, exempted only in the exact situation that triggers it,
-    and pinned by a strict xfail below (which turns into a failure once it is fixed: then remove both)."""
-    if check_id == "size.group_counts" and "target" in roles and roles.get("sensitive"):
-        target, sensitive = frame[roles["target"]], frame[roles["sensitive"][0]]  # type: ignore[index]
-        return not (target.notna() & sensitive.notna()).any()
-    return False
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="size.group_counts crashes (IndexError in _grade on an empty group × class table) when no row "
-    "has both a target value and a sensitive value, e.g. an all-missing target; found by the property test",
-)
-def test_known_issue_group_counts_without_a_row_holding_both_target_and_group() -> None:
+def test_group_counts_without_a_row_holding_both_target_and_group() -> None:
+    # once a crash found by the property test below (IndexError on an empty group × class table); fixed in
+    # size.group_counts, so it is a plain regression test now and the property test exempts nothing
     frame = pd.DataFrame({"y": [None] * 4, "s": ["a", "b", "a", "b"]})
     report = dataaudit.audit(frame, as_of=AS_OF, target="y", sensitive=["s"], select=["size.group_counts"])
     assert report.result("size.group_counts").status != Status.ERROR
@@ -120,7 +108,6 @@ def test_any_small_frame_is_audited_without_a_crashing_check(example: tuple[pd.D
     report = dataaudit.audit(frame, as_of=AS_OF, **roles)
 
     errors = [(r.id, r.message) for r in report.results if r.status == Status.ERROR]
-    errors = [e for e in errors if not _known_issue(e[0], frame, roles)]
     assert errors == [], errors
 
     doc = json.loads(report.to_json())
