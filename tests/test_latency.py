@@ -620,3 +620,21 @@ def test_config_file_thresholds_reach_the_checks(tmp_path):
     bad.write_text("checks:\n  latency.freshness: {warn_after: 7}\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"bad\.yaml: checks\.latency\.freshness\.warn_after"):
         dataaudit.audit(data, config=Path(bad), as_of=AS_OF)
+
+
+def test_day_first_text_dates_are_read_in_one_layout_not_value_by_value():
+    # 01.03.2026 and 13.03.2026 in one column: read value by value, days up to 12 became months (3 January,
+    # then 13 March ... 12 June read as 6 December), so a table ending on 3 July looked 5 months in the future
+    hours = pd.date_range("2026-03-01", periods=3000, freq="h")
+    df = pd.DataFrame({"Datum": hours.strftime("%d.%m.%Y %H:%M"), "x": np.arange(3000) % 7})
+    report = dataaudit.audit(df, timestamp="Datum", as_of="2026-07-15", select=["latency"])
+    fresh = report.result("latency.freshness")
+    assert fresh.message.startswith("newest 'Datum' is 2026-07-03 23:00 UTC, 11 d before as-of 2026-07-15")
+    assert "after as-of" not in fresh.message
+    assert report.result("latency.future_timestamps").status == "pass"
+    # ISO text is read as before
+    iso = pd.DataFrame({"t": hours.strftime("%Y-%m-%d %H:%M"), "x": 1})
+    assert (
+        "2026-07-03 23:00 UTC"
+        in dataaudit.audit(iso, timestamp="t", as_of="2026-07-15").result("latency.freshness").message
+    )

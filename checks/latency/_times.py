@@ -92,6 +92,8 @@ def _parse(data: Dataset, column: str, role: str, detected: bool) -> Times:
     parsed = data.stats.datetimes(column)  # UTC, computed once per column (also used by role detection)
     if parsed is None:
         parsed = _parse_fallback(s)
+    elif not pd.api.types.is_datetime64_any_dtype(s):
+        parsed = _one_layout(s, parsed)
     parsed = _within_ns_range(parsed)
     nat = parsed.isna()
     n_nat = int(nat.sum())
@@ -148,6 +150,22 @@ def _parse_fallback(s: pd.Series) -> pd.Series:
     if parsed.notna().sum() < 0.5 * s.notna().sum():
         parsed = _parse_other_formats(text, parsed)
     return parsed
+
+
+def _one_layout(s: pd.Series, parsed: pd.Series) -> pd.Series:
+    """Text dates that are not ISO 8601 were read value by value, where 01.03.2026 becomes 3 January and
+    13.03.2026 13 March in one column. Parse such a column in one layout, guessed both day-first and
+    month-first, when that reads at least as many values; ISO 8601 text is kept as it was read."""
+    text = s.astype("string")
+    try:
+        iso = int(pd.to_datetime(text, errors="coerce", utc=True, format="ISO8601").notna().sum())
+    except (ValueError, TypeError):
+        iso = 0
+    n = int(parsed.notna().sum())
+    if iso >= n:
+        return parsed
+    one = _parse_other_formats(text, pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns, UTC]"))
+    return one if int(one.notna().sum()) >= n else parsed
 
 
 def _parse_other_formats(text: pd.Series, parsed: pd.Series) -> pd.Series:
