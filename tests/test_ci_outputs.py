@@ -347,6 +347,13 @@ def test_pre_commit_hook_skips_files_that_are_not_data() -> None:
         "SKIPPED    dataaudit.yaml (not a data file)\n"
         "SKIPPED    README.md (not a data file)\n"
     )
+    # the hook's own pattern matches every .json: a config object is skipped, records are audited
+    Path("settings.json").write_text('{"editor.tabSize": 2}\n', encoding="utf-8")
+    Path("rows.json").write_text('[{"x": 1.0, "approved": 0}]\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, [*args[:5], "settings.json", "rows.json"])
+    assert result.exit_code == 1, result.output  # rows.json: 1 row, size.min_rows fails
+    assert result.stdout.splitlines()[0] == "SKIPPED    settings.json (a JSON object, not a table of records)"
+    assert result.stdout.splitlines()[1].startswith("NOT READY  rows.json")
 
 
 def test_pre_commit_hook_html_reports_of_same_named_files_do_not_overwrite_each_other() -> None:

@@ -50,10 +50,14 @@ def hook(files, config_path, fail_on, as_of, select, ignore, snapshots, html_dir
         if path.name.endswith(SNAPSHOT_SUFFIX):
             continue  # a baseline snapshot is not data
         try:
-            detect_format(path)
+            fmt, compression = detect_format(path)
         except DataLoadError:
             # a user's `files: ^data/` replaces the hook's pattern, so the config, a README... are passed too
             click.echo(f"SKIPPED    {path} (not a data file)")
+            continue
+        if fmt == "json" and compression is None and _json_object(path):
+            # the hook matches every .json: settings.json, renovate.json... are objects, never tables
+            click.echo(f"SKIPPED    {path} (a JSON object, not a table of records)")
             continue
         baseline = Path(str(path) + SNAPSHOT_SUFFIX)
         try:
@@ -86,3 +90,17 @@ def hook(files, config_path, fail_on, as_of, select, ignore, snapshots, html_dir
         for r in report.blocking:
             click.echo(f"  {r.status.value.upper():5} {r.id}: {_one_line(r.message, 300)}")
     return int(worst)
+
+
+def _json_object(path: Path) -> bool:
+    """Whether the file's JSON starts with ``{`` (an object: a config file, not an array of records)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return False  # the audit reports it
+    for bom, encoding in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if head.startswith(bom):
+            head = head[len(bom) :].decode(encoding, errors="ignore").encode()
+            break
+    return head.lstrip().startswith(b"{")
