@@ -43,7 +43,7 @@ class MinRows(Check):
             return Outcome.ok(f"{n:,} rows (>= {self.warn_below:,})", observed=n, expected=expected)
         need = self.fail_below if status == "fail" else self.warn_below
         return Outcome.make(
-            status, f"only {n:,} rows; at least {need:,} needed", observed=n, expected=expected
+            status, f"only {count(n, 'row')}; at least {need:,} needed", observed=n, expected=expected
         )
 
 

@@ -249,3 +249,8 @@ def test_group_counts_without_a_row_holding_both_class_and_group_grades_groups_o
     r = run_check(GroupCounts(), make_dataset(df, target="y", sensitive=["s"]))
     assert r.status == "fail" and "s='a' with 2 rows" in r.message
     assert r.observed["smallest_cell"] is None and len(r.evidence) == 1
+
+
+def test_min_rows_message_says_one_row_in_the_singular():
+    result = run_check(MinRows(), make_dataset(pd.DataFrame({"a": [1]})))
+    assert result.message == "only 1 row; at least 100 needed"
