@@ -235,6 +235,17 @@ def test_stats_kinds_and_parsed_views():
     assert q["min"] == 1.0 and q["max"] == 4.0
 
 
+@pytest.mark.parametrize("layout", ["%d.%m.%Y %H:%M", "%d/%m/%Y", "%m/%d/%Y", "%Y-%m-%d"])
+def test_text_dates_are_read_in_one_layout_for_the_whole_column(layout):
+    """A day-first column is day-first for every row, including the days <= 12 that value-by-value parsing
+    would read month-first (1 March, not 3 January)."""
+    days = pd.date_range("2026-01-01", "2026-06-30", freq="D")
+    data = make_dataset(pd.DataFrame({"when": days.strftime(layout)}))
+    parsed = data.stats.datetimes("when")
+    assert data.stats["when"].kind == "datetime"
+    assert (parsed.dt.tz_convert(None) == days).all()
+
+
 def test_stats_are_computed_once(monkeypatch):
     data = make_dataset(pd.DataFrame({"a": [1, 2, 2, 3]}))
     first = data.stats.value_counts("a")

@@ -218,19 +218,49 @@ def _parse_datetimes(s: pd.Series) -> pd.Series | None:
     sample = s.dropna()
     if sample.empty:
         return None
-    sample = sample.iloc[:200].astype(str)
+    # a probe spread over the column: the first rows of a sorted feed may all have days <= 12
+    sample = sample.iloc[np.unique(np.linspace(0, len(sample) - 1, 200).astype(int))].astype(str)
     # cheap reject: dates contain digits and a separator, and are not plain numbers
     if not sample.str.contains(r"\d{1,4}[-/.:]\d{1,2}", regex=True).mean() >= PARSE_SHARE:
         return None
     probe = pd.to_datetime(sample, errors="coerce", utc=True, format="mixed")
     if probe.notna().mean() < PARSE_SHARE:
         return None
+    enough = PARSE_SHARE * s.notna().sum()
     try:
         parsed = pd.to_datetime(s, errors="coerce", utc=True, format="ISO8601")
     except (ValueError, TypeError):
-        parsed = pd.to_datetime(s, errors="coerce", utc=True, format="mixed")
-    if parsed.notna().sum() < PARSE_SHARE * s.notna().sum():
+        parsed = None
+    if parsed is None or parsed.notna().sum() < enough:
+        # one layout for the whole column (30.06.2026 is day-first everywhere, not only where the day > 12),
+        # and parsing with a format is ~100x faster than value by value
+        layout = _one_layout(sample)
+        parsed = None if layout is None else pd.to_datetime(s, errors="coerce", utc=True, format=layout)
+    if parsed is None or parsed.notna().sum() < enough:
         parsed = pd.to_datetime(s, errors="coerce", utc=True, format="mixed")
     if parsed.notna().sum() < PARSE_SHARE * s.notna().sum():
         return None
     return parsed
+
+
+def _one_layout(sample: pd.Series) -> str | None:
+    """The single strftime layout (month-first or day-first) under which the most of ``sample`` parses, if
+    that is at least ``PARSE_SHARE``; month-first wins a tie, as in pandas."""
+    import warnings
+
+    from pandas.tseries.api import guess_datetime_format
+
+    layouts: list[str] = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for value in sample.iloc[:20]:
+            for dayfirst in (False, True):
+                layout = guess_datetime_format(value, dayfirst=dayfirst)
+                if layout and layout not in layouts:
+                    layouts.append(layout)
+    best, best_share = None, PARSE_SHARE - 1e-9
+    for layout in layouts[:6]:
+        share = pd.to_datetime(sample, errors="coerce", format=layout).notna().mean()
+        if share > best_share:
+            best, best_share = layout, share
+    return best
