@@ -12,6 +12,7 @@ import stat
 import subprocess
 import sys
 import textwrap
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -617,3 +618,14 @@ def test_init_to_another_path_and_the_config_is_used_by_run(loans: Path) -> None
 def test_init_on_a_missing_file_exits_2() -> None:
     assert_cannot_audit(run("init", "nope.csv"), "nope.csv: file not found")
     assert not Path("dataaudit.yaml").exists()
+
+
+def test_extreme_numbers_raise_no_numpy_warnings_on_stderr() -> None:
+    rows = "a,b,y\n1e308,1,0\n1.7e308,2,1\n-1.7e308,3,0\ninf,4,1\n5,5,0\n"
+    Path("big.csv").write_text(rows, encoding="utf-8")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = audit("big.csv", "--target", "y", "--no-html", "-q")
+    assert result.exit_code == 1, result.output
+    assert not [w for w in caught if issubclass(w.category, RuntimeWarning)]
+    assert result.stderr == ""

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import os
 import time
+import warnings
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -88,6 +90,20 @@ def prepare(
     return dataset, planned, cfg, cfg_path
 
 
+def _quiet_numerics(fn):
+    """numpy's RuntimeWarnings on extreme data (overflow summing 1e308s, an all-NaN mean) are not the user's
+    business: the checks handle inf and NaN, and a CLI's stderr carries only dataaudit's own lines."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with warnings.catch_warnings():  # process-wide, so it also covers the checks' worker threads
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return fn(*args, **kwargs)
+
+    return wrapper
+
+
+@_quiet_numerics
 def audit(
     data: pd.DataFrame | str | Path,
     *,
