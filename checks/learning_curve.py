@@ -33,6 +33,10 @@ LEAK_MIN_ROWS_PER_GROUP = 10
 #: the cost
 LEARNING_RATE = 0.4
 MAX_LEAF_NODES = 15
+#: the gain's standard error is never taken below what a fold-to-fold correlation of this much between the
+#: last two sizes' scores would give: pairing removes the shared noise of the held-out rows, but three
+#: paired differences cannot show that it removed nearly all of it (see ``_gain_se``)
+PAIRING_CORRELATION_MAX = 0.5
 METRICS = {"binary": "ROC AUC", "multiclass": "balanced accuracy", "continuous": "R²"}
 
 
@@ -46,9 +50,13 @@ class LearningCurve(Check):
     k-fold cross-validation, and scored on the same held-out fold at every size: ROC AUC for a binary target,
     balanced accuracy for several classes, R² for a continuous one. Because every size is scored on the same
     rows, the gain over the last doubling is a paired difference, with a standard error from its spread over
-    the folds. The verdict: "still improving" when the last doubling gained at least ``plateau_gain`` and
-    clearly more than its noise (two standard errors); "plateau" when the gain plus one standard error is
-    below ``plateau_gain``; otherwise "too noisy to say". A power law ``score = a - b·n^-c`` fitted to the
+    the folds. With a few folds that spread is itself very uncertain (from 3 differences it can come out near
+    zero by chance), so the standard error is floored: never below the SE of the difference of the two
+    sizes' mean scores if their fold scores correlated by only 0.5, i.e. the pooled fold-to-fold sd of the
+    scores at the last two sizes over the square root of the number of folds. The verdict: "still improving"
+    when the last doubling gained at least ``plateau_gain`` and clearly more than its noise (two standard
+    errors); "plateau" when the gain plus one standard error is below ``plateau_gain``; otherwise "too noisy
+    to say". A power law ``score = a - b·n^-c`` fitted to the
     curve projects the gain from doubling the data and, with ``target_score``, the rows needed to reach it.
 
     To stay cheap the curve runs on a seeded sample of at most ``max_rows`` labelled rows (stated in the
@@ -215,8 +223,7 @@ class LearningCurve(Check):
                 evidence=[*tables],
                 chart=chart,
             )
-        diffs = scores[-1] - scores[-2]  # paired: the same held-out rows at both sizes
-        gain, se = float(diffs.mean()), float(diffs.std(ddof=1) / math.sqrt(len(diffs)))
+        gain, se = _gain_se(scores[-2], scores[-1])
         if gain >= self.plateau_gain and gain - 2 * se > 0:
             verdict = IMPROVING
         elif gain + se < self.plateau_gain:
@@ -507,6 +514,19 @@ def _curve(X, is_cat, y, kind, sizes, folds, max_iter, seed, budget):
             scores.append(row)
             last = time.perf_counter() - t0
     return np.asarray(scores, dtype=float), time.perf_counter() - start, len(scores) < len(sizes)
+
+
+def _gain_se(before: np.ndarray, after: np.ndarray) -> tuple[float, float]:
+    """The mean gain from fold scores ``before`` to ``after`` (paired: the same held-out rows) and its
+    standard error: the paired SE, floored by the SE the same folds would give if the two sizes' scores
+    correlated by only ``PAIRING_CORRELATION_MAX`` (from the pooled fold-to-fold spread at both sizes), so
+    that a few nearly equal differences cannot claim near-zero noise by chance."""
+    diffs = after - before
+    k = len(diffs)
+    paired = float(diffs.std(ddof=1)) / math.sqrt(k)
+    pooled_var = (float(before.var(ddof=1)) + float(after.var(ddof=1))) / 2
+    floor = math.sqrt(2 * (1 - PAIRING_CORRELATION_MAX) * pooled_var / k)
+    return float(diffs.mean()), max(paired, floor)
 
 
 def _law(n: float, a: float, b: float, c: float, ref: float) -> float:

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 import dataaudit
-from dataaudit.checks.learning_curve import IMPROVING, NOISY, PLATEAU, LearningCurve
+from dataaudit.checks.learning_curve import IMPROVING, NOISY, PLATEAU, LearningCurve, _gain_se
 from dataaudit.cli import cli
 from tests.helpers import AS_OF, SAMPLE, make_dataset, run_check
 
@@ -113,6 +113,27 @@ def test_target_score_estimates_the_rows_needed(small):
     reached = run_check(LearningCurve(target_score=0.6), data)
     assert reached.observed["rows_needed"] == "already reached at 1,333 training rows"
     assert reached.charts[0].threshold == 0.6
+
+
+def test_nearly_equal_paired_differences_do_not_make_the_gain_certain():
+    # the fold scores spread by about 0.004, but by chance each fold gains almost exactly +0.009
+    before = np.array([0.8096, 0.8036, 0.8053])
+    after = before + np.array([0.0089, 0.0088, 0.0090])
+    gain, se = _gain_se(before, after)
+    assert gain == pytest.approx(0.0089)
+    spread = np.sqrt((before.var(ddof=1) + after.var(ddof=1)) / 2)
+    assert se == pytest.approx(spread / np.sqrt(3))  # the floor, not the paired SE of about 0.00006
+    assert se > 0.0015 and gain + se > 0.01  # so not a confident plateau below +0.01
+    # a paired SE larger than the floor is kept as it is
+    steady = np.array([0.800, 0.801, 0.802])
+    diffs = np.array([0.0123, 0.0036, 0.0126])
+    assert _gain_se(steady, steady + diffs)[1] == pytest.approx(diffs.std(ddof=1) / np.sqrt(3))
+
+
+def test_loans_gain_is_not_called_a_plateau_on_a_vanishing_standard_error(loans):
+    r = loans.result("size.learning_curve")
+    assert r.observed["gain_se"] >= 0.001
+    assert r.observed["verdict"] == NOISY and r.status == "pass"
 
 
 def test_too_noisy_to_say_on_pure_noise():
