@@ -702,11 +702,16 @@ def compare(data: Dataset, base: Snapshot) -> Comparison:
     """Measure ``data`` against the baseline snapshot ``base``."""
     new_cols = data.columns
     old_names = base.names
-    added = tuple(c for c in new_cols if c not in set(old_names))
-    removed = tuple(c for c in old_names if c not in set(new_cols))
+    # sets and a name index built once: per-column lookups were quadratic in the number of columns
+    old_by_name: dict[str, ColumnProfile] = {}
+    for c in base.columns:
+        old_by_name.setdefault(c.name, c)  # the first of a name, as Snapshot.column returns
+    new_set = set(new_cols)
+    added = tuple(c for c in new_cols if c not in old_by_name)
+    removed = tuple(c for c in old_names if c not in new_set)
     kinds, dtypes, columns = {}, {}, {}
     for col in new_cols:
-        old = base.column(col)
+        old = old_by_name.get(col)
         if old is None:
             continue
         st = data.stats[col]
