@@ -79,9 +79,10 @@ class MissingValues(Check):
                 if is_graded:
                     graded.append((c, st.missing, share))
         # an entirely empty row has every column missing: if any column is complete, there is none
-        empty = 0
+        empty_rows = np.empty(0, dtype=np.intp)
         if cols and all(data.stats[c].missing for c in cols):
-            empty = int(data.frame[cols].isna().all(axis=1).sum())
+            empty_rows = np.flatnonzero(data.frame[cols].isna().all(axis=1).to_numpy())
+        empty = len(empty_rows)
         empty_share = empty / n
         statuses = [_grade_worst([s for _, _, s in graded], self.warn_above, self.fail_above)]
         statuses.append(
@@ -123,9 +124,8 @@ class MissingValues(Check):
             )
         ]
         if empty:
-            idx = np.flatnonzero(data.frame[cols].isna().all(axis=1).to_numpy())[:5]
             evidence.append(
-                Table.of(("row",), [(int(i),) for i in idx], title="Entirely empty rows (first 5)")
+                Table.of(("row",), [(int(i),) for i in empty_rows[:5]], title="Entirely empty rows (first 5)")
             )
         return Outcome.make(
             status,
