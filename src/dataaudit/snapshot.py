@@ -325,8 +325,10 @@ def numeric_counts(data: Dataset, col: str, edges: Sequence[float]) -> tuple[int
     """Counts of the column's finite values in the right-closed bins ``(-inf, e0], (e0, e1], ... (ek, inf)``;
     None when the column is not numeric."""
     arr = _finite(data, col)
-    if arr is None:
-        return None
+    return None if arr is None else _bin_counts(arr, edges)
+
+
+def _bin_counts(arr: np.ndarray, edges: Sequence[float]) -> tuple[int, ...]:
     # one vectorised comparison per edge (at most N_BINS - 1): faster than a binary search per value
     at_most = [int(np.count_nonzero(arr <= e)) for e in edges]
     return tuple(int(n) for n in np.diff([0, *at_most, arr.size]))
@@ -379,14 +381,13 @@ def _profile(data: Dataset, col: str) -> ColumnProfile:
     if st.kind == "numeric":
         arr = _finite(data, col)
         if arr is not None and arr.size:
-            if (
-                arr.size > EDGE_SAMPLE
-            ):  # deciles from a seeded sample: the bins are fixed, counts use all rows
-                arr = arr[np.random.default_rng(0).integers(0, arr.size, EDGE_SAMPLE)]
-            qs = np.quantile(arr, np.arange(1, N_BINS) / N_BINS)
+            probe = arr  # deciles from a seeded sample: the bins are fixed, counts use all rows
+            if arr.size > EDGE_SAMPLE:
+                probe = arr[np.random.default_rng(0).integers(0, arr.size, EDGE_SAMPLE)]
+            qs = np.quantile(probe, np.arange(1, N_BINS) / N_BINS)
             edges = tuple(float(e) for e in np.unique(qs))
             return ColumnProfile(
-                **base, edges=edges, bins=numeric_counts(data, col, edges), summary=_summary(data, col)
+                **base, edges=edges, bins=_bin_counts(arr, edges), summary=_summary(data, col)
             )
     if st.kind in _STORED_KINDS:
         counts = category_counts(data, col)
