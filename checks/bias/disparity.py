@@ -271,6 +271,7 @@ class LabelRateDisparity(Check):
         sd = float(np.std(yv[ok], ddof=1)) if ok.sum() > 1 else 0.0
         if sd == 0.0:
             return Outcome.skip(f"target {target!r} is constant: no mean to compare", columns=[target])
+        overall_mean = float(np.mean(yv[ok]))
         findings, rows, charts, per_attr = [], [], [], {}
         for col in data.roles.sensitive:
             g = _groups(data, col)
@@ -308,7 +309,7 @@ class LabelRateDisparity(Check):
                         float(mean[i]),
                         float(mean[i] - z95 * se[i]),
                         float(mean[i] + z95 * se[i]),
-                        round((mean[i] - float(np.mean(yv[ok]))) / sd, 4),
+                        round((mean[i] - overall_mean) / sd, 4),
                         note,
                     )
                 )
