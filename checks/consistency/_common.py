@@ -12,6 +12,7 @@ import pandas as pd
 from dataaudit.dataset import Dataset
 from dataaudit.model import Status, grade
 from dataaudit.privacy import mask_example
+from dataaudit.stats import _is_text
 
 #: free text longer than this on average is optional prose: its empty cells are shown but not graded
 FREE_TEXT_LENGTH = 30
@@ -103,10 +104,6 @@ def _expected(warn: float | None, fail: float | None, what: str = "share") -> st
 
 
 # -- values and distinct values ------------------------------------------------------------------------------
-
-
-def _is_text(s: pd.Series) -> bool:
-    return pd.api.types.is_object_dtype(s) or pd.api.types.is_string_dtype(s)
 
 
 def _factorize(values: pd.Series, **kwargs) -> tuple[np.ndarray, object]:
