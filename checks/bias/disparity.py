@@ -439,6 +439,12 @@ class IntersectionalGroups(Check):
             gs = [_groups(data, c) for c in combo]
             name = " × ".join(combo)
             real_labels = [[lab for lab in g.labels if lab != MISSING_GROUP] for g in gs]
+            n_combos = math.prod(len(r) for r in real_labels)
+            if n_combos > MAX_INTERSECTION_CELLS:
+                notes.append(
+                    f"{name} not crossed: {n_combos:,} combinations (at most {MAX_INTERSECTION_CELLS:,})"
+                )
+                continue
             # combined code over real groups; rows with a missing part drop out
             keep = np.ones(data.n_rows, dtype=bool)
             code = np.zeros(data.n_rows, dtype=np.int64)
@@ -448,12 +454,6 @@ class IntersectionalGroups(Check):
                 part = remap[g.codes]
                 keep &= part >= 0
                 code = code * max(int(g.real.sum()), 1) + np.maximum(part, 0)
-            n_combos = math.prod(len(r) for r in real_labels)
-            if n_combos > MAX_INTERSECTION_CELLS:
-                notes.append(
-                    f"{name} not crossed: {n_combos:,} combinations (at most {MAX_INTERSECTION_CELLS:,})"
-                )
-                continue
             labels = [" × ".join(p) for p in itertools.product(*real_labels)]
             if len(labels) < 2:
                 continue
