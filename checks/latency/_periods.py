@@ -95,7 +95,7 @@ def _phase_weights(p: Periods) -> np.ndarray:
     return (mean / top)[p.phase] if top > 0 else np.ones_like(c)
 
 
-def _regular(p: Periods) -> tuple[bool, float]:
+def _regular(p: Periods) -> bool:
     """Whether rows arrive at this cadence: in the median block of periods (a week of hours or days, two
     months of weeks, a year of months), at least half of all periods and 90% of the busy ones (phases with
     at least a quarter of the busiest phase's volume) have rows. Medians over blocks keep a long outage from
@@ -110,14 +110,12 @@ def _regular(p: Periods) -> tuple[bool, float]:
     busy = (w[: nb * block] >= 0.25).reshape(nb, block)
     overall = float(np.median(rows.mean(axis=1)))
     busy_share = float(np.median((rows & busy).sum(axis=1) / np.maximum(busy.sum(axis=1), 1)))
-    return overall >= 0.5 and busy_share >= 0.9, overall
+    return overall >= 0.5 and busy_share >= 0.9
 
 
 @dataclass(frozen=True)
 class Gaps:
     periods: Periods
-    inferred: bool
-    regular: bool
     dispersion: float
     runs: list[tuple[int, int, float, int]]  # significant empty runs: start, end (exclusive), expected rows,
     # and how many of their periods are busy ones (a Monday, not the quiet weekend before it)
@@ -138,7 +136,7 @@ def _level(cc: np.ndarray, cw: np.ndarray, start: np.ndarray, end: np.ndarray, w
     return np.where(np.isfinite(rate), rate, 0.0)
 
 
-def analyse_gaps(p: Periods, low_share: float, inferred: bool, regular: bool) -> Gaps:
+def analyse_gaps(p: Periods, low_share: float) -> Gaps:
     """Missing and low-volume periods under a multiplicative model: expected rows = local level × phase
     weight. The level comes from ``window`` neighbouring periods on each side (the lower side's rate; a
     run's own periods left out), the phase weight from the mean volume of the period's phase. A run of empty
@@ -181,7 +179,7 @@ def analyse_gaps(p: Periods, low_share: float, inferred: bool, regular: bool) ->
         log_p = (ci - li + ci * np.log(li / ci)) / phi
         idx = np.flatnonzero(cand)[log_p < log_alpha]
         low = [(int(j), int(c[j]), float(lam[j])) for j in idx]
-    return Gaps(p, inferred, regular, dispersion, runs, low, longest_empty)
+    return Gaps(p, dispersion, runs, low, longest_empty)
 
 
 def choose_periods(ns: np.ndarray, cadence: str | None) -> tuple[Periods | None, bool, bool]:
@@ -192,7 +190,7 @@ def choose_periods(ns: np.ndarray, cadence: str | None) -> tuple[Periods | None,
         known = {HOUR_NS: ("hour", 168), DAY_NS: ("day", 14), WEEK_NS: ("week", 8)}
         name, window = known.get(step, (cadence, 14))
         p = periods(ns, name, step, window)
-        return p, False, p is not None and _regular(p)[0]
+        return p, False, p is not None and _regular(p)
     fallback = None
     for name, step, window in _CANDIDATES:
         p = periods(ns, name, step, window)
@@ -200,7 +198,7 @@ def choose_periods(ns: np.ndarray, cadence: str | None) -> tuple[Periods | None,
             continue
         if p.counts.size < 3:  # too short at this cadence and every coarser one: too short to judge
             return p, True, False
-        if _regular(p)[0]:
+        if _regular(p):
             return p, True, True
         if fallback is None or name == "day":  # irregular streams are looked at per day when possible
             fallback = p

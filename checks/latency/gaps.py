@@ -101,7 +101,7 @@ class TimeGaps(Check):
                 f"{times.label} spans {p.plural(int(p.counts.size))}: too short to look for gaps",
                 columns=[times.column],
             )
-        g = analyse_gaps(p, self.low_share, inferred, regular)
+        g = analyse_gaps(p, self.low_share)
         longest = max((e - s for s, e, _, _ in g.runs), default=0)
         missing = sum(k for _, _, _, k in g.runs)
         status = grade(longest, warn=self.warn_above, fail=self.fail_above, higher_is_worse=True)
