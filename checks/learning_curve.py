@@ -168,7 +168,7 @@ class LearningCurve(Check):
                 evidence=_excluded_table(excluded),
             )
         metric = METRICS[kind]
-        scores, seconds, stopped = _curve(
+        scores, stopped = _curve(
             X,
             is_cat,
             y,
@@ -266,7 +266,7 @@ class LearningCurve(Check):
             ("rows used", n),
             ("gain over the last doubling", round(gain, 4)),
             ("standard error of the gain", round(se, 4)),
-            ("projected gain from doubling the data", None if projected is None else round(projected, 4)),
+            ("projected gain from doubling the data", projected),
             ("seconds", round(time.perf_counter() - start, 2)),
         ]
         observed = {
@@ -275,7 +275,7 @@ class LearningCurve(Check):
             "score": round(float(means[-1]), 4),
             "gain_last_doubling": round(gain, 4),
             "gain_se": round(se, 4),
-            "projected_gain": None if projected is None else round(projected, 4),
+            "projected_gain": projected,
             "rows_used": n,
         }
         if fit is not None:
@@ -373,7 +373,7 @@ def _features(
             cats.append(True)
         if reason:
             excluded.append((col, reason))
-        elif len(cols) > len(used):
+        else:  # every branch without a reason added the column to the matrix
             used.append(col)
     X = np.column_stack(cols) if cols else np.empty((len(pos), 0))
     return X, np.asarray(cats, dtype=bool), used, excluded
@@ -513,7 +513,7 @@ def _curve(X, is_cat, y, kind, sizes, folds, max_iter, seed, budget):
                     row.append(r2_score(y[test], model.predict(X[test])))
             scores.append(row)
             last = time.perf_counter() - t0
-    return np.asarray(scores, dtype=float), time.perf_counter() - start, len(scores) < len(sizes)
+    return np.asarray(scores, dtype=float), len(scores) < len(sizes)
 
 
 def _gain_se(before: np.ndarray, after: np.ndarray) -> tuple[float, float]:
