@@ -29,7 +29,6 @@ def drift_rows(report: Report) -> list[dict[str, Any]]:
     """One row per compared column (the target first), from ``drift.target`` and ``drift.distribution``;
     empty when no drift check ran."""
     rows: list[dict[str, Any]] = []
-    warn_above = 0.1
     for check_id, role in (("drift.target", "target"), ("drift.distribution", "")):
         try:
             r = report.result(check_id)
@@ -37,13 +36,11 @@ def drift_rows(report: Report) -> list[dict[str, Any]]:
             continue
         if r.status in (Status.SKIPPED, Status.ERROR) or not isinstance(r.observed, dict):
             continue
-        if check_id == "drift.distribution":
-            warn_above = _num(r.params.get("warn_above", warn_above)) or warn_above
         for bars in r.observed.get("bars") or ():
             if not isinstance(bars, dict):
                 continue
-            psi = bars.get("psi")
-            flagged = check_id == "drift.distribution" and isinstance(psi, (int, float)) and psi > warn_above
+            # the check names the shifted features (PSI above its warn_above): not judged again here
+            flagged = check_id == "drift.distribution" and bars.get("column") in r.columns
             rows.append(
                 {**bars, "role": role, "flagged": flagged or (role == "target" and r.status != "pass")}
             )
