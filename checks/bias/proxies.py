@@ -188,14 +188,12 @@ class ProxyFeatures(Check):
             num = data.stats.numeric(col)
             arr = num.to_numpy(dtype="float64", na_value=np.nan)
             return "numeric", arr if pos is None else arr[pos], 0
-        if st.kind == "datetime":
-            dts = data.stats.datetimes(col)
-            if dts is None:  # a datetime dtype the parser did not convert: compare as categories
-                pass
-            else:
-                arr = dts.to_numpy(dtype="datetime64[ns]").astype("int64").astype("float64")
-                arr[np.isnat(dts.to_numpy(dtype="datetime64[ns]"))] = np.nan
-                return "numeric", arr if pos is None else arr[pos], 0
+        # a datetime column the parser did not convert (stats.datetimes None) is compared as categories
+        if st.kind == "datetime" and (dts := data.stats.datetimes(col)) is not None:
+            times = dts.to_numpy(dtype="datetime64[ns]")
+            arr = times.astype("int64").astype("float64")
+            arr[np.isnat(times)] = np.nan
+            return "numeric", arr if pos is None else arr[pos], 0
         if st.kind == "text" and (st.mean_length or 0) > MAX_PROXY_TEXT_LENGTH:
             return None
         s = data.frame[col]
