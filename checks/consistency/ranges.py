@@ -219,8 +219,8 @@ class ValueRanges(Check):
                 )
             )
         if self.implied:
-            rules += [r for r in self._implied(data) if (r[0], r[1]) not in {(d[0], d[1]) for d in rules}]
-        rules = [r for r in rules if r is not None]
+            declared = {(d[0], d[1]) for d in rules}
+            rules += [r for r in self._implied(data) if (r[0], r[1]) not in declared]
         expected = _expected(self.warn_above, self.fail_above, "share of a column's values breaking a rule")
         broken = sorted((r for r in rules if r[2]), key=lambda r: -r[2] / max(r[3], 1))
         status = _grade_worst([r[2] / max(r[3], 1) for r in broken], self.warn_above, self.fail_above)
@@ -269,20 +269,7 @@ class ValueRanges(Check):
             s = data.stats.datetimes(col)
             if s is None:
                 return (col, rule + ": column is not dates", 0, 0, "")
-            lo_v = (
-                None
-                if lo is None
-                else pd.Timestamp(lo).tz_localize("UTC")
-                if lo.tzinfo is None
-                else pd.Timestamp(lo)
-            )
-            hi_v = (
-                None
-                if hi is None
-                else pd.Timestamp(hi).tz_localize("UTC")
-                if hi.tzinfo is None
-                else pd.Timestamp(hi)
-            )
+            lo_v, hi_v = _utc(lo), _utc(hi)
         else:
             s = data.stats.numeric(col)
             if s is None:
@@ -302,10 +289,8 @@ class ValueRanges(Check):
             if is_date:
                 ex = ", ".join(str(v.date()) for v in vals.sort_values().iloc[[0, -1]].unique()[:3])
             else:
-                ex = ", ".join(
-                    _num(v)
-                    for v in pd.unique(np.r_[np.sort(vals.to_numpy())[:2], np.sort(vals.to_numpy())[-2:]])[:4]
-                )
+                ordered = np.sort(vals.to_numpy())
+                ex = ", ".join(_num(v) for v in pd.unique(np.r_[ordered[:2], ordered[-2:]])[:4])
         return (col, rule, k, int(s.notna().sum()), ex)
 
     def _implied(self, data: Dataset) -> list:
@@ -359,6 +344,13 @@ class ValueRanges(Check):
                 )
                 out.append(self._range(data, c, earliest, latest, why))
         return out
+
+
+def _utc(v: dt.datetime | None) -> pd.Timestamp | None:
+    """A date bound as a UTC timestamp (a naive one is taken as UTC)."""
+    if v is None:
+        return None
+    return pd.Timestamp(v).tz_localize("UTC") if v.tzinfo is None else pd.Timestamp(v)
 
 
 def _bound(v: Bound) -> str:
