@@ -51,7 +51,7 @@ class MissingnessDisparity(Check):
         if not cols:
             return Outcome.ok("no column has missing values", columns=sens)
         z95 = _bonferroni_z(1)
-        results, rows = [], []
+        results = []
         masks = {c: data.frame[c].isna().to_numpy() for c in cols}
         for s in sens:
             g = _groups(data, s)
