@@ -65,7 +65,6 @@ def _duplicate_groups(
         return int(counts[:k].sum()) + (missing if missing >= 2 else 0), vc.index[:k]
 
     idx = np.arange(n)
-    remaining = list(columns)
     exact = [c for c in columns if as_is(c)]
     if exact:
         scored = [(repeated_rows(c), c) for c in exact]
@@ -84,7 +83,7 @@ def _duplicate_groups(
         return -data.stats[c].distinct * (2.0 if fast else 1.0)
 
     g = np.zeros(idx.size, dtype=np.int64)
-    for i, c in enumerate(sorted(remaining, key=order)):
+    for i, c in enumerate(sorted(columns, key=order)):
         col = frame[c]
         sub = col if len(idx) == n else col.iloc[idx]
         codes = _codes(sub.reset_index(drop=True), normalise, decimals)
@@ -190,10 +189,8 @@ class DuplicateRows(Check):
                 )
             )
         if near:
-            exact_rows = set(e_idx.tolist())
-            mask = ~np.isin(n_idx, list(exact_rows)) if exact_rows else np.ones(n_idx.size, bool)
             # groups that contain a row outside the exact groups
-            near_groups = np.unique(n_g[mask])
+            near_groups = np.unique(n_g[~np.isin(n_idx, e_idx)])
             keep = np.isin(n_g, near_groups)
             evidence.append(
                 Table.of(
