@@ -759,10 +759,16 @@ def comparison(data: Dataset) -> Comparison | None:
 def baseline_dataset(path: str | Path, like: Dataset, fmt: str | None = None) -> Dataset:
     """Load a baseline *data file* as a Dataset with the roles of ``like`` (the new data), so its snapshot
     profiles the same target and sensitive columns."""
-    from dataaudit.dataset import Dataset, Roles
     from dataaudit.loading import load
 
     frame, source = load(path, fmt=fmt)
+    return _baseline_from_frame(frame, source, like)
+
+
+def _baseline_from_frame(frame: pd.DataFrame, source: Any, like: Dataset) -> Dataset:
+    """A baseline frame as a Dataset with the roles of ``like`` that name one of its columns."""
+    from dataaudit.dataset import Dataset, Roles
+
     r = like.roles
     cols = set(map(str, frame.columns))
     roles = Roles(
@@ -791,7 +797,6 @@ def plan_baseline(dataset: Dataset, baseline: Any, planned: list) -> list:
     """Attach ``baseline`` (a path to a data file or snapshot, a DataFrame, or a :class:`Snapshot`) to
     ``dataset`` and return the planned checks. Without a baseline the drift checks are left out of the run
     entirely (they would only be skipped), and selecting nothing but them is a configuration error."""
-    from dataaudit.dataset import Dataset
     from dataaudit.errors import ConfigError
     from dataaudit.model import Area
 
@@ -809,15 +814,7 @@ def plan_baseline(dataset: Dataset, baseline: Any, planned: list) -> list:
         from dataaudit.loading import from_frame
 
         frame, source = from_frame(baseline)
-        like = dataset.roles
-        cols = set(map(str, frame.columns))
-        roles = dataclasses.replace(
-            like,
-            target=like.target if like.target in cols else None,
-            sensitive=tuple(c for c in like.sensitive if c in cols),
-            ignore=tuple(c for c in like.ignore if c in cols),
-        )
-        snap = Snapshot.from_dataset(Dataset(frame, source=source, roles=roles, as_of=dataset.as_of))
+        snap = Snapshot.from_dataset(_baseline_from_frame(frame, source, dataset))
     else:
         snap = load_baseline(baseline, dataset)
     dataset.baseline = snap
