@@ -97,8 +97,8 @@ def _parse(data: Dataset, column: str, role: str, detected: bool) -> Times:
     parsed = _within_ns_range(parsed)
     nat = parsed.isna()
     n_nat = int(nat.sum())
-    # only when something did not parse is the (slower) text column scanned to tell empty from unreadable
-    missing = 0 if n_nat == 0 else int(s.isna().sum())
+    # empty vs unreadable: the shared stats already count the column's missing values
+    missing = 0 if n_nat == 0 else data.stats[column].missing
     n_bad = n_nat - missing
     examples: tuple[str, ...] = ()
     if n_bad:
