@@ -238,7 +238,7 @@ class GroupCounts(Check):
                     real,
                     self.group_warn_below,
                     self.group_fail_below,
-                    lambda k, n=None, c=col: f"group {c}={k!r}",
+                    lambda k, c=col: f"group {c}={k!r}",
                     f"{col} groups",
                     col,
                 )
