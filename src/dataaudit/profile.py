@@ -105,7 +105,7 @@ def _render(sample: pd.DataFrame, info: ProfileInfo, title: str) -> str:
     # no usage analytics request to ydata's server (read when a report is built)
     os.environ.setdefault("YDATA_PROFILING_NO_ANALYTICS", "True")
     logger = logging.getLogger("ydata_profiling")
-    level, logger_disabled = logger.level, logger.disabled
+    logger_disabled = logger.disabled
     logger.disabled = True
     sink = io.StringIO()
     try:
@@ -129,7 +129,6 @@ def _render(sample: pd.DataFrame, info: ProfileInfo, title: str) -> str:
             )
             return report.to_html()
     finally:
-        logger.setLevel(level)
         logger.disabled = logger_disabled
 
 
