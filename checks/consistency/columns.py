@@ -23,6 +23,7 @@ from dataaudit.checks.consistency._common import (
 from dataaudit.dataset import Dataset
 from dataaudit.model import Area, Check, Outcome, Table, count, grade
 from dataaudit.privacy import mask_example
+from dataaudit.roles import ID_TOKENS, TIME_TOKENS, tokens
 
 __all__ = ["ConstantColumns", "IdLikeFeatures", "MixedTypes"]
 
@@ -266,8 +267,6 @@ class IdLikeFeatures(Check):
     min_rows: int = 20
 
     def run(self, data: Dataset) -> Outcome:
-        from dataaudit.roles import ID_TOKENS, TIME_TOKENS, tokens
-
         found = []
         for col in data.features:  # one pass over columns, using the shared per-column statistics
             st = data.stats[col]
