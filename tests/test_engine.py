@@ -244,6 +244,7 @@ def test_text_dates_are_read_in_one_layout_for_the_whole_column(layout):
     parsed = data.stats.datetimes("when")
     assert data.stats["when"].kind == "datetime"
     assert (parsed.dt.tz_convert(None) == days).all()
+    assert data.stats.datetime_layout("when") == ("ISO8601" if layout == "%Y-%m-%d" else layout)
 
 
 def test_stats_are_computed_once(monkeypatch):

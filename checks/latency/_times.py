@@ -92,7 +92,7 @@ def _parse(data: Dataset, column: str, role: str, detected: bool) -> Times:
     parsed = data.stats.datetimes(column)  # UTC, computed once per column (also used by role detection)
     if parsed is None:
         parsed = _parse_fallback(s)
-    elif not pd.api.types.is_datetime64_any_dtype(s):
+    elif data.stats.datetime_layout(column) == "mixed":  # the stats read it value by value: one layout?
         parsed = _one_layout(s, parsed)
     parsed = _within_ns_range(parsed)
     nat = parsed.isna()

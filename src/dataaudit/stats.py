@@ -62,6 +62,7 @@ class Stats:
         self._counts: dict[str, pd.Series] = {}
         self._numeric: dict[str, pd.Series | None] = {}
         self._datetimes: dict[str, pd.Series | None] = {}
+        self._layouts: dict[str, str | None] = {}
 
     def __getitem__(self, column: str) -> ColumnStats:
         if column not in self._columns:
@@ -96,8 +97,14 @@ class Stats:
         """The column as UTC timestamps when it is a datetime, or text of which ≥95% parses as dates;
         else None. Values that do not parse are NaT."""
         if column not in self._datetimes:
-            self._datetimes[column] = _parse_datetimes(self.frame[column])
+            self._datetimes[column], self._layouts[column] = _parse_datetimes(self.frame[column])
         return self._datetimes[column]
+
+    def datetime_layout(self, column: str) -> str | None:
+        """How :meth:`datetimes` read the column: ``"dtype"`` (already datetimes), ``"ISO8601"``, one strftime
+        layout such as ``"%d.%m.%Y"``, ``"mixed"`` (value by value), or None (not dates)."""
+        self.datetimes(column)
+        return self._layouts[column]
 
     # ------------------------------------------------------------------------------------------------
     def _parse_numeric(self, s: pd.Series) -> pd.Series | None:
@@ -210,25 +217,27 @@ def _quantiles(num: pd.Series) -> dict[str, float] | None:
     return out
 
 
-def _parse_datetimes(s: pd.Series) -> pd.Series | None:
+def _parse_datetimes(s: pd.Series) -> tuple[pd.Series | None, str | None]:
+    """The column parsed to UTC (or None when under ``PARSE_SHARE`` of it is dates) and the layout used."""
     if pd.api.types.is_datetime64_any_dtype(s):
-        return s.dt.tz_localize("UTC") if s.dt.tz is None else s.dt.tz_convert("UTC")
+        return (s.dt.tz_localize("UTC") if s.dt.tz is None else s.dt.tz_convert("UTC")), "dtype"
     if not _is_text(s):
-        return None
+        return None, None
     sample = s.dropna()
     if sample.empty:
-        return None
+        return None, None
     # a probe spread over the column: the first rows of a sorted feed may all have days <= 12
     sample = sample.iloc[np.unique(np.linspace(0, len(sample) - 1, 200).astype(int))].astype(str)
     # cheap reject: dates contain digits and a separator, and are not plain numbers
     if not sample.str.contains(r"\d{1,4}[-/.:]\d{1,2}", regex=True).mean() >= PARSE_SHARE:
-        return None
+        return None, None
     probe = pd.to_datetime(sample, errors="coerce", utc=True, format="mixed")
     if probe.notna().mean() < PARSE_SHARE:
-        return None
+        return None, None
     enough = PARSE_SHARE * s.notna().sum()
+    layout: str | None = "ISO8601"
     try:
-        parsed = pd.to_datetime(s, errors="coerce", utc=True, format="ISO8601")
+        parsed = pd.to_datetime(s, errors="coerce", utc=True, format=layout)
     except (ValueError, TypeError):
         parsed = None
     if parsed is None or parsed.notna().sum() < enough:
@@ -237,10 +246,11 @@ def _parse_datetimes(s: pd.Series) -> pd.Series | None:
         layout = _one_layout(sample)
         parsed = None if layout is None else pd.to_datetime(s, errors="coerce", utc=True, format=layout)
     if parsed is None or parsed.notna().sum() < enough:
-        parsed = pd.to_datetime(s, errors="coerce", utc=True, format="mixed")
-    if parsed.notna().sum() < PARSE_SHARE * s.notna().sum():
-        return None
-    return parsed
+        layout = "mixed"
+        parsed = pd.to_datetime(s, errors="coerce", utc=True, format=layout)
+    if parsed.notna().sum() < enough:
+        return None, None
+    return parsed, layout
 
 
 def _one_layout(sample: pd.Series) -> str | None:
