@@ -177,6 +177,18 @@ def test_bad_profile_options_cannot_audit(tmp_path, args, message):
     assert not list(tmp_path.iterdir())
 
 
+def test_an_unwritable_profile_path_is_refused_before_the_audit(tmp_path):
+    (tmp_path / "r-profile.html").mkdir()  # where the profile would go is a directory
+    result = CliRunner().invoke(
+        cli, ["run", str(SAMPLE / "loans.csv"), "-o", str(tmp_path / "r.html"), "--profile", *SELECT]
+    )
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip() == (
+        f"error: {tmp_path / 'r-profile.html'}: cannot write output (it is a directory)"
+    )
+    assert [p.name for p in tmp_path.iterdir()] == ["r-profile.html"]
+
+
 def test_ydata_profiling_is_imported_only_for_a_profile():
     code = (
         "import sys, pandas as pd, dataaudit\n"

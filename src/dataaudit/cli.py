@@ -279,7 +279,12 @@ def run(
         )
     # refuse an unwritable output, or the input itself, before the audit runs (dataaudit/outputs.py)
     json_file = [Path(json_path)] if json_path and json_path != "-" else []
-    for out in [*([] if no_html else [output]), *json_file]:
+    outs = [*([] if no_html else [output]), *json_file]
+    if profile:
+        from dataaudit.profile import profile_path
+
+        outs.append(profile_path(output))  # written even with --no-html, beside where the report would be
+    for out in outs:
         check_output(out, inputs=[data])
     html_path = None if no_html else output
     ci_paths = ci_output_paths(junit_path, markdown_path, save_snapshot, data, baseline, html_path, json_path)
