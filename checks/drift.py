@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from dataaudit.dataset import Dataset
-from dataaudit.model import Area, Chart, Check, Outcome, Status, Table, count, grade
+from dataaudit.model import Area, Chart, Check, Outcome, Status, Table, count, grade, worst_status
 from dataaudit.snapshot import OTHER, ColumnDrift, Comparison, comparison
 
 __all__ = [
@@ -37,12 +37,6 @@ def _names(cols, limit: int = 5) -> str:
     cols = list(cols)
     text = ", ".join(repr(c) for c in cols[:limit])
     return text + (f" and {len(cols) - limit} more" if len(cols) > limit else "")
-
-
-def _worst(statuses) -> Status:
-    order = (Status.FAIL, Status.WARN, Status.PASS)
-    statuses = list(statuses)
-    return next((s for s in order if s in statuses), Status.PASS)
 
 
 def _shares(counts) -> list[float]:
@@ -133,11 +127,9 @@ class SchemaDrift(_DriftCheck):
         rows += [("likely renamed", f"{old} → {new}", old, f"{new} ({why})") for old, new, why in cmp.renames]
         breaking = len(cmp.removed) + len(cmp.kinds)
         changes = breaking + len(cmp.added) + len(cmp.dtypes)
-        status = _worst(
-            [
-                grade(breaking, warn=None, fail=self.fail_above, higher_is_worse=True),
-                grade(changes, warn=self.warn_above, fail=None, higher_is_worse=True),
-            ]
+        status = worst_status(
+            grade(breaking, warn=None, fail=self.fail_above, higher_is_worse=True),
+            grade(changes, warn=self.warn_above, fail=None, higher_is_worse=True),
         )
         n_old = len(cmp.baseline.columns)
         if not changes:
@@ -258,8 +250,8 @@ class DistributionDrift(_DriftCheck):
         not_compared = [d for c, d in cmp.columns.items() if c in features and not d.compared]
         graded.sort(key=lambda d: -d.psi)
         flagged = [d for d in graded if d.psi > self.warn_above]
-        status = _worst(
-            grade(d.psi, warn=self.warn_above, fail=self.fail_above, higher_is_worse=True) for d in graded
+        status = worst_status(
+            *(grade(d.psi, warn=self.warn_above, fail=self.fail_above, higher_is_worse=True) for d in graded)
         )
         rows = []
         for d in [*graded, *small]:
@@ -379,7 +371,7 @@ class NewCategories(_DriftCheck):
             ]
             rows += [(col, "vanished", k, n, round(n / d.old_values, 4)) for k, n in d.vanished]
         findings.sort(key=lambda f: -max(f[3], f[4]))
-        status = _worst(f[0] for f in findings)
+        status = worst_status(*(f[0] for f in findings))
         note = f"; {count(len(unknown), 'column')} with over 50 categories not checked" if unknown else ""
         if not findings:
             return Outcome.ok(
@@ -466,7 +458,7 @@ class MissingRateDrift(_DriftCheck):
             for c, o, n in changes
         ]
         flagged = [g for g in graded if g[0] != Status.PASS]
-        status = _worst(g[0] for g in graded)
+        status = worst_status(*(g[0] for g in graded))
         rows = [(c, round(o, 4), round(n, 4), round(n - o, 4)) for _, c, o, n in graded if n != o]
         if not flagged:
             c, o, n = changes[0]
@@ -659,7 +651,7 @@ class GroupShareDrift(_DriftCheck):
             status = grade(biggest, warn=self.warn_above, fail=self.fail_above, higher_is_worse=True)
             findings.append((status, col, abs(n - o), label, o, n, d, noise))
         findings.sort(key=lambda f: -f[2])
-        status = _worst(f[0] for f in findings)
+        status = worst_status(*(f[0] for f in findings))
         parts = []
         for _, col, biggest, label, o, n, d, noise in findings[:4]:
             text = f"{col}={label!r} {o:.1%} → {n:.1%} ({biggest * 100:.1f} points)"

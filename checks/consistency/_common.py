@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from dataaudit.dataset import Dataset
-from dataaudit.model import Status, grade
+from dataaudit.model import Status, grade, worst_status
 from dataaudit.privacy import mask_example
 from dataaudit.stats import _is_text
 
@@ -53,8 +53,6 @@ _DATE_LIKE_PD = _DATE_LIKE.pattern
 
 # -- wording and grading -------------------------------------------------------------------------------------
 
-_SEVERITY = (Status.PASS, Status.WARN, Status.FAIL)
-
 
 def _pct(x: float) -> str:
     """A share as a percentage with enough digits to tell small shares apart from zero."""
@@ -84,14 +82,9 @@ def _row_list(rows, n: int = 5, more: str = " …") -> str:
     return ", ".join(str(r) for r in rows[:n]) + (more if len(rows) > n else "")
 
 
-def _worst(*statuses: Status) -> Status:
-    """The most severe of pass, warn and fail (pass when there is none)."""
-    return max(statuses, key=_SEVERITY.index, default=Status.PASS)
-
-
 def _grade_worst(shares: list[float], warn: float | None, fail: float | None) -> Status:
     """The worst grade of several shares against one warn/fail pair (higher is worse)."""
-    return _worst(*(grade(s, warn=warn, fail=fail, higher_is_worse=True) for s in shares))
+    return worst_status(*(grade(s, warn=warn, fail=fail, higher_is_worse=True) for s in shares))
 
 
 def _expected(warn: float | None, fail: float | None, what: str = "share") -> str:

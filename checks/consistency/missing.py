@@ -20,10 +20,9 @@ from dataaudit.checks.consistency._common import (
     _pct,
     _placeholder_mask,
     _sentinels,
-    _worst,
 )
 from dataaudit.dataset import Dataset
-from dataaudit.model import Area, Chart, Check, Outcome, Status, Table, count, grade
+from dataaudit.model import Area, Chart, Check, Outcome, Status, Table, count, grade, worst_status
 
 __all__ = ["DisguisedMissing", "MissingValues"]
 
@@ -93,7 +92,7 @@ class MissingValues(Check):
                 higher_is_worse=True,
             )
         )
-        status = _worst(*statuses)
+        status = worst_status(*statuses)
         graded.sort(key=lambda g: -g[2])
         flagged = [g for g in graded if g[2] > self.warn_above]
         parts = []

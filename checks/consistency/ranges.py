@@ -19,10 +19,9 @@ from dataaudit.checks.consistency._common import (
     _quote,
     _sentinels,
     _text_counts,
-    _worst,
 )
 from dataaudit.dataset import Dataset
-from dataaudit.model import Area, Check, Outcome, Status, Table, count
+from dataaudit.model import Area, Check, Outcome, Status, Table, count, worst_status
 from dataaudit.roles import tokens
 
 __all__ = ["ValueRanges"]
@@ -227,7 +226,7 @@ class ValueRanges(Check):
         if unknown:
             problems.insert(0, f"declared column(s) not in the data: {', '.join(sorted(set(unknown)))}")
         if problems:  # a declared rule that cannot be checked is a finding, not a pass
-            status = _worst(status, Status.WARN)
+            status = worst_status(status, Status.WARN)
         table = Table.of(
             ("column", "rule", "violations", "share", "examples"),
             [

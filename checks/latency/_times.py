@@ -24,7 +24,6 @@ WEEK_NS = 7 * DAY_NS
 #: a declared time column in no single recognisable format is parsed value by value (~100 µs each): only
 #: when it has at most this many distinct values, which bounds the cost to about half a second
 MAX_GUESSED_FORMATS = 5_000
-_SEVERITY = {Status.PASS: 0, Status.WARN: 1, Status.FAIL: 2}
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -270,10 +269,6 @@ def validate_durations(check: Check, *pairs: tuple[str, str], optional: tuple[st
             op = "<=" if below else ">="
             fail_text, warn_text = getattr(check, fail_name), getattr(check, warn_name)
             raise ValueError(f"{fail_name} ({fail_text}) must be {op} {warn_name} ({warn_text})")
-
-
-def worst_status(*statuses: Status) -> Status:
-    return max(statuses, key=lambda s: _SEVERITY[s])
 
 
 def share_of(n: int, total: int) -> float:

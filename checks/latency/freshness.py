@@ -20,11 +20,10 @@ from dataaudit.checks.latency._times import (
     times_of,
     to_timestamp,
     validate_durations,
-    worst_status,
 )
 from dataaudit.dataset import Dataset
 from dataaudit.durations import format_duration
-from dataaudit.model import Area, Check, Outcome, Status, Table, count, grade
+from dataaudit.model import Area, Check, Outcome, Status, Table, count, grade, worst_status
 
 __all__ = ["Freshness", "FutureTimestamps"]
 

@@ -24,11 +24,10 @@ from dataaudit.checks.latency._times import (
     grade_duration,
     to_timestamp,
     validate_durations,
-    worst_status,
 )
 from dataaudit.dataset import Dataset
 from dataaudit.durations import format_duration, parse_duration
-from dataaudit.model import Area, Chart, Check, Outcome, Status, Table, count, grade
+from dataaudit.model import Area, Chart, Check, Outcome, Status, Table, count, grade, worst_status
 
 __all__ = ["Coverage", "TimeGaps"]
 

@@ -41,6 +41,7 @@ __all__ = [
     "count",
     "grade",
     "jsonable",
+    "worst_status",
 ]
 
 MAX_EVIDENCE_ROWS = 50
@@ -293,6 +294,14 @@ class Outcome:
 def count(n: int, noun: str, plural: str | None = None) -> str:
     """``count(1, "row")`` → ``1 row``; ``count(10150, "row")`` → ``10,150 rows``."""
     return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
+
+
+def worst_status(*statuses: Status) -> Status:
+    """The most severe of pass, warn and fail among ``statuses`` (pass when there is none)."""
+    return max(statuses, key=_GRADED.index, default=Status.PASS)
+
+
+_GRADED = (Status.PASS, Status.WARN, Status.FAIL)
 
 
 def grade(value: float, *, warn: float | None, fail: float | None, higher_is_worse: bool) -> Status:
