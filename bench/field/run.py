@@ -403,6 +403,9 @@ def render(meta: dict, summary: dict, tables: list[dict], pairs: list[dict]) -> 
                 f"| {found} |"
             )
         for version in ("dirty", "clean"):
+            fails = [f for f in p[version]["flags"] if f["status"] == "fail"]
+            lines.append(f"\nFails on {version} (the verdict): " + ("; ".join(
+                f"`{f['check']}` ({_cell(', '.join(f['columns'][:8]))})" for f in fails) or "none") + ".")
             tl = p[version]["table_flags"]
             if tl:
                 lines.append(f"\nTable-level flags on {version}: {', '.join(tl)}.")
