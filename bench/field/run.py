@@ -1,22 +1,22 @@
 """The field corpus harness: is the audit quiet on clean real tables and loud on dirty ones?
 
-    python bench/field/run.py                       # every table + the two pairs; writes RESULTS.md, results.json
-    python bench/field/run.py --only iris hospital  # a few tables/pairs; prints only (add --json/--out to write)
+    python bench/field/run.py                       # all tables + the two pairs; RESULTS.md, results.json
+    python bench/field/run.py --only iris hospital  # a few tables/pairs; prints (--json/--out to write)
     python bench/field/run.py --pair-rows 300       # pairs cut to their first 300 rows
 
-Each corpus table (corpus.py) is audited with its declared roles and fixed ``as_of``: a shipped file through
-``dataaudit.audit(path, ...)`` (so loading is exercised), otherwise the package's DataFrame. Every warn / fail /
-error result gets a mark:
+Each corpus table (corpus.py) is audited with its declared roles and fixed ``as_of``: a shipped file
+through ``dataaudit.audit(path, ...)`` (so loading is exercised), otherwise the package's DataFrame. Every
+warn / fail / error result gets a mark:
 
 - ``expected``: matches a problem written down in expectations.yaml before any output was seen;
 - ``genuine``: listed in reviewed.yaml, a real problem of the data found on review, with the reason;
 - ``false alarm``: everything else; ``error``: the check crashed (or the table could not be audited).
 
-The dirty/clean pairs (``$DATAAUDIT_FIELD_DIR``, default ``../shared/field`` beside the repository) are audited
-as files; the ground truth pairs columns by position and counts a cell as an error when its trimmed text differs.
-Recall (issue 15): of the columns holding at least 1% errors, the share flagged on the dirty version by a check
-that does not flag the same column on the clean version. A check flags a column when its result is warn/fail
-and the column is in ``result.columns``.
+The dirty/clean pairs (``$DATAAUDIT_FIELD_DIR``, default ``../shared/field`` beside the repository) are
+audited as files; the ground truth pairs columns by position and counts a cell as an error when its
+trimmed text differs. Recall (issue 15): of the columns holding at least 1% errors, the share flagged on
+the dirty version by a check that does not flag the same column on the clean version. A check flags a
+column when its result is warn/fail and the column is in ``result.columns``.
 """
 
 from __future__ import annotations
@@ -72,7 +72,9 @@ def _matches(problem: dict[str, Any], check: str, columns: tuple[str, ...]) -> b
     return bool(set(cols) & set(columns))
 
 
-def mark(check: str, status: str, columns: tuple[str, ...], expected: list, reviewed: list) -> tuple[str, str]:
+def mark(
+    check: str, status: str, columns: tuple[str, ...], expected: list, reviewed: list
+) -> tuple[str, str]:
     """(mark, why) of one warn/fail/error result."""
     if status == "error":
         return "error", ""
@@ -137,8 +139,16 @@ def audit_table(table: Table, expectations: dict, reviewed: dict) -> dict[str, A
         report = _audit(data, **table.roles())
     except DataAuditError as exc:
         out.update(verdict="cannot_audit", seconds=round(time.perf_counter() - start, 2), flags=[], missed=[])
-        out["flags"] = [{"check": "(audit)", "status": "error", "columns": [], "message": str(exc),
-                         "mark": "error", "why": ""}]
+        out["flags"] = [
+            {
+                "check": "(audit)",
+                "status": "error",
+                "columns": [],
+                "message": str(exc),
+                "mark": "error",
+                "why": "",
+            }
+        ]
         return out
     out["seconds"] = round(time.perf_counter() - start, 2)
     out["rows"], out["cols"] = report.dataset.rows, report.dataset.columns
@@ -148,8 +158,9 @@ def audit_table(table: Table, expectations: dict, reviewed: dict) -> dict[str, A
         f["mark"], f["why"] = mark(f["check"], f["status"], tuple(f["columns"]), problems, rev)
     out["flags"] = flags
     out["missed"] = [
-        p for p in problems if not any(_matches(p, f["check"], tuple(f["columns"])) for f in flags
-                                       if f["status"] != "error")
+        p
+        for p in problems
+        if not any(_matches(p, f["check"], tuple(f["columns"])) for f in flags if f["status"] != "error")
     ]
     return out
 
@@ -187,7 +198,9 @@ def _column_flags(report, n_cols: int, names: list[str]) -> tuple[list[set[str]]
     return per, table_level
 
 
-def audit_pair(name: str, folder: Path, rows: int | None = None, as_of: str = DEFAULT_AS_OF) -> dict[str, Any]:
+def audit_pair(
+    name: str, folder: Path, rows: int | None = None, as_of: str = DEFAULT_AS_OF
+) -> dict[str, Any]:
     """Audit a pair's dirty.csv and clean.csv as files; per column the error share and the flags on each."""
     dirty_path, clean_path = folder / "dirty.csv", folder / "clean.csv"
     if not dirty_path.is_file() or not clean_path.is_file():
@@ -196,7 +209,8 @@ def audit_pair(name: str, folder: Path, rows: int | None = None, as_of: str = DE
     if dirty.shape != clean.shape:
         return {"name": name, "skipped": f"dirty {dirty.shape} and clean {clean.shape} differ in shape"}
     errors = [
-        float((dirty.iloc[:, i].str.strip() != clean.iloc[:, i].str.strip()).mean()) for i in range(dirty.shape[1])
+        float((dirty.iloc[:, i].str.strip() != clean.iloc[:, i].str.strip()).mean())
+        for i in range(dirty.shape[1])
     ]
     out: dict[str, Any] = {"name": name, "rows": dirty.shape[0], "cols": dirty.shape[1], "row_limit": rows}
     with tempfile.TemporaryDirectory() as tmp:
@@ -215,16 +229,18 @@ def audit_pair(name: str, folder: Path, rows: int | None = None, as_of: str = DE
     columns = []
     for i in range(dirty.shape[1]):
         new = sorted(dirty_flags[i] - clean_flags[i])
-        columns.append({
-            "position": i,
-            "dirty_name": str(dirty.columns[i]),
-            "clean_name": str(clean.columns[i]),
-            "error_share": round(errors[i], 4),
-            "dirty_flags": sorted(dirty_flags[i]),
-            "clean_flags": sorted(clean_flags[i]),
-            "found": bool(new) if errors[i] >= ERROR_SHARE_MIN else None,
-            "found_by": new,
-        })
+        columns.append(
+            {
+                "position": i,
+                "dirty_name": str(dirty.columns[i]),
+                "clean_name": str(clean.columns[i]),
+                "error_share": round(errors[i], 4),
+                "dirty_flags": sorted(dirty_flags[i]),
+                "clean_flags": sorted(clean_flags[i]),
+                "found": bool(new) if errors[i] >= ERROR_SHARE_MIN else None,
+                "found_by": new,
+            }
+        )
     with_errors = [c for c in columns if c["error_share"] >= ERROR_SHARE_MIN]
     found = [c for c in with_errors if c["found"]]
     for version in ("dirty", "clean"):
@@ -273,12 +289,15 @@ def summarize(tables: list[dict], pairs: list[dict]) -> dict[str, Any]:
         "false_alarm_warnings": len(fa_warn),
         "false_alarm_warnings_per_table": round(len(fa_warn) / len(done), 2) if done else None,
         "false_alarm_warnings_per_clean_table": (
-            round(sum(1 for n, _ in fa_warn if n in {t["name"] for t in clean}) / len(clean), 2) if clean else None
+            round(sum(1 for n, _ in fa_warn if n in {t["name"] for t in clean}) / len(clean), 2)
+            if clean
+            else None
         ),
         "errors": sum(1 for _, f in flags if f["mark"] == "error"),
         "marks": dict(Counter(f["mark"] for _, f in flags)),
         "worst_checks": [
-            {"check": c, "false_alarms": n, "fails": fails_by_check.get(c, 0)} for c, n in by_check.most_common()
+            {"check": c, "false_alarms": n, "fails": fails_by_check.get(c, 0)}
+            for c, n in by_check.most_common()
         ],
         "expected_problems": sum(t.get("problems_listed", 0) for t in done),
         "expected_problems_not_flagged": sum(len(t.get("missed", [])) for t in done),
@@ -309,14 +328,15 @@ def render(meta: dict, summary: dict, tables: list[dict], pairs: list[dict]) -> 
     lines = [
         "# Field corpus results",
         "",
-        f"dataaudit {meta['dataaudit']} at commit `{meta['commit']}`; {meta['date']}; Python {meta['python']}, "
-        f"pandas {meta['pandas']}; wall time {meta['wall_s']:.0f} s on {meta['cpus']} cores. "
+        f"dataaudit {meta['dataaudit']} at commit `{meta['commit']}`; {meta['date']}; "
+        f"Python {meta['python']}, pandas {meta['pandas']}; "
+        f"wall time {meta['wall_s']:.0f} s on {meta['cpus']} cores. "
         f"Re-run: `{meta['command']}`. How to read this: `bench/field/README.md`.",
         "",
         "## Summary",
         "",
-        f"- tables audited: {s['tables']} ({s['clean_tables']} expected ready, {s['dirty_tables']} expected not "
-        f"ready); skipped: {len(s['skipped'])}"
+        f"- tables audited: {s['tables']} ({s['clean_tables']} expected ready, "
+        f"{s['dirty_tables']} expected not ready); skipped: {len(s['skipped'])}"
         + "".join(f"\n  - {n}: {r}" for n, r in s["skipped"].items()),
         f"- **clean tables not ready: {len(s['clean_not_ready'])} of {s['clean_tables']}**"
         + (f" ({', '.join(s['clean_not_ready'])})" if s["clean_not_ready"] else ""),
@@ -329,21 +349,28 @@ def render(meta: dict, summary: dict, tables: list[dict], pairs: list[dict]) -> 
         f"- errors: {s['errors']}",
         f"- expected problems (expectations.yaml) not flagged: {s['expected_problems_not_flagged']} of "
         f"{s['expected_problems']}",
-        f"- marks of all warn/fail/error results: "
+        "- marks of all warn/fail/error results: "
         + ", ".join(f"{k} {v}" for k, v in sorted(s["marks"].items())),
     ]
     for name, p in s["pairs"].items():
         lines.append(
             f"- pair **{name}**: recall {p['columns_found']}/{p['columns_with_errors']}"
-            f" = {p['recall'] if p['recall'] is not None else '—'}; flags on clean: {p['clean_column_flags']} "
-            f"column flags ({p['clean_flags']} warn/fail/error results); verdict dirty {p['dirty_verdict']}, "
+            f" = {p['recall'] if p['recall'] is not None else '—'}; "
+            f"flags on clean: {p['clean_column_flags']} column flags "
+            f"({p['clean_flags']} warn/fail/error results); "
+            f"verdict dirty {p['dirty_verdict']}, "
             f"clean {p['clean_verdict']}"
         )
     for name, reason in s["pairs_skipped"].items():
         lines.append(f"- pair {name}: skipped ({reason})")
     if s["worst_checks"]:
-        lines += ["", "## Checks by false alarms (corpus tables)", "", "| check | false alarms | of which fail |",
-                  "|---|---|---|"]
+        lines += [
+            "",
+            "## Checks by false alarms (corpus tables)",
+            "",
+            "| check | false alarms | of which fail |",
+            "|---|---|---|",
+        ]
         lines += [f"| `{w['check']}` | {w['false_alarms']} | {w['fails']} |" for w in s["worst_checks"]]
     if s["false_alarm_fail_list"]:
         lines += ["", "False-alarm fails: " + "; ".join(s["false_alarm_fail_list"]) + "."]
@@ -352,7 +379,11 @@ def render(meta: dict, summary: dict, tables: list[dict], pairs: list[dict]) -> 
         if "skipped" in t:
             lines += [f"### {t['name']} — skipped", "", t["skipped"], ""]
             continue
-        ok = "as expected" if t["verdict"] == t.get("expected_verdict") else f"expected {t.get('expected_verdict')}"
+        ok = (
+            "as expected"
+            if t["verdict"] == t.get("expected_verdict")
+            else f"expected {t.get('expected_verdict')}"
+        )
         roles = ", ".join(f"{k}={v}" for k, v in t["roles"].items())
         lines += [
             f"### {t['name']} — {t['verdict']} ({ok})",
@@ -372,9 +403,16 @@ def render(meta: dict, summary: dict, tables: list[dict], pairs: list[dict]) -> 
         else:
             lines.append("No warning, failure or error.")
         if t.get("missed"):
-            lines += ["", "Expected but not flagged: " + "; ".join(
-                f"`{p['check']}`" + (f" ({', '.join(map(str, p['columns']))})" if p.get("columns") else "")
-                for p in t["missed"]) + "."]
+            lines += [
+                "",
+                "Expected but not flagged: "
+                + "; ".join(
+                    f"`{p['check']}`"
+                    + (f" ({', '.join(map(str, p['columns']))})" if p.get("columns") else "")
+                    for p in t["missed"]
+                )
+                + ".",
+            ]
         lines.append("")
     if pairs:
         lines += ["## Dirty/clean pairs", ""]
@@ -388,30 +426,46 @@ def render(meta: dict, summary: dict, tables: list[dict], pairs: list[dict]) -> 
             "",
             f"Verdict: dirty **{p['dirty']['verdict']}** ({p['dirty']['seconds']} s), clean "
             f"**{p['clean']['verdict']}** ({p['clean']['seconds']} s). Recall: {p['columns_found']} of "
-            f"{p['columns_with_errors']} columns with ≥ 1% errors flagged on dirty by a check that does not flag "
-            f"them on clean ({p['recall']}). Flags on clean: {p['clean_column_flags']} (check, column) pairs.",
+            f"{p['columns_with_errors']} columns with ≥ 1% errors flagged on dirty by a check that does not "
+            f"flag them on clean ({p['recall']}). "
+            f"Flags on clean: {p['clean_column_flags']} (check, column) pairs.",
             "",
             "| # | column (dirty / clean) | errors | flagged on dirty | flagged on clean | found |",
             "|---|---|---|---|---|---|",
         ]
         for c in p["columns"]:
-            name = c["dirty_name"] if c["dirty_name"] == c["clean_name"] else f"{c['dirty_name']} / {c['clean_name']}"
-            found = {True: "yes: " + ", ".join(f"`{x}`" for x in c["found_by"]), False: "**no**", None: ""}[c["found"]]
+            name = (
+                c["dirty_name"]
+                if c["dirty_name"] == c["clean_name"]
+                else f"{c['dirty_name']} / {c['clean_name']}"
+            )
+            found = {True: "yes: " + ", ".join(f"`{x}`" for x in c["found_by"]), False: "**no**", None: ""}[
+                c["found"]
+            ]
             lines.append(
                 f"| {c['position']} | {name} | {c['error_share']:.1%} | "
-                f"{', '.join(f'`{x}`' for x in c['dirty_flags'])} | {', '.join(f'`{x}`' for x in c['clean_flags'])} "
-                f"| {found} |"
+                f"{', '.join(f'`{x}`' for x in c['dirty_flags'])} | "
+                f"{', '.join(f'`{x}`' for x in c['clean_flags'])} | {found} |"
             )
         for version in ("dirty", "clean"):
             fails = [f for f in p[version]["flags"] if f["status"] == "fail"]
-            lines.append(f"\nFails on {version} (the verdict): " + ("; ".join(
-                f"`{f['check']}` ({_cell(', '.join(f['columns'][:8]))})" for f in fails) or "none") + ".")
+            lines.append(
+                f"\nFails on {version} (the verdict): "
+                + (
+                    "; ".join(f"`{f['check']}` ({_cell(', '.join(f['columns'][:8]))})" for f in fails)
+                    or "none"
+                )
+                + "."
+            )
             tl = p[version]["table_flags"]
             if tl:
                 lines.append(f"\nTable-level flags on {version}: {', '.join(tl)}.")
             errs = [f for f in p[version]["flags"] if f["status"] == "error"]
             if errs:
-                lines.append(f"\nErrors on {version}: " + "; ".join(f"`{f['check']}` {_cell(f['message'])}" for f in errs))
+                lines.append(
+                    f"\nErrors on {version}: "
+                    + "; ".join(f"`{f['check']}` {_cell(f['message'])}" for f in errs)
+                )
         lines.append("")
     return "\n".join(lines) + "\n"
 
@@ -420,10 +474,12 @@ def _meta(wall: float, argv: list[str]) -> dict[str, Any]:
     import dataaudit
 
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
-                                check=True).stdout.strip()
-        if subprocess.run(["git", "status", "--porcelain", "--", "src", "checks"], cwd=ROOT, capture_output=True,
-                          text=True).stdout.strip():
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        if subprocess.run(
+            ["git", "status", "--porcelain", "--", "src", "checks"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip():
             commit += " + uncommitted changes in src/ or checks/"
     except (OSError, subprocess.CalledProcessError):
         commit = "unknown"
@@ -464,8 +520,10 @@ def run(
             if names and name not in names:
                 continue
             if folder is None or not (folder / name).is_dir():
-                res = {"name": name, "skipped": f"no {name}/ under {folder or '../shared/field'} "
-                                                "(set DATAAUDIT_FIELD_DIR)"}
+                res = {
+                    "name": name,
+                    "skipped": f"no {name}/ under {folder or '../shared/field'} (set DATAAUDIT_FIELD_DIR)",
+                }
             else:
                 res = audit_pair(name, folder / name, rows=pair_rows)
             pair_results.append(res)
@@ -480,22 +538,34 @@ def _echo_table(t: dict) -> None:
         return
     marks = Counter(f["mark"] for f in t["flags"])
     flag = "" if t["verdict"] == t.get("expected_verdict") else f"  (expected {t.get('expected_verdict')})"
-    print(f"{t['name']:<18} {t['verdict']:<10} {t['seconds']:>6.1f} s  "
-          + ", ".join(f"{k} {v}" for k, v in sorted(marks.items())) + flag, flush=True)
+    print(
+        f"{t['name']:<18} {t['verdict']:<10} {t['seconds']:>6.1f} s  "
+        + ", ".join(f"{k} {v}" for k, v in sorted(marks.items()))
+        + flag,
+        flush=True,
+    )
     for f in t["flags"]:
         if f["mark"] in ("false alarm", "error"):
-            print(f"    {f['mark']:<11} {f['status']:<5} {f['check']} {','.join(f['columns'][:4])}", flush=True)
+            print(
+                f"    {f['mark']:<11} {f['status']:<5} {f['check']} {','.join(f['columns'][:4])}", flush=True
+            )
 
 
 def _echo_pair(p: dict) -> None:
     if "skipped" in p:
         print(f"pair {p['name']}: skipped ({p['skipped']})", flush=True)
         return
-    print(f"pair {p['name']}: dirty {p['dirty']['verdict']}, clean {p['clean']['verdict']}; recall "
-          f"{p['columns_found']}/{p['columns_with_errors']}; clean column flags {p['clean_column_flags']}", flush=True)
+    print(
+        f"pair {p['name']}: dirty {p['dirty']['verdict']}, clean {p['clean']['verdict']}; recall "
+        f"{p['columns_found']}/{p['columns_with_errors']}; clean column flags {p['clean_column_flags']}",
+        flush=True,
+    )
     for c in p["columns"]:
-        print(f"    {c['position']:>2} {c['dirty_name'][:24]:<24} err {c['error_share']:6.1%}  dirty "
-              f"{','.join(c['dirty_flags']) or '-'}  | clean {','.join(c['clean_flags']) or '-'}", flush=True)
+        print(
+            f"    {c['position']:>2} {c['dirty_name'][:24]:<24} err {c['error_share']:6.1%}  dirty "
+            f"{','.join(c['dirty_flags']) or '-'}  | clean {','.join(c['clean_flags']) or '-'}",
+            flush=True,
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -503,7 +573,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--only", nargs="+", metavar="NAME", help="tables and/or pairs (hospital, beers) to run")
     ap.add_argument("--json", type=Path, help="results JSON (default bench/field/results.json on a full run)")
-    ap.add_argument("--out", type=Path, help="results Markdown (default bench/field/RESULTS.md on a full run)")
+    ap.add_argument(
+        "--out", type=Path, help="results Markdown (default bench/field/RESULTS.md on a full run)"
+    )
     ap.add_argument("--no-pairs", action="store_true", help="skip the dirty/clean pairs")
     ap.add_argument("--pair-rows", type=int, help="audit only the first N rows of each pair")
     args = ap.parse_args(argv)
@@ -517,16 +589,25 @@ def main(argv: list[str] | None = None) -> int:
     json_path = args.json or (HERE / "results.json" if full else None)
     md_path = args.out or (HERE / "RESULTS.md" if full else None)
     s = summary
-    print(f"\nclean tables not ready: {len(s['clean_not_ready'])} of {s['clean_tables']}; false-alarm fails: "
-          f"{s['false_alarm_fails']}; false-alarm warnings per table: {s['false_alarm_warnings_per_table']}; "
-          f"errors: {s['errors']}")
+    print(
+        f"\nclean tables not ready: {len(s['clean_not_ready'])} of {s['clean_tables']}; false-alarm fails: "
+        f"{s['false_alarm_fails']}; false-alarm warnings per table: {s['false_alarm_warnings_per_table']}; "
+        f"errors: {s['errors']}"
+    )
     for name, p in s["pairs"].items():
-        print(f"pair {name}: recall {p['recall']}; clean column flags {p['clean_column_flags']}; dirty "
-              f"{p['dirty_verdict']}, clean {p['clean_verdict']}")
+        print(
+            f"pair {name}: recall {p['recall']}; clean column flags {p['clean_column_flags']}; dirty "
+            f"{p['dirty_verdict']}, clean {p['clean_verdict']}"
+        )
     print(f"wall time {meta['wall_s']} s")
     if json_path:
-        json_path.write_text(json.dumps({"meta": meta, "summary": summary, "tables": tables, "pairs": pairs},
-                                        indent=1, default=str) + "\n", encoding="utf-8")
+        json_path.write_text(
+            json.dumps(
+                {"meta": meta, "summary": summary, "tables": tables, "pairs": pairs}, indent=1, default=str
+            )
+            + "\n",
+            encoding="utf-8",
+        )
         print(f"wrote {json_path}")
     if md_path:
         md_path.write_text(render(meta, summary, tables, pairs), encoding="utf-8")
