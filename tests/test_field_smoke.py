@@ -53,6 +53,21 @@ def test_sklearn_tables_get_a_verdict_and_marks(harness, tmp_path):
     )
     assert s["false_alarm_warnings"] == fa and s["false_alarm_warnings_per_table"] == round(fa / 2, 2)
     assert "clean tables not ready" in md.read_text()
+    # --baseline: a run against itself changes nothing; a flag that went away is named
+    same = harness.compare(data, data["tables"], data["pairs"], s)
+    assert f"- false-alarm fails: {s['false_alarm_fails']} → {s['false_alarm_fails']}" in same
+    assert not [line for line in same if line.startswith(("- iris:", "- diabetes:"))]
+    old = json.loads(json.dumps(data))
+    fake = {
+        "check": "consistency.fake",
+        "status": "fail",
+        "columns": [],
+        "message": "",
+        "mark": "false alarm",
+    }
+    old["tables"][0]["flags"].append(fake)
+    lines = harness.compare(old, data["tables"], data["pairs"], s)
+    assert any("gone: `consistency.fake` fail (false alarm)" in line for line in lines)
 
 
 def test_marking_rule(harness):

@@ -3,6 +3,7 @@
     python bench/field/run.py                       # all tables + the two pairs; RESULTS.md, results.json
     python bench/field/run.py --only iris hospital  # a few tables/pairs; prints (--json/--out to write)
     python bench/field/run.py --pair-rows 300       # pairs cut to their first 300 rows
+    python bench/field/run.py --baseline old.json   # and what changed against an earlier results.json
 
 Each corpus table (corpus.py) is audited with its declared roles and fixed ``as_of``: a shipped file
 through ``dataaudit.audit(path, ...)`` (so loading is exercised), otherwise the package's DataFrame. Every
@@ -323,7 +324,9 @@ def _cell(text: Any) -> str:
     return s if len(s) <= MESSAGE_CHARS else s[: MESSAGE_CHARS - 1] + "…"
 
 
-def render(meta: dict, summary: dict, tables: list[dict], pairs: list[dict]) -> str:
+def render(
+    meta: dict, summary: dict, tables: list[dict], pairs: list[dict], against: list[str] | None = None
+) -> str:
     s = summary
     lines = [
         "# Field corpus results",
@@ -363,6 +366,8 @@ def render(meta: dict, summary: dict, tables: list[dict], pairs: list[dict]) -> 
         )
     for name, reason in s["pairs_skipped"].items():
         lines.append(f"- pair {name}: skipped ({reason})")
+    if against:
+        lines += ["", "## Against the baseline", "", *against]
     if s["worst_checks"]:
         lines += [
             "",
@@ -468,6 +473,75 @@ def render(meta: dict, summary: dict, tables: list[dict], pairs: list[dict]) -> 
                 )
         lines.append("")
     return "\n".join(lines) + "\n"
+
+
+def compare(old: dict[str, Any], tables: list[dict], pairs: list[dict], summary: dict) -> list[str]:
+    """Markdown lines: what changed against an earlier results.json (``--baseline``): the headline numbers
+    (when both runs cover the same tables and pairs), each table's verdict, the warn/fail/error results that
+    appeared or went away (by check and status) and each pair column's finding."""
+    lines: list[str] = [
+        f"Against `{old.get('meta', {}).get('commit', '?')}` ({old.get('meta', {}).get('date', '?')}):",
+        "",
+    ]
+    before = {t["name"]: t for t in old.get("tables", []) if "skipped" not in t}
+    now = {t["name"]: t for t in tables if "skipped" not in t}
+    s0 = old.get("summary", {})
+    same = set(before) == set(now) and set(s0.get("pairs", {})) == set(summary["pairs"])
+    if same:
+        heads = [
+            ("clean tables not ready", len(s0["clean_not_ready"]), len(summary["clean_not_ready"])),
+            ("false-alarm fails", s0["false_alarm_fails"], summary["false_alarm_fails"]),
+            (
+                "false-alarm warnings per table",
+                s0["false_alarm_warnings_per_table"],
+                summary["false_alarm_warnings_per_table"],
+            ),
+            ("errors", s0["errors"], summary["errors"]),
+        ]
+        for name, p in summary["pairs"].items():
+            p0 = s0["pairs"][name]
+            heads += [
+                (f"{name} recall", p0["recall"], p["recall"]),
+                (f"{name} clean column flags", p0["clean_column_flags"], p["clean_column_flags"]),
+                (
+                    f"{name} verdicts dirty/clean",
+                    f"{p0['dirty_verdict']}/{p0['clean_verdict']}",
+                    f"{p['dirty_verdict']}/{p['clean_verdict']}",
+                ),
+            ]
+        lines += [f"- {n}: {a} → {b}" for n, a, b in heads]
+    else:
+        lines.append("- the two runs cover different tables or pairs: headline numbers not compared")
+    for name in [t["name"] for t in tables if t["name"] in before and t["name"] in now]:
+        t0, t1 = before[name], now[name]
+        k0 = {(f["check"], f["status"]): f for f in t0["flags"]}
+        k1 = {(f["check"], f["status"]): f for f in t1["flags"]}
+        gone = [f"`{c}` {st} ({k0[(c, st)]['mark']})" for c, st in k0 if (c, st) not in k1]
+        new = [f"`{c}` {st} ({k1[(c, st)]['mark']})" for c, st in k1 if (c, st) not in k0]
+        verdict = f"{t0['verdict']} → {t1['verdict']}" if t0["verdict"] != t1["verdict"] else ""
+        if gone or new or verdict:
+            parts = [
+                p
+                for p in (
+                    verdict,
+                    "gone: " + ", ".join(gone) if gone else "",
+                    "new: " + ", ".join(new) if new else "",
+                )
+                if p
+            ]
+            lines.append(f"- {name}: " + "; ".join(parts))
+    old_pairs = {p["name"]: p for p in old.get("pairs", []) if "skipped" not in p}
+    for p in pairs:
+        if "skipped" in p or p["name"] not in old_pairs:
+            continue
+        cols0 = old_pairs[p["name"]]["columns"]
+        for c0, c1 in zip(cols0, p["columns"]):
+            if (c0["found"], c0["clean_flags"]) != (c1["found"], c1["clean_flags"]):
+                lines.append(
+                    f"- {p['name']}.{c1['dirty_name']}: found {c0['found']} → {c1['found']}; "
+                    f"clean flags {c0['clean_flags']} → {c1['clean_flags']}"
+                )
+    return lines
 
 
 def _meta(wall: float, argv: list[str]) -> dict[str, Any]:
@@ -578,6 +652,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--no-pairs", action="store_true", help="skip the dirty/clean pairs")
     ap.add_argument("--pair-rows", type=int, help="audit only the first N rows of each pair")
+    ap.add_argument("--baseline", type=Path, help="an earlier results.json: print (and write) what changed")
     args = ap.parse_args(argv)
     unknown = sorted(set(args.only or ()) - set(BY_NAME) - set(PAIRS))
     if unknown:
@@ -600,6 +675,10 @@ def main(argv: list[str] | None = None) -> int:
             f"{p['dirty_verdict']}, clean {p['clean_verdict']}"
         )
     print(f"wall time {meta['wall_s']} s")
+    against = None
+    if args.baseline:
+        against = compare(json.loads(args.baseline.read_text(encoding="utf-8")), tables, pairs, summary)
+        print("\n" + "\n".join(against))
     if json_path:
         json_path.write_text(
             json.dumps(
@@ -610,7 +689,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(f"wrote {json_path}")
     if md_path:
-        md_path.write_text(render(meta, summary, tables, pairs), encoding="utf-8")
+        md_path.write_text(render(meta, summary, tables, pairs, against), encoding="utf-8")
         print(f"wrote {md_path}")
     return 0
 
