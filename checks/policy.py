@@ -15,8 +15,8 @@ from dataaudit.model import Area, Check, Outcome, Status, Table, count, grade
 from dataaudit.pii import (
     DOB_TOKENS,
     LABELS,
-    Finding,
     NOT_PERSON_TOKENS,
+    Finding,
     is_name_column,
     known_name_shares,
     mask_match,

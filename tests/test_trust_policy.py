@@ -73,7 +73,7 @@ def pii(frame: pd.DataFrame, **kw):
     return dataaudit.audit(frame, as_of=AS_OF, select=["policy"], **kw)
 
 
-# -- 14.10: no datasheet is a note -----------------------------------------------------------------------------
+# -- 14.10: no datasheet is a note ---------------------------------------------------------------------------
 
 
 def test_a_table_without_a_policy_block_gets_no_policy_warning():

@@ -31,7 +31,7 @@ def daily(start: str, end: str, column: str = "date", seed: int = 0) -> pd.DataF
     )
 
 
-# -- 14.2: a guessed role caps at warn ----------------------------------------------------------------------
+# -- 14.2: a guessed role caps at warn -----------------------------------------------------------------------
 
 
 def test_historical_table_with_a_detected_date_is_not_failed_for_its_age():
@@ -87,7 +87,7 @@ def test_severity_override_and_guess_cap_agree():
     assert r.status == "warn" and "detected" not in r.message
 
 
-# -- 14.3: time of day is not a timestamp; two-digit years ----------------------------------------------------
+# -- 14.3: time of day is not a timestamp; two-digit years ---------------------------------------------------
 
 
 TIMES_OF_DAY = ["7:10 a.m.", "18:30", "12:00noon", "6:55 a.m.", "7:15 p.m. (Estimated)", "11:05 p.m.", "9:40"]
@@ -114,7 +114,9 @@ def test_a_time_of_day_column_is_not_an_event_time():
 
 @pytest.mark.parametrize("times", [READABLE_TIMES, TIMES_OF_DAY])
 def test_declared_time_of_day_values_are_unreadable_not_dated_today(times):
-    report = dataaudit.audit(flights(times=times), as_of=AS_OF, timestamp="sched_dep_time", select=["latency"])
+    report = dataaudit.audit(
+        flights(times=times), as_of=AS_OF, timestamp="sched_dep_time", select=["latency"]
+    )
     future = report.result("latency.future_timestamps")
     assert future.status != "fail", future.message
     fresh = report.result("latency.freshness")
@@ -180,11 +182,7 @@ def fake_today(monkeypatch):
 def _stable(doc):
     """The report's JSON without timings (the only fields that may differ between two runs)."""
     if isinstance(doc, dict):
-        return {
-            k: _stable(v)
-            for k, v in doc.items()
-            if k not in ("duration_s", "durations", "load_seconds")
-        }
+        return {k: _stable(v) for k, v in doc.items() if k not in ("duration_s", "durations", "load_seconds")}
     if isinstance(doc, list):
         return [_stable(v) for v in doc]
     return doc
@@ -214,7 +212,7 @@ def test_same_file_and_as_of_give_the_same_json_on_any_day(tmp_path, fake_today)
     assert docs[0] == docs[1]
 
 
-# -- 14.11: latency.coverage has no default minimum span ------------------------------------------------------
+# -- 14.11: latency.coverage has no default minimum span -----------------------------------------------------
 
 
 def test_an_89_day_event_table_is_not_a_coverage_problem_by_default():

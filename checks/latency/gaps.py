@@ -19,9 +19,9 @@ from dataaudit.checks.latency._times import (
     DAY_NS,
     WEEK_NS,
     as_of_ns,
+    duration_param,
     event_times,
     fmt_time,
-    duration_param,
     to_timestamp,
     validate_durations,
 )
@@ -228,8 +228,8 @@ class Coverage(Check):
     def __post_init__(self) -> None:
         super().__post_init__()
         names = ("warn_span_below", "fail_span_below")
-        validate_durations(self, *([names] if None not in (self.warn_span_below, self.fail_span_below) else []),
-                           optional=names)
+        both = self.warn_span_below is not None and self.fail_span_below is not None
+        validate_durations(self, *([names] if both else []), optional=names)
 
     def run(self, data: Dataset) -> Outcome:
         times = event_times(data)
@@ -314,6 +314,8 @@ class Coverage(Check):
             status = Status.WARN
         else:
             status = Status.PASS
-        parts = [f"span >= {warn}" if warn else "", f"fail below {fail}" if fail else ""]
-        expected = (f"{parts[0]} ({parts[1]})" if warn and fail else parts[0] or f"span >= {fail}") + " declared"
+        if warn and fail:
+            expected = f"span >= {warn} (fail below {fail}) declared"
+        else:
+            expected = f"span >= {warn or fail} declared"
         return status, expected

@@ -434,8 +434,8 @@ NOT_PERSON_TOKENS = _words(
     "model bank employer business org organisation organization app device project team department category "
     "class group school store shop field sheet feature event campaign plan vendor supplier merchant town "
     "state county place station hospital site server machine service package library schema database "
-    "username user screen display nick nickname beer brewery brewer brew wine winery style animal pet dog cat "
-    "horse breed species hurricane storm ship vessel airline carrier airport hotel restaurant venue"
+    "username user screen display nick nickname beer brewery brewer brew wine winery style animal pet dog "
+    "cat horse breed species hurricane storm ship vessel airline carrier airport hotel restaurant venue"
 )
 DOB_TOKENS = _words("dob birth birthday birthdate born")
 #: one name word: Jane, O'Brien, McDonald, Mary-Jane
