@@ -15,8 +15,10 @@ from dataaudit.model import Area, Check, Outcome, Status, Table, count, grade
 from dataaudit.pii import (
     DOB_TOKENS,
     LABELS,
+    NOT_PERSON_TOKENS,
     Finding,
     is_name_column,
+    known_name_shares,
     mask_match,
     name_shape_share,
     scan_column,
@@ -55,6 +57,11 @@ class DatasheetComplete(Check):
     to compare the data against. A missing field is a warning (the defaults warn above 0 missing fields and
     never fail), because it is a documentation gap rather than a defect in the data.
 
+    Without a `policy:` block the check is skipped and the policy notes show every field as "not declared":
+    a datasheet is asked for only with `policy: {required: true}` (then its absence warns), and personal or
+    special-category data found without one is warned about by `policy.pii_detected` and
+    `policy.special_categories`.
+
     How to fix: fill in the missing fields of `policy:` in dataaudit.yaml (`dataaudit init DATA` writes the
     skeleton), or change `checks: {policy.datasheet_complete: {required: [...]}}`.
     """
@@ -88,10 +95,20 @@ class DatasheetComplete(Check):
         period = _data_period(data)
         observed = {"missing": list(self.required), "declared": 0, "data_period": period}
         expected = f"declared: {', '.join(self.required)}"
-        if policy is None:
+        if policy is None or (policy.empty and not policy.required):
+            # a documentation gap, not a defect in the data: a note unless the user asked for a datasheet
+            # (personal or special-category data found without one is policy.pii_detected's and
+            # policy.special_categories' warning)
+            return Outcome.skip(
+                f"{NO_POLICY}: all {len(FIELDS)} datasheet fields are not declared, and none is required "
+                f"(set 'policy: {{required: true}}' in dataaudit.yaml to require a datasheet; {INIT_HINT})",
+                observed={**observed, "missing": []},
+                expected=expected,
+            )
+        if policy.empty:
             return Outcome.warn(
-                f"{NO_POLICY}: none of the {len(self.required)} required datasheet fields is declared; "
-                f"{INIT_HINT}",
+                f"{NO_POLICY}, and policy.required is true: none of the {len(self.required)} required "
+                f"datasheet fields is declared; {INIT_HINT}",
                 observed=observed,
                 expected=expected,
             )
@@ -296,8 +313,12 @@ class PiiDetected(Check):
     (Luhn-validated, known card prefixes), US social security numbers (valid area/group/serial), IBANs
     (mod-97 validated), IPv4 (each octet <= 255) and IPv6 addresses, and street addresses (number +
     capitalised name + street word); dates of birth by column name (dob, birth_date, ...) plus date values;
-    person names by column name (name, first_name, surname, ...) plus value shape (at least `name_share`
-    of the values are 1-4 capitalised words). Order numbers and ids in id-named columns, 16-digit numbers
+    person names by value shape (at least `name_share` of the values are 1-4 capitalised words) confirmed
+    against faker's per-locale first and last name lists on the distinct values: in a column named for
+    names (name, first_name, surname, ...) `name_list_share` of the values start with a known first name or
+    end with a known last name; in any other column (`account_holder`) `name_list_share` are known first
+    and last names and twice that start with a known first name. Beer, brewery, product, company and place
+    names stay quiet. Order numbers and ids in id-named columns, 16-digit numbers
     failing Luhn, dotted versions (4.12.300.2048), ISO dates, timestamps and decimals do not match. Per
     column: the kind, the rows and share of rows holding it, and masked examples only.
 
@@ -322,6 +343,7 @@ class PiiDetected(Check):
     scan_limit: int = 50_000
     min_rows: int = 1
     name_share: float = 0.5
+    name_list_share: float = 0.2
     dob_share: float = 0.5
 
     def run(self, data: Dataset) -> Outcome:
@@ -329,8 +351,10 @@ class PiiDetected(Check):
         declared = policy.contains_personal_data if policy else None
         findings: list[Finding] = []
         sampled: list[str] = []
+        scanned = 0
         for col in data.columns:
-            found, was_sampled = self._scan(data, col)
+            found, was_sampled, was_scanned = self._scan(data, col)
+            scanned += was_scanned
             findings += [f for f in found if f.rows >= self.min_rows]
             if was_sampled:
                 sampled.append(col)
@@ -350,6 +374,12 @@ class PiiDetected(Check):
             "scan_limit": self.scan_limit,
         }
         declared_text = {None: "not declared", True: "true", False: "false"}[declared]
+        if not scanned:
+            return Outcome.skip(
+                f"nothing to scan for personal data: none of the {count(data.n_cols, 'column')} holds text, "
+                "numbers long enough to be card numbers (12+ digits) or dates named as birth dates",
+                observed=observed,
+            )
         if not findings:
             note = (
                 "; contains_personal_data is declared true: what it holds is beyond these patterns "
@@ -357,7 +387,7 @@ class PiiDetected(Check):
                 if declared
                 else ""
             )
-            summary = f"no personal data found in {count(data.n_cols, 'column')}{note}"
+            summary = f"no personal data found in {count(scanned, 'column')} scanned{note}"
             return Outcome.ok(
                 f"{summary} ({KINDS_SCANNED}){sample_note}",
                 observed={**observed, "summary": summary},
@@ -401,12 +431,13 @@ class PiiDetected(Check):
             evidence=table,
         )
 
-    def _scan(self, data: Dataset, col: str) -> tuple[list[Finding], bool]:
+    def _scan(self, data: Dataset, col: str) -> tuple[list[Finding], bool, bool]:
+        """Findings in one column, whether it was sampled, and whether anything in it could be scanned."""
         s = data.frame[col]
         t = tokens(col)
         st = data.stats[col]
         if st.kind == "empty":
-            return [], False
+            return [], False, False
         found: list[Finding] = []
         if t & DOB_TOKENS or {"date", "birth"} <= t:
             dob = self._dob(data, col)
@@ -414,14 +445,15 @@ class PiiDetected(Check):
                 found.append(dob)
         is_text = pd.api.types.is_object_dtype(s) or pd.api.types.is_string_dtype(s)
         is_id = col == data.roles.id
+        dob_named = bool(t & DOB_TOKENS or {"date", "birth"} <= t)
         if st.kind == "datetime":  # dates hold no other kind; birth dates are handled above
-            return found, False
+            return found, False, dob_named
         if st.kind == "numeric":
             # numbers (or text that parses as numbers) can only be card numbers, and only when long enough
             q = st.quantiles or {}
             long = max(abs(q.get("max", 0.0)), abs(q.get("min", 0.0))) >= 1e12
             if not long or not (is_text or pd.api.types.is_integer_dtype(s)):
-                return found, False
+                return found, False, dob_named
             counts = data.stats.value_counts(col)
             if not is_text:
                 s = s.astype("Int64").astype("string")
@@ -429,22 +461,40 @@ class PiiDetected(Check):
             values, sampled = scan_column(
                 s, counts, column_tokens=t, is_id=is_id, scan_limit=self.scan_limit, kinds=("card",)
             )
-            return found + values, sampled
+            return found + values, sampled, True
         if not is_text:
-            return found, False
+            return found, False, dob_named
         counts = data.stats.value_counts(col)
         values, sampled = scan_column(s, counts, column_tokens=t, is_id=is_id, scan_limit=self.scan_limit)
         found += values
-        if is_name_column(t) and st.kind in ("categorical", "text"):
-            # the value shape is judged on the most frequent values (all of them in a column of names
-            # with at most scan_limit distinct values)
-            share, examples = name_shape_share(counts.head(self.scan_limit))
-            if share >= self.name_share:
-                rows = int(round(share * st.count))
-                found.append(
-                    Finding(col, "name", rows, rows / data.n_rows, share, examples, "column name + values")
-                )
-        return found, sampled
+        if st.kind in ("categorical", "text") and not t & NOT_PERSON_TOKENS:
+            name = self._names(data, col, t, counts)
+            if name is not None:
+                found.append(name)
+        return found, sampled, True
+
+    def _names(self, data: Dataset, col: str, t: set[str], counts: pd.Series) -> Finding | None:
+        """Person names: most values shaped like names (1-4 capitalised words, judged on the most frequent
+        values), confirmed against faker's first and last name lists on the distinct values. A column named
+        for names needs `name_list_share` of its values to start with a known first name or end with a known
+        last name; a neutrally named column (`account_holder`) needs full names: `name_list_share` with a
+        known first and last name and twice that with a known first name. Beers, breweries, companies,
+        products and places are shaped like names but rarely start with a first name."""
+        share, examples = name_shape_share(counts.head(self.scan_limit))
+        if share < self.name_share:
+            return None
+        first, last, both, n = known_name_shares(counts.index[: self.scan_limit])
+        by_name = is_name_column(t)
+        if by_name:
+            if max(first, last) < self.name_list_share:
+                return None
+            basis = "column name + values + names list"
+        else:
+            if both < self.name_list_share or first < 2 * self.name_list_share:
+                return None
+            basis = f"values: {both:.0%} of {n:,} distinct values are known first + last names"
+        rows = int(round(share * data.stats[col].count))
+        return Finding(col, "name", rows, rows / data.n_rows, share, examples, basis)
 
     def _dob(self, data: Dataset, col: str) -> Finding | None:
         times = data.stats.datetimes(col)

@@ -68,7 +68,11 @@ def test_clean_variant_is_ready_with_no_warnings(clean):
     assert clean.ready
     not_passing = {r.id: r.status for r in clean.results if r.status != "pass"}
     # nothing declared for these: skipped with a reason, not passed silently
-    assert not_passing == {"consistency.expectations": "skipped", "latency.label_delay": "skipped"}
+    assert not_passing == {
+        "consistency.expectations": "skipped",
+        "latency.label_delay": "skipped",
+        "latency.coverage": "skipped",  # no minimum span declared (issue 14.11)
+    }
 
 
 def test_cli_on_sample_writes_reports(tmp_path):

@@ -99,7 +99,9 @@ def test_durations_are_validated_at_config_time():
         dataaudit.audit(df, timestamp="t", config={"checks": {"latency.freshness": {"fail_after": "2d"}}})
     with pytest.raises(ConfigError, match=r"fail_span_below \(100d\) must be <= warn_span_below \(90d\)"):
         dataaudit.audit(
-            df, timestamp="t", config={"checks": {"latency.coverage": {"fail_span_below": "100d"}}}
+            df,
+            timestamp="t",
+            config={"checks": {"latency.coverage": {"warn_span_below": "90d", "fail_span_below": "100d"}}},
         )
     with pytest.raises(ConfigError, match=r"cadence: invalid duration 'daily'"):
         dataaudit.audit(df, timestamp="t", config={"checks": {"latency.time_gaps": {"cadence": "daily"}}})
@@ -405,7 +407,7 @@ def test_configured_cadence():
 def test_time_gaps_on_too_little_data():
     assert check(TimeGaps(), events(["2026-06-01 10:00"])).status == "skipped"
     short = check(TimeGaps(), events(["2026-06-01 10:00", "2026-06-01 11:00"]))
-    assert (short.status, short.message) == ("pass", "'t' spans 2 hours: too short to look for gaps")
+    assert (short.status, short.message) == ("skipped", "'t' spans 2 hours: too short to look for gaps")
 
 
 # -- latency.coverage --------------------------------------------------------------------------------------
@@ -415,8 +417,9 @@ def test_time_gaps_on_too_little_data():
     ("days", "status"), [(5, "fail"), (6, "fail"), (8, "warn"), (89, "warn"), (90, "pass"), (400, "pass")]
 )
 def test_coverage_span(days, status):
+    # issue 14.11: there is no default minimum span; these are declared
     df = events(pd.date_range(end="2026-06-29", periods=days + 1, freq="D"))
-    result = check(Coverage(), df)
+    result = check(Coverage(warn_span_below="90d", fail_span_below="7d"), df)
     assert result.status == status
     assert f"'t' spans {format_duration(days * 86_400)}" in result.message
     assert result.observed["span_days"] == days
@@ -504,7 +507,7 @@ def test_placeholder_dates_beyond_the_nanosecond_range_are_unreadable_not_wrappe
     assert dict(result.evidence[0].rows)["empty"] == 1
     assert check(FutureTimestamps(), df).status == "pass"  # no 2084 ghost from an overflow
     gaps = check(TimeGaps(), df)
-    assert (gaps.status, gaps.message) == ("pass", "'t' spans 2 days: too short to look for gaps")
+    assert (gaps.status, gaps.message) == ("skipped", "'t' spans 2 days: too short to look for gaps")
 
 
 def test_odd_time_columns_do_not_crash():
@@ -540,7 +543,7 @@ def test_sample_stale_data_is_found(planted):
     assert r.observed["newest"].startswith("2026-03-31T21:48")
     assert r.observed["oldest"].startswith("2025-01-01")
     coverage = planted.result("latency.coverage")
-    assert coverage.status == "pass"
+    assert coverage.status == "skipped"  # issue 14.11: no span declared; the span and chart are still shown
     assert "of which the last 13 weeks (stale end)" in coverage.message
     assert coverage.charts[0].values[-13:] == (0.0,) * 13
 
@@ -561,7 +564,7 @@ def test_sample_clean_variant_is_fresh_and_quiet(clean):
         "latency.ingestion_lag": "pass",
         "latency.future_timestamps": "pass",
         "latency.time_gaps": "pass",  # weekday pattern, quiet weekends and the Christmas dip are normal
-        "latency.coverage": "pass",
+        "latency.coverage": "skipped",  # no minimum span declared (issue 14.11)
         "latency.label_delay": "skipped",  # the sample has no label-time column
     }
     assert "cadence day (inferred)" in clean.result("latency.time_gaps").message

@@ -16,6 +16,7 @@ import pandas as pd
 from dataaudit.dataset import Dataset
 from dataaudit.durations import format_duration, parse_duration
 from dataaudit.model import Check, Outcome, Status, count, grade
+from dataaudit.stats import settle_dates
 
 NS = 1_000_000_000
 HOUR_NS = 3600 * NS
@@ -91,8 +92,10 @@ def _parse(data: Dataset, column: str, role: str, detected: bool) -> Times:
     parsed = data.stats.datetimes(column)  # UTC, computed once per column (also used by role detection)
     if parsed is None:
         parsed = _parse_fallback(s)
+        if not pd.api.types.is_numeric_dtype(s):  # text read here, as in the stats: no time of day as a
+            parsed = settle_dates(s, parsed, "mixed", data.as_of)  # date, no two-digit year in the future
     elif data.stats.datetime_layout(column) == "mixed":  # the stats read it value by value: one layout?
-        parsed = _one_layout(s, parsed)
+        parsed = settle_dates(s, _one_layout(s, parsed), "mixed", data.as_of)
     parsed = _within_ns_range(parsed)
     nat = parsed.isna()
     n_nat = int(nat.sum())

@@ -162,6 +162,7 @@ class _DelayCheck(Check):
     by ``_delay_outcome``. A subclass sets its role, the words of its messages and its p95 defaults."""
 
     later_role: ClassVar[str]  # the role of the later time: ingested_at, label_time
+    uses_roles: ClassVar[tuple[str, ...]] = ("timestamp",)  # detected → capped at warn by the runner
     what: ClassVar[str]  # what the delay is called in messages: "ingestion lag"
     verb: ClassVar[str]  # what happened at the later time: "ingested"
 

@@ -54,6 +54,7 @@ class Freshness(Check):
     id: ClassVar[str] = "latency.freshness"
     title: ClassVar[str] = "Fresh data"
     area: ClassVar[Area] = Area.LATENCY
+    uses_roles: ClassVar[tuple[str, ...]] = ("timestamp",)  # detected → capped at warn by the runner
 
     warn_after: str = "7d"
     fail_after: str = "30d"
@@ -170,6 +171,7 @@ class FutureTimestamps(Check):
     id: ClassVar[str] = "latency.future_timestamps"
     title: ClassVar[str] = "No future timestamps"
     area: ClassVar[Area] = Area.LATENCY
+    uses_roles: ClassVar[tuple[str, ...]] = ("timestamp",)  # detected → capped at warn by the runner
 
     tolerance: str = "1d"
     warn_above: float = 0.0

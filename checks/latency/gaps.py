@@ -19,9 +19,9 @@ from dataaudit.checks.latency._times import (
     DAY_NS,
     WEEK_NS,
     as_of_ns,
+    duration_param,
     event_times,
     fmt_time,
-    grade_duration,
     to_timestamp,
     validate_durations,
 )
@@ -65,6 +65,7 @@ class TimeGaps(Check):
     id: ClassVar[str] = "latency.time_gaps"
     title: ClassVar[str] = "No gaps in time"
     area: ClassVar[Area] = Area.LATENCY
+    uses_roles: ClassVar[tuple[str, ...]] = ("timestamp",)  # detected → capped at warn by the runner
 
     cadence: str | None = None
     warn_above: int = 0
@@ -96,7 +97,7 @@ class TimeGaps(Check):
                 "set a coarser 'cadence'"
             )
         if p.counts.size < 3:
-            return Outcome.ok(
+            return Outcome.skip(  # nothing checked: not a pass (issue 14.13)
                 f"{times.label} spans {p.plural(int(p.counts.size))}: too short to look for gaps",
                 columns=[times.column],
             )
@@ -198,31 +199,37 @@ def _chart_periods(span_ns: int) -> tuple[str, int | None]:
 
 @dataclass(frozen=True)
 class Coverage(Check):
-    """The data covers a long enough time span, shown as rows per period up to the as-of time.
+    """The data covers the time span the user declared it must cover, shown as rows per period up to as-of.
 
     Span = newest − oldest event time (records after as-of left out). The chart counts rows per day, week or
     month (whichever gives at most about 160 bars) from the first record to the as-of time, so holes and a
     stale end are visible at a glance.
 
-    Why it matters: a model sees only the seasons and regimes its data covers: with under a quarter of data
-    it cannot learn yearly patterns, and an out-of-time validation split needs room on both sides. Under a
-    week, even the weekly cycle is not covered once. Defaults: warn when the span is under 90 days, fail
-    under 7 days.
+    There is no default minimum: how much history a problem needs (a year for yearly seasonality, a week for
+    the weekly cycle, a day for a one-off experiment) is the user's to say. With neither `warn_span_below`
+    nor `fail_span_below` set, the check reports the span it saw and is skipped, because there is nothing to
+    compare it with; set one (e.g. `warn_span_below: 365d`) and a shorter span warns or fails.
 
-    How to fix: extract a longer history, or lower `warn_span_below` / `fail_span_below` when the problem
-    truly has no seasonality (and say so in the datasheet).
+    Why it matters: a model sees only the seasons and regimes its data covers: with under a year of data it
+    cannot learn yearly patterns, and an out-of-time validation split needs room on both sides.
+
+    How to fix: extract a longer history, or lower the declared span when the problem truly has no
+    seasonality (and say so in the datasheet).
     """
 
     id: ClassVar[str] = "latency.coverage"
     title: ClassVar[str] = "Time span covered"
     area: ClassVar[Area] = Area.LATENCY
+    uses_roles: ClassVar[tuple[str, ...]] = ("timestamp",)  # detected → capped at warn by the runner
 
-    warn_span_below: str = "90d"
-    fail_span_below: str = "7d"
+    warn_span_below: str | None = None
+    fail_span_below: str | None = None
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        validate_durations(self, ("warn_span_below", "fail_span_below"))
+        names = ("warn_span_below", "fail_span_below")
+        both = self.warn_span_below is not None and self.fail_span_below is not None
+        validate_durations(self, *([names] if both else []), optional=names)
 
     def run(self, data: Dataset) -> Outcome:
         times = event_times(data)
@@ -235,9 +242,7 @@ class Coverage(Check):
             return Outcome.skip(f"{times.label} has no timestamps up to as-of {fmt_time(data.as_of)}")
         first, last = int(ns.min()), int(ns.max())
         span = dt.timedelta(microseconds=(last - first) / 1000)
-        status = grade_duration(
-            self, span.total_seconds(), "warn_span_below", "fail_span_below", higher_is_worse=False
-        )
+        status, expected = self._grade(span)
         name, step = _chart_periods(as_of - first)
         k = period_index(ns, step)
         # the last period is the one holding the instant before as-of: at as-of midnight the as-of day has not
@@ -256,9 +261,16 @@ class Coverage(Check):
         )
         if stale_end:
             msg += f", of which the last {p.plural(stale_end)} (stale end)"
-        if status != Status.PASS:
+        if status == Status.SKIPPED:
+            msg = (
+                "no minimum span declared (set checks.latency.coverage.warn_span_below, e.g. 365d, in "
+                f"dataaudit.yaml to require one): {msg}"
+            )
+        elif status != Status.PASS:
             need = self.fail_span_below if status == Status.FAIL else self.warn_span_below
-            msg += f"; at least {need} needed"
+            msg += f"; at least {need} declared"
+        else:
+            msg += f"; {expected}"
         chart = Chart.of(
             "columns",
             [p.label(i) for i in range(counts.size)],
@@ -284,8 +296,26 @@ class Coverage(Check):
                 "first": to_timestamp(first),
                 "last": to_timestamp(last),
             },
-            expected=f"span >= {self.warn_span_below} (fail below {self.fail_span_below})",
+            expected=expected,
             columns=[times.column],
             evidence=Table.of(("measure", "value"), rows, title=f"Coverage of {times.column}"),
             chart=chart,
         )
+
+    def _grade(self, span: dt.timedelta) -> tuple[Status, str | None]:
+        """The span graded against the declared minimums (either may be unset); skipped when none is."""
+        warn, fail = self.warn_span_below, self.fail_span_below
+        if warn is None and fail is None:
+            return Status.SKIPPED, None
+        seconds = span.total_seconds()
+        if fail is not None and seconds < duration_param(self, "fail_span_below").total_seconds():
+            status = Status.FAIL
+        elif warn is not None and seconds < duration_param(self, "warn_span_below").total_seconds():
+            status = Status.WARN
+        else:
+            status = Status.PASS
+        if warn and fail:
+            expected = f"span >= {warn} (fail below {fail}) declared"
+        else:
+            expected = f"span >= {warn or fail} declared"
+        return status, expected

@@ -74,7 +74,7 @@ def prepare(
     }
     # one Stats object, over the audited columns, serves role detection and then every check
     kept = frame.drop(columns=[c for c in cfg.ignore_columns if c in frame.columns])
-    stats = Stats(kept)
+    stats = Stats(kept, as_of)  # as_of: two-digit years are read relative to it, not to today
     roles = resolve_roles(list(frame.columns), cfg, stats, name, origin)
     dataset = Dataset(
         kept,

@@ -141,7 +141,7 @@ class Dataset:
         self.settings: Mapping[str, Any] = dict(settings or {})
         self.sample_rows = sample_rows
         # statistics already computed over this frame (e.g. for role detection) are reused, not recomputed
-        self.stats = stats if stats is not None and stats.frame is frame else Stats(frame)
+        self.stats = stats if stats is not None and stats.frame is frame else Stats(frame, self.as_of)
         self._groups: dict[str, pd.Series] = {}
         #: the :class:`~dataaudit.snapshot.Snapshot` to compare with (``--baseline``), read by drift checks
         self.baseline = baseline

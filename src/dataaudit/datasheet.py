@@ -61,6 +61,8 @@ class Policy(BaseModel):
     jurisdictions: tuple[str, ...] = Field((), description=FIELDS["jurisdictions"])
     retention_until: dt.date | None = Field(None, description=FIELDS["retention_until"])
     known_limitations: str | None = Field(None, description=FIELDS["known_limitations"])
+    #: not a datasheet field: true makes a missing datasheet a warning (policy.datasheet_complete)
+    required: bool = Field(False, description="true: this dataset must have a datasheet; without one, warn")
 
     @field_validator("source", "owner", "licence", "legal_basis", "consent", mode="before")
     @classmethod
@@ -107,6 +109,11 @@ class Policy(BaseModel):
     def is_set(self, key: str) -> bool:
         value = getattr(self, key)
         return value is not None and value != ()
+
+    @property
+    def empty(self) -> bool:
+        """No datasheet field is declared (``required`` may be)."""
+        return not any(self.is_set(f) for f in FIELDS)
 
 
 def declared_policy(settings: Mapping[str, Any]) -> Policy | None:

@@ -1,8 +1,10 @@
 """Column roles: check the declared ones exist, and guess the rest.
 
-Declared roles always win. An undeclared ``id`` or ``timestamp`` is detected and applied, and the report
-says it was assumed. A target and sensitive attributes are never applied silently: guesses become
-suggestions shown as notes (and ``dataaudit init`` writes them into the starter config, marked as guesses).
+Declared roles always win. An undeclared ``id`` or ``timestamp`` is detected and applied, and the report says
+it was assumed; a check built on a detected role (see ``runner.roles_used``) reports at most a warning and
+says how to declare the role, so a verdict never rests on a guess. A target and sensitive attributes are never
+applied silently: guesses become suggestions shown as notes (and ``dataaudit init`` writes them into the
+starter config, marked as guesses).
 """
 
 from __future__ import annotations

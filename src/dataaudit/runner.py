@@ -32,6 +32,11 @@ _ROLE_HINT = {
     "label_time": "no label-time column set ('label_time:' in dataaudit.yaml)",
     "id": "no id column set or detected (use --id or 'id:' in dataaudit.yaml)",
 }
+#: how to declare a role that was detected, and what to call it in a message
+_DECLARE = {
+    "timestamp": ("event-time column", "--timestamp {col} or 'timestamp: {col}' in dataaudit.yaml"),
+    "id": ("id column", "--id {col} or 'id: {col}' in dataaudit.yaml"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,15 +161,23 @@ def run_one(data: Dataset, p: Planned, timeout: float | None = None) -> CheckRes
         tb = traceback.format_exc()
         outcome = Outcome.make(Status.ERROR, f"check crashed: {error}"[:500])
     status = outcome.status
+    message = outcome.message
     if status == Status.FAIL and p.severity == Severity.WARN:
         status = Status.WARN
+    guessed = guessed_roles(check, data)
+    if guessed and status in (Status.FAIL, Status.WARN):
+        # a verdict never rests on a guess: what a check built on a detected role finds is reported, at most
+        # as a warning, with how to declare the role so that the finding counts
+        capped = status == Status.FAIL
+        status = Status.WARN
+        message += _guess_note(data, guessed, capped)
     return CheckResult(
         id=check.id,
         area=check.area,
         title=check.title,
         status=status,
         severity=p.severity,
-        message=outcome.message,
+        message=message,
         columns=outcome.columns,
         observed=outcome.observed,
         expected=outcome.expected,
@@ -177,6 +190,28 @@ def run_one(data: Dataset, p: Planned, timeout: float | None = None) -> CheckRes
         error=error,
         traceback=tb,
     )
+
+
+def roles_used(check: Check) -> tuple[str, ...]:
+    """The roles a check's result is built on: those it ``requires`` (the runner skips it without them) and
+    those it reads when they are set (an optional ``uses_roles`` class attribute, e.g. the latency checks,
+    which skip themselves without an event time to say when the file was last modified)."""
+    return tuple(dict.fromkeys((*check.requires, *getattr(check, "uses_roles", ()))))
+
+
+def guessed_roles(check: Check, data: Dataset) -> list[str]:
+    """The roles this check is built on that dataaudit detected rather than was told."""
+    return [r for r in roles_used(check) if r in data.roles.detected and _has_role(data, r)]
+
+
+def _guess_note(data: Dataset, roles: Sequence[str], capped: bool) -> str:
+    parts = []
+    for role in roles:
+        col = getattr(data.roles, role)
+        what, how = _DECLARE.get(role, (f"{role} column", f"'{role}: {{col}}' in dataaudit.yaml"))
+        parts.append(f"the {what} {col!r} was detected, not declared (declare it with {how.format(col=col)})")
+    cap = "; a warning, not a failure, because " if capped else "; "
+    return f"{cap}{'; '.join(parts)}"
 
 
 def _has_role(data: Dataset, role: str) -> bool:
