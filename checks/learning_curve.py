@@ -211,6 +211,7 @@ class LearningCurve(Check):
             errors=sds,
             title=f"{metric} by training rows (mean ± sd over {self.folds} folds)",
             threshold=self.target_score,
+            floor=0.5 if metric == "ROC AUC" else None,  # chance level: the axis starts there
         )
         tables = [curve_table]
         if len(sizes) < 2:

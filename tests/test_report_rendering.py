@@ -346,8 +346,8 @@ def test_sample_report_prints_without_blank_pages(tmp_path: Path):
     subprocess.run([CHROMIUM, *flags, html.as_uri()], check=True, capture_output=True, timeout=120)
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True)
     pages = text.stdout.split("\f")
-    first = next(i for i, p in enumerate(pages) if "Rows per sensitive group" in p)
-    assert first == 0  # the tall warning card starts on page 1 instead of leaving it blank
+    assert "To review" in pages[0]  # what to review follows the verdict on page 1
+    assert all(p.strip() for p in pages[:-1])  # no blank page (the last "page" is the trailing form feed)
     heading = next(i for i, p in enumerate(pages) if "Dataset overview" in p)
     assert "application_id" in pages[heading]  # the overview heading is on the page its table starts on
     assert re.search(r"\bapproval_letter_sent\b", text.stdout)  # not broken mid-word

@@ -43,7 +43,7 @@ def test_a_waived_failure_does_not_block_and_says_why() -> None:
     assert r.status == "waived"
     assert r.message == (
         "only 50 rows; at least 100 needed [waived until 2026-12-31: pilot data, more coming "
-        "(owner: a***@e***)]"
+        "(owner: ana@example.org)]"  # the owner the user typed is not data: shown unless mask=all
     )
     assert report.ready and report.summary["by_status"]["waived"] == 1
     doc = json.loads(report.to_json())
@@ -75,7 +75,7 @@ def test_a_waiver_matching_nothing_is_stale() -> None:
     assert report.result("size.min_rows").status == "pass"
     assert report.notes[-1] == (
         "stale waiver: size.min_rows matches no warning or failure in this run; remove it "
-        "(owner: a***@e***, expires 2026-12-31)"
+        "(owner: ana@example.org, expires 2026-12-31)"
     )
 
 
@@ -179,3 +179,8 @@ def test_a_waiver_for_a_check_that_did_not_run_is_not_called_stale() -> None:
     report = audit([waiver(check="consistency.duplicate_rows"), waiver(check="latency")])
     assert report.result("size.min_rows").status == "fail"
     assert not [n for n in report.notes if "waiver" in n]
+
+
+def test_mask_all_masks_the_waiver_owner_too() -> None:
+    r = audit([waiver()], mask="all").result("size.min_rows")
+    assert r.status == "waived" and r.message.endswith("(owner: a***@e***)]")

@@ -23,8 +23,9 @@ from dataaudit.config import Config, describe_validation_error, find_config, loa
 from dataaudit.dataset import Dataset, as_of_datetime
 from dataaudit.errors import ConfigError, DataLoadError
 from dataaudit.loading import from_frame, load
-from dataaudit.model import Area, ColumnSummary, DatasetInfo, Report, Severity
-from dataaudit.privacy import mask_example
+from dataaudit.model import Area, DatasetInfo, Report, Severity
+from dataaudit.overview import MAX_OVERVIEW_COLUMNS, column_summaries
+from dataaudit.privacy import masking, policy_for
 from dataaudit.registry import Registry
 from dataaudit.roles import resolve_roles
 from dataaudit.runner import Progress, plan, run_checks
@@ -34,7 +35,6 @@ from dataaudit.waivers import apply_waivers, check_waivers
 
 __all__ = ["audit", "prepare"]
 
-MAX_OVERVIEW_COLUMNS = 500
 
 
 def prepare(
@@ -128,6 +128,7 @@ def audit(
     snapshot: bool = False,
     profile: str | None = None,
     profile_rows: int = 100_000,
+    mask: str | None = None,
 ) -> Report:
     """Audit a DataFrame or a data file and return the :class:`Report`.
 
@@ -136,6 +137,8 @@ def audit(
     audited data's snapshot, to save as the next baseline. ``profile="minimal"`` or ``"full"``: also build
     a companion ydata-profiling report on a seeded sample of at most ``profile_rows`` rows
     (``report.profile``, a :class:`~dataaudit.profile.ProfileInfo`; a failure is recorded there, not raised).
+    ``mask``: ``auto`` (default), ``all`` or ``none`` — how example values are masked (see
+    :mod:`dataaudit.privacy`; ``privacy: {mask: ...}`` in dataaudit.yaml).
 
     ``config`` is a :class:`Config`, a mapping, or a path to ``dataaudit.yaml``; for a file, a
     ``dataaudit.yaml`` next to it (or in the cwd) is used when ``config`` is None. Keyword arguments
@@ -161,24 +164,26 @@ def audit(
         fail_on=fail_on,
         check_timeout=check_timeout,
         baseline=baseline,
+        privacy={"mask": mask} if mask else None,
     )
     checks_start = time.perf_counter()
-    results = run_checks(dataset, planned, progress, timeout=cfg.check_timeout or None)
-    results, waiver_notes = apply_waivers(results, cfg.waivers, dataset.as_of)
-    checks_s = time.perf_counter() - checks_start
-    searched = config is None and not isinstance(data, pd.DataFrame)
-    report = build_report(
-        dataset,
-        results,
-        cfg,
-        cfg_path,
-        config_missing=searched and cfg_path is None,
-        durations={
-            "load_s": dataset.source.load_seconds,
-            "checks_s": checks_s,
-            "total_s": time.perf_counter() - start,
-        },
-    )
+    with masking(policy_for(dataset, cfg.privacy.mask, dataset.roles.sensitive)):
+        results = run_checks(dataset, planned, progress, timeout=cfg.check_timeout or None)
+        results, waiver_notes = apply_waivers(results, cfg.waivers, dataset.as_of)
+        checks_s = time.perf_counter() - checks_start
+        searched = config is None and not isinstance(data, pd.DataFrame)
+        report = build_report(
+            dataset,
+            results,
+            cfg,
+            cfg_path,
+            config_missing=searched and cfg_path is None,
+            durations={
+                "load_s": dataset.source.load_seconds,
+                "checks_s": checks_s,
+                "total_s": time.perf_counter() - start,
+            },
+        )
     return dataclasses.replace(
         report,
         notes=report.notes + waiver_notes,
@@ -208,22 +213,7 @@ def build_report(
         )
     if config_missing:
         notes.append("no dataaudit.yaml found; defaults used (run 'dataaudit init DATA' to write one)")
-    overview = []
-    for col in dataset.columns[:MAX_OVERVIEW_COLUMNS]:
-        st = dataset.stats[col]
-        examples = tuple(mask_example(v, column=col, kind=st.kind) for v, _ in st.top[:3])
-        overview.append(
-            ColumnSummary(
-                col,
-                st.dtype,
-                st.kind,
-                st.missing,
-                st.missing_share,
-                st.distinct,
-                examples,
-                roles.role_of(col),
-            )
-        )
+    overview = column_summaries(dataset)
     if dataset.n_cols > MAX_OVERVIEW_COLUMNS:
         notes.append(f"overview lists the first {MAX_OVERVIEW_COLUMNS} of {dataset.n_cols:,} columns")
     src = dataset.source
@@ -246,7 +236,7 @@ def build_report(
         as_of=dataset.as_of,
         fail_on=Severity(cfg.fail_on),
         results=results,
-        overview=tuple(overview),
+        overview=overview,
         config={"path": str(cfg_path) if cfg_path else None, **cfg.model_dump(mode="json")},
         notes=tuple(notes),
         durations=durations,

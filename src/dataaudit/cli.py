@@ -193,6 +193,12 @@ def _progress():
     metavar="SECONDS",
     help="Time one check may take before it becomes an error [default: 300; 0: no limit].",
 )
+@click.option(
+    "--mask",
+    type=click.Choice(["auto", "all", "none"]),
+    help="Which example values outputs mask: auto (columns holding personal data), all, or none (only "
+    "e-mails and id-like numbers) [default: auto; also privacy: {mask: ...} in dataaudit.yaml].",
+)
 @checks_option
 @click.option(
     "--format",
@@ -255,6 +261,7 @@ def run(
     fmt,
     sheet,
     check_timeout,
+    mask,
     baseline,
     save_snapshot,
     junit_path,
@@ -310,6 +317,7 @@ def run(
         snapshot=save_snapshot is not None,
         profile=profile_mode if profile else None,
         profile_rows=profile_rows,
+        mask=mask,
     )
     if sys.stderr.isatty():
         sys.stderr.write("\r\033[K")

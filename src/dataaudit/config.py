@@ -25,6 +25,18 @@ CONFIG_NAMES = ("dataaudit.yaml", "dataaudit.yml")
 MAX_CONFIG_BYTES = 1024 * 1024
 
 
+class Privacy(BaseModel):
+    """The ``privacy`` block: how much of the data's values the outputs show."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    mask: Literal["auto", "all", "none"] = Field(
+        "auto",
+        description="auto: mask values of columns holding personal data (named like it, declared sensitive, "
+        "or holding e-mails, phones, cards or names); all: mask every text value; none: mask only e-mails "
+        "and id-like numbers",
+    )
+
+
 class Config(BaseModel):
     """The validated configuration. Column roles, check selection and settings, the verdict threshold, and
     sections that checks read (``policy``)."""
@@ -50,6 +62,7 @@ class Config(BaseModel):
         default_factory=dict, description="per-check settings: enabled, severity, parameters"
     )
     policy: Policy | None = Field(None, description="the dataset's datasheet (policy notes)")
+    privacy: Privacy = Field(default_factory=Privacy, description="how example values are masked in outputs")
     expectations: ExpectationsSpec | None = Field(
         None, description="declared rules per column and/or a GX suite, run by consistency.expectations"
     )

@@ -21,6 +21,7 @@ thread, this one included, until it returns: no in-process mechanism can enforce
 
 from __future__ import annotations
 
+import contextvars
 import ctypes
 import threading
 from collections.abc import Callable
@@ -66,7 +67,9 @@ def call_with_deadline(fn: Callable[[], T], seconds: float | None) -> T:
         except BaseException as exc:  # handed to the caller, never printed by threading's excepthook
             box["error"] = exc
 
-    worker = threading.Thread(target=work, name="dataaudit-check", daemon=True)
+    # the check sees the caller's context (the audit's masking policy lives in a ContextVar)
+    context = contextvars.copy_context()
+    worker = threading.Thread(target=context.run, args=(work,), name="dataaudit-check", daemon=True)
     worker.start()
     try:
         worker.join(seconds)

@@ -187,7 +187,8 @@ class Chart:
 
     kinds: ``bars`` (horizontal bars, one per label: e.g. missing share per column), ``columns`` (vertical
     bars in order: e.g. rows per day), ``curve`` (points with optional error bars: e.g. a learning curve).
-    ``threshold`` draws a reference line at that value.
+    ``threshold`` draws a reference line at that value; ``floor`` starts a curve's value axis there when the
+    values stay above it (0.5 for ROC AUC, where 0.5 is chance), so the picture shows how far from chance.
     """
 
     kind: str
@@ -197,6 +198,7 @@ class Chart:
     unit: str = ""
     errors: tuple[float, ...] | None = None
     threshold: float | None = None
+    floor: float | None = None
 
     KINDS: ClassVar[tuple[str, ...]] = ("bars", "columns", "curve")
 
@@ -481,6 +483,10 @@ class ColumnSummary:
     distinct: int
     examples: tuple[str, ...]
     role: str | None = None
+    #: a small picture of the values: bar heights in [0, 1], the tallest 1 (see :mod:`dataaudit.overview`)
+    shape: tuple[float, ...] = ()
+    #: ``histogram`` (equal-width bins, minimum to maximum), ``top`` (most frequent values' shares) or ""
+    shape_kind: str = ""
 
 
 @dataclass(frozen=True, slots=True)

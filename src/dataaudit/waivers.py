@@ -90,7 +90,7 @@ def apply_waivers(
     ``expires`` day (as-of date <= expires); the first matching waiver still in force wins, else the first
     expired one (so a renewal added below an expired waiver applies)."""
     from dataaudit.model import MAX_MESSAGE_CHARS, Status
-    from dataaudit.privacy import mask_text
+    from dataaudit.privacy import mask_config_text
 
     today = as_of.date()
     used: set[int] = set()
@@ -108,19 +108,19 @@ def apply_waivers(
         expired = today > w.expires
         who = f"{w.reason} (owner: {w.owner})"
         if expired:
-            message = mask_text(
+            message = mask_config_text(
                 f"{r.message} [waiver expired on {w.expires.isoformat()}: {who}]", MAX_MESSAGE_CHARS
             )
             out.append(dataclasses.replace(r, message=message, waiver=w.to_dict(expired=True)))
         else:
-            message = mask_text(
+            message = mask_config_text(
                 f"{r.message} [waived until {w.expires.isoformat()}: {who}]", MAX_MESSAGE_CHARS
             )
             out.append(
                 dataclasses.replace(r, status=Status.WAIVED, message=message, waiver=w.to_dict(expired=False))
             )
     notes = tuple(
-        mask_text(note, None)
+        mask_config_text(note, None)
         for i, w in enumerate(waivers)
         if i not in used and (note := _unused_note(w, results)) is not None
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.resources
 import re
+from collections.abc import Callable
 from typing import Any
 
 import yaml
@@ -17,8 +18,10 @@ from markupsafe import Markup, escape
 from dataaudit.datasheet import policy_notes
 from dataaudit.model import Area, Report, Status
 from dataaudit.report.drift import drift_bars, drift_rows
-from dataaudit.report.svg import meter, render_chart
+from dataaudit.report.svg import meter, render_chart, sparkline
 
+#: evidence rows shown before "show all": a failed check's table of 70 rows would fill two screens
+PREVIEW_ROWS = 8
 STATUS_ORDER = [Status.FAIL, Status.ERROR, Status.WARN, Status.WAIVED, Status.PASS, Status.SKIPPED]
 
 
@@ -33,6 +36,8 @@ def _env() -> Environment:
     )
     env.filters["chart"] = render_chart
     env.filters["meter"] = meter
+    env.filters["sparkline"] = sparkline
+    env.filters["basename"] = _basename
     env.filters["num"] = _num
     env.filters["cell"] = _cell
     env.filters["ident"] = _breakable
@@ -81,6 +86,33 @@ def _cell(v: Any, column: str = "") -> str | Markup:
     if v is None:
         return ""
     return _num(v) if isinstance(v, (int, float)) else _breakable(v)
+
+
+def _basename(path: str | None) -> str:
+    """The file name of a path as typed (``/home/me/data/x.csv`` → ``x.csv``); the full path is in the run
+    details, so a shared report's header shows no one's folders."""
+    if not path:
+        return "in-memory DataFrame"
+    return re.split(r"[/\\]", path.rstrip("/\\"))[-1] or path
+
+
+_CHECK_ID = re.compile(r"\b[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*\b")
+
+
+def _linker(ids: frozenset[str]) -> Callable[[Any], Markup]:
+    """A filter that escapes a message and links every check id in it that this report holds to its card."""
+
+    def link_ids(text: Any) -> Markup:
+        out, last = [], 0
+        s = str(text)
+        for m in _CHECK_ID.finditer(s):
+            if m.group(0) in ids:
+                out += [escape(s[last : m.start()]), Markup('<a href="#{0}">{0}</a>').format(m.group(0))]
+                last = m.end()
+        out.append(escape(s[last:]))
+        return Markup("").join(out)
+
+    return link_ids
 
 
 def _size(n: int | None) -> str:
@@ -135,9 +167,10 @@ def _render(report: Report, *, in_srcdoc: bool) -> str:
             }
         )
     config = {k: v for k, v in report.config.items() if k != "path" and v not in (None, [], {}, ())}
+    env = _env()
+    env.filters["link_ids"] = _linker(frozenset(r.id for r in report.results))
     return (
-        _env()
-        .get_template("report.html.j2")
+        env.get_template("report.html.j2")
         .render(
             r=report,
             in_srcdoc=in_srcdoc,
@@ -145,6 +178,9 @@ def _render(report: Report, *, in_srcdoc: bool) -> str:
             notes=tuple(dict.fromkeys((*report.dataset.notes, *report.notes))),
             areas=areas,
             blocking=report.blocking,
+            # what to review, per area, worst first: the contents list under the scorecard
+            to_review=[(a, [c for c in a["results"] if c.status not in (Status.PASS, Status.SKIPPED)]) for a in areas],
+            preview_rows=PREVIEW_ROWS,
             statuses=[s.value for s in STATUS_ORDER],
             size=_size(report.dataset.bytes),
             config_yaml=yaml.safe_dump(config, sort_keys=False, allow_unicode=True, default_flow_style=False),

@@ -49,7 +49,8 @@ def _validate(c: Chart) -> None:
         raise ValueError(f"{len(c.labels)} label(s) for {len(c.values)} value(s)")
     if c.errors is not None and len(c.errors) != len(c.values):
         raise ValueError(f"{len(c.errors)} error bar(s) for {len(c.values)} value(s)")
-    checked = [*c.values, *(c.errors or ()), *(() if c.threshold is None else (c.threshold,))]
+    extra = tuple(v for v in (c.threshold, c.floor) if v is not None)
+    checked = [*c.values, *(c.errors or ()), *extra]
     for v in checked:
         if isinstance(v, bool) or not isinstance(v, numbers.Real) or not math.isfinite(v):
             raise ValueError(f"value {v!r} is not a finite number")
@@ -136,6 +137,8 @@ def _curve(c: Chart) -> Markup:
     hi = max(v + e for v, e in zip(c.values, errs))
     if c.threshold is not None:
         lo, hi = min(lo, c.threshold), max(hi, c.threshold)
+    if c.floor is not None and lo >= c.floor:
+        lo = c.floor  # e.g. ROC AUC from 0.5 (chance): the height shows the distance from chance
     span = (hi - lo) or 1.0
     width, height, pad = 520, 200, 40
     n = len(c.values)
@@ -154,6 +157,12 @@ def _curve(c: Chart) -> Markup:
             COLORS["bar"], " ".join(f"{x:.1f},{y:.1f}" for x, y in pts)
         )
     )
+    if c.floor is not None and lo == c.floor:
+        _, y0 = xy(0, lo)
+        parts.append(
+            f'<line x1="{pad}" x2="{width - pad}" y1="{y0:.1f}" y2="{y0:.1f}" stroke="{COLORS["line"]}"/>'
+            f'<text x="{pad - 4}" y="{y0 + 4:.1f}" text-anchor="end">{escape(_fmt(lo, c.unit))}</text>'
+        )
     for i, ((x, y), v, e) in enumerate(zip(pts, c.values, errs)):
         if e:
             _, y1 = xy(i, v - e)
@@ -179,6 +188,30 @@ def _curve(c: Chart) -> Markup:
 
 
 _DRAW = {"bars": _bars, "columns": _columns, "curve": _curve}
+
+
+def sparkline(heights: tuple[float, ...], kind: str) -> Markup:
+    """The overview's picture of one column: a histogram (bars side by side) or the most frequent values'
+    shares (bars with gaps), drawn from bar heights in [0, 1]."""
+    if not heights or kind not in ("histogram", "top"):
+        return Markup("")
+    n = len(heights[:MAX_BARS])
+    width, height = 72, 16
+    gap = 0.0 if kind == "histogram" else 1.5
+    step = width / n
+    what = "histogram of the values" if kind == "histogram" else "shares of the most frequent values"
+    parts = [
+        f'<svg class="spark" role="img" width="{width}" height="{height}" viewBox="0 0 {width} {height}">'
+        f"<title>{what}</title>"
+    ]
+    for i, h in enumerate(heights[:MAX_BARS]):
+        bh = max(1.0, (height - 1) * max(0.0, min(1.0, float(h)))) if h > 0 else 0.0
+        parts.append(
+            f'<rect x="{i * step:.2f}" y="{height - bh:.2f}" width="{max(step - gap - 0.4, 0.6):.2f}" '
+            f'height="{bh:.2f}" fill="{COLORS["bar"]}"/>'
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))
 
 
 def meter(share: float) -> Markup:
