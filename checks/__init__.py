@@ -8,6 +8,7 @@ from dataaudit.checks import (
     latency,
     learning_curve,
     policy,
+    reidentification,
     size,
 )
 
@@ -17,6 +18,7 @@ BUILTIN = (
     *consistency.CHECKS,
     *bias.CHECKS,
     *policy.CHECKS,
+    *reidentification.CHECKS,
     *latency.CHECKS,
     *drift.CHECKS,
 )

@@ -144,7 +144,7 @@ def test_no_datasheet_is_a_note_with_a_hint_to_run_init():
 def test_complete_datasheet_passes_and_the_table_lists_every_field():
     result = run_check(DatasheetComplete(), ds(policy=FULL))
     assert result.status == "pass"
-    assert result.message == "all 6 required datasheet fields declared (12 of 12 fields in all)"
+    assert result.message == "all 6 required datasheet fields declared (12 of 15 fields in all)"
     assert [r[0] for r in result.evidence[0].rows] == list(FIELDS)
 
 
@@ -154,7 +154,7 @@ def test_missing_required_fields_are_listed():
     assert result.status == "warn"
     assert (
         result.message
-        == "2 required datasheet fields not declared: owner, known_limitations (9 of 12 fields declared)"
+        == "2 required datasheet fields not declared: owner, known_limitations (9 of 15 fields declared)"
     )
     assert result.observed["missing"] == ["owner", "known_limitations"]
 

@@ -38,6 +38,9 @@ FIELDS: dict[str, str] = {
     "jurisdictions": "list: where the data subjects / the data live, e.g. [GB, IE]",
     "retention_until": "date after which it must be deleted, e.g. 2027-12-31",
     "known_limitations": "gaps, biases and caveats users should know",
+    "anonymised": "true / false: is it claimed to be anonymised (no person can be singled out)?",
+    "quasi_identifiers": "list: columns that together could single a person out (age, zip, gender...)",
+    "sensitive_attributes": "list: columns whose values must not be learnt about a person (diagnosis...)",
 }
 
 
@@ -61,6 +64,11 @@ class Policy(BaseModel):
     jurisdictions: tuple[str, ...] = Field((), description=FIELDS["jurisdictions"])
     retention_until: dt.date | None = Field(None, description=FIELDS["retention_until"])
     known_limitations: str | None = Field(None, description=FIELDS["known_limitations"])
+    anonymised: bool | None = Field(
+        None, validation_alias=AliasChoices("anonymised", "anonymized"), description=FIELDS["anonymised"]
+    )
+    quasi_identifiers: tuple[str, ...] = Field((), description=FIELDS["quasi_identifiers"])
+    sensitive_attributes: tuple[str, ...] = Field((), description=FIELDS["sensitive_attributes"])
     #: not a datasheet field: true makes a missing datasheet a warning (policy.datasheet_complete)
     required: bool = Field(False, description="true: this dataset must have a datasheet; without one, warn")
 
@@ -87,7 +95,10 @@ class Policy(BaseModel):
             return "; ".join(v)
         return cls._text(v)
 
-    @field_validator("intended_uses", "prohibited_uses", "jurisdictions", mode="before")
+    @field_validator(
+        "intended_uses", "prohibited_uses", "jurisdictions", "quasi_identifiers", "sensitive_attributes",
+        mode="before",
+    )
     @classmethod
     def _one_or_many(cls, v: Any) -> Any:
         # a key uncommented from the `dataaudit init` skeleton with nothing after it reads as null: unset
