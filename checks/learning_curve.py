@@ -10,6 +10,7 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
+from dataaudit.checks.consistency.leakage import leaks
 from dataaudit.dataset import MAX_CLASSES, Dataset
 from dataaudit.model import Area, Chart, Check, Outcome, Status, Table, count, grade
 from dataaudit.roles import ID_TOKENS, tokens
@@ -23,10 +24,6 @@ NOISY = "too noisy to say"
 MAX_CATEGORIES = 250
 #: the smallest training size on the curve; smaller fits say more about the model's defaults than the data
 MIN_TRAIN_ROWS = 50
-#: numeric features are cut into this many quantile bins for the single-feature leakage score
-LEAK_BINS = 20
-#: a feature's single-feature score is only trusted when its groups hold this many rows on average
-LEAK_MIN_ROWS_PER_GROUP = 10
 #: the baseline: few, small trees with a large step, so that fifteen fits stay well under a second. A fit
 #: of HistGradientBoosting on a few thousand rows costs mostly per iteration (about 2–3 ms each), not per
 #: row: 20 iterations at 0.4 find the same signal as 50 at 0.2 (tests/test_learning_curve.py) for 40% of
@@ -62,17 +59,21 @@ class LearningCurve(Check):
     To stay cheap the curve runs on a seeded sample of at most ``max_rows`` labelled rows (stated in the
     message) and stops adding sizes when the next one would exceed ``max_seconds``. Features exclude the
     target, id, timestamps, datetime and free-text columns, id-like columns (unique integers counting rows, or
-    named like an id), and leaking columns: a feature that alone predicts the target almost perfectly (a
-    single-feature score of ``leak_score_above`` or more: balanced accuracy of the best class per value, or
-    R² of the mean per value bin) would make the curve measure the leak, not the data's sufficiency.
+    named like an id), and leaking columns: the curve never trains on a feature that the leak rule of
+    ``consistency.target_leakage`` flags (near-perfect on its own, or strong and named like a value recorded
+    after the outcome), which would make it measure the leak, not the data's sufficiency. The two checks
+    share one rule and one scan of the features, computed once per audit.
+
+    The size rules of thumb (``size.min_rows``, ``size.rows_per_feature``, ``size.class_counts``) read this
+    curve: where it has measurably flattened, they do not warn on their own. The curve runs once per audit
+    whichever check asks for it first.
 
     Defaults: ``max_rows`` 10,000, 3 folds, 5 sizes and ``max_iter`` 20 (learning rate 0.4) keep the curve to
     about a CPU-second at any data size (the fits use one OpenMP thread; a fit's cost is mostly per iteration,
     so fewer, larger boosting steps are the cheap lever, while fewer rows would cut the curve short of its
     plateau); ``max_seconds`` (20) only guards slow machines and wide
     data. ``plateau_gain`` 0.01, one point of AUC, balanced accuracy or R² per doubling, is about the smallest
-    gain worth collecting data for. ``leak_score_above`` 0.98: genuine single features rarely reach it, copies
-    of the label do.
+    gain worth collecting data for.
 
     Limits: the curve describes this baseline, not every model, and a sample's curve says nothing beyond its
     largest size except through the extrapolation, which is an estimate. Status: "still improving" only warns
@@ -104,7 +105,6 @@ class LearningCurve(Check):
     gain_warn_above: float = 0.02
     gain_fail_above: float | None = None
     target_score: float | None = None
-    leak_score_above: float = 0.98
     seed: int = 0
 
     def __post_init__(self) -> None:
@@ -117,6 +117,11 @@ class LearningCurve(Check):
             raise ValueError(f"max_rows ({self.max_rows}) must be at least {3 * MIN_TRAIN_ROWS}")
 
     def run(self, data: Dataset) -> Outcome:
+        """The curve's outcome, computed once per dataset and parameters: the size checks read it too."""
+        key = (self.id, tuple(sorted(self.params().items())))
+        return data.memo(key, lambda: self._run(data))
+
+    def _run(self, data: Dataset) -> Outcome:
         start = time.perf_counter()
         target, kind = data.roles.target, data.target_kind
         labelled = _labelled(data)
@@ -157,11 +162,7 @@ class LearningCurve(Check):
                 f"(two training sizes of >= {MIN_TRAIN_ROWS} rows in {self.folds}-fold cross-validation)",
                 columns=[target],
             )
-        X, is_cat, used, excluded = _features(data, pos)
-        for col, score in _leaks(X, is_cat, used, y, kind, self.leak_score_above):
-            i = used.index(col)
-            X, is_cat, used = np.delete(X, i, axis=1), np.delete(is_cat, i), [c for c in used if c != col]
-            excluded.append((col, f"leaks the target: it alone scores {score:.3f}"))
+        X, is_cat, used, excluded = _features(data, pos, dict(leaks(data)))
         if not used:
             return Outcome.skip(
                 f"no usable features for a learning curve ({count(len(excluded), 'column')} excluded)",
@@ -277,6 +278,8 @@ class LearningCurve(Check):
             "gain_se": round(se, 4),
             "projected_gain": projected,
             "rows_used": n,
+            "plateau_gain": self.plateau_gain,
+            "classes_left_out": dropped_classes,
         }
         if fit is not None:
             a, b, c = fit
@@ -345,15 +348,18 @@ def _drop_rare_classes(y: np.ndarray, labels: list[str], minimum: int):
 
 
 def _features(
-    data: Dataset, pos: np.ndarray
+    data: Dataset, pos: np.ndarray, leaking: dict[str, str]
 ) -> tuple[np.ndarray, np.ndarray, list[str], list[tuple[str, str]]]:
     """The model matrix for rows ``pos``: numbers as floats, categories as ordinal codes (NaN = missing).
-    Returns (X, categorical mask, used columns, excluded (column, reason))."""
+    ``leaking``: column → why the leak rule flags it. Returns (X, categorical mask, used columns, excluded
+    (column, reason))."""
     cols, cats, used, excluded = [], [], [], []
     for col in data.features:
         st = data.stats[col]
         reason = None
-        if st.kind == "empty" or st.distinct <= 1:
+        if col in leaking:
+            reason = leaking[col]
+        elif st.kind == "empty" or st.distinct <= 1:
             reason = "empty" if st.kind == "empty" else "constant"
         elif st.kind == "datetime":
             reason = "datetime"
@@ -403,57 +409,6 @@ def _codes(data: Dataset, col: str, pos: np.ndarray) -> np.ndarray:
 
 def _excluded_table(excluded: list[tuple[str, str]]) -> Table:
     return Table.of(("column", "left out because"), excluded, title="Columns left out of the model")
-
-
-def _leaks(X: np.ndarray, is_cat: np.ndarray, used: list[str], y: np.ndarray, kind: str, threshold: float):
-    """Features that alone predict the target almost perfectly: [(column, score)], best first."""
-    n = len(y)
-    found = []
-    for j, col in enumerate(used):  # one vectorised pass per column
-        x = X[:, j]
-        if is_cat[j]:
-            g = np.where(np.isnan(x), -1, x).astype(int) + 1
-        else:
-            finite = x[~np.isnan(x)]
-            if finite.size == 0:
-                continue
-            edges = np.unique(np.quantile(finite, np.linspace(0, 1, LEAK_BINS + 1)[1:-1]))
-            g = np.where(np.isnan(x), 0, np.searchsorted(edges, x, side="right") + 1)
-        groups = int(g.max()) + 1
-        if groups * LEAK_MIN_ROWS_PER_GROUP > n:
-            continue
-        if kind == "continuous":
-            score = _eta_squared(g, y, groups)
-            if not is_cat[j] and np.isfinite(x).sum() > 2:
-                ok = ~np.isnan(x)
-                r = np.corrcoef(x[ok], y[ok])[0, 1] if x[ok].std() > 0 and y[ok].std() > 0 else 0.0
-                score = max(score, float(r) ** 2)
-        else:
-            score = _lookup_balanced_accuracy(g, y.astype(int), groups)
-        if score >= threshold:
-            found.append((col, score))
-    return sorted(found, key=lambda f: -f[1])
-
-
-def _lookup_balanced_accuracy(g: np.ndarray, y: np.ndarray, groups: int) -> float:
-    """Balanced accuracy of predicting, for each value group, the class most over-represented in it."""
-    classes = int(y.max()) + 1
-    table = np.bincount(g * classes + y, minlength=groups * classes).reshape(groups, classes)
-    totals = table.sum(axis=0)
-    pred = np.argmax(table / np.maximum(totals, 1), axis=1)
-    hits = np.zeros(classes)
-    np.add.at(hits, pred, table[np.arange(groups), pred])
-    return float(np.mean(hits[totals > 0] / totals[totals > 0]))
-
-
-def _eta_squared(g: np.ndarray, y: np.ndarray, groups: int) -> float:
-    """Share of the target's variance explained by the group means (the correlation ratio squared)."""
-    total = float(((y - y.mean()) ** 2).sum())
-    if total == 0:
-        return 0.0
-    n_g = np.bincount(g, minlength=groups)
-    means = np.bincount(g, weights=y, minlength=groups) / np.maximum(n_g, 1)
-    return float((n_g * (means - y.mean()) ** 2).sum() / total)
 
 
 # ----------------------------------------------------------------------------------------------------------
