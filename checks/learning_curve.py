@@ -52,8 +52,11 @@ class LearningCurve(Check):
     sizes' mean scores if their fold scores correlated by only 0.5, i.e. the pooled fold-to-fold sd of the
     scores at the last two sizes over the square root of the number of folds. The verdict: "still improving"
     when the last doubling gained at least ``plateau_gain`` and clearly more than its noise (two standard
-    errors); "plateau" when the gain plus one standard error is below ``plateau_gain``; otherwise "too noisy
-    to say". A power law ``score = a - b·n^-c`` fitted to the
+    errors); "plateau" when the gain plus one standard error is below ``plateau_gain``, or when the score is
+    within ``plateau_gain`` of its ceiling (1: no doubling can gain more than what is left); otherwise "too
+    noisy to say". The first sizes of a small table are small fits: a leaf holds at least 20 rows, as
+    scikit-learn's default, but at most 5% of the training rows, so that a 50-row fit can still split (with
+    20-row leaves, iris's curve "improved" from 0.81 to 0.95 by the model's defaults, not by the data). A power law ``score = a - b·n^-c`` fitted to the
     curve projects the gain from doubling the data and, with ``target_score``, the rows needed to reach it.
 
     To stay cheap the curve runs on a seeded sample of at most ``max_rows`` labelled rows (stated in the
@@ -225,7 +228,11 @@ class LearningCurve(Check):
                 chart=chart,
             )
         gain, se = _gain_se(scores[-2], scores[-1])
-        if gain >= self.plateau_gain and gain - 2 * se > 0:
+        # every metric here is at most 1: a score within plateau_gain of it has less than that left to gain
+        at_ceiling = 1.0 - means[-1] < self.plateau_gain
+        if at_ceiling:
+            verdict = PLATEAU
+        elif gain >= self.plateau_gain and gain - 2 * se > 0:
             verdict = IMPROVING
         elif gain + se < self.plateau_gain:
             verdict = PLATEAU
@@ -250,7 +257,9 @@ class LearningCurve(Check):
             f"{verdict}: {metric} {means[-2]:.3f} → {means[-1]:.3f} over the last doubling "
             f"({sizes[-2]:,} → {sizes[-1]:,} training rows), a gain of {gain:+.3f} (SE {se:.3f})"
         )
-        if verdict == PLATEAU:
+        if at_ceiling:
+            msg += f" (within {self.plateau_gain:.3f} of the best possible {metric}, 1.000)"
+        elif verdict == PLATEAU:
             msg += f" (plateau below {self.plateau_gain:+.3f} per doubling)"
         elif verdict == NOISY:
             msg += f" (neither clearly above nor clearly below {self.plateau_gain:+.3f} per doubling)"
@@ -279,6 +288,7 @@ class LearningCurve(Check):
             "projected_gain": projected,
             "rows_used": n,
             "plateau_gain": self.plateau_gain,
+            "at_ceiling": bool(at_ceiling),
             "classes_left_out": dropped_classes,
         }
         if fit is not None:
@@ -455,6 +465,7 @@ def _curve(X, is_cat, y, kind, sizes, folds, max_iter, seed, budget):
                     max_iter=max_iter,
                     learning_rate=LEARNING_RATE,
                     max_leaf_nodes=MAX_LEAF_NODES,
+                    min_samples_leaf=_min_leaf(len(train)),
                     categorical_features=is_cat if is_cat.any() else None,
                     early_stopping=False,
                     random_state=seed,
@@ -528,3 +539,9 @@ def _rows_needed(target: float, fit, n_max: int, best: float) -> int | str:
 
 
 CHECKS = (LearningCurve,)
+
+
+def _min_leaf(m: int) -> int:
+    """The smallest leaf for a fit on ``m`` rows: scikit-learn's 20, but at most 5% of the rows, so that the
+    small fits at the start of a curve on a small table can still split."""
+    return int(min(20, max(1, m // 20)))

@@ -55,10 +55,16 @@ def curve_says(data: Dataset, *, per_class: bool = False) -> CurveSays:
             n = len(obs["classes_left_out"])
             left_out = count(n, "class", "classes")
             return CurveSays(False, f"the learning curve left out {left_out} too rare to split")
-        if se > bar:
+        if se > bar and not obs.get("at_ceiling"):
             return CurveSays(
                 False,
                 f"the learning curve's plateau is too imprecise to go by (SE {se:.3f} > {bar:.3f})",
+            )
+        if obs.get("at_ceiling"):
+            return CurveSays(
+                True,
+                f"the learning curve has reached {metric} {obs['score']:.3f}, within {bar:.3f} of the best "
+                "possible: more rows of the same kind cannot help much",
             )
         return CurveSays(
             True,
@@ -81,7 +87,7 @@ def _by_the_curve(status: Status, msg: str, says: CurveSays) -> tuple[Status, st
         return status, msg
     if says.enough:
         return (Status.PASS if status == Status.WARN else Status.WARN), f"{msg}; but {says.note}"
-    return status, f"{msg} ({says.note})"
+    return status, f"{msg}; {says.note}"
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ def test_min_rows_custom_thresholds_and_message():
     result = run_check(MinRows(warn_below=50, fail_below=10), make_dataset(frame(30)))
     assert result.status == "warn"
     assert result.message == (
-        "only 30 rows; the rule of thumb asks for at least 50 (no target, so no learning curve to judge by)"
+        "only 30 rows; the rule of thumb asks for at least 50; no target, so no learning curve to judge by"
     )
 
 
@@ -256,5 +256,5 @@ def test_group_counts_without_a_row_holding_both_class_and_group_grades_groups_o
 def test_min_rows_message_says_one_row_in_the_singular():
     result = run_check(MinRows(), make_dataset(pd.DataFrame({"a": [1]})))
     assert result.message == (
-        "only 1 row; the rule of thumb asks for at least 100 (no target, so no learning curve to judge by)"
+        "only 1 row; the rule of thumb asks for at least 100; no target, so no learning curve to judge by"
     )
