@@ -54,10 +54,11 @@ class LearningCurve(Check):
     when the last doubling gained at least ``plateau_gain`` and clearly more than its noise (two standard
     errors); "plateau" when the gain plus one standard error is below ``plateau_gain``, or when the score is
     within ``plateau_gain`` of its ceiling (1: no doubling can gain more than what is left); otherwise "too
-    noisy to say". The first sizes of a small table are small fits: a leaf holds at least 20 rows, as
-    scikit-learn's default, but at most 5% of the training rows, so that a 50-row fit can still split (with
-    20-row leaves, iris's curve "improved" from 0.81 to 0.95 by the model's defaults, not by the data). A power law ``score = a - b·n^-c`` fitted to the
-    curve projects the gain from doubling the data and, with ``target_score``, the rows needed to reach it.
+    noisy to say". The smallest leaf is scikit-learn's default of 20 rows, or 5% of the training rows when
+    that is fewer, so that the small fits at the start of a small table's curve can still split (with 20-row
+    leaves, iris's curve "improved" from 0.81 to 0.95 by the model's defaults, not by the data). A power law
+    ``score = a - b·n^-c`` fitted to the curve projects the gain from doubling the data and, with
+    ``target_score``, the rows needed to reach it.
 
     To stay cheap the curve runs on a seeded sample of at most ``max_rows`` labelled rows (stated in the
     message) and stops adding sizes when the next one would exceed ``max_seconds``. Features exclude the
