@@ -37,9 +37,9 @@ def curve_says(data: Dataset, *, per_class: bool = False) -> CurveSays:
     """Ask the learning curve (the configured one, computed once per audit) whether this data has enough
     rows. ``per_class``: the curve must have kept every class (it leaves out classes too rare to split)."""
     if not data.roles.target:
-        return CurveSays(False, "no target, so no learning curve to judge by")
+        return CurveSays(False, "")  # no curve without a target: the message's "rule of thumb" says enough
     if not runs(data, LearningCurve.id):
-        return CurveSays(False, f"{LearningCurve.id} is switched off, so no curve to judge by")
+        return CurveSays(False, f"{LearningCurve.id} does not run in this audit, so no curve to judge by")
     try:
         outcome = configured(data, LearningCurve).run(data)
     except Exception:  # the curve reports its own crash; this rule of thumb still stands on its own
@@ -87,7 +87,7 @@ def _by_the_curve(status: Status, msg: str, says: CurveSays) -> tuple[Status, st
         return status, msg
     if says.enough:
         return (Status.PASS if status == Status.WARN else Status.WARN), f"{msg}; but {says.note}"
-    return status, f"{msg}; {says.note}"
+    return status, f"{msg}; {says.note}" if says.note else msg
 
 
 @dataclass(frozen=True)
@@ -122,7 +122,7 @@ class MinRows(Check):
         if status == "pass":
             return Outcome.ok(f"{n:,} rows (>= {self.warn_below:,})", observed=n, expected=expected)
         need = self.fail_below if status == "fail" else self.warn_below
-        msg = f"only {count(n, 'row')}; the rule of thumb asks for at least {need:,}"
+        msg = f"only {count(n, 'row')}; at least {need:,} needed by the rule of thumb"
         status, msg = _by_the_curve(status, msg, curve_says(data))
         return Outcome.make(status, msg, observed=n, expected=expected)
 
@@ -186,7 +186,7 @@ class RowsPerFeature(Check):
         rows += [(f"not usable: {c}", why) for c, why in dropped]
         msg = f"{ratio:,.1f} rows per feature ({data.n_rows:,} rows / {len(usable)} usable features)"
         if status != "pass":
-            msg += f"; the rule of thumb asks for at least {self.warn_below:g}"
+            msg += f"; at least {self.warn_below:g} recommended by the rule of thumb"
             status, msg = _by_the_curve(status, msg, curve_says(data))
         return Outcome.make(
             status,
@@ -261,7 +261,7 @@ class ClassCounts(Check):
             msg += f"; {count(missing, 'row')} {'has' if missing == 1 else 'have'} no label"
         if status != "pass":
             need = self.fail_below if status == "fail" else self.warn_below
-            msg += f"; the rule of thumb asks for at least {need:,}"
+            msg += f"; at least {need:,} needed by the rule of thumb"
             status, msg = _by_the_curve(status, msg, curve_says(data, per_class=True))
         chart = Chart.of(
             "bars",

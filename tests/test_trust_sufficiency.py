@@ -1,5 +1,5 @@
-"""Issue 14, items 4–6: "do I have enough?" answered by the learning curve where it runs; one leak rule shared
-by target_leakage and the learning curve; honest strong predictors are not leaks.
+"""Issue 14, items 4–6: "do I have enough?" answered by the learning curve where it runs; one leak rule
+shared by target_leakage and the learning curve; honest strong predictors are not leaks.
 
 Real tables are scikit-learn's bundled ones (offline, part of the install): breast_cancer (569 rows, 30
 tumour measurements, single-feature AUC up to 0.965), iris, wine, diabetes (a continuous target).
@@ -52,7 +52,7 @@ def test_a_flattened_curve_answers_enough_rows_for_the_rules_of_thumb(cancer_rep
     per_feature = cancer_report.result("size.rows_per_feature")
     # 569 rows < 1,000 and 19.0 rows per feature < 20: both rules of thumb are short, the curve says enough
     assert rows.status == "pass" and per_feature.status == "pass"
-    assert rows.message.startswith("only 569 rows; the rule of thumb asks for at least 1,000; but the learning")
+    assert rows.message.startswith("only 569 rows; at least 1,000 needed by the rule of thumb; but the")
     assert "19.0 rows per feature" in per_feature.message and "rule of thumb" in per_feature.message
     assert f"ROC AUC {curve.observed['score']:.3f}" in rows.message
     assert cancer_report.result("size.class_counts").status == "pass"  # 212 rows in the smaller class
@@ -62,12 +62,10 @@ def test_the_rules_of_thumb_remain_where_no_curve_runs(cancer):
     no_target = audit(cancer, select=["size.min_rows", "size.rows_per_feature"])
     rows = no_target.result("size.min_rows")
     assert rows.status == "warn"
-    assert rows.message == (
-        "only 569 rows; the rule of thumb asks for at least 1,000; no target, so no learning curve to judge by"
-    )
+    assert rows.message == "only 569 rows; at least 1,000 needed by the rule of thumb"
     off = audit(cancer, target="target", config={"checks": {"size.learning_curve": {"enabled": False}}})
     assert off.result("size.min_rows").status == "warn"
-    assert "size.learning_curve is switched off" in off.result("size.min_rows").message
+    assert "size.learning_curve does not run in this audit" in off.result("size.min_rows").message
     not_selected = audit(cancer, target="target", select=["size.min_rows"])
     assert not_selected.result("size.min_rows").status == "warn"
 
@@ -79,7 +77,7 @@ def test_a_curve_still_improving_or_too_noisy_leaves_the_rule_of_thumb_standing(
     for cid in ("size.min_rows", "size.class_counts"):
         r = wine.result(cid)
         assert r.status == "warn", cid
-        assert "the rule of thumb asks for at least" in r.message
+        assert "needed by the rule of thumb" in r.message
         assert "the learning curve is" in r.message  # says why the curve could not overrule it
 
 
@@ -127,7 +125,9 @@ def test_the_curve_leaves_out_exactly_what_target_leakage_flags(cancer):
 
 
 def test_loans_planted_leak_is_left_out_of_the_curve_even_without_target_leakage_selected():
-    report = dataaudit.audit(SAMPLE / "loans.csv", target="approved", as_of=AS_OF, select=["size.learning_curve"])
+    report = dataaudit.audit(
+        SAMPLE / "loans.csv", target="approved", as_of=AS_OF, select=["size.learning_curve"]
+    )
     assert [r.id for r in report.results] == ["size.learning_curve"]
     left_out = dict(report.result("size.learning_curve").evidence[-1].rows)
     assert left_out["approval_letter_sent"].startswith("leaks the target: it alone scores 0.99")
