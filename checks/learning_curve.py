@@ -220,8 +220,9 @@ class LearningCurve(Check):
         tables = [curve_table]
         if len(sizes) < 2:
             tables.append(_excluded_table(excluded))
-            return Outcome.ok(
-                f"{NOISY}: the {self.max_seconds:g} s budget allowed only one training size "
+            # one point is not a curve: nothing was judged, so this is a skip, not a pass
+            return Outcome.skip(
+                f"no curve: the {self.max_seconds:g} s budget allowed only one training size "
                 f"({sizes[0]:,} rows, {metric} {means[0]:.3f}); {setup}",
                 observed={"verdict": NOISY, "metric": metric, "score": round(float(means[0]), 4)},
                 columns=[target],

@@ -94,15 +94,15 @@ def _by_the_curve(status: Status, msg: str, says: CurveSays) -> tuple[Status, st
 class MinRows(Check):
     """The dataset has enough rows to train and validate a model.
 
+    This is a rule of thumb. With a target, the learning curve (``size.learning_curve``) answers the question
+    from the data itself: where it has flattened, measured to within its ``plateau_gain``, more rows of the
+    same kind would not help, and this check does not warn on its own (a fail becomes a warning).
+
     Why it matters: with fewer than about a hundred rows, a train/test split leaves too few examples to
     estimate anything, and metrics swing from run to run. Below about a thousand rows, estimates are
     unstable, rare categories vanish in a split, and cross-validated scores have wide intervals. The
     defaults (warn below 1,000, fail below 100) are deliberately loose: they flag data too small for most
     tabular models, not data too small for a specific one.
-
-    This is a rule of thumb. With a target, the learning curve (``size.learning_curve``) answers the question
-    from the data itself: where it has flattened, measured to within its ``plateau_gain``, more rows of the
-    same kind would not help, and this check does not warn on its own (a fail becomes a warning).
 
     How to fix: collect more rows, merge comparable sources, or lower the bar for a small, simple model with
     `checks: {size.min_rows: {warn_below: ..., fail_below: ...}}` in dataaudit.yaml.
@@ -135,15 +135,15 @@ class RowsPerFeature(Check):
     timestamps and ignored columns, and except empty or constant columns. The evidence also gives the
     one-hot width (numeric columns plus the levels of categorical ones), which is what a linear model sees.
 
+    This is a rule of thumb: where the learning curve (``size.learning_curve``) has flattened, measured to
+    within its ``plateau_gain``, it does not warn on its own (a fail becomes a warning).
+
     Why it matters: with few rows per feature, a model can fit noise: the classic "one in ten" rule for
     regression asks for at least ten events per variable, and flexible models want far more. The defaults
     warn below 20 rows per feature and fail below 5, where overfitting is near certain.
 
     How to fix: collect more rows, drop or merge redundant features, group rare categories, or use a
     strongly regularised model; tune `warn_below` / `fail_below` if your model is known to cope.
-
-    This is a rule of thumb: where the learning curve (``size.learning_curve``) has flattened, measured to
-    within its ``plateau_gain``, it does not warn on its own (a fail becomes a warning).
     """
 
     id: ClassVar[str] = "size.rows_per_feature"
@@ -204,6 +204,10 @@ class ClassCounts(Check):
     Reports the smallest class's count and share, with a table of every class. Applies to classification
     targets (text, booleans, or numbers with at most 20 distinct values); a continuous target is skipped.
 
+    These counts are a rule of thumb: where the learning curve (``size.learning_curve``) kept every class and
+    has flattened, measured to within its ``plateau_gain``, this check does not warn on its own (a fail
+    becomes a warning).
+
     Why it matters: a model learns a class from its examples. With fewer than about 20, 5-fold
     cross-validation leaves 4 or fewer per test fold, so its recall cannot be measured; below about 100,
     estimates for that class are noisy. Defaults: warn below 100 examples, fail below 20. (How *unequal* the
@@ -211,10 +215,6 @@ class ClassCounts(Check):
 
     How to fix: collect more examples of the rare class, merge rare classes that mean the same thing, or
     re-frame the task; oversampling hides the problem from the metrics, it does not add information.
-
-    These counts are a rule of thumb: where the learning curve (``size.learning_curve``) kept every class and
-    has flattened, measured to within its ``plateau_gain``, this check does not warn on its own (a fail
-    becomes a warning).
     """
 
     id: ClassVar[str] = "size.class_counts"
