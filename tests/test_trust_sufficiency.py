@@ -179,6 +179,23 @@ def test_the_rule_is_configurable_in_one_place_and_the_curve_follows_it(cancer):
     assert left_out["worst perimeter"].startswith("leaks the target")
 
 
+def test_a_recoding_of_the_label_through_hundreds_of_codes_is_a_leak_a_many_valued_category_is_not():
+    rng = np.random.default_rng(0)
+    n = 3_000
+    y = rng.integers(0, 2, n)
+    df = pd.DataFrame({"income": rng.normal(50, 10, n) + 5 * y, "y": y})
+    df["ref_code"] = [f"R{c:03d}" for c in y * 300 + rng.integers(0, 300, n)]  # 600 codes, one label each
+    df["zip"] = [f"Z{c:03d}" for c in rng.integers(0, 400, n)]  # 400 values, labels mixed
+    df["customer"] = [f"C{i:05d}" for i in rng.permutation(n)]  # unique: never seen twice
+    r = audit(df, target="y", select=[LEAK]).result(LEAK)
+    assert r.status == "fail" and r.columns == ("ref_code",)
+    assert "value → label lookup 1.000" in r.message
+    rows = {row[0]: row for row in r.evidence[0].rows}
+    assert rows["zip"][1] < 0.6
+    assert rows["customer"][3] is None  # no value repeats: no lookup to judge
+    assert rows["customer"][1] < 0.6
+
+
 # -- 14.13: a pass has checked something -------------------------------------------------------------------
 
 

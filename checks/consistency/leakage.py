@@ -123,7 +123,10 @@ class TargetLeakage(Check):
     The deterministic mapping: for a feature with at most 50 distinct values (and at least 20 rows per value
     on average), how well looking the target up by the feature's value reproduces it: the balanced accuracy
     of the value → majority-label table (the correlation ratio η for a continuous target). A one-to-one
-    recoding of the target scores 1.0.
+    recoding of the target scores 1.0. For a category with more values than the tree sees (beyond its 31
+    most frequent), the lookup is held out: each fold's rows are looked up in a table built on the other
+    folds, so that a recoding of the label through hundreds of codes is found while a unique id, whose
+    values are never seen twice, is not.
 
     A feature's score is the higher of the two. Scoring runs on a seeded sample of at most ``sample_rows``
     rows, stated in the message.
@@ -329,7 +332,12 @@ class TargetLeakage(Check):
                 mapping = self._eta(codes, y) if few_values else None
             else:
                 single = self._tree_score(codes, ordered, y, folds, metric)
-                mapping = self._lookup(codes, y) if few_values else None
+                if few_values:
+                    mapping = self._lookup(codes, y)
+                elif not ordered and st.distinct > self.bins - 1:  # categories beyond the pooled top values
+                    mapping = self._held_out_lookup(data, col, positions, y, folds)
+                else:
+                    mapping = None
             best = max(single, mapping if mapping is not None else -1.0)
             route = "mapping" if mapping is not None and mapping > single else "single-feature"
             scored.append(
@@ -458,6 +466,29 @@ class TargetLeakage(Check):
         m = int(codes.max()) + 1
         table = np.bincount(codes * k + y, minlength=m * k).reshape(m, k)
         return _balanced_accuracy(y, table.argmax(axis=1)[codes], k)
+
+    def _held_out_lookup(
+        self, data: Dataset, col: str, positions: np.ndarray, y: np.ndarray, folds: np.ndarray
+    ) -> float | None:
+        """Balanced accuracy of looking each held-out row's label up by its value's majority label in the
+        other folds, over the held-out rows whose value was seen there; None when fewer than half of the
+        rows were (the values hardly repeat: a lookup cannot be judged). A recoding of the label through
+        hundreds of codes scores near 1; an honest many-valued category does not (its labels are mixed)."""
+        raw, _ = _factorize(data.frame[col].iloc[positions], sort=False)
+        raw = raw.astype(np.int64) + 1  # 0 = missing
+        k = int(y.max()) + 1
+        m = int(raw.max()) + 1
+        pred = np.full(len(y), -1, dtype=np.int64)
+        for f in range(self.folds):
+            test = folds == f
+            train = ~test
+            table = np.bincount(raw[train] * k + y[train], minlength=m * k).reshape(m, k)
+            per_value = np.where(table.sum(axis=1) > 0, table.argmax(axis=1), -1)
+            pred[test] = per_value[raw[test]]
+        seen = pred >= 0
+        if seen.sum() < max(self.MIN_ROWS, len(y) / 2):
+            return None
+        return _balanced_accuracy(y[seen], pred[seen], k)
 
     @staticmethod
     def _eta(codes: np.ndarray, y: np.ndarray) -> float | None:
