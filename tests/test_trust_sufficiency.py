@@ -124,6 +124,29 @@ def test_the_curve_leaves_out_exactly_what_target_leakage_flags(cancer):
     assert report.result("size.learning_curve").observed["score"] < 0.999  # the real signal, not the leak
 
 
+def test_a_log_of_a_continuous_target_is_left_out_of_the_curve():
+    # the old curve scored leaks by R² of 20 bin means, which a log of a skewed target escapes (ISLR Wage's
+    # logwage: the curve reported a plateau at R² 0.998)
+    rng = np.random.default_rng(1)
+    n = 1_500
+    x = rng.normal(size=(n, 3))
+    wage = np.exp(4 + 0.3 * x[:, 0] + 0.2 * x[:, 1] + rng.normal(0, 0.5, n))
+    df = pd.DataFrame({"age": x[:, 0], "education": x[:, 1], "noise": x[:, 2], "wage": wage})
+    df["log_wage"] = np.log(df["wage"])
+    report = audit(df, target="wage", select=[LEAK, "size.learning_curve"])
+    assert report.result(LEAK).status == "fail" and report.result(LEAK).columns == ("log_wage",)
+    curve = report.result("size.learning_curve")
+    assert dict(curve.evidence[-1].rows)["log_wage"].startswith("leaks the target")
+    assert curve.observed["score"] < 0.5
+
+
+def test_small_classification_fits_can_split_so_iris_does_not_improve_by_the_models_defaults():
+    curve = audit(sk("iris"), target="target", select=["size.learning_curve"]).result("size.learning_curve")
+    assert curve.status == "pass"
+    assert curve.observed["score"] > 0.9
+    assert curve.evidence[0].rows[0][1] > 0.9  # already at 50 training rows (was 0.81 with 20-row leaves)
+
+
 def test_loans_planted_leak_is_left_out_of_the_curve_even_without_target_leakage_selected():
     report = dataaudit.audit(
         SAMPLE / "loans.csv", target="approved", as_of=AS_OF, select=["size.learning_curve"]
