@@ -1,4 +1,11 @@
-"""Size: do we have enough data? Rows, rows per feature, rows per class, rows per sensitive group."""
+"""Size: do we have enough data? Rows, rows per feature, rows per class, rows per sensitive group.
+
+Rows, rows per feature and rows per class are rules of thumb. Where the learning curve
+(``size.learning_curve``) runs and has measurably flattened, it answers "do I have enough?" with evidence from
+this data, and the rules of thumb do not warn on their own (a fail becomes a warning); where no curve can
+run (no target, too few rows, the curve switched off), they remain the answer. The curve is computed once
+per audit and shared (see :mod:`dataaudit.checks._shared`).
+"""
 
 from __future__ import annotations
 
@@ -8,15 +15,88 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
+from dataaudit.checks._shared import configured, runs
+from dataaudit.checks.learning_curve import IMPROVING, NOISY, PLATEAU, LearningCurve
 from dataaudit.dataset import MISSING_GROUP, Dataset
 from dataaudit.model import Area, Chart, Check, Outcome, Status, Table, count, grade
 
-__all__ = ["CHECKS", "ClassCounts", "GroupCounts", "MinRows", "RowsPerFeature"]
+__all__ = ["CHECKS", "ClassCounts", "CurveSays", "GroupCounts", "MinRows", "RowsPerFeature", "curve_says"]
+
+
+@dataclass(frozen=True, slots=True)
+class CurveSays:
+    """What the learning curve says about a rule of thumb's shortfall: ``enough`` when it has flattened,
+    measured to within its ``plateau_gain`` (so more rows of the same kind would not help); ``note``: the
+    clause the message adds, with the curve's numbers."""
+
+    enough: bool
+    note: str
+
+
+def curve_says(data: Dataset, *, per_class: bool = False) -> CurveSays:
+    """Ask the learning curve (the configured one, computed once per audit) whether this data has enough
+    rows. ``per_class``: the curve must have kept every class (it leaves out classes too rare to split)."""
+    if not data.roles.target:
+        return CurveSays(False, "")  # no curve without a target: the message's "rule of thumb" says enough
+    if not runs(data, LearningCurve.id):
+        return CurveSays(False, f"{LearningCurve.id} does not run in this audit, so no curve to judge by")
+    try:
+        outcome = configured(data, LearningCurve).run(data)
+    except Exception:  # the curve reports its own crash; this rule of thumb still stands on its own
+        return CurveSays(False, "the learning curve could not run")
+    obs = outcome.observed if isinstance(outcome.observed, dict) else {}
+    verdict = obs.get("verdict")
+    if outcome.status not in (Status.PASS, Status.WARN, Status.FAIL) or verdict is None:
+        return CurveSays(False, "no learning curve could run on this data")
+    metric, gain, se = obs["metric"], obs.get("gain_last_doubling"), obs.get("gain_se")
+    if verdict == PLATEAU and gain is not None and se is not None:
+        bar = obs["plateau_gain"]
+        if per_class and obs.get("classes_left_out"):
+            n = len(obs["classes_left_out"])
+            left_out = count(n, "class", "classes")
+            return CurveSays(False, f"the learning curve left out {left_out} too rare to split")
+        if se > bar and not obs.get("at_ceiling"):
+            return CurveSays(
+                False,
+                f"the learning curve's plateau is too imprecise to go by (SE {se:.3f} > {bar:.3f})",
+            )
+        if obs.get("at_ceiling"):
+            return CurveSays(
+                True,
+                f"the learning curve has reached {metric} {obs['score']:.3f}, within {bar:.3f} of the best "
+                "possible: more rows of the same kind cannot help much",
+            )
+        return CurveSays(
+            True,
+            f"the learning curve has flattened at {metric} {obs['score']:.3f} (gain {gain:+.3f}, SE "
+            f"{se:.3f}, over the last doubling; plateau below {bar:+.3f}): more rows of the same kind are "
+            "unlikely to help",
+        )
+    if verdict == IMPROVING:
+        return CurveSays(
+            False, f"the learning curve is still improving ({metric} gain {gain:+.3f} per doubling)"
+        )
+    if verdict == NOISY and gain is not None:
+        return CurveSays(False, f"the learning curve is too noisy to say (gain {gain:+.3f}, SE {se:.3f})")
+    return CurveSays(False, "the learning curve is too short to say")
+
+
+def _by_the_curve(status: Status, msg: str, says: CurveSays) -> tuple[Status, str]:
+    """A rule of thumb's status and message, softened by one step when the curve shows enough rows."""
+    if status == Status.PASS:
+        return status, msg
+    if says.enough:
+        return (Status.PASS if status == Status.WARN else Status.WARN), f"{msg}; but {says.note}"
+    return status, f"{msg}; {says.note}" if says.note else msg
 
 
 @dataclass(frozen=True)
 class MinRows(Check):
     """The dataset has enough rows to train and validate a model.
+
+    This is a rule of thumb. With a target, the learning curve (``size.learning_curve``) answers the question
+    from the data itself: where it has flattened, measured to within its ``plateau_gain``, more rows of the
+    same kind would not help, and this check does not warn on its own (a fail becomes a warning).
 
     Why it matters: with fewer than about a hundred rows, a train/test split leaves too few examples to
     estimate anything, and metrics swing from run to run. Below about a thousand rows, estimates are
@@ -42,9 +122,9 @@ class MinRows(Check):
         if status == "pass":
             return Outcome.ok(f"{n:,} rows (>= {self.warn_below:,})", observed=n, expected=expected)
         need = self.fail_below if status == "fail" else self.warn_below
-        return Outcome.make(
-            status, f"only {count(n, 'row')}; at least {need:,} needed", observed=n, expected=expected
-        )
+        msg = f"only {count(n, 'row')}; at least {need:,} needed by the rule of thumb"
+        status, msg = _by_the_curve(status, msg, curve_says(data))
+        return Outcome.make(status, msg, observed=n, expected=expected)
 
 
 @dataclass(frozen=True)
@@ -54,6 +134,9 @@ class RowsPerFeature(Check):
     Usable features are the columns a model would learn from: everything except the target, the id, the
     timestamps and ignored columns, and except empty or constant columns. The evidence also gives the
     one-hot width (numeric columns plus the levels of categorical ones), which is what a linear model sees.
+
+    This is a rule of thumb: where the learning curve (``size.learning_curve``) has flattened, measured to
+    within its ``plateau_gain``, it does not warn on its own (a fail becomes a warning).
 
     Why it matters: with few rows per feature, a model can fit noise: the classic "one in ten" rule for
     regression asks for at least ten events per variable, and flexible models want far more. The defaults
@@ -79,6 +162,12 @@ class RowsPerFeature(Check):
                 continue
             usable.append(col)
             onehot += st.distinct - 1 if st.kind in ("categorical", "boolean") else 1
+        if not data.features:
+            return Outcome.fail(
+                f"no feature columns: all {count(data.n_cols, 'column')} are the target, the id or "
+                "timestamps",
+                observed=0,
+            )
         if not usable:
             return Outcome.fail(
                 f"no usable features: all {len(data.features)} candidate columns are empty or constant",
@@ -97,7 +186,8 @@ class RowsPerFeature(Check):
         rows += [(f"not usable: {c}", why) for c, why in dropped]
         msg = f"{ratio:,.1f} rows per feature ({data.n_rows:,} rows / {len(usable)} usable features)"
         if status != "pass":
-            msg += f"; at least {self.warn_below:g} recommended"
+            msg += f"; at least {self.warn_below:g} recommended by the rule of thumb"
+            status, msg = _by_the_curve(status, msg, curve_says(data))
         return Outcome.make(
             status,
             msg,
@@ -113,6 +203,10 @@ class ClassCounts(Check):
 
     Reports the smallest class's count and share, with a table of every class. Applies to classification
     targets (text, booleans, or numbers with at most 20 distinct values); a continuous target is skipped.
+
+    These counts are a rule of thumb: where the learning curve (``size.learning_curve``) kept every class and
+    has flattened, measured to within its ``plateau_gain``, this check does not warn on its own (a fail
+    becomes a warning).
 
     Why it matters: a model learns a class from its examples. With fewer than about 20, 5-fold
     cross-validation leaves 4 or fewer per test fold, so its recall cannot be measured; below about 100,
@@ -163,10 +257,12 @@ class ClassCounts(Check):
             f"smallest class {str(smallest)!r} has {count(n_min, 'row')} ({n_min / total:.1%} of {total:,}); "
             f"{len(counts)} classes"
         )
-        if status != "pass":
-            msg += f"; at least {self.fail_below if status == 'fail' else self.warn_below:,} needed"
         if missing:
             msg += f"; {count(missing, 'row')} {'has' if missing == 1 else 'have'} no label"
+        if status != "pass":
+            need = self.fail_below if status == "fail" else self.warn_below
+            msg += f"; at least {need:,} needed by the rule of thumb"
+            status, msg = _by_the_curve(status, msg, curve_says(data, per_class=True))
         chart = Chart.of(
             "bars",
             counts.index[:30],

@@ -358,9 +358,10 @@ def test_json_to_stdout_is_pure_json_with_the_schema_fields() -> None:
         "title": "Enough rows",
         "status": "warn",
         "severity": "fail",
-        "message": "only 500 rows; at least 1,000 needed",
         "observed": 500,
     }
+    # the rule of thumb, then what the learning curve says about it (here: too imprecise to overrule it)
+    assert min_rows["message"].startswith("only 500 rows; at least 1,000 needed by the rule of thumb; ")
     assert not Path(REPORT).exists()
 
 

@@ -254,7 +254,8 @@ def test_severity_warn_caps_a_fail_at_warn(data: Path) -> None:
     code, doc = audit_json("data.csv", "--select", "size.min_rows")
     assert (code, statuses(doc)) == (0, {"size.min_rows": "warn"})
     assert doc["checks"][0]["severity"] == "warn"
-    assert doc["checks"][0]["message"] == "only 50 rows; at least 100 needed"  # the message keeps the numbers
+    # the message keeps the numbers
+    assert doc["checks"][0]["message"] == "only 50 rows; at least 100 needed by the rule of thumb"
     # and --fail-on warn makes that capped warning block again
     assert audit("data.csv", "--select", "size.min_rows", "--fail-on", "warn").exit_code == 1
 

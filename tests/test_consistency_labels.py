@@ -209,7 +209,7 @@ def leaky(flip: float, n: int = 4000, seed: int = 1) -> pd.DataFrame:
 @pytest.mark.parametrize(("flip", "status"), [(0.0, "fail"), (0.015, "fail"), (0.05, "warn"), (0.15, "pass")])
 def test_target_leakage_thresholds(flip, status):
     # the score of a copy of the label with a share ``flip`` flipped is about 1 - flip: 0.985 fails
-    # (> 0.97), 0.95 warns (> 0.90), 0.85 passes
+    # (> 0.98), 0.95 warns (> 0.90: the name letter_sent reads as after the outcome), 0.85 passes
     result = run_check(TargetLeakage(), make_dataset(leaky(flip), target="y"))
     assert result.status == status
     score = dict((r[0], r[1]) for r in result.evidence[0].rows)["letter_sent"]

@@ -32,7 +32,7 @@ def test_min_rows_thresholds(rows, status):
 def test_min_rows_custom_thresholds_and_message():
     result = run_check(MinRows(warn_below=50, fail_below=10), make_dataset(frame(30)))
     assert result.status == "warn"
-    assert result.message == "only 30 rows; at least 50 needed"
+    assert result.message == "only 30 rows; at least 50 needed by the rule of thumb"
 
 
 # -- size.rows_per_feature ---------------------------------------------------------------------------------
@@ -253,4 +253,4 @@ def test_group_counts_without_a_row_holding_both_class_and_group_grades_groups_o
 
 def test_min_rows_message_says_one_row_in_the_singular():
     result = run_check(MinRows(), make_dataset(pd.DataFrame({"a": [1]})))
-    assert result.message == "only 1 row; at least 100 needed"
+    assert result.message == "only 1 row; at least 100 needed by the rule of thumb"

@@ -1,5 +1,7 @@
-"""Consistency: target leakage, features that predict the label (almost) perfectly on their own, scored one
-by one with a shallow cross-validated tree and a value → label lookup."""
+"""Consistency: target leakage, features that give the label away: near-perfect on their own, or strong
+and named like a value recorded after the outcome. Each feature is scored alone with a shallow
+cross-validated tree and a value → label lookup; the scores are computed once per audit and shared with the
+learning curve, which follows the same rule (:func:`leaks`)."""
 
 from __future__ import annotations
 
@@ -9,12 +11,46 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
+from dataaudit.checks._shared import configured
 from dataaudit.checks.consistency._common import _factorize, _labels
 from dataaudit.dataset import Dataset
-from dataaudit.model import Area, Chart, Check, Outcome, Table, count, grade
+from dataaudit.model import Area, Chart, Check, Outcome, Status, Table, count
 from dataaudit.privacy import mask_example
+from dataaudit.roles import tokens
 
-__all__ = ["TargetLeakage"]
+__all__ = ["AFTER_OUTCOME_TOKENS", "LeakScan", "Scored", "TargetLeakage", "leaks"]
+
+#: words of a column name that say its value is recorded at or after the outcome (a letter *sent*, a
+#: *final* status, the *result*, the *decision*): with a strong score, such a feature is a suspected leak
+AFTER_OUTCOME_TOKENS = frozenset(
+    {
+        "after",
+        "sent",
+        "outcome",
+        "outcomes",
+        "result",
+        "results",
+        "final",
+        "decision",
+        "decided",
+        "resolved",
+        "resolution",
+        "closed",
+        "closure",
+        "approval",
+        "approved",
+        "rejected",
+        "rejection",
+        "repaid",
+        "refunded",
+        "cancelled",
+        "canceled",
+        "churned",
+        "discharged",
+        "followup",
+        "posthoc",
+    }
+)
 
 
 def _auc(positive: np.ndarray, score: np.ndarray) -> float:
@@ -35,9 +71,46 @@ def _balanced_accuracy(y: np.ndarray, pred: np.ndarray, k: int) -> float:
     return float(np.mean(hits[present] / per_class[present]))
 
 
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """One feature scored alone: ``score`` is the higher of the single-feature score and the value → label
+    lookup (``mapping``, None when the feature has too many values for a lookup table)."""
+
+    column: str
+    score: float
+    single: float
+    mapping: float | None
+    route: str
+    #: the column's name reads as a value recorded at or after the outcome (see ``AFTER_OUTCOME_TOKENS``)
+    after_outcome: bool
+
+
+@dataclass(frozen=True, slots=True)
+class LeakScan:
+    """Every scorable feature's scores against the target (best first), on ``rows`` rows; or why none
+    could be scored (``skip``)."""
+
+    scored: tuple[Scored, ...] = ()
+    metric: str = ""
+    rows: int = 0
+    note: str = ""
+    positions: np.ndarray | None = None
+    skip: str | None = None
+
+
+def leaks(data: Dataset) -> list[tuple[str, str]]:
+    """The features the leak rule flags, as (column, why), worst first: the one rule that
+    ``consistency.target_leakage`` grades and the learning curve follows (it never trains on these).
+    Uses target_leakage's configured thresholds and its scan, computed once per audit."""
+    check = configured(data, TargetLeakage)
+    scan = check.scan(data)
+    return [(r.column, check.why(r, scan.metric)) for r in scan.scored if check.judge(r) != Status.PASS]
+
+
 @dataclass(frozen=True)
 class TargetLeakage(Check):
-    """No single feature predicts the target (almost) perfectly on its own.
+    """No feature gives the target away: none is near-perfect on its own, and none named like a value
+    recorded after the outcome is strong on its own.
 
     Each feature is scored alone, with no model trained on the whole table, by two routes.
 
@@ -50,16 +123,27 @@ class TargetLeakage(Check):
     The deterministic mapping: for a feature with at most 50 distinct values (and at least 20 rows per value
     on average), how well looking the target up by the feature's value reproduces it: the balanced accuracy
     of the value → majority-label table (the correlation ratio η for a continuous target). A one-to-one
-    recoding of the target scores 1.0.
+    recoding of the target scores 1.0. For a category with more values than the tree sees (beyond its 31
+    most frequent), the lookup is held out: each fold's rows are looked up in a table built on the other
+    folds, so that a recoding of the label through hundreds of codes is found while a unique id, whose
+    values are never seen twice, is not.
 
     A feature's score is the higher of the two. Scoring runs on a seeded sample of at most ``sample_rows``
     rows, stated in the message.
 
+    The rule. A feature is a leak (fail) when its score is above ``fail_above`` (0.98): near-perfect on its
+    own, as a copy or a recoding of the label is, and as genuine measurements are not (real tumour
+    measurements reach an AUC of about 0.97 alone, iris petals a balanced accuracy of 0.95, a credit balance
+    against default 0.92). It is a suspected leak (warn) when its score is above ``warn_above`` (0.90) *and*
+    its name reads as a value recorded at or after the outcome (words such as sent, after, outcome, result,
+    final, decision, approval, closed, resolved, repaid). A strong feature with an ordinary name is an honest
+    predictor: it is listed in the evidence, and passes. The learning curve (``size.learning_curve``) leaves
+    out exactly the features this rule flags.
+
     Why it matters: a feature that gives the answer away is almost always information recorded after the
     outcome (a letter sent after approval, a status updated after default, a field derived from the label).
     It makes validation scores look excellent and the model useless in production, where the feature is not
-    yet known. Honest strong predictors rarely exceed an AUC of about 0.85–0.9 on their own (a credit
-    bureau score against default, for example), so the defaults warn above 0.90 and fail above 0.97.
+    yet known.
 
     How to fix: for each flagged feature, ask when its value becomes known relative to the label. Drop it if
     it is recorded at or after the outcome, or rebuild it from data available at prediction time. If it is
@@ -72,7 +156,7 @@ class TargetLeakage(Check):
     requires: ClassVar[tuple[str, ...]] = ("target",)
 
     warn_above: float = 0.90
-    fail_above: float = 0.97
+    fail_above: float = 0.98
     sample_rows: int = 20_000
     folds: int = 3
     max_depth: int = 3
@@ -81,7 +165,132 @@ class TargetLeakage(Check):
     MAPPING_MAX_DISTINCT: ClassVar[int] = 50
     MIN_ROWS: ClassVar[int] = 30
 
+    # -- the rule --------------------------------------------------------------------------------------
+    def judge(self, r: Scored) -> Status:
+        """Fail: near-perfect on its own. Warn: strong and named as recorded after the outcome."""
+        if r.score > self.fail_above:
+            return Status.FAIL
+        if r.score > self.warn_above and r.after_outcome:
+            return Status.WARN
+        return Status.PASS
+
+    def why(self, r: Scored, metric: str) -> str:
+        """The reason a flagged feature is flagged, with its numbers."""
+        if r.score > self.fail_above:
+            return f"leaks the target: it alone scores {r.score:.3f} (near-perfect, > {self.fail_above:g})"
+        return (
+            f"suspected leak: it alone scores {r.score:.3f} (> {self.warn_above:g}) and its name reads as "
+            "recorded after the outcome"
+        )
+
     def run(self, data: Dataset) -> Outcome:
+        target = data.roles.target
+        scan = self.scan(data)
+        if scan.skip:
+            return Outcome.skip(scan.skip)
+        scored, metric, n, note = scan.scored, scan.metric, scan.rows, scan.note
+        graded = [(r, self.judge(r)) for r in scored]
+        flagged = [r for r, st in graded if st != Status.PASS]
+        status = max((st for _, st in graded), key=[Status.PASS, Status.WARN, Status.FAIL].index)
+        top = scored[0]
+        expected = (
+            f"every feature's score <= {self.fail_above:g}, and <= {self.warn_above:g} for a feature named "
+            "like a value recorded after the outcome"
+        )
+        if not flagged:
+            strong = sum(r.score > self.warn_above for r in scored)
+            msg = (
+                f"no feature predicts {target!r} on its own: best is {top.column!r} with {metric} "
+                f"{top.single:.3f}"
+                + (f", value → label lookup {top.mapping:.3f}" if top.route == "mapping" else "")
+            )
+            if strong:
+                msg += (
+                    f" ({count(strong, 'strong predictor')} above {self.warn_above:g}, none near-perfect "
+                    f"(> {self.fail_above:g}) or named like a value recorded after the outcome)"
+                )
+            else:
+                msg += f" (<= {self.warn_above:g})"
+            msg += f"; {count(len(scored), 'feature')} scored on {n:,} rows{note}"
+        else:
+            named = "; ".join(
+                f"{r.column!r} {r.score:.3f} ({metric} {r.single:.3f}"
+                + ("" if r.mapping is None else f", value → label lookup {r.mapping:.3f}")
+                + (
+                    ")"
+                    if r.score > self.fail_above
+                    else "; named like a value recorded after the outcome)"
+                )
+                for r in flagged[:3]
+            )
+            more = f"; and {len(flagged) - 3} more" if len(flagged) > 3 else ""
+            near = "almost perfectly" if any(r.score > self.fail_above for r in flagged) else "strongly"
+            msg = (
+                f"{count(len(flagged), 'feature')} predict{'s' if len(flagged) == 1 else ''} {target!r} "
+                f"{near} on {'its' if len(flagged) == 1 else 'their'} own: {named}{more} "
+                f"(fail above {self.fail_above:g}; warn above {self.warn_above:g} when named like a value "
+                f"recorded after the outcome); scored on {n:,} rows{note}"
+            )
+        mapping_name = "η (value → mean)" if data.target_kind == "continuous" else "value → label lookup"
+        table = Table.of(
+            (
+                "feature",
+                "score",
+                f"single-feature {metric}",
+                mapping_name,
+                "route",
+                "distinct values",
+                "named as after the outcome",
+                "verdict",
+            ),
+            [
+                (
+                    r.column,
+                    r.score,
+                    r.single,
+                    r.mapping,
+                    r.route,
+                    data.stats[r.column].distinct,
+                    "yes" if r.after_outcome else "no",
+                    st.value if st != Status.PASS else ("strong" if r.score > self.warn_above else "ok"),
+                )
+                for r, st in graded
+            ],
+            title=f"Features by how well each alone predicts {target} ({n:,} rows{note})",
+        )
+        evidence = [table]
+        y_raw = data.frame[target].iloc[scan.positions]
+        for r in flagged[:3]:
+            mapping_table = self._mapping_table(
+                data.frame[r.column].iloc[scan.positions], y_raw, data.stats[r.column].kind
+            )
+            if mapping_table is not None:
+                evidence.append(mapping_table)
+        chart = Chart.of(
+            "bars",
+            [r.column for r in scored[:15]],
+            [r.score for r in scored[:15]],
+            title="Score of each feature alone",
+            threshold=self.fail_above,
+        )
+        return Outcome.make(
+            status,
+            msg,
+            observed={"feature": top.column, "score": top.score, "metric": metric, "rows": n},
+            expected=expected,
+            columns=[r.column for r in flagged] or [target],
+            evidence=evidence,
+            chart=chart,
+        )
+
+    # -- the scores, once per audit ----------------------------------------------------------------------
+    def scan(self, data: Dataset) -> LeakScan:
+        """Every feature scored alone (cached on the dataset per scoring parameters: target_leakage and the
+        learning curve share one scan)."""
+        key = (self.id, self.sample_rows, self.folds, self.max_depth, self.bins)
+        return data.memo(key, lambda: self._scan(data))
+
+    def _scan(self, data: Dataset) -> LeakScan:
         target = data.roles.target
         _, labelled = _labels(data)
         positions = np.flatnonzero(labelled.to_numpy())
@@ -93,18 +302,19 @@ class TargetLeakage(Check):
             note = f" (a seeded sample of {n_cap:,} of {n_labelled:,} labelled rows)"
         n = len(positions)
         if n < self.MIN_ROWS:
-            return Outcome.skip(
-                f"only {count(n, 'labelled row')}; at least {self.MIN_ROWS} needed to score features"
+            return LeakScan(
+                skip=f"only {count(n, 'labelled row')}; at least {self.MIN_ROWS} needed to score features"
             )
         kind = data.target_kind
-        y_raw = data.frame[target].iloc[positions]
         if kind == "continuous":
             y = data.stats.numeric(target).to_numpy(dtype="float64")[positions]
             metric = "|Spearman|"
         else:
+            y_raw = data.frame[target].iloc[positions]
             y, classes = pd.factorize(y_raw.astype("object").map(str), sort=True)
             if len(classes) < 2:
-                return Outcome.skip(f"target {target!r} has a single class in the sample; nothing to predict")
+                single_class = f"target {target!r} has a single class in the sample; nothing to predict"
+                return LeakScan(skip=single_class)
             metric = "AUC" if len(classes) == 2 else "balanced accuracy"
         folds = np.random.default_rng(0).permutation(n) % self.folds
         scored = []
@@ -122,65 +332,28 @@ class TargetLeakage(Check):
                 mapping = self._eta(codes, y) if few_values else None
             else:
                 single = self._tree_score(codes, ordered, y, folds, metric)
-                mapping = self._lookup(codes, y) if few_values else None
+                if few_values:
+                    mapping = self._lookup(codes, y)
+                elif not ordered and st.distinct > self.bins - 1:  # categories beyond the pooled top values
+                    mapping = self._held_out_lookup(data, col, positions, y, folds)
+                else:
+                    mapping = None
             best = max(single, mapping if mapping is not None else -1.0)
             route = "mapping" if mapping is not None and mapping > single else "single-feature"
             scored.append(
-                (col, round(best, 4), round(single, 4), None if mapping is None else round(mapping, 4), route)
+                Scored(
+                    col,
+                    round(best, 4),
+                    round(single, 4),
+                    None if mapping is None else round(mapping, 4),
+                    route,
+                    bool(tokens(col) & AFTER_OUTCOME_TOKENS),
+                )
             )
         if not scored:
-            return Outcome.skip("no feature with at least 2 distinct values to score")
-        scored.sort(key=lambda r: -r[1])
-        flagged = [r for r in scored if r[1] > self.warn_above]
-        top = scored[0]
-        status = grade(top[1], warn=self.warn_above, fail=self.fail_above, higher_is_worse=True)
-        expected = f"every feature's score <= {self.warn_above:g} (fail above {self.fail_above:g})"
-        if not flagged:
-            msg = (
-                f"no feature predicts {target!r} on its own: best is {top[0]!r} with {metric} {top[2]:.3f} "
-                f"(<= {self.warn_above:g}); {count(len(scored), 'feature')} scored on {n:,} rows{note}"
-            )
-        else:
-            named = "; ".join(
-                f"{c!r} {sc:.3f} ({metric} {sf:.3f}"
-                + ("" if m is None else f", value → label lookup {m:.3f}")
-                + ")"
-                for c, sc, sf, m, _ in flagged[:3]
-            )
-            more = f"; and {len(flagged) - 3} more" if len(flagged) > 3 else ""
-            msg = (
-                f"{count(len(flagged), 'feature')} predict{'s' if len(flagged) == 1 else ''} {target!r} "
-                f"almost perfectly on {'its' if len(flagged) == 1 else 'their'} own: {named}{more} "
-                f"(warn above {self.warn_above:g}, fail above {self.fail_above:g}); "
-                f"scored on {n:,} rows{note}"
-            )
-        mapping_name = "η (value → mean)" if kind == "continuous" else "value → label lookup"
-        table = Table.of(
-            ("feature", "score", f"single-feature {metric}", mapping_name, "route", "distinct values"),
-            [(*r, data.stats[r[0]].distinct) for r in scored],
-            title=f"Features by how well each alone predicts {target} ({n:,} rows{note})",
-        )
-        evidence = [table]
-        for col, *_ in flagged[:3]:
-            mapping_table = self._mapping_table(data.frame[col].iloc[positions], y_raw, data.stats[col].kind)
-            if mapping_table is not None:
-                evidence.append(mapping_table)
-        chart = Chart.of(
-            "bars",
-            [r[0] for r in scored[:15]],
-            [r[1] for r in scored[:15]],
-            title="Score of each feature alone",
-            threshold=self.warn_above,
-        )
-        return Outcome.make(
-            status,
-            msg,
-            observed={"feature": top[0], "score": top[1], "metric": metric, "rows": n},
-            expected=expected,
-            columns=[r[0] for r in flagged] or [target],
-            evidence=evidence,
-            chart=chart,
-        )
+            return LeakScan(skip="no feature with at least 2 distinct values to score")
+        scored.sort(key=lambda r: -r.score)
+        return LeakScan(tuple(scored), metric, n, note, positions)
 
     # -- encoding --------------------------------------------------------------------------------------
     def _codes(self, data: Dataset, col: str, positions: np.ndarray) -> tuple[np.ndarray | None, bool]:
@@ -293,6 +466,29 @@ class TargetLeakage(Check):
         m = int(codes.max()) + 1
         table = np.bincount(codes * k + y, minlength=m * k).reshape(m, k)
         return _balanced_accuracy(y, table.argmax(axis=1)[codes], k)
+
+    def _held_out_lookup(
+        self, data: Dataset, col: str, positions: np.ndarray, y: np.ndarray, folds: np.ndarray
+    ) -> float | None:
+        """Balanced accuracy of looking each held-out row's label up by its value's majority label in the
+        other folds, over the held-out rows whose value was seen there; None when fewer than half of the
+        rows were (the values hardly repeat: a lookup cannot be judged). A recoding of the label through
+        hundreds of codes scores near 1; an honest many-valued category does not (its labels are mixed)."""
+        raw, _ = _factorize(data.frame[col].iloc[positions], sort=False)
+        raw = raw.astype(np.int64) + 1  # 0 = missing
+        k = int(y.max()) + 1
+        m = int(raw.max()) + 1
+        pred = np.full(len(y), -1, dtype=np.int64)
+        for f in range(self.folds):
+            test = folds == f
+            train = ~test
+            table = np.bincount(raw[train] * k + y[train], minlength=m * k).reshape(m, k)
+            per_value = np.where(table.sum(axis=1) > 0, table.argmax(axis=1), -1)
+            pred[test] = per_value[raw[test]]
+        seen = pred >= 0
+        if seen.sum() < max(self.MIN_ROWS, len(y) / 2):
+            return None
+        return _balanced_accuracy(y[seen], pred[seen], k)
 
     @staticmethod
     def _eta(codes: np.ndarray, y: np.ndarray) -> float | None:

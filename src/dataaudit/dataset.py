@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -14,6 +14,8 @@ import pandas as pd
 from dataaudit.stats import Stats
 
 __all__ = ["Dataset", "Roles", "SourceInfo"]
+
+T = TypeVar("T")
 
 #: row-level work (regex scans, model fits) runs on a seeded sample of at most this many rows
 DEFAULT_SAMPLE_ROWS = 100_000
@@ -145,6 +147,15 @@ class Dataset:
         self._groups: dict[str, pd.Series] = {}
         #: the :class:`~dataaudit.snapshot.Snapshot` to compare with (``--baseline``), read by drift checks
         self.baseline = baseline
+        self._memo: dict[Any, Any] = {}
+
+    def memo(self, key: Any, compute: Callable[[], T]) -> T:
+        """``compute()`` once per ``key`` for this dataset, then the cached value: for work several checks
+        share (the learning curve read by the size checks, the leak scan read by the learning curve), so that
+        it runs once per audit whichever check asks first. A ``compute`` that raises caches nothing."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     def __repr__(self) -> str:
         return f"Dataset({self.source.path or 'DataFrame'}, {self.n_rows:,} rows × {self.n_cols} columns)"
