@@ -467,6 +467,8 @@ class DatasetInfo:
     load_seconds: float
     encoding: str | None = None
     notes: tuple[str, ...] = ()
+    #: column → {null token: cells read as missing} (see dataaudit.loading.nulls)
+    null_tokens: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -481,6 +483,8 @@ class ColumnSummary:
     distinct: int
     examples: tuple[str, ...]
     role: str | None = None
+    #: the null tokens read as missing in this column, most frequent first: ((token, cells), ...)
+    null_tokens: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
