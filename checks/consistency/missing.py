@@ -240,8 +240,8 @@ class MixedNulls(Check):
                     used[marker] = used.get(marker, 0) + 1
             how = ", ".join(f"{m} in {count(k, 'column')}" for m, k in used.items())
             return Outcome.ok(
-                f"each of the {count(len(per_column), 'column')} with missing values writes them one way "
-                f"({how})",
+                f"{'each of ' if len(per_column) > 1 else ''}the {count(len(per_column), 'column')} with "
+                f"missing values writes them one way ({how})",
                 observed={c: len(m) for c, m in per_column.items()},
                 expected=expected,
             )
@@ -253,7 +253,8 @@ class MixedNulls(Check):
         )
         ranked = sorted(mixed, key=lambda c: (-len(mixed[c]), -sum(mixed[c].values())))
         parts = [f"{c}: {_markers_text(mixed[c])}" for c in ranked[:4]]
-        msg = f"{count(len(mixed), 'column')} write missing values more than one way: " + "; ".join(parts)
+        verb = "writes" if len(mixed) == 1 else "write"
+        msg = f"{count(len(mixed), 'column')} {verb} missing values more than one way: " + "; ".join(parts)
         if len(ranked) > 4:
             msg += f"; and {len(ranked) - 4} more"
         rows = [

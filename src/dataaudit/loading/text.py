@@ -33,8 +33,9 @@ _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
 
 
 #: control characters that real text does carry: terminal output pasted into a value (ANSI colour escapes,
-#: BEL, backspace, vertical tab). A file of them is still text; a NUL byte, or a high share of the other
-#: control bytes, is binary (or UTF-16 without its byte-order mark)
+#: BEL, backspace, vertical tab). A file full of them is still text; a high share of the other control
+#: bytes (NUL above all: UTF-16 without its byte-order mark is half NULs) is binary. A stray NUL in a text
+#: file is read (and escaped wherever it is shown)
 _TERMINAL_CONTROLS = b"\x07\x08\x0b\x1b"
 _BINARY_CONTROLS = bytes(b for b in _CONTROL_BYTES if b not in _TERMINAL_CONTROLS)
 
@@ -107,7 +108,7 @@ def _refuse_binary(head: bytes, fmt: str) -> None:
         if head.startswith(magic):
             raise _Problem(f"looks like {what}, not {fmt.upper()} text")
     binary = len(head) - len(head.translate(None, _BINARY_CONTROLS))
-    if b"\x00" in head or binary > _MAX_CONTROL_SHARE * len(head):
+    if binary > _MAX_CONTROL_SHARE * len(head):
         controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
         raise _Problem(
             f"looks like a binary file, not {fmt.upper()} text ({controls} control bytes in the first "
