@@ -194,7 +194,7 @@ def _read_csv(
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
                 null_values=[],
-                column_types=dict.fromkeys(names, pa.string()),
+                column_types=dict.fromkeys(names, pa.binary()),  # bytes: no UTF-8 check, only tokens matter
                 include_columns=names,
             ),
         )
