@@ -291,6 +291,15 @@ def test_placeholders_among_names_are_still_found(value, k, why):
     assert f"{value!r} ×{k}" in result.message
 
 
+def test_none_as_a_level_of_its_own_is_a_value():
+    frame = pd.DataFrame({"medication": ["continuing"] * 300 + ["reduced"] * 100 + ["none"] * 200})
+    result = audit(frame, select=MISSING_AREA).result("consistency.disguised_missing")
+    assert result.status == "pass", result.message
+    shouting = pd.DataFrame({"medication": ["continuing"] * 300 + ["reduced"] * 100 + ["NONE"] * 20})
+    result = audit(shouting, select=MISSING_AREA).result("consistency.disguised_missing")
+    assert result.status == "warn" and "'NONE' ×20" in result.message
+
+
 def test_a_word_placeholder_among_few_categories_is_found():
     frame = pd.DataFrame({"employment": ["employed"] * 300 + ["retired"] * 100 + ["unknown"] * 20})
     result = audit(frame, select=MISSING_AREA).result("consistency.disguised_missing")
@@ -312,8 +321,12 @@ def income_frame(text: dict[str, int]) -> pd.DataFrame:
 
 
 def test_a_placeholder_among_numbers_is_one_finding_not_two():
-    report = audit(income_frame({"?": 30, "unknown": 20}), select=[*MISSING_AREA, "consistency.mixed_types"])
-    assert report.result("consistency.disguised_missing").status == "warn"
+    report = audit(
+        income_frame({"?": 30, "unknown": 10, "none": 10}), select=[*MISSING_AREA, "consistency.mixed_types"]
+    )
+    disguised = report.result("consistency.disguised_missing")
+    assert disguised.status == "warn"
+    assert "'?' ×30, 'unknown' ×10, 'none' ×10" in disguised.message
     mixed = report.result("consistency.mixed_types")
     assert mixed.status == "pass", mixed.message
 

@@ -287,11 +287,12 @@ class DisguisedMissing(Check):
     whitespace, '?', '-', 'n.a.', 'unknown', 'missing', 'empty' and the standard tokens written another way
     ('Null', 'NONE', ' na '), in any case and with any surrounding spaces (the `placeholders` parameter).
     A placeholder that is a word can also be a real value: the first name 'Nan' in a column of first names,
-    'None' as a band name. Such a word is taken as a value, not a placeholder, when the column around it is
-    made of words (at least 20 other distinct values, most of them letters only), the word is written in
-    the same case as most of them ('Nan' among 'Ann', 'Nora'; not 'NAN' or 'nan' among them) and it is no
-    more frequent than the column's common values (a placeholder stands in for many different values, so
-    it stands out: 'Unknown' in 12% of the rows of a name column is flagged). Sentinels are
+    'none' as a level of 'medication' (no medication). Such a word is taken as a value, not a placeholder,
+    when the column around it is text (80% of the other distinct values hold letters), written in
+    the case of at least a quarter of them ('Nan' among 'Ann', 'Nora'; not 'NAN' or 'nan' among them), and
+    either it names an absence ('none') or it is one of many values (at least 20 others) and no more
+    frequent than the common ones: a placeholder stands in for many different values, so it stands out
+    ('Unknown' in 12% of the rows of a name column is flagged). Sentinels are
     numbers such as -1, -999, 999, 9999 and 99999 (the `sentinels` parameter) counted only when they are a
     spike apart from the rest of the distribution: repeated at least `min_repeats` times and negative in an
     otherwise non-negative column, or clearly beyond the range of every other value. A 999 in the middle of
@@ -388,15 +389,18 @@ def _show(v) -> str:
     return repr(text) if text.strip() == text and text else repr(text) + " (whitespace)"
 
 
-#: a word placeholder ('nan', 'unknown') may be a real value only in a column of at least this many other
-#: distinct values, most of them words ...
-WORD_COLUMN_MIN_DISTINCT = 20
-#: ... that is, at least this share of them letters only (names, cities, titles)
+#: a word placeholder ('nan', 'unknown') may be a real value only in a column of text: at least this share
+#: of the other distinct values hold letters (names, cities, titles; not numbers, codes of digits or dates)
 WORD_COLUMN_MIN_SHARE = 0.8
-#: the case most of the column's words are written in (lower, UPPER, Title) covers at least this share
-CASE_STYLE_MIN_SHARE = 0.6
+#: ... and, unless it names an absence, among at least this many other distinct values
+WORD_COLUMN_MIN_DISTINCT = 20
+#: the word's case (lower, UPPER, Title) is that of at least this share of the other values
+CASE_STYLE_MIN_SHARE = 0.25
 #: and the word is no more frequent than this quantile of the other values' counts
 COMMON_COUNT_QUANTILE = 0.95
+#: placeholders that name the absence of a thing rather than of information: 'none' is a level of its own
+#: (no medication, no religion, no degree) among other words written the same way
+ABSENCE_WORDS = frozenset({"none"})
 
 _WORD = r"[^\W\d_]+(?:[ '’.\-][^\W\d_]+)*"
 
@@ -404,29 +408,27 @@ _WORD = r"[^\W\d_]+(?:[ '’.\-][^\W\d_]+)*"
 def disguised_mask(counts: pd.Series, placeholders: tuple[str, ...] = DISGUISED_PLACEHOLDERS) -> np.ndarray:
     """Which distinct text values stand for missing: ``counts`` is a column's value counts (distinct value →
     rows). A placeholder is flagged unless it is a word that reads as a real value of this column (see
-    `DisguisedMissing`: a word column, the same case style as the other words, not a spike)."""
+    `DisguisedMissing`): the column is made of words, written in the same case, and the word is either a
+    level naming an absence ('none') or one value among many that is no more frequent than the others."""
     keys = counts.index
     mask = _placeholder_mask(keys, placeholders)
     if not mask.any():
         return mask
-    text = pd.Series(_as_text(keys), dtype=object)
-    stripped = text.str.strip()
+    stripped = pd.Series(_as_text(keys), dtype=object).str.strip()
     words = mask & stripped.str.fullmatch(_WORD, na=False).to_numpy(dtype=bool)
     others = ~mask
-    if not words.any() or others.sum() < WORD_COLUMN_MIN_DISTINCT:
+    if not words.any() or not others.any():
         return mask
     other_text = stripped[others]
-    if other_text.str.fullmatch(_WORD, na=False).mean() < WORD_COLUMN_MIN_SHARE:
-        return mask  # numbers, codes, dates: a word among them is a placeholder
-    styles = _case_style(other_text).value_counts(normalize=True)
-    style, share = styles.index[0], float(styles.iloc[0])
-    if share < CASE_STYLE_MIN_SHARE:
-        return mask
-    other_counts = counts.to_numpy(dtype="float64")[others]
-    common = float(np.quantile(other_counts, COMMON_COUNT_QUANTILE))
-    same_style = (_case_style(stripped) == style).to_numpy(dtype=bool)
-    not_spike = counts.to_numpy(dtype="float64") <= common
-    real = words & same_style & not_spike
+    if other_text.str.contains(r"[^\W\d_]", regex=True, na=False).mean() < WORD_COLUMN_MIN_SHARE:
+        return mask  # numbers, codes of digits, dates: a word among them is a placeholder
+    style_share = _case_style(other_text).value_counts(normalize=True)
+    same_style = _case_style(stripped).map(style_share).fillna(0.0).to_numpy() >= CASE_STYLE_MIN_SHARE
+    absence = stripped.str.casefold().isin(ABSENCE_WORDS).to_numpy(dtype=bool)
+    real = words & same_style & absence
+    if others.sum() >= WORD_COLUMN_MIN_DISTINCT:
+        common = float(np.quantile(counts.to_numpy(dtype="float64")[others], COMMON_COUNT_QUANTILE))
+        real |= words & same_style & (counts.to_numpy(dtype="float64") <= common)
     return mask & ~real
 
 
