@@ -13,7 +13,7 @@ import pandas as pd
 
 from dataaudit.loading import csv_guard
 from dataaudit.loading.arrow import _arrow_to_pandas, _note_skipped
-from dataaudit.loading.nulls import DEFAULT, NullCounts, NullTokens, count_csv_tokens
+from dataaudit.loading.nulls import DEFAULT, NullCounts, NullTokens, count_spellings, first_pass_counts
 from dataaudit.loading.problems import _first_line, _NotUtf8, _Problem
 
 _BINARY_MAGIC = {
@@ -166,10 +166,17 @@ def _read_csv(
     # at every newline, which parses about twice as fast (a 0.05 s scan of a 180 MB file decides)
     quoted = b'"' in data
     parse_options = pacsv.ParseOptions(delimiter=sep, newlines_in_values=quoted)
-    # pandas reads its null tokens as missing even when quoted ("NA"): so does arrow with these options
+    # pandas reads its null tokens as missing even when quoted ("NA"): so does arrow with these options.
+    # The first read takes only the empty cell as null: the other tokens stay text, to be counted; only a
+    # file that holds some is read again with all of them null (dataaudit.loading.nulls.first_pass_counts)
     null_values = sorted(tokens.common)
+    first_nulls = [""] if "" in tokens.common else []
 
-    def read(block_size: int = csv_guard.BLOCK_SIZE, text_columns: Sequence[str] = ()) -> Any:
+    def read(
+        block_size: int = csv_guard.BLOCK_SIZE,
+        text_columns: Sequence[str] = (),
+        nulls: Sequence[str] | None = None,
+    ) -> Any:
         return pacsv.read_csv(
             pa.py_buffer(data),
             read_options=pacsv.ReadOptions(block_size=block_size),
@@ -177,7 +184,7 @@ def _read_csv(
             convert_options=pacsv.ConvertOptions(
                 strings_can_be_null=True,
                 quoted_strings_can_be_null=True,
-                null_values=null_values,
+                null_values=null_values if nulls is None else list(nulls),
                 column_types=dict.fromkeys(text_columns, pa.string()),
                 include_columns=list(text_columns),
             ),
@@ -203,12 +210,12 @@ def _read_csv(
     block_size = csv_guard.BLOCK_SIZE
     try:
         try:
-            table = read()
+            table = read(nulls=first_nulls)
         except pa.ArrowInvalid as exc:
             if "straddl" not in str(exc):
                 raise
             block_size = csv_guard.block_for(data)
-            table = read(block_size)  # one cell larger than a block (tens of MB)
+            table = read(block_size, nulls=first_nulls)  # one cell larger than a block (tens of MB)
     except pa.ArrowInvalid as exc:
         msg = _first_line(exc)
         if msg.startswith("CSV parse error: Expected") and "columns, got" in msg:
@@ -220,15 +227,20 @@ def _read_csv(
         raise _Problem(f"malformed CSV: {msg.removeprefix('CSV parse error: ')}") from None
     if any(pa.types.is_binary(f.type) for f in table.schema):  # arrow's type for text that is not UTF-8
         raise _NotUtf8
+    counts, spell, again = first_pass_counts(table, tokens)
+    if again:  # tokens besides the empty cell: read with every token null, so that types are inferred
+        table = read(block_size)
+        if spell:
+            counts = count_spellings(raw_text(spell), spell, tokens, counts)
+    if null_counts is not None:
+        null_counts.clear()  # a retry after a decoding repair counts afresh
+        null_counts.update(counts)
     line = csv_guard.unterminated_quote_line(data, table)
     if line is not None:
         raise _Problem(f"unterminated quote: the quoted value that starts on line {line} never closes")
     table = csv_guard.keep_wide_integers_as_text(
         table, lambda cols: read(csv_guard.block_for(data), cols), notes
     )
-    if null_counts is not None:
-        null_counts.clear()  # a retry after a decoding repair counts afresh
-        null_counts.update(count_csv_tokens(table, raw_text, tokens))
     if delimiter is None and sep != ",":
         notes.append(f"delimiter {_SEP_NAMES.get(sep, repr(sep))} detected")
     hint = csv_guard.delimiter_hint(table, sep)
