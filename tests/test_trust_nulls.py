@@ -14,7 +14,7 @@ from click.testing import CliRunner
 import dataaudit
 from dataaudit.cli import cli
 from dataaudit.errors import ConfigError, DataLoadError
-from dataaudit.loading import DEFAULT_NULL_TOKENS, load
+from dataaudit.loading import DEFAULT_NULL_TOKENS, NullTokens, load
 from tests.helpers import AS_OF, SAMPLE
 
 MISSING_AREA = ["consistency.missing_values", "consistency.mixed_nulls", "consistency.disguised_missing"]
@@ -233,6 +233,14 @@ def test_per_column_and_numeric_na_values(tmp_path):
     assert report.dataset.null_tokens == {"score": {"-1": 4}}
     overview = {c.name: c for c in report.overview}
     assert overview["score"].missing == 4 and overview["other"].missing == 0
+    # a word listed for one column: that column is numbers again, as pandas reads it
+    words = tmp_path / "w.csv"
+    words.write_text("age,city\n34,unknown\nunknown,Leeds\n51,York\n", encoding="utf-8")
+    frame, info = load(words, nulls=NullTokens.from_settings({"age": ["unknown"]}))
+    assert info.null_tokens == {"age": {"unknown": 1}}
+    assert str(frame["age"].dtype) == "float64" and frame["city"].tolist() == ["unknown", "Leeds", "York"]
+    expected = pd.read_csv(words, na_values={"age": ["unknown"]})
+    assert frame["age"].equals(expected["age"])
     frame = pd.DataFrame({"score": [1.0, -1.0, 3.0, -1.0], "other": [-1, 2, 3, 4]})
     same = audit(frame, select=MISSING_AREA, na_values={"score": ["-1"]})
     assert same.dataset.null_tokens == {"score": {"-1": 2}}

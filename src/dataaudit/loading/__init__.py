@@ -94,7 +94,7 @@ def _null_tokens(
         # the reader applied the tokens common to every column; numbers and per-column tokens remain
         if not (nulls.extra or nulls.per_column):
             return frame, counts
-        return apply_null_tokens(frame, nulls, counts=counts)
+        return apply_null_tokens(frame, nulls, counts=counts, parse_numbers=True)
     return apply_null_tokens(frame, nulls, extra=_EXCEL_ERRORS if fmt == "xlsx" else (), counts=counts)
 
 

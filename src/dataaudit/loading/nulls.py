@@ -77,13 +77,6 @@ class NullTokens:
         """The tokens the user listed for ``column``: only these are also compared with numbers (``-999``)."""
         return frozenset(self.extra) | frozenset(self.per_column.get(column, ()))
 
-    def describe(self) -> str:
-        """One phrase for notes and docs."""
-        base = "pandas' default null tokens" if self.keep_default else "no default null tokens"
-        extra = f" plus {', '.join(repr(t) for t in self.extra)}" if self.extra else ""
-        per = f"; per column: {', '.join(self.per_column)}" if self.per_column else ""
-        return base + extra + per
-
 
 def _listify(values: Any) -> list[Any]:
     if values is None:
@@ -100,21 +93,21 @@ def apply_null_tokens(
     frame: pd.DataFrame,
     tokens: NullTokens,
     *,
-    columns: Iterable[str] | None = None,
     extra: Iterable[str] = (),
     counts: NullCounts | None = None,
+    parse_numbers: bool = False,
 ) -> tuple[pd.DataFrame, NullCounts]:
     """Set every text cell of ``frame`` that is a null token to missing; return the frame and the counts.
 
-    ``columns``: only these (default: all); ``extra``: tokens added for this input (e.g. Excel's error
-    values); ``counts``: counts already made (by the CSV reader), added to. Text columns are object,
-    string and categorical columns; a numeric column is compared only with the user's tokens that are
-    numbers (``na_values: [-999]``). An object column left holding only numbers becomes numeric, as it
-    would had the reader seen the tokens as missing. The caller's frame is not modified (the changed columns
-    are replaced, not written into).
+    ``extra``: tokens added for this input (e.g. Excel's error values); ``counts``: counts already made (by
+    the CSV reader), added to. Text columns are object, string and categorical columns; a numeric column is
+    compared only with the user's tokens that are numbers (``na_values: [-999]``). An object column left
+    holding only numbers becomes numeric, as it would had the reader seen the tokens as missing; with
+    ``parse_numbers`` (text read from a CSV file) so does one left holding only text that spells numbers.
+    The caller's frame is not modified (the changed columns are replaced, not written into).
     """
     counts = {k: dict(v) for k, v in (counts or {}).items()}
-    names = list(frame.columns) if columns is None else [c for c in columns if c in frame.columns]
+    names = list(frame.columns)
     extra = frozenset(extra)
     replaced: dict[int, pd.Series] = {}
     positions = {name: i for i, name in enumerate(frame.columns)}  # column names are unique by now
@@ -123,7 +116,7 @@ def apply_null_tokens(
         wanted = tokens.for_column(str(name)) | extra
         if not wanted:
             continue
-        new, found = _apply_column(s, wanted, tokens.user_tokens(str(name)))
+        new, found = _apply_column(s, wanted, tokens.user_tokens(str(name)), parse_numbers)
         if found:
             col = counts.setdefault(str(name), {})
             for token, k in found.items():
@@ -137,7 +130,7 @@ def apply_null_tokens(
 
 
 def _apply_column(
-    s: pd.Series, wanted: frozenset[str], user: frozenset[str]
+    s: pd.Series, wanted: frozenset[str], user: frozenset[str], parse_numbers: bool = False
 ) -> tuple[pd.Series, dict[str, int]]:
     """(the column with its tokens missing, {token: count}); an unchanged column when none was found."""
     if isinstance(s.dtype, pd.CategoricalDtype):
@@ -154,7 +147,7 @@ def _apply_column(
     found = {str(k): int(v) for k, v in s[mask].value_counts(dropna=True).items()}
     new = s.mask(mask)
     if new.dtype == object:
-        new = _numbers_if_all(new)
+        new = _numbers_if_all(new, parse_numbers)
     return new, found
 
 
@@ -197,12 +190,18 @@ def _apply_numeric(s: pd.Series, user: frozenset[str]) -> tuple[pd.Series, dict[
     return s.mask(mask), found
 
 
-def _numbers_if_all(s: pd.Series) -> pd.Series:
+def _numbers_if_all(s: pd.Series, parse_numbers: bool = False) -> pd.Series:
     """An object column whose remaining values are all Python numbers (a JSON field that mixed numbers and
-    ``"NA"``) becomes numeric; text that spells numbers is left as text."""
+    ``"NA"``) becomes numeric. Text that spells numbers stays text in a DataFrame (``"00123"`` may be a code
+    on purpose) but not in a CSV file (``parse_numbers``), where the reader would have typed it."""
     inferred = pd.api.types.infer_dtype(s, skipna=True)
-    if inferred in ("integer", "floating", "mixed-integer-float", "decimal"):
-        return s.infer_objects() if inferred != "decimal" else s
+    if inferred in ("integer", "floating", "mixed-integer-float"):
+        return s.infer_objects()
+    if parse_numbers and inferred == "string":
+        try:
+            return pd.to_numeric(s)
+        except (ValueError, TypeError):
+            return s
     return s
 
 
