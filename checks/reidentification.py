@@ -18,11 +18,12 @@ __all__ = ["CHECKS", "ReidentificationRisk", "quasi_identifiers"]
 #: column-name words of the usual quasi-identifiers (Sweeney: zip, birth date and sex single out 87% of the
 #: US population); the first group are "strong": each narrows a person down to a few thousand
 STRONG_QI_TOKENS = frozenset(
-    "zip zipcode postcode postal postalcode plz dob birth birthdate birthday born yob".split()
+    ["zip", "zipcode", "postcode", "postal", "postalcode", "plz", "dob", "birth", "birthdate", "birthday"]
+    + ["born", "yob"]
 )
 QI_TOKENS = STRONG_QI_TOKENS | frozenset(
-    "age sex gender race ethnicity ethnic occupation job profession marital nationality religion "
-    "education".split()
+    ["age", "sex", "gender", "race", "ethnicity", "ethnic", "occupation", "job", "profession", "marital"]
+    + ["nationality", "religion", "education"]
 )
 #: a QI column with more distinct values than this share of rows is an identifier, not a quasi-identifier
 _MAX_DISTINCT_SHARE = 0.5
@@ -163,7 +164,8 @@ class ReidentificationRisk(Check):
         target = data.roles.target
         # the target stands in for the sensitive value when it is a class (a diagnosis, a decision); the
         # l-diversity of a continuous value (a wage) says nothing
-        if not cols and target in data.frame.columns and data.stats[target].kind in ("categorical", "boolean"):
+        is_class = target in data.frame.columns and data.stats[target].kind in ("categorical", "boolean")
+        if not cols and is_class:
             cols = [target]
         return cols
 
@@ -204,6 +206,7 @@ class ReidentificationRisk(Check):
             msg = f"the datasheet says {claim}, but " + msg
         elif status == Status.WARN:
             msg += f" (strong quasi-identifier: {', '.join(strong)})"
+        l_div = m["l_diversity"]
         table = Table.of(
             ("quasi-identifier", "strong", "unique share without it"),
             [(q, "yes" if q in strong else "no", round(m["without"][q], 4)) for q in qis],
@@ -213,7 +216,7 @@ class ReidentificationRisk(Check):
             status,
             msg,
             observed={k: v for k, v in m.items() if k != "l_diversity"}
-            | {"l_diversity": {c: {"l": lv, "homogeneous_share": h} for c, (lv, h) in m["l_diversity"].items()}},
+            | {"l_diversity": {c: {"l": lv, "homogeneous_share": h} for c, (lv, h) in l_div.items()}},
             expected=(
                 f"unique rows at most {self.warn_unique_share:.0%} (datasheet claims {claim})"
                 if claim

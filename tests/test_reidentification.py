@@ -62,8 +62,10 @@ def test_generalised_quasi_identifiers_pass_with_k_and_l():
 
 def test_without_a_claim_a_strong_quasi_identifier_warns_and_weak_ones_only_report():
     assert run(patients()).status == "warn"  # zip + birth date: Sweeney's combination
-    weak = patients().drop(columns=["zip", "birth_date"]).assign(
-        age=np.random.default_rng(1).integers(18, 90, 5000), occupation="nurse"
+    weak = (
+        patients()
+        .drop(columns=["zip", "birth_date"])
+        .assign(age=np.random.default_rng(1).integers(18, 90, 5000), occupation="nurse")
     )
     r = run(weak)
     assert r.status == "pass" and "unique on (gender, age, occupation)" in r.message

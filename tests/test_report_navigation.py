@@ -119,8 +119,12 @@ def test_roc_auc_axis_starts_at_chance():
 PEOPLE = pd.DataFrame(
     {
         "order_code": [f"ORD-{c}{d}" for c in "ABCDEFGHIJ" for d in "KLMNOPQRST"] * 2,
-        "account_holder": [f"{f} {s}" for f in ("Maria", "John", "Aisha", "Wei", "Olga") for s in
-                           ("Garcia", "Smith", "Khan", "Chen", "Ivanova", "Brown", "Lopez", "Novak")] * 5,
+        "account_holder": [
+            f"{f} {s}"
+            for f in ("Maria", "John", "Aisha", "Wei", "Olga")
+            for s in ("Garcia", "Smith", "Khan", "Chen", "Ivanova", "Brown", "Lopez", "Novak")
+        ]
+        * 5,
         "comment": ["arrived late, box damaged", "fine", "great service", "reorder soon"] * 50,
         "y": [0, 1] * 100,
     }
@@ -165,7 +169,8 @@ def test_mask_is_a_cli_flag_and_a_config_key(tmp_path: Path):
     data = tmp_path / "t.csv"
     PEOPLE.to_csv(data, index=False)
     out = tmp_path / "r.html"
-    res = CliRunner().invoke(cli, ["run", str(data), "--as-of", "2026-06-30", "-o", str(out), "--mask", "all"])
+    args = ["run", str(data), "--as-of", "2026-06-30", "-o", str(out)]
+    res = CliRunner().invoke(cli, [*args, "--mask", "all"])
     assert res.exit_code in (0, 1), res.output
     assert "Maria Garcia" not in out.read_text()
     (tmp_path / "dataaudit.yaml").write_text("privacy:\n  mask: none\n")
@@ -188,11 +193,17 @@ def test_screen_at_1400px_keeps_the_navigation_and_print_hides_it(tmp_path: Path
     png, pdf = tmp_path / "shot.png", tmp_path / "report.pdf"
     subprocess.run(
         [CHROMIUM, *flags, "--window-size=1400,1000", f"--screenshot={png}", html.as_uri()],
-        check=True, capture_output=True, timeout=120,
+        check=True,
+        capture_output=True,
+        timeout=120,
     )
     assert png.stat().st_size > 10_000
-    subprocess.run([CHROMIUM, *flags, f"--print-to-pdf={pdf}", html.as_uri()], check=True,
-                   capture_output=True, timeout=120)
+    subprocess.run(
+        [CHROMIUM, *flags, f"--print-to-pdf={pdf}", html.as_uri()],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True)
     pages = [p for p in text.stdout.split("\f") if p.strip()]
     assert "to review" not in pages[0].splitlines()[0].lower()  # the screen-only bar does not print

@@ -20,6 +20,7 @@ from dataaudit.checks.consistency._common import (
     _quote,
     _text_counts,
 )
+from dataaudit.checks.consistency.missing import DISGUISED_PLACEHOLDERS, DisguisedMissing, disguised_mask
 from dataaudit.dataset import Dataset
 from dataaudit.model import Area, Check, Outcome, Table, count, grade
 from dataaudit.privacy import mask_example
@@ -153,8 +154,9 @@ class MixedTypes(Check):
     A text column where most values are numbers ("12.5", "40000") but some are not ("unknown", "12k"), or
     most are dates but some are words ("not given"), is flagged with the minority's share and examples.
     (Date-like values that fail to parse, and mixed date formats, are `consistency.unparseable_dates`'s
-    concern; empty cells are `consistency.missing_values`'. The id column is left alone: any characters
-    may name a row.)
+    concern; empty cells and null tokens such as 'NA' are `consistency.missing_values`'; placeholders
+    such as '?' or 'unknown' are `consistency.disguised_missing`'s, so one cause is reported once. The id
+    column is left alone: any characters may name a row.)
 
     Why it matters: one text value makes a whole numeric column text, so it is one-hot encoded or dropped
     instead of used as a number, or a conversion fails in production. Any text in a numeric or date column
@@ -175,6 +177,7 @@ class MixedTypes(Check):
 
     def run(self, data: Dataset) -> Outcome:
         findings = []  # (column, majority, minority share, minority rows, examples, note)
+        placeholders = _placeholders(data)
         for c in data.columns:
             s = data.frame[c]
             # an id is a label: "10023" beside "A-77" is a naming scheme, not a type problem
@@ -196,6 +199,8 @@ class MixedTypes(Check):
                 majority, minority = "dates", ~is_date & ~is_num & ~has_digit
             else:
                 continue
+            # placeholders ('?', 'unknown') are consistency.disguised_missing's finding: one cause, one check
+            minority = minority & ~disguised_mask(vc, placeholders)
             rows = int(w[minority].sum())
             if not rows:
                 continue
@@ -227,6 +232,12 @@ class MixedTypes(Check):
             columns=[f[0] for f in findings],
             evidence=table,
         )
+
+
+def _placeholders(data: Dataset) -> tuple[str, ...]:
+    """The placeholders `consistency.disguised_missing` runs with (its `placeholders` setting, if any)."""
+    settings = (data.settings.get("checks") or {}).get(DisguisedMissing.id) or {}
+    return tuple(settings.get("placeholders", DISGUISED_PLACEHOLDERS))
 
 
 # ----------------------------------------------------------------------------------------------------------

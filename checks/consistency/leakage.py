@@ -216,11 +216,7 @@ class TargetLeakage(Check):
             named = "; ".join(
                 f"{r.column!r} {r.score:.3f} ({metric} {r.single:.3f}"
                 + ("" if r.mapping is None else f", value → label lookup {r.mapping:.3f}")
-                + (
-                    ")"
-                    if r.score > self.fail_above
-                    else "; named like a value recorded after the outcome)"
-                )
+                + (")" if r.score > self.fail_above else "; named like a value recorded after the outcome)")
                 for r in flagged[:3]
             )
             more = f"; and {len(flagged) - 3} more" if len(flagged) > 3 else ""

@@ -1,5 +1,10 @@
-"""Consistency: missing values, counted per column and as entirely empty rows, and values that stand for
-missing without being empty (placeholder text, sentinel numbers)."""
+"""Consistency: missing values, counted per column and as entirely empty rows; missing values written more
+than one way in one column (mixed null markers); and values that stand for missing without being read as
+missing (placeholder text, sentinel numbers).
+
+The standard null tokens (pandas' default ``na_values``: ``NA``, ``N/A``, ``null``, ``NaN``, an empty cell…)
+are read as missing when the data is loaded (``dataaudit.loading.nulls``), on every input path; which
+token marked how many cells of a column is ``data.source.null_tokens``."""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
+import pandas as pd
 
 from dataaudit.checks.consistency._common import (
     FREE_TEXT_LENGTH,
@@ -14,6 +20,7 @@ from dataaudit.checks.consistency._common import (
     PLACEHOLDERS,
     PROBE,
     SENTINELS,
+    _as_text,
     _expected,
     _grade_worst,
     _is_text,
@@ -22,9 +29,13 @@ from dataaudit.checks.consistency._common import (
     _sentinels,
 )
 from dataaudit.dataset import Dataset
-from dataaudit.model import Area, Chart, Check, Outcome, Status, Table, count, grade, worst_status
+from dataaudit.model import Area, Chart, Check, Outcome, Severity, Status, Table, count, grade, worst_status
 
-__all__ = ["DisguisedMissing", "MissingValues"]
+__all__ = ["DISGUISED_PLACEHOLDERS", "DisguisedMissing", "MissingValues", "MixedNulls", "disguised_mask"]
+
+#: placeholder text that stands for missing (compared trimmed and case-folded): the shared list, plus the
+#: word 'empty' that some exports write in empty cells
+DISGUISED_PLACEHOLDERS = (*PLACEHOLDERS, "empty")
 
 
 @dataclass(frozen=True)
@@ -32,10 +43,13 @@ class MissingValues(Check):
     """The share of missing values per column, and rows that are entirely empty.
 
     Every column except the target (whose empty labels are `consistency.target_missing`'s question) is
-    counted. Free-text columns (strings averaging more than 30 characters, such as notes or comments) are
-    listed but not graded, because an empty note usually means "nothing to say", not a lost measurement; set
-    `grade_free_text: true` to grade them too. The evidence lists every column with missing values, and a
-    chart shows the missing share per column.
+    counted. Missing means empty or one of the standard null tokens (pandas' default `na_values`: NA, N/A,
+    null, NULL, NaN, None, #N/A…), read as missing when the data is loaded whatever the format, and in a
+    DataFrame's text cells too; `na_values:` and `keep_default_na:` in dataaudit.yaml change the list.
+    Free-text columns (strings averaging more than 30 characters, such as notes or comments) are listed but
+    not graded, because an empty note usually means "nothing to say", not a lost measurement; set
+    `grade_free_text: true` to grade them too. The evidence lists every column with missing values and how
+    they were written (e.g. 'NA' ×11), and a chart shows the missing share per column.
 
     Why it matters: most models cannot take missing values, so rows get dropped or values imputed, and both
     bias the data when values are not missing at random (e.g. income left blank more often by the
@@ -73,7 +87,14 @@ class MissingValues(Check):
             chart.append((c, share))
             if st.missing:
                 rows.append(
-                    (c, st.kind, st.missing, round(share, 4), "yes" if is_graded else "no (free text)")
+                    (
+                        c,
+                        st.kind,
+                        st.missing,
+                        round(share, 4),
+                        "yes" if is_graded else "no (free text)",
+                        _markers_text(_markers(data, c)),
+                    )
                 )
                 if is_graded:
                     graded.append((c, st.missing, share))
@@ -117,7 +138,7 @@ class MissingValues(Check):
         chart.sort(key=lambda t: -t[1])
         evidence = [
             Table.of(
-                ("column", "kind", "missing", "share", "graded"),
+                ("column", "kind", "missing", "share", "graded", "written as"),
                 sorted(rows, key=lambda r: -r[3]),
                 title="Columns with missing values",
             )
@@ -149,6 +170,111 @@ class MissingValues(Check):
 
 
 # ----------------------------------------------------------------------------------------------------------
+# consistency.mixed_nulls
+
+#: how a format marks a missing value that was never text (a JSON null, a DataFrame's NaN)
+_NATIVE_NULL = {
+    "dataframe": "NaN/None",
+    "json": "JSON null",
+    "jsonl": "JSON null",
+    "parquet": "null",
+    "xlsx": "empty cell",
+}
+
+
+def _markers(data: Dataset, column: str) -> dict[str, int]:
+    """How the missing values of ``column`` were written: {marker: cells}. Text tokens appear quoted
+    (``'NA'``, ``''`` for an empty cell); the format's own null (a JSON null, a DataFrame's NaN) by name."""
+    tokens = dict((data.source.null_tokens or {}).get(column, {}))
+    out = {repr(str(t)): int(k) for t, k in sorted(tokens.items(), key=lambda tk: -tk[1])}
+    native = data.stats[column].missing - sum(tokens.values())
+    if native > 0:
+        fmt = data.source.format.split("+")[0]
+        out[_NATIVE_NULL.get(fmt, "null")] = native
+    return out
+
+
+def _markers_text(markers: dict[str, int]) -> str:
+    return ", ".join(f"{m} ×{k:,}" for m, k in markers.items())
+
+
+@dataclass(frozen=True)
+class MixedNulls(Check):
+    """Columns whose missing values are written in more than one way ("mixed nulls"): `NA` in some rows and
+    an empty cell, `null` or `N/A` in others.
+
+    All of the standard null tokens (pandas' default `na_values`) are read as missing, so the audit's
+    counts are right either way; this check looks at how they were written, per column. For a file, that is
+    the text in the cells; for a DataFrame, the text cells that were null tokens beside the frame's own NaN
+    or None (a DataFrame from `pd.read_csv` holds only NaN: pandas already read the tokens, so their
+    spelling is no longer visible and its columns count one marker). A column marked one way passes; two or
+    more warn (`warn_above`, the number of distinct markers allowed); the check never fails by default.
+
+    Why it matters: one column written two ways usually means two sources or two export steps were joined,
+    and the two markers may not mean the same thing: R writes `NA` for an unknown value and `""` for an
+    empty text, a form may store "not asked" apart from "not answered". Read as one kind of missing, that
+    difference is lost, and a loader that knows only one of the markers keeps the other as a category.
+
+    How to fix: find where each marker comes from; if they mean different things, keep the difference in
+    an explicit column (e.g. `reason_missing`); otherwise write one marker (an empty cell) at the source.
+    """
+
+    id: ClassVar[str] = "consistency.mixed_nulls"
+    title: ClassVar[str] = "Mixed null markers"
+    area: ClassVar[Area] = Area.CONSISTENCY
+    severity: ClassVar[Severity] = Severity.WARN
+
+    warn_above: int = 1
+    fail_above: int | None = None
+
+    def run(self, data: Dataset) -> Outcome:
+        per_column = {c: _markers(data, c) for c in data.columns if data.stats[c].missing}
+        expected = f"at most {count(self.warn_above, 'way')} of writing missing values per column"
+        if not per_column:
+            return Outcome.skip(f"no missing values in {count(data.n_cols, 'column')}: no markers to compare")
+        mixed = {c: m for c, m in per_column.items() if len(m) > self.warn_above}
+        if not mixed:
+            used: dict[str, int] = {}  # marker → columns written with it
+            for m in per_column.values():
+                for marker in m:
+                    used[marker] = used.get(marker, 0) + 1
+            how = ", ".join(f"{m} in {count(k, 'column')}" for m, k in used.items())
+            return Outcome.ok(
+                f"{'each of ' if len(per_column) > 1 else ''}the {count(len(per_column), 'column')} with "
+                f"missing values writes them one way ({how})",
+                observed={c: len(m) for c, m in per_column.items()},
+                expected=expected,
+            )
+        status = worst_status(
+            *(
+                grade(len(m), warn=self.warn_above, fail=self.fail_above, higher_is_worse=True)
+                for m in mixed.values()
+            )
+        )
+        ranked = sorted(mixed, key=lambda c: (-len(mixed[c]), -sum(mixed[c].values())))
+        parts = [f"{c}: {_markers_text(mixed[c])}" for c in ranked[:4]]
+        verb = "writes" if len(mixed) == 1 else "write"
+        msg = f"{count(len(mixed), 'column')} {verb} missing values more than one way: " + "; ".join(parts)
+        if len(ranked) > 4:
+            msg += f"; and {len(ranked) - 4} more"
+        rows = [
+            (c, marker, k, round(k / max(sum(mixed[c].values()), 1), 4))
+            for c in ranked
+            for marker, k in mixed[c].items()
+        ]
+        return Outcome.make(
+            status,
+            msg,
+            observed={c: len(mixed[c]) for c in ranked},
+            expected=expected,
+            columns=ranked,
+            evidence=Table.of(
+                ("column", "written as", "cells", "share of missing"), rows, title="Null markers"
+            ),
+        )
+
+
+# ----------------------------------------------------------------------------------------------------------
 # consistency.disguised_missing
 
 
@@ -156,8 +282,17 @@ class MissingValues(Check):
 class DisguisedMissing(Check):
     """Values that stand for "missing" without being empty: placeholder strings and sentinel numbers.
 
-    Placeholders are text values such as '', whitespace, 'NA', 'N/A', 'null', 'None', '?', '-' and
-    'unknown', in any case and with any surrounding spaces (the `placeholders` parameter). Sentinels are
+    The standard null tokens (NA, N/A, null, NaN, None, #N/A, an empty cell…) are already read as missing
+    when the data is loaded; what is left here is the rest. Placeholders are text values such as
+    whitespace, '?', '-', 'n.a.', 'unknown', 'missing', 'empty' and the standard tokens written another way
+    ('Null', 'NONE', ' na '), in any case and with any surrounding spaces (the `placeholders` parameter).
+    A placeholder that is a word can also be a real value: the first name 'Nan' in a column of first names,
+    'none' as a level of 'medication' (no medication). Such a word is taken as a value, not a placeholder,
+    when the column around it is text (80% of the other distinct values hold letters), written in
+    the case of at least a quarter of them ('Nan' among 'Ann', 'Nora'; not 'NAN' or 'nan' among them), and
+    either it names an absence ('none') or it is one of many values (at least 20 others) and no more
+    frequent than the common ones: a placeholder stands in for many different values, so it stands out
+    ('Unknown' in 12% of the rows of a name column is flagged). Sentinels are
     numbers such as -1, -999, 999, 9999 and 99999 (the `sentinels` parameter) counted only when they are a
     spike apart from the rest of the distribution: repeated at least `min_repeats` times and negative in an
     otherwise non-negative column, or clearly beyond the range of every other value. A 999 in the middle of
@@ -178,7 +313,7 @@ class DisguisedMissing(Check):
 
     warn_above: float = 0.0
     fail_above: float = 0.05
-    placeholders: tuple[str, ...] = PLACEHOLDERS
+    placeholders: tuple[str, ...] = DISGUISED_PLACEHOLDERS
     sentinels: tuple[float, ...] = SENTINELS
     min_repeats: int = 3
 
@@ -200,7 +335,7 @@ class DisguisedMissing(Check):
                 if len(vc) > MAX_DISTINCT_SCAN:
                     repeated = int(np.searchsorted(-vc.to_numpy(), -2, side="right"))
                     scope = vc.iloc[: min(max(repeated, PROBE * 5), MAX_DISTINCT_SCAN)]
-                mask = _placeholder_mask(scope.index, self.placeholders)
+                mask = disguised_mask(scope, self.placeholders)
                 if mask.any():
                     if len(scope) < len(vc):
                         notes.append(f"{c} (its {len(scope):,} most frequent of {len(vc):,} distinct values)")
@@ -252,3 +387,55 @@ def _show(v) -> str:
         return f"{v:g}"
     text = str(v)
     return repr(text) if text.strip() == text and text else repr(text) + " (whitespace)"
+
+
+#: a word placeholder ('nan', 'unknown') may be a real value only in a column of text: at least this share
+#: of the other distinct values hold letters (names, cities, titles; not numbers, codes of digits or dates)
+WORD_COLUMN_MIN_SHARE = 0.8
+#: ... and, unless it names an absence, among at least this many other distinct values
+WORD_COLUMN_MIN_DISTINCT = 20
+#: the word's case (lower, UPPER, Title) is that of at least this share of the other values
+CASE_STYLE_MIN_SHARE = 0.25
+#: and the word is no more frequent than this quantile of the other values' counts
+COMMON_COUNT_QUANTILE = 0.95
+#: placeholders that name the absence of a thing rather than of information: 'none' is a level of its own
+#: (no medication, no religion, no degree) among other words written the same way
+ABSENCE_WORDS = frozenset({"none"})
+
+_WORD = r"[^\W\d_]+(?:[ '’.\-][^\W\d_]+)*"
+
+
+def disguised_mask(counts: pd.Series, placeholders: tuple[str, ...] = DISGUISED_PLACEHOLDERS) -> np.ndarray:
+    """Which distinct text values stand for missing: ``counts`` is a column's value counts (distinct value →
+    rows). A placeholder is flagged unless it is a word that reads as a real value of this column (see
+    `DisguisedMissing`): the column is made of words, written in the same case, and the word is either a
+    level naming an absence ('none') or one value among many that is no more frequent than the others."""
+    keys = counts.index
+    mask = _placeholder_mask(keys, placeholders)
+    if not mask.any():
+        return mask
+    stripped = pd.Series(_as_text(keys), dtype=object).str.strip()
+    words = mask & stripped.str.fullmatch(_WORD, na=False).to_numpy(dtype=bool)
+    others = ~mask
+    if not words.any() or not others.any():
+        return mask
+    other_text = stripped[others]
+    if other_text.str.contains(r"[^\W\d_]", regex=True, na=False).mean() < WORD_COLUMN_MIN_SHARE:
+        return mask  # numbers, codes of digits, dates: a word among them is a placeholder
+    style_share = _case_style(other_text).value_counts(normalize=True)
+    same_style = _case_style(stripped).map(style_share).fillna(0.0).to_numpy() >= CASE_STYLE_MIN_SHARE
+    absence = stripped.str.casefold().isin(ABSENCE_WORDS).to_numpy(dtype=bool)
+    real = words & same_style & absence
+    if others.sum() >= WORD_COLUMN_MIN_DISTINCT:
+        common = float(np.quantile(counts.to_numpy(dtype="float64")[others], COMMON_COUNT_QUANTILE))
+        real |= words & same_style & (counts.to_numpy(dtype="float64") <= common)
+    return mask & ~real
+
+
+def _case_style(text: pd.Series) -> pd.Series:
+    """'lower', 'upper', 'title' or 'mixed' for each (stripped) text value."""
+    out = np.full(len(text), "mixed", dtype=object)
+    out[text.str.istitle().to_numpy(dtype=bool)] = "title"
+    out[text.str.isupper().to_numpy(dtype=bool)] = "upper"
+    out[text.str.islower().to_numpy(dtype=bool)] = "lower"
+    return pd.Series(out, index=text.index)

@@ -22,9 +22,9 @@ from dataaudit import __version__
 from dataaudit.config import Config, describe_validation_error, find_config, load_config, validate_config
 from dataaudit.dataset import Dataset, as_of_datetime
 from dataaudit.errors import ConfigError, DataLoadError
-from dataaudit.loading import from_frame, load
+from dataaudit.loading import NullTokens, from_frame, load
 from dataaudit.model import Area, DatasetInfo, Report, Severity
-from dataaudit.overview import MAX_OVERVIEW_COLUMNS, column_summaries
+from dataaudit.overview import MAX_OVERVIEW_COLUMNS, column_summaries, ordered_tokens
 from dataaudit.privacy import masking, policy_for
 from dataaudit.registry import Registry
 from dataaudit.roles import resolve_roles
@@ -34,7 +34,6 @@ from dataaudit.stats import Stats
 from dataaudit.waivers import apply_waivers, check_waivers
 
 __all__ = ["audit", "prepare"]
-
 
 
 def prepare(
@@ -63,10 +62,12 @@ def prepare(
         raise ConfigError(f"invalid option: {describe_validation_error(exc, Config.model_fields)}") from None
     registry = registry or Registry.default(checks_dirs)
     planned = plan(registry, cfg, cfg_source)
+    # the same null tokens on every path: a file's text and a DataFrame's text cells (dataaudit.loading.nulls)
+    nulls = NullTokens.from_settings(cfg.na_values, cfg.keep_default_na)
     if path is None:
-        frame, source = from_frame(data)
+        frame, source = from_frame(data, nulls=nulls)
     else:
-        frame, source = load(path, fmt=fmt, sheet=sheet)
+        frame, source = load(path, fmt=fmt, sheet=sheet, nulls=nulls)
     name = source.path or "the DataFrame"
     origin = {
         role: f"--{role.replace('_', '-')}" if overrides.get(role) else f"{cfg_source}: {role}"
@@ -129,6 +130,7 @@ def audit(
     profile: str | None = None,
     profile_rows: int = 100_000,
     mask: str | None = None,
+    na_values: Sequence[str] | dict[str, Sequence[str]] | None = None,
 ) -> Report:
     """Audit a DataFrame or a data file and return the :class:`Report`.
 
@@ -139,6 +141,11 @@ def audit(
     (``report.profile``, a :class:`~dataaudit.profile.ProfileInfo`; a failure is recorded there, not raised).
     ``mask``: ``auto`` (default), ``all`` or ``none`` — how example values are masked (see
     :mod:`dataaudit.privacy`; ``privacy: {mask: ...}`` in dataaudit.yaml).
+
+    ``na_values``: extra text read as missing (a list, or a mapping column → list), added to pandas' default
+    null tokens unless the config says ``keep_default_na: false``; as ``pandas.read_csv``'s ``na_values``.
+    The tokens apply to a DataFrame's text cells too, so ``audit(path)`` and ``audit(pd.read_csv(path))``
+    see the same missing values.
 
     ``config`` is a :class:`Config`, a mapping, or a path to ``dataaudit.yaml``; for a file, a
     ``dataaudit.yaml`` next to it (or in the cwd) is used when ``config`` is None. Keyword arguments
@@ -165,6 +172,7 @@ def audit(
         check_timeout=check_timeout,
         baseline=baseline,
         privacy={"mask": mask} if mask else None,
+        na_values=_na_override(na_values),
     )
     checks_start = time.perf_counter()
     with masking(policy_for(dataset, cfg.privacy.mask, dataset.roles.sensitive)):
@@ -190,6 +198,15 @@ def audit(
         snapshot=Snapshot.from_dataset(dataset) if snapshot else None,
         profile=_profile(dataset, profile, profile_rows) if profile else None,
     )
+
+
+def _na_override(na_values: Any) -> Any:
+    """``na_values=`` as the config holds it: None (not given), a tuple, or a mapping of tuples."""
+    if na_values is None:
+        return None
+    if isinstance(na_values, dict):
+        return {k: (v,) if isinstance(v, str) else tuple(v) for k, v in na_values.items()}
+    return (na_values,) if isinstance(na_values, str) else tuple(na_values)
 
 
 def _profile(dataset: Dataset, mode: str, rows: int):
@@ -227,6 +244,9 @@ def build_report(
         load_seconds=src.load_seconds,
         encoding=src.encoding,
         notes=src.notes,
+        null_tokens={
+            c: dict(ordered_tokens(t)) for c, t in src.null_tokens.items() if c in dataset.frame.columns
+        },
     )
     return Report(
         tool={"name": "dataaudit", "version": __version__},

@@ -208,6 +208,14 @@ def _progress():
 )
 @click.option("--sheet", help="Excel sheet to read (default: the first).")
 @click.option(
+    "--na-values",
+    "na_values",
+    multiple=True,
+    metavar="TEXT",
+    help="Also read TEXT as a missing value (repeatable), besides pandas' default null tokens "
+    "(NA, N/A, null, NaN, empty...).",
+)
+@click.option(
     "--baseline",
     type=click.Path(path_type=Path),
     help="Compare with OLD: a data file or a snapshot (--save-snapshot); runs the drift checks.",
@@ -260,6 +268,7 @@ def run(
     checks_dirs,
     fmt,
     sheet,
+    na_values,
     check_timeout,
     mask,
     baseline,
@@ -318,6 +327,7 @@ def run(
         profile=profile_mode if profile else None,
         profile_rows=profile_rows,
         mask=mask,
+        na_values=na_values or None,
     )
     if sys.stderr.isatty():
         sys.stderr.write("\r\033[K")

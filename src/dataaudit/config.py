@@ -53,6 +53,14 @@ class Config(BaseModel):
     select: tuple[str, ...] = Field((), description="run only checks whose id starts with one of these")
     ignore: tuple[str, ...] = Field((), description="skip checks whose id starts with one of these")
     fail_on: Literal["warn", "fail"] = Field("fail", description="lowest status that makes data not ready")
+    na_values: tuple[str, ...] | dict[str, tuple[str, ...]] | None = Field(
+        None,
+        description="extra text read as missing: a list for every column, or a mapping column -> list "
+        "(as pandas.read_csv's na_values)",
+    )
+    keep_default_na: bool = Field(
+        True, description="also read pandas' default null tokens (NA, N/A, null, NaN, empty...) as missing"
+    )
     sample_rows: int = Field(100_000, ge=1000, description="rows sampled for row-level scans and model fits")
     # 5 minutes: 50× the slowest built-in check at 1M rows, so only a hung or runaway check reaches it
     check_timeout: float | None = Field(
@@ -74,6 +82,23 @@ class Config(BaseModel):
     @classmethod
     def _one_or_many(cls, v: Any) -> Any:
         return (v,) if isinstance(v, str) else v
+
+    @field_validator("na_values", mode="before")
+    @classmethod
+    def _na_values_as_text(cls, v: Any) -> Any:
+        """Tokens are text, as in the file: ``na_values: [-999, NA]`` reads the numbers as they are written.
+        One token may stand alone (``na_values: "?"``)."""
+
+        def texts(values: Any) -> Any:
+            if isinstance(values, (str, int, float)) and not isinstance(values, bool):
+                values = [values]
+            if isinstance(values, (list, tuple)):
+                return tuple(_token_text(x) for x in values)
+            return values  # anything else: pydantic says what was expected
+
+        if isinstance(v, Mapping):
+            return {str(k): texts(vs) for k, vs in v.items()}
+        return None if v is None else texts(v)
 
     @field_validator("checks", mode="before")
     @classmethod
@@ -104,6 +129,13 @@ class Config(BaseModel):
 
     def check_settings(self, check_id: str) -> dict[str, Any]:
         return dict(self.checks.get(check_id) or {})
+
+
+def _token_text(value: Any) -> Any:
+    """A YAML number as the text a file holds: ``-999`` → ``'-999'``, ``1.5`` → ``'1.5'``."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return value
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
 
 
 def find_config(data_path: Path | None, explicit: Path | None = None) -> Path | None:

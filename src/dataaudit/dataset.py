@@ -38,6 +38,10 @@ class SourceInfo:
     notes: tuple[str, ...] = ()
     #: the file's modification time (UTC); the latency checks show it when there is no timestamp column
     mtime: dt.datetime | None = None
+    #: column → {null token: cells}: the text read as missing while loading (``''`` is an empty cell); see
+    #: dataaudit.loading.nulls. Missing values the format itself marks (a JSON null, a DataFrame's NaN) are
+    #: not listed: they were never text.
+    null_tokens: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

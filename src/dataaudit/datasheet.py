@@ -96,7 +96,11 @@ class Policy(BaseModel):
         return cls._text(v)
 
     @field_validator(
-        "intended_uses", "prohibited_uses", "jurisdictions", "quasi_identifiers", "sensitive_attributes",
+        "intended_uses",
+        "prohibited_uses",
+        "jurisdictions",
+        "quasi_identifiers",
+        "sensitive_attributes",
         mode="before",
     )
     @classmethod

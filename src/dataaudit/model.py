@@ -469,6 +469,8 @@ class DatasetInfo:
     load_seconds: float
     encoding: str | None = None
     notes: tuple[str, ...] = ()
+    #: column → {null token: cells read as missing} (see dataaudit.loading.nulls)
+    null_tokens: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -487,6 +489,8 @@ class ColumnSummary:
     shape: tuple[float, ...] = ()
     #: ``histogram`` (equal-width bins, minimum to maximum), ``top`` (most frequent values' shares) or ""
     shape_kind: str = ""
+    #: the null tokens read as missing in this column, most frequent first: ((token, cells), ...)
+    null_tokens: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

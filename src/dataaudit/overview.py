@@ -7,6 +7,7 @@ values. The renderer draws it as an inline SVG sparkline.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -17,7 +18,7 @@ from dataaudit.privacy import mask_example
 if TYPE_CHECKING:
     from dataaudit.dataset import Dataset
 
-__all__ = ["MAX_OVERVIEW_COLUMNS", "SPARK_BINS", "column_summaries"]
+__all__ = ["MAX_OVERVIEW_COLUMNS", "SPARK_BINS", "column_summaries", "ordered_tokens"]
 
 MAX_OVERVIEW_COLUMNS = 500
 #: bins of a numeric or datetime column's histogram, bars of a categorical column's top values
@@ -44,11 +45,18 @@ def column_summaries(dataset: Dataset) -> tuple[ColumnSummary, ...]:
                 st.distinct,
                 tuple(mask_example(v, column=col, kind=st.kind) for v, _ in st.top[:3]),
                 dataset.roles.role_of(col),
+                ordered_tokens(dataset.source.null_tokens.get(col, {})),
                 shape=shape,
                 shape_kind=shape_kind,
             )
         )
     return tuple(out)
+
+
+def ordered_tokens(counts: Mapping[str, int]) -> tuple[tuple[str, int], ...]:
+    """The null tokens read as missing, {token: cells}, as ((token, cells), ...): most frequent first, then
+    by token."""
+    return tuple(sorted(((str(t), int(k)) for t, k in counts.items()), key=lambda tk: (-tk[1], tk[0])))
 
 
 def _shape(dataset: Dataset, column: str, kind: str) -> tuple[tuple[float, ...], str]:

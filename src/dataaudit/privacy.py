@@ -54,7 +54,12 @@ class MaskPolicy:
 
 
 #: the policy in force; outside an audit everything is masked (the safe default)
-_POLICY: ContextVar[MaskPolicy] = ContextVar("dataaudit_mask_policy", default=MaskPolicy())
+_EVERYTHING = MaskPolicy()
+_POLICY: ContextVar[MaskPolicy | None] = ContextVar("dataaudit_mask_policy", default=None)
+
+
+def _policy() -> MaskPolicy:
+    return _POLICY.get() or _EVERYTHING
 
 
 @contextmanager
@@ -110,6 +115,7 @@ def _values_look_personal(dataset: Dataset, column: str) -> bool:
     if scan_values(counts.index.astype(str), counts.to_numpy()):
         return True
     return kind == "text" and name_shape_share(counts)[0] >= _NAME_SHAPE_SHARE
+
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 #: digit runs that may be phone, card, account or national numbers (masked when they hold 7+ digits)
@@ -224,7 +230,7 @@ def looks_personal(column: str, *, free_text: bool = True) -> bool:
 def mask_config_text(text: str, max_len: int | None = None) -> str:
     """Text the user wrote in the configuration (a waiver's reason and owner): masked like data only when
     everything is masked (``all``); else only cut to ``max_len``."""
-    if _POLICY.get().mode == "all":
+    if _policy().mode == "all":
         return mask_text(text, max_len)
     return text if max_len is None or len(text) <= max_len else text[: max_len - 1] + "…"
 
@@ -238,7 +244,7 @@ def mask_example(value: Any, *, column: str = "", kind: str = "") -> str:
     personal; under ``auto``, only the values of columns holding personal data; under ``none``, nothing more.
     """
     text = str(value)
-    policy = _POLICY.get()
+    policy = _policy()
     personal = policy.is_personal(column)
     if kind in ("numeric", "datetime", "boolean") and not personal:
         if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= _LONG_NUMBER:

@@ -23,18 +23,29 @@ from dataaudit.formats import FORMATS, detect_format
 from dataaudit.loading.arrow import _index_to_columns, _read_parquet
 from dataaudit.loading.columns import _clean_columns
 from dataaudit.loading.compressed import MAX_DECOMPRESSED_BYTES, _decompress
-from dataaudit.loading.excel import _read_excel
+from dataaudit.loading.excel import _EXCEL_ERRORS, _read_excel
+from dataaudit.loading.nulls import DEFAULT, DEFAULT_NULL_TOKENS, NullCounts, NullTokens, apply_null_tokens
 from dataaudit.loading.problems import _first_line, _Problem
 from dataaudit.loading.text import _has_text, _read_text
 
-__all__ = ["FORMATS", "MAX_DECOMPRESSED_BYTES", "detect_format", "from_frame", "load"]
+__all__ = [
+    "DEFAULT_NULL_TOKENS",
+    "FORMATS",
+    "MAX_DECOMPRESSED_BYTES",
+    "NullTokens",
+    "detect_format",
+    "from_frame",
+    "load",
+]
 
 
 def load(
-    path: str | Path, fmt: str | None = None, sheet: str | None = None
+    path: str | Path, fmt: str | None = None, sheet: str | None = None, nulls: NullTokens | None = None
 ) -> tuple[pd.DataFrame, SourceInfo]:
     """Read ``path`` into a frame. Returns the frame and a :class:`SourceInfo`.
 
+    ``nulls``: the text read as missing (default: pandas' default ``na_values``; see
+    :mod:`dataaudit.loading.nulls`); ``SourceInfo.null_tokens`` says per column which were found, how often.
     Raises :class:`DataLoadError` (one line, starting with the path) when the file is missing, unreadable,
     unsupported or holds no data.
     """
@@ -46,9 +57,11 @@ def load(
     start = time.perf_counter()
     raw = _read_bytes(path)
     notes: list[str] = []
+    nulls = nulls or DEFAULT
     try:
-        frame, encoding = _parse(raw, fmt, compression, sheet, notes)
+        frame, encoding, by_position = _parse(raw, fmt, compression, sheet, notes, nulls)
         frame = _clean_columns(frame, notes)
+        frame, null_tokens = _null_tokens(frame, fmt, nulls, by_position)
         _check_shape(frame)
     except _Problem as exc:
         raise DataLoadError(f"{path}: {exc}") from None
@@ -66,13 +79,31 @@ def load(
         encoding=encoding,
         notes=tuple(notes),
         mtime=_mtime(path),
+        null_tokens=null_tokens,
     )
     return frame, info
 
 
-def from_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, SourceInfo]:
+def _null_tokens(
+    frame: pd.DataFrame, fmt: str, nulls: NullTokens, by_position: NullCounts
+) -> tuple[pd.DataFrame, NullCounts]:
+    """The null tokens of a loaded frame: CSV/TSV counted by the reader (by column position), other formats
+    applied here. Excel's error values (``#DIV/0!``…) are missing in a workbook whatever the settings."""
+    counts = {str(frame.columns[int(i)]): c for i, c in by_position.items()}
+    if fmt in ("csv", "tsv"):
+        # the reader applied the tokens common to every column; numbers and per-column tokens remain
+        if not (nulls.extra or nulls.per_column):
+            return frame, counts
+        return apply_null_tokens(frame, nulls, counts=counts, parse_numbers=True)
+    return apply_null_tokens(frame, nulls, extra=_EXCEL_ERRORS if fmt == "xlsx" else (), counts=counts)
+
+
+def from_frame(frame: pd.DataFrame, nulls: NullTokens | None = None) -> tuple[pd.DataFrame, SourceInfo]:
     """An in-memory DataFrame, prepared like a loaded file: a named index becomes a column, column names
-    become unique strings (tuples of a MultiIndex joined with '.'). The caller's frame is not modified."""
+    become unique strings (tuples of a MultiIndex joined with '.'), and text cells that are null tokens
+    (``nulls``, default pandas' default ``na_values``) become missing, as they would in a file read by
+    ``load`` or by ``pd.read_csv``. A frame from ``pd.read_csv`` holds none (pandas read them as NaN); one
+    built from strings, a database or ``keep_default_na=False`` may. The caller's frame is not modified."""
     if not isinstance(frame, pd.DataFrame):
         raise DataLoadError(f"expected a pandas DataFrame or a path, got {type(frame).__name__}")
     if frame.shape[1] == 0 or len(frame) == 0:
@@ -83,7 +114,13 @@ def from_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, SourceInfo]:
     if isinstance(frame.columns, pd.MultiIndex):
         frame.columns = [".".join(str(p) for p in c if str(p)) for c in frame.columns]
     frame = _clean_columns(frame, notes)
-    return frame, SourceInfo(format="dataframe", load_seconds=time.perf_counter() - start, notes=tuple(notes))
+    frame, null_tokens = apply_null_tokens(frame, nulls or DEFAULT)
+    return frame, SourceInfo(
+        format="dataframe",
+        load_seconds=time.perf_counter() - start,
+        notes=tuple(notes),
+        null_tokens=null_tokens,
+    )
 
 
 def _mtime(path: Path) -> dt.datetime | None:
@@ -120,19 +157,22 @@ def _read_bytes(path: Path) -> bytes:
 
 
 def _parse(
-    raw: bytes, fmt: str, compression: str | None, sheet: str | None, notes: list[str]
-) -> tuple[pd.DataFrame, str | None]:
-    """The frame and the text encoding (None for binary formats)."""
+    raw: bytes, fmt: str, compression: str | None, sheet: str | None, notes: list[str], nulls: NullTokens
+) -> tuple[pd.DataFrame, str | None, NullCounts]:
+    """The frame, the text encoding (None for binary formats) and the null tokens the CSV reader counted
+    (by column position)."""
     data = _decompress(raw, compression) if compression else raw
     if not data:
         raise _Problem(f"{compression} archive holds 0 bytes")
     if not _has_text(data):
         raise _Problem("file has no data (only whitespace)")
     if fmt == "parquet":
-        return _read_parquet(data, notes), None
+        return _read_parquet(data, notes), None, {}
     if fmt == "xlsx":
-        return _read_excel(data, sheet, notes), None
-    return _read_text(data, fmt, notes)
+        return _read_excel(data, sheet, notes), None, {}
+    counts: NullCounts = {}
+    frame, encoding = _read_text(data, fmt, notes, nulls, counts)
+    return frame, encoding, counts
 
 
 def _check_shape(frame: pd.DataFrame) -> None:

@@ -45,7 +45,7 @@ def _read_excel(data: bytes, sheet: str | None, notes: list[str]) -> pd.DataFram
     if not rows:
         raise _Problem("the sheet is empty")
     frame = pd.DataFrame(rows[1:], columns=range(len(rows[0])))
-    frame.columns = pd.Index(rows[0], dtype=object)
+    frame.columns = pd.Index([None if _empty(v) else v for v in rows[0]], dtype=object)
     return frame
 
 
@@ -67,13 +67,16 @@ def _pick_sheet(wb: Any, sheet: str | None, notes: list[str]) -> Any:
 
 
 def _sheet_rows(ws: Any) -> list[list[Any]]:
-    """Non-empty rows, padded to one width, without trailing empty columns. Error cells become missing."""
+    """Non-empty rows, padded to one width, without trailing empty columns. Error cells (``#N/A``…) are
+    kept as their text here (``load`` reads them as missing, with the null tokens, and counts them) but
+    count as empty when deciding which rows and columns the sheet has."""
     if hasattr(ws, "reset_dimensions"):
         ws.reset_dimensions()  # read-only sheets trust the file's declared size, which writers get wrong
-    rows = [
-        [None if isinstance(v, str) and v in _EXCEL_ERRORS else v for v in row]
-        for row in ws.iter_rows(values_only=True)
-    ]
-    rows = [row for row in rows if any(v is not None for v in row)]
-    width = max((max(i for i, v in enumerate(row) if v is not None) + 1 for row in rows), default=0)
+    rows = [list(row) for row in ws.iter_rows(values_only=True)]
+    rows = [row for row in rows if not all(_empty(v) for v in row)]
+    width = max((max(i for i, v in enumerate(row) if not _empty(v)) + 1 for row in rows), default=0)
     return [row[:width] + [None] * (width - len(row)) for row in rows]
+
+
+def _empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and value in _EXCEL_ERRORS)

@@ -13,6 +13,7 @@ import pandas as pd
 
 from dataaudit.loading import csv_guard
 from dataaudit.loading.arrow import _arrow_to_pandas, _note_skipped
+from dataaudit.loading.nulls import DEFAULT, NullCounts, NullTokens, count_spellings, first_pass_counts
 from dataaudit.loading.problems import _first_line, _NotUtf8, _Problem
 
 _BINARY_MAGIC = {
@@ -27,11 +28,19 @@ _BINARY_MAGIC = {
 }
 
 
-#: bytes that never occur in UTF-8, UTF-8-encoded or 8-bit legacy text (tab, newline, form feed, CR do)
+#: control bytes: all but tab, newline, form feed and CR, which any text file may hold
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
 
 
-#: text whose first 8 KiB hold more than this share of control bytes is binary (random data: ~11%)
+#: control characters that real text does carry: terminal output pasted into a value (ANSI colour escapes,
+#: BEL, backspace, vertical tab). A file full of them is still text; a high share of the other control
+#: bytes (NUL above all: UTF-16 without its byte-order mark is half NULs) is binary. A stray NUL in a text
+#: file is read (and escaped wherever it is shown)
+_TERMINAL_CONTROLS = b"\x07\x08\x0b\x1b"
+_BINARY_CONTROLS = bytes(b for b in _CONTROL_BYTES if b not in _TERMINAL_CONTROLS)
+
+
+#: text whose first 8 KiB hold more than this share of binary control bytes is binary (random data: ~9%)
 _MAX_CONTROL_SHARE = 0.02
 
 
@@ -49,14 +58,24 @@ def _has_text(data: bytes) -> bool:
     return bool(data[:65536].strip()) or bool(data.strip())
 
 
-def _read_text(data: bytes, fmt: str, notes: list[str]) -> tuple[pd.DataFrame, str]:
-    """CSV, TSV, JSON or JSONL. Tries UTF-8 (after a BOM, if any); falls back to a legacy 8-bit encoding."""
+def _read_text(
+    data: bytes,
+    fmt: str,
+    notes: list[str],
+    tokens: NullTokens = DEFAULT,
+    null_counts: NullCounts | None = None,
+) -> tuple[pd.DataFrame, str]:
+    """CSV, TSV, JSON or JSONL. Tries UTF-8 (after a BOM, if any); falls back to a legacy 8-bit encoding.
+
+    CSV/TSV: ``tokens`` are read as missing, and ``null_counts`` (if given) receives, per column position
+    (as text), the tokens read as missing and how often."""
     data, encoding = _to_utf8(data, fmt)
     if not _has_text(data):
         raise _Problem("file has no data (only whitespace)")
+    counts: NullCounts = {} if null_counts is None else null_counts
     read: Callable[[bytes], pd.DataFrame] = {
-        "csv": lambda d: _read_csv(d, None, notes),
-        "tsv": lambda d: _read_csv(d, "\t", notes),
+        "csv": lambda d: _read_csv(d, None, notes, tokens, counts),
+        "tsv": lambda d: _read_csv(d, "\t", notes, tokens, counts),
         "json": lambda d: _read_json(d, notes),
         "jsonl": lambda d: _read_jsonl(d, notes),
     }[fmt]
@@ -88,8 +107,9 @@ def _refuse_binary(head: bytes, fmt: str) -> None:
     for magic, what in _BINARY_MAGIC.items():
         if head.startswith(magic):
             raise _Problem(f"looks like {what}, not {fmt.upper()} text")
-    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
-    if controls > _MAX_CONTROL_SHARE * len(head):
+    binary = len(head) - len(head.translate(None, _BINARY_CONTROLS))
+    if binary > _MAX_CONTROL_SHARE * len(head):
+        controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
         raise _Problem(
             f"looks like a binary file, not {fmt.upper()} text ({controls} control bytes in the first "
             f"{len(head)}; UTF-16 needs a byte-order mark)"
@@ -131,7 +151,13 @@ def _sniff_delimiter(data: bytes) -> str:
         return ","
 
 
-def _read_csv(data: bytes, delimiter: str | None, notes: list[str]) -> pd.DataFrame:
+def _read_csv(
+    data: bytes,
+    delimiter: str | None,
+    notes: list[str],
+    tokens: NullTokens = DEFAULT,
+    null_counts: NullCounts | None = None,
+) -> pd.DataFrame:
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -139,28 +165,57 @@ def _read_csv(data: bytes, delimiter: str | None, notes: list[str]) -> pd.DataFr
     # a value can hold a line break only inside quotes: without any quote character arrow may split blocks
     # at every newline, which parses about twice as fast (a 0.05 s scan of a 180 MB file decides)
     quoted = b'"' in data
+    parse_options = pacsv.ParseOptions(delimiter=sep, newlines_in_values=quoted)
+    # pandas reads its null tokens as missing even when quoted ("NA"): so does arrow with these options.
+    # The first read takes only the empty cell as null: the other tokens stay text, to be counted; only a
+    # file that holds some is read again with all of them null (dataaudit.loading.nulls.first_pass_counts)
+    null_values = sorted(tokens.common)
+    first_nulls = [""] if "" in tokens.common else []
 
-    def read(block_size: int = csv_guard.BLOCK_SIZE, text_columns: Sequence[str] = ()) -> Any:
+    def read(
+        block_size: int = csv_guard.BLOCK_SIZE,
+        text_columns: Sequence[str] = (),
+        nulls: Sequence[str] | None = None,
+    ) -> Any:
         return pacsv.read_csv(
             pa.py_buffer(data),
             read_options=pacsv.ReadOptions(block_size=block_size),
-            parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=quoted),
+            parse_options=parse_options,
             convert_options=pacsv.ConvertOptions(
                 strings_can_be_null=True,
                 quoted_strings_can_be_null=True,
-                null_values=[""],
+                null_values=null_values if nulls is None else list(nulls),
                 column_types=dict.fromkeys(text_columns, pa.string()),
                 include_columns=list(text_columns),
             ),
         )
 
+    def raw_text(positions: Sequence[int]) -> Any:
+        """The columns at ``positions`` as written (no nulls, no type inference), header row dropped."""
+        names = [f"f{i}" for i in positions]  # by position: header names may repeat or be empty
+        table = pacsv.read_csv(
+            pa.py_buffer(data),
+            read_options=pacsv.ReadOptions(block_size=block_size, autogenerate_column_names=True),
+            parse_options=parse_options,
+            convert_options=pacsv.ConvertOptions(
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+                null_values=[],
+                column_types=dict.fromkeys(names, pa.binary()),  # bytes: no UTF-8 check, only tokens matter
+                include_columns=names,
+            ),
+        )
+        return table.slice(1)
+
+    block_size = csv_guard.BLOCK_SIZE
     try:
         try:
-            table = read()
+            table = read(nulls=first_nulls)
         except pa.ArrowInvalid as exc:
             if "straddl" not in str(exc):
                 raise
-            table = read(csv_guard.block_for(data))  # one cell larger than a block (tens of MB)
+            block_size = csv_guard.block_for(data)
+            table = read(block_size, nulls=first_nulls)  # one cell larger than a block (tens of MB)
     except pa.ArrowInvalid as exc:
         msg = _first_line(exc)
         if msg.startswith("CSV parse error: Expected") and "columns, got" in msg:
@@ -172,6 +227,14 @@ def _read_csv(data: bytes, delimiter: str | None, notes: list[str]) -> pd.DataFr
         raise _Problem(f"malformed CSV: {msg.removeprefix('CSV parse error: ')}") from None
     if any(pa.types.is_binary(f.type) for f in table.schema):  # arrow's type for text that is not UTF-8
         raise _NotUtf8
+    counts, spell, again = first_pass_counts(table, tokens)
+    if again:  # tokens besides the empty cell: read with every token null, so that types are inferred
+        table = read(block_size)
+        if spell:
+            counts = count_spellings(raw_text(spell), spell, tokens, counts)
+    if null_counts is not None:
+        null_counts.clear()  # a retry after a decoding repair counts afresh
+        null_counts.update(counts)
     line = csv_guard.unterminated_quote_line(data, table)
     if line is not None:
         raise _Problem(f"unterminated quote: the quoted value that starts on line {line} never closes")

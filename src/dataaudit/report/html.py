@@ -20,6 +20,7 @@ from dataaudit.model import Area, Report, Status
 from dataaudit.report.drift import drift_bars, drift_rows
 from dataaudit.report.svg import meter, render_chart, sparkline
 
+_QUIET = (Status.PASS, Status.SKIPPED)
 #: evidence rows shown before "show all": a failed check's table of 70 rows would fill two screens
 PREVIEW_ROWS = 8
 STATUS_ORDER = [Status.FAIL, Status.ERROR, Status.WARN, Status.WAIVED, Status.PASS, Status.SKIPPED]
@@ -169,20 +170,17 @@ def _render(report: Report, *, in_srcdoc: bool) -> str:
     config = {k: v for k, v in report.config.items() if k != "path" and v not in (None, [], {}, ())}
     env = _env()
     env.filters["link_ids"] = _linker(frozenset(r.id for r in report.results))
-    return (
-        env.get_template("report.html.j2")
-        .render(
-            r=report,
-            in_srcdoc=in_srcdoc,
-            # load notes, then the run's own (kept apart in the model and JSON); a note in both shows once
-            notes=tuple(dict.fromkeys((*report.dataset.notes, *report.notes))),
-            areas=areas,
-            blocking=report.blocking,
-            # what to review, per area, worst first: the contents list under the scorecard
-            to_review=[(a, [c for c in a["results"] if c.status not in (Status.PASS, Status.SKIPPED)]) for a in areas],
-            preview_rows=PREVIEW_ROWS,
-            statuses=[s.value for s in STATUS_ORDER],
-            size=_size(report.dataset.bytes),
-            config_yaml=yaml.safe_dump(config, sort_keys=False, allow_unicode=True, default_flow_style=False),
-        )
+    return env.get_template("report.html.j2").render(
+        r=report,
+        in_srcdoc=in_srcdoc,
+        # load notes, then the run's own (kept apart in the model and JSON); a note in both shows once
+        notes=tuple(dict.fromkeys((*report.dataset.notes, *report.notes))),
+        areas=areas,
+        blocking=report.blocking,
+        # what to review, per area, worst first: the contents list under the scorecard
+        to_review=[(a, [c for c in a["results"] if c.status not in _QUIET]) for a in areas],
+        preview_rows=PREVIEW_ROWS,
+        statuses=[s.value for s in STATUS_ORDER],
+        size=_size(report.dataset.bytes),
+        config_yaml=yaml.safe_dump(config, sort_keys=False, allow_unicode=True, default_flow_style=False),
     )

@@ -25,6 +25,8 @@ def report_to_dict(report: Report) -> dict[str, Any]:
             "load_seconds": round(d.load_seconds, 4),
             "encoding": d.encoding,
             "notes": list(d.notes),
+            # column -> {token: cells}: the text read as missing ("" is an empty cell)
+            "null_tokens": jsonable(d.null_tokens),
         },
         "roles": jsonable(report.roles),
         "as_of": report.as_of.isoformat(),
