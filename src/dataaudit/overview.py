@@ -45,7 +45,7 @@ def column_summaries(dataset: Dataset) -> tuple[ColumnSummary, ...]:
                 st.distinct,
                 tuple(mask_example(v, column=col, kind=st.kind) for v, _ in st.top[:3]),
                 dataset.roles.role_of(col),
-                ordered_tokens(dataset.source.null_tokens.get(col, {})),
+                null_tokens=ordered_tokens(dataset.source.null_tokens.get(col, {})),
                 shape=shape,
                 shape_kind=shape_kind,
             )
