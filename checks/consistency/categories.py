@@ -106,6 +106,10 @@ class CategoryVariants(Check):
                 variant_rows = sum(m[1] for m in members[1:])
                 findings.append((c, canonical, members, variant_rows))
         expected = _expected(self.warn_above, self.fail_above, "share of rows in non-canonical spellings")
+        if not examined:
+            return Outcome.skip(
+                f"no text column with 2 to {self.max_distinct} distinct values: no categories to compare"
+            )
         if not findings:
             return Outcome.ok(
                 f"no spelling variants in {count(examined, 'categorical column')}",
@@ -179,18 +183,22 @@ def _category_like(st) -> bool:
 
 @dataclass(frozen=True)
 class RareCategories(Check):
-    """Categories with too few rows to generalise from.
+    """Categories with too few rows to generalise from, in the categorical features a model will encode.
 
-    In every categorical feature, and every short-text feature whose values repeat (a city or a product
-    code; not free text or near-unique values), a category with fewer than `min_count` rows is rare. The
-    target is `size.class_counts`' concern and sensitive attributes are `size.group_counts`'. The check
-    grades the share of rows that fall in rare categories, per column.
+    In every categorical feature, and every short-text feature whose values repeat (a product code; not
+    free text or near-unique values), a category with fewer than `min_count` rows is rare. A column whose
+    categories hold fewer than `min_count` rows on average is left out and listed: names, addresses,
+    cities or titles with many one-off values, and identifiers, are not categories a one-hot encoder learns
+    from (see `consistency.id_like_features`). The target is `size.class_counts`' concern and sensitive
+    attributes are `size.group_counts'`. The check grades the share of rows that fall in rare categories,
+    per column. With no categorical feature to look at, the check is skipped and says why.
 
     Why it matters: a model cannot learn a reliable effect for a category seen a handful of times: it
     memorises those rows, and with 5-fold cross-validation a 10-row category has about 2 rows per fold.
     Unseen or rare levels also break encoders at prediction time. The default `min_count` of 10 is the
-    smallest count at which a per-category rate means anything; any rare category warns, and more than 5%
-    of rows in rare categories fails, where a model's treatment of a sizeable part of the data is guesswork.
+    smallest count at which a per-category rate means anything; any rare category warns. It does not fail
+    by default (`fail_above` unset): rare levels cost a model precision on a few rows, and merging or
+    shrinking them is a modelling choice, not a fault in the data.
 
     How to fix: merge rare categories into an "other" level or a meaningful parent, collect more data for
     them, or use an encoder that shrinks rare levels towards the overall mean (target or count encoding).
@@ -202,28 +210,45 @@ class RareCategories(Check):
 
     min_count: int = 10
     warn_above: float = 0.0
-    fail_above: float = 0.05
+    fail_above: float | None = None
 
     def run(self, data: Dataset) -> Outcome:
         n = data.n_rows
         sensitive = set(data.roles.sensitive)
         findings = []  # (column, [(value, rows)], rare rows, levels)
         examined = 0
+        wide = []  # (column, levels): too many levels for the rows to be categories
         for c in data.features:
             st = data.stats[c]
             if c in sensitive or not _category_like(st):
                 continue
-            examined += 1
             vc = data.stats.value_counts(c)
+            if st.count < self.min_count * len(vc):
+                wide.append((c, len(vc)))
+                continue
+            examined += 1
             rare = vc[vc < self.min_count]
             if len(rare):
                 findings.append((c, list(rare.items()), int(rare.sum()), len(vc)))
         expected = f"categories with < {self.min_count} rows; " + _expected(
             self.warn_above, self.fail_above, "share of rows in them"
         )
+        left_out = ""
+        if wide:
+            shown = ", ".join(f"{c} ({k:,} levels)" for c, k in wide[:5]) + (" …" if len(wide) > 5 else "")
+            left_out = (
+                f"; left out {count(len(wide), 'column')} with fewer than {self.min_count} rows per category "
+                f"on average (names, free text or identifiers, not categories to encode): {shown}"
+            )
+        if not examined:
+            return Outcome.skip(
+                "no categorical feature to look at"
+                + (left_out.replace("; left out", ": left out") if wide else " (categorical or short repeated text)")
+            )
         if not findings:
             return Outcome.ok(
-                f"every category of {count(examined, 'categorical feature')} has >= {self.min_count} rows",
+                f"every category of {count(examined, 'categorical feature')} has >= {self.min_count} rows"
+                + left_out,
                 observed={"rare": 0},
                 expected=expected,
             )
@@ -237,6 +262,7 @@ class RareCategories(Check):
                 f"({rows:,} rows, {_pct(rows / n)}; {smallest})"
             )
         msg = "; ".join(parts) + (f"; and {len(findings) - 3} more columns" if len(findings) > 3 else "")
+        msg += left_out
         table_rows = [
             (c, _show_cat(v, c), int(k), round(int(k) / n, 5))
             for c, rare, _, _ in findings

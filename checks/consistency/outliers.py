@@ -83,6 +83,8 @@ class Outliers(Check):
     def run(self, data: Dataset) -> Outcome:
         findings, table = [], []
         cols = _numeric_columns(data, data.features)
+        if not cols:
+            return Outcome.skip("no numeric feature with more than two values")
         for c in cols:
             res = self._column(data, c)
             if res is None:
@@ -95,6 +97,10 @@ class Outliers(Check):
             if n_out >= self.min_count or far:
                 findings.append((c, share, n_out, n_judged, scale, lo, hi, low_ex, high_ex))
         expected = _expected(self.warn_above, self.fail_above, f"share beyond {self.k:g} IQR fences")
+        judged = [r for r in table if r[1] != "—"]
+        if not judged:
+            why = "; ".join(f"{r[0]}: {r[7]}" for r in table[:5]) or "too few values"
+            return Outcome.skip(f"no numeric feature could be judged ({why})")
         status = _grade_worst([f[1] for f in findings], self.warn_above, self.fail_above)
         table.sort(key=lambda r: -r[5])
         evidence = Table.of(
@@ -113,7 +119,7 @@ class Outliers(Check):
             )
             return Outcome.ok(
                 f"no column has more than {_pct(self.warn_above)} outliers among "
-                f"{count(len(cols), 'numeric feature')}{tail}",
+                f"{count(len(judged), 'numeric feature')} judged{tail}",
                 observed={f[0]: round(f[1], 5) for f in findings},
                 expected=expected,
                 evidence=evidence,
