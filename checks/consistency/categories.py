@@ -22,6 +22,7 @@ from dataaudit.checks.consistency._common import (
 from dataaudit.dataset import Dataset
 from dataaudit.model import Area, Check, Outcome, Table, count
 from dataaudit.privacy import mask_example
+from dataaudit.roles import tokens
 
 __all__ = ["CategoryVariants", "RareCategories"]
 
@@ -173,6 +174,21 @@ class CategoryVariants(Check):
 # consistency.rare_categories
 
 
+#: words of a column name that say it holds names, addresses or prose rather than categories
+_NAME_TOKENS = frozenset(
+    "name names address addr street title description desc comment comments note notes text email url "
+    "phone".split()
+)
+_NUMBER_WITH_UNIT = r"^\s*[-+$€£]?\d[\d,.]*\s*[%A-Za-z. ]{0,12}$"
+
+
+def _numbers_with_units(keys: pd.Index) -> bool:
+    """Most distinct values are numbers, perhaps with a unit ('36%', '516 patients'): a quantity kept as
+    text (`consistency.mixed_types`' and the units check's concern), not a category."""
+    text = pd.Series(keys[:2000], dtype=object).astype(str)
+    return bool(len(text)) and float(text.str.match(_NUMBER_WITH_UNIT).mean()) >= 0.9
+
+
 def _category_like(st) -> bool:
     """Categorical columns, and short high-cardinality text that still repeats (codes, cities), but not
     free text or values unique to nearly every row (names, ids)."""
@@ -186,10 +202,11 @@ class RareCategories(Check):
     """Categories with too few rows to generalise from, in the categorical features a model will encode.
 
     In every categorical feature, and every short-text feature whose values repeat (a product code; not
-    free text or near-unique values), a category with fewer than `min_count` rows is rare. A column whose
-    categories hold fewer than `min_count` rows on average is left out and listed: names, addresses,
-    cities or titles with many one-off values, and identifiers, are not categories a one-hot encoder learns
-    from (see `consistency.id_like_features`). The target is `size.class_counts`' concern and sensitive
+    free text or near-unique values), a category with fewer than `min_count` rows is rare. Left out, and
+    listed, are columns that are not categories a one-hot encoder learns from: those whose categories hold
+    fewer than `min_count` rows on average (names, addresses, cities or titles with many one-off values,
+    identifiers: see `consistency.id_like_features`), those with more than `name_levels` levels named like
+    names or prose (``HospitalName``, ``address``, ``title``), and numbers kept as text ('36%'). The target is `size.class_counts`' concern and sensitive
     attributes are `size.group_counts'`. The check grades the share of rows that fall in rare categories,
     per column. With no categorical feature to look at, the check is skipped and says why.
 
@@ -211,6 +228,7 @@ class RareCategories(Check):
     min_count: int = 10
     warn_above: float = 0.0
     fail_above: float | None = None
+    name_levels: int = 20
 
     def run(self, data: Dataset) -> Outcome:
         n = data.n_rows
@@ -224,7 +242,13 @@ class RareCategories(Check):
                 continue
             vc = data.stats.value_counts(c)
             if st.count < self.min_count * len(vc):
-                wide.append((c, len(vc)))
+                wide.append((c, len(vc), f"fewer than {self.min_count} rows per category on average"))
+                continue
+            if len(vc) > self.name_levels and {t.rstrip("0123456789") for t in tokens(c)} & _NAME_TOKENS:
+                wide.append((c, len(vc), "named like names or free text"))
+                continue
+            if _numbers_with_units(vc.index):
+                wide.append((c, len(vc), "numbers, not categories"))
                 continue
             examined += 1
             rare = vc[vc < self.min_count]
@@ -235,10 +259,11 @@ class RareCategories(Check):
         )
         left_out = ""
         if wide:
-            shown = ", ".join(f"{c} ({k:,} levels)" for c, k in wide[:5]) + (" …" if len(wide) > 5 else "")
+            shown = ", ".join(f"{c} ({k:,} levels, {why})" for c, k, why in wide[:5])
+            shown += " …" if len(wide) > 5 else ""
             left_out = (
-                f"; left out {count(len(wide), 'column')} with fewer than {self.min_count} rows per category "
-                f"on average (names, free text or identifiers, not categories to encode): {shown}"
+                f"; left out {count(len(wide), 'column')} that are not categories to encode (names, free "
+                f"text, identifiers or numbers): {shown}"
             )
         if not examined:
             return Outcome.skip(

@@ -29,7 +29,7 @@ _TRANSFORMS = {
 #: words of a column name that say its numbers are codes, not quantities (a zip code, a phone number)
 _CODE_TOKENS = frozenset(
     "zip zipcode postal postcode postalcode plz phone telephone tel fax fips isbn issn ssn iban npi ein sku ean "
-    "upc gtin serial code issue".split()
+    "upc gtin serial code issue rownames rowname index idx rownum".split()
 ) | ID_TOKENS
 #: the last word of a name such as ``ProviderNumber`` or ``account_no``: a number that names something
 _NUMBER_TOKENS = frozenset({"number", "no", "nr", "num"})
