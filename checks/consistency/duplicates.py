@@ -254,7 +254,8 @@ class DuplicateIds(Check):
 
     A probable id is a feature named like an identifier (id, key, uuid) whose values are almost all
     distinct (at least 95%) but not quite: an id that was never declared and repeats. It is checked like the
-    id, the report says it was detected and how to declare it, and its findings cap at warn (a guess).
+    id, the report says it was detected and how to declare it. Findings on a detected or probable id cap at
+    warn (a guessed role reports but does not fail the verdict); a declared id is graded in full.
 
     The evidence lists the most repeated ids and says whether their rows are identical copies or different
     records sharing an id. Rows that are exact copies of another row (the id included) are
@@ -337,7 +338,7 @@ class DuplicateIds(Check):
             extra_graded = extra - extra_copies
             share = extra_graded / n if n else 0.0
             status = grade(share, warn=self.warn_above, fail=self.fail_above, higher_is_worse=True)
-            if how == "probable" and status == Status.FAIL:
+            if how in ("probable", "detected") and status == Status.FAIL:
                 status = Status.WARN  # a guessed role reports but does not fail the verdict
             statuses.append(status)
             conflicting = len(involved) - identical

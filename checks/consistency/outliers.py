@@ -148,11 +148,12 @@ class Outliers(Check):
         q = st.quantiles
         if q is None:
             return None
-        code = _code_reason(data, c)
+        counts = _numeric_counts(data, c)
+        code = _code_reason(data, c, counts)
         if code:
             return "—", np.nan, np.nan, 0, 0, int(st.count), [], [], f"{code}: not judged"
         sentinels = _sentinels(data, c)
-        two = self._two_values(data, c, st, sentinels)
+        two = self._two_values(counts, st, sentinels)
         if two is not None:
             return two
         note = []
@@ -208,7 +209,7 @@ class Outliers(Check):
                     best[side] = (distance, name)
         arr = x.to_numpy(dtype="float64", na_value=np.nan)
         # the distinct values, for fences that a dominant value or a coarse scale cannot collapse
-        levels = _numeric_counts(data, c).index.to_numpy(dtype="float64")
+        levels = counts.index.to_numpy(dtype="float64")
         levels = levels[np.isfinite(levels)]
         if sentinels:
             levels = levels[~np.isin(levels, list(sentinels))]
@@ -282,7 +283,7 @@ class Outliers(Check):
             return tuple(-np.inf if name == "sqrt" and f <= 0 else float(inv(f)) for f in fences)
         return tuple(float(inv(f)) for f in (t3 + self.k * iqr, t3 + 2 * self.k * iqr))
 
-    def _two_values(self, data: Dataset, c: str, st, sentinels: dict):
+    def _two_values(self, vc: pd.Series, st, sentinels: dict):
         """A column of two values (0/1, 1/2) with a few values far from both: those are the outliers.
 
         The two values hold at least 99% of the rows, and every other value lies more than twice their
@@ -290,7 +291,6 @@ class Outliers(Check):
         with a few 2s and 3s is left to the ordinary fences."""
         if st.distinct < 3:
             return None
-        vc = _numeric_counts(data, c)
         if len(vc) < 3 or vc.iloc[:2].sum() < 0.99 * st.count:
             return None
         a, b = sorted(float(v) for v in vc.index[:2])
@@ -335,7 +335,7 @@ def _numeric_counts(data: Dataset, c: str) -> pd.Series:
     return out.sort_values(ascending=False, kind="stable")
 
 
-def _code_reason(data: Dataset, c: str) -> str | None:
+def _code_reason(data: Dataset, c: str, vc: pd.Series) -> str | None:
     """Why a numeric column holds codes rather than quantities, or None.
 
     A code has whole numbers only, and either a name that says so (zip, phone, fips, id, ``...Number``) and
@@ -343,8 +343,9 @@ def _code_reason(data: Dataset, c: str) -> str | None:
     numbers), where differences and means mean nothing; or it is a unique counter or key, as
     `consistency.id_like_features` judges integers."""
     st = data.stats[c]
-    vc = _numeric_counts(data, c)
     keys = vc.index.to_numpy(dtype="float64")
+    if not (np.mod(keys[:200], 1) == 0).all():  # a cheap look first: measurements with decimals
+        return None
     finite = np.isfinite(keys)
     keys, weights = keys[finite], vc.to_numpy(dtype="float64")[finite]
     if keys.size == 0 or not (np.mod(keys, 1) == 0).all() or keys.min() < 0:
