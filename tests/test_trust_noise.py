@@ -1,6 +1,6 @@
-"""Quiet on clean data, still finding the real problem (issues 14.7, 14.8, 14.9, 14.13, 15.8, 15.11): outliers on
-codes and collapsed spreads, duplicate rows that chance explains, undeclared ids, rare levels in free text, and
-passes that checked nothing."""
+"""Quiet on clean data, still finding the real problem (issues 14.7, 14.8, 14.9, 14.13, 15.8, 15.11):
+outliers on codes and collapsed spreads, duplicate rows that chance explains, undeclared ids, rare levels in
+free text, and passes that checked nothing."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def run(df: pd.DataFrame, *checks: str, **kw):
     return {c: report.result(c) for c in checks}
 
 
-# -- 14.7 / 15.11: outliers ---------------------------------------------------------------------------------
+# -- 14.7 / 15.11: outliers ----------------------------------------------------------------------------------
 
 
 def test_dominant_value_does_not_make_every_other_value_an_outlier():
@@ -112,11 +112,13 @@ def test_two_valued_column_with_a_stray_value_is_found():
     assert "flag: 1 value (0.33%) far from the column's two values 0 and 1 (e.g. 7)" in r.message
     assert "sex: 2 values" in r.message
     # a count that is mostly 0 and 1 with a few 2s and 3s is not a stray-value column
-    df = pd.DataFrame({"defaults": np.r_[np.zeros(800), np.ones(195), [2, 2, 2, 3, 3]], "x": rng.normal(size=1000)})
+    df = pd.DataFrame(
+        {"defaults": np.r_[np.zeros(800), np.ones(195), [2, 2, 2, 3, 3]], "x": rng.normal(size=1000)}
+    )
     assert run(df, "consistency.outliers")["consistency.outliers"].status == "pass"
 
 
-# -- 14.8: duplicate rows that chance explains ----------------------------------------------------------------
+# -- 14.8: duplicate rows that chance explains ---------------------------------------------------------------
 
 
 def coarse_survey(n: int = 6000, seed: int = 2) -> pd.DataFrame:
@@ -179,7 +181,7 @@ def test_copies_with_their_id_are_one_finding():
     assert ids.observed["copies"] == 3
 
 
-# -- 15.8: an id that was never declared ----------------------------------------------------------------------
+# -- 15.8: an id that was never declared ---------------------------------------------------------------------
 
 
 def test_near_unique_id_named_column_is_checked_as_a_probable_id():
@@ -187,7 +189,9 @@ def test_near_unique_id_named_column_is_checked_as_a_probable_id():
     n = 4454
     ids = np.arange(100000, 100000 + n)
     ids[rng.choice(n, 22, replace=False)] = ids[rng.choice(n, 22, replace=False)]
-    df = pd.DataFrame({"order_id": np.arange(n), "customer_id": ids, "amount": rng.lognormal(3, 1, n).round(2)})
+    df = pd.DataFrame(
+        {"order_id": np.arange(n), "customer_id": ids, "amount": rng.lognormal(3, 1, n).round(2)}
+    )
     res = run(df, "consistency.duplicate_ids", "consistency.id_like_features")
     dup = res["consistency.duplicate_ids"]
     assert dup.status == "warn"  # a guessed role: reported, capped at warn
@@ -203,7 +207,7 @@ def test_near_unique_id_named_column_is_checked_as_a_probable_id():
     assert run(df, "consistency.duplicate_ids")["consistency.duplicate_ids"].status == "skipped"
 
 
-# -- 14.9: rare categories ------------------------------------------------------------------------------------
+# -- 14.9: rare categories -----------------------------------------------------------------------------------
 
 
 def test_rare_categories_quiet_on_names_and_cities_and_never_fails():
@@ -222,7 +226,9 @@ def test_rare_categories_quiet_on_names_and_cities_and_never_fails():
     )
     r = run(df, "consistency.rare_categories")["consistency.rare_categories"]
     assert r.status == "pass", r.message
-    assert "brewery_name (" in r.message and "levels, fewer than 10 rows per category on average)" in r.message
+    assert (
+        "brewery_name (" in r.message and "levels, fewer than 10 rows per category on average)" in r.message
+    )
     assert "HospitalName (45 levels, named like names or free text)" in r.message
     assert "Score (100 levels, numbers, not categories)" in r.message
     # a real category with a rare level warns, and 30% of rows in rare levels still only warns
@@ -266,7 +272,7 @@ def test_bias_checks_skip_when_no_group_is_large_enough():
         assert r.status == "skipped", (cid, r.message)
 
 
-# -- the CLI on a file, and the field pairs -------------------------------------------------------------------
+# -- the CLI on a file, and the field pairs ------------------------------------------------------------------
 
 
 def test_cli_chance_duplicates_exit_ready(tmp_path):

@@ -176,8 +176,8 @@ class CategoryVariants(Check):
 
 #: words of a column name that say it holds names, addresses or prose rather than categories
 _NAME_TOKENS = frozenset(
-    "name names address addr street title description desc comment comments note notes text email url "
-    "phone".split()
+    {"name", "names", "address", "addr", "street", "title", "email", "url", "phone"}
+    | {"description", "desc", "comment", "comments", "note", "notes", "text"}
 )
 _NUMBER_WITH_UNIT = r"^\s*[-+$€£]?\d[\d,.]*\s*[%A-Za-z. ]{0,12}$"
 
@@ -206,9 +206,10 @@ class RareCategories(Check):
     listed, are columns that are not categories a one-hot encoder learns from: those whose categories hold
     fewer than `min_count` rows on average (names, addresses, cities or titles with many one-off values,
     identifiers: see `consistency.id_like_features`), those with more than `name_levels` levels named like
-    names or prose (``HospitalName``, ``address``, ``title``), and numbers kept as text ('36%'). The target is `size.class_counts`' concern and sensitive
-    attributes are `size.group_counts'`. The check grades the share of rows that fall in rare categories,
-    per column. With no categorical feature to look at, the check is skipped and says why.
+    names or prose (``HospitalName``, ``address``, ``title``), and numbers kept as text ('36%'). The
+    target is `size.class_counts`' concern and sensitive attributes are `size.group_counts`'. The check
+    grades the share of rows that fall in rare categories, per column. With no categorical feature to look
+    at, the check is skipped and says why.
 
     Why it matters: a model cannot learn a reliable effect for a category seen a handful of times: it
     memorises those rows, and with 5-fold cross-validation a 10-row category has about 2 rows per fold.
@@ -268,7 +269,11 @@ class RareCategories(Check):
         if not examined:
             return Outcome.skip(
                 "no categorical feature to look at"
-                + (left_out.replace("; left out", ": left out") if wide else " (categorical or short repeated text)")
+                + (
+                    left_out.replace("; left out", ": left out")
+                    if wide
+                    else " (categorical or short repeated text)"
+                )
             )
         if not findings:
             return Outcome.ok(

@@ -235,15 +235,21 @@ class MixedTypes(Check):
 # consistency.id_like_features
 
 
+#: calendar periods: a yearly series' ``year`` is unique and in row order, and still time, not an identifier
+_PERIOD_TOKENS = frozenset({"year", "yr", "month", "week", "day", "quarter", "season"})
+
+
 @dataclass(frozen=True)
 class IdLikeFeatures(Check):
     """No identifier is left among the features.
 
     A feature column (not the declared or detected id, not the target, not a timestamp, not named like a
-    time) is id-like when it holds unique integers that look like a counter or key (at least
-    ``unique_share`` of values distinct, and monotonic in row order, or filling at least half of their
-    min–max range, or named like an id; measurements such as amounts are unique too but spread thin over
-    their range); or unique codes (text with at least ``unique_share`` distinct values and no spaces: codes,
+    time or a calendar period such as ``year``) is id-like when it holds unique integers that look like a
+    counter or key (at least ``unique_share`` of values distinct, and monotonic in row order, or filling at
+    least half of their min–max range, or named like an id; measurements such as amounts are unique too but
+    spread thin over their range; values that repeat are called nearly unique, never unique, and an
+    id-named column at least 95% distinct is a probable id whose repeats `consistency.duplicate_ids`
+    checks); or unique codes (text with at least ``unique_share`` distinct values and no spaces: codes,
     UUIDs, e-mail addresses; free text has spaces); or integers monotonic in row order with at least half the
     values distinct (a sequence number with gaps or repeats); or when it is named like an identifier (id,
     uuid, key) and at least half its values are distinct.
@@ -276,7 +282,9 @@ class IdLikeFeatures(Check):
             if st.kind in ("empty", "boolean", "datetime") or st.count < self.min_rows:
                 continue
             name = tokens(col)
-            if name & TIME_TOKENS:  # epoch seconds and the like are time, not identity
+            if name & (
+                TIME_TOKENS | _PERIOD_TOKENS
+            ):  # epoch seconds, a yearly series' year: time, not identity
                 continue
             looked += 1
             share = st.distinct / st.count

@@ -117,7 +117,9 @@ class UnparseableDates(Check):
                 findings.append((c, bad, mixed, int(wl.sum()), list(vals[~ok][:5]), layouts, note))
         expected = _expected(self.warn_above, self.fail_above, "share of unparseable or off-layout dates")
         if not examined:
-            return Outcome.skip("no text column holds dates (date columns are already typed): nothing to parse")
+            return Outcome.skip(
+                "no text column holds dates (date columns are already typed): nothing to parse"
+            )
         if not findings:
             return Outcome.ok(
                 f"{count(examined, 'text date column')} parse in one layout"

@@ -140,7 +140,8 @@ class DuplicateRows(Check):
     no more frequent than chance predicts for these columns (`consistency.conflicting_labels`' model,
     which follows the dependencies between columns; for a table whose rows take fewer distinct
     combinations than `min_distinct_share` of the rows, without discounting copies) pass and say so; in
-    such a coarse table, more than chance is capped at warn. Near-duplicates only warn (above `near_warn_above`), as some may be distinct records.
+    such a coarse table, more than chance is capped at warn. Near-duplicates only warn (above
+    `near_warn_above`), as some may be distinct records.
 
     How to fix: de-duplicate at the source or with `DataFrame.drop_duplicates()` before splitting; for
     near-duplicates, normalise text and decide which copy to keep. If repeated rows are real (e.g. identical
@@ -190,9 +191,9 @@ class DuplicateRows(Check):
             if not explained and coarse and status == Status.FAIL:
                 status = Status.WARN  # many rows would coincide anyway: copies cannot be told apart from them
                 chance_note = (
-                    f", more than chance predicts for these columns ({pairs:,.0f} identical pairs, {chance:,.1f} "
-                    f"expected), but the rows take only {n - exact:,} distinct combinations, so many coincide "
-                    "anyway (capped at warn)"
+                    f", more than chance predicts for these columns ({pairs:,.0f} identical pairs, "
+                    f"{chance:,.1f} expected), but the rows take only {n - exact:,} distinct combinations, "
+                    "so many coincide anyway (capped at warn)"
                 )
             if explained:
                 status = Status.PASS
@@ -299,7 +300,9 @@ class DuplicateIds(Check):
         targets += [(c, "probable") for c in self.probable_ids(data)]
         if not targets:
             return Outcome.skip("no id column set or detected (use --id or 'id:' in dataaudit.yaml)")
-        expected = _expected(self.warn_above, self.fail_above, "share of repeated-id rows that are not copies")
+        expected = _expected(
+            self.warn_above, self.fail_above, "share of repeated-id rows that are not copies"
+        )
         copies = None
         statuses, parts, observed, columns, evidence = [], [], {}, [], []
         for col, how in targets:
@@ -344,7 +347,7 @@ class DuplicateIds(Check):
             conflicting = len(involved) - identical
             if conflicting == 0:
                 nature = (
-                    "all are exact duplicate rows, counted by consistency.duplicate_rows (not graded again here)"
+                    "all are exact duplicate rows, counted by consistency.duplicate_rows (not graded here)"
                 )
             else:
                 nature = f"{count(conflicting, 'row')} differ in other columns (conflicting records)"
@@ -369,7 +372,12 @@ class DuplicateIds(Check):
                 rows = np.flatnonzero(values == value)
                 ident = bool(rows.size and np.isin(rows, c_idx).all())
                 examples.append(
-                    (mask_example(value, column=col, kind=st.kind), int(repeated[value]), _row_list(rows), ident)
+                    (
+                        mask_example(value, column=col, kind=st.kind),
+                        int(repeated[value]),
+                        _row_list(rows),
+                        ident,
+                    )
                 )
             evidence.append(
                 Table.of(
@@ -382,9 +390,7 @@ class DuplicateIds(Check):
         return Outcome.make(
             worst_status(*statuses),
             "; ".join(parts),
-            observed=(
-                observed[targets[0][0]] if single else observed
-            ),
+            observed=(observed[targets[0][0]] if single else observed),
             expected=expected,
             columns=columns,
             evidence=evidence,

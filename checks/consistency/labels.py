@@ -35,9 +35,10 @@ def chance_identical_pairs(
     independent. With ``discount``, the identical pairs that chance does not explain (copies) are also
     taken out of each column's agreements, as copies agree on every column and would otherwise raise the
     estimate meant to judge them; without it, the estimate suits a table whose rows cannot all differ
-    (three coarse columns). So correlated coarse columns (age and years married in a survey) are followed, and tables
-    where identical rows are unavoidable are recognised. Columns beyond the ``CHANCE_MAX_COLUMNS`` most
-    shared ones count as independent. Estimated on a seeded sample of at most ``CHANCE_SAMPLE`` rows."""
+    (three coarse columns). So correlated coarse columns (age and years married in a survey) are
+    followed, and tables where identical rows are unavoidable are recognised. Columns beyond the
+    ``CHANCE_MAX_COLUMNS`` most shared ones count as independent. Estimated on a seeded sample of at most
+    ``CHANCE_SAMPLE`` rows."""
     n = len(frame)
     if n < 2 or not columns:
         return 0.0

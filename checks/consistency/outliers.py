@@ -4,7 +4,6 @@ tail looks normal, so a lognormal income's long tail is not called an outlier.""
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass
 from statistics import NormalDist
 from typing import ClassVar
@@ -28,15 +27,18 @@ _TRANSFORMS = {
 
 #: words of a column name that say its numbers are codes, not quantities (a zip code, a phone number)
 _CODE_TOKENS = frozenset(
-    "zip zipcode postal postcode postalcode plz phone telephone tel fax fips isbn issn ssn iban npi ein sku ean "
-    "upc gtin serial code issue rownames rowname index idx rownum".split()
-) | ID_TOKENS
+    {"zip", "zipcode", "postal", "postcode", "postalcode", "plz", "fips"}  # places
+    | {"phone", "telephone", "tel", "fax"}  # phone numbers
+    | {"isbn", "issn", "ssn", "iban", "npi", "ein", "sku", "ean", "upc", "gtin", "serial", "code", "issue"}
+    | {"rownames", "rowname", "index", "idx", "rownum"}  # row labels
+    | ID_TOKENS
+)
 #: the last word of a name such as ``ProviderNumber`` or ``account_no``: a number that names something
 _NUMBER_TOKENS = frozenset({"number", "no", "nr", "num"})
 #: words that make a name a quantity again (``id_count``, ``number_of_codes``, ``zip_population``)
 _QUANTITY_TOKENS = frozenset(
-    "count counts amount total sum balance price rate ratio share mean avg average median of per population "
-    "size length weight".split()
+    {"count", "counts", "amount", "total", "sum", "balance", "price", "rate", "ratio", "share", "size"}
+    | {"mean", "avg", "average", "median", "of", "per", "population", "length", "weight"}
 )
 
 
@@ -128,8 +130,8 @@ class Outliers(Check):
             f"{c}: {count(k, 'value')} ({_pct(s)}) far from the column's two values "
             f"{_num(lo + 2 * (hi - lo) / 5)} and {_num(hi - 2 * (hi - lo) / 5)} (e.g. {_examples(le, he)})"
             if scale == "two values"
-            else f"{c}: {count(k, 'value')} ({_pct(s)}) outside [{_num(lo)}, {_num(hi)}] on the {scale} scale "
-            f"(e.g. {_examples(le, he)})"
+            else f"{c}: {count(k, 'value')} ({_pct(s)}) outside [{_num(lo)}, {_num(hi)}] on the {scale} "
+            f"scale (e.g. {_examples(le, he)})"
             for c, s, k, _, scale, lo, hi, le, he in flagged[:3]
         ]
         msg = "; ".join(parts) + (f"; and {len(flagged) - 3} more columns" if len(flagged) > 3 else "")
