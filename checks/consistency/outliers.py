@@ -62,7 +62,8 @@ class Outliers(Check):
     middle half of the rows, those fences alone judge. A column of two values (a 0/1 flag) with a few
     values far from both (a 7) has those as its outliers. Codes are not quantities and are not judged: whole
     numbers whose name says so (zip, phone, fips, id, ``ProviderNumber``, an issue number) or whose values
-    share one width of eight or more digits, and unique counters or keys.
+    share one width of eight or more digits, and unique counters or keys. With nothing to judge (no numeric
+    feature with more than two values, or only codes), the check is skipped and says why.
 
     Why it matters: gross outliers (an extra zero, a unit mix-up, a test record) dominate squared-error
     losses, scaling and linear models. With k = 3 on the right scale, clean normal or lognormal data has
