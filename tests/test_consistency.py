@@ -381,11 +381,14 @@ def test_rare_categories_min_count(rare, status):
         )
 
 
-def test_rare_categories_fail_and_sensitive_left_out():
+def test_rare_categories_never_fail_by_default_and_sensitive_left_out():
     df = base()
     df["c"] = [f"level{i % 120}" if i < 60 else "common" for i in range(1000)]  # 60 rows in 60 rare levels
-    assert run_check(RareCategories(), make_dataset(df)).status == "fail"
-    assert run_check(RareCategories(), make_dataset(df, sensitive=["c"])).status == "pass"
+    # rare levels are a modelling choice, not a fault: warn at most (issue 14.9), fail only when configured
+    assert run_check(RareCategories(), make_dataset(df)).status == "warn"
+    assert run_check(RareCategories(fail_above=0.05), make_dataset(df)).status == "fail"
+    # c is the only categorical feature: left out as sensitive, nothing is left to check (issue 14.13)
+    assert run_check(RareCategories(), make_dataset(df, sensitive=["c"])).status == "skipped"
 
 
 # -- consistency.outliers ------------------------------------------------------------------------------------
@@ -643,9 +646,11 @@ def test_planted_duplicates_found(planted):
     assert r.status == "fail"
     assert r.observed["exact"] == 150
     assert r.message == "150 exact duplicate rows (1.5% of 10,150)"
+    # the repeated ids are those same copied rows: one finding (duplicate_rows), which duplicate_ids refers to
     ids = planted.result("consistency.duplicate_ids")
-    assert ids.status == "fail"
+    assert ids.status == "pass"
     assert "150 extra rows" in ids.message and "all are exact duplicate rows" in ids.message
+    assert "counted by consistency.duplicate_rows" in ids.message
 
 
 def test_planted_category_variants_found(planted):
@@ -681,6 +686,9 @@ def test_planted_file_other_checks_stay_quiet(planted):
 def test_clean_sample_raises_nothing(clean):
     for cid in PART_A:
         r = clean.result(cid)
+        if cid == "consistency.unparseable_dates":  # no text date column: nothing to check (issue 14.13)
+            assert r.status == "skipped", (cid, r.message)
+            continue
         assert r.status == "pass", (cid, r.message)
     assert "income at 0.30% (30 rows), within 1.0%" in clean.result("consistency.missing_values").message
 

@@ -192,6 +192,10 @@ class LabelRateDisparity(Check):
                     title=f"{target}={worst.cls} rate per {col} group (its share of rows), 95% interval",
                 )
             )
+        if not per_attr:
+            return Outcome.skip(
+                "nothing to compare: " + "; ".join(f[1] for f in findings[:3]), columns=data.roles.sensitive
+            )
         flagged, status = _worst_first(findings)
         if flagged:
             msg = _listed([f[1] for f in flagged])
@@ -348,6 +352,10 @@ class LabelRateDisparity(Check):
                         title=f"mean {target} per {col} group (share of rows), with 95% intervals",
                     )
                 )
+        if not per_attr:
+            return Outcome.skip(
+                "nothing to compare: " + "; ".join(f[1] for f in findings[:3]), columns=data.roles.sensitive
+            )
         flagged, status = _worst_first(findings)
         msg = "; ".join(f[1] for f in (flagged or findings)[:3])
         if not flagged:

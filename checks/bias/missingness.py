@@ -90,8 +90,9 @@ class MissingnessDisparity(Check):
                     )
                 )
         if not results:
-            return Outcome.ok(
-                f"no sensitive attribute has 2 groups with >= {self.min_group_rows} rows", columns=sens
+            return Outcome.skip(
+                f"no sensitive attribute has 2 groups with >= {self.min_group_rows} rows: nothing to compare",
+                columns=sens,
             )
         flagged, status = _worst_first(results, key=lambda r: (-_ORDER[r[0]], -r[9]))
 

@@ -123,7 +123,7 @@ class ProxyFeatures(Check):
                     strength, measure = _cramers_v(values, levels, codes, k), "Cramér's V"
                 results.append((s, col, measure, strength))
         if not results:
-            return Outcome.ok("no feature to compare with the sensitive attributes", columns=sens)
+            return Outcome.skip("no feature to compare with the sensitive attributes", columns=sens)
         results.sort(key=lambda r: -r[3])
         flagged = []
         for s, col, measure, v in results:

@@ -237,7 +237,9 @@ class GroupRepresentation(Check):
                 f"{count(smallest[2], 'row')} ({_share(smallest[3])})"
             )
         else:
-            msg = "no sensitive attribute has a non-missing group"
+            return Outcome.skip(
+                "no sensitive attribute has a non-missing group" + ("; " + "; ".join(notes) if notes else "")
+            )
         if notes:
             msg += "; " + "; ".join(notes)
         tables = [Table.of(("attribute", "group", "rows", "share"), rows, title="Rows and share per group")]

@@ -22,6 +22,7 @@ from dataaudit.checks.consistency._common import (
 from dataaudit.dataset import Dataset
 from dataaudit.model import Area, Check, Outcome, Table, count
 from dataaudit.privacy import mask_example
+from dataaudit.roles import tokens
 
 __all__ = ["CategoryVariants", "RareCategories"]
 
@@ -106,6 +107,10 @@ class CategoryVariants(Check):
                 variant_rows = sum(m[1] for m in members[1:])
                 findings.append((c, canonical, members, variant_rows))
         expected = _expected(self.warn_above, self.fail_above, "share of rows in non-canonical spellings")
+        if not examined:
+            return Outcome.skip(
+                f"no text column with 2 to {self.max_distinct} distinct values: no categories to compare"
+            )
         if not findings:
             return Outcome.ok(
                 f"no spelling variants in {count(examined, 'categorical column')}",
@@ -169,6 +174,21 @@ class CategoryVariants(Check):
 # consistency.rare_categories
 
 
+#: words of a column name that say it holds names, addresses or prose rather than categories
+_NAME_TOKENS = frozenset(
+    {"name", "names", "address", "addr", "street", "title", "email", "url", "phone"}
+    | {"description", "desc", "comment", "comments", "note", "notes", "text"}
+)
+_NUMBER_WITH_UNIT = r"^\s*[-+$€£]?\d[\d,.]*\s*[%A-Za-z. ]{0,12}$"
+
+
+def _numbers_with_units(keys: pd.Index) -> bool:
+    """Most distinct values are numbers, perhaps with a unit ('36%', '516 patients'): a quantity kept as
+    text (`consistency.mixed_types`' and the units check's concern), not a category."""
+    text = pd.Series(keys[:2000], dtype=object).astype(str)
+    return bool(len(text)) and float(text.str.match(_NUMBER_WITH_UNIT).mean()) >= 0.9
+
+
 def _category_like(st) -> bool:
     """Categorical columns, and short high-cardinality text that still repeats (codes, cities), but not
     free text or values unique to nearly every row (names, ids)."""
@@ -179,18 +199,24 @@ def _category_like(st) -> bool:
 
 @dataclass(frozen=True)
 class RareCategories(Check):
-    """Categories with too few rows to generalise from.
+    """Categories with too few rows to generalise from, in the categorical features a model will encode.
 
-    In every categorical feature, and every short-text feature whose values repeat (a city or a product
-    code; not free text or near-unique values), a category with fewer than `min_count` rows is rare. The
+    In every categorical feature, and every short-text feature whose values repeat (a product code; not
+    free text or near-unique values), a category with fewer than `min_count` rows is rare. Left out, and
+    listed, are columns that are not categories a one-hot encoder learns from: those whose categories hold
+    fewer than `min_count` rows on average (names, addresses, cities or titles with many one-off values,
+    identifiers: see `consistency.id_like_features`), those with more than `name_levels` levels named like
+    names or prose (``HospitalName``, ``address``, ``title``), and numbers kept as text ('36%'). The
     target is `size.class_counts`' concern and sensitive attributes are `size.group_counts`'. The check
-    grades the share of rows that fall in rare categories, per column.
+    grades the share of rows that fall in rare categories, per column. With no categorical feature to look
+    at, the check is skipped and says why.
 
     Why it matters: a model cannot learn a reliable effect for a category seen a handful of times: it
     memorises those rows, and with 5-fold cross-validation a 10-row category has about 2 rows per fold.
     Unseen or rare levels also break encoders at prediction time. The default `min_count` of 10 is the
-    smallest count at which a per-category rate means anything; any rare category warns, and more than 5%
-    of rows in rare categories fails, where a model's treatment of a sizeable part of the data is guesswork.
+    smallest count at which a per-category rate means anything; any rare category warns. It does not fail
+    by default (`fail_above` unset): rare levels cost a model precision on a few rows, and merging or
+    shrinking them is a modelling choice, not a fault in the data.
 
     How to fix: merge rare categories into an "other" level or a meaningful parent, collect more data for
     them, or use an encoder that shrinks rare levels towards the overall mean (target or count encoding).
@@ -202,28 +228,57 @@ class RareCategories(Check):
 
     min_count: int = 10
     warn_above: float = 0.0
-    fail_above: float = 0.05
+    fail_above: float | None = None
+    name_levels: int = 20
 
     def run(self, data: Dataset) -> Outcome:
         n = data.n_rows
         sensitive = set(data.roles.sensitive)
         findings = []  # (column, [(value, rows)], rare rows, levels)
         examined = 0
+        wide = []  # (column, levels): too many levels for the rows to be categories
         for c in data.features:
             st = data.stats[c]
             if c in sensitive or not _category_like(st):
                 continue
-            examined += 1
             vc = data.stats.value_counts(c)
+            if st.count < self.min_count * len(vc):
+                wide.append((c, len(vc), f"fewer than {self.min_count} rows per category on average"))
+                continue
+            if len(vc) > self.name_levels and {t.rstrip("0123456789") for t in tokens(c)} & _NAME_TOKENS:
+                wide.append((c, len(vc), "named like names or free text"))
+                continue
+            if _numbers_with_units(vc.index):
+                wide.append((c, len(vc), "numbers, not categories"))
+                continue
+            examined += 1
             rare = vc[vc < self.min_count]
             if len(rare):
                 findings.append((c, list(rare.items()), int(rare.sum()), len(vc)))
         expected = f"categories with < {self.min_count} rows; " + _expected(
             self.warn_above, self.fail_above, "share of rows in them"
         )
+        left_out = ""
+        if wide:
+            shown = ", ".join(f"{c} ({k:,} levels, {why})" for c, k, why in wide[:5])
+            shown += " …" if len(wide) > 5 else ""
+            left_out = (
+                f"; left out {count(len(wide), 'column')} that are not categories to encode (names, free "
+                f"text, identifiers or numbers): {shown}"
+            )
+        if not examined:
+            return Outcome.skip(
+                "no categorical feature to look at"
+                + (
+                    left_out.replace("; left out", ": left out")
+                    if wide
+                    else " (categorical or short repeated text)"
+                )
+            )
         if not findings:
             return Outcome.ok(
-                f"every category of {count(examined, 'categorical feature')} has >= {self.min_count} rows",
+                f"every category of {count(examined, 'categorical feature')} has >= {self.min_count} rows"
+                + left_out,
                 observed={"rare": 0},
                 expected=expected,
             )
@@ -237,6 +292,7 @@ class RareCategories(Check):
                 f"({rows:,} rows, {_pct(rows / n)}; {smallest})"
             )
         msg = "; ".join(parts) + (f"; and {len(findings) - 3} more columns" if len(findings) > 3 else "")
+        msg += left_out
         table_rows = [
             (c, _show_cat(v, c), int(k), round(int(k) / n, 5))
             for c, rare, _, _ in findings

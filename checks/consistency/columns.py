@@ -24,7 +24,7 @@ from dataaudit.checks.consistency.missing import DISGUISED_PLACEHOLDERS, Disguis
 from dataaudit.dataset import Dataset
 from dataaudit.model import Area, Check, Outcome, Table, count, grade
 from dataaudit.privacy import mask_example
-from dataaudit.roles import ID_TOKENS, TIME_TOKENS, tokens
+from dataaudit.roles import ID_TOKENS, NEAR_UNIQUE, TIME_TOKENS, tokens
 
 __all__ = ["ConstantColumns", "IdLikeFeatures", "MixedTypes"]
 
@@ -58,6 +58,8 @@ class ConstantColumns(Check):
 
     def run(self, data: Dataset) -> Outcome:
         feats = data.features
+        if not any(data.stats[c].count for c in feats):
+            return Outcome.skip("no feature column with values to look at")
         findings = []  # (column, what, detail)
         for c in feats:
             st = data.stats[c]
@@ -244,15 +246,21 @@ def _placeholders(data: Dataset) -> tuple[str, ...]:
 # consistency.id_like_features
 
 
+#: calendar periods: a yearly series' ``year`` is unique and in row order, and still time, not an identifier
+_PERIOD_TOKENS = frozenset({"year", "yr", "month", "week", "day", "quarter", "season"})
+
+
 @dataclass(frozen=True)
 class IdLikeFeatures(Check):
     """No identifier is left among the features.
 
     A feature column (not the declared or detected id, not the target, not a timestamp, not named like a
-    time) is id-like when it holds unique integers that look like a counter or key (at least
-    ``unique_share`` of values distinct, and monotonic in row order, or filling at least half of their
-    min–max range, or named like an id; measurements such as amounts are unique too but spread thin over
-    their range); or unique codes (text with at least ``unique_share`` distinct values and no spaces: codes,
+    time or a calendar period such as ``year``) is id-like when it holds unique integers that look like a
+    counter or key (at least ``unique_share`` of values distinct, and monotonic in row order, or filling at
+    least half of their min–max range, or named like an id; measurements such as amounts are unique too but
+    spread thin over their range; values that repeat are called nearly unique, never unique, and an
+    id-named column at least 95% distinct is a probable id whose repeats `consistency.duplicate_ids`
+    checks); or unique codes (text with at least ``unique_share`` distinct values and no spaces: codes,
     UUIDs, e-mail addresses; free text has spaces); or integers monotonic in row order with at least half the
     values distinct (a sequence number with gaps or repeats); or when it is named like an identifier (id,
     uuid, key) and at least half its values are distinct.
@@ -279,13 +287,17 @@ class IdLikeFeatures(Check):
 
     def run(self, data: Dataset) -> Outcome:
         found = []
+        looked = 0
         for col in data.features:  # one pass over columns, using the shared per-column statistics
             st = data.stats[col]
             if st.kind in ("empty", "boolean", "datetime") or st.count < self.min_rows:
                 continue
             name = tokens(col)
-            if name & TIME_TOKENS:  # epoch seconds and the like are time, not identity
+            if name & (
+                TIME_TOKENS | _PERIOD_TOKENS
+            ):  # epoch seconds, a yearly series' year: time, not identity
                 continue
+            looked += 1
             share = st.distinct / st.count
             id_named = bool(name & ID_TOKENS)
             if share < 0.5:
@@ -297,14 +309,21 @@ class IdLikeFeatures(Check):
                 values = pd.Series(data.stats.value_counts(col).index[:2000]).astype(str)
                 no_space = float((~values.str.contains(r"\s", regex=True)).mean())
                 if no_space >= 0.95 and values.str.len().max() <= 100:
-                    reason = f"unique codes ({share:.1%} distinct, no spaces)"
+                    reason = f"{_unique(st, 'codes')} ({share:.1%} distinct, no spaces)"
             if reason is None and id_named:
                 reason = f"named like an identifier, {share:.1%} distinct"
+            if reason and id_named and st.distinct < st.count and share >= NEAR_UNIQUE:
+                reason += " (a probable id: its repeats are checked by consistency.duplicate_ids)"
             if reason:
                 examples = ", ".join(mask_example(v, column=col, kind=st.kind) for v, _ in st.top[:3])
                 found.append((col, reason, round(share, 4), st.kind, examples))
         n = len(found)
         expected = f"<= {self.warn_above} id-like feature columns (fail above {self.fail_above})"
+        if not looked:
+            return Outcome.skip(
+                f"no feature with at least {self.min_rows} values that could hold identifiers (numbers or "
+                "text, not dates, flags or time-named columns)"
+            )
         if n == 0:
             return Outcome.ok(
                 f"no id-like columns among the {count(len(data.features), 'feature')}",
@@ -342,13 +361,23 @@ class IdLikeFeatures(Check):
         lo, hi = st.quantiles["min"], st.quantiles["max"]
         density = st.distinct / (hi - lo + 1) if hi >= lo else 0.0
         if share >= self.unique_share:
+            what = _unique(st, "integers")
             if monotonic:
-                return f"unique integers in row order ({share:.1%} distinct)"
+                return f"{what} in row order ({share:.1%} distinct)"
             if density >= 0.5:
-                return f"unique integers filling {density:.0%} of {lo:,.0f}–{hi:,.0f} (a counter or key)"
+                return f"{what} filling {density:.0%} of {lo:,.0f}–{hi:,.0f} (a counter or key)"
             if id_named:
-                return f"unique integers named like an identifier ({share:.1%} distinct)"
+                return f"{what} named like an identifier ({share:.1%} distinct)"
             return None
         if monotonic:
             return f"integers monotonic in row order ({share:.1%} distinct)"
         return None
+
+
+def _unique(st, what: str) -> str:
+    """'unique integers' when every value differs, else 'integers, 22 of them repeated': repeating values
+    are never called unique."""
+    if st.distinct >= st.count:
+        return f"unique {what}"
+    repeats = st.count - st.distinct
+    return f"nearly unique {what} ({repeats:,} repeat{'s' if repeats != 1 else ''})"

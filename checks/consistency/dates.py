@@ -116,6 +116,10 @@ class UnparseableDates(Check):
                 layouts = [(k, int(v), _example_of(vals, shapes, k, ok)) for k, v in per_shape.items()]
                 findings.append((c, bad, mixed, int(wl.sum()), list(vals[~ok][:5]), layouts, note))
         expected = _expected(self.warn_above, self.fail_above, "share of unparseable or off-layout dates")
+        if not examined:
+            return Outcome.skip(
+                "no text column holds dates (date columns are already typed): nothing to parse"
+            )
         if not findings:
             return Outcome.ok(
                 f"{count(examined, 'text date column')} parse in one layout"

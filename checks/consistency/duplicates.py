@@ -10,9 +10,11 @@ import numpy as np
 import pandas as pd
 
 from dataaudit.checks.consistency._common import _expected, _factorize, _is_text, _pct, _row_list
+from dataaudit.checks.consistency.labels import chance_identical_pairs, explained_by_chance
 from dataaudit.dataset import Dataset
-from dataaudit.model import Area, Check, Outcome, Status, Table, count, grade
+from dataaudit.model import Area, Check, Outcome, Status, Table, count, grade, worst_status
 from dataaudit.privacy import mask_example
+from dataaudit.roles import ID_TOKENS, NEAR_UNIQUE, tokens
 
 __all__ = ["DuplicateIds", "DuplicateRows"]
 
@@ -134,7 +136,12 @@ class DuplicateRows(Check):
     Why it matters: duplicates over-weight some records, and when copies land on both sides of a
     train/test split the test score is inflated by memorised rows. Any exact duplicate warns (real-world
     tables rarely have a legitimate one); more than 1% of rows fails, where a split is measurably
-    contaminated. Near-duplicates only warn (above `near_warn_above`), as some may be distinct records.
+    contaminated. Where every column has few levels, identical rows also occur by chance: exact duplicates
+    no more frequent than chance predicts for these columns (`consistency.conflicting_labels`' model,
+    which follows the dependencies between columns; for a table whose rows take fewer distinct
+    combinations than `min_distinct_share` of the rows, without discounting copies) pass and say so; in
+    such a coarse table, more than chance is capped at warn. Near-duplicates only warn (above
+    `near_warn_above`), as some may be distinct records.
 
     How to fix: de-duplicate at the source or with `DataFrame.drop_duplicates()` before splitting; for
     near-duplicates, normalise text and decide which copy to keep. If repeated rows are real (e.g. identical
@@ -149,12 +156,13 @@ class DuplicateRows(Check):
     fail_above: float = 0.01
     near_warn_above: float = 0.0
     round_decimals: int = 2
+    min_distinct_share: float = 0.5
 
     def run(self, data: Dataset) -> Outcome:
         n = data.n_rows
         cols = data.columns
         if n < 2 or not cols:
-            return Outcome.ok(f"{count(n, 'row')}: nothing to compare", observed={"exact": 0, "near": 0})
+            return Outcome.skip(f"{count(n, 'row')}, {count(len(cols), 'column')}: no rows to compare")
         # a column unique per row (e.g. the id) rules out exact duplicates without a scan
         if _has_unique_column(data, cols):
             e_idx = e_g = np.empty(0, np.int64)
@@ -168,11 +176,37 @@ class DuplicateRows(Check):
         near = max(near_total - exact, 0)
         exact_share, near_share = exact / n, near / n
         status = grade(exact_share, warn=self.warn_above, fail=self.fail_above, higher_is_worse=True)
+        chance_note = ""
+        observed = {"exact": exact, "exact_share": round(exact_share, 4), "near": near}
+        if exact:
+            sizes = np.unique(e_g, return_counts=True)[1].astype("float64")
+            pairs = float((sizes * (sizes - 1) / 2).sum())
+            chance = chance_identical_pairs(data.frame, cols, pairs)
+            explained = explained_by_chance(pairs, chance)
+            coarse = (n - exact) < self.min_distinct_share * n
+            if not explained and coarse:  # rows that cannot all differ: no copy discount
+                chance = chance_identical_pairs(data.frame, cols, pairs, discount=False)
+                explained = explained_by_chance(pairs, chance)
+            observed.update(identical_pairs=int(pairs), chance_pairs=round(chance, 2))
+            if not explained and coarse and status == Status.FAIL:
+                status = Status.WARN  # many rows would coincide anyway: copies cannot be told apart from them
+                chance_note = (
+                    f", more than chance predicts for these columns ({pairs:,.0f} identical pairs, "
+                    f"{chance:,.1f} expected), but the rows take only {n - exact:,} distinct combinations, "
+                    "so many coincide anyway (capped at warn)"
+                )
+            if explained:
+                status = Status.PASS
+                chance_note = (
+                    f", no more than chance predicts for these columns ({pairs:,.0f} identical pairs, "
+                    f"{chance:,.1f} expected): different records that look alike (add the column that "
+                    "tells them apart, an id or a time, if they are not)"
+                )
         if status == Status.PASS and near_share > self.near_warn_above:
             status = Status.WARN
         parts = []
         if exact:
-            parts.append(f"{count(exact, 'exact duplicate row')} ({_pct(exact_share)} of {n:,})")
+            parts.append(f"{count(exact, 'exact duplicate row')} ({_pct(exact_share)} of {n:,}){chance_note}")
         else:
             parts.append(f"no exact duplicate rows among {n:,}")
         if near:
@@ -202,7 +236,7 @@ class DuplicateRows(Check):
         return Outcome.make(
             status,
             "; ".join(parts),
-            observed={"exact": exact, "exact_share": round(exact_share, 4), "near": near},
+            observed=observed,
             expected=_expected(self.warn_above, self.fail_above, "exact duplicate share")
             + f"; near-duplicates warn above {_pct(self.near_warn_above)}",
             columns=[],
@@ -216,10 +250,17 @@ class DuplicateRows(Check):
 
 @dataclass(frozen=True)
 class DuplicateIds(Check):
-    """Values of the id column (configured, or detected and said so in the report) that occur more than once.
+    """Values of the id column (configured, or detected and said so in the report), and of probable ids,
+    that occur more than once.
 
-    The evidence lists the most repeated ids and says whether their rows are identical copies (then they
-    are also exact duplicate rows) or different records sharing an id.
+    A probable id is a feature named like an identifier (id, key, uuid) whose values are almost all
+    distinct (at least 95%) but not quite: an id that was never declared and repeats. It is checked like the
+    id, the report says it was detected and how to declare it. Findings on a detected or probable id cap at
+    warn (a guessed role reports but does not fail the verdict); a declared id is graded in full.
+
+    The evidence lists the most repeated ids and says whether their rows are identical copies or different
+    records sharing an id. Rows that are exact copies of another row (the id included) are
+    `consistency.duplicate_rows`' finding: they are counted here and referred to, not graded twice.
 
     Why it matters: an id is meant to name one record. A repeated id breaks joins (rows multiply), lets one
     entity appear in both training and test data, and often means two records were merged or one was
@@ -233,62 +274,124 @@ class DuplicateIds(Check):
     id: ClassVar[str] = "consistency.duplicate_ids"
     title: ClassVar[str] = "Unique ids"
     area: ClassVar[Area] = Area.CONSISTENCY
-    requires: ClassVar[tuple[str, ...]] = ("id",)
 
     warn_above: float = 0.0
     fail_above: float = 0.001
+    near_unique: float = NEAR_UNIQUE
+    min_rows: int = 20
+
+    def probable_ids(self, data: Dataset) -> list[str]:
+        """Features named like an id, at least ``near_unique`` distinct, with repeats."""
+        out = []
+        for c in data.features:
+            st = data.stats[c]
+            if st.kind not in ("numeric", "categorical", "text") or st.count < self.min_rows:
+                continue
+            if tokens(c) & ID_TOKENS and self.near_unique * st.count <= st.distinct < st.count:
+                out.append(c)
+        return out
 
     def run(self, data: Dataset) -> Outcome:
-        col = data.roles.id
         n = data.n_rows
-        st = data.stats[col]
-        detected = " (detected)" if "id" in data.roles.detected else ""
-        vc = data.stats.value_counts(col)
-        repeated = vc[vc > 1]
-        extra = int((repeated - 1).sum())
-        rows_involved = int(repeated.sum())
-        share = extra / n if n else 0.0
-        status = grade(share, warn=self.warn_above, fail=self.fail_above, higher_is_worse=True)
-        missing = f"; {count(st.missing, 'row')} without an id" if st.missing else ""
-        if not extra:
-            return Outcome.ok(
-                f"all {st.count:,} values of {col}{detected} are unique{missing}",
-                observed={"repeated_ids": 0, "extra_rows": 0},
-                expected=_expected(self.warn_above, self.fail_above, "share of repeated-id rows"),
-                columns=[col],
-            )
-        s = data.frame[col]
-        involved = np.flatnonzero(s.isin(repeated.index).to_numpy())
-        # rows that are exact duplicates over every column (the id included) are plain copies; the same
-        # grouping as consistency.duplicate_rows, so the two checks agree and the cost stays bounded
-        copies, _ = _duplicate_groups(data, data.columns)
-        identical = int(np.isin(involved, copies).sum())
-        conflicting = rows_involved - identical
-        nature = (
-            "all are exact duplicate rows"
-            if conflicting == 0
-            else f"{count(conflicting, 'row')} differ in other columns (conflicting records)"
+        targets = []
+        if data.roles.id:
+            how = "detected" if "id" in data.roles.detected else "declared"
+            targets.append((data.roles.id, how))
+        targets += [(c, "probable") for c in self.probable_ids(data)]
+        if not targets:
+            return Outcome.skip("no id column set or detected (use --id or 'id:' in dataaudit.yaml)")
+        expected = _expected(
+            self.warn_above, self.fail_above, "share of repeated-id rows that are not copies"
         )
-        msg = (
-            f"{count(len(repeated), 'id')} of {col}{detected} repeated: {extra:,} extra rows "
-            f"({_pct(share)} of {n:,}); {nature}{missing}"
-        )
-        values = s.to_numpy()
-        examples = []
-        for value in repeated.index[:5]:  # five vectorised scans, one per example id
-            rows = np.flatnonzero(values == value)
-            rows_text = _row_list(rows)
-            ident = bool(rows.size and np.isin(rows, copies).all())
-            examples.append(
-                (mask_example(value, column=col, kind=st.kind), int(repeated[value]), rows_text, ident)
+        copies = None
+        statuses, parts, observed, columns, evidence = [], [], {}, [], []
+        for col, how in targets:
+            st = data.stats[col]
+            share_distinct = st.distinct / st.count if st.count else 0.0
+            if how == "detected":
+                tag = f" (detected as the id; declare it with --id {col} or 'id: {col}' in dataaudit.yaml)"
+            elif how == "probable":
+                tag = (
+                    f" (detected as a probable id: named like one, {share_distinct:.1%} distinct; declare it "
+                    f"with --id {col} or 'id: {col}' in dataaudit.yaml)"
+                )
+            else:
+                tag = ""
+            vc = data.stats.value_counts(col)
+            repeated = vc[vc > 1]
+            extra = int((repeated - 1).sum())
+            missing = f"; {count(st.missing, 'row')} without an id" if st.missing else ""
+            columns.append(col)
+            if not extra:
+                statuses.append(Status.PASS)
+                parts.append(f"all {st.count:,} values of {col}{tag} are unique{missing}")
+                observed[col] = {"repeated_ids": 0, "extra_rows": 0}
+                continue
+            if copies is None:
+                # rows that are exact duplicates over every column (the id included) are plain copies; the
+                # same grouping as consistency.duplicate_rows, so the two checks agree
+                c_idx, c_g = _duplicate_groups(data, data.columns)
+                later = c_idx[pd.Series(c_g).duplicated().to_numpy()]  # copies of an earlier row
+                copies = (c_idx, later)
+            c_idx, later = copies
+            s = data.frame[col]
+            involved = np.flatnonzero(s.isin(repeated.index).to_numpy())
+            identical = int(np.isin(involved, c_idx).sum())
+            extra_copies = int(np.isin(later, involved).sum())
+            extra_graded = extra - extra_copies
+            share = extra_graded / n if n else 0.0
+            status = grade(share, warn=self.warn_above, fail=self.fail_above, higher_is_worse=True)
+            if how in ("probable", "detected") and status == Status.FAIL:
+                status = Status.WARN  # a guessed role reports but does not fail the verdict
+            statuses.append(status)
+            conflicting = len(involved) - identical
+            if conflicting == 0:
+                nature = (
+                    "all are exact duplicate rows, counted by consistency.duplicate_rows (not graded here)"
+                )
+            else:
+                nature = f"{count(conflicting, 'row')} differ in other columns (conflicting records)"
+                if extra_copies:
+                    nature += (
+                        f"; {count(extra_copies, 'extra row')} exact copies of another row, counted by "
+                        "consistency.duplicate_rows"
+                    )
+            parts.append(
+                f"{count(len(repeated), 'id')} of {col}{tag} repeated: {extra:,} extra rows "
+                f"({_pct(extra / n)} of {n:,}); {nature}{missing}"
             )
+            observed[col] = {
+                "repeated_ids": len(repeated),
+                "extra_rows": extra,
+                "copies": extra_copies,
+                "share": round(share, 4),
+            }
+            values = s.to_numpy()
+            examples = []
+            for value in repeated.index[:5]:  # five vectorised scans, one per example id
+                rows = np.flatnonzero(values == value)
+                ident = bool(rows.size and np.isin(rows, c_idx).all())
+                examples.append(
+                    (
+                        mask_example(value, column=col, kind=st.kind),
+                        int(repeated[value]),
+                        _row_list(rows),
+                        ident,
+                    )
+                )
+            evidence.append(
+                Table.of(
+                    ("id", "rows", "row numbers", "identical rows"),
+                    examples,
+                    title=f"Most repeated ids of {col}",
+                )
+            )
+        single = len(targets) == 1
         return Outcome.make(
-            status,
-            msg,
-            observed={"repeated_ids": len(repeated), "extra_rows": extra, "share": round(share, 4)},
-            expected=_expected(self.warn_above, self.fail_above, "share of repeated-id rows"),
-            columns=[col],
-            evidence=Table.of(
-                ("id", "rows", "row numbers", "identical rows"), examples, title="Most repeated ids"
-            ),
+            worst_status(*statuses),
+            "; ".join(parts),
+            observed=(observed[targets[0][0]] if single else observed),
+            expected=expected,
+            columns=columns,
+            evidence=evidence,
         )

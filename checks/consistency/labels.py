@@ -12,7 +12,103 @@ from dataaudit.checks.consistency._common import MAX_EXAMPLES, _labels, _rows
 from dataaudit.dataset import Dataset
 from dataaudit.model import Area, Check, Outcome, Status, Table, count, grade
 
-__all__ = ["ConflictingLabels", "TargetMissing"]
+__all__ = ["ConflictingLabels", "TargetMissing", "chance_identical_pairs", "explained_by_chance"]
+
+#: rows the chance model of identical rows is estimated on (a seeded sample above this)
+CHANCE_SAMPLE = 50_000
+#: columns whose pairwise dependence the model follows (the rest count as independent)
+CHANCE_MAX_COLUMNS = 30
+
+
+def chance_identical_pairs(
+    frame: pd.DataFrame, columns: list[str], observed_pairs: float, discount: bool = True
+) -> float:
+    """Pairs of rows expected to be identical over ``columns`` by coincidence, for different records.
+
+    The chance that two random rows agree on every column is built as a tree of pairwise dependencies
+    (Chow–Liu style): start from the column two rows most often share, then repeatedly add the column
+    most likely to agree given agreement on a column already added, multiplying those conditional
+    chances. Agreements are counted over pairs of rows, from the value counts of single columns and of
+    column pairs. A pair of columns is followed only where its agreements outnumber the
+    ``observed_pairs`` of fully identical rows tenfold, so real copies of a record cannot explain
+    themselves (two continuous columns and copied rows: chance 0); elsewhere the column counts as
+    independent. With ``discount``, the identical pairs that chance does not explain (copies) are also
+    taken out of each column's agreements, as copies agree on every column and would otherwise raise the
+    estimate meant to judge them; without it, the estimate suits a table whose rows cannot all differ
+    (three coarse columns). So correlated coarse columns (age and years married in a survey) are
+    followed, and tables where identical rows are unavoidable are recognised. Columns beyond the
+    ``CHANCE_MAX_COLUMNS`` most shared ones count as independent. Estimated on a seeded sample of at most
+    ``CHANCE_SAMPLE`` rows."""
+    n = len(frame)
+    if n < 2 or not columns:
+        return 0.0
+    pairs = n * (n - 1) / 2
+    sub = frame[columns]
+    if n > CHANCE_SAMPLE:
+        sub = sub.sample(n=CHANCE_SAMPLE, random_state=0)
+    m = len(sub)
+    m_pairs = m * (m - 1) / 2
+    full = observed_pairs / pairs  # the share of pairs that are identical rows (copies or chance)
+    codes = {}
+    for c in columns:
+        try:
+            k, _ = pd.factorize(sub[c], use_na_sentinel=False)
+        except TypeError:  # unhashable cells: their text
+            k, _ = pd.factorize(sub[c].astype(str), use_na_sentinel=False)
+        codes[c] = np.asarray(k, dtype=np.int64)
+
+    def agree(key: np.ndarray) -> float:
+        cnt = np.bincount(key).astype("float64")
+        return float((cnt * (cnt - 1) / 2).sum()) / m_pairs
+
+    raw = {c: agree(codes[c]) for c in columns}
+    joint: dict[tuple[str, str], float] = {}
+
+    def both(c: str, parent: str) -> float:
+        if (c, parent) not in joint:
+            a, b = codes[c], codes[parent]
+            joint[(c, parent)] = agree(a * (int(b.max()) + 1) + b)
+        return joint[(c, parent)]
+
+    def chance(copies: float) -> float:
+        single = {c: max(raw[c] - copies, 0.0) for c in columns}
+        ordered = sorted(columns, key=lambda c: -single[c])
+        tree, independent = ordered[:CHANCE_MAX_COLUMNS], ordered[CHANCE_MAX_COLUMNS:]
+        p = single[tree[0]]
+        used, rest = [tree[0]], tree[1:]
+        while rest and p > 0:
+            best, pick = -1.0, rest[0]
+            for c in rest:
+                for parent in used:
+                    agree_both = both(c, parent)
+                    # a pair whose agreements are mostly the identical rows themselves says nothing
+                    if single[parent] and agree_both >= 10 * full:
+                        cond = max(agree_both - copies, 0.0) / single[parent]
+                    else:
+                        cond = single[c]
+                    if cond > best:
+                        best, pick = cond, c
+            p *= min(best, 1.0)
+            used.append(pick)
+            rest.remove(pick)
+        for c in independent:
+            p *= single[c]
+        return p
+
+    if not discount:
+        return pairs * chance(0.0)
+    # copies agree on every column and would raise the estimate meant to judge them: take out the identical
+    # pairs that chance does not explain (a few fixed-point steps: copies = identical - chance(copies))
+    copies = full
+    for _ in range(6):
+        copies = max(full - chance(copies), 0.0)
+    return pairs * chance(copies)
+
+
+def explained_by_chance(observed_pairs: float, chance_pairs: float) -> bool:
+    """Identical pairs no more than chance predicts: within 1.5 times the model's estimate (it cannot
+    follow every dependency between columns, and under-estimates) plus three standard deviations."""
+    return observed_pairs <= 1.5 * chance_pairs + 3 * chance_pairs**0.5
 
 
 def _row_hash(frame: pd.DataFrame) -> pd.Series:
@@ -149,9 +245,10 @@ class ConflictingLabels(Check):
     When the features do not tell rows apart (fewer distinct feature rows than ``min_distinct_share`` of the
     rows, e.g. three coarse categorical columns), equal rows with different labels are expected and the
     check is skipped with that reason. Likewise, when identical feature rows are no more frequent than chance
-    predicts for these features (pairs of rows × the product over features of the chance that two rows share
-    a value, plus three standard deviations), they are different records that happen to look alike (two
-    features, one rounded): the check passes and says so. Real copies of a record outnumber that by far.
+    predicts for these features (`chance_identical_pairs`, shared with `consistency.duplicate_rows`: a tree
+    of pairwise agreements between features, within twice its estimate plus three standard deviations), they
+    are different records that happen to look alike (two features, one rounded): the check passes and says
+    so. Real copies of a record outnumber that by far.
 
     Why it matters: when the same input carries two labels, at least one is wrong (a labelling mistake, a
     row updated after it was labelled, or a merge of two sources), or the features miss what decided the
@@ -194,21 +291,6 @@ class ConflictingLabels(Check):
                 again = values.astype(str).duplicated(keep=False).to_numpy()
             candidates[np.flatnonzero(candidates)[~again]] = False
         return candidates
-
-    @staticmethod
-    def _chance_pairs(data: Dataset, features: list[str], n: int) -> float:
-        """Pairs of rows expected to be identical by chance if the features were independent: the number
-        of pairs times the product over features of the share of pairs of rows that share a value (missing
-        counting as a value). Real copies of a record outnumber this by far; coincidences do not."""
-        match = 1.0
-        for col in features:
-            st = data.stats[col]
-            c = data.stats.value_counts(col).to_numpy(dtype="float64")
-            same = float((c * (c - 1)).sum()) + st.missing * (st.missing - 1)  # ordered pairs sharing a value
-            match *= same / max(st.rows * (st.rows - 1), 1)
-            if match == 0.0:
-                break
-        return n * (n - 1) / 2 * match
 
     def run(self, data: Dataset) -> Outcome:
         target = data.roles.target
@@ -267,8 +349,8 @@ class ConflictingLabels(Check):
         status = grade(share, warn=self.warn_above, fail=self.fail_above, higher_is_worse=True)
         group_sizes = dup.groupby("key", sort=False).size().to_numpy()
         observed_pairs = int((group_sizes * (group_sizes - 1) // 2).sum())
-        chance_pairs = self._chance_pairs(data, features, n)
-        if observed_pairs <= chance_pairs + 3 * chance_pairs**0.5:
+        chance_pairs = chance_identical_pairs(frame, features, observed_pairs)
+        if explained_by_chance(observed_pairs, chance_pairs):
             status = Status.PASS  # equal rows no more often than chance: different labels are noise
         msg = (
             f"{count(n_groups, 'group')} of identical feature rows have different {target!r} labels: "

@@ -3,14 +3,18 @@ tail looks normal, so a lognormal income's long tail is not called an outlier.""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from statistics import NormalDist
 from typing import ClassVar
 
 import numpy as np
+import pandas as pd
 
 from dataaudit.checks.consistency._common import _expected, _grade_worst, _num, _pct, _sentinels
 from dataaudit.dataset import Dataset
 from dataaudit.model import Area, Check, Outcome, Table, count
+from dataaudit.roles import ID_TOKENS
 
 __all__ = ["Outliers"]
 
@@ -21,8 +25,21 @@ _TRANSFORMS = {
 }
 
 
-#: (p99 - p75) / IQR of a normal distribution: how long a tail looks on a scale where the data is normal
-_NORMAL_TAIL = (2.3263 - 0.6745) / 1.3490
+#: words of a column name that say its numbers are codes, not quantities (a zip code, a phone number)
+_CODE_TOKENS = frozenset(
+    {"zip", "zipcode", "postal", "postcode", "postalcode", "plz", "fips"}  # places
+    | {"phone", "telephone", "tel", "fax"}  # phone numbers
+    | {"isbn", "issn", "ssn", "iban", "npi", "ein", "sku", "ean", "upc", "gtin", "serial", "code", "issue"}
+    | {"rownames", "rowname", "index", "idx", "rownum"}  # row labels
+    | ID_TOKENS
+)
+#: the last word of a name such as ``ProviderNumber`` or ``account_no``: a number that names something
+_NUMBER_TOKENS = frozenset({"number", "no", "nr", "num"})
+#: words that make a name a quantity again (``id_count``, ``number_of_codes``, ``zip_population``)
+_QUANTITY_TOKENS = frozenset(
+    {"count", "counts", "amount", "total", "sum", "balance", "price", "rate", "ratio", "share", "size"}
+    | {"mean", "avg", "average", "median", "of", "per", "population", "length", "weight"}
+)
 
 
 @dataclass(frozen=True)
@@ -37,7 +54,16 @@ class Outliers(Check):
     column with fewer than `min_count` (3) outliers, none of them beyond twice that distance, is listed but
     not graded: in a few hundred rows one value just past a fence estimated from those rows is noise.
     Sentinel numbers (`consistency.disguised_missing`'s concern) are left out, and so is a spike of zeros
-    in a non-negative column (a separate mode, not an outlier).
+    in a non-negative column (a separate mode, not an outlier). In a small column the tail's shape is read
+    further in (at least three values beyond the percentile used), so one ×100 entry error does not make
+    its own tail look long. A value is an outlier only if it is also beyond the same fences drawn over the
+    column's distinct values: a value that holds most rows (a survival time censored at 52 weeks) or a
+    coarse scale (a 1–7 rating) does not make every other value an outlier; when one value holds the
+    middle half of the rows, those fences alone judge. A column of two values (a 0/1 flag) with a few
+    values far from both (a 7) has those as its outliers. Codes are not quantities and are not judged: whole
+    numbers whose name says so (zip, phone, fips, id, ``ProviderNumber``, an issue number) or whose values
+    share one width of eight or more digits, and unique counters or keys. With nothing to judge (no numeric
+    feature with more than two values, or only codes), the check is skipped and says why.
 
     Why it matters: gross outliers (an extra zero, a unit mix-up, a test record) dominate squared-error
     losses, scaling and linear models. With k = 3 on the right scale, clean normal or lognormal data has
@@ -60,6 +86,8 @@ class Outliers(Check):
     def run(self, data: Dataset) -> Outcome:
         findings, table = [], []
         cols = _numeric_columns(data, data.features)
+        if not cols:
+            return Outcome.skip("no numeric feature with more than two values")
         for c in cols:
             res = self._column(data, c)
             if res is None:
@@ -72,6 +100,10 @@ class Outliers(Check):
             if n_out >= self.min_count or far:
                 findings.append((c, share, n_out, n_judged, scale, lo, hi, low_ex, high_ex))
         expected = _expected(self.warn_above, self.fail_above, f"share beyond {self.k:g} IQR fences")
+        judged = [r for r in table if r[1] != "—"]
+        if not judged:
+            why = "; ".join(f"{r[0]}: {r[7]}" for r in table[:5]) or "too few values"
+            return Outcome.skip(f"no numeric feature could be judged ({why})")
         status = _grade_worst([f[1] for f in findings], self.warn_above, self.fail_above)
         table.sort(key=lambda r: -r[5])
         evidence = Table.of(
@@ -90,14 +122,17 @@ class Outliers(Check):
             )
             return Outcome.ok(
                 f"no column has more than {_pct(self.warn_above)} outliers among "
-                f"{count(len(cols), 'numeric feature')}{tail}",
+                f"{count(len(judged), 'numeric feature')} judged{tail}",
                 observed={f[0]: round(f[1], 5) for f in findings},
                 expected=expected,
                 evidence=evidence,
             )
         parts = [
-            f"{c}: {count(k, 'value')} ({_pct(s)}) outside [{_num(lo)}, {_num(hi)}] on the {scale} scale "
-            f"(e.g. {_examples(le, he)})"
+            f"{c}: {count(k, 'value')} ({_pct(s)}) far from the column's two values "
+            f"{_num(lo + 2 * (hi - lo) / 5)} and {_num(hi - 2 * (hi - lo) / 5)} (e.g. {_examples(le, he)})"
+            if scale == "two values"
+            else f"{c}: {count(k, 'value')} ({_pct(s)}) outside [{_num(lo)}, {_num(hi)}] on the {scale} "
+            f"scale (e.g. {_examples(le, he)})"
             for c, s, k, _, scale, lo, hi, le, he in flagged[:3]
         ]
         msg = "; ".join(parts) + (f"; and {len(flagged) - 3} more columns" if len(flagged) > 3 else "")
@@ -116,9 +151,17 @@ class Outliers(Check):
         q = st.quantiles
         if q is None:
             return None
+        counts = _numeric_counts(data, c)
+        code = _code_reason(data, c, counts)
+        if code:
+            return "—", np.nan, np.nan, 0, 0, int(st.count), [], [], f"{code}: not judged"
         sentinels = _sentinels(data, c)
+        two = self._two_values(counts, st, sentinels)
+        if two is not None:
+            return two
         note = []
         exclude = rest = None
+        zeros_out = False
         zeros = int((x == 0).sum())
         zero_spike = zeros >= 0.01 * st.count
         if sentinels or zero_spike:
@@ -126,6 +169,7 @@ class Outliers(Check):
             exclude = np.isin(arr, list(sentinels)) if sentinels else np.zeros(arr.size, dtype=bool)
             rest = arr[~exclude & np.isfinite(arr)]
             if zero_spike and rest.size and rest.min() >= 0:  # a spike of zeros is its own mode
+                zeros_out = True
                 exclude |= arr == 0
                 rest = rest[rest != 0]
                 note.append(f"{count(zeros, 'zero')} left out")
@@ -136,41 +180,84 @@ class Outliers(Check):
         if rest is not None:
             if rest.size < 10:
                 return None
-            vmin, p01, q1, q2, q3, p99 = np.quantile(rest, [0.0, 0.01, 0.25, 0.5, 0.75, 0.99])
+            vmin, q1, q2, q3 = np.quantile(rest, [0.0, 0.25, 0.5, 0.75])
         else:
-            vmin, p01, q1, q2, q3, p99 = (q[k] for k in ("min", "p01", "p25", "p50", "p75", "p99"))
+            vmin, q1, q2, q3 = (q[k] for k in ("min", "p25", "p50", "p75"))
+        # the tail's shape is read at the 1st/99th percentile, or, in a small column, further in (at least
+        # three values beyond it), so that one wrong value does not make its own tail look long
+        n_judged = int(rest.size if rest is not None else st.count)
+        p_tail = min(max(0.01, 3 / max(n_judged, 1)), 0.10)
+        if p_tail > 0.01:
+            base = rest if rest is not None else x.dropna().to_numpy(dtype="float64")
+            p01, p99 = np.quantile(base, [p_tail, 1 - p_tail])
+        elif rest is not None:
+            p01, p99 = np.quantile(rest, [0.01, 0.99])
+        else:
+            p01, p99 = q["p01"], q["p99"]
+        normal_tail = (NormalDist().inv_cdf(1 - p_tail) - 0.6745) / 1.3490
         options = ["raw"] + (["sqrt"] if vmin >= 0 else []) + (["log"] if vmin > 0 else [])
-        best = {}  # side -> (distance from a normal tail, scale, fence)
+        best = {}  # side -> (distance from a normal tail, scale)
         for name in options:
-            fwd, inv = _TRANSFORMS[name]
+            fwd, _ = _TRANSFORMS[name]
             with np.errstate(all="ignore"):
                 t01, t1, _, t3, t99 = (float(fwd(v)) for v in (p01, q1, q2, q3, p99))
             iqr = t3 - t1
             if not iqr > 0:
                 continue
-            for side, tail, fence, far in (
-                ("low", (t1 - t01) / iqr, t1 - self.k * iqr, t1 - 2 * self.k * iqr),
-                ("high", (t99 - t3) / iqr, t3 + self.k * iqr, t3 + 2 * self.k * iqr),
-            ):
-                distance = abs(np.log(tail / _NORMAL_TAIL)) if tail > 0 else np.inf
+            for side, tail in (("low", (t1 - t01) / iqr), ("high", (t99 - t3) / iqr)):
+                distance = abs(np.log(tail / normal_tail)) if tail > 0 else np.inf
                 # a stronger transform must fit the tail clearly better (options go raw → sqrt → log): the
                 # log scale stretches values near zero, so a waiting time's short lower tail stays on sqrt
                 if side not in best or distance < 0.75 * best[side][0]:
-                    if side == "low":
-                        raw = [-np.inf if name == "sqrt" and f <= 0 else float(inv(f)) for f in (fence, far)]
-                    else:
-                        raw = [float(inv(f)) for f in (fence, far)]
-                    best[side] = (distance, name, *raw)
-        if not best:
-            note.append("interquartile range is 0: not judged")
-            return "—", np.nan, np.nan, 0, 0, int(st.count), [], [], "; ".join(note)
-        lo, hi = best["low"][2], best["high"][2]
-        far_lo, far_hi = best["low"][3], best["high"][3]
-        scale = best["low"][1] if best["low"][1] == best["high"][1] else f"{best['low'][1]}/{best['high'][1]}"
+                    best[side] = (distance, name)
         arr = x.to_numpy(dtype="float64", na_value=np.nan)
+        # the distinct values, for fences that a dominant value or a coarse scale cannot collapse
+        levels = counts.index.to_numpy(dtype="float64")
+        levels = levels[np.isfinite(levels)]
+        if sentinels:
+            levels = levels[~np.isin(levels, list(sentinels))]
+        if zeros_out:
+            levels = levels[levels != 0]
+        if not best:
+            # one value holds the middle half of the rows: judge the other values by the spread of the
+            # distinct values alone
+            if levels.size < 3:
+                note.append("interquartile range is 0: not judged")
+                return "—", np.nan, np.nan, 0, 0, int(st.count), [], [], "; ".join(note)
+            best = {"low": (0.0, "raw"), "high": (0.0, "raw")}
+            lo = far_lo = np.inf
+            hi = far_hi = -np.inf
+            levels_only = True
+        else:
+            lo, far_lo = self._fence(q1, q3, best["low"][1], "low")
+            hi, far_hi = self._fence(q1, q3, best["high"][1], "high")
+            levels_only = False
+        scale = best["low"][1] if best["low"][1] == best["high"][1] else f"{best['low'][1]}/{best['high'][1]}"
         out = (arr < lo) | (arr > hi)
         if exclude is not None:
             out &= ~exclude
+        widened = False
+        if out.any() and levels.size >= 3:
+            # a value is an outlier only if it is also beyond the fences drawn over the distinct values: a
+            # 7-point scale's 1 or a censored column's many small values are not outliers because one or
+            # two values hold most rows (for continuous data the two sets of fences coincide)
+            lq1, lq3 = np.quantile(levels, [0.25, 0.75])
+            l_lo, l_far_lo = self._fence(lq1, lq3, best["low"][1], "low")
+            l_hi, l_far_hi = self._fence(lq1, lq3, best["high"][1], "high")
+            if lq3 > lq1:
+                widened = l_lo < lo or l_hi > hi
+                lo, far_lo = min(lo, l_lo), min(far_lo, l_far_lo)
+                hi, far_hi = max(hi, l_hi), max(far_hi, l_far_hi)
+            elif levels_only:
+                lo = far_lo = -np.inf
+                hi = far_hi = np.inf
+            out = (arr < lo) | (arr > hi)
+            if exclude is not None:
+                out &= ~exclude
+        if levels_only:
+            note.append("one value holds the middle half of the rows: fences drawn over the distinct values")
+        elif widened:
+            note.append("fences widened to those of the distinct values (a dominant value or a coarse scale)")
         n_out = int(out.sum())
         judged = int(st.count - (exclude.sum() if exclude is not None else 0))
         low_ex = high_ex = []
@@ -187,9 +274,104 @@ class Outliers(Check):
                 )
         return scale, lo, hi, n_out, far, judged, low_ex, high_ex, "; ".join(note)
 
+    def _fence(self, q1: float, q3: float, name: str, side: str) -> tuple[float, float]:
+        """(fence, far fence) in raw units, ``k`` and ``2k`` interquartile ranges beyond a quartile on the
+        scale ``name``."""
+        fwd, inv = _TRANSFORMS[name]
+        with np.errstate(all="ignore"):
+            t1, t3 = float(fwd(q1)), float(fwd(q3))
+        iqr = t3 - t1
+        if side == "low":
+            fences = (t1 - self.k * iqr, t1 - 2 * self.k * iqr)
+            return tuple(-np.inf if name == "sqrt" and f <= 0 else float(inv(f)) for f in fences)
+        return tuple(float(inv(f)) for f in (t3 + self.k * iqr, t3 + 2 * self.k * iqr))
+
+    def _two_values(self, vc: pd.Series, st, sentinels: dict):
+        """A column of two values (0/1, 1/2) with a few values far from both: those are the outliers.
+
+        The two values hold at least 99% of the rows, and every other value lies more than twice their
+        distance beyond them (a 0/1 flag with a 7, a 1/2 code with a 9), so a count that is mostly 0 and 1
+        with a few 2s and 3s is left to the ordinary fences."""
+        if st.distinct < 3:
+            return None
+        if len(vc) < 3 or vc.iloc[:2].sum() < 0.99 * st.count:
+            return None
+        a, b = sorted(float(v) for v in vc.index[:2])
+        gap = b - a
+        others = vc.iloc[2:]
+        others = others[~np.isin(others.index.to_numpy(dtype="float64"), list(sentinels))]
+        if others.empty or not gap > 0:
+            return None
+        ov = others.index.to_numpy(dtype="float64")
+        lo, hi = a - 2 * gap, b + 2 * gap
+        if not ((ov < lo) | (ov > hi)).all():
+            return None
+        n_out = int(others.sum())
+        low_ex = np.sort(ov[ov < lo])[:3].tolist()
+        high_ex = np.sort(ov[ov > hi])[::-1][:3].tolist()
+        held = vc.iloc[:2].sum() / st.count
+        note = (
+            f"two values ({a:g}, {b:g}) hold {_pct(held)} of the rows; any other value more than twice their "
+            "distance away is an outlier"
+        )
+        return "two values", lo, hi, n_out, n_out, int(st.count), low_ex, high_ex, note
+
 
 def _examples(low: list[float], high: list[float]) -> str:
     return ", ".join(_num(v) for v in [*high, *low][:5])
+
+
+def _name_words(name: str) -> list[str]:
+    """Words of a column name in order (``ProviderNumber`` → provider, number)."""
+    name = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", str(name))
+    return [t for t in re.split(r"[\W_]+", name.casefold()) if t]
+
+
+def _numeric_counts(data: Dataset, c: str) -> pd.Series:
+    """Value counts of a numeric column keyed by float (text numbers parsed), most frequent first."""
+    vc = data.stats.value_counts(c)
+    if pd.api.types.is_numeric_dtype(vc.index.dtype) and not pd.api.types.is_bool_dtype(vc.index.dtype):
+        return pd.Series(vc.to_numpy(), index=vc.index.astype("float64"))
+    parsed = pd.to_numeric(pd.Series(vc.index.map(str)), errors="coerce").to_numpy(dtype="float64")
+    out = pd.Series(vc.to_numpy(), index=parsed)
+    out = out[out.index.notna()].groupby(level=0).sum()
+    return out.sort_values(ascending=False, kind="stable")
+
+
+def _code_reason(data: Dataset, c: str, vc: pd.Series) -> str | None:
+    """Why a numeric column holds codes rather than quantities, or None.
+
+    A code has whole numbers only, and either a name that says so (zip, phone, fips, id, ``...Number``) and
+    no word of a quantity, or values of one fixed width of eight digits or more (phone and account
+    numbers), where differences and means mean nothing; or it is a unique counter or key, as
+    `consistency.id_like_features` judges integers."""
+    st = data.stats[c]
+    keys = vc.index.to_numpy(dtype="float64")
+    if not (np.mod(keys[:200], 1) == 0).all():  # a cheap look first: measurements with decimals
+        return None
+    finite = np.isfinite(keys)
+    keys, weights = keys[finite], vc.to_numpy(dtype="float64")[finite]
+    if keys.size == 0 or not (np.mod(keys, 1) == 0).all() or keys.min() < 0:
+        return None
+    words = _name_words(c)
+    wordset = set(words)
+    if not wordset & _QUANTITY_TOKENS:
+        if wordset & _CODE_TOKENS:
+            return f"a code by its name ({', '.join(sorted(wordset & _CODE_TOKENS))})"
+        if len(words) >= 2 and words[-1] in _NUMBER_TOKENS:
+            return f"a code by its name (… {words[-1]})"
+    digits = np.floor(np.log10(np.maximum(keys, 1))).astype(int) + 1
+    width = np.bincount(digits, weights=weights)
+    top = int(width.argmax())
+    if top >= 8 and width[top] >= 0.99 * st.count:
+        return f"a code by its values ({_pct(width[top] / st.count)} are {top}-digit numbers)"
+    if st.count >= 20 and st.distinct / st.count >= 0.99:
+        from dataaudit.checks.consistency.columns import IdLikeFeatures
+
+        reason = IdLikeFeatures()._integer_reason(data, c, st.distinct / st.count, False)
+        if reason:
+            return f"a key or counter ({reason}; see consistency.id_like_features)"
+    return None
 
 
 def _numeric_columns(data: Dataset, columns) -> list[str]:

@@ -245,6 +245,11 @@ class ValueRanges(Check):
         if not parts:
             n_declared = len(self.ranges) + len(self.allowed) + len(self.patterns)
             implied = len(rules) - n_declared
+            if not rules:
+                return Outcome.skip(
+                    "no rule to check: none declared (ranges:, allowed:, patterns:) and no column whose name "
+                    "or type implies one (an age, a percentage, a count)"
+                )
             msg = (
                 f"all values within {count(n_declared, 'declared rule')} and "
                 f"{count(implied, 'rule')} implied by column names and types"
