@@ -11,14 +11,14 @@ import pandas as pd
 from dataaudit.checks.consistency._common import PLACEHOLDERS, _expected, _grade_worst, _pct, _placeholder_mask
 from dataaudit.dataset import Dataset
 from dataaudit.model import Area, Check, Outcome, Table, count
-from dataaudit.privacy import mask_example
+from dataaudit.privacy import looks_personal, mask_example
 from dataaudit.roles import tokens
 
 __all__ = ["DependencyViolations", "Rule"]
 
 #: words in the name of an integer column saying its numbers are codes (a zip, a provider number), not amounts
 _CODE_TOKENS = frozenset(
-    "zip zipcode postcode postal plz code codes id number num no nr phone fips provider key sku isbn ean "
+    "zip zipcode postcode postal plz code codes id phone fips provider key sku isbn ean "
     "iata icao naics sic cpt icd".split()
 )
 
@@ -60,13 +60,19 @@ class DependencyViolations(Check):
     placeholder values ('n/a', 'unknown') count as missing. For each ordered pair the rows are grouped by the
     determinant (vectorised counts per value pair, on a seeded sample of `max_rows` rows when the table is
     larger) and, in groups of two rows or more, the dominant dependent value is found. A rule holds when at
-    least `min_agreement` (97%) of those rows hold their group's dominant value, at least `min_support`
-    rows in `min_groups` groups support it, and it explains the dependent column far better than chance: the
-    exceptions are at most `max_chance_ratio` (20%) of what the same grouping gives after a seeded shuffle
-    of the dependent column (this keeps near-constant columns and chance patterns of small tables out). A
+    least `min_agreement` (95%) of those rows hold their group's dominant value, at least `min_support`
+    rows in `min_groups` (10) groups support it, and it explains the dependent column far better than
+    chance: the exceptions are at most `max_chance_ratio` (20%) of what the same grouping gives after a
+    seeded shuffle of the dependent column, and that shuffle agrees in at most `max_chance` (90%) of rows
+    (this keeps near-constant columns, a few large groups that merely lean one way, and chance patterns of
+    small tables out). Numbers written as text (measurements) are not categories and are left out. A
     row breaks the rule when its value differs from its group's dominant value and is rare within the group
-    (at most `max_exception_share` of the dominant value's rows, or a single row); a group whose second
-    value is common is two real cases (a city name in two states), not an error. Rows are reported per
+    (at most `max_exception_share` of the dominant value's rows, or a single row), and rare in the whole
+    column (at most `max_found_rows` rows or `max_found_share` of the dominant value's rows: a value common
+    elsewhere, 'no' in an otherwise 'yes' group, is more often a real second case than an error); a group
+    whose second value is common is two real cases (a city name in two states), not an error, and so are
+    exceptions that share a value of a third column making up most of its rows (the one Alaskan hospital
+    breaking measure code → state average). Rows are reported per
     dependent column, with the rule, the determinant value, the dominant value and the value found, masked
     where the column is personal.
 
@@ -89,9 +95,12 @@ class DependencyViolations(Check):
     fail_above: float = 0.01
     min_agreement: float = 0.95
     min_support: int = 50
-    min_groups: int = 3
+    min_groups: int = 10
+    max_chance: float = 0.9
     max_chance_ratio: float = 0.2
     max_exception_share: float = 0.1
+    max_found_share: float = 0.05
+    max_found_rows: int = 2
     max_distinct: int = 5_000
     max_columns: int = 40
     max_rows: int = 200_000
@@ -123,6 +132,8 @@ class DependencyViolations(Check):
                     continue
             elif kind not in ("categorical", "text", "boolean"):
                 continue
+            elif not tokens(c) & _CODE_TOKENS and _numbers_as_text(data, c):
+                continue  # measurements written as text ('1.2', '11.24') are not categories
             if 2 <= st.distinct <= self.max_distinct and st.distinct * 2 <= max(st.count, 1) and n >= 4:
                 out.append((st.count, c))
         # the most filled columns first, when there are too many to pair
@@ -167,12 +178,17 @@ class DependencyViolations(Check):
         if t.agreement < self.min_agreement or t.agreement == 1:
             return None
         chance = _Pairs.count(cx, cy_shuffled, nx, ny).agreement
-        if (1 - t.agreement) > self.max_chance_ratio * (1 - chance):
+        if chance > self.max_chance or (1 - t.agreement) > self.max_chance_ratio * (1 - chance):
             return None
         # an exception: not the dominant value, rare in its group, in a group with a clear dominant value
         dom_count = t.dom_count[t.xk]
         limit = np.maximum(1.0, self.max_exception_share * dom_count)
         bad = (t.yk != t.dom[t.xk]) & (t.cnt <= limit) & (t.cnt < dom_count) & (dom_count >= 2)
+        # the value found must be rare in the whole column (a typo, a one-off): a value that is common
+        # elsewhere ('no' for an otherwise 'yes' state, a plane that changed carrier) is more often a real
+        # second case than an error, and the data alone cannot tell them apart
+        y_total = np.bincount(cy[cy >= 0], minlength=ny)
+        bad &= y_total[t.yk] <= np.maximum(self.max_found_rows, self.max_found_share * y_total[t.dom[t.xk]])
         if not bad.any():
             return None
         valid = (cx >= 0) & (cy >= 0)
@@ -214,7 +230,8 @@ class DependencyViolations(Check):
             by_col.setdefault(r.dependent, []).append(r)
         per_col = []  # (column, rows breaking any rule, rules by strength)
         for col, rs in by_col.items():
-            rs = sorted(rs, key=lambda r: -r.strength)
+            # the strongest rule first; a determinant that is not personal first, so the example is readable
+            rs = sorted(rs, key=lambda r: (looks_personal(r.determinant), -r.strength))
             rows = pd.Index([row for r in rs for row in r.rows]).unique()
             per_col.append((col, len(rows), rs))
         per_col.sort(key=lambda t: -t[1])
@@ -229,10 +246,10 @@ class DependencyViolations(Check):
             parts.append(
                 f"{col}: {count(k, 'row')} break "
                 + (f"{count(len(rs), 'rule')}, e.g. " if len(rs) > 1 else "")
-                + f"{best.determinant} → {col} (holds in {_pct(best.agreement)} of {best.support:,} rows; "
-                f"chance {_pct(best.chance)}): {best.determinant} {_show(best.keys[i], best.determinant)} "
-                f"is {_show(best.expected[i], col)} in {_pct(best.agreement)}… but {_show(best.found[i], col)}"
-                f" in row {best.rows[i]}"
+                + f"{best.determinant} → {col} (holds in {_pct(best.agreement)} of {best.support:,} rows, "
+                f"{_pct(best.chance)} by chance): row {best.rows[0]} has {col} {_show(best.found[0], col)} "
+                f"where the other rows of {best.determinant} {_show(best.keys[0], best.determinant)} have "
+                f"{_show(best.expected[0], col)}"
             )
         more = f"; {len(per_col) - 4} more columns" if len(per_col) > 4 else ""
         message = (
@@ -284,6 +301,12 @@ class DependencyViolations(Check):
 
 def _show(value, column: str) -> str:
     return repr(mask_example(value, column=column, kind="categorical"))
+
+
+def _numbers_as_text(data: Dataset, column: str) -> bool:
+    """Whether most of a text column's most frequent distinct values are numbers."""
+    keys = pd.Series(data.stats.value_counts(column).index[:200], dtype=object).astype(str)
+    return bool(len(keys)) and pd.to_numeric(keys.str.strip(), errors="coerce").notna().mean() >= 0.8
 
 
 def _explained(pos: np.ndarray, others: list[np.ndarray], min_rows: int = 3) -> np.ndarray:
