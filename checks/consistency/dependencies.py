@@ -112,11 +112,10 @@ class DependencyViolations(Check):
 
     # -- measure ---------------------------------------------------------------------------------------------
 
-    def candidates(self, data: Dataset, frame: pd.DataFrame) -> list[str]:
+    def candidates(self, data: Dataset) -> list[str]:
         """Columns that may take part in a rule: categorical, boolean, text and code-like integer columns
         with 2..max_distinct distinct values that repeat (at most one distinct value per two rows)."""
         target = data.roles.target
-        n = len(frame)
         out = []
         for c in data.columns:
             if c == target:
@@ -134,15 +133,19 @@ class DependencyViolations(Check):
                 continue
             elif not tokens(c) & _CODE_TOKENS and _numbers_as_text(data, c):
                 continue  # measurements written as text ('1.2', '11.24') are not categories
-            if 2 <= st.distinct <= self.max_distinct and st.distinct * 2 <= max(st.count, 1) and n >= 4:
+            if 2 <= st.distinct <= self.max_distinct and st.distinct * 2 <= max(st.count, 1):
                 out.append((st.count, c))
         # the most filled columns first, when there are too many to pair
         return [c for _, c in sorted(out, key=lambda t: -t[0])[: self.max_columns]]
 
     def measure(self, data: Dataset) -> tuple[list[Rule], int, int]:
         """The rules that hold and the rows breaking them; (rules, columns examined, pairs examined)."""
-        frame = data.sample(self.max_rows, seed=self.seed) if data.n_rows > self.max_rows else data.frame
-        cols = self.candidates(data, frame)
+        frame = data.frame
+        cols = self.candidates(data)
+        if data.n_rows > self.max_rows:
+            # a seeded sample of rows, taken from the candidate columns only
+            pos = np.sort(np.random.default_rng(self.seed).choice(data.n_rows, self.max_rows, replace=False))
+            frame = pd.DataFrame({c: frame[c].iloc[pos] for c in cols})
         if len(cols) < 2:
             return [], len(cols), 0
         rng = np.random.default_rng(self.seed)
