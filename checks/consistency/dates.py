@@ -1,7 +1,9 @@
-"""Consistency: text columns that hold dates which do not parse, or dates written in several layouts."""
+"""Consistency: text columns that hold dates which do not parse or are written in several layouts, and
+placeholder dates (9999-12-31, 1900-01-01) standing for "no date"."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -22,7 +24,7 @@ from dataaudit.dataset import Dataset
 from dataaudit.model import Area, Check, Outcome, Table, count
 from dataaudit.privacy import mask_example
 
-__all__ = ["UnparseableDates"]
+__all__ = ["SentinelDates", "UnparseableDates"]
 
 _EXPLICIT_DATE_FORMATS = (
     "%d/%m/%Y",
@@ -174,3 +176,218 @@ def _example_of(vals: pd.Series, shapes: pd.Series, shape: str, ok: np.ndarray) 
     if not len(hit):
         hit = vals[of_shape]
     return str(hit.iloc[0]) if len(hit) else ""
+
+
+# -- placeholder dates ---------------------------------------------------------------------------------------
+
+#: dates that are never real in business data: the far-future "open end" and the calendar's first day
+ALWAYS_SENTINEL_DATES = ("9999-12-31", "9999-01-01", "9999-09-09", "2999-12-31", "3000-01-01", "0001-01-01")
+#: dates that systems write for "unknown" but that can be real: counted only when repeated and apart
+PLAUSIBLE_SENTINEL_DATES = (
+    "1900-01-01",
+    "1899-12-30",
+    "1899-12-31",
+    "1753-01-01",
+    "1970-01-01",
+    "2099-12-31",
+    "2100-01-01",
+)
+# a date, and an optional time of day that is midnight or the last second of the day
+_SENTINEL_TIME = r"(?:[ T](?:00:00(?::00(?:\.0+)?)?|23:59(?::59(?:\.9+)?)?)(?:Z|[+-]00:?00)?)?"
+_YMD = re.compile(r"^\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})" + _SENTINEL_TIME + r"\s*$")
+_NNY = re.compile(r"^\s*(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})" + _SENTINEL_TIME + r"\s*$")
+
+
+def _ymd(date: str) -> int:
+    y, m, d = (int(p) for p in date.split("-"))
+    return y * 10_000 + m * 100 + d
+
+
+@dataclass(frozen=True)
+class SentinelFinding:
+    """Placeholder dates in one column: {canonical date: rows}, the rows judged, and the real dates' range
+    (as yyyymmdd integers, 0 when unknown)."""
+
+    column: str
+    found: dict
+    rows: int
+    first: int
+    last: int
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class SentinelDates(Check):
+    """Placeholder dates: 9999-12-31, 0001-01-01, 1900-01-01 and their kin, written where the date is
+    unknown or open-ended, in date columns (typed, as read from Parquet or a CSV whose dates were
+    recognised) and in text columns that hold dates (distinct values, any of the layouts yyyy-mm-dd,
+    dd/mm/yyyy, mm/dd/yyyy, with an optional midnight or 23:59:59 time).
+
+    Two lists (parameters): `always` (9999-12-31, 9999-01-01, 2999-12-31, 0001-01-01…) are never real dates
+    and count from the first row; `plausible` (1900-01-01, 1899-12-30 — Excel's day zero, 1753-01-01 — SQL
+    Server's first date, 1970-01-01 — the Unix epoch, 2099-12-31…) can be real, and count only when repeated
+    at least `min_repeats` times and apart from the column's other dates: more than two years outside their
+    1st–99th percentile range, or at least `spike` times as frequent as an average date of the column (the
+    model year 1970 beside 1971–1982 is a real year).
+
+    Why it matters: a placeholder date is a missing value in disguise. Read as a date it stretches every
+    duration and age computed from it (a contract 'ending' in 9999 lasts 8,000 years, a customer 'born' in
+    1900 is 126), pulls means and time features, opens a century-long gap in time-based checks and splits,
+    and hides how many dates are really missing. Any placeholder warns; more than 5% of a column fails.
+
+    How to fix: convert them to missing values when loading (pandas `na_values`, or
+    `col.mask(col.isin([...]))`), and keep an explicit flag (`is_open_ended`) where the placeholder meant
+    "no end date" rather than "unknown".
+    """
+
+    id: ClassVar[str] = "consistency.sentinel_dates"
+    title: ClassVar[str] = "Placeholder dates"
+    area: ClassVar[Area] = Area.CONSISTENCY
+
+    warn_above: float = 0.0
+    fail_above: float = 0.05
+    always: tuple[str, ...] = ALWAYS_SENTINEL_DATES
+    plausible: tuple[str, ...] = PLAUSIBLE_SENTINEL_DATES
+    min_repeats: int = 3
+    spike: float = 20.0
+
+    def run(self, data: Dataset) -> Outcome:
+        found, examined = [], 0
+        for c in data.columns:
+            f = self.measure(data, c)
+            if f is None:
+                continue
+            examined += 1
+            if f.found:
+                found.append(f)
+        return self.judge(found, examined)
+
+    def measure(self, data: Dataset, column: str) -> SentinelFinding | None:
+        """The placeholder dates of one column, or None when it holds no dates."""
+        s = data.frame[column]
+        if pd.api.types.is_datetime64_any_dtype(s):
+            return self._typed(column, s)
+        if not _is_text(s) or data.stats[column].count == 0:
+            return None
+        probe = _probe_keys(data, column).str.contains(_DATE_LIKE_PD, regex=True, na=False)
+        if probe.mean() < 0.5:
+            return None
+        vc, note = _text_counts(data, column)
+        keys = pd.Series(vc.index, dtype=object).astype(str)
+        ymd = self._text_ymd(keys)
+        real = ymd > 0
+        return self._judge_column(column, ymd[real], vc.to_numpy()[real], int(vc.sum()), note)
+
+    def _typed(self, column: str, s: pd.Series) -> SentinelFinding | None:
+        values = s.dropna()
+        if values.empty:
+            return None
+        if getattr(values.dt, "tz", None) is not None:
+            values = values.dt.tz_localize(None)  # the wall-clock date, as written
+        arr = values.to_numpy()
+        days = arr.astype("datetime64[D]")
+        sentinel_days = np.array(sorted(set(self.always) | set(self.plausible)), dtype="datetime64[D]")
+        hit = np.isin(days, sentinel_days)
+        if not hit.any():
+            return SentinelFinding(column, {}, int(arr.size), 0, 0)
+        tod = (arr[hit] - days[hit].astype(arr.dtype)).astype("timedelta64[s]").astype(np.int64)
+        edge = (tod == 0) | (tod >= 86_399)
+        hit[np.flatnonzero(hit)[~edge]] = False
+        uniq, counts = np.unique(days, return_counts=True)
+        ymd = pd.Series(np.datetime_as_string(uniq, unit="D")).str.replace("-", "", regex=False)
+        ymd = pd.to_numeric(ymd, errors="coerce").fillna(0).to_numpy(dtype=np.int64)
+        # the same day at another time of day is a real value: keep only the sentinel rows at the edges
+        in_edge = pd.Series(days[hit]).value_counts()
+        sentinel = np.isin(uniq, sentinel_days)
+        counts = counts.copy()
+        counts[sentinel] = [int(in_edge.get(u, 0)) for u in uniq[sentinel]]
+        return self._judge_column(column, ymd, counts, int(arr.size), "")
+
+    def _text_ymd(self, keys: pd.Series) -> np.ndarray:
+        """Distinct text dates as yyyymmdd integers (0 where not a plain date): yyyy-mm-dd, and dd/mm/yyyy or
+        mm/dd/yyyy (the reading naming a placeholder first, then the column's reading where it is valid)."""
+        sentinels = np.array([_ymd(d) for d in (*self.always, *self.plausible)], dtype=np.int64)
+
+        def fields(pattern: re.Pattern) -> tuple[np.ndarray, ...]:
+            parts = keys.str.extract(pattern).apply(pd.to_numeric, errors="coerce").fillna(0)
+            return tuple(parts[i].to_numpy(dtype=np.int64) for i in range(3))
+
+        def valid(y, m, d) -> np.ndarray:
+            return (y > 0) & (m >= 1) & (m <= 12) & (d >= 1) & (d <= 31)
+
+        y, m, d = fields(_YMD)
+        ymd = np.where(valid(y, m, d), y * 10_000 + m * 100 + d, 0)
+        a, b, y = fields(_NNY)
+        month_first = np.where(valid(y, a, b), y * 10_000 + a * 100 + b, 0)
+        day_first = np.where(valid(y, b, a), y * 10_000 + b * 100 + a, 0)
+        # the column's reading: day-first when more values have a day > 12 first than second
+        first, second = (day_first, month_first) if (a > 12).sum() > (b > 12).sum() else (month_first, day_first)
+        nny = np.select(
+            [np.isin(month_first, sentinels), np.isin(day_first, sentinels), first > 0],
+            [month_first, day_first, first],
+            second,
+        )
+        return np.where(ymd > 0, ymd, nny)
+
+    def _judge_column(self, column: str, ymd, weights, rows: int, note: str) -> SentinelFinding:
+        """Which of a column's distinct dates (yyyymmdd, with their rows) are placeholders."""
+        always = {_ymd(d): d for d in self.always}
+        plausible = {_ymd(d): d for d in self.plausible}
+        is_sentinel = np.isin(ymd, list(always) + list(plausible))
+        found = {}
+        others, w_others = ymd[~is_sentinel], np.asarray(weights, dtype="float64")[~is_sentinel]
+        first = last = 0
+        if others.size:
+            order = np.argsort(others)
+            o, w = others[order], w_others[order]
+            cum = np.cumsum(w) / w.sum()
+            q01 = int(o[min(np.searchsorted(cum, 0.01), o.size - 1)])
+            q99 = int(o[min(np.searchsorted(cum, 0.99), o.size - 1)])
+            first, last = int(o[0]), int(o[-1])
+            per_date = float(w.sum()) / max(o.size, 1)
+        for key, n in zip(ymd[is_sentinel], np.asarray(weights)[is_sentinel]):
+            key, n = int(key), int(n)
+            if n <= 0:
+                continue
+            if key in always:
+                found[always[key]] = found.get(always[key], 0) + n
+            elif n >= self.min_repeats and (
+                not others.size or q01 - key > 20_000 or key - q99 > 20_000 or n >= self.spike * per_date
+            ):
+                found[plausible[key]] = found.get(plausible[key], 0) + n
+        return SentinelFinding(column, found, rows, first, last, note)
+
+    def judge(self, found: list[SentinelFinding], examined: int) -> Outcome:
+        expected = _expected(self.warn_above, self.fail_above, "share of placeholder dates in a column")
+        if not found:
+            return Outcome.ok(
+                f"no placeholder dates in {count(examined, 'date column')}"
+                if examined
+                else "no date columns",
+                observed={},
+                expected=expected,
+            )
+        shares = [sum(f.found.values()) / max(f.rows, 1) for f in found]
+        status = _grade_worst(shares, self.warn_above, self.fail_above)
+        parts = []
+        for f, share in sorted(zip(found, shares), key=lambda t: -t[1])[:5]:
+            k = sum(f.found.values())
+            shown = ", ".join(f"{d} ×{n:,}" for d, n in sorted(f.found.items(), key=lambda t: -t[1]))
+            span = f"; the other dates run {_fmt_ymd(f.first)} to {_fmt_ymd(f.last)}" if f.first else ""
+            parts.append(f"{f.column}{f.note}: {count(k, 'placeholder date')} ({_pct(share)}): {shown}{span}")
+        return Outcome.make(
+            status,
+            " | ".join(parts),
+            observed={f.column: dict(f.found) for f in found},
+            expected=expected,
+            columns=[f.column for f in found],
+            evidence=Table.of(
+                ("column", "placeholder date", "rows", "share of the column"),
+                [(f.column, d, n, _pct(n / max(f.rows, 1))) for f in found for d, n in f.found.items()],
+                title="Placeholder dates",
+            ),
+        )
+
+
+def _fmt_ymd(v: int) -> str:
+    return f"{v // 10_000:04d}-{v // 100 % 100:02d}-{v % 100:02d}"
