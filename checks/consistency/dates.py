@@ -47,6 +47,38 @@ def _date_shape(values: pd.Series) -> pd.Series:
     return shape.str.replace(r"[A-Za-z]{2,}", "a", regex=True).str.replace(r",", "", regex=False)
 
 
+_TIME_LIKE = r"^\s*\d{1,2}:\d{2}"
+_DATE_OR_TIME = f"(?:{_DATE_LIKE_PD})|(?:{_TIME_LIKE})"
+_TIME_ONLY = "(time only)"
+
+
+def _time_shape(values: pd.Series) -> pd.Series:
+    """The layout of a value's time of day (missing where it has none), from its shape: 6:55 a.m. → n:n a.a.,
+    12:00noon → n:na, 18:55:02.5 → n:n:n, 7:15 p.m. (Estimated) → n:n a.a. (a). Digits become n (one or
+    two) or y (more), letter runs a; fractions of a second are dropped."""
+    part = values.str.lower().str.extract(r"(\d{1,2}:\d{2}.*)$", expand=False)
+    shape = part.str.replace(r"(:\d{2})[.,]\d+", r"\1", regex=True)
+    shape = shape.str.replace(r"[a-z]+", "a", regex=True)  # letters first: the n and y below are letters
+    shape = shape.str.replace(r"\d{3,}", "y", regex=True).str.replace(r"\d{1,2}", "n", regex=True)
+    return shape.str.replace(r"\s+", " ", regex=True).str.strip()
+
+
+def _day_month_order(values: pd.Series, weights: np.ndarray):
+    """Day-first and month-first dates mixed in one column: among nn/nn/yyyy values (any separator), rows
+    whose first field is over 12 (only day-first reads them) and rows whose second is (only month-first);
+    None unless both occur. Returns (day-first rows, month-first rows, ambiguous rows, (example, example))."""
+    parts = values.str.extract(r"^\s*(\d{1,2})[-/.](\d{1,2})[-/.]\d{2,4}\b")
+    a = pd.to_numeric(parts[0], errors="coerce").to_numpy()
+    b = pd.to_numeric(parts[1], errors="coerce").to_numpy()
+    day_first = (a > 12) & (a <= 31) & (b <= 12)
+    month_first = (b > 12) & (b <= 31) & (a <= 12)
+    if not day_first.any() or not month_first.any():
+        return None
+    ambiguous = (a <= 12) & (b <= 12)
+    ex = (str(values[day_first].iloc[0]), str(values[month_first].iloc[0]))
+    return weights[day_first].sum(), weights[month_first].sum(), weights[ambiguous].sum(), ex
+
+
 def _parses(values: pd.Series) -> np.ndarray:
     """Which text values parse as dates: ISO 8601 first (fast), then common explicit layouts, then the
     general parser on at most 2,000 leftovers."""
@@ -93,29 +125,48 @@ class UnparseableDates(Check):
     def run(self, data: Dataset) -> Outcome:
         findings = []  # (column, bad, mixed, judged, bad examples, layouts, note)
         examined = 0
+        orders = {}  # column -> (day-first values, month-first values, ambiguous values, examples)
         for c in data.columns:
             s = data.frame[c]
             if not _is_text(s) or data.stats[c].count == 0:
                 continue
-            probe = _probe_keys(data, c).str.contains(_DATE_LIKE_PD, regex=True, na=False)
+            probe = _probe_keys(data, c).str.contains(_DATE_OR_TIME, regex=True, na=False)
             if probe.mean() < 0.5:
                 continue
             vc, note = _text_counts(data, c)
             keys = pd.Series(vc.index, dtype=object).astype(str)
-            like = keys.str.contains(_DATE_LIKE_PD, regex=True, na=False).to_numpy()
+            like = keys.str.contains(_DATE_OR_TIME, regex=True, na=False).to_numpy()
             w = vc.to_numpy(dtype="float64")
             if w[like].sum() < self.min_date_share * w.sum():
                 continue
             examined += 1
             vals = keys[like].reset_index(drop=True)
             wl = w[like]
-            ok = _parses(vals)
+            is_date = vals.str.contains(_DATE_LIKE_PD, regex=True, na=False).to_numpy()
+            ok = np.ones(len(vals), dtype=bool)
+            ok[is_date] = _parses(vals[is_date])  # a time of day alone is not judged as a date
             bad = int(wl[~ok].sum())
-            shapes = _date_shape(vals)
+            # the layout of the date part (a time of day alone has none), then of the time part where any
+            shapes = pd.Series(np.where(is_date, _date_shape(vals), _TIME_ONLY), dtype=object)
             per_shape = pd.Series(wl).groupby(shapes.to_numpy()).sum().sort_values(ascending=False)
-            mixed = int(per_shape.iloc[1:].sum())
+            times = _time_shape(vals)
+            has_time = times.notna().to_numpy()
+            per_time = pd.Series(wl[has_time]).groupby(times[has_time].to_numpy()).sum()
+            per_time = per_time.sort_values(ascending=False)
+            off = shapes.to_numpy() != per_shape.index[0]
+            if len(per_time) > 1:
+                off |= has_time & (times.to_numpy() != per_time.index[0])
+            mixed = int(wl[off].sum())
+            order = _day_month_order(vals[is_date], wl[is_date])
+            if order is not None:
+                orders[c] = order
+                mixed += int(min(order[0], order[1]))
             if bad or mixed:
                 layouts = [(k, int(v), _example_of(vals, shapes, k, ok)) for k, v in per_shape.items()]
+                if len(per_time) > 1:
+                    layouts += [
+                        (f"time {k}", int(v), _example_of(vals, times.fillna(""), k, ok)) for k, v in per_time.items()
+                    ]
                 findings.append((c, bad, mixed, int(wl.sum()), list(vals[~ok][:5]), layouts, note))
         expected = _expected(self.warn_above, self.fail_above, "share of unparseable or off-layout dates")
         if not findings:
@@ -137,11 +188,23 @@ class UnparseableDates(Check):
                     f"{count(bad, 'value')} ({_pct(bad / judged)}) do not parse ({_quote(ex, c, 'datetime')})"
                 )
             if mixed:
-                shown = ", ".join(f"{e} ×{k:,}" for _, k, e in layouts[:3])
-                bits.append(
-                    f"{count(len(layouts), 'layout')}: {shown}; "
-                    f"{mixed:,} values ({_pct(mixed / judged)}) off the main one"
-                )
+                order = orders.get(c)
+                date_layouts = [t for t in layouts if not t[0].startswith("time ")]
+                time_layouts = [t for t in layouts if t[0].startswith("time ")]
+                if len(date_layouts) > 1:
+                    shown = ", ".join(f"{e} ×{k:,}" for _, k, e in date_layouts[:3])
+                    bits.append(f"{count(len(date_layouts), 'layout')}: {shown}")
+                if time_layouts:
+                    shown = ", ".join(f"{e} ×{k:,}" for _, k, e in time_layouts[:4])
+                    bits.append(f"{count(len(time_layouts), 'time-of-day layout')}: {shown}")
+                if order is not None:
+                    day_first, month_first, ambiguous, ex = order
+                    bits.append(
+                        f"day-first and month-first mixed: {int(day_first):,} values have a day > 12 first "
+                        f"(e.g. {ex[0]}), {int(month_first):,} have it second (e.g. {ex[1]}); "
+                        f"{int(ambiguous):,} more cannot be told apart"
+                    )
+                bits[-1] += f"; {mixed:,} values ({_pct(mixed / judged)}) off the main one"
             parts.append(f"{c}{note}: " + "; ".join(bits))
         table = Table.of(
             ("column", "layout", "values", "example"),
@@ -175,7 +238,12 @@ def _example_of(vals: pd.Series, shapes: pd.Series, shape: str, ok: np.ndarray) 
     hit = vals[of_shape & ok]
     if not len(hit):
         hit = vals[of_shape]
-    return str(hit.iloc[0]) if len(hit) else ""
+    if not len(hit):
+        return ""
+    # a no-break space between date and time: the masking of long digit runs (phone numbers) would
+    # otherwise read '12/02/2011 6' as one number and hide a date that is no personal data
+    example = re.sub(r"(\d) (\d{1,2}:\d{2})", "\\1\u00a0\\2", str(hit.iloc[0]))
+    return f"a time alone ({example})" if shape == _TIME_ONLY else example
 
 
 # -- placeholder dates ---------------------------------------------------------------------------------------
