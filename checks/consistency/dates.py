@@ -97,21 +97,31 @@ def _parses(values: pd.Series) -> np.ndarray:
 
 @dataclass(frozen=True)
 class UnparseableDates(Check):
-    """Text columns that are mostly dates but hold values that do not parse, or dates in several layouts.
+    """Text columns that are mostly dates or times but hold values that do not parse, or dates and times
+    written in several layouts.
 
     A text column counts as dates when at least `min_date_share` (80%) of its values look like dates
-    (digits with - / . separators, or month names). Among those, a value that looks like a date but is not
-    one (2026-02-30, 13/13/2025) is unparseable, and the layouts of the date parts (2026-06-30 → y-n-n,
-    30/06/2026 → n/n/y) are compared: every value outside the most common layout counts as a mixed format.
-    Words in a date column ('unknown') are `consistency.mixed_types`' concern.
+    (digits with - / . separators, or month names) or times of day (6:55, 6:55 a.m.). Among those, a value
+    that looks like a date but is not one (2026-02-30, 13/13/2025) is unparseable. Layouts are compared by
+    the shape of the distinct values (digits become n or y, letter runs a): the date part (2026-06-30 →
+    y-n-n, 30/06/2026 → n/n/y; a time alone, 6:55 a.m. beside 12/02/2011 6:55 a.m., has no date and is a
+    layout of its own) and, where values carry one, the time of day (6:55 a.m. → n:n a.a., 12:00noon → n:na,
+    7:15 p.m. (Estimated) → n:n a.a. (a)); every value outside the most common layout counts as a mixed
+    format. Day-first and month-first dates mixed in one column (31/01/2025 beside 01/31/2025) share a shape:
+    they are told apart by the values whose first field is over 12 (day-first) and those whose second is
+    (month-first); when both occur, the smaller side counts as mixed, and the values with both fields ≤ 12
+    are reported as impossible to tell apart. Words in a date column ('unknown') are
+    `consistency.mixed_types`' concern.
 
     Why it matters: unparseable dates become missing (or crash a pipeline) when the column is converted,
     and mixed layouts are worse: 03/04/2025 is read as March or April depending on the parser, silently
     corrupting time features, time-based splits and freshness checks. Any such value warns; more than 5%
     fails, where the column cannot be converted without deciding the layout row by row.
 
-    How to fix: export dates in one unambiguous layout (ISO 8601, YYYY-MM-DD), fix the impossible ones at
-    the source, and parse with an explicit format.
+    How to fix: export dates in one unambiguous layout (ISO 8601, YYYY-MM-DD, with a 24-hour time), fix the
+    impossible ones at the source, move notes such as '(Estimated)' to a column of their own, and parse
+    with an explicit format; a column mixing day-first and month-first cannot be repaired from its values
+    alone (the ambiguous ones need the source).
     """
 
     id: ClassVar[str] = "consistency.unparseable_dates"

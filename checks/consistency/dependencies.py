@@ -61,9 +61,10 @@ class DependencyViolations(Check):
     determinant (vectorised counts per value pair, on a seeded sample of `max_rows` rows when the table is
     larger) and, in groups of two rows or more, the dominant dependent value is found. A rule holds when at
     least `min_agreement` (95%) of those rows hold their group's dominant value, at least `min_support`
-    rows in `min_groups` (10) groups support it, and it explains the dependent column far better than
+    rows in `min_groups` (5) groups support it, and it explains the dependent column far better than
     chance: the exceptions are at most `max_chance_ratio` (20%) of what the same grouping gives after a
-    seeded shuffle of the dependent column, and that shuffle agrees in at most `max_chance` (90%) of rows
+    seeded shuffle of the dependent column (`few_groups_chance_ratio`, 5%, under `few_groups` (10) groups),
+    and that shuffle agrees in at most `max_chance` (90%) of rows
     (this keeps near-constant columns, a few large groups that merely lean one way, and chance patterns of
     small tables out). Numbers written as text (measurements) are not categories and are left out. A
     row breaks the rule when its value differs from its group's dominant value and is rare within the group
@@ -95,7 +96,9 @@ class DependencyViolations(Check):
     fail_above: float = 0.01
     min_agreement: float = 0.95
     min_support: int = 50
-    min_groups: int = 10
+    min_groups: int = 5
+    few_groups: int = 10
+    few_groups_chance_ratio: float = 0.05
     max_chance: float = 0.9
     max_chance_ratio: float = 0.2
     max_exception_share: float = 0.1
@@ -181,7 +184,8 @@ class DependencyViolations(Check):
         if t.agreement < self.min_agreement or t.agreement == 1:
             return None
         chance = _Pairs.count(cx, cy_shuffled, nx, ny).agreement
-        if chance > self.max_chance or (1 - t.agreement) > self.max_chance_ratio * (1 - chance):
+        ratio = self.max_chance_ratio if t.groups >= self.few_groups else self.few_groups_chance_ratio
+        if chance > self.max_chance or (1 - t.agreement) > ratio * (1 - chance):
             return None
         # an exception: not the dominant value, rare in its group, in a group with a clear dominant value
         dom_count = t.dom_count[t.xk]
@@ -249,7 +253,7 @@ class DependencyViolations(Check):
             parts.append(
                 f"{col}: {count(k, 'row')} break "
                 + (f"{count(len(rs), 'rule')}, e.g. " if len(rs) > 1 else "")
-                + f"{best.determinant} → {col} (holds in {_pct(best.agreement)} of {best.support:,} rows, "
+                + f"{best.determinant} → {col} (holds in {_held(best.agreement)} of {best.support:,} rows, "
                 f"{_pct(best.chance)} by chance): row {best.rows[0]} has {col} {_show(best.found[0], col)} "
                 f"where the other rows of {best.determinant} {_show(best.keys[0], best.determinant)} have "
                 f"{_show(best.expected[0], col)}"
@@ -280,7 +284,7 @@ class DependencyViolations(Check):
         rules_table = Table.of(
             ("rule", "holds in", "supporting rows", "groups", "chance", "rows breaking it"),
             [
-                (f"{r.determinant} → {col}", _pct(r.agreement), r.support, r.groups, _pct(r.chance), len(r.rows))
+                (f"{r.determinant} → {col}", _held(r.agreement), r.support, r.groups, _pct(r.chance), len(r.rows))
                 for col, _, rs in per_col
                 for r in rs
             ],
@@ -300,6 +304,11 @@ class DependencyViolations(Check):
             columns=[c for c, _, _ in per_col],
             evidence=[rows_table, rules_table],
         )
+
+
+def _held(share: float) -> str:
+    """A rule's agreement, rounded down: a rule broken by 1 row in 1,000 holds in 99.9%, never '100%'."""
+    return f"{np.floor(share * 1000) / 10:.1f}%"
 
 
 def _show(value, column: str) -> str:
