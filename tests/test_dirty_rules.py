@@ -53,7 +53,9 @@ def test_placeholder_dates_in_text_are_found_with_counts():
     r = audit(contracts(), "consistency.sentinel_dates")
     assert r.status == "warn"
     assert "end_date: 125 placeholder dates (4.2%): 9999-12-31 ×120, 0001-01-01 ×5" in r.message
-    assert "start_date: 40 placeholder dates (1.3%): 1900-01-01 ×40; the other dates run 2019-01-01" in r.message
+    assert (
+        "start_date: 40 placeholder dates (1.3%): 1900-01-01 ×40; the other dates run 2019-01-01" in r.message
+    )
     assert r.observed == {"end_date": {"9999-12-31": 120, "0001-01-01": 5}, "start_date": {"1900-01-01": 40}}
 
 
@@ -81,11 +83,15 @@ def test_placeholder_dates_in_typed_columns_and_other_layouts(tmp_path):
     assert r.observed == {"end_date": {"9999-12-31": 120, "0001-01-01": 5}, "start_date": {"1900-01-01": 40}}
     # US and day-first layouts with a midnight time
     us = frame.copy()
-    us["end_date"] = pd.to_datetime(frame["end_date"], errors="coerce", format="%Y-%m-%d").dt.strftime("%m/%d/%Y 00:00")
+    us["end_date"] = pd.to_datetime(frame["end_date"], errors="coerce", format="%Y-%m-%d").dt.strftime(
+        "%m/%d/%Y 00:00"
+    )
     us.loc[:119, "end_date"] = "12/31/9999 00:00"
     us.loc[300:304, "end_date"] = "01/01/0001"
     eu = frame.copy()
-    eu["start_date"] = pd.to_datetime(frame["start_date"], errors="coerce", format="%Y-%m-%d").dt.strftime("%d.%m.%Y")
+    eu["start_date"] = pd.to_datetime(frame["start_date"], errors="coerce", format="%Y-%m-%d").dt.strftime(
+        "%d.%m.%Y"
+    )
     r_us, r_eu = audit(us, "consistency.sentinel_dates"), audit(eu, "consistency.sentinel_dates")
     assert r_us.observed["end_date"] == {"9999-12-31": 120, "0001-01-01": 5}
     assert r_eu.observed["start_date"] == {"1900-01-01": 40}
@@ -123,15 +129,23 @@ def departures(n: int = 2000, seed: int = 0, dirty: bool = True) -> pd.DataFrame
     rng = np.random.default_rng(seed)
     minutes = rng.integers(5 * 60, 23 * 60, n)
     hours, mins = np.divmod(minutes, 60)
-    clock = pd.Series((hours % 12).astype(str)).replace("0", "12") + ":" + pd.Series(mins).astype(str).str.zfill(2)
+    clock = (
+        pd.Series((hours % 12).astype(str)).replace("0", "12")
+        + ":"
+        + pd.Series(mins).astype(str).str.zfill(2)
+    )
     time = clock + np.where(hours < 12, " a.m.", " p.m.")
-    day = pd.Series((pd.Timestamp("2011-12-01") + pd.to_timedelta(rng.integers(0, 28, n), unit="D")).strftime("%m/%d/%Y"))
+    day = pd.Series(
+        (pd.Timestamp("2011-12-01") + pd.to_timedelta(rng.integers(0, 28, n), unit="D")).strftime("%m/%d/%Y")
+    )
     sched = (day + " " + time).to_numpy(dtype=object)
     if dirty:
         sched[:120] = time[:120]
         sched[120:125] = "12:00noon"
         sched[125:160] = (time[125:160] + " (Estimated)").to_numpy()
-    return pd.DataFrame({"sched_dep_time": sched, "flight": rng.integers(1, 500, n), "gate": rng.integers(1, 40, n)})
+    return pd.DataFrame(
+        {"sched_dep_time": sched, "flight": rng.integers(1, 500, n), "gate": rng.integers(1, 40, n)}
+    )
 
 
 def test_several_time_layouts_are_reported_with_shares_and_examples():
@@ -161,9 +175,11 @@ def test_one_time_layout_is_quiet():
 
 def test_a_column_of_times_alone_in_one_layout_is_quiet_and_mixed_is_not():
     rng = np.random.default_rng(5)
-    clock = pd.Series(rng.integers(0, 24, 1000)).astype(str).str.zfill(2) + ":" + pd.Series(
-        rng.integers(0, 60, 1000)
-    ).astype(str).str.zfill(2)
+    clock = (
+        pd.Series(rng.integers(0, 24, 1000)).astype(str).str.zfill(2)
+        + ":"
+        + pd.Series(rng.integers(0, 60, 1000)).astype(str).str.zfill(2)
+    )
     assert audit(pd.DataFrame({"opens": clock}), "consistency.unparseable_dates").status == "pass"
     mixed = clock.copy()
     mixed[:40] = "9:30 p.m."
@@ -275,7 +291,10 @@ def test_clean_twin_has_no_broken_rules():
     assert not planted
     r = audit(frame, "consistency.dependency_violations")
     assert r.status == "pass"
-    assert r.message == "no rule between columns is broken (6 categorical or code columns, 30 ordered pairs examined)"
+    assert (
+        r.message
+        == "no rule between columns is broken (6 categorical or code columns, 30 ordered pairs examined)"
+    )
 
 
 def test_a_common_second_value_and_chance_patterns_are_not_rules():
@@ -286,14 +305,19 @@ def test_a_common_second_value_and_chance_patterns_are_not_rules():
     state = np.where(rng.random(n) < 0.7, "or", "il")
     # a small table where a column "determines" another by chance (groups of 2-3 rows)
     small = pd.DataFrame({"a": rng.integers(0, 15, 40).astype(str), "b": rng.choice(["x", "y"], 40)})
-    assert audit(pd.DataFrame({"city": city, "state": state}), "consistency.dependency_violations").status == "pass"
+    assert (
+        audit(pd.DataFrame({"city": city, "state": state}), "consistency.dependency_violations").status
+        == "pass"
+    )
     assert audit(small, "consistency.dependency_violations").status == "pass"
 
 
 def test_judge_thresholds_on_hand_made_rules():
     def rule(k: int) -> Rule:
         rows = tuple(range(k))
-        return Rule("zip", "city", 1000, 40, 0.99, 0.1, rows, ("35233",) * k, ("birmingham",) * k, ("bxrm",) * k)
+        return Rule(
+            "zip", "city", 1000, 40, 0.99, 0.1, rows, ("35233",) * k, ("birmingham",) * k, ("bxrm",) * k
+        )
 
     check = DependencyViolations()
     assert check.judge([], 5, 20, 1000).status == "pass"
@@ -327,7 +351,11 @@ def test_hospital_dirty_rows_are_real_errors_and_clean_is_quiet():
     flagged = {col for _, col in cells}
     assert {"city", "zip", "county", "measure_name", "measure_code", "condition"} <= flagged
 
-    r_dirty = dataaudit.audit(HOSPITAL / "dirty.csv", as_of=AS_OF, select=["consistency.dependency_violations"])
+    r_dirty = dataaudit.audit(
+        HOSPITAL / "dirty.csv", as_of=AS_OF, select=["consistency.dependency_violations"]
+    )
     assert r_dirty.result("consistency.dependency_violations").status == "fail"
-    r_clean = dataaudit.audit(HOSPITAL / "clean.csv", as_of=AS_OF, select=["consistency.dependency_violations"])
+    r_clean = dataaudit.audit(
+        HOSPITAL / "clean.csv", as_of=AS_OF, select=["consistency.dependency_violations"]
+    )
     assert r_clean.result("consistency.dependency_violations").status == "pass"

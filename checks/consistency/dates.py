@@ -175,7 +175,8 @@ class UnparseableDates(Check):
                 layouts = [(k, int(v), _example_of(vals, shapes, k, ok)) for k, v in per_shape.items()]
                 if len(per_time) > 1:
                     layouts += [
-                        (f"time {k}", int(v), _example_of(vals, times.fillna(""), k, ok)) for k, v in per_time.items()
+                        (f"time {k}", int(v), _example_of(vals, times.fillna(""), k, ok))
+                        for k, v in per_time.items()
                     ]
                 findings.append((c, bad, mixed, int(wl.sum()), list(vals[~ok][:5]), layouts, note))
         expected = _expected(self.warn_above, self.fail_above, "share of unparseable or off-layout dates")
@@ -399,7 +400,9 @@ class SentinelDates(Check):
         month_first = np.where(valid(y, a, b), y * 10_000 + a * 100 + b, 0)
         day_first = np.where(valid(y, b, a), y * 10_000 + b * 100 + a, 0)
         # the column's reading: day-first when more values have a day > 12 first than second
-        first, second = (day_first, month_first) if (a > 12).sum() > (b > 12).sum() else (month_first, day_first)
+        first, second = (
+            (day_first, month_first) if (a > 12).sum() > (b > 12).sum() else (month_first, day_first)
+        )
         nny = np.select(
             [np.isin(month_first, sentinels), np.isin(day_first, sentinels), first > 0],
             [month_first, day_first, first],

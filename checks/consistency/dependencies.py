@@ -8,7 +8,13 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
-from dataaudit.checks.consistency._common import PLACEHOLDERS, _expected, _grade_worst, _pct, _placeholder_mask
+from dataaudit.checks.consistency._common import (
+    PLACEHOLDERS,
+    _expected,
+    _grade_worst,
+    _pct,
+    _placeholder_mask,
+)
 from dataaudit.dataset import Dataset
 from dataaudit.model import Area, Check, Outcome, Table, count
 from dataaudit.privacy import looks_personal, mask_example
@@ -18,8 +24,8 @@ __all__ = ["DependencyViolations", "Rule"]
 
 #: words in the name of an integer column saying its numbers are codes (a zip, a provider number), not amounts
 _CODE_TOKENS = frozenset(
-    "zip zipcode postcode postal plz code codes id phone fips provider key sku isbn ean "
-    "iata icao naics sic cpt icd".split()
+    ["zip", "zipcode", "postcode", "postal", "plz", "code", "codes", "id", "phone", "fips", "provider"]
+    + ["key", "sku", "isbn", "ean", "iata", "icao", "naics", "sic", "cpt", "icd"]
 )
 
 
@@ -249,7 +255,6 @@ class DependencyViolations(Check):
         parts = []
         for col, k, rs in per_col[:4]:
             best = rs[0]
-            i = 0
             parts.append(
                 f"{col}: {count(k, 'row')} break "
                 + (f"{count(len(rs), 'rule')}, e.g. " if len(rs) > 1 else "")
@@ -284,7 +289,14 @@ class DependencyViolations(Check):
         rules_table = Table.of(
             ("rule", "holds in", "supporting rows", "groups", "chance", "rows breaking it"),
             [
-                (f"{r.determinant} → {col}", _held(r.agreement), r.support, r.groups, _pct(r.chance), len(r.rows))
+                (
+                    f"{r.determinant} → {col}",
+                    _held(r.agreement),
+                    r.support,
+                    r.groups,
+                    _pct(r.chance),
+                    len(r.rows),
+                )
                 for col, _, rs in per_col
                 for r in rs
             ],
@@ -395,4 +407,3 @@ class _Pairs:
         support = int(size[multi].sum())
         agreement = float(dom_count[multi].sum() / support) if support else 0.0
         return cls(keys, xk, yk, cnt, dom, dom_count, support, int(multi.sum()), agreement)
-
