@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -18,7 +19,7 @@ from dataaudit.checks.consistency._common import (
 from dataaudit.dataset import Dataset
 from dataaudit.model import Area, Check, Outcome, Table, count
 from dataaudit.privacy import looks_personal, mask_example
-from dataaudit.roles import tokens
+from dataaudit.roles import ID_TOKENS, tokens
 
 __all__ = ["DependencyViolations", "Rule"]
 
@@ -166,6 +167,8 @@ class DependencyViolations(Check):
             codes[c], uniques[c] = cc, un
             shuffled[c] = cc[rng.permutation(cc.size)]
         labels = frame.index
+        # id-named columns with repeated values (brewery_id beside brewery_name): the entity a row is about
+        keys = [c for c in cols if tokens(c) & ID_TOKENS]
         rules: list[Rule] = []
         pairs = 0
         for x in cols:
@@ -173,11 +176,14 @@ class DependencyViolations(Check):
             if nx * 2 > int((cx >= 0).sum()):  # the determinant's values must repeat in this frame
                 continue
             for y in cols:
-                if y == x or len(uniques[y]) < 2:
+                # an id is no attribute: two breweries of one name have two ids, neither is an error
+                if y == x or len(uniques[y]) < 2 or y in keys:
                     continue
                 pairs += 1
                 others = [codes[z] for z in cols if z not in (x, y)]
                 rule = self._pair(x, y, cx, nx, codes[y], shuffled[y], uniques, labels, others)
+                if rule is not None:
+                    rule = _same_entity(rule, frame.index, cx, nx, [codes[k] for k in keys if k != x])
                 if rule is not None:
                     rules.append(rule)
         return rules, len(cols), pairs
@@ -325,6 +331,34 @@ def _held(share: float) -> str:
 
 def _show(value, column: str) -> str:
     return repr(mask_example(value, column=column, kind="categorical"))
+
+
+def _same_entity(
+    rule: Rule, labels: pd.Index, cx: np.ndarray, nx: int, keys: list[np.ndarray]
+) -> Rule | None:
+    """The rule's exceptions left after dropping rows about another entity: their value in an id-named
+    column differs from the one most rows of their determinant group hold (a second brewery of the same
+    name, in another city, is a homonym, not a wrong city)."""
+    if not keys:
+        return rule
+    where = labels.get_indexer(pd.Index(rule.rows))
+    keep = np.ones(where.size, dtype=bool)
+    for ck in keys:
+        t = _Pairs.count(cx, ck, nx, int(ck.max()) + 1)
+        own = ck[where]
+        keep &= (own < 0) | (own == t.dom[cx[where]])
+    if keep.all():
+        return rule
+    if not keep.any():
+        return None
+    pick = np.flatnonzero(keep)
+    return dataclasses.replace(
+        rule,
+        rows=tuple(rule.rows[i] for i in pick),
+        keys=tuple(rule.keys[i] for i in pick),
+        expected=tuple(rule.expected[i] for i in pick),
+        found=tuple(rule.found[i] for i in pick),
+    )
 
 
 def _numbers_as_text(data: Dataset, column: str) -> bool:
