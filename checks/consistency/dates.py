@@ -48,6 +48,8 @@ def _date_shape(values: pd.Series) -> pd.Series:
 
 
 _TIME_LIKE = r"^\s*\d{1,2}:\d{2}"
+#: a real time of day: hours 0-23, minutes and seconds 0-59 (not a case id 2:94:1, not a duration 35:00:00)
+_TIME_OF_DAY = r"^\s*(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:[.,]\d+)?)?(?![\d:])"
 _DATE_OR_TIME = f"(?:{_DATE_LIKE_PD})|(?:{_TIME_LIKE})"
 _TIME_ONLY = "(time only)"
 _ZERO_DIGITS = str.maketrans("123456789", "000000000")
@@ -152,8 +154,13 @@ class UnparseableDates(Check):
             codes, sigs = pd.factorize(keys.str.translate(_ZERO_DIGITS))
             sigs = pd.Series(sigs, dtype=object)
             sig_date = sigs.str.contains(_DATE_LIKE_PD, regex=True, na=False).to_numpy()
-            sig_like = sig_date | sigs.str.contains(_TIME_LIKE, regex=True, na=False).to_numpy()
-            like = sig_like[codes]
+            like = sig_date[codes]
+            # a time alone: the signature says maybe, the digits say whether it is a real time of day
+            maybe_time = (~sig_date & sigs.str.contains(_TIME_LIKE, regex=True, na=False).to_numpy())[codes]
+            if maybe_time.any():
+                like[maybe_time] = (
+                    keys[maybe_time].str.contains(_TIME_OF_DAY, regex=True, na=False).to_numpy()
+                )
             w = vc.to_numpy(dtype="float64")
             if w[like].sum() < self.min_date_share * w.sum():
                 continue
