@@ -478,7 +478,11 @@ class SentinelDates(Check):
         for f, share in sorted(zip(found, shares), key=lambda t: -t[1])[:5]:
             k = sum(f.found.values())
             shown = ", ".join(f"{d} ×{n:,}" for d, n in sorted(f.found.items(), key=lambda t: -t[1]))
-            span = f"; the other dates run {_fmt_ymd(f.first)} to {_fmt_ymd(f.last)}" if f.first else ""
+            span = ""
+            if f.first and f.first == f.last:
+                span = f"; the other dates are all {_fmt_ymd(f.first)}"
+            elif f.first:
+                span = f"; the other dates run {_fmt_ymd(f.first)} to {_fmt_ymd(f.last)}"
             parts.append(f"{f.column}{f.note}: {count(k, 'placeholder date')} ({_pct(share)}): {shown}{span}")
         return Outcome.make(
             status,
