@@ -62,7 +62,7 @@ class DependencyViolations(Check):
     (zip → city, city → state, a code → its description) in nearly every row, and a few rows disagree.
 
     The rules are found in the data, not declared. Candidates are the categorical and code columns (text
-    and boolean columns, and integer columns named like a code: zip, id, number, phone…) with 2 to
+    and boolean columns, and integer columns named like a code: zip, id, provider, phone…) with 2 to
     `max_distinct` distinct values whose values repeat (on average at least twice), the target left out;
     placeholder values ('n/a', 'unknown') count as missing. For each ordered pair the rows are grouped by the
     determinant (vectorised counts per value pair, on a seeded sample of `max_rows` rows when the table is
@@ -80,7 +80,9 @@ class DependencyViolations(Check):
     elsewhere, 'no' in an otherwise 'yes' group, is more often a real second case than an error); a group
     whose second value is common is two real cases (a city name in two states), not an error, and so are
     exceptions that share a value of a third column making up most of its rows (the one Alaskan hospital
-    breaking measure code → state average). Rows are reported per
+    breaking measure code → state average). An id-named column (brewery_id) is never a dependent,
+    and an exception whose id differs from the one its group usually holds is another entity (a second
+    brewery of the same name, in another city), not an error. Rows are reported per
     dependent column, with the rule, the determinant value, the dominant value and the value found, masked
     where the column is personal.
 
