@@ -86,7 +86,7 @@ class DependencyViolations(Check):
     dependent column, with the rule, the determinant value, the dominant value and the value found, masked
     where the column is personal.
 
-    Why it matters: a rule that holds in 97%+ of rows is how the data works (a zip code has one city, a
+    Why it matters: a rule that holds in 95%+ of rows is how the data works (a zip code has one city, a
     measure code one name); the few rows breaking it are almost always errors: a typo in one copy of a
     repeated description, the wrong city for a zip, a value pasted into the wrong row. They split one
     category into several, and a model learns the typo as a separate case. Any such row warns; more than 1%
