@@ -359,3 +359,15 @@ def test_hospital_dirty_rows_are_real_errors_and_clean_is_quiet():
         HOSPITAL / "clean.csv", as_of=AS_OF, select=["consistency.dependency_violations"]
     )
     assert r_clean.result("consistency.dependency_violations").status == "pass"
+
+
+def test_a_large_table_is_judged_on_a_stated_seeded_sample():
+    from tests.helpers import make_dataset, run_check
+
+    frame, planted = visits(n=3000)
+    check = DependencyViolations(max_rows=2000)
+    first, again = run_check(check, make_dataset(frame)), run_check(check, make_dataset(frame))
+    assert "(on a seeded sample of 2,000 of 3,000 rows)" in first.message
+    assert first.message == again.message  # the same seed, the same rows
+    rows = {(int(row[2]), row[0]) for row in first.evidence[0].rows}
+    assert rows and rows <= planted  # the rows reported are labelled as in the full table
