@@ -5,7 +5,6 @@ twin, and the rules on the real hospital pair of ../shared/field (skipped when t
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -15,9 +14,11 @@ import dataaudit
 from dataaudit.checks.consistency.dependencies import DependencyViolations, Rule
 from tests.helpers import AS_OF, ROOT
 
-FIELD = ROOT.parent.parent / "shared" / "field"
-if not FIELD.is_dir():  # a worktree at /work/wt/NAME: the field data sits at /work/shared/field
-    FIELD = Path("/work/shared/field")
+# ../shared/field from the project's root; from a worktree (wt/NAME) it is one level further up
+FIELD = next(
+    (p for p in (ROOT.parent / "shared" / "field", ROOT.parent.parent / "shared" / "field") if p.is_dir()),
+    ROOT.parent / "shared" / "field",
+)
 HOSPITAL = FIELD / "hospital"
 
 
