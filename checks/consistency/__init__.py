@@ -13,7 +13,8 @@ in ``_common``.
 
 from dataaudit.checks.consistency.categories import CategoryVariants, RareCategories
 from dataaudit.checks.consistency.columns import ConstantColumns, IdLikeFeatures, MixedTypes
-from dataaudit.checks.consistency.dates import UnparseableDates
+from dataaudit.checks.consistency.dates import SentinelDates, UnparseableDates
+from dataaudit.checks.consistency.dependencies import DependencyViolations
 from dataaudit.checks.consistency.duplicates import DuplicateIds, DuplicateRows
 from dataaudit.checks.consistency.expectations import Expectations
 from dataaudit.checks.consistency.labels import ConflictingLabels, TargetMissing
@@ -63,4 +64,4 @@ COLUMN_CHECKS = (
 #: the checks of the label and of what would predict it
 LABEL_CHECKS = (TargetMissing, ConflictingLabels, TargetLeakage, IdLikeFeatures)
 
-CHECKS = (*COLUMN_CHECKS, *LABEL_CHECKS, Expectations)
+CHECKS = (*COLUMN_CHECKS, *LABEL_CHECKS, SentinelDates, DependencyViolations, Expectations)
