@@ -123,7 +123,7 @@ _DIGIT_RUN = re.compile(r"\+?\(?\d[\d ()./-]{5,}\d")
 #: runs that are dates, times or plain decimals, not identifiers
 _NOT_AN_ID = re.compile(
     r"^(\d{4}-\d{2}-\d{2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{1,2}:\d{2}|[+-]?\d+\.\d+)$"
-    r"|^\d{4}-\d{2}-\d{2}[ T]"
+    r"|^\d{4}-\d{2}-\d{2}[ T]|^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}[ T]"
 )
 #: words in a column name saying its values identify a person (the values are then masked word by word)
 _PERSONAL_TOKENS = frozenset(
