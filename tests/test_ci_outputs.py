@@ -210,7 +210,7 @@ def test_markdown_file_and_step_summary_and_exit_zero(monkeypatch: pytest.Monkey
     assert result.exit_code == 0, result.output  # not ready, but report-only
     assert "NOT READY" in result.stdout
     md = Path("out.md").read_text(encoding="utf-8")
-    assert "`size.min_rows` | only 50 rows; at least 100 needed |" in md
+    assert "`size.min_rows` | only 50 rows; at least 100 needed by the rule of thumb |" in md
     assert Path("summary.md").read_text(encoding="utf-8") == "earlier step\n" + md + "\n"
     assert ET.parse("out.xml").getroot().get("failures") == "1"
     assert run("small.csv", "--select", "size.min_rows", "--no-html").exit_code == 1  # without it: 1
