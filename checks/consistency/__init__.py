@@ -14,12 +14,16 @@ from dataaudit.checks.consistency.categories import CategoryVariants, RareCatego
 from dataaudit.checks.consistency.columns import ConstantColumns, IdLikeFeatures, MixedTypes
 from dataaudit.checks.consistency.dates import UnparseableDates
 from dataaudit.checks.consistency.duplicates import DuplicateIds, DuplicateRows
+from dataaudit.checks.consistency.encoding import EncodingDamage
 from dataaudit.checks.consistency.expectations import Expectations
 from dataaudit.checks.consistency.labels import ConflictingLabels, TargetMissing
 from dataaudit.checks.consistency.leakage import TargetLeakage
 from dataaudit.checks.consistency.missing import DisguisedMissing, MissingValues
 from dataaudit.checks.consistency.outliers import Outliers
 from dataaudit.checks.consistency.ranges import ValueRanges
+from dataaudit.checks.consistency.text_values import JunkValues, TextLength
+from dataaudit.checks.consistency.typos import Typos
+from dataaudit.checks.consistency.units import UnitsInNumbers
 
 __all__ = [
     "CHECKS",
@@ -31,14 +35,19 @@ __all__ = [
     "DisguisedMissing",
     "DuplicateIds",
     "DuplicateRows",
+    "EncodingDamage",
     "Expectations",
     "IdLikeFeatures",
+    "JunkValues",
     "MissingValues",
     "MixedTypes",
     "Outliers",
     "RareCategories",
     "TargetLeakage",
     "TargetMissing",
+    "TextLength",
+    "Typos",
+    "UnitsInNumbers",
     "UnparseableDates",
     "ValueRanges",
 ]
@@ -60,4 +69,7 @@ COLUMN_CHECKS = (
 #: the checks of the label and of what would predict it
 LABEL_CHECKS = (TargetMissing, ConflictingLabels, TargetLeakage, IdLikeFeatures)
 
-CHECKS = (*COLUMN_CHECKS, *LABEL_CHECKS, Expectations)
+#: the checks of damaged text values (issue 15): misspellings, junk, encoding damage, units, long values
+TEXT_CHECKS = (Typos, JunkValues, EncodingDamage, UnitsInNumbers, TextLength)
+
+CHECKS = (*COLUMN_CHECKS, *LABEL_CHECKS, Expectations, *TEXT_CHECKS)
