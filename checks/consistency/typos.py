@@ -128,7 +128,11 @@ class Typos(Check):
         typos, family = _drop_systematic(typos)
         # a rare tail that is mostly real values (other states' codes, small towns, other styles) makes a
         # near neighbour what chance gives: only a tail that is mostly near-misses is evidence of typing errors
-        if not typos or len(typos) < self.min_matched_share * (len(rare) - family):
+        # (the tail: rare values seen fewer than min_frequent times, and the frequent ones that matched; a
+        # value with its own established frequency that matches nothing is a real category, not tail)
+        tail = int((rare.to_numpy() < self.min_frequent).sum()) - family
+        tail += sum(t.rows >= self.min_frequent for t in typos)
+        if not typos or len(typos) < self.min_matched_share * tail:
             return []
         return typos
 
@@ -233,7 +237,7 @@ def _match(
     ok &= (near == best_d[:, None]) & unique_best[:, None]
     out = []
     for i, j in zip(*np.nonzero(ok)):  # the matched distinct values only (a handful), not rows of the data
-        if _same_spelling(rkeys[i], fkeys[j]):
+        if _same_spelling(rkeys[i], fkeys[j]) or _mojibake(str(rare.index[i])):
             continue
         out.append(
             Typo(
@@ -272,6 +276,17 @@ def _drop_systematic(typos: list[Typo], repeats: int = 3) -> tuple[list[Typo], i
         seen[sig] = seen.get(sig, 0) + 1
     kept = [t for t, sig in zip(typos, sigs) if seen[sig] < repeats]
     return kept, len(typos) - len(kept)
+
+
+def _mojibake(value: str) -> bool:
+    """Encoding damage ('CafÃ©', 'Caf�'): `consistency.encoding_damage` reports it, not as a typo."""
+    if value.isascii():
+        return False
+    if "\ufffd" in value:
+        return True
+    from ftfy.badness import is_bad
+
+    return bool(is_bad(value))
 
 
 def _same_spelling(a: str, b: str) -> bool:

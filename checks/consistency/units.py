@@ -50,6 +50,7 @@ class UnitColumn:
     plain_rows: int  # rows that are a bare number
     affixes: tuple[Affix, ...]  # most rows first
     column_rows: int  # rows holding a value that is not a placeholder
+    main_units: int = 1  # units on at least 2% of the affixed rows
 
     @property
     def affixed_rows(self) -> int:
@@ -58,7 +59,7 @@ class UnitColumn:
     @property
     def mixed(self) -> bool:
         """Several ways of writing in one column: bare numbers beside affixed ones, or several affixes."""
-        return self.plain_rows > 0 or len({a.unit for a in self.affixes}) > 1
+        return self.plain_rows > 0.02 * self.column_rows or self.main_units > 1
 
 
 @dataclass(frozen=True)
@@ -134,14 +135,19 @@ class UnitsInNumbers(Check):
         table = pd.DataFrame({"unit": unit[affixed].to_numpy(), "rows": counts[affixed],
                               "value": keys[affixed].to_numpy()})
         by_unit = table.groupby("unit", sort=False)["rows"].sum().sort_values(ascending=False, kind="stable")
-        if len(by_unit) > self.max_units:
+        # units on fewer than 2% of the affixed rows are stray (a typo in the unit, 'paxienxs'): listed,
+        # but they neither make the column "mixed" nor count towards max_units
+        main = by_unit[by_unit >= 0.02 * by_unit.sum()]
+        if len(main) > self.max_units:
             return None
         affixes = tuple(
             Affix(str(u), int(k), tuple(table.loc[table["unit"] == u, "value"].astype(str).iloc[:3]))
             for u, k in by_unit.items()
         )
         plain = numeric & ~affixed
-        return UnitColumn(str(column), int(counts[numeric].sum()), int(counts[plain].sum()), affixes, total)
+        return UnitColumn(
+            str(column), int(counts[numeric].sum()), int(counts[plain].sum()), affixes, total, len(main)
+        )
 
     def judge(self, found: list[UnitColumn], examined: int) -> Outcome:
         """A column written with one unit throughout warns; a mixed one fails above `fail_above`."""
