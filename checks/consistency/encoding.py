@@ -157,9 +157,12 @@ def _mojibake(keys: pd.Series, counts: np.ndarray):
         text = str(value)
         if not is_bad(text):
             continue
-        fixed, steps = ftfy.fix_and_explain(text, fix_encoding=True, uncurl_quotes=False, fix_latin_ligatures=False,
-                                            fix_character_width=False, normalization=None)
-        if fixed == text:
+        fixed, steps = ftfy.fix_and_explain(
+            text, unescape_html=False, uncurl_quotes=False, fix_latin_ligatures=False,
+            fix_character_width=False, normalization=None,
+        )
+        # only a re-decoding is mojibake; other repairs (quotes, control characters) are not this check's
+        if fixed == text or not any(op == "decode" for op, _ in steps or ()):
             continue
         wrong = next((arg for op, arg in steps or () if op == "encode"), "")
         kind = f"UTF-8 read as {_NAMES.get(wrong, wrong or 'another encoding')}"

@@ -223,6 +223,10 @@ def _match(
     np.fill_diagonal(ff, cutoff + 1)
     nearest_frequent = ff.min(axis=1)
     d = cdist(rkeys, fkeys, scorer=Levenshtein.distance, score_cutoff=cutoff, dtype=np.int32)
+    # a rare value that is frequent too ('yxs' ×11 beside 'yes' ×830) is not compared with itself
+    self_pos = pd.Index(freq.index).get_indexer(rare.index)
+    has_self = np.flatnonzero(self_pos >= 0)
+    d[has_self, self_pos[has_self]] = cutoff + 1
     ok = (
         (d <= allowed[None, :])
         & (d <= nearest_frequent[None, :])
@@ -238,6 +242,11 @@ def _match(
     out = []
     for i, j in zip(*np.nonzero(ok)):  # the matched distinct values only (a handful), not rows of the data
         if _same_spelling(rkeys[i], fkeys[j]) or _mojibake(str(rare.index[i])):
+            continue
+        # one holding the other whole plus two or more characters is another word, not a slip of the
+        # keyboard: 'Unemployed' beside 'Employed', 'Brooklyn Center MN' beside 'Brooklyn Center'
+        short_key, long_key = sorted((rkeys[i], fkeys[j]), key=len)
+        if len(long_key) - len(short_key) >= 2 and short_key in long_key:
             continue
         out.append(
             Typo(

@@ -29,6 +29,8 @@ _CURRENCY = r"[$€£¥₹]|(?:USD|EUR|GBP|CHF|JPY|CAD|AUD)\s?"
 _NUMBER = r"[-+]?(?:\d{1,3}(?:[,\u00a0\u202f ]\d{3})+|\d+)(?:\.\d+)?|[-+]?\.\d+"
 #: a unit or suffix starts with a letter, a percent/per-mille/degree sign or a currency symbol
 _SUFFIX = r"[A-Za-zµ°%‰$€£¥₹][\w./%°µ²³'’ -]{0,30}?"
+#: single letters that are units ('24h', '5m', '12k') rather than a code's letter ('229b')
+SINGLE_LETTER_UNITS = ("h", "m", "g", "l", "k", "s", "$", "€", "£", "¥", "₹", "%")
 _PATTERN = rf"^\s*(?P<pre>{_CURRENCY})?\s*(?P<num>{_NUMBER})\s*(?P<suf>{_SUFFIX})?\s*$"
 
 
@@ -120,14 +122,17 @@ class UnitsInNumbers(Check):
             return None
         parts = keys.str.extract(_PATTERN)
         numeric = parts["num"].notna().to_numpy()
-        if counts[numeric].sum() < self.min_numeric_share * total:
-            return None
         pre = parts["pre"].fillna("").str.strip()
         suf = parts["suf"].fillna("").str.strip()
         grouped = parts["num"].fillna("").str.contains(r"\d[,\u00a0\u202f ]\d{3}", regex=True).to_numpy()
         unit = (pre + " " + suf).str.strip().str.casefold().str.rstrip(". ")
         # the first word of a long suffix is the unit ('oz. Alumi-Tek' is 'oz')
         unit = unit.str.replace(r"^(\S+?)\.?\s.*$", r"\1", regex=True)
+        # ordinals ('1st', '3rd') and single letters other than common units ('229b', '12A') are codes
+        not_unit = unit.str.fullmatch(r"st|nd|rd|th|[a-z]", case=False) & ~unit.isin(SINGLE_LETTER_UNITS)
+        numeric &= ~not_unit.to_numpy()
+        if counts[numeric].sum() < self.min_numeric_share * total:
+            return None
         affixed = numeric & ((unit != "").to_numpy() | grouped)
         if counts[affixed].sum() < self.min_rows:
             return None
