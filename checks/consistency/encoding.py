@@ -9,7 +9,8 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
-from dataaudit.checks.consistency._common import _expected, _grade_worst, _is_text, _pct, _text_counts
+from dataaudit.checks.consistency._common import _expected, _grade_worst, _pct
+from dataaudit.checks.consistency._text import distinct_text, text_columns
 from dataaudit.dataset import Dataset
 from dataaudit.model import Area, Check, Outcome, Table, count
 from dataaudit.privacy import mask_example
@@ -70,19 +71,17 @@ class EncodingDamage(Check):
     fail_above: float = 0.05
 
     def run(self, data: Dataset) -> Outcome:
-        cols = [c for c in data.columns if _is_text(data.frame[c]) and data.stats[c].count]
+        cols = text_columns(data)
         found = [d for c in cols for d in self.measure(data, c)]
         return self.judge(found, len(cols), data.source.encoding, data.source.notes)
 
     def measure(self, data: Dataset, column: str) -> list[Damage]:
         """The damaged values of one column, by kind (distinct non-ASCII values only)."""
-        import pyarrow as pa
         import pyarrow.compute as pc
 
-        vc, _ = _text_counts(data, column)
+        vc, arr, _ = distinct_text(data, column)
         if vc.empty:
             return []
-        arr = pa.array(vc.index.to_numpy(), type=pa.string(), from_pandas=True)
         non_ascii = np.flatnonzero(~pc.string_is_ascii(arr).to_numpy(zero_copy_only=False).astype(bool))
         if not non_ascii.size:
             return []

@@ -11,14 +11,12 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
+from dataaudit.checks.consistency._text import distinct_text, placeholder_mask, text_columns
 from dataaudit.checks.consistency._common import (
     PLACEHOLDERS,
     _expected,
     _grade_worst,
-    _is_text,
     _pct,
-    _placeholder_mask,
-    _text_counts,
 )
 from dataaudit.dataset import Dataset
 from dataaudit.model import Area, Check, Outcome, Table, count
@@ -61,10 +59,6 @@ def _disguised_placeholders() -> tuple[str, ...]:
     field = DisguisedMissing.__dataclass_fields__.get("placeholders")
     default = getattr(field, "default", None)
     return tuple(default) if isinstance(default, tuple) else PLACEHOLDERS
-
-
-def _text_columns(data: Dataset) -> list[str]:
-    return [c for c in data.columns if _is_text(data.frame[c]) and data.stats[c].count]
 
 
 def _show(value: str, column: str, kind: str = "categorical") -> str:
@@ -119,30 +113,35 @@ class JunkValues(Check):
 
     def run(self, data: Dataset) -> Outcome:
         owned_elsewhere = _disguised_placeholders()
-        found = [j for c in _text_columns(data) for j in self.measure(data, c, owned_elsewhere)]
-        return self.judge(found, len(_text_columns(data)))
+        found = [j for c in text_columns(data) for j in self.measure(data, c, owned_elsewhere)]
+        return self.judge(found, len(text_columns(data)))
 
     def measure(self, data: Dataset, column: str, owned_elsewhere: tuple[str, ...]) -> list[Junk]:
         """The junk values of one column, by kind (distinct values only)."""
-        vc, _ = _text_counts(data, column)
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        vc, arr, _ = distinct_text(data, column)
         if vc.empty:
             return []
         keys = pd.Series(vc.index, dtype=object)
         counts = vc.to_numpy()
         total = int(data.stats[column].count)
-        stripped = keys.str.strip()
-        norm = stripped.str.casefold()
-        elsewhere = _placeholder_mask(vc.index, owned_elsewhere)
-        blank = (stripped == "").to_numpy()
-        skip = elsewhere | blank
-        symbols = (~stripped.str.contains(r"[^\W_]", regex=True)).to_numpy() & ~skip
-        spreadsheet = norm.isin(SPREADSHEET_ERRORS).to_numpy() & ~skip
-        core = norm.str.strip(_WRAPPERS)
+
+        def np_(a) -> np.ndarray:
+            return a.to_numpy(zero_copy_only=False).astype(bool)
+
+        stripped = pc.utf8_trim_whitespace(arr)
+        norm = pc.utf8_lower(stripped)
+        skip = placeholder_mask(arr, owned_elsewhere) | np_(pc.equal(stripped, ""))
+        symbols = ~np_(pc.match_substring_regex(stripped, r"[\p{L}\p{N}]")) & ~skip
+        spreadsheet = np_(pc.is_in(norm, value_set=pa.array(SPREADSHEET_ERRORS))) & ~skip
+        core = pc.utf8_trim(norm, characters=_WRAPPERS)
         words = {w.casefold() for w in self.words} | {p.strip().casefold() for p in owned_elsewhere}
         words.discard("")
-        placeholder = core.isin(words).to_numpy() & ~skip & ~spreadsheet & ~symbols
+        placeholder = np_(pc.is_in(core, value_set=pa.array(sorted(words)))) & ~skip & ~spreadsheet & ~symbols
         # a wrapped placeholder of disguised_missing's list ('<NaN>') is junk; the bare word is theirs
-        wrapped = placeholder & (core != norm).to_numpy()
+        wrapped = placeholder & ~np_(pc.equal(core, norm))
         bare = placeholder & ~wrapped
         out = []
         if symbols.any() and counts[symbols].sum() <= self.max_symbol_share * total:
@@ -247,7 +246,7 @@ class TextLength(Check):
     min_values: int = 20
 
     def run(self, data: Dataset) -> Outcome:
-        cols = _text_columns(data)
+        cols = text_columns(data)
         found = [f for c in cols if (f := self.measure(data, c)) is not None]
         return self.judge(found, len(cols))
 
@@ -255,8 +254,10 @@ class TextLength(Check):
         """The overlong values of one column (None when there are none)."""
         if data.stats[column].count < self.min_values:
             return None
-        vc, _ = _text_counts(data, column)
-        lengths = vc.index.str.len().to_numpy()
+        import pyarrow.compute as pc
+
+        vc, arr, _ = distinct_text(data, column)
+        lengths = pc.utf8_length(arr).to_numpy(zero_copy_only=False)
         counts = vc.to_numpy()
         order = np.argsort(lengths, kind="stable")
         cum = np.cumsum(counts[order]) / counts.sum()

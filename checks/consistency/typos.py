@@ -9,14 +9,13 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
+from dataaudit.checks.consistency._text import distinct_text, placeholder_mask
 from dataaudit.checks.consistency._common import (
     PLACEHOLDERS,
     _expected,
     _grade_worst,
     _is_text,
     _pct,
-    _placeholder_mask,
-    _text_counts,
 )
 from dataaudit.dataset import Dataset
 from dataaudit.model import Area, Check, Outcome, Table, count
@@ -98,18 +97,21 @@ class Typos(Check):
         st = data.stats[column]
         if st.kind not in ("categorical", "text") or not _is_text(data.frame[column]) or st.distinct < 2:
             return None
-        vc, _note = _text_counts(data, column)
-        keep = ~_placeholder_mask(vc.index, PLACEHOLDERS)
-        lengths = vc.index.str.len().to_numpy()
-        keep &= (lengths >= 2) & (lengths <= MAX_VALUE_LENGTH)
+        vc, arr, _note = distinct_text(data, column)
+        counts = vc.to_numpy()
+        if counts[counts >= self.min_frequent].sum() < self.min_frequent_cover * counts.sum():
+            return None  # a long tail: free text or names, where rare values are the rule
+        import pyarrow.compute as pc
+
+        lengths = pc.utf8_length(arr).to_numpy(zero_copy_only=False)
+        keep = ~placeholder_mask(arr, PLACEHOLDERS) & (lengths >= 2) & (lengths <= MAX_VALUE_LENGTH)
         vc = vc[keep]
-        total = int(vc.sum())
-        if total == 0:
+        if vc.empty:
             return None
         counts = vc.to_numpy()
         frequent = counts >= self.min_frequent
-        if counts[frequent].sum() < self.min_frequent_cover * total:
-            return None  # a long tail: free text or names, where rare values are the rule
+        if not frequent.any():
+            return None
         freq = vc[frequent].iloc[: self.max_frequent]
         # a rare value is at most 1/min_ratio of the most frequent value it could be a misspelling of
         rare = vc[counts * self.min_ratio <= int(freq.iloc[0])].iloc[: self.max_rare]

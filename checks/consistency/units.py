@@ -13,11 +13,9 @@ from dataaudit.checks.consistency._common import (
     PLACEHOLDERS,
     _expected,
     _grade_worst,
-    _is_text,
     _pct,
-    _placeholder_mask,
-    _text_counts,
 )
+from dataaudit.checks.consistency._text import distinct_text, placeholder_mask, text_columns
 from dataaudit.checks.consistency.text_values import JUNK_WORDS
 from dataaudit.dataset import Dataset
 from dataaudit.model import Area, Check, Outcome, Status, Table, count
@@ -100,7 +98,7 @@ class UnitsInNumbers(Check):
     max_units: int = 6
 
     def run(self, data: Dataset) -> Outcome:
-        cols = [c for c in data.columns if _is_text(data.frame[c]) and data.stats[c].count]
+        cols = text_columns(data)
         found = [f for c in cols if (f := self.measure(data, c)) is not None]
         return self.judge(found, len(cols))
 
@@ -108,18 +106,20 @@ class UnitsInNumbers(Check):
         """How the numbers of one column are written (None when it is not numbers with affixes)."""
         if data.stats[column].kind in ("datetime", "boolean"):
             return None
-        vc, _ = _text_counts(data, column)
+        vc, arr, _ = distinct_text(data, column)
+        if vc.empty:
+            return None
+        # a cheap look at the most frequent values first: most text columns are not numbers at all
+        head = pd.Series(vc.index[:200], dtype=object).str.match(_PATTERN).to_numpy(dtype=bool)
+        if float(vc.to_numpy()[:200][head].sum()) < 0.5 * vc.to_numpy()[:200].sum():
+            return None
         # placeholders ('empty', 'N/A') are other checks' concern: shares are of the values that are data
-        vc = vc[~_placeholder_mask(vc.index, (*PLACEHOLDERS, *JUNK_WORDS))]
+        vc = vc[~placeholder_mask(arr, (*PLACEHOLDERS, *JUNK_WORDS))]
         total = int(vc.sum())
         if total == 0:
             return None
         keys = pd.Series(vc.index, dtype=object)
         counts = vc.to_numpy()
-        # a cheap look at the most frequent values first: most text columns are not numbers at all
-        head = keys.iloc[:200].str.match(_PATTERN)
-        if float(counts[:200][head.to_numpy(dtype=bool)].sum()) < 0.5 * counts[:200].sum():
-            return None
         parts = keys.str.extract(_PATTERN)
         numeric = parts["num"].notna().to_numpy()
         pre = parts["pre"].fillna("").str.strip()
