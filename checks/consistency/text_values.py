@@ -49,6 +49,8 @@ JUNK_WORDS = (
 )
 #: spreadsheet error values written out as text
 SPREADSHEET_ERRORS = ("#value!", "#ref!", "#div/0!", "#name?", "#num!", "#null!", "#n/a", "#error!", "#spill!")
+#: a unit or currency sign alone is a value of a column of units, not junk
+UNIT_SIGNS = ("%", "‰", "$", "€", "£", "¥", "₹", "°")
 _WRAPPERS = "#<>[](){}*_\"'`~|!?.:;/\\- "
 
 
@@ -135,14 +137,21 @@ class JunkValues(Check):
         norm = pc.utf8_lower(stripped)
         skip = placeholder_mask(arr, owned_elsewhere) | np_(pc.equal(stripped, ""))
         symbols = ~np_(pc.match_substring_regex(stripped, r"[\p{L}\p{N}]")) & ~skip
+        symbols &= ~np_(pc.is_in(stripped, value_set=pa.array(UNIT_SIGNS)))  # '%' in a column of units
         spreadsheet = np_(pc.is_in(norm, value_set=pa.array(SPREADSHEET_ERRORS))) & ~skip
         core = pc.utf8_trim(norm, characters=_WRAPPERS)
         words = {w.casefold() for w in self.words} | {p.strip().casefold() for p in owned_elsewhere}
         words.discard("")
         placeholder = np_(pc.is_in(core, value_set=pa.array(sorted(words)))) & ~skip & ~spreadsheet & ~symbols
         # a wrapped placeholder of disguised_missing's list ('<NaN>') is junk; the bare word is theirs
-        wrapped = placeholder & ~np_(pc.equal(core, norm))
-        bare = placeholder & ~wrapped
+        # wrapped: in brackets, quotes or after a '#' ('<NaN>', '[null]', '#nan'), not '.na' (a domain)
+        wrapped = placeholder & ~np_(pc.equal(core, norm)) & np_(pc.match_substring_regex(norm, r"[#<>\[\](){}\"'*]"))
+        bare = placeholder & np_(pc.equal(core, norm))
+        if data.stats[column].distinct > 0.5 * total:
+            # titles, names, free text: 'Nothing', '$', ':(' are a title, a name, a smiley; junk repeats there
+            repeated = counts >= 2
+            symbols &= repeated
+            bare &= repeated
         out = []
         if symbols.any() and counts[symbols].sum() <= self.max_symbol_share * total:
             out.append(_junk(column, "punctuation only", keys, counts, symbols, total))

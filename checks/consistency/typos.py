@@ -25,8 +25,9 @@ __all__ = ["Typo", "Typos"]
 
 #: values longer than this are prose, not a spelling of a category
 MAX_VALUE_LENGTH = 200
-#: intended values this short need two different near-misses in the column to count
+#: intended values this short need SHORT_MIN_VALUES different near-misses in the column to count
 SHORT = 3
+SHORT_MIN_VALUES = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,18 +47,25 @@ class Typo:
 class Typos(Check):
     """Rare values that are a likely misspelling of a much more frequent value in the same column.
 
-    In every text column, a value seen at most `1 / min_ratio` as often as another value (and that other
-    value seen at least `min_frequent` times) is a likely misspelling of it when the two are within a few
-    character edits (Levenshtein distance at most `max_edit_share` of the length, and at least one edit
-    allowed) and the rare value is nearer to it than any other frequent value is: 'yxs' ×4 beside 'yes'
-    ×700, 'birmingxam' ×1 beside 'birmingham' ×80, 'xl' ×3 beside 'al' ×900. Two frequent near-neighbours
-    ('Austria' and 'Australia', 'Jon' and 'Joan') are both real values and are left alone; so are rare
-    values in a vocabulary whose frequent values already sit that close to each other (two-letter state
-    codes, numbered measure codes), where a near neighbour is what chance gives. Free text and name-like
-    columns, whose frequent values cover less than `min_frequent_cover` of the rows, are not examined.
-    Case, space and punctuation variants ('Yes', 'YES ') are `consistency.category_variants`' concern, and
-    placeholders `consistency.disguised_missing`'s. The check works on distinct values and their counts
-    (at most `max_frequent` frequent and `max_rare` rare values per column), with RapidFuzz's edit distance.
+    In every text column, a value seen at most `1 / min_ratio` as often as another value (that other value
+    seen at least `min_frequent` times) is a likely misspelling of it when the two are a few character
+    edits apart (Levenshtein distance at most `max_edit_share` of the length, one edit at least), the rare
+    value is nearer to it than to any other frequent value, and no farther from it than the nearest other
+    value of comparable frequency is: 'yxs' ×4 beside 'yes' ×700, 'birmingxam' ×1 beside 'birmingham' ×80.
+    Each is reported grouped under the value it probably means, with both counts.
+
+    What is left alone, because chance or real vocabulary explains it: two frequent near-neighbours
+    ('Austria' and 'Australia', 'Jon' and 'Joan'); a value that holds the other whole plus a prefix or
+    suffix ('Unemployed' beside 'Employed'); a different number ('man.4' beside 'man.5'); a whole word
+    replaced ('Downtown West' beside 'Downtown East'); the same edit repeated across several values (a
+    family of real codes: 'ak_ami-1', 'ak_pn-2' beside 'al_ami-1', 'al_pn-2'); among short codes of at most
+    three characters, fewer than three different near-misses (one 'ak' beside 'al' is a real state); and
+    columns whose rare values are mostly not near-misses (less than `min_matched_share`: small towns,
+    other styles, names) or whose frequent values cover less than `min_frequent_cover` of the rows (free
+    text, names). Case, space and punctuation variants ('Yes', 'YES ') are
+    `consistency.category_variants`' concern, placeholders `consistency.disguised_missing`'s, and mojibake
+    `consistency.encoding_damage`'s. The check works on distinct values and their counts (at most
+    `max_frequent` frequent and `max_rare` rare values per column) with RapidFuzz's edit distance.
 
     Why it matters: a misspelt category becomes a category of its own with a handful of rows: the model
     cannot learn from it, the real category loses those rows, and joins and lookups on the value miss. Any
@@ -74,7 +82,7 @@ class Typos(Check):
 
     warn_above: float = 0.0
     fail_above: float = 0.05
-    min_ratio: float = 10.0
+    min_ratio: float = 20.0
     min_frequent: int = 10
     max_edit_share: float = 0.25
     min_frequent_cover: float = 0.5
@@ -130,11 +138,7 @@ class Typos(Check):
         typos, family = _drop_systematic(typos)
         # a rare tail that is mostly real values (other states' codes, small towns, other styles) makes a
         # near neighbour what chance gives: only a tail that is mostly near-misses is evidence of typing errors
-        # (the tail: rare values seen fewer than min_frequent times, and the frequent ones that matched; a
-        # value with its own established frequency that matches nothing is a real category, not tail)
-        tail = int((rare.to_numpy() < self.min_frequent).sum()) - family
-        tail += sum(t.rows >= self.min_frequent for t in typos)
-        if not typos or len(typos) < self.min_matched_share * tail:
+        if not typos or len(typos) < self.min_matched_share * (len(rare) - family):
             return []
         return typos
 
@@ -250,6 +254,8 @@ def _match(
         short_key, long_key = sorted((rkeys[i], fkeys[j]), key=len)
         if len(long_key) - len(short_key) >= 2 and short_key in long_key:
             continue
+        if not _word_slips(rkeys[i], fkeys[j]):
+            continue
         out.append(
             Typo(
                 column=str(column),
@@ -262,11 +268,29 @@ def _match(
             )
         )
     # among short codes ('al', 'yes') a near neighbour is common by chance (one real 'ak' beside 'al'):
-    # one near-miss is no evidence there, two different ones are a pattern of typing errors
+    # one or two near-misses are no evidence there ('ecc' beside 'gcc'), three different ones are a pattern
     short = [t for t in out if len(t.intended) <= SHORT]
-    if len(short) < 2:
+    if len(short) < SHORT_MIN_VALUES:
         out = [t for t in out if len(t.intended) > SHORT]
     return out
+
+
+def _word_slips(a: str, b: str) -> bool:
+    """Whether ``a`` differs from ``b`` the way a slip of the keyboard does: not by a different number
+    ('man.4' beside 'man.5', 'ward 12' beside 'ward 13'), and, word for word when both have as many words,
+    by no more than a third of any one word ('Downtown West' is not a misspelling of 'Downtown East')."""
+    import re
+
+    from rapidfuzz.distance import Levenshtein
+
+    if re.sub(r"\d", "0", a) == re.sub(r"\d", "0", b):
+        return False
+    wa, wb = a.split(), b.split()
+    if len(wa) != len(wb) or len(wa) < 2:
+        return True
+    return all(
+        x == y or Levenshtein.distance(x, y) <= max(1, int(len(y) / 3 + 0.5)) for x, y in zip(wa, wb)
+    )
 
 
 def _drop_systematic(typos: list[Typo], repeats: int = 3) -> tuple[list[Typo], int]:

@@ -24,9 +24,18 @@ from dataaudit.privacy import mask_example
 __all__ = ["UnitsInNumbers"]
 
 _CURRENCY = r"[$€£¥₹]|(?:USD|EUR|GBP|CHF|JPY|CAD|AUD)\s?"
-_NUMBER = r"[-+]?(?:\d{1,3}(?:[,\u00a0\u202f ]\d{3})+|\d+)(?:\.\d+)?|[-+]?\.\d+"
-#: a unit or suffix starts with a letter, a percent/per-mille/degree sign or a currency symbol
-_SUFFIX = r"[A-Za-zµ°%‰$€£¥₹][\w./%°µ²³'’ -]{0,30}?"
+_NUMBER = r"(?:[-+]?(?:\d{1,3}(?:[,\u00a0\u202f ]\d{3})+|\d+)(?:\.\d+)?|[-+]?\.\d+)(?:[eE][-+]?\d+)?"
+#: a unit or suffix starts with a letter, a percent/per-mille/degree sign or a currency symbol, and holds
+#: no digit ('1981 Q1' is a quarter, '5 feet 8 inches' two numbers)
+_SUFFIX = r"[A-Za-zµ°%‰$€£¥₹](?:[^\W\d]|[./%°µ²³'’ -]){0,30}?"
+#: units a number is commonly written with; another word counts only as the one suffix of most values
+KNOWN_UNITS = frozenset(
+    "oz ounce ounces fl lb lbs pound pounds kg g mg µg ug t ton tons tonnes ml l cl dl litre liter litres liters "
+    "gal gallon gallons pt pint pints m cm mm km µm in inch inches ft feet foot yd yard yards mi mile miles mph "
+    "kmh km/h kph s sec secs second seconds min mins minute minutes h hr hrs hour hours d day days wk week weeks "
+    "mo month months y yr yrs year years % ‰ pct percent ° °c °f k kb mb gb tb kw w kwh v mah hz khz mhz ghz px "
+    "dpi cal kcal bpm mmhg cwt usd eur gbp chf jpy cad aud $ € £ ¥ ₹".split()
+)
 #: single letters that are units ('24h', '5m', '12k') rather than a code's letter ('229b')
 SINGLE_LETTER_UNITS = ("h", "m", "g", "l", "k", "s", "$", "€", "£", "¥", "₹", "%")
 _PATTERN = rf"^\s*(?P<pre>{_CURRENCY})?\s*(?P<num>{_NUMBER})\s*(?P<suf>{_SUFFIX})?\s*$"
@@ -69,7 +78,10 @@ class UnitsInNumbers(Check):
     A text column counts when at least `min_numeric_share` of its values are a number once a unit or
     suffix ('12.0 oz', '8.4 ounce', '12 OZ.', '37 patients'), a percent sign ('0.05%'), a currency
     ('$12', '1,200 EUR') or thousands separators ('1,200') are stripped, and at least `min_rows` values
-    carry such an affix. The message names the pattern ("96% of values are numbers followed by 'oz'"), with
+    carry such an affix (and at least `min_affixed_share` of them: a few odd values among bare numbers
+are `consistency.mixed_types`' concern). A suffix is a known unit ('oz', 'kg', 'hours', '%', a currency) or
+the one word that most affixed values carry; ordinals ('3rd'), times ('6am') and code letters ('229b')
+are not units. The message names the pattern ("96% of values are numbers followed by 'oz'"), with
     each spelling of the unit and its count, and says the column becomes numeric once stripped. Units are
     compared case-folded and without trailing dots and spaces ('OZ.' is 'oz'); at most `max_units` different
     units may appear, so a column of codes ('12A', '7B', '9C') is not read as numbers with units. Dates and
@@ -95,6 +107,7 @@ class UnitsInNumbers(Check):
     fail_above: float = 0.2
     min_numeric_share: float = 0.9
     min_rows: int = 3
+    min_affixed_share: float = 0.1
     max_units: int = 6
 
     def run(self, data: Dataset) -> Outcome:
@@ -128,13 +141,26 @@ class UnitsInNumbers(Check):
         unit = (pre + " " + suf).str.strip().str.casefold().str.rstrip(". ")
         # the first word of a long suffix is the unit ('oz. Alumi-Tek' is 'oz')
         unit = unit.str.replace(r"^(\S+?)\.?\s.*$", r"\1", regex=True)
-        # ordinals ('1st', '3rd') and single letters other than common units ('229b', '12A') are codes
-        not_unit = unit.str.fullmatch(r"st|nd|rd|th|[a-z]", case=False) & ~unit.isin(SINGLE_LETTER_UNITS)
+        # ordinals ('1st', '3rd'), times ('6am'), and single letters other than common units ('229b', '12A')
+        # are not numbers with a unit
+        not_unit = unit.str.fullmatch(r"st|nd|rd|th|am|pm|a\.m|p\.m|[a-z]", case=False) & ~unit.isin(
+            SINGLE_LETTER_UNITS
+        )
         numeric &= ~not_unit.to_numpy()
+        # a word that is not a known unit counts only as the suffix of most affixed values ('37 patients');
+        # otherwise ('8 pregnant' beside '1 virgin', '1Story' beside '1.5Fin') the values are labels
+        has_unit = numeric & (unit != "").to_numpy()
+        if has_unit.any():
+            rows_by_unit = pd.Series(counts[has_unit]).groupby(unit[has_unit].to_numpy()).sum()
+            dominant = rows_by_unit.idxmax()
+            accepted = set(KNOWN_UNITS)
+            if rows_by_unit[dominant] >= 0.8 * rows_by_unit.sum():
+                accepted.add(dominant)
+            numeric &= ~(has_unit & ~unit.isin(accepted).to_numpy())
         if counts[numeric].sum() < self.min_numeric_share * total:
             return None
         affixed = numeric & ((unit != "").to_numpy() | grouped)
-        if counts[affixed].sum() < self.min_rows:
+        if counts[affixed].sum() < max(self.min_rows, self.min_affixed_share * total):
             return None
         unit = unit.where(unit != "", "thousands separator")
         table = pd.DataFrame({"unit": unit[affixed].to_numpy(), "rows": counts[affixed],
