@@ -211,7 +211,7 @@ def test_units_judge_consistent_unit_warns_mixed_fails():
 def test_text_length(reports):
     r = reports[0].result("consistency.text_length")
     assert r.status == Status.WARN and list(r.columns) == ["code"], r.message
-    assert "1 value of up to 4,002 characters where 99% are at most 5" in r.message
+    assert "1 value of up to 4,002 characters where 95% are at most 5" in r.message
 
 
 def test_text_length_quiet_on_free_text_with_long_notes():
@@ -279,3 +279,24 @@ def test_field_hospital_encoding_damage_only_in_dirty(field):
 @pytest.mark.parametrize("check_id", IDS)
 def test_field_beers_clean_is_quiet(field, check_id):
     assert field["beers", "clean"][check_id].status == Status.PASS, field["beers", "clean"][check_id].message
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["x\ud800y", "abc", "abd"] * 10,  # a lone surrogate (bytes kept by 'surrogateescape')
+        [1, "a", None, [1, 2], {"k": 1}, b"bytes", 2.5] * 10,  # mixed and unhashable values
+        ["c"] * 50 + ["x" * 2_000_000],  # one enormous cell
+        ["a\x00b", "#\x00", "ok"] * 10,  # NUL bytes
+    ],
+    ids=["surrogate", "mixed", "enormous", "nul"],
+)
+def test_hostile_values_are_judged_not_crashed_on(values):
+    rep = dataaudit.audit(pd.DataFrame({"a": values}), as_of=AS_OF, select=IDS)
+    assert all(rep.result(i).error is None for i in IDS), [rep.result(i).error for i in IDS]
+
+
+def test_a_lone_surrogate_is_encoding_damage():
+    f = pd.DataFrame({"a": ["x\ud800y", "abc", "abd"] * 10})
+    r = dataaudit.audit(f, as_of=AS_OF, select=["consistency.encoding_damage"]).result("consistency.encoding_damage")
+    assert r.status == Status.FAIL and "replacement character" in r.message and "10 rows (33.3%)" in r.message

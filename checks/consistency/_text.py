@@ -36,7 +36,13 @@ def distinct_text(data: Dataset, column: str) -> tuple[pd.Series, object, str]:
             note = f" (its {MAX_DISTINCT_SCAN:,} most frequent of {len(vc):,} distinct values)"
             vc = vc.iloc[:MAX_DISTINCT_SCAN]
         counts = pd.Series(vc.to_numpy(), index=_as_text(vc.index))
-        arr = pa.array(counts.index.to_numpy(), type=pa.string(), from_pandas=True)
+        try:
+            arr = pa.array(counts.index.to_numpy(), type=pa.string(), from_pandas=True)
+        except (UnicodeEncodeError, pa.ArrowException):
+            # lone surrogates (text decoded with errors='surrogateescape') cannot be UTF-8: U+FFFD in the
+            # array the scans use, the value itself unchanged in the counts
+            safe = [str(v).encode("utf-8", "surrogatepass").decode("utf-8", "replace") for v in counts.index]
+            arr = pa.array(safe, type=pa.string())
         cache[column] = (counts, arr, note)
     return cache[column]
 

@@ -89,7 +89,10 @@ class EncodingDamage(Check):
         keys = pd.Series(vc.index[non_ascii], dtype=object)
         counts = vc.to_numpy()[non_ascii]
         total = int(data.stats[column].count)
-        replacement = keys.str.contains(_REPLACEMENT, regex=False).to_numpy()
+        # on the arrow copy, where a lone surrogate (undecodable bytes kept by 'surrogateescape') is U+FFFD too
+        replacement = (
+            pc.match_substring(arr.take(non_ascii), _REPLACEMENT).to_numpy(zero_copy_only=False).astype(bool)
+        )
         stray = keys.str.contains(_STRAY_MARK, regex=True).to_numpy()
         out = []
         by_kind: dict[str, list[tuple[str, int, str]]] = {}

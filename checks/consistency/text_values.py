@@ -215,7 +215,7 @@ class LongValues:
     """Values of one column far longer than its typical value."""
 
     column: str
-    typical: int  # the 99th percentile of lengths, weighted by rows
+    typical: int  # the typical_quantile of lengths, over rows
     limit: int
     values: tuple[tuple[str, int, int], ...]  # (value, length, rows), longest first
     column_rows: int
@@ -229,8 +229,8 @@ class LongValues:
 class TextLength(Check):
     """Text values far longer than the rest of their column: one 4,000-character value among short codes.
 
-    For each text column with at least `min_values` values, the 99th percentile of value lengths (over
-    rows) is the typical length; a value longer than `ratio` times that and at least `min_excess`
+    For each text column with at least `min_values` values, the 95th percentile of value lengths (over
+    rows, `typical_quantile`) is the typical length; a value longer than `ratio` times that and at least `min_excess`
     characters longer is an outlier. A column of notes with a few long notes is not flagged: its typical
     length is already long. The check works on the distinct values and their counts.
 
@@ -252,6 +252,7 @@ class TextLength(Check):
     fail_above: float = 0.01
     ratio: float = 10.0
     min_excess: int = 100
+    typical_quantile: float = 0.95
     min_values: int = 20
 
     def run(self, data: Dataset) -> Outcome:
@@ -269,8 +270,8 @@ class TextLength(Check):
         lengths = pc.utf8_length(arr).to_numpy(zero_copy_only=False)
         counts = vc.to_numpy()
         order = np.argsort(lengths, kind="stable")
-        cum = np.cumsum(counts[order]) / counts.sum()
-        typical = int(lengths[order][min(np.searchsorted(cum, 0.99), len(order) - 1)])
+        rank = int(self.typical_quantile * (counts.sum() - 1))  # the value at this rank, over rows
+        typical = int(lengths[order][min(np.searchsorted(np.cumsum(counts[order]), rank, side="right"), len(order) - 1)])
         limit = int(max(self.ratio * typical, typical + self.min_excess))
         long = np.flatnonzero(lengths > limit)
         if not long.size:
@@ -290,7 +291,7 @@ class TextLength(Check):
         status = _grade_worst(list(shares.values()), self.warn_above, self.fail_above)
         found = sorted(found, key=lambda f: -shares[f.column])
         parts = [
-            f"{f.column}: {count(f.rows, 'value')} of up to {f.values[0][1]:,} characters where 99% are at "
+            f"{f.column}: {count(f.rows, 'value')} of up to {f.values[0][1]:,} characters where 95% are at "
             f"most {f.typical:,} (e.g. {_show(f.values[0][0], f.column, 'text')})"
             for f in found[:4]
         ]
@@ -309,7 +310,7 @@ class TextLength(Check):
             expected=expected,
             columns=[f.column for f in found],
             evidence=Table.of(
-                ("column", "typical length (p99)", "limit", "length", "rows", "value"),
+                ("column", "typical length (p95)", "limit", "length", "rows", "value"),
                 rows,
                 title="Overlong text values",
             ),
