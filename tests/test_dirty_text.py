@@ -300,3 +300,17 @@ def test_a_lone_surrogate_is_encoding_damage():
     f = pd.DataFrame({"a": ["x\ud800y", "abc", "abd"] * 10})
     r = dataaudit.audit(f, as_of=AS_OF, select=["consistency.encoding_damage"]).result("consistency.encoding_damage")
     assert r.status == Status.FAIL and "replacement character" in r.message and "10 rows (33.3%)" in r.message
+
+
+def test_junk_a_bare_placeholder_word_warns_at_most():
+    word = Junk("c", "placeholder word", (("not applicable", 300),), 1000)
+    assert JunkValues().judge([word], 1).status == Status.WARN
+    assert JunkValues().judge([word, Junk("c", "wrapped placeholder", (("<NaN>", 60),), 1000)], 1).status == (
+        Status.FAIL
+    )
+
+
+def test_units_quiet_on_a_few_levels_written_one_way():
+    f = pd.DataFrame({"N": ["0.0cwt", "0.2cwt", "0.4cwt", "0.6cwt"] * 18, "y": range(72)})
+    r = dataaudit.audit(f, as_of=AS_OF, select=["consistency.units_in_numbers"]).result("consistency.units_in_numbers")
+    assert r.status == Status.PASS, r.message

@@ -19,7 +19,7 @@ from dataaudit.checks.consistency._common import (
     _pct,
 )
 from dataaudit.dataset import Dataset
-from dataaudit.model import Area, Check, Outcome, Table, count
+from dataaudit.model import Area, Check, Outcome, Table, count, worst_status
 from dataaudit.privacy import mask_example
 
 __all__ = ["JunkValues", "TextLength"]
@@ -98,7 +98,10 @@ class JunkValues(Check):
 
     Why it matters: junk is read as a real value: '#@$%' and '<NaN>' become categories of their own, text
     features learn from garbage, and counts of missing values look better than they are. Any junk value
-    warns; more than 5% of a column fails, as the column's statistics are then visibly distorted.
+    warns; more than 5% of a column in punctuation-only, wrapped or spreadsheet-error values fails, as the
+    column's statistics are then visibly distorted (a bare word such as 'not applicable' may be a real
+    level, so it warns at most). In a column of near-unique values (titles, names, free text) a junk value
+    must repeat to count: a film called 'Nothing' or '$' is a title.
 
     How to fix: convert these values to missing when loading (pandas `na_values=`), find which step of
     the export or scrape writes them, and fix spreadsheet formulas before exporting.
@@ -174,7 +177,15 @@ class JunkValues(Check):
         for j in found:
             per_col.setdefault(j.column, []).append(j)
         shares = {c: sum(j.rows for j in js) / max(js[0].column_rows, 1) for c, js in per_col.items()}
-        status = _grade_worst(list(shares.values()), self.warn_above, self.fail_above)
+        # a bare placeholder word ('not applicable' ×1,096) may be a real level: it warns, never fails alone
+        sure = [
+            sum(j.rows for j in js if j.kind != "placeholder word") / max(js[0].column_rows, 1)
+            for js in per_col.values()
+        ]
+        status = worst_status(
+            _grade_worst(sure, self.warn_above, self.fail_above),
+            _grade_worst(list(shares.values()), self.warn_above, None),
+        )
         ranked = sorted(per_col, key=lambda c: -shares[c])
         parts = []
         for c in ranked[:4]:

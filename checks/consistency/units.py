@@ -81,7 +81,8 @@ class UnitsInNumbers(Check):
     carry such an affix (and at least `min_affixed_share` of them: a few odd values among bare numbers
 are `consistency.mixed_types`' concern). A suffix is a known unit ('oz', 'kg', 'hours', '%', a currency) or
 the one word that most affixed values carry; ordinals ('3rd'), times ('6am') and code letters ('229b')
-are not units. The message names the pattern ("96% of values are numbers followed by 'oz'"), with
+are not units. A column of at most `category_levels` distinct values all written with the same unit
+('0.0cwt', '0.2cwt', '0.4cwt') reads as an ordered category and is left alone. The message names the pattern ("96% of values are numbers followed by 'oz'"), with
     each spelling of the unit and its count, and says the column becomes numeric once stripped. Units are
     compared case-folded and without trailing dots and spaces ('OZ.' is 'oz'); at most `max_units` different
     units may appear, so a column of codes ('12A', '7B', '9C') is not read as numbers with units. Dates and
@@ -108,6 +109,7 @@ are not units. The message names the pattern ("96% of values are numbers followe
     min_numeric_share: float = 0.9
     min_rows: int = 3
     min_affixed_share: float = 0.1
+    category_levels: int = 10
     max_units: int = 6
 
     def run(self, data: Dataset) -> Outcome:
@@ -176,6 +178,8 @@ are not units. The message names the pattern ("96% of values are numbers followe
             for u, k in by_unit.items()
         )
         plain = numeric & ~affixed
+        if len(main) <= 1 and counts[plain].sum() <= 0.02 * total and int(affixed.sum()) <= self.category_levels:
+            return None  # a few levels written one way ('0.2cwt', '0.4cwt'): an ordered category, not a fault
         return UnitColumn(
             str(column), int(counts[numeric].sum()), int(counts[plain].sum()), affixes, total, len(main)
         )
