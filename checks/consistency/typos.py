@@ -103,8 +103,10 @@ class Typos(Check):
     def measure(self, data: Dataset, column: str) -> list[Typo] | None:
         """The likely misspellings in one column (None when the column is not examined)."""
         st = data.stats[column]
-        if st.kind not in ("categorical", "text") or not _is_text(data.frame[column]) or st.distinct < 2:
+        if st.kind not in ("categorical", "text", "numeric") or not _is_text(data.frame[column]) or st.distinct < 2:
             return None
+        # codes written as digits ('35957', '10019'): the values that are not numbers are the candidates
+        codes = st.kind == "numeric"
         vc, arr, _note = distinct_text(data, column)
         counts = vc.to_numpy()
         if counts[counts >= self.min_frequent].sum() < self.min_frequent_cover * counts.sum():
@@ -122,7 +124,10 @@ class Typos(Check):
             return None
         freq = vc[frequent].iloc[: self.max_frequent]
         # a rare value is at most 1/min_ratio of the most frequent value it could be a misspelling of
-        rare = vc[counts * self.min_ratio <= int(freq.iloc[0])].iloc[: self.max_rare]
+        rare = vc[counts * self.min_ratio <= int(freq.iloc[0])]
+        if codes:
+            rare = rare[pd.to_numeric(pd.Series(rare.index, dtype=object), errors="coerce").isna().to_numpy()]
+        rare = rare.iloc[: self.max_rare]
         if rare.empty:
             return []
         typos = _match(
