@@ -39,8 +39,25 @@ def clean_table(seed: int = 0) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     cities = ["birmingham", "montgomery", "mobile", "huntsville", "tuscaloosa", "dothan", "florence"]
     firsts = ["Jon", "Joan", "Maria", "Mario", "Ann", "Anna", "Lee", "Leo", "Sam", "Kim"]
-    lasts = [f"{a}{b}" for a in ["Smi", "Jo", "Wil", "Bro", "Gar", "Mil", "Dav", "Rod"] for b in ["th", "nes", "ley"]]
-    words = ["patient", "stable", "seen", "follow", "up", "in", "two", "weeks", "no", "change", "pain", "mild"]
+    lasts = [
+        f"{a}{b}"
+        for a in ["Smi", "Jo", "Wil", "Bro", "Gar", "Mil", "Dav", "Rod"]
+        for b in ["th", "nes", "ley"]
+    ]
+    words = [
+        "patient",
+        "stable",
+        "seen",
+        "follow",
+        "up",
+        "in",
+        "two",
+        "weeks",
+        "no",
+        "change",
+        "pain",
+        "mild",
+    ]
     notes = [" ".join(rng.choice(words, size=rng.integers(4, 12))) for _ in range(N)]
     return pd.DataFrame(
         {
@@ -51,7 +68,9 @@ def clean_table(seed: int = 0) -> pd.DataFrame:
             "first_name": rng.choice(firsts, size=N),
             "last_name": [f"{a} {b}" for a, b in zip(rng.choice(lasts, size=N), rng.choice(lasts, size=N))],
             "notes": notes,
-            "owner": rng.choice(["Café Müller GmbH", "São Paulo Clinic", "Zoë's Practice", "Plain Ltd"], size=N),
+            "owner": rng.choice(
+                ["Café Müller GmbH", "São Paulo Clinic", "Zoë's Practice", "Plain Ltd"], size=N
+            ),
             "ounces": rng.choice([12.0, 16.0, 8.4, 24.0], size=N),
             "price": rng.normal(20, 5, size=N).round(2),
             "code": [f"C{int(i):04d}" for i in rng.integers(0, 300, size=N)],
@@ -62,18 +81,33 @@ def clean_table(seed: int = 0) -> pd.DataFrame:
 
 
 def dirty_table(seed: int = 0) -> pd.DataFrame:
-    """The same table after a careless export and a scrape: typos, junk, mojibake, units, a 4,000-char cell."""
+    """The same table after a careless export and a scrape: typos, junk, mojibake, units, a long cell."""
     f = clean_table(seed)
     rng = np.random.default_rng(seed + 1)
     pos = rng.permutation(N)
     f.loc[pos[:9], "emergency_service"] = ["yxs", "yxs", "yex", "yex", "xes", "xo", "xo", "yxs", "yex"]
     f.loc[pos[9:13], "city"] = ["birmingxam", "birminghxm", "mxbile", "huntsvillx"]
-    f.loc[pos[13:18], "state"] = ["xl", "xl", "sl", "al ", "zl"]  # 'al ' is a space variant: category_variants'
+    f.loc[pos[13:18], "state"] = [
+        "xl",
+        "xl",
+        "sl",
+        "al ",
+        "zl",
+    ]  # 'al ' is a space variant: category_variants'
     f.loc[pos[20:28], "status"] = ["#@$%", "?!", "{}", "^", "#nan", "<NaN>", "(empty)", "#VALUE!"]
-    bad = ["CafÃ© MÃ¼ller GmbH", "SÃ£o Paulo Clinic", "Zoâ€™s Practice", "Caf\ufffd M\ufffdller GmbH", "\u0301Plain Ltd"]
-    f.loc[pos[30:30 + 5 * 8], "owner"] = bad * 8
+    bad = [
+        "CafÃ© MÃ¼ller GmbH",
+        "SÃ£o Paulo Clinic",
+        "Zoâ€™s Practice",
+        "Caf\ufffd M\ufffdller GmbH",
+        "\u0301Plain Ltd",
+    ]
+    f.loc[pos[30 : 30 + 5 * 8], "owner"] = bad * 8
     f["ounces"] = [
-        f"{v} {u}" for v, u in zip(f["ounces"], rng.choice(["oz", "oz.", "OZ.", "ounce"], size=N, p=[0.6, 0.2, 0.1, 0.1]))
+        f"{v} {u}"
+        for v, u in zip(
+            f["ounces"], rng.choice(["oz", "oz.", "OZ.", "ounce"], size=N, p=[0.6, 0.2, 0.1, 0.1])
+        )
     ]
     f["price"] = [f"{v:,.2f} EUR" if i % 3 else f"${v:,.2f}" for i, v in enumerate(f["price"] * 100)]
     f.loc[pos[100], "code"] = "C0001 " + "lorem ipsum dolor sit amet " * 148  # ~4,000 characters
@@ -172,10 +206,14 @@ def test_encoding_advice_follows_how_the_file_was_read(tmp_path):
     text = "name,n\n" + "".join(f"Café {i % 5},{i}\n" for i in range(200))
     p = tmp_path / "utf8.csv"
     p.write_bytes(text.encode("utf-8"))
-    r = dataaudit.audit(p, as_of=AS_OF, select=["consistency.encoding_damage"]).result("consistency.encoding_damage")
+    r = dataaudit.audit(p, as_of=AS_OF, select=["consistency.encoding_damage"]).result(
+        "consistency.encoding_damage"
+    )
     assert r.status == Status.PASS, r.message  # read right: nothing to say
     p.write_bytes(text.encode("utf-8").decode("latin-1").encode("utf-8"))  # encoded twice upstream
-    r = dataaudit.audit(p, as_of=AS_OF, select=["consistency.encoding_damage"]).result("consistency.encoding_damage")
+    r = dataaudit.audit(p, as_of=AS_OF, select=["consistency.encoding_damage"]).result(
+        "consistency.encoding_damage"
+    )
     assert r.status == Status.FAIL and "ftfy.fix_text" in r.message, r.message
 
 
@@ -192,12 +230,16 @@ def test_units_quiet_on_codes_dates_and_times():
     rng = np.random.default_rng(1)
     f = pd.DataFrame(
         {
-            "unit_no": [f"{i}{c}" for i, c in zip(rng.integers(1, 99, 600), rng.choice(list("ABCDEFGH"), 600))],
+            "unit_no": [
+                f"{i}{c}" for i, c in zip(rng.integers(1, 99, 600), rng.choice(list("ABCDEFGH"), 600))
+            ],
             "day": pd.date_range("2024-01-01", periods=600).strftime("%Y-%m-%d"),
             "time": [f"{h}:{m:02d} a.m." for h, m in zip(rng.integers(1, 12, 600), rng.integers(0, 59, 600))],
         }
     )
-    r = dataaudit.audit(f, as_of=AS_OF, select=["consistency.units_in_numbers"]).result("consistency.units_in_numbers")
+    r = dataaudit.audit(f, as_of=AS_OF, select=["consistency.units_in_numbers"]).result(
+        "consistency.units_in_numbers"
+    )
     assert r.status == Status.PASS, r.message
 
 
@@ -224,8 +266,14 @@ def test_text_length_quiet_on_free_text_with_long_notes():
 def test_text_length_judge_thresholds():
     from dataaudit.checks.consistency.text_values import LongValues
 
-    assert TextLength().judge([LongValues("c", 5, 105, (("x" * 4000, 4000, 10),), 1000)], 1).status == Status.WARN
-    assert TextLength().judge([LongValues("c", 5, 105, (("x" * 4000, 4000, 11),), 1000)], 1).status == Status.FAIL
+    assert (
+        TextLength().judge([LongValues("c", 5, 105, (("x" * 4000, 4000, 10),), 1000)], 1).status
+        == Status.WARN
+    )
+    assert (
+        TextLength().judge([LongValues("c", 5, 105, (("x" * 4000, 4000, 11),), 1000)], 1).status
+        == Status.FAIL
+    )
 
 
 @pytest.mark.parametrize("check_id", IDS)
@@ -239,7 +287,8 @@ def test_explain_documents_each_check(check_id):
 # -- the real dirty/clean pairs ----------------------------------------------------------------------------
 
 needs_field = pytest.mark.skipif(
-    not FIELD.is_dir(), reason=f"the field pairs are not here ({FIELD}): they live beside the project, not in it"
+    not FIELD.is_dir(),
+    reason=f"the field pairs are not here ({FIELD}): they live beside the project, not in it",
 )
 
 
@@ -298,7 +347,9 @@ def test_hostile_values_are_judged_not_crashed_on(values):
 
 def test_a_lone_surrogate_is_encoding_damage():
     f = pd.DataFrame({"a": ["x\ud800y", "abc", "abd"] * 10})
-    r = dataaudit.audit(f, as_of=AS_OF, select=["consistency.encoding_damage"]).result("consistency.encoding_damage")
+    r = dataaudit.audit(f, as_of=AS_OF, select=["consistency.encoding_damage"]).result(
+        "consistency.encoding_damage"
+    )
     assert r.status == Status.FAIL and "replacement character" in r.message and "10 rows (33.3%)" in r.message
 
 
@@ -312,5 +363,7 @@ def test_junk_a_bare_placeholder_word_warns_at_most():
 
 def test_units_quiet_on_a_few_levels_written_one_way():
     f = pd.DataFrame({"N": ["0.0cwt", "0.2cwt", "0.4cwt", "0.6cwt"] * 18, "y": range(72)})
-    r = dataaudit.audit(f, as_of=AS_OF, select=["consistency.units_in_numbers"]).result("consistency.units_in_numbers")
+    r = dataaudit.audit(f, as_of=AS_OF, select=["consistency.units_in_numbers"]).result(
+        "consistency.units_in_numbers"
+    )
     assert r.status == Status.PASS, r.message

@@ -23,8 +23,14 @@ _REPLACEMENT = "\ufffd"
 _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 #: a combining accent at the start of a value, or after a space or ASCII punctuation: it has no letter
 _STRAY_MARK = rf"(?:^|[\s!-/:-@\[-`{{-~])[{_MARKS}]"
-_NAMES = {"sloppy-windows-1252": "Windows-1252", "windows-1252": "Windows-1252", "latin-1": "Latin-1",
-          "sloppy-windows-1251": "Windows-1251", "macroman": "Mac Roman", "cp437": "code page 437"}
+_NAMES = {
+    "sloppy-windows-1252": "Windows-1252",
+    "windows-1252": "Windows-1252",
+    "latin-1": "Latin-1",
+    "sloppy-windows-1251": "Windows-1251",
+    "macroman": "Mac Roman",
+    "cp437": "code page 437",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +95,7 @@ class EncodingDamage(Check):
         keys = pd.Series(vc.index[non_ascii], dtype=object)
         counts = vc.to_numpy()[non_ascii]
         total = int(data.stats[column].count)
-        # on the arrow copy, where a lone surrogate (undecodable bytes kept by 'surrogateescape') is U+FFFD too
+        # on the arrow copy, where a lone surrogate (bytes kept by 'surrogateescape') is U+FFFD too
         replacement = (
             pc.match_substring(arr.take(non_ascii), _REPLACEMENT).to_numpy(zero_copy_only=False).astype(bool)
         )
@@ -116,7 +122,9 @@ class EncodingDamage(Check):
         expected = _expected(self.warn_above, self.fail_above, "share of damaged text per column")
         if not found:
             return Outcome.ok(
-                f"no encoding damage in {count(examined, 'text column')}", observed={"columns": 0}, expected=expected
+                f"no encoding damage in {count(examined, 'text column')}",
+                observed={"columns": 0},
+                expected=expected,
             )
         per_col: dict[str, list[Damage]] = {}
         for d in found:
@@ -127,23 +135,33 @@ class EncodingDamage(Check):
         parts = []
         for c in ranked[:4]:
             kinds = "; ".join(
-                f"{d.kind} " + ", ".join(f"{_show(v, c)} ×{k:,}" + (f" → {_show(r, c)}" if r else "")
-                                         for v, k, r in d.values[:2])
+                f"{d.kind} "
+                + ", ".join(
+                    f"{_show(v, c)} ×{k:,}" + (f" → {_show(r, c)}" if r else "") for v, k, r in d.values[:2]
+                )
                 + (f" and {len(d.values) - 2} more" if len(d.values) > 2 else "")
                 for d in per_col[c]
             )
             rows = sum(d.rows for d in per_col[c])
             parts.append(f"{c} {rows:,} rows ({_pct(shares[c])}): {kinds}")
         msg = (
-            f"encoding damage in {count(len(per_col), 'text column')} — " + " | ".join(parts)
-            + ". " + _advice({d.kind for d in found}, encoding, notes)
+            f"encoding damage in {count(len(per_col), 'text column')} — "
+            + " | ".join(parts)
+            + ". "
+            + _advice({d.kind for d in found}, encoding, notes)
         )
-        rows = [(c, d.kind, _show(v, c), k, _show(r, c) if r else "") for c in ranked for d in per_col[c]
-                for v, k, r in d.values]
+        rows = [
+            (c, d.kind, _show(v, c), k, _show(r, c) if r else "")
+            for c in ranked
+            for d in per_col[c]
+            for v, k, r in d.values
+        ]
         return Outcome.make(
             status,
             msg,
-            observed={c: {"rows": sum(d.rows for d in per_col[c]), "share": round(shares[c], 4)} for c in ranked},
+            observed={
+                c: {"rows": sum(d.rows for d in per_col[c]), "share": round(shares[c], 4)} for c in ranked
+            },
             expected=expected,
             columns=ranked,
             evidence=Table.of(("column", "kind", "value", "rows", "repaired"), rows, title="Encoding damage"),
@@ -160,8 +178,12 @@ def _mojibake(keys: pd.Series, counts: np.ndarray):
         if not is_bad(text):
             continue
         fixed, steps = ftfy.fix_and_explain(
-            text, unescape_html=False, uncurl_quotes=False, fix_latin_ligatures=False,
-            fix_character_width=False, normalization=None,
+            text,
+            unescape_html=False,
+            uncurl_quotes=False,
+            fix_latin_ligatures=False,
+            fix_character_width=False,
+            normalization=None,
         )
         # only a re-decoding is mojibake; other repairs (quotes, control characters) are not this check's
         if fixed == text or not any(op == "decode" for op, _ in steps or ()):
@@ -177,23 +199,35 @@ def _advice(kinds: set[str], encoding: str | None, notes: tuple[str, ...]) -> st
     read_as = next((k.removeprefix("UTF-8 read as ") for k in kinds if k.startswith("UTF-8 read as")), None)
     if read_as:
         if encoding and encoding.lower() not in ("utf-8", "utf-8-sig"):
-            advice.append(f"the file was read as {encoding}, but its text is UTF-8: re-read it with "
-                          "encoding='utf-8'")
+            advice.append(
+                f"the file was read as {encoding}, but its text is UTF-8: re-read it with encoding='utf-8'"
+            )
         elif encoding:
-            advice.append(f"the file itself holds UTF-8 text that was decoded as {read_as} and saved again "
-                          "upstream: re-reading will not help; repair it with ftfy.fix_text and fix the export")
+            advice.append(
+                f"the file itself holds UTF-8 text that was decoded as {read_as} and saved again "
+                "upstream: re-reading will not help; repair it with ftfy.fix_text and fix the export"
+            )
         else:
-            advice.append(f"UTF-8 text was decoded as {read_as}: if the frame was read with "
-                          "encoding='latin-1' or 'cp1252', re-read it with encoding='utf-8'; otherwise repair "
-                          "it with ftfy.fix_text")
+            advice.append(
+                f"UTF-8 text was decoded as {read_as}: if the frame was read with "
+                "encoding='latin-1' or 'cp1252', re-read it with encoding='utf-8'; otherwise repair "
+                "it with ftfy.fix_text"
+            )
     if "replacement character" in kinds:
         replaced_here = any("U+FFFD" in n for n in notes)
-        advice.append(("bytes that are not UTF-8 were replaced while reading this file" if replaced_here
-                       else "characters were lost (U+FFFD) before the data reached this file")
-                      + ": read the original with its real encoding, often encoding='cp1252'")
+        advice.append(
+            (
+                "bytes that are not UTF-8 were replaced while reading this file"
+                if replaced_here
+                else "characters were lost (U+FFFD) before the data reached this file"
+            )
+            + ": read the original with its real encoding, often encoding='cp1252'"
+        )
     if "stray combining mark" in kinds:
-        advice.append("accents without a letter: normalise with unicodedata.normalize('NFC', ...) after "
-                      "fixing the encoding, and check where values were cut")
+        advice.append(
+            "accents without a letter: normalise with unicodedata.normalize('NFC', ...) after "
+            "fixing the encoding, and check where values were cut"
+        )
     return "How to re-read: " + "; ".join(advice) if advice else ""
 
 

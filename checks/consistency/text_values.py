@@ -4,20 +4,19 @@ column (a 4,000-character cell among short codes)."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
 import pandas as pd
 
-from dataaudit.checks.consistency._text import distinct_text, placeholder_mask, text_columns
 from dataaudit.checks.consistency._common import (
     PLACEHOLDERS,
     _expected,
     _grade_worst,
     _pct,
 )
+from dataaudit.checks.consistency._text import distinct_text, placeholder_mask, text_columns
 from dataaudit.dataset import Dataset
 from dataaudit.model import Area, Check, Outcome, Table, count, worst_status
 from dataaudit.privacy import mask_example
@@ -48,7 +47,17 @@ JUNK_WORDS = (
     "tba",
 )
 #: spreadsheet error values written out as text
-SPREADSHEET_ERRORS = ("#value!", "#ref!", "#div/0!", "#name?", "#num!", "#null!", "#n/a", "#error!", "#spill!")
+SPREADSHEET_ERRORS = (
+    "#value!",
+    "#ref!",
+    "#div/0!",
+    "#name?",
+    "#num!",
+    "#null!",
+    "#n/a",
+    "#error!",
+    "#spill!",
+)
 #: a unit or currency sign alone is a value of a column of units, not junk
 UNIT_SIGNS = ("%", "‰", "$", "€", "£", "¥", "₹", "°")
 _WRAPPERS = "#<>[](){}*_\"'`~|!?.:;/\\- "
@@ -148,7 +157,11 @@ class JunkValues(Check):
         placeholder = np_(pc.is_in(core, value_set=pa.array(sorted(words)))) & ~skip & ~spreadsheet & ~symbols
         # a wrapped placeholder of disguised_missing's list ('<NaN>') is junk; the bare word is theirs
         # wrapped: in brackets, quotes or after a '#' ('<NaN>', '[null]', '#nan'), not '.na' (a domain)
-        wrapped = placeholder & ~np_(pc.equal(core, norm)) & np_(pc.match_substring_regex(norm, r"[#<>\[\](){}\"'*]"))
+        wrapped = (
+            placeholder
+            & ~np_(pc.equal(core, norm))
+            & np_(pc.match_substring_regex(norm, r"[#<>\[\](){}\"'*]"))
+        )
         bare = placeholder & np_(pc.equal(core, norm))
         if data.stats[column].distinct > 0.5 * total:
             # titles, names, free text: 'Nothing', '$', ':(' are a title, a name, a smiley; junk repeats there
@@ -171,7 +184,9 @@ class JunkValues(Check):
         expected = _expected(self.warn_above, self.fail_above, "junk share per column")
         if not found:
             return Outcome.ok(
-                f"no junk values in {count(examined, 'text column')}", observed={"columns": 0}, expected=expected
+                f"no junk values in {count(examined, 'text column')}",
+                observed={"columns": 0},
+                expected=expected,
             )
         per_col: dict[str, list[Junk]] = {}
         for j in found:
@@ -190,7 +205,8 @@ class JunkValues(Check):
         parts = []
         for c in ranked[:4]:
             kinds = "; ".join(
-                f"{j.kind} " + ", ".join(f"{_show(v, c)} ×{k:,}" for v, k in j.values[:3])
+                f"{j.kind} "
+                + ", ".join(f"{_show(v, c)} ×{k:,}" for v, k in j.values[:3])
                 + (f" and {len(j.values) - 3} more" if len(j.values) > 3 else "")
                 for j in per_col[c]
             )
@@ -203,7 +219,9 @@ class JunkValues(Check):
         return Outcome.make(
             status,
             msg,
-            observed={c: {"rows": sum(j.rows for j in per_col[c]), "share": round(shares[c], 4)} for c in ranked},
+            observed={
+                c: {"rows": sum(j.rows for j in per_col[c]), "share": round(shares[c], 4)} for c in ranked
+            },
             expected=expected,
             columns=ranked,
             evidence=Table.of(("column", "kind", "value", "rows"), rows, title="Junk values"),
@@ -241,9 +259,10 @@ class TextLength(Check):
     """Text values far longer than the rest of their column: one 4,000-character value among short codes.
 
     For each text column with at least `min_values` values, the 95th percentile of value lengths (over
-    rows, `typical_quantile`) is the typical length; a value longer than `ratio` times that and at least `min_excess`
-    characters longer is an outlier. A column of notes with a few long notes is not flagged: its typical
-    length is already long. The check works on the distinct values and their counts.
+    rows, `typical_quantile`) is the typical length; a value longer than `ratio` times that and at least
+    `min_excess` characters longer is an outlier. A column of notes with a few long notes is not flagged:
+    its typical length is already long. The check works on the distinct values and their counts (at most
+    the 50,000 most frequent per column).
 
     Why it matters: an overlong value in a column of codes or names is almost always a fault: two fields
     run together by a missing delimiter or quote, a whole record or HTML page pasted into a cell, a log
@@ -282,7 +301,9 @@ class TextLength(Check):
         counts = vc.to_numpy()
         order = np.argsort(lengths, kind="stable")
         rank = int(self.typical_quantile * (counts.sum() - 1))  # the value at this rank, over rows
-        typical = int(lengths[order][min(np.searchsorted(np.cumsum(counts[order]), rank, side="right"), len(order) - 1)])
+        typical = int(
+            lengths[order][min(np.searchsorted(np.cumsum(counts[order]), rank, side="right"), len(order) - 1)]
+        )
         limit = int(max(self.ratio * typical, typical + self.min_excess))
         long = np.flatnonzero(lengths > limit)
         if not long.size:
@@ -296,7 +317,9 @@ class TextLength(Check):
         expected = _expected(self.warn_above, self.fail_above, "share of overlong values per column")
         if not found:
             return Outcome.ok(
-                f"no overlong values in {count(examined, 'text column')}", observed={"columns": 0}, expected=expected
+                f"no overlong values in {count(examined, 'text column')}",
+                observed={"columns": 0},
+                expected=expected,
             )
         shares = {f.column: f.rows / max(f.column_rows, 1) for f in found}
         status = _grade_worst(list(shares.values()), self.warn_above, self.fail_above)
@@ -317,7 +340,9 @@ class TextLength(Check):
         return Outcome.make(
             status,
             msg,
-            observed={f.column: {"rows": f.rows, "max_length": f.values[0][1], "typical": f.typical} for f in found},
+            observed={
+                f.column: {"rows": f.rows, "max_length": f.values[0][1], "typical": f.typical} for f in found
+            },
             expected=expected,
             columns=[f.column for f in found],
             evidence=Table.of(

@@ -9,7 +9,6 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
-from dataaudit.checks.consistency._text import distinct_text, placeholder_mask
 from dataaudit.checks.consistency._common import (
     PLACEHOLDERS,
     _expected,
@@ -17,6 +16,7 @@ from dataaudit.checks.consistency._common import (
     _is_text,
     _pct,
 )
+from dataaudit.checks.consistency._text import distinct_text, placeholder_mask
 from dataaudit.dataset import Dataset
 from dataaudit.model import Area, Check, Outcome, Table, count
 from dataaudit.privacy import mask_example
@@ -103,7 +103,11 @@ class Typos(Check):
     def measure(self, data: Dataset, column: str) -> list[Typo] | None:
         """The likely misspellings in one column (None when the column is not examined)."""
         st = data.stats[column]
-        if st.kind not in ("categorical", "text", "numeric") or not _is_text(data.frame[column]) or st.distinct < 2:
+        if (
+            st.kind not in ("categorical", "text", "numeric")
+            or not _is_text(data.frame[column])
+            or st.distinct < 2
+        ):
             return None
         # codes written as digits ('35957', '10019'): the values that are not numbers are the candidates
         codes = st.kind == "numeric"
@@ -142,7 +146,7 @@ class Typos(Check):
         # 'al_pn-2') is a family of real codes, not typing errors: those values are set aside
         typos, family = _drop_systematic(typos)
         # a rare tail that is mostly real values (other states' codes, small towns, other styles) makes a
-        # near neighbour what chance gives: only a tail that is mostly near-misses is evidence of typing errors
+        # near neighbour what chance gives: only a tail of mostly near-misses is evidence of typing errors
         if not typos or len(typos) < self.min_matched_share * (len(rare) - family):
             return []
         return typos
@@ -193,7 +197,11 @@ class Typos(Check):
             status,
             msg,
             observed={
-                c: {"values": len(per_col[c]), "rows": sum(t.rows for t in per_col[c]), "share": round(shares[c], 4)}
+                c: {
+                    "values": len(per_col[c]),
+                    "rows": sum(t.rows for t in per_col[c]),
+                    "share": round(shares[c], 4),
+                }
                 for c in ranked
             },
             expected=expected,
@@ -293,9 +301,7 @@ def _word_slips(a: str, b: str) -> bool:
     wa, wb = a.split(), b.split()
     if len(wa) != len(wb) or len(wa) < 2:
         return True
-    return all(
-        x == y or Levenshtein.distance(x, y) <= max(1, int(len(y) / 3 + 0.5)) for x, y in zip(wa, wb)
-    )
+    return all(x == y or Levenshtein.distance(x, y) <= max(1, int(len(y) / 3 + 0.5)) for x, y in zip(wa, wb))
 
 
 def _drop_systematic(typos: list[Typo], repeats: int = 3) -> tuple[list[Typo], int]:
@@ -305,8 +311,12 @@ def _drop_systematic(typos: list[Typo], repeats: int = 3) -> tuple[list[Typo], i
     def signature(t: Typo) -> tuple:
         a, b = t.value.casefold(), t.intended.casefold()
         return tuple(
-            (op.tag, op.src_pos, a[op.src_pos : op.src_pos + 1] if op.tag != "insert" else "",
-             b[op.dest_pos : op.dest_pos + 1] if op.tag != "delete" else "")
+            (
+                op.tag,
+                op.src_pos,
+                a[op.src_pos : op.src_pos + 1] if op.tag != "insert" else "",
+                b[op.dest_pos : op.dest_pos + 1] if op.tag != "delete" else "",
+            )
             for op in Levenshtein.editops(a, b)
         )
 

@@ -29,13 +29,15 @@ _NUMBER = r"(?:[-+]?(?:\d{1,3}(?:[,\u00a0\u202f ]\d{3})+|\d+)(?:\.\d+)?|[-+]?\.\
 #: no digit ('1981 Q1' is a quarter, '5 feet 8 inches' two numbers)
 _SUFFIX = r"[A-Za-zµ°%‰$€£¥₹](?:[^\W\d]|[./%°µ²³'’ -]){0,30}?"
 #: units a number is commonly written with; another word counts only as the one suffix of most values
-KNOWN_UNITS = frozenset(
-    "oz ounce ounces fl lb lbs pound pounds kg g mg µg ug t ton tons tonnes ml l cl dl litre liter litres liters "
-    "gal gallon gallons pt pint pints m cm mm km µm in inch inches ft feet foot yd yard yards mi mile miles mph "
-    "kmh km/h kph s sec secs second seconds min mins minute minutes h hr hrs hour hours d day days wk week weeks "
-    "mo month months y yr yrs year years % ‰ pct percent ° °c °f k kb mb gb tb kw w kwh v mah hz khz mhz ghz px "
-    "dpi cal kcal bpm mmhg cwt usd eur gbp chf jpy cad aud $ € £ ¥ ₹".split()
+_UNITS = (
+    "oz ounce ounces fl lb lbs pound pounds kg g mg µg ug t ton tons tonnes ml l cl dl litre liter "
+    "litres liters gal gallon gallons pt pint pints m cm mm km µm in inch inches ft feet foot yd yard "
+    "yards mi mile miles mph kmh km/h kph s sec secs second seconds min mins minute minutes h hr hrs "
+    "hour hours d day days wk week weeks mo month months y yr yrs year years % ‰ pct percent ° °c °f "
+    "k kb mb gb tb kw w kwh v mah hz khz mhz ghz px dpi cal kcal bpm mmhg cwt "
+    "usd eur gbp chf jpy cad aud $ € £ ¥ ₹"
 )
+KNOWN_UNITS = frozenset(_UNITS.split())
 #: single letters that are units ('24h', '5m', '12k') rather than a code's letter ('229b')
 SINGLE_LETTER_UNITS = ("h", "m", "g", "l", "k", "s", "$", "€", "£", "¥", "₹", "%")
 _PATTERN = rf"^\s*(?P<pre>{_CURRENCY})?\s*(?P<num>{_NUMBER})\s*(?P<suf>{_SUFFIX})?\s*$"
@@ -76,17 +78,17 @@ class UnitsInNumbers(Check):
     """Numbers written with units, suffixes or formats inside a text column.
 
     A text column counts when at least `min_numeric_share` of its values are a number once a unit or
-    suffix ('12.0 oz', '8.4 ounce', '12 OZ.', '37 patients'), a percent sign ('0.05%'), a currency
-    ('$12', '1,200 EUR') or thousands separators ('1,200') are stripped, and at least `min_rows` values
-    carry such an affix (and at least `min_affixed_share` of them: a few odd values among bare numbers
-are `consistency.mixed_types`' concern). A suffix is a known unit ('oz', 'kg', 'hours', '%', a currency) or
-the one word that most affixed values carry; ordinals ('3rd'), times ('6am') and code letters ('229b')
-are not units. A column of at most `category_levels` distinct values all written with the same unit
-('0.0cwt', '0.2cwt', '0.4cwt') reads as an ordered category and is left alone. The message names the pattern ("96% of values are numbers followed by 'oz'"), with
-    each spelling of the unit and its count, and says the column becomes numeric once stripped. Units are
-    compared case-folded and without trailing dots and spaces ('OZ.' is 'oz'); at most `max_units` different
-    units may appear, so a column of codes ('12A', '7B', '9C') is not read as numbers with units. Dates and
-    times never match (they have separators inside the number).
+    suffix ('12.0 oz', '8.4 ounce', '12 OZ.', '37 patients'), a percent sign ('0.05%'), a currency ('$12',
+    '1,200 EUR') or thousands separators ('1,200') are stripped, and at least `min_rows` values, and
+    `min_affixed_share` of them, carry such an affix (a few odd values among bare numbers are
+    `consistency.mixed_types`' concern). A suffix is a known unit ('oz', 'kg', 'hours', '%', a currency) or
+    the one word that most affixed values carry; ordinals ('3rd'), times ('6am') and code letters ('229b')
+    are not units, and at most `max_units` different units may appear. Units are compared case-folded and
+    without trailing dots ('OZ.' is 'oz'). Dates and times never match (they have separators inside the
+    number). A column of at most `category_levels` distinct values all written with the same unit ('0.0cwt',
+    '0.2cwt', '0.4cwt') reads as an ordered category and is left alone. The message names the pattern ("96%
+    of values are numbers followed by 'oz'"), with each spelling of the unit and its count, and says the
+    column becomes numeric once stripped. Placeholders ('empty', 'N/A') are left out of the shares.
 
     Why it matters: a column of numbers read as text is useless to a model as a number: it becomes a
     category per distinct value (25 'ounces' categories instead of one numeric feature), or is dropped;
@@ -165,8 +167,9 @@ are not units. A column of at most `category_levels` distinct values all written
         if counts[affixed].sum() < max(self.min_rows, self.min_affixed_share * total):
             return None
         unit = unit.where(unit != "", "thousands separator")
-        table = pd.DataFrame({"unit": unit[affixed].to_numpy(), "rows": counts[affixed],
-                              "value": keys[affixed].to_numpy()})
+        table = pd.DataFrame(
+            {"unit": unit[affixed].to_numpy(), "rows": counts[affixed], "value": keys[affixed].to_numpy()}
+        )
         by_unit = table.groupby("unit", sort=False)["rows"].sum().sort_values(ascending=False, kind="stable")
         # units on fewer than 2% of the affixed rows are stray (a typo in the unit, 'paxienxs'): listed,
         # but they neither make the column "mixed" nor count towards max_units
@@ -178,7 +181,11 @@ are not units. A column of at most `category_levels` distinct values all written
             for u, k in by_unit.items()
         )
         plain = numeric & ~affixed
-        if len(main) <= 1 and counts[plain].sum() <= 0.02 * total and int(affixed.sum()) <= self.category_levels:
+        if (
+            len(main) <= 1
+            and counts[plain].sum() <= 0.02 * total
+            and int(affixed.sum()) <= self.category_levels
+        ):
             return None  # a few levels written one way ('0.2cwt', '0.4cwt'): an ordered category, not a fault
         return UnitColumn(
             str(column), int(counts[numeric].sum()), int(counts[plain].sum()), affixes, total, len(main)
@@ -187,19 +194,22 @@ are not units. A column of at most `category_levels` distinct values all written
     def judge(self, found: list[UnitColumn], examined: int) -> Outcome:
         """A column written with one unit throughout warns; a mixed one fails above `fail_above`."""
         expected = (
-            "numbers without units; " + _expected(self.warn_above, self.fail_above, "affixed share")
+            "numbers without units; "
+            + _expected(self.warn_above, self.fail_above, "affixed share")
             + " when the column mixes ways of writing"
         )
         if not found:
             return Outcome.ok(
-                f"no numbers with units in {count(examined, 'text column')}", observed={"columns": 0},
+                f"no numbers with units in {count(examined, 'text column')}",
+                observed={"columns": 0},
                 expected=expected,
             )
         statuses = {}
         for f in found:
             share = f.affixed_rows / max(f.column_rows, 1)
             statuses[f.column] = (
-                _grade_worst([share], self.warn_above, self.fail_above) if f.mixed
+                _grade_worst([share], self.warn_above, self.fail_above)
+                if f.mixed
                 else _grade_worst([share], self.warn_above, None)
             )
         status = max(statuses.values(), key=[Status.PASS, Status.WARN, Status.FAIL].index)
@@ -222,8 +232,13 @@ are not units. A column of at most `category_levels` distinct values all written
         if len(found) > 4:
             msg += f"; and {len(found) - 4} more columns"
         rows = [
-            (f.column, a.unit, a.rows, round(a.rows / max(f.column_rows, 1), 4),
-             ", ".join(_show(e, f.column) for e in a.examples))
+            (
+                f.column,
+                a.unit,
+                a.rows,
+                round(a.rows / max(f.column_rows, 1), 4),
+                ", ".join(_show(e, f.column) for e in a.examples),
+            )
             for f in found
             for a in f.affixes
         ]
@@ -241,7 +256,9 @@ are not units. A column of at most `category_levels` distinct values all written
             },
             expected=expected,
             columns=[f.column for f in found],
-            evidence=Table.of(("column", "unit", "rows", "share", "examples"), rows, title="Numbers with units"),
+            evidence=Table.of(
+                ("column", "unit", "rows", "share", "examples"), rows, title="Numbers with units"
+            ),
         )
 
 
@@ -250,7 +267,13 @@ def _what(unit: str) -> str:
         return "with thousands separators"
     if unit in ("%", "‰"):
         return f"followed by '{unit}'"
-    if np.any([unit.startswith(c) for c in "$€£¥₹"]) or unit[:3].upper() in ("USD", "EUR", "GBP", "CHF", "JPY"):
+    if np.any([unit.startswith(c) for c in "$€£¥₹"]) or unit[:3].upper() in (
+        "USD",
+        "EUR",
+        "GBP",
+        "CHF",
+        "JPY",
+    ):
         return f"with the currency '{unit}'"
     return f"followed by '{unit}'"
 
