@@ -9,6 +9,7 @@ from dataaudit.checks import (
     learning_curve,
     policy,
     size,
+    split,
 )
 
 BUILTIN = (
@@ -19,6 +20,7 @@ BUILTIN = (
     *policy.CHECKS,
     *latency.CHECKS,
     *drift.CHECKS,
+    *split.CHECKS,
 )
 
 __all__ = ["BUILTIN"]
