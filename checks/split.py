@@ -4,7 +4,8 @@ training data, classes and groups present in one set only, and test rows older t
 The checks run only when a test set is given (``dataaudit run train.csv --test test.csv``, or
 ``audit(train, test=...)``); without one the audit leaves them out (:func:`dataaudit.testset.plan_test`). The
 audited data is the training set; ``data.test`` is the test set, loaded the same way and given the training
-data's roles. No model is fitted: deepchecks' train–test validation suite is the anchor, done on the data alone.
+data's roles. No model is fitted: deepchecks' train–test validation suite is the anchor, done on the data
+alone.
 
 Drift is not measured twice: ``split.drift`` runs the drift checks of ``checks/drift.py`` on one
 :func:`dataaudit.snapshot.compare` of the test set against a snapshot of the training data (training is the
@@ -34,7 +35,7 @@ __all__ = [
     "IdOverlap",
     "RowOverlap",
     "TemporalOverlap",
-    "TestDrift",
+    "SplitDrift",
 ]
 
 NO_TEST = "no test set given (use --test TEST, or audit(train, test=...))"
@@ -224,7 +225,9 @@ class RowOverlap(_SplitCheck):
             grade(near_share, warn=self.near_warn_above, fail=self.near_fail_above, higher_is_worse=True),
         )
         left_out = sorted(skip - {None})
-        compared = f"over {count(len(cols), 'column')}" + (f", {_names(left_out)} left out" if left_out else "")
+        compared = f"over {count(len(cols), 'column')}" + (
+            f", {_names(left_out)} left out" if left_out else ""
+        )
         note = f"; {count(len(not_in_test), 'column')} missing from the test set" if not_in_test else ""
         observed = {
             "test_rows": n,
@@ -257,8 +260,8 @@ class RowOverlap(_SplitCheck):
         msg = "; ".join(parts) + f" ({compared}; {count(train_rows, 'training row')} involved){note}"
         if status != Status.PASS:
             msg += (
-                f" (warn above {_pct(self.warn_above)}, fail above {_pct(self.fail_above)} of test rows): the "
-                "test score is inflated by memorised rows"
+                f" (warn above {_pct(self.warn_above)}, fail above {_pct(self.fail_above)} of test rows): "
+                "the test score is inflated by memorised rows"
             )
         rows = _examples(train, test, cols, ea, eg, eb, egb, "exact")
         rows += _examples(train, test, cols, na, ng, nb, ngb, "near", skip=eb)
@@ -347,7 +350,9 @@ class IdOverlap(_SplitCheck):
         share = rows / n if n else 0.0
         status = grade(share, warn=self.warn_above, fail=self.fail_above, higher_is_worse=True)
         observed = {"shared_ids": shared_ids, "test_rows": rows, "share": round(share, 6)}
-        expected = f"<= {_pct(self.warn_above)} of test rows with a training id (fail above {_pct(self.fail_above)})"
+        expected = (
+            f"<= {_pct(self.warn_above)} of test rows with a training id (fail above {_pct(self.fail_above)})"
+        )
         if not shared_ids:
             return Outcome.ok(
                 f"none of the {len(kb):,} ids of the test set ({col}{detected}) occurs among the "
@@ -360,7 +365,11 @@ class IdOverlap(_SplitCheck):
         train_counts = pd.Series(a.to_numpy(), index=ka)
         keys, originals, counts = kb[shared], b.index[shared], b.to_numpy()[shared]
         examples = [
-            (mask_example(originals[i], column=col, kind=kind), int(train_counts.get(keys[i], 0)), int(counts[i]))
+            (
+                mask_example(originals[i], column=col, kind=kind),
+                int(train_counts.get(keys[i], 0)),
+                int(counts[i]),
+            )
             for i in np.argsort(-counts, kind="stable")[:EXAMPLES]
         ]
         msg = (
@@ -369,8 +378,8 @@ class IdOverlap(_SplitCheck):
         )
         if status != Status.PASS:
             msg += (
-                f" (warn above {_pct(self.warn_above)}, fail above {_pct(self.fail_above)}): the same entities "
-                "are trained and tested on"
+                f" (warn above {_pct(self.warn_above)}, fail above {_pct(self.fail_above)}): the same "
+                "entities are trained and tested on"
             )
         return Outcome.make(
             status,
@@ -391,7 +400,7 @@ class IdOverlap(_SplitCheck):
 
 
 @dataclass(frozen=True)
-class TestDrift(_SplitCheck):
+class SplitDrift(_SplitCheck):
     """The test set is distributed like the training data: the drift checks, with training as the baseline.
 
     Runs the drift checks (`drift.schema`, `drift.distribution`, `drift.new_categories`,
@@ -449,7 +458,9 @@ class TestDrift(_SplitCheck):
                 )
             )
         if test.roles.sensitive:
-            out.append(drift.GroupShareDrift(warn_above=self.share_warn_above, fail_above=self.share_fail_above))
+            out.append(
+                drift.GroupShareDrift(warn_above=self.share_warn_above, fail_above=self.share_fail_above)
+            )
         return out
 
     def judge(self, train: Dataset, test: Dataset) -> Outcome:
@@ -462,15 +473,21 @@ class TestDrift(_SplitCheck):
             j.id: {
                 "status": str(o.status),
                 "message": o.message,
-                **({k: v for k, v in o.observed.items() if k != "bars"} if isinstance(o.observed, dict) else {}),
+                **(
+                    {k: v for k, v in o.observed.items() if k != "bars"}
+                    if isinstance(o.observed, dict)
+                    else {}
+                ),
             }
             for j, o in results
         }
         evidence, charts, columns = [], [], []
-        for j, o in [*flagged, *(x for x in graded if x not in flagged)]:
+        flagged_ids = {j.id for j, _ in flagged}
+        for j, o in sorted(graded, key=lambda x: x[0].id not in flagged_ids):  # flagged first
             evidence += [dataclasses.replace(t, title=f"{j.id}: {t.title or j.title}") for t in o.evidence]
-            charts += list(o.charts) if o in (x[1] for x in flagged) else []
-            columns += [c for c in o.columns if c not in columns]
+            if j.id in flagged_ids:
+                charts += list(o.charts)
+                columns += [c for c in o.columns if c not in columns]
         names = ", ".join(j.id.split(".", 1)[1] for j, _ in graded)
         if not flagged:
             dist = next((o for j, o in results if j.id == "drift.distribution"), None)
@@ -485,7 +502,7 @@ class TestDrift(_SplitCheck):
             msg,
             observed=observed,
             expected="each drift check passes with the test set against training as the baseline",
-            columns=columns if flagged else [],
+            columns=columns,
             evidence=evidence,
             chart=charts,
         )
@@ -574,8 +591,10 @@ class ClassCoverage(_SplitCheck):
             "classes": len(labels),
             "absent_from_test": [k for k, _ in only_train],
             "absent_from_training": [k for k, _ in only_test],
-            "shares": {k: {"training": round(x / na, 4) if na else 0.0, "test": round(y / nb, 4) if nb else 0.0}
-                       for k, x, y in list(zip(labels, ac, bc))[:50]},
+            "shares": {
+                k: {"training": round(x / na, 4) if na else 0.0, "test": round(y / nb, 4) if nb else 0.0}
+                for k, x, y in list(zip(labels, ac, bc))[:50]
+            },
         }
         chart = _share_chart(labels, ac, bc, f"Class shares of {t}")
         table = Table.of(_COVERAGE_COLUMNS, rows, title="Class shares, training and test side by side")
@@ -595,8 +614,9 @@ class ClassCoverage(_SplitCheck):
             )
         if only_test:
             parts.append(
-                f"{count(len(only_test), 'class', 'classes')} absent from training: {_list(only_test, nb)} of "
-                f"the test set (the model cannot predict them; fail above {_pct(self.unseen_fail_above)})"
+                f"{count(len(only_test), 'class', 'classes')} absent from training: "
+                f"{_list(only_test, nb)} of the test set (the model cannot predict them; "
+                f"fail above {_pct(self.unseen_fail_above)})"
             )
         return Outcome.make(
             status,
@@ -633,7 +653,9 @@ class GroupCoverage(_SplitCheck):
     def judge(self, train: Dataset, test: Dataset) -> Outcome:
         cmp = comparison(train, test)
         if not cmp.groups:
-            return Outcome.skip(f"the test set has none of the sensitive columns {_names(train.roles.sensitive)}")
+            return Outcome.skip(
+                f"the test set has none of the sensitive columns {_names(train.roles.sensitive)}"
+            )
         rows, findings, charts = [], [], []
         for col, d in cmp.groups.items():
             labels, ac, bc = list(d.labels), list(d.old_counts), list(d.new_counts)
@@ -667,7 +689,8 @@ class GroupCoverage(_SplitCheck):
                 bits.append(f"absent from training: {_list(only_b, nb)} of test")
             parts.append(f"{col}: " + "; ".join(bits))
         return Outcome.warn(
-            f"{count(len(findings), 'sensitive attribute')} with groups in one set only: " + " | ".join(parts),
+            f"{count(len(findings), 'sensitive attribute')} with groups in one set only: "
+            + " | ".join(parts),
             observed=observed,
             expected="every group in both sets",
             columns=[f[0] for f in findings],
@@ -745,7 +768,10 @@ class TemporalOverlap(_SplitCheck):
             ],
             title=f"Time ranges of {col}",
         )
-        expected = f"<= {_pct(self.warn_above)} of test rows before the newest training row (fail above {_pct(self.fail_above)})"
+        expected = (
+            f"<= {_pct(self.warn_above)} of test rows before the newest training row "
+            f"(fail above {_pct(self.fail_above)})"
+        )
         if not older:
             return Outcome.ok(
                 f"every test row is at or after the newest training row, at {day(newest_train)} ({col}: test "
@@ -757,15 +783,17 @@ class TemporalOverlap(_SplitCheck):
             )
         msg = (
             f"{count(older, 'test row')} ({_pct(share)} of {n:,}) are older than the newest training row; "
-            f"overlap window {day(oldest_test)} to {day(newest_train)}, in which {count(newer_train, 'training row')} "
-            "are newer than the oldest test row"
+            f"overlap window {day(oldest_test)} to {day(newest_train)}, in which "
+            f"{count(newer_train, 'training row')} are newer than the oldest test row"
         )
         if status != Status.PASS:
             msg += (
                 f" (warn above {_pct(self.warn_above)}, fail above {_pct(self.fail_above)}): the model is "
                 "trained on the future of its test set"
             )
-        return Outcome.make(status, msg, observed=observed, expected=expected, columns=[col], evidence=evidence)
+        return Outcome.make(
+            status, msg, observed=observed, expected=expected, columns=[col], evidence=evidence
+        )
 
 
-CHECKS = (RowOverlap, IdOverlap, TestDrift, ClassCoverage, GroupCoverage, TemporalOverlap)
+CHECKS = (RowOverlap, IdOverlap, SplitDrift, ClassCoverage, GroupCoverage, TemporalOverlap)

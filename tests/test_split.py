@@ -141,7 +141,11 @@ def test_a_handful_of_copies_warns_and_a_missing_class_in_training_fails() -> No
     test = pd.concat([test, train.iloc[[5, 6, 7]]], ignore_index=True)  # 3 of 2,003: a handful
     test.loc[:39, "approved"] = 7  # 40 test rows (2%) of a class training never saw
     report = dataaudit.audit(
-        train, test=test, config=CONFIG, as_of=TRAIN_AS_OF, select=["split.row_overlap", "split.class_coverage"]
+        train,
+        test=test,
+        config=CONFIG,
+        as_of=TRAIN_AS_OF,
+        select=["split.row_overlap", "split.class_coverage"],
     )
     rows = report.result("split.row_overlap")
     assert rows.status == "warn" and rows.observed["exact"] == 3
@@ -167,7 +171,9 @@ def test_a_random_split_of_time_ordered_data_fails_the_temporal_check() -> None:
 def test_group_absent_from_the_test_set_warns() -> None:
     train, test = time_split()
     test = test[test["gender"] != "Non-binary"]
-    report = dataaudit.audit(train, test=test, config=CONFIG, as_of=TRAIN_AS_OF, select=["split.group_coverage"])
+    report = dataaudit.audit(
+        train, test=test, config=CONFIG, as_of=TRAIN_AS_OF, select=["split.group_coverage"]
+    )
     r = report.result("split.group_coverage")
     assert r.status == "warn"
     assert r.observed == {"gender": {"absent_from_test": ["Non-binary"], "absent_from_training": []}}
