@@ -327,3 +327,65 @@ def test_row_overlap_is_vectorised_over_codes_not_rows() -> None:
     assert time.perf_counter() - start < 10
     r = report.result("split.row_overlap")
     assert r.observed["exact"] == 500 and r.status == "warn"  # 500 of 50,000 = 1.0%: not above 1%
+
+
+# -- what sampling alone explains is not graded (real tables) ----------------------------------------------
+
+
+def fair_split() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """statsmodels' Fair affairs survey (6,366 rows of a few coded answers: 16% of its rows repeat another),
+    split at random."""
+    import statsmodels.api as sm
+    from sklearn.model_selection import train_test_split
+
+    df = sm.datasets.fair.load_pandas().data
+    return train_test_split(df, test_size=0.25, random_state=0)
+
+
+def test_repeats_of_a_discrete_table_are_not_a_leak_but_copies_beyond_them_are() -> None:
+    train, test = fair_split()
+    report = dataaudit.audit(train, test=test, target="affairs", as_of=AS_OF, select=["split.row_overlap"])
+    r = report.result("split.row_overlap")
+    assert r.status == "pass"
+    assert r.observed["exact"] > 300  # over a fifth of the test rows have an identical training row...
+    assert r.observed["exact_beyond_repeats"] == 0  # ...as often as training rows repeat within training
+    assert "rows repeat within the training data itself" in r.message and "not a leaky split" in r.message
+    # the same split with 100 training rows copied into the test set (6% of it): the excess is found
+    leaked = pd.concat([test, train.sample(100, random_state=1)], ignore_index=True)
+    report = dataaudit.audit(train, test=leaked, target="affairs", as_of=AS_OF, select=["split.row_overlap"])
+    r = report.result("split.row_overlap")
+    assert r.status == "fail"
+    assert r.observed["exact_beyond_repeats"] >= 20  # beyond the repeats and their noise (±45 rows)
+    assert "beyond that" in r.message
+
+
+def test_rare_and_identifier_like_categories_are_not_drift_in_a_random_split() -> None:
+    """statecrime's 51 states (one row each) and mpg-like rare categories fall on one side by chance."""
+    import statsmodels.api as sm
+    from sklearn.model_selection import train_test_split
+
+    df = sm.datasets.statecrime.load_pandas().data.reset_index(names="state")
+    train, test = train_test_split(df, test_size=0.25, random_state=0)
+    report = dataaudit.audit(train, test=test, as_of=AS_OF, select=["split.drift"])
+    r = report.result("split.drift")
+    assert r.status == "pass", r.message
+    assert "'state'" in r.message and "within chance" in r.message
+    # a real new spelling is still graded: the planted split's upper-cased regions (1% of test rows)
+    train, test = planted_split()
+    report = dataaudit.audit(train, test=test, config=CONFIG, as_of=TRAIN_AS_OF, select=["split.drift"])
+    assert report.result("split.drift").status == "warn"
+
+
+def test_a_continuous_target_on_few_rows_is_not_graded_by_psi() -> None:
+    from sklearn.datasets import load_diabetes
+    from sklearn.model_selection import train_test_split
+
+    df = load_diabetes(as_frame=True).frame
+    train, test = train_test_split(df, test_size=0.25, random_state=0)
+    report = dataaudit.audit(
+        train, test=test, target="target", as_of=AS_OF, select=["split.drift", "split.class_coverage"]
+    )
+    drift = report.result("split.drift")
+    assert drift.status == "pass"
+    assert drift.observed["drift.target"]["status"] == "pass"
+    assert report.result("split.class_coverage").status == "skipped"
