@@ -171,11 +171,15 @@ def _examples(train, test, columns, ia, ga, ib, gb, kind: str, skip: np.ndarray 
     first_train = pd.Series(ia).groupby(ga).min()
     order = np.argsort(ib, kind="stable")[:EXAMPLES]
     rows = []
-    for i in order:
-        t = int(first_train[gb[i]])
-        tv = _values(test.frame, int(ib[i]), columns, train)
-        rv = _values(train.frame, t, columns, train)
-        rows.append((int(ib[i]), t, kind, tv, "same" if kind == "exact" else rv))
+    for i in order:  # at most EXAMPLES rows
+        t, pos = int(first_train[gb[i]]), int(ib[i])
+        shown = columns
+        if kind != "exact":  # the columns that differ before normalising first: where the copy was altered
+            differ = [c for c in columns if str(test.frame[c].iloc[pos]) != str(train.frame[c].iloc[t])]
+            shown = differ + [c for c in columns if c not in differ]
+        tv = _values(test.frame, pos, shown, train)
+        rv = _values(train.frame, t, shown, train)
+        rows.append((pos, t, kind, tv, "same" if kind == "exact" else rv))
     return rows
 
 
