@@ -289,8 +289,8 @@ class RowOverlap(_SplitCheck):
         )
         if not exact and not near:
             return Outcome.ok(
-                f"none of {n:,} test rows occurs in the training data, exactly or once text and floats are "
-                f"normalised ({compared}){note}",
+                f"none of the {count(n, 'test row')} occurs in the training data, exactly or once text and "
+                f"floats are normalised ({compared}){note}",
                 observed=observed,
                 expected=expected,
             )
@@ -500,7 +500,8 @@ def _split_view(cmp: Comparison, train: Dataset) -> tuple[Comparison, list[str]]
             new_ok = gone_ok = True
         else:
             new_ok, gone_ok = _chance_categories(d, counts, d.new_values)
-        if new_ok or gone_ok:
+        new_ok, gone_ok = new_ok and bool(d.new_categories), gone_ok and bool(d.vanished)
+        if new_ok or gone_ok:  # something within chance is taken out
             columns[c] = dataclasses.replace(
                 d,
                 new_categories=() if new_ok else d.new_categories,

@@ -32,7 +32,10 @@ def load_test(test: Any, like: Dataset, fmt: str | None = None, sheet: str | Non
     if isinstance(test, Dataset):
         return test
     if isinstance(test, pd.DataFrame):
-        frame, source = from_frame(test)
+        try:
+            frame, source = from_frame(test)
+        except DataLoadError as exc:  # "the DataFrame is empty": say which one
+            raise DataLoadError(f"test set: {exc}") from None
     elif isinstance(test, (str, Path)):
         path = Path(test)
         if not path.exists():
