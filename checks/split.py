@@ -25,7 +25,7 @@ import pandas as pd
 
 from dataaudit.checks.consistency.duplicates import _codes, _duplicate_groups
 from dataaudit.dataset import MAX_CLASSES, MISSING_GROUP, Dataset
-from dataaudit.model import Area, Chart, Check, Outcome, Status, Table, count, grade, worst_status
+from dataaudit.model import Area, Chart, Check, Outcome, Status, Table, count, worst_status
 from dataaudit.privacy import mask_example
 from dataaudit.snapshot import Comparison, Snapshot, category_counts, compare
 
@@ -53,6 +53,16 @@ def _names(cols, limit: int = 5) -> str:
     cols = list(cols)
     text = ", ".join(repr(c) for c in cols[:limit])
     return text + (f" and {len(cols) - limit} more" if len(cols) > limit else "")
+
+
+def _graded(rows: int, share: float, warn: float, fail: float, handful: int) -> Status:
+    """Warn above ``warn`` (a share of test rows); fail above ``fail`` when also more than ``handful`` rows:
+    on a small test set one row is a large share, and a handful of rows is worth a look, not a verdict."""
+    if not rows:
+        return Status.PASS
+    if share > fail and rows > handful:
+        return Status.FAIL
+    return Status.WARN if share > warn else Status.PASS
 
 
 def _sets(train: Dataset, test: Dataset) -> str:
@@ -223,13 +233,6 @@ class RowOverlap(_SplitCheck):
     round_decimals: int = 2
     handful: int = 5
 
-    def _grade(self, rows: int, share: float, warn: float, fail: float) -> Status:
-        if not rows:
-            return Status.PASS
-        if share > fail and rows > self.handful:
-            return Status.FAIL
-        return Status.WARN if share > warn else Status.PASS
-
     def judge(self, train: Dataset, test: Dataset) -> Outcome:
         r = train.roles
         skip = {r.id, r.ingested_at, r.label_time}
@@ -261,8 +264,8 @@ class RowOverlap(_SplitCheck):
         exact_share, near_share = exact / n if n else 0.0, near / n if n else 0.0
         xs, xns = excess / n if n else 0.0, excess_near / n if n else 0.0
         status = worst_status(
-            self._grade(excess, xs, self.warn_above, self.fail_above),
-            self._grade(excess_near, xns, self.near_warn_above, self.near_fail_above),
+            _graded(excess, xs, self.warn_above, self.fail_above, self.handful),
+            _graded(excess_near, xns, self.near_warn_above, self.near_fail_above, self.handful),
         )
         left_out = sorted(skip - {None})
         compared = f"over {count(len(cols), 'column')}" + (
@@ -372,7 +375,7 @@ class IdOverlap(_SplitCheck):
     on both sides means the same entity was trained on and tested on: the model has seen that customer's
     other rows, so the test score overstates how it does on new customers (group leakage; deepchecks'
     "index train test leakage"). A handful warns (`warn_above`: any shared id); above `fail_above` (1 %)
-    of test rows the split is measurably leaky and the check fails.
+    of test rows, and more than `handful` (5) rows, the split is measurably leaky and the check fails.
 
     How to fix: split by id, not by row (`sklearn.model_selection.GroupShuffleSplit` or `GroupKFold` with
     the id as the group), or drop the shared ids from the test set. If the column is not an identifier,
@@ -385,6 +388,7 @@ class IdOverlap(_SplitCheck):
 
     warn_above: float = 0.0
     fail_above: float = 0.01
+    handful: int = 5
 
     def judge(self, train: Dataset, test: Dataset) -> Outcome:
         col = train.roles.id
@@ -406,7 +410,7 @@ class IdOverlap(_SplitCheck):
         shared_ids = int(shared.sum())
         rows = int(b.to_numpy()[shared].sum())
         share = rows / n if n else 0.0
-        status = grade(share, warn=self.warn_above, fail=self.fail_above, higher_is_worse=True)
+        status = _graded(rows, share, self.warn_above, self.fail_above, self.handful)
         observed = {"shared_ids": shared_ids, "test_rows": rows, "share": round(share, 6)}
         expected = (
             f"<= {_pct(self.warn_above)} of test rows with a training id (fail above {_pct(self.fail_above)})"
@@ -436,8 +440,8 @@ class IdOverlap(_SplitCheck):
         )
         if status != Status.PASS:
             msg += (
-                f" (warn above {_pct(self.warn_above)}, fail above {_pct(self.fail_above)}): the same "
-                "entities are trained and tested on"
+                f" (warn above {_pct(self.warn_above)}, fail above {_pct(self.fail_above)} and "
+                f"{self.handful} rows): the same entities are trained and tested on"
             )
         return Outcome.make(
             status,
@@ -861,7 +865,8 @@ class GroupCoverage(_SplitCheck):
 class TemporalOverlap(_SplitCheck):
     """For a temporal split (an event-time column is set): no test row is older than the newest training row.
 
-    Reads the timestamp column of both sets (parsed as the latency checks parse it) and counts the test
+    Reads the timestamp column of both sets (parsed as the latency checks parse it, or as numbers: years,
+    epoch seconds) and counts the test
     rows dated before the newest training row, and the training rows dated after the oldest test row; the
     overlap window runs from the oldest test row to the newest training row. Rows at the same time as the
     newest training row are not counted.
@@ -870,7 +875,8 @@ class TemporalOverlap(_SplitCheck):
     has learnt from the future of the period it is scored on (seasonality, trends, later corrections and
     the labels that followed), so the test score is optimistic (deepchecks' "date train test leakage
     overlap"). A random split of time-ordered data does this to nearly every test row. A handful of older
-    test rows warns (late-arriving records); above `fail_above` (5 %) of test rows the check fails.
+    test rows warns (late-arriving records); above `fail_above` (5 %) of test rows, and more than `handful`
+    (5) rows, the check fails.
 
     How to fix: split by time: train on everything before a cut-off date, test on what follows
     (`sklearn.model_selection.TimeSeriesSplit` for several folds); if the rows are independent of time and
@@ -883,12 +889,15 @@ class TemporalOverlap(_SplitCheck):
 
     warn_above: float = 0.0
     fail_above: float = 0.05
+    handful: int = 5
 
     def judge(self, train: Dataset, test: Dataset) -> Outcome:
         col = train.roles.timestamp
         if col not in test.frame.columns:
             return Outcome.skip(f"the test set has no timestamp column {col!r}")
         a, b = train.stats.datetimes(col), test.stats.datetimes(col)
+        if a is None and b is None and train.stats[col].kind == "numeric":  # years, epoch seconds: in order
+            a, b = train.stats.numeric(col), test.stats.numeric(col)
         if a is None or b is None:
             which = "training" if a is None else "test"
             return Outcome.skip(f"{col!r} does not read as dates in the {which} set")
@@ -900,10 +909,12 @@ class TemporalOverlap(_SplitCheck):
         newer_train = int((a > oldest_test).sum())
         n = len(b)
         share = older / n
-        status = grade(share, warn=self.warn_above, fail=self.fail_above, higher_is_worse=True)
+        status = _graded(older, share, self.warn_above, self.fail_above, self.handful)
         fmt = "%Y-%m-%d %H:%M:%S"
 
         def day(x) -> str:
+            if not hasattr(x, "strftime"):
+                return f"{x:g}"
             text = x.strftime(fmt)
             return text[:10] if text.endswith("00:00:00") else text
 
@@ -911,8 +922,8 @@ class TemporalOverlap(_SplitCheck):
             "test_rows_older": older,
             "share": round(share, 6),
             "training_rows_newer": newer_train,
-            "newest_training": newest_train.isoformat(),
-            "oldest_test": oldest_test.isoformat(),
+            "newest_training": day(newest_train),
+            "oldest_test": day(oldest_test),
         }
         evidence = Table.of(
             ("set", "rows with a date", "oldest", "newest"),
@@ -942,8 +953,8 @@ class TemporalOverlap(_SplitCheck):
         )
         if status != Status.PASS:
             msg += (
-                f" (warn above {_pct(self.warn_above)}, fail above {_pct(self.fail_above)}): the model is "
-                "trained on the future of its test set"
+                f" (warn above {_pct(self.warn_above)}, fail above {_pct(self.fail_above)} and "
+                f"{self.handful} rows): the model is trained on the future of its test set"
             )
         return Outcome.make(
             status, msg, observed=observed, expected=expected, columns=[col], evidence=evidence

@@ -389,3 +389,22 @@ def test_a_continuous_target_on_few_rows_is_not_graded_by_psi() -> None:
     assert drift.status == "pass"
     assert drift.observed["drift.target"]["status"] == "pass"
     assert report.result("split.class_coverage").status == "skipped"
+
+
+def test_on_a_small_test_set_a_handful_of_rows_warns_and_does_not_fail() -> None:
+    """penguins: 86 test rows; 2 shared ids (2.3%) and 3 rows dated before training's newest (3.5%) are
+    large shares of a small set but a handful of rows: warn, not fail; 10 shared ids fail."""
+    from palmerpenguins import load_penguins
+
+    df = load_penguins().reset_index(names="penguin").sort_values("year", kind="stable")
+    df["penguin"] += 1000
+    train, test = df.iloc[:258].copy(), df.iloc[258:].copy()
+    test.iloc[:2, 0] = train["penguin"].iloc[:2].to_numpy()
+    test.iloc[2:5, test.columns.get_loc("year")] = 2007
+    kw = dict(target="species", id="penguin", timestamp="year", as_of=AS_OF)
+    report = dataaudit.audit(train, test=test, select=["split.id_overlap", "split.temporal_overlap"], **kw)
+    assert report.result("split.id_overlap").status == "warn"
+    assert report.result("split.temporal_overlap").status == "warn"
+    test.iloc[:10, 0] = train["penguin"].iloc[:10].to_numpy()
+    report = dataaudit.audit(train, test=test, select=["split.id_overlap"], **kw)
+    assert report.result("split.id_overlap").status == "fail"
