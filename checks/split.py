@@ -272,7 +272,9 @@ class RowOverlap(_SplitCheck):
             f", {_names(left_out)} left out" if left_out else ""
         )
         note = f"; {count(len(not_in_test), 'column')} missing from the test set" if not_in_test else ""
+        src = test.source
         observed = {
+            "test_set": {"path": src.path, "format": src.format, "sha256": src.sha256, "rows": n},
             "test_rows": n,
             "exact": exact,
             "exact_share": round(exact_share, 6),
