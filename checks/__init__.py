@@ -10,6 +10,7 @@ from dataaudit.checks import (
     policy,
     reidentification,
     size,
+    split,
 )
 
 BUILTIN = (
@@ -21,6 +22,7 @@ BUILTIN = (
     *reidentification.CHECKS,
     *latency.CHECKS,
     *drift.CHECKS,
+    *split.CHECKS,
 )
 
 __all__ = ["BUILTIN"]

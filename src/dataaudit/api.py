@@ -31,6 +31,7 @@ from dataaudit.roles import resolve_roles
 from dataaudit.runner import Progress, plan, run_checks
 from dataaudit.snapshot import Snapshot, plan_baseline
 from dataaudit.stats import Stats
+from dataaudit.testset import plan_test
 from dataaudit.waivers import apply_waivers, check_waivers
 
 __all__ = ["audit", "prepare"]
@@ -46,6 +47,7 @@ def prepare(
     sheet: str | None = None,
     as_of: dt.datetime | dt.date | str | None = None,
     baseline: Any = None,
+    test: Any = None,
     **overrides: Any,
 ):
     """Resolve config, plan checks and load the data, in the order that reports mistakes cheapest first.
@@ -88,6 +90,7 @@ def prepare(
     )
     check_waivers(cfg.waivers, registry.ids, [a.value for a in Area], cfg_source)
     planned = plan_baseline(dataset, baseline, planned)  # drift checks run only against a baseline
+    planned = plan_test(dataset, test, planned, fmt=fmt, sheet=sheet)  # split checks: only with a test set
     return dataset, planned, cfg, cfg_path
 
 
@@ -126,6 +129,7 @@ def audit(
     progress: Progress | None = None,
     check_timeout: float | None = None,
     baseline: Any = None,
+    test: Any = None,
     snapshot: bool = False,
     profile: str | None = None,
     profile_rows: int = 100_000,
@@ -135,7 +139,9 @@ def audit(
     """Audit a DataFrame or a data file and return the :class:`Report`.
 
     ``baseline``: a data file, a snapshot file, a DataFrame or a :class:`~dataaudit.snapshot.Snapshot` to
-    compare against (the drift checks run only with one). ``snapshot=True``: ``report.snapshot`` holds the
+    compare against (the drift checks run only with one). ``test``: the test set of a train/test split (a
+    path or a DataFrame, loaded like ``data`` and given its roles); the split checks run only with one.
+    ``snapshot=True``: ``report.snapshot`` holds the
     audited data's snapshot, to save as the next baseline. ``profile="minimal"`` or ``"full"``: also build
     a companion ydata-profiling report on a seeded sample of at most ``profile_rows`` rows
     (``report.profile``, a :class:`~dataaudit.profile.ProfileInfo`; a failure is recorded there, not raised).
@@ -173,6 +179,7 @@ def audit(
         baseline=baseline,
         privacy={"mask": mask} if mask else None,
         na_values=_na_override(na_values),
+        test=test,
     )
     checks_start = time.perf_counter()
     with masking(policy_for(dataset, cfg.privacy.mask, dataset.roles.sensitive)):

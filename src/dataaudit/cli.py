@@ -223,6 +223,12 @@ def _progress():
 @click.option(
     "--save-snapshot", type=click.Path(path_type=Path), help="Write a snapshot of DATA (a future --baseline)."
 )
+@click.option(
+    "--test",
+    "test_path",
+    type=click.Path(path_type=Path),
+    help="DATA is a training set and TEST its test set (same format and roles); runs the split checks.",
+)
 @click.option("--junit", "junit_path", type=click.Path(path_type=Path), help="Also write JUnit XML to PATH.")
 @click.option(
     "--markdown",
@@ -273,6 +279,7 @@ def run(
     mask,
     baseline,
     save_snapshot,
+    test_path,
     junit_path,
     markdown_path,
     exit_zero,
@@ -301,7 +308,7 @@ def run(
 
         outs.append(profile_path(output))  # written even with --no-html, beside where the report would be
     for out in outs:
-        check_output(out, inputs=[data])
+        check_output(out, inputs=[data, *([test_path] if test_path else [])])
     html_path = None if no_html else output
     ci_paths = ci_output_paths(junit_path, markdown_path, save_snapshot, data, baseline, html_path, json_path)
     report = audit(
@@ -323,6 +330,7 @@ def run(
         progress=_progress(),
         check_timeout=check_timeout,
         baseline=baseline,
+        test=test_path,
         snapshot=save_snapshot is not None,
         profile=profile_mode if profile else None,
         profile_rows=profile_rows,

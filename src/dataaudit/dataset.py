@@ -136,6 +136,7 @@ class Dataset:
         sample_rows: int = DEFAULT_SAMPLE_ROWS,
         stats: Stats | None = None,
         baseline: Any = None,
+        test: Dataset | None = None,
     ) -> None:
         roles = roles or Roles()
         if roles.ignore:
@@ -151,6 +152,8 @@ class Dataset:
         self._groups: dict[str, pd.Series] = {}
         #: the :class:`~dataaudit.snapshot.Snapshot` to compare with (``--baseline``), read by drift checks
         self.baseline = baseline
+        #: the test set (``--test``) as a Dataset with this one's roles, read by the split checks
+        self.test = test
         self._memo: dict[Any, Any] = {}
 
     def memo(self, key: Any, compute: Callable[[], T]) -> T:

@@ -50,7 +50,8 @@ MAX_MESSAGE_CHARS = 1000
 
 
 class Area(StrEnum):
-    """The five questions of the checklist (plus drift, which needs a baseline)."""
+    """The five questions of the checklist (plus drift, which needs a baseline, and split, which needs a
+    test set)."""
 
     SIZE = "size"
     CONSISTENCY = "consistency"
@@ -58,6 +59,7 @@ class Area(StrEnum):
     POLICY = "policy"
     LATENCY = "latency"
     DRIFT = "drift"
+    SPLIT = "split"
 
     @property
     def question(self) -> str:
@@ -71,6 +73,7 @@ _AREA_QUESTIONS = {
     Area.POLICY: "What are the rules governing its use?",
     Area.LATENCY: "Is it fresh and timely?",
     Area.DRIFT: "What changed since the baseline?",
+    Area.SPLIT: "Is the train/test split honest?",
 }
 
 

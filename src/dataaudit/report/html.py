@@ -154,7 +154,7 @@ def _render(report: Report, *, in_srcdoc: bool) -> str:
     areas = []
     for area in Area:
         results = sorted(by_area.get(area, ()), key=lambda r: STATUS_ORDER.index(r.status))
-        if not results and area == Area.DRIFT:
+        if not results and area in (Area.DRIFT, Area.SPLIT):  # run only with --baseline / --test
             continue
         counts = counts_by_area.get(area.value, no_results)
         worst = next((s for s in STATUS_ORDER if counts[s.value]), None)
