@@ -6,8 +6,9 @@ id-like features (``columns``), category spellings and rare categories (``catego
 (``outliers``), declared and implied value ranges (``ranges``) and unparseable dates (``dates``). Then
 damaged text values: typos, junk, encoding damage, units inside numbers and overlong values (``typos``,
 ``text_values``, ``encoding``, ``units``, sharing ``_text``), and the rules values break: placeholder dates
-(``dates``) and dependencies between columns (``dependencies``). Then the label checks: missing and conflicting labels (``labels``) and target leakage (``leakage``). Last, the
-expectations declared in dataaudit.yaml or a Great Expectations suite (``expectations``). Everything works
+(``dates``) and dependencies between columns (``dependencies``). Then the label checks: missing and
+conflicting labels (``labels``) and target leakage (``leakage``). Last, the expectations declared in
+dataaudit.yaml or a Great Expectations suite (``expectations``). Everything works
 from the shared statistics (``data.stats``) and vectorised pandas/numpy operations; scans over distinct
 values are bounded, and the rare heavy ones run on the seeded sample. Helpers shared by several checks live
 in ``_common``.
