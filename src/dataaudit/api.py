@@ -22,6 +22,7 @@ from dataaudit import __version__
 from dataaudit.config import Config, describe_validation_error, find_config, load_config, validate_config
 from dataaudit.dataset import Dataset, as_of_datetime
 from dataaudit.errors import ConfigError, DataLoadError
+from dataaudit.extras import require
 from dataaudit.loading import from_frame, load
 from dataaudit.model import Area, ColumnSummary, DatasetInfo, Report, Severity
 from dataaudit.privacy import mask_example
@@ -63,6 +64,8 @@ def prepare(
         raise ConfigError(f"invalid option: {describe_validation_error(exc, Config.model_fields)}") from None
     registry = registry or Registry.default(checks_dirs)
     planned = plan(registry, cfg, cfg_source)
+    if cfg.expectations is not None and any(p.check.id == "consistency.expectations" for p in planned):
+        require("gx", f"'expectations:' in {cfg_source}")
     if path is None:
         frame, source = from_frame(data)
     else:
@@ -142,6 +145,8 @@ def audit(
     override the config, as the command-line flags do.
     """
     start = time.perf_counter()
+    if profile:
+        require("profile", "profile=")
     dataset, planned, cfg, cfg_path = prepare(
         data,
         config=config,

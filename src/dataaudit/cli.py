@@ -286,6 +286,10 @@ def run(
         outs.append(profile_path(output))  # written even with --no-html, beside where the report would be
     for out in outs:
         check_output(out, inputs=[data])
+    if profile:
+        from dataaudit.extras import require
+
+        require("profile", "--profile")
     html_path = None if no_html else output
     ci_paths = ci_output_paths(junit_path, markdown_path, save_snapshot, data, baseline, html_path, json_path)
     report = audit(
