@@ -11,15 +11,22 @@ import functools
 import os
 import time
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import pandas as pd
 from pydantic import ValidationError
 
 from dataaudit import __version__
-from dataaudit.config import Config, describe_validation_error, find_config, load_config, validate_config
+from dataaudit.config import (
+    Config,
+    describe_validation_error,
+    find_config,
+    load_config,
+    option_name,
+    validate_config,
+)
 from dataaudit.dataset import Dataset, as_of_datetime
 from dataaudit.errors import ConfigError, DataLoadError
 from dataaudit.extras import require
@@ -36,6 +43,29 @@ from dataaudit.waivers import apply_waivers, check_waivers
 __all__ = ["audit", "prepare"]
 
 MAX_OVERVIEW_COLUMNS = 500
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+_ROLE_KEYS = ("target", "sensitive", "timestamp", "ingested_at", "label_time", "id", "ignore_columns")
+
+
+def _names(value: str | Iterable[str] | None, key: str) -> tuple[str, ...]:
+    """A column list from the API: one string is one column (``sensitive="race"``), not its letters."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    try:
+        names = tuple(value)
+    except TypeError:
+        raise ConfigError(
+            f"{option_name(key)} expected a column name or a list of them, got {type(value).__name__}"
+        ) from None
+    bad = [v for v in names if not isinstance(v, str)]
+    if bad:
+        raise ConfigError(f"{option_name(key)} expected column names (strings), got {bad[0]!r}")
+    return names
 
 
 def prepare(
@@ -66,15 +96,21 @@ def prepare(
     planned = plan(registry, cfg, cfg_source)
     if cfg.expectations is not None and any(p.check.id == "consistency.expectations" for p in planned):
         require("gx", f"'expectations:' in {cfg_source}")
+    origin = {
+        role: option_name(role) if overrides.get(role) else f"{cfg_source}: {role}" for role in _ROLE_KEYS
+    }
     if path is None:
+        numbering = isinstance(data.index, pd.RangeIndex) and data.index.name is not None
+        if numbering:  # a named 0..n-1 numbering carries no data: drop the name, not a column's worth
+            data = data.copy(deep=False)
+            data.index = pd.RangeIndex(len(data))
         frame, source = from_frame(data)
+        cfg, index_note = _index_as_id(data, frame, cfg, origin)
+        if index_note:
+            source = dataclasses.replace(source, notes=(*source.notes, index_note))
     else:
         frame, source = load(path, fmt=fmt, sheet=sheet)
     name = source.path or "the DataFrame"
-    origin = {
-        role: f"--{role.replace('_', '-')}" if overrides.get(role) else f"{cfg_source}: {role}"
-        for role in ("target", "sensitive", "timestamp", "ingested_at", "label_time", "id", "ignore_columns")
-    }
     # one Stats object, over the audited columns, serves role detection and then every check
     kept = frame.drop(columns=[c for c in cfg.ignore_columns if c in frame.columns])
     stats = Stats(kept)
@@ -93,12 +129,41 @@ def prepare(
     return dataset, planned, cfg, cfg_path
 
 
-def _quiet_numerics(fn):
+def _index_as_id(
+    data: pd.DataFrame, frame: pd.DataFrame, cfg: Config, origin: dict[str, str]
+) -> tuple[Config, str | None]:
+    """What a DataFrame's index means. An unnamed index (the default RangeIndex, or row labels left by a
+    filter) and a RangeIndex even when named (``rename_axis("row")``: a numbering) are row numbers and are
+    ignored. Any other named index is data (``customer_id`` after ``set_index``): it is audited as a
+    column, and one named, unique index is the row id when no id is declared, so the duplicate checks treat
+    it as an id (rows equal but for it are near-duplicates) rather than as data that makes every row
+    distinct."""
+    named = [n for n in data.index.names if n is not None]
+    if not named:
+        return cfg, None
+    cols = ", ".join(repr(str(n)) for n in named)
+    note = f"the DataFrame's named index ({cols}) is audited as a column"
+    key = str(named[0])
+    if (
+        len(named) == 1
+        and data.index.is_unique
+        and cfg.id is None
+        and key in frame.columns
+        and key not in cfg.ignore_columns
+    ):
+        cfg = cfg.model_copy(update={"id": key})
+        origin["id"] = "the DataFrame's index"
+        note += " and used as the row id (it is unique and no id was declared)"
+    return cfg, note
+
+
+def _quiet_numerics(fn: Callable[_P, _R]) -> Callable[_P, _R]:
     """numpy's RuntimeWarnings on extreme data (overflow summing 1e308s, an all-NaN mean) are not the user's
-    business: the checks handle inf and NaN, and a CLI's stderr carries only dataaudit's own lines."""
+    business: the checks handle inf and NaN, and a CLI's stderr carries only dataaudit's own lines.
+    Typed with ParamSpec, so type checkers and IDEs see the wrapped function's own signature."""
 
     @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
         with warnings.catch_warnings():  # process-wide, so it also covers the checks' worker threads
             warnings.simplefilter("ignore", RuntimeWarning)
             return fn(*args, **kwargs)
@@ -112,13 +177,14 @@ def audit(
     *,
     config: Config | dict[str, Any] | str | Path | None = None,
     target: str | None = None,
-    sensitive: Sequence[str] = (),
+    sensitive: str | Sequence[str] = (),
     timestamp: str | None = None,
     ingested_at: str | None = None,
     label_time: str | None = None,
     id: str | None = None,
-    select: Sequence[str] = (),
-    ignore: Sequence[str] = (),
+    ignore_columns: str | Sequence[str] = (),
+    select: str | Sequence[str] = (),
+    ignore: str | Sequence[str] = (),
     fail_on: str | None = None,
     as_of: dt.datetime | dt.date | str | None = None,
     checks_dirs: Iterable[str | Path] = (),
@@ -142,7 +208,9 @@ def audit(
 
     ``config`` is a :class:`Config`, a mapping, or a path to ``dataaudit.yaml``; for a file, a
     ``dataaudit.yaml`` next to it (or in the cwd) is used when ``config`` is None. Keyword arguments
-    override the config, as the command-line flags do.
+    override the config, as the command-line flags do. ``sensitive``, ``ignore_columns``, ``select`` and
+    ``ignore`` take one name or a list of names. A DataFrame's unnamed index is ignored; a named index is
+    audited as a column (see docs/api.md).
     """
     start = time.perf_counter()
     if profile:
@@ -156,13 +224,14 @@ def audit(
         sheet=sheet,
         as_of=as_of,
         target=target,
-        sensitive=tuple(sensitive),
+        sensitive=_names(sensitive, "sensitive"),
         timestamp=timestamp,
         ingested_at=ingested_at,
         label_time=label_time,
         id=id,
-        select=tuple(select),
-        ignore=tuple(ignore),
+        ignore_columns=_names(ignore_columns, "ignore_columns"),
+        select=_names(select, "select"),
+        ignore=_names(ignore, "ignore"),
         fail_on=fail_on,
         check_timeout=check_timeout,
         baseline=baseline,

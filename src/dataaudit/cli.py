@@ -292,29 +292,32 @@ def run(
         require("profile", "--profile")
     html_path = None if no_html else output
     ci_paths = ci_output_paths(junit_path, markdown_path, save_snapshot, data, baseline, html_path, json_path)
-    report = audit(
-        data,
-        config=config_path,
-        target=target,
-        sensitive=_split(sensitive),
-        timestamp=timestamp,
-        ingested_at=ingested_at,
-        label_time=label_time,
-        id=id_column,
-        select=_split(select),
-        ignore=_split(ignore),
-        fail_on=fail_on,
-        as_of=parse_as_of(as_of),
-        checks_dirs=checks_dirs,
-        fmt=fmt,
-        sheet=sheet,
-        progress=_progress(),
-        check_timeout=check_timeout,
-        baseline=baseline,
-        snapshot=save_snapshot is not None,
-        profile=profile_mode if profile else None,
-        profile_rows=profile_rows,
-    )
+    from dataaudit.config import cli_flags
+
+    with cli_flags():  # errors name --sensitive, not sensitive=
+        report = audit(
+            data,
+            config=config_path,
+            target=target,
+            sensitive=_split(sensitive),
+            timestamp=timestamp,
+            ingested_at=ingested_at,
+            label_time=label_time,
+            id=id_column,
+            select=_split(select),
+            ignore=_split(ignore),
+            fail_on=fail_on,
+            as_of=parse_as_of(as_of),
+            checks_dirs=checks_dirs,
+            fmt=fmt,
+            sheet=sheet,
+            progress=_progress(),
+            check_timeout=check_timeout,
+            baseline=baseline,
+            snapshot=save_snapshot is not None,
+            profile=profile_mode if profile else None,
+            profile_rows=profile_rows,
+        )
     if sys.stderr.isatty():
         sys.stderr.write("\r\033[K")
     # render everything first, then write: an error leaves no partial output behind

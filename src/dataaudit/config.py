@@ -5,8 +5,10 @@ Every error names the file, the key and what was expected. Command-line flags ov
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import difflib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -213,3 +215,23 @@ def close_matches(word: str, options: Iterable[str]) -> str:
     if not found:
         return ""
     return "; did you mean " + " or ".join(repr(f) for f in found) + "?"
+
+
+#: set by the CLI around its audit() call, so errors name ``--sensitive`` there and ``sensitive=`` in Python
+CLI_FLAGS: contextvars.ContextVar[bool] = contextvars.ContextVar("dataaudit_cli_flags", default=False)
+
+
+def option_name(key: str) -> str:
+    """How the caller spells an option: ``--ignore-columns`` on the command line, ``ignore_columns=`` in
+    Python (``dataaudit.audit``)."""
+    return f"--{key.replace('_', '-')}" if CLI_FLAGS.get() else f"{key}="
+
+
+@contextlib.contextmanager
+def cli_flags() -> Iterator[None]:
+    """Within this block (the CLI's audit calls), :func:`option_name` gives command-line flags."""
+    token = CLI_FLAGS.set(True)
+    try:
+        yield
+    finally:
+        CLI_FLAGS.reset(token)
