@@ -78,10 +78,12 @@ def prepare(
     sheet: str | None = None,
     as_of: dt.datetime | dt.date | str | None = None,
     baseline: Any = None,
+    progress: Progress | None = None,
     **overrides: Any,
 ):
     """Resolve config, plan checks and load the data, in the order that reports mistakes cheapest first.
-    Returns ``(dataset, planned, config, config_path)``. Raises :class:`DataAuditError` subclasses."""
+    Returns ``(dataset, planned, config, config_path)``. Raises :class:`DataAuditError` subclasses.
+    ``progress`` is told the phases as ``(0, 0, "reading x.csv")``."""
     if not isinstance(data, (pd.DataFrame, str, os.PathLike)):
         raise DataLoadError(f"expected a pandas DataFrame or a path, got {type(data).__name__}")
     path = None if isinstance(data, pd.DataFrame) else Path(data)
@@ -109,8 +111,10 @@ def prepare(
         if index_note:
             source = dataclasses.replace(source, notes=(*source.notes, index_note))
     else:
+        _phase(progress, f"reading {path.name}")
         frame, source = load(path, fmt=fmt, sheet=sheet)
     name = source.path or "the DataFrame"
+    _phase(progress, f"statistics over {frame.shape[1]:,} columns × {len(frame):,} rows")
     # one Stats object, over the audited columns, serves role detection and then every check
     kept = frame.drop(columns=[c for c in cfg.ignore_columns if c in frame.columns])
     stats = Stats(kept)
@@ -127,6 +131,12 @@ def prepare(
     check_waivers(cfg.waivers, registry.ids, [a.value for a in Area], cfg_source)
     planned = plan_baseline(dataset, baseline, planned)  # drift checks run only against a baseline
     return dataset, planned, cfg, cfg_path
+
+
+def _phase(progress: Progress | None, text: str) -> None:
+    """Phases outside the checks reach ``progress`` as ``(0, 0, text)``; checks as ``(i, n, check_id)``."""
+    if progress is not None:
+        progress(0, 0, text)
 
 
 def _index_as_id(
@@ -206,6 +216,9 @@ def audit(
     a companion ydata-profiling report on a seeded sample of at most ``profile_rows`` rows
     (``report.profile``, a :class:`~dataaudit.profile.ProfileInfo`; a failure is recorded there, not raised).
 
+    ``progress(i, n, check_id)`` is called before each check, and with ``(0, 0, phase)`` for the phases
+    around them (reading, statistics, profiling).
+
     ``config`` is a :class:`Config`, a mapping, or a path to ``dataaudit.yaml``; for a file, a
     ``dataaudit.yaml`` next to it (or in the cwd) is used when ``config`` is None. Keyword arguments
     override the config, as the command-line flags do. ``sensitive``, ``ignore_columns``, ``select`` and
@@ -235,6 +248,7 @@ def audit(
         fail_on=fail_on,
         check_timeout=check_timeout,
         baseline=baseline,
+        progress=progress,
     )
     checks_start = time.perf_counter()
     results = run_checks(dataset, planned, progress, timeout=cfg.check_timeout or None)
@@ -257,12 +271,14 @@ def audit(
         report,
         notes=report.notes + waiver_notes,
         snapshot=Snapshot.from_dataset(dataset) if snapshot else None,
-        profile=_profile(dataset, profile, profile_rows) if profile else None,
+        profile=_profile(dataset, profile, profile_rows, progress) if profile else None,
     )
 
 
-def _profile(dataset: Dataset, mode: str, rows: int):
+def _profile(dataset: Dataset, mode: str, rows: int, progress: Progress | None = None):
     from dataaudit.profile import build_profile
+
+    _phase(progress, f"profiling with ydata-profiling ({mode}, up to {rows:,} rows)")
 
     return build_profile(dataset.frame, mode=mode, max_rows=rows, title=dataset.source.path or "DataFrame")
 

@@ -140,12 +140,17 @@ def _umask() -> int:
     return mask
 
 
-def _progress():
-    if not sys.stderr.isatty():
+def _progress(quiet: bool = False):
+    """On a terminal (stderr), one line rewritten in place: the phase (reading, statistics, profiling) or
+    the check running, ``checks 12/45: bias.proxy_features``. Nothing with -q or off a terminal."""
+    if quiet or not sys.stderr.isatty():
         return None
 
-    def show(i: int, n: int, check_id: str) -> None:
-        line = f"[{i + 1}/{n}] {check_id}" if check_id else ""
+    def show(i: int, n: int, text: str) -> None:
+        if n == 0:  # a phase outside the checks
+            line = f"{printable(text)}…" if text else ""
+        else:
+            line = f"checks {i + 1}/{n}: {printable(text)}" if text else ""
         sys.stderr.write("\r\033[K" + line)
         sys.stderr.flush()
 
@@ -233,7 +238,13 @@ def _progress():
     metavar="N",
     help="--profile works on a seeded sample of at most N rows.",
 )
-@click.option("-q", "--quiet", is_flag=True, help="Print only the verdict line.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only the verdict line (no progress).")
+@click.option(
+    "--color/--no-color",
+    "color",
+    default=None,
+    help="Colour the summary [default: on a terminal, unless NO_COLOR is set; FORCE_COLOR forces it].",
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors and crashed checks.")
 def run(
     data: Path,
@@ -264,6 +275,7 @@ def run(
     profile_mode,
     profile_rows,
     quiet,
+    color,
     debug,
 ) -> int:
     """Audit DATA (CSV, TSV, Parquet, JSON, JSONL, Excel; optionally .gz/.bz2/.xz/.zip); write the report."""
@@ -311,14 +323,14 @@ def run(
             checks_dirs=checks_dirs,
             fmt=fmt,
             sheet=sheet,
-            progress=_progress(),
+            progress=_progress(quiet),
             check_timeout=check_timeout,
             baseline=baseline,
             snapshot=save_snapshot is not None,
             profile=profile_mode if profile else None,
             profile_rows=profile_rows,
         )
-    if sys.stderr.isatty():
+    if sys.stderr.isatty() and not quiet:
         sys.stderr.write("\r\033[K")
     # render everything first, then write: an error leaves no partial output behind
     outputs: dict[str, str] = {}
@@ -354,7 +366,7 @@ def run(
             file=summary_out,
         )
     else:
-        print_summary(report, summary_out, outputs=outputs)
+        print_summary(report, summary_out, outputs=outputs, color=color)
     return ExitCode.READY if report.ready or exit_zero else ExitCode.NOT_READY
 
 
