@@ -82,14 +82,17 @@ def prepare(
     **overrides: Any,
 ):
     """Resolve config, plan checks and load the data, in the order that reports mistakes cheapest first.
-    Returns ``(dataset, planned, config, config_path)``. Raises :class:`DataAuditError` subclasses.
+    Returns ``(dataset, planned, config, config_path, section)``, ``section`` being the ``datasets:`` entry
+    of the config applied to this file (or None). Raises :class:`DataAuditError` subclasses.
     ``progress`` is told the phases as ``(0, 0, "reading x.csv")``."""
     if not isinstance(data, (pd.DataFrame, str, os.PathLike)):
         raise DataLoadError(f"expected a pandas DataFrame or a path, got {type(data).__name__}")
     path = None if isinstance(data, pd.DataFrame) else Path(data)
     as_of = as_of_datetime(as_of)
-    cfg, cfg_path = _config(config, path)
+    cfg, cfg_path, section = _config(config, path)
     cfg_source = str(cfg_path) if cfg_path else "config"
+    if section is not None:
+        cfg_source += f" (datasets: {section!r})"
     try:
         cfg = cfg.merged(**overrides)
     except ValidationError as exc:
@@ -130,7 +133,7 @@ def prepare(
     )
     check_waivers(cfg.waivers, registry.ids, [a.value for a in Area], cfg_source)
     planned = plan_baseline(dataset, baseline, planned)  # drift checks run only against a baseline
-    return dataset, planned, cfg, cfg_path
+    return dataset, planned, cfg, cfg_path, section
 
 
 def _phase(progress: Progress | None, text: str) -> None:
@@ -228,7 +231,7 @@ def audit(
     start = time.perf_counter()
     if profile:
         require("profile", "profile=")
-    dataset, planned, cfg, cfg_path = prepare(
+    dataset, planned, cfg, cfg_path, section = prepare(
         data,
         config=config,
         registry=registry,
@@ -261,6 +264,7 @@ def audit(
         cfg,
         cfg_path,
         config_missing=searched and cfg_path is None,
+        section=section,
         durations={
             "load_s": dataset.source.load_seconds,
             "checks_s": checks_s,
@@ -284,7 +288,13 @@ def _profile(dataset: Dataset, mode: str, rows: int, progress: Progress | None =
 
 
 def build_report(
-    dataset: Dataset, results, cfg: Config, cfg_path: Path | None, durations, config_missing: bool = False
+    dataset: Dataset,
+    results,
+    cfg: Config,
+    cfg_path: Path | None,
+    durations,
+    config_missing: bool = False,
+    section: str | None = None,
 ) -> Report:
     roles = dataset.roles
     notes: list[str] = []  # load notes stay on report.dataset.notes
@@ -337,7 +347,11 @@ def build_report(
         fail_on=Severity(cfg.fail_on),
         results=results,
         overview=tuple(overview),
-        config={"path": str(cfg_path) if cfg_path else None, **cfg.model_dump(mode="json")},
+        config={
+            "path": str(cfg_path) if cfg_path else None,
+            "section": section,
+            **cfg.model_dump(mode="json", exclude={"datasets"}),
+        },
         notes=tuple(notes),
         durations=durations,
     )
@@ -345,12 +359,29 @@ def build_report(
 
 def _config(
     config: Config | dict[str, Any] | str | Path | None, path: Path | None
-) -> tuple[Config, Path | None]:
+) -> tuple[Config, Path | None, str | None]:
+    """The config, its file, and the ``datasets:`` entry applied for ``path`` (if any)."""
     if isinstance(config, Config):
-        return config, None
-    if isinstance(config, dict):
-        return validate_config(config), None
-    if config is None and path is None:  # a DataFrame has no folder: a stray ./dataaudit.yaml must not apply
-        return Config(), None
+        cfg = config
+    elif isinstance(config, dict):
+        cfg = validate_config(config)
+    elif config is None and path is None:  # a DataFrame has no folder: a stray ./dataaudit.yaml must not apply
+        return Config(), None, None
+    else:
+        return _config_file(config, path)
+    if path is not None and cfg.datasets:
+        cfg, section = cfg.for_file(path, None)
+        return cfg, None, section
+    return cfg, None, None
+
+
+def _config_file(
+    config: str | os.PathLike[str] | None, path: Path | None
+) -> tuple[Config, Path | None, str | None]:
     cfg_path = find_config(path, Path(config) if config is not None else None)
-    return load_config(cfg_path), cfg_path
+    cfg = load_config(cfg_path)
+    if path is not None and cfg.datasets:
+        cfg, section = cfg.for_file(path, cfg_path.parent if cfg_path else None)
+        if section is not None:
+            return cfg, cfg_path, section
+    return cfg, cfg_path, None

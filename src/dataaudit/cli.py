@@ -350,7 +350,7 @@ def run(
         outputs["json"] = json_path
     rendered += render_ci_outputs(report, ci_paths, outputs)
     write_all(rendered)
-    append_step_summary(report, markdown_path)
+    append_step_summary(report, markdown_path, outputs.get("report"))
     if debug:
         for r in report.results:
             if r.traceback:

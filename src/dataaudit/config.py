@@ -8,12 +8,13 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import difflib
+import fnmatch
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from dataaudit.datasheet import Policy
 from dataaudit.errors import ConfigError
@@ -58,6 +59,56 @@ class Config(BaseModel):
     waivers: tuple[Waiver, ...] = Field(
         (), description="accepted risks: check, columns, reason, owner, expires (see dataaudit.waivers)"
     )
+    datasets: dict[str, dict[str, Any]] = Field(
+        default_factory=dict,
+        description="per-file settings, keyed by file name or glob (e.g. 'arrests*.csv'), over the top level",
+    )
+
+    @field_validator("datasets", mode="before")
+    @classmethod
+    def _check_datasets(cls, v: Any, info: ValidationInfo) -> Any:
+        """Each ``datasets:`` entry is a mapping of ordinary settings (no nested ``datasets:``), validated
+        on its own so a typo names the entry and the key."""
+        if not isinstance(v, Mapping):
+            return v
+        for pattern, entry in v.items():
+            if entry is None:
+                continue
+            if not isinstance(entry, Mapping):
+                got = type(entry).__name__
+                raise ValueError(f"entry {pattern!r}: expected a mapping of settings, got {got}")
+            if "datasets" in entry:
+                raise ValueError(f"entry {pattern!r}: 'datasets:' cannot be nested")
+            try:
+                Config.model_validate(entry, context=info.context)
+            except ValidationError as exc:
+                fields = [f for f in cls.model_fields if f != "datasets"]
+                raise ValueError(f"entry {pattern!r}: {describe_validation_error(exc, fields)}") from None
+        return {str(k): dict(e or {}) for k, e in v.items()}
+
+    def for_file(self, data_path: Path, base_dir: Path | None) -> tuple[Config, str | None]:
+        """The settings for one data file: the first ``datasets:`` entry (in file order) whose key matches
+        the file's path relative to the config's folder, or its name (``*``, ``?``, ``[...]`` globs),
+        applied over the top level. Keys replace the top level's, except ``checks:``, merged per check.
+        Returns the config and the matching key (None when no entry matches)."""
+        if not self.datasets:
+            return self, None
+        rel = data_path.name
+        if base_dir is not None:
+            with contextlib.suppress(ValueError, OSError):
+                rel = data_path.resolve().relative_to(base_dir.resolve()).as_posix()
+        for pattern, entry in self.datasets.items():
+            candidates = [rel] if "/" in pattern else [rel, data_path.name]
+            if any(fnmatch.fnmatchcase(c, pattern) for c in candidates):
+                doc = self.model_dump(exclude_unset=True, exclude={"datasets"})
+                checks = {k: dict(s or {}) for k, s in (doc.get("checks") or {}).items()}
+                for check_id, settings in Config.model_validate(entry).checks.items():
+                    checks.setdefault(check_id, {}).update(settings)
+                doc.update({k: v for k, v in entry.items() if k != "checks"})
+                if checks:
+                    doc["checks"] = checks
+                return Config.model_validate(doc, context={"base_dir": base_dir}), pattern
+        return self, None
 
     @field_validator("sensitive", "ignore_columns", "select", "ignore", mode="before")
     @classmethod

@@ -75,8 +75,10 @@ def print_summary(
         f"{d.rows:,} rows × {d.columns} columns  ·  as of {report.as_of:%Y-%m-%d %H:%M} UTC"
     )
     config_path = report.config.get("path") if report.config else None
-    if config_path:  # say which file graded the data: one found beside it is otherwise silent
-        console.print(f"config: {_text(config_path)}")
+    section = report.config.get("section") if report.config else None
+    if config_path or section:  # say which file graded the data: one found beside it is otherwise silent
+        entry = f" (datasets: {_text(repr(section))})" if section else ""
+        console.print(f"config: {_text(config_path or 'the config given')}{entry}")
     table = RichTable(show_edge=False, pad_edge=False, box=None, header_style="bold")
     table.add_column("area")
     by_area = report.summary["by_area"]
