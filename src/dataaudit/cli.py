@@ -184,8 +184,15 @@ def _progress(quiet: bool = False):
 @click.option("--ingested-at", help="Ingestion-time column.")
 @click.option("--label-time", help="Column with the time each label became known.")
 @click.option("--id", "id_column", help="Row id column.")
+@click.option(
+    "--ignore-columns",
+    multiple=True,
+    help="Leave a column out of the audit (repeatable, or comma-separated).",
+)
 @click.option("--select", multiple=True, help="Run only checks whose id starts with this (repeatable).")
-@click.option("--ignore", multiple=True, help="Skip checks whose id starts with this (repeatable).")
+@click.option(
+    "--ignore", multiple=True, help="Skip checks whose id starts with this (repeatable; columns: --ignore-columns)."
+)
 @click.option(
     "--fail-on",
     type=click.Choice(["warn", "fail"]),
@@ -258,6 +265,7 @@ def run(
     ingested_at,
     label_time,
     id_column,
+    ignore_columns,
     select,
     ignore,
     fail_on,
@@ -278,7 +286,8 @@ def run(
     color,
     debug,
 ) -> int:
-    """Audit DATA (CSV, TSV, Parquet, JSON, JSONL, Excel; optionally .gz/.bz2/.xz/.zip); write the report."""
+    """Audit DATA (CSV, TSV, Parquet, Feather/Arrow IPC, JSON, JSONL, Excel; optionally .gz/.bz2/.xz/.zip;
+    '-' reads standard input, CSV unless --format says otherwise); write the report."""
     from dataaudit.api import audit
     from dataaudit.ci import append_step_summary, ci_output_paths, render_ci_outputs
     from dataaudit.outputs import check_output
@@ -316,6 +325,7 @@ def run(
             ingested_at=ingested_at,
             label_time=label_time,
             id=id_column,
+            ignore_columns=_split(ignore_columns),
             select=_split(select),
             ignore=_split(ignore),
             fail_on=fail_on,
@@ -373,7 +383,8 @@ def run(
 @cli.command("checks")
 @checks_option
 def list_checks(checks_dirs) -> int:
-    """List every available check: id, area, default severity, title and source."""
+    """List every available check: id, area, what it needs to run, title and source (and the default
+    severity when a check's is not 'fail')."""
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
@@ -381,32 +392,55 @@ def list_checks(checks_dirs) -> int:
     from dataaudit.registry import Registry
 
     reg = Registry.default(checks_dirs)
+    items = list(reg)
+    # every built-in check can fail: the column only earns its place when a plugin's default differs
+    show_severity = any(str(i.check.severity) != "fail" for i in items)
     table = Table(box=None, header_style="bold", pad_edge=False)
-    for col in ("id", "area", "severity", "title", "source"):
+    for col in ("id", "area", "needs", *(["severity"] if show_severity else []), "title", "source"):
         table.add_column(col)
-    for item in reg:
+    for item in items:
         c = item.check
+        cells = [c.id, c.area, ", ".join(_needs(c)) or "-"]
+        cells += [c.severity] if show_severity else []
         # plugins may use plain str; a plugin's title is neither markup nor terminal control
-        table.add_row(*(escape(printable(v)) for v in (c.id, c.area, c.severity, c.title, item.source)))
+        table.add_row(*(escape(printable(v)) for v in (*cells, c.title, item.source)))
     Console(highlight=False, width=None if sys.stdout.isatty() else 140).print(table)
     return ExitCode.READY
+
+
+def _needs(check: Any) -> list[str]:
+    """What a check needs beyond the data: declared roles, an event time, a baseline, a config block."""
+    needs = [str(r) for r in check.requires]
+    if str(check.area) == "latency" and not needs:
+        needs.append("timestamp")  # an event-time column, declared or detected
+    if str(check.area) == "drift":
+        needs.append("baseline")
+    if check.id == "consistency.expectations":
+        needs.append("expectations:")
+    return needs
 
 
 @cli.command()
 @click.argument("check_id")
 @checks_option
 def explain(check_id: str, checks_dirs) -> int:
-    """Show what a check does, why it matters, how to fix it, and its parameters."""
+    """Show what a check does, why it matters, how to fix it, and its parameters; 'dataaudit explain config'
+    lists every dataaudit.yaml key."""
     from dataaudit.config import close_matches
     from dataaudit.registry import Registry
 
+    if check_id in ("config", "dataaudit.yaml"):
+        from dataaudit.config import describe_config
+
+        click.echo(describe_config())
+        return ExitCode.READY
     reg = Registry.default(checks_dirs)
     if check_id not in reg:
         in_area = [i for i in reg.ids if i.startswith(check_id.rstrip(".") + ".")]
         if in_area:
             raise ConfigError(f"{check_id!r} is an area, not a check; its checks: {', '.join(in_area)}")
         raise ConfigError(
-            f"unknown check {check_id!r}{close_matches(check_id, reg.ids)} (see 'dataaudit checks')"
+            f"unknown check {check_id!r}{close_matches(check_id, reg.ids)} (see 'dataaudit checks'; 'dataaudit explain config' for the config keys)"
         )
     item = reg.get(check_id)
     c, doc = item.check, item.check.doc()

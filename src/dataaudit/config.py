@@ -286,3 +286,29 @@ def cli_flags() -> Iterator[None]:
         yield
     finally:
         CLI_FLAGS.reset(token)
+
+
+def describe_config() -> str:
+    """``dataaudit explain config``: every top-level key of dataaudit.yaml with its default and meaning,
+    generated from :class:`Config`, so the installed package documents itself."""
+    lines = [
+        "dataaudit.yaml: found next to the data file, else in the working directory (or --config PATH).",
+        "Command-line flags and audit() keywords override it. Keys:",
+        "",
+    ]
+    for name, field in Config.model_fields.items():
+        default = field.get_default(call_default_factory=True)
+        shown = "" if default in (None, (), {}) else f" (default: {default!r})"
+        lines.append(f"  {name}: {field.description}{shown}")
+    lines += [
+        "",
+        "A check's parameters: 'dataaudit explain CHECK_ID'; the checks: 'dataaudit checks'.",
+        "Per-file settings for a folder with several tables (first matching key wins; keys replace the top",
+        "level, checks: merged per check):",
+        "",
+        "  target: approved",
+        "  datasets:",
+        "    arrests_*.csv: {target: arrest, sensitive: [race]}",
+        "    archive/*.parquet: {fail_on: warn}",
+    ]
+    return "\n".join(lines)

@@ -62,6 +62,8 @@ def plan(registry: Registry, config: Config, source: str = "config") -> list[Pla
             flags = f"{option_name('select')}/{option_name('ignore')}"
             where = flags + ("" if source == "config" else f" or {source}")
             hint = close_matches(prefix, names if "." in prefix else areas)  # 'consistncy' → the area
+            if not hint and prefix in config.ignore and "." not in prefix:  # likely a column name
+                hint = f"; to leave a column out of the audit, use {option_name('ignore_columns')}"
             raise ConfigError(
                 f"select/ignore: {prefix!r} matches no check id or area{hint} "
                 f"(set by {where}; see 'dataaudit checks')"
