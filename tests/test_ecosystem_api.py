@@ -56,12 +56,22 @@ def test_to_frame_is_one_row_per_check(loans_report):
     frame = loans_report.to_frame()
     assert list(frame["id"]) == [r.id for r in loans_report.results]
     assert list(frame.columns[:8]) == [
-        "id", "area", "title", "status", "severity", "blocking", "message", "columns"
+        "id",
+        "area",
+        "title",
+        "status",
+        "severity",
+        "blocking",
+        "message",
+        "columns",
     ]
     blocking = set(frame.loc[frame["blocking"], "id"])
     assert blocking == {r.id for r in loans_report.blocking} and blocking
     assert set(frame["status"]) <= {"pass", "warn", "fail", "error", "skipped", "waived"}
-    assert frame.set_index("id").loc["size.min_rows", "observed"] == loans_report.result("size.min_rows").observed
+    assert (
+        frame.set_index("id").loc["size.min_rows", "observed"]
+        == loans_report.result("size.min_rows").observed
+    )
 
 
 def test_save_html_writes_the_report(loans_report, tmp_path):
@@ -75,7 +85,9 @@ def test_save_html_writes_the_report(loans_report, tmp_path):
 def test_result_unknown_id_says_did_you_mean(loans_report):
     with pytest.raises(KeyError) as info:
         loans_report.result("size.min_row")
-    assert str(info.value) == "no result for check 'size.min_row' in this report; did you mean 'size.min_rows'?"
+    assert (
+        str(info.value) == "no result for check 'size.min_row' in this report; did you mean 'size.min_rows'?"
+    )
     with pytest.raises(dataaudit.UnknownCheckError, match="did you mean 'size.min_rows'"):
         loans_report.result("min_rows")
     with pytest.raises(KeyError, match="'bias' is an area, its checks here: bias."):
@@ -147,8 +159,10 @@ def test_a_named_index_is_a_column_and_the_row_id():
     r = dataaudit.audit(keyed, target="approved", as_of=AS_OF)
     assert r.dataset.columns == 5
     assert r.roles["id"] == "customer_id"
-    assert any("named index ('customer_id') is audited as a column and used as the row id" in n
-               for n in r.dataset.notes)
+    assert any(
+        "named index ('customer_id') is audited as a column and used as the row id" in n
+        for n in r.dataset.notes
+    )
     dup = r.result("consistency.duplicate_rows")
     plain = dataaudit.audit(df, target="approved", select="consistency.duplicate_rows", as_of=AS_OF)
     exact = plain.result("consistency.duplicate_rows").observed["exact"]
@@ -178,9 +192,21 @@ def test_audit_signature_is_visible_to_type_checkers(tmp_path):
     )
     env = {**os.environ, "MYPYPATH": str(ROOT / "src")}  # an editable install hides src/ from mypy
     proc = subprocess.run(
-        [sys.executable, "-m", "mypy", "--follow-imports=silent", "--no-incremental",
-         "--cache-dir", str(tmp_path / "cache"), str(snippet)],
-        capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path,
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--follow-imports=silent",
+            "--no-incremental",
+            "--cache-dir",
+            str(tmp_path / "cache"),
+            str(snippet),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+        cwd=tmp_path,
     )
     out = proc.stdout
     assert proc.returncode == 0, out + proc.stderr

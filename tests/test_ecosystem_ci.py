@@ -82,7 +82,11 @@ def test_hook_applies_each_files_datasets_entry(folder, monkeypatch):
     arrests = dataaudit.audit(folder / "arrests_2026.csv", as_of=AS_OF)
     assert (loans.roles["target"], loans.roles["id"]) == ("approved", "application_id")
     assert loans.config["section"] is None
-    assert (arrests.roles["target"], arrests.roles["id"], arrests.roles["sensitive"]) == ("arrest", "stop_id", [])
+    assert (arrests.roles["target"], arrests.roles["id"], arrests.roles["sensitive"]) == (
+        "arrest",
+        "stop_id",
+        [],
+    )
     assert arrests.config["section"] == "arrests_*.csv"
     assert arrests.result("size.min_rows").params["warn_below"] == 500
     assert loans.result("size.min_rows").params["warn_below"] == 1000
@@ -98,10 +102,14 @@ def test_console_names_the_entry_applied(folder):
 
 def test_first_matching_entry_wins_and_paths_are_relative_to_the_config(folder):
     cfg = yaml.safe_load(PER_FILE)
-    cfg["datasets"] = {"data/*.csv": {"target": "hour", "id": "stop_id", "sensitive": []}, **cfg["datasets"]}  # order matters: first wins
+    cfg["datasets"] = {
+        "data/*.csv": {"target": "hour", "id": "stop_id", "sensitive": []},
+        **cfg["datasets"],
+    }  # order matters: first wins
     (folder.parent / "dataaudit.yaml").write_text(yaml.safe_dump(cfg, sort_keys=False))
-    r = dataaudit.audit(folder / "arrests_2026.csv", config=folder.parent / "dataaudit.yaml",
-                        as_of=AS_OF, select="size")
+    r = dataaudit.audit(
+        folder / "arrests_2026.csv", config=folder.parent / "dataaudit.yaml", as_of=AS_OF, select="size"
+    )
     assert r.roles["target"] == "hour" and r.config["section"] == "data/*.csv"
 
 
@@ -148,8 +156,16 @@ def test_markdown_summary_version_unescaped_and_links_the_artifact(tmp_path, mon
     md = tmp_path / "summary.md"
     res = CliRunner().invoke(
         cli,
-        ["run", str(SAMPLE / "loans_clean.csv"), "-o", str(tmp_path / "r.html"), "--markdown", str(md),
-         "--as-of", AS_OF],
+        [
+            "run",
+            str(SAMPLE / "loans_clean.csv"),
+            "-o",
+            str(tmp_path / "r.html"),
+            "--markdown",
+            str(md),
+            "--as-of",
+            AS_OF,
+        ],
     )
     assert res.exit_code == 0, res.stderr
     text = md.read_text()
@@ -168,7 +184,9 @@ def test_actions_example_reaudits_a_folder_when_only_its_config_changes(tmp_path
     env.pop("GITHUB_STEP_SUMMARY", None)
 
     def git(*args):
-        return subprocess.run(["git", *args], check=True, capture_output=True, text=True, env=env).stdout.strip()
+        return subprocess.run(
+            ["git", *args], check=True, capture_output=True, text=True, env=env
+        ).stdout.strip()
 
     git("init", "-q")
     (tmp_path / "data").mkdir()
@@ -192,7 +210,9 @@ def test_actions_example_reaudits_a_folder_when_only_its_config_changes(tmp_path
     run_env = {**env, "BASE": base, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"}
     done = subprocess.run(
         ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
-        capture_output=True, text=True, env=run_env,
+        capture_output=True,
+        text=True,
+        env=run_env,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert (tmp_path / "changed.txt").read_text().split() == ["data/a.csv", "data/b.tab", "data/c.ndjson"]

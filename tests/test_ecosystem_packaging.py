@@ -58,7 +58,9 @@ def small_csv(tmp_path):
 
 def test_profile_without_ydata_profiling_is_one_line_naming_the_extra(small_csv, tmp_path):
     out = tmp_path / "r.html"
-    proc = _run("ydata_profiling", "run", str(small_csv), "-o", str(out), "--profile", "--as-of", "2026-06-30")
+    proc = _run(
+        "ydata_profiling", "run", str(small_csv), "-o", str(out), "--profile", "--as-of", "2026-06-30"
+    )
     assert proc.returncode == 2, proc.stderr
     assert proc.stderr.count("\n") == 1, proc.stderr
     assert proc.stderr == (
@@ -93,7 +95,13 @@ def test_expectations_without_great_expectations_is_one_line_naming_the_extra(sm
 def test_without_the_extras_the_core_audit_still_runs(small_csv):
     """The core install audits: no expectations, no profile, neither package importable."""
     proc = _run(
-        "great_expectations,ydata_profiling", "run", str(small_csv), "--no-html", "-q", "--as-of", "2026-06-30"
+        "great_expectations,ydata_profiling",
+        "run",
+        str(small_csv),
+        "--no-html",
+        "-q",
+        "--as-of",
+        "2026-06-30",
     )
     assert proc.returncode in (0, 1), proc.stderr
     assert proc.stdout.startswith(("READY", "NOT READY")), proc.stdout
@@ -154,7 +162,9 @@ def test_wheel_metadata_core_is_light_and_licence_ships(tmp_path):
     assert licence, names
     assert "Apache License" in zf.read(licence[0]).decode()
     meta = zf.read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
-    requires = [line.split(":", 1)[1].strip() for line in meta.splitlines() if line.startswith("Requires-Dist:")]
+    requires = [
+        line.split(":", 1)[1].strip() for line in meta.splitlines() if line.startswith("Requires-Dist:")
+    ]
     core = [r for r in requires if "extra ==" not in r]
     for heavy in ("great-expectations", "ydata-profiling", "setuptools"):
         assert not any(r.startswith(heavy) for r in core), (heavy, core)

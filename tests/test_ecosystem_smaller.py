@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import shutil
-from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
@@ -48,8 +47,9 @@ def test_ignore_columns_flag_leaves_a_column_out(here):
 def test_ignore_with_a_column_name_points_at_ignore_columns(here):
     res = CliRunner().invoke(cli, ["run", str(SAMPLE / "loans.csv"), "--no-html", "--ignore", "notes"])
     assert res.exit_code == ExitCode.CANNOT_AUDIT
-    assert "'notes' matches no check id or area; to leave a column out of the audit, use --ignore-columns" in (
-        res.stderr
+    assert (
+        "'notes' matches no check id or area; to leave a column out of the audit, use --ignore-columns"
+        in (res.stderr)
     )
 
 
@@ -65,7 +65,9 @@ def test_dash_reads_standard_input_like_the_file(here):
     assert doc["dataset"]["path"] == "<stdin>"
     # --format for other formats on stdin
     tsv = pd.read_csv(SAMPLE / "loans_clean.csv").to_csv(sep="\t", index=False).encode()
-    res = CliRunner().invoke(cli, ["run", "-", "--format", "tsv", "--no-html", "-q", "--as-of", AS_OF], input=tsv)
+    res = CliRunner().invoke(
+        cli, ["run", "-", "--format", "tsv", "--no-html", "-q", "--as-of", AS_OF], input=tsv
+    )
     assert res.exit_code == 0, res.stderr
     assert res.stdout == "READY: <stdin>\n"
 

@@ -365,7 +365,9 @@ def _config(
         cfg = config
     elif isinstance(config, dict):
         cfg = validate_config(config)
-    elif config is None and path is None:  # a DataFrame has no folder: a stray ./dataaudit.yaml must not apply
+    elif (
+        config is None and path is None
+    ):  # a DataFrame has no folder: a stray ./dataaudit.yaml must not apply
         return Config(), None, None
     else:
         return _config_file(config, path)

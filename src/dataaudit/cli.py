@@ -191,7 +191,9 @@ def _progress(quiet: bool = False):
 )
 @click.option("--select", multiple=True, help="Run only checks whose id starts with this (repeatable).")
 @click.option(
-    "--ignore", multiple=True, help="Skip checks whose id starts with this (repeatable; columns: --ignore-columns)."
+    "--ignore",
+    multiple=True,
+    help="Skip checks whose id starts with this (repeatable; columns: --ignore-columns).",
 )
 @click.option(
     "--fail-on",
@@ -440,7 +442,8 @@ def explain(check_id: str, checks_dirs) -> int:
         if in_area:
             raise ConfigError(f"{check_id!r} is an area, not a check; its checks: {', '.join(in_area)}")
         raise ConfigError(
-            f"unknown check {check_id!r}{close_matches(check_id, reg.ids)} (see 'dataaudit checks'; 'dataaudit explain config' for the config keys)"
+            f"unknown check {check_id!r}{close_matches(check_id, reg.ids)} "
+            "(see 'dataaudit checks'; 'dataaudit explain config' for the config keys)"
         )
     item = reg.get(check_id)
     c, doc = item.check, item.check.doc()

@@ -49,6 +49,6 @@ def detect_format(path: Path, fmt: str | None = None) -> tuple[str, str | None]:
         return "csv", compression
     ext = path.suffix or "(none)"
     raise DataLoadError(
-        f"{path}: unsupported file type {ext!r}; supported: .csv .tsv .parquet .feather .arrow .json .jsonl .xlsx "
-        f"(optionally .gz/.bz2/.xz/.zip), or pass --format"
+        f"{path}: unsupported file type {ext!r}; supported: .csv .tsv .parquet .feather .arrow .json .jsonl "
+        ".xlsx (optionally .gz/.bz2/.xz/.zip), or pass --format"
     )

@@ -63,5 +63,7 @@ def _read_feather(data: bytes, notes: list[str]) -> pd.DataFrame:
         try:  # not the file format: maybe the stream format (.arrows)
             table = pa.ipc.open_stream(pa.BufferReader(data)).read_all()
         except (pa.ArrowException, OSError):
-            raise _Problem(f"not a valid Feather / Arrow IPC file or truncated ({_first_line(file_exc)})") from None
+            raise _Problem(
+                f"not a valid Feather / Arrow IPC file or truncated ({_first_line(file_exc)})"
+            ) from None
     return _index_to_columns(_arrow_to_pandas(table, notes))
