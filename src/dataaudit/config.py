@@ -54,7 +54,9 @@ class Config(BaseModel):
     )
     policy: Policy | None = Field(None, description="the dataset's datasheet (policy notes)")
     expectations: ExpectationsSpec | None = Field(
-        None, description="declared rules per column and/or a GX suite, run by consistency.expectations"
+        None,
+        description="declared rules per column and/or a GX suite, run by consistency.expectations "
+        "(needs dataaudit[gx])",
     )
     waivers: tuple[Waiver, ...] = Field(
         (), description="accepted risks: check, columns, reason, owner, expires (see dataaudit.waivers)"
