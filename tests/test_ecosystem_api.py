@@ -216,3 +216,15 @@ def test_audit_signature_is_visible_to_type_checkers(tmp_path):
     assert audit_type.rstrip('"').endswith("-> dataaudit.model.Report"), audit_type
     assert 'Revealed type is "dataaudit.model.Report"' in out
     assert 'Revealed type is "dataaudit.model.CheckResult"' in out
+
+
+def test_a_named_time_index_is_a_column_the_time_checks_find():
+    """Real data: statsmodels' US macro series (1959-2009) with its quarters as a DatetimeIndex."""
+    sm = pytest.importorskip("statsmodels.api")
+    macro = sm.datasets.macrodata.load_pandas().data
+    macro.index = pd.date_range("1959-01-01", periods=len(macro), freq="QS", name="quarter")
+    r = dataaudit.audit(macro.drop(columns=["year", "quarter"]), as_of=AS_OF)
+    assert r.roles["timestamp"] == "quarter" and r.roles["id"] is None
+    assert r.dataset.notes == ("the DataFrame's named index ('quarter') is audited as a column",)
+    fresh = r.result("latency.freshness")
+    assert fresh.status == "fail" and "2009-07-01" in fresh.message, fresh

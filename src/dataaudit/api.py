@@ -148,9 +148,9 @@ def _index_as_id(
     """What a DataFrame's index means. An unnamed index (the default RangeIndex, or row labels left by a
     filter) and a RangeIndex even when named (``rename_axis("row")``: a numbering) are row numbers and are
     ignored. Any other named index is data (``customer_id`` after ``set_index``): it is audited as a
-    column, and one named, unique index is the row id when no id is declared, so the duplicate checks treat
-    it as an id (rows equal but for it are near-duplicates) rather than as data that makes every row
-    distinct."""
+    column, and one named, unique index (not a time index) is the row id when no id is declared, so the
+    duplicate checks treat it as an id (rows equal but for it are near-duplicates) rather than as data that
+    makes every row distinct."""
     named = [n for n in data.index.names if n is not None]
     if not named:
         return cfg, None
@@ -159,6 +159,8 @@ def _index_as_id(
     key = str(named[0])
     if (
         len(named) == 1
+        # a time index (a series' dates) is an event time, not a key: role detection sees it as a column
+        and not isinstance(data.index, (pd.DatetimeIndex, pd.PeriodIndex, pd.TimedeltaIndex))
         and data.index.is_unique
         and cfg.id is None
         and key in frame.columns
