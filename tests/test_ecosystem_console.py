@@ -61,7 +61,7 @@ def test_colour_follows_flag_then_no_color_then_force_color_then_terminal(
 def test_cli_color_flags(monkeypatch):
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.setenv("FORCE_COLOR", "1")
-    args = ["run", str(SAMPLE / "loans_clean.csv"), "--no-html", "--as-of", AS_OF]
+    args = ["run", str(SAMPLE / "loans_clean.csv"), "--no-html", "--as-of", AS_OF, "--select", "size"]
     forced = CliRunner().invoke(cli, args)
     assert ESC in forced.stdout
     plain = CliRunner().invoke(cli, [*args, "--no-color"])
@@ -105,7 +105,9 @@ def _run_on_pty(*args: str) -> tuple[int, str, str]:
 
 
 def test_terminal_shows_phases_and_checks(tmp_path):
-    code, stdout, term = _run_on_pty("run", str(SAMPLE / "loans_clean.csv"), "--no-html", "--as-of", AS_OF)
+    code, stdout, term = _run_on_pty(
+        "run", str(SAMPLE / "loans_clean.csv"), "--no-html", "--as-of", AS_OF, "--select", "size"
+    )
     assert code == 0, term
     assert "reading loans_clean.csv…" in term
     assert "statistics over 16 columns × " in term
@@ -116,7 +118,7 @@ def test_terminal_shows_phases_and_checks(tmp_path):
 
 def test_quiet_prints_the_verdict_only_and_no_progress():
     code, stdout, term = _run_on_pty(
-        "run", str(SAMPLE / "loans_clean.csv"), "--no-html", "--as-of", AS_OF, "-q"
+        "run", str(SAMPLE / "loans_clean.csv"), "--no-html", "--as-of", AS_OF, "-q", "--select", "size"
     )
     assert code == 0
     assert term == ""
