@@ -107,7 +107,7 @@ def test_quiet_prints_only_the_verdict() -> None:
 
 
 UNSUPPORTED = (
-    "x.foo: unsupported file type '.foo'; supported: .csv .tsv .parquet .json .jsonl .xlsx "
+    "x.foo: unsupported file type '.foo'; supported: .csv .tsv .parquet .feather .arrow .json .jsonl .xlsx "
     "(optionally .gz/.bz2/.xz/.zip), or pass --format"
 )
 
@@ -445,12 +445,14 @@ def test_checks_lists_every_check_with_area_severity_title_and_source(plugins: P
     assert result.exit_code == 0
     assert result.stderr == ""
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["id", "area", "severity", "title", "source"]
+    # issue 17: a 'needs' column (roles, baseline...) instead of severity, which is 'fail' on every built-in
+    assert lines[0].split() == ["id", "area", "needs", "title", "source"]
     reg = Registry.default(entry_points=False)
     assert len(lines) == 1 + len(reg)
     for line, item in zip(lines[1:], reg):
         c = item.check
-        assert line.split() == [c.id, c.area.value, c.severity.value, *c.title.split(), "builtin"]
+        assert line.split()[:2] == [c.id, c.area.value]
+        assert line.split()[-len(c.title.split()) - 1 :] == [*c.title.split(), "builtin"]
     with_plugins = run("checks", "--checks", plugins).stdout
     assert "consistency.boom" in with_plugins
     assert str(plugins / "boom.py") in with_plugins
@@ -506,9 +508,11 @@ def test_checks_and_explain_accept_plain_string_area_and_severity() -> None:
     )
     listing = run("checks", "--checks", folder)
     assert listing.exit_code == 0, listing.output
-    assert listing.stdout.splitlines()[-1].split()[:4] == [
+    assert listing.stdout.splitlines()[0].split()[:4] == ["id", "area", "needs", "severity"]  # shown now
+    assert listing.stdout.splitlines()[-1].split()[:5] == [
         "consistency.plain",
         "consistency",
+        "-",
         "warn",
         "Plain",
     ]
@@ -524,7 +528,8 @@ def test_checks_and_explain_accept_plain_string_area_and_severity() -> None:
 def test_explain_an_unknown_check_exits_2_with_a_close_match() -> None:
     assert_cannot_audit(
         run("explain", "size.min_row"),
-        "unknown check 'size.min_row'; did you mean 'size.min_rows'? (see 'dataaudit checks')",
+        "unknown check 'size.min_row'; did you mean 'size.min_rows'? "
+        "(see 'dataaudit checks'; 'dataaudit explain config' for the config keys)",
     )
 
 
@@ -580,7 +585,8 @@ def test_init_writes_a_commented_starter_config_that_loads_back(loans: Path) -> 
     text = Path("dataaudit.yaml").read_text(encoding="utf-8")
     assert text.startswith("# dataaudit configuration, written by 'dataaudit init' from loans.csv.\n")
     guessed = {line.split(":")[0] for line in text.splitlines() if "# guessed" in line}
-    assert guessed == {"target", "id", "timestamp", "ingested_at", "sensitive"}
+    # sensitive guesses are written commented out: the bias checks must not grade on a guess (issue 17)
+    assert guessed == {"target", "id", "timestamp", "ingested_at", "# sensitive"}
     # the id has duplicates (the planted duplicate rows copy it): still guessed, with the caveat
     assert "10,000 distinct values in 10,150 rows: 150 repeated; check for duplicates" in text
     cfg = load_config(Path("dataaudit.yaml"))
@@ -590,7 +596,9 @@ def test_init_writes_a_commented_starter_config_that_loads_back(loans: Path) -> 
         "applied_at",
         "ingested_at",
     )
-    assert {"gender", "ethnicity", "age"} <= set(cfg.sensitive)
+    assert cfg.sensitive == ()
+    sens_line = next(line for line in text.splitlines() if line.startswith("# sensitive: ["))
+    assert all(f'"{c}"' in sens_line for c in ("gender", "ethnicity", "age"))
     assert cfg.fail_on == "fail"
     assert cfg.policy is None  # the policy block is all prompts, commented out
     assert leftovers() == []  # no temp file beside it

@@ -87,7 +87,9 @@ def test_cli_on_sample_writes_reports(tmp_path):
     assert result.exit_code == 1, result.output
     assert "WARN  size.group_counts" in result.stdout
     assert "FAIL  latency.freshness" in result.stdout
-    assert result.stdout.splitlines()[1].split() == ["area", "pass", "warn", "fail", "error", "skipped"]
+    # the header, the config file applied (issue 17), then the counts table
+    assert result.stdout.splitlines()[1] == f"config: {SAMPLE / 'dataaudit.yaml'}"
+    assert result.stdout.splitlines()[2].split() == ["area", "pass", "warn", "fail", "error", "skipped"]
     assert "NOT READY" in result.stdout
     doc = json.loads(js.read_text())
     assert doc["verdict"] == "not_ready"

@@ -395,12 +395,12 @@ def test_unreadable_file(tmp_path, monkeypatch):
 def test_unsupported_extension_and_format(tmp_path):
     load_error(
         write(tmp_path / "d.sav", "x"),
-        "unsupported file type '.sav'; supported: .csv .tsv .parquet .json .jsonl .xlsx "
+        "unsupported file type '.sav'; supported: .csv .tsv .parquet .feather .arrow .json .jsonl .xlsx "
         "(optionally .gz/.bz2/.xz/.zip), or pass --format",
     )
     load_error(
         write(tmp_path / "d.csv", "a\n1\n"),
-        "unsupported --format 'sql' (choose from csv, tsv, parquet, json, jsonl, xlsx)",
+        "unsupported --format 'sql' (choose from csv, tsv, parquet, feather, json, jsonl, xlsx)",
         fmt="sql",
     )
 

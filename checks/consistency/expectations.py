@@ -154,7 +154,12 @@ def run_gx(
     whole-dataframe batch. Returns one dict per expectation: success, unexpected count and share, up to 5
     unexpected values and row labels, and the error text when GX could not evaluate it."""
     with _quiet_gx():
-        import great_expectations as gx
+        try:
+            import great_expectations as gx
+        except ImportError as exc:  # audit() says so before any check runs; this covers a direct call
+            raise ImportError(
+                f"expectations need great-expectations ({exc}): pip install 'dataaudit[gx]'"
+            ) from None
         from great_expectations.data_context.types.base import ProgressBarsConfig
         from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
 

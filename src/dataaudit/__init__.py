@@ -1,8 +1,11 @@
 """dataaudit: is this data good enough to model?
 
     >>> import dataaudit
-    >>> report = dataaudit.audit("loans.csv", target="approved", sensitive=["gender"])
-    >>> report.verdict, report.to_json(), report.to_html()
+    >>> report = dataaudit.audit("loans.csv", target="approved", sensitive="gender")
+    >>> report                      # <Report not ready: loans.csv · ... · 45 checks (3 fail, ...)>
+    >>> report.to_frame()           # one row per check
+    >>> report.result("size.min_rows")
+    >>> report.save_html("report.html")
 
 Names are imported lazily (PEP 562), so ``dataaudit --help`` does not pay for pandas.
 """
@@ -37,6 +40,7 @@ _EXPORTS = {
     "Severity": "dataaudit.model",
     "Status": "dataaudit.model",
     "Table": "dataaudit.model",
+    "UnknownCheckError": "dataaudit.model",
     "grade": "dataaudit.model",
     "Registry": "dataaudit.registry",
 }
@@ -60,6 +64,7 @@ __all__ = [
     "SourceInfo",
     "Status",
     "Table",
+    "UnknownCheckError",
     "__version__",
     "audit",
     "grade",
@@ -92,6 +97,7 @@ if TYPE_CHECKING:
         Severity,
         Status,
         Table,
+        UnknownCheckError,
         grade,
     )
     from dataaudit.registry import Registry

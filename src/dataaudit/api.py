@@ -11,17 +11,25 @@ import functools
 import os
 import time
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import pandas as pd
 from pydantic import ValidationError
 
 from dataaudit import __version__
-from dataaudit.config import Config, describe_validation_error, find_config, load_config, validate_config
+from dataaudit.config import (
+    Config,
+    describe_validation_error,
+    find_config,
+    load_config,
+    option_name,
+    validate_config,
+)
 from dataaudit.dataset import Dataset, as_of_datetime
 from dataaudit.errors import ConfigError, DataLoadError
+from dataaudit.extras import require
 from dataaudit.loading import NullTokens, from_frame, load
 from dataaudit.model import Area, DatasetInfo, Report, Severity
 from dataaudit.overview import MAX_OVERVIEW_COLUMNS, column_summaries, ordered_tokens
@@ -36,6 +44,29 @@ from dataaudit.waivers import apply_waivers, check_waivers
 
 __all__ = ["audit", "prepare"]
 
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+_ROLE_KEYS = ("target", "sensitive", "timestamp", "ingested_at", "label_time", "id", "ignore_columns")
+
+
+def _names(value: str | Iterable[str] | None, key: str) -> tuple[str, ...]:
+    """A column list from the API: one string is one column (``sensitive="race"``), not its letters."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    try:
+        names = tuple(value)
+    except TypeError:
+        raise ConfigError(
+            f"{option_name(key)} expected a column name or a list of them, got {type(value).__name__}"
+        ) from None
+    bad = [v for v in names if not isinstance(v, str)]
+    if bad:
+        raise ConfigError(f"{option_name(key)} expected column names (strings), got {bad[0]!r}")
+    return names
+
 
 def prepare(
     data: pd.DataFrame | str | Path,
@@ -48,16 +79,21 @@ def prepare(
     as_of: dt.datetime | dt.date | str | None = None,
     baseline: Any = None,
     test: Any = None,
+    progress: Progress | None = None,
     **overrides: Any,
 ):
     """Resolve config, plan checks and load the data, in the order that reports mistakes cheapest first.
-    Returns ``(dataset, planned, config, config_path)``. Raises :class:`DataAuditError` subclasses."""
+    Returns ``(dataset, planned, config, config_path, section)``, ``section`` being the ``datasets:`` entry
+    of the config applied to this file (or None). Raises :class:`DataAuditError` subclasses.
+    ``progress`` is told the phases as ``(0, 0, "reading x.csv")``."""
     if not isinstance(data, (pd.DataFrame, str, os.PathLike)):
         raise DataLoadError(f"expected a pandas DataFrame or a path, got {type(data).__name__}")
     path = None if isinstance(data, pd.DataFrame) else Path(data)
     as_of = as_of_datetime(as_of)
-    cfg, cfg_path = _config(config, path)
+    cfg, cfg_path, section = _config(config, path)
     cfg_source = str(cfg_path) if cfg_path else "config"
+    if section is not None:
+        cfg_source += f" (datasets: {section!r})"
     try:
         cfg = cfg.merged(**overrides)
     except ValidationError as exc:
@@ -66,15 +102,25 @@ def prepare(
     planned = plan(registry, cfg, cfg_source)
     # the same null tokens on every path: a file's text and a DataFrame's text cells (dataaudit.loading.nulls)
     nulls = NullTokens.from_settings(cfg.na_values, cfg.keep_default_na)
+    if cfg.expectations is not None and any(p.check.id == "consistency.expectations" for p in planned):
+        require("gx", f"'expectations:' in {cfg_source}")
+    origin = {
+        role: option_name(role) if overrides.get(role) else f"{cfg_source}: {role}" for role in _ROLE_KEYS
+    }
     if path is None:
+        numbering = isinstance(data.index, pd.RangeIndex) and data.index.name is not None
+        if numbering:  # a named 0..n-1 numbering carries no data: drop the name, not a column's worth
+            data = data.copy(deep=False)
+            data.index = pd.RangeIndex(len(data))
         frame, source = from_frame(data, nulls=nulls)
+        cfg, index_note = _index_as_id(data, frame, cfg, origin)
+        if index_note:
+            source = dataclasses.replace(source, notes=(*source.notes, index_note))
     else:
+        _phase(progress, f"reading {path.name}")
         frame, source = load(path, fmt=fmt, sheet=sheet, nulls=nulls)
     name = source.path or "the DataFrame"
-    origin = {
-        role: f"--{role.replace('_', '-')}" if overrides.get(role) else f"{cfg_source}: {role}"
-        for role in ("target", "sensitive", "timestamp", "ingested_at", "label_time", "id", "ignore_columns")
-    }
+    _phase(progress, f"statistics over {frame.shape[1]:,} columns × {len(frame):,} rows")
     # one Stats object, over the audited columns, serves role detection and then every check
     kept = frame.drop(columns=[c for c in cfg.ignore_columns if c in frame.columns])
     stats = Stats(kept, as_of)  # as_of: two-digit years are read relative to it, not to today
@@ -91,15 +137,52 @@ def prepare(
     check_waivers(cfg.waivers, registry.ids, [a.value for a in Area], cfg_source)
     planned = plan_baseline(dataset, baseline, planned)  # drift checks run only against a baseline
     planned = plan_test(dataset, test, planned, fmt=fmt, sheet=sheet)  # split checks: only with a test set
-    return dataset, planned, cfg, cfg_path
+    return dataset, planned, cfg, cfg_path, section
 
 
-def _quiet_numerics(fn):
+def _phase(progress: Progress | None, text: str) -> None:
+    """Phases outside the checks reach ``progress`` as ``(0, 0, text)``; checks as ``(i, n, check_id)``."""
+    if progress is not None:
+        progress(0, 0, text)
+
+
+def _index_as_id(
+    data: pd.DataFrame, frame: pd.DataFrame, cfg: Config, origin: dict[str, str]
+) -> tuple[Config, str | None]:
+    """What a DataFrame's index means. An unnamed index (the default RangeIndex, or row labels left by a
+    filter) and a RangeIndex even when named (``rename_axis("row")``: a numbering) are row numbers and are
+    ignored. Any other named index is data (``customer_id`` after ``set_index``): it is audited as a
+    column, and one named, unique index (not a time index) is the row id when no id is declared, so the
+    duplicate checks treat it as an id (rows equal but for it are near-duplicates) rather than as data that
+    makes every row distinct."""
+    named = [n for n in data.index.names if n is not None]
+    if not named:
+        return cfg, None
+    cols = ", ".join(repr(str(n)) for n in named)
+    note = f"the DataFrame's named index ({cols}) is audited as a column"
+    key = str(named[0])
+    if (
+        len(named) == 1
+        # a time index (a series' dates) is an event time, not a key: role detection sees it as a column
+        and not isinstance(data.index, (pd.DatetimeIndex, pd.PeriodIndex, pd.TimedeltaIndex))
+        and data.index.is_unique
+        and cfg.id is None
+        and key in frame.columns
+        and key not in cfg.ignore_columns
+    ):
+        cfg = cfg.model_copy(update={"id": key})
+        origin["id"] = "the DataFrame's index"
+        note += " and used as the row id (it is unique and no id was declared)"
+    return cfg, note
+
+
+def _quiet_numerics(fn: Callable[_P, _R]) -> Callable[_P, _R]:
     """numpy's RuntimeWarnings on extreme data (overflow summing 1e308s, an all-NaN mean) are not the user's
-    business: the checks handle inf and NaN, and a CLI's stderr carries only dataaudit's own lines."""
+    business: the checks handle inf and NaN, and a CLI's stderr carries only dataaudit's own lines.
+    Typed with ParamSpec, so type checkers and IDEs see the wrapped function's own signature."""
 
     @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
         with warnings.catch_warnings():  # process-wide, so it also covers the checks' worker threads
             warnings.simplefilter("ignore", RuntimeWarning)
             return fn(*args, **kwargs)
@@ -113,13 +196,14 @@ def audit(
     *,
     config: Config | dict[str, Any] | str | Path | None = None,
     target: str | None = None,
-    sensitive: Sequence[str] = (),
+    sensitive: str | Sequence[str] = (),
     timestamp: str | None = None,
     ingested_at: str | None = None,
     label_time: str | None = None,
     id: str | None = None,
-    select: Sequence[str] = (),
-    ignore: Sequence[str] = (),
+    ignore_columns: str | Sequence[str] = (),
+    select: str | Sequence[str] = (),
+    ignore: str | Sequence[str] = (),
     fail_on: str | None = None,
     as_of: dt.datetime | dt.date | str | None = None,
     checks_dirs: Iterable[str | Path] = (),
@@ -153,12 +237,19 @@ def audit(
     The tokens apply to a DataFrame's text cells too, so ``audit(path)`` and ``audit(pd.read_csv(path))``
     see the same missing values.
 
+    ``progress(i, n, check_id)`` is called before each check, and with ``(0, 0, phase)`` for the phases
+    around them (reading, statistics, profiling).
+
     ``config`` is a :class:`Config`, a mapping, or a path to ``dataaudit.yaml``; for a file, a
     ``dataaudit.yaml`` next to it (or in the cwd) is used when ``config`` is None. Keyword arguments
-    override the config, as the command-line flags do.
+    override the config, as the command-line flags do. ``sensitive``, ``ignore_columns``, ``select`` and
+    ``ignore`` take one name or a list of names. A DataFrame's unnamed index is ignored; a named index is
+    audited as a column (see docs/api.md).
     """
     start = time.perf_counter()
-    dataset, planned, cfg, cfg_path = prepare(
+    if profile:
+        require("profile", "profile=")
+    dataset, planned, cfg, cfg_path, section = prepare(
         data,
         config=config,
         registry=registry,
@@ -167,19 +258,21 @@ def audit(
         sheet=sheet,
         as_of=as_of,
         target=target,
-        sensitive=tuple(sensitive),
+        sensitive=_names(sensitive, "sensitive"),
         timestamp=timestamp,
         ingested_at=ingested_at,
         label_time=label_time,
         id=id,
-        select=tuple(select),
-        ignore=tuple(ignore),
+        ignore_columns=_names(ignore_columns, "ignore_columns"),
+        select=_names(select, "select"),
+        ignore=_names(ignore, "ignore"),
         fail_on=fail_on,
         check_timeout=check_timeout,
         baseline=baseline,
         privacy={"mask": mask} if mask else None,
         na_values=_na_override(na_values),
         test=test,
+        progress=progress,
     )
     checks_start = time.perf_counter()
     with masking(policy_for(dataset, cfg.privacy.mask, dataset.roles.sensitive)):
@@ -193,6 +286,7 @@ def audit(
             cfg,
             cfg_path,
             config_missing=searched and cfg_path is None,
+            section=section,
             durations={
                 "load_s": dataset.source.load_seconds,
                 "checks_s": checks_s,
@@ -203,7 +297,7 @@ def audit(
         report,
         notes=report.notes + waiver_notes,
         snapshot=Snapshot.from_dataset(dataset) if snapshot else None,
-        profile=_profile(dataset, profile, profile_rows) if profile else None,
+        profile=_profile(dataset, profile, profile_rows, progress) if profile else None,
     )
 
 
@@ -216,14 +310,22 @@ def _na_override(na_values: Any) -> Any:
     return (na_values,) if isinstance(na_values, str) else tuple(na_values)
 
 
-def _profile(dataset: Dataset, mode: str, rows: int):
+def _profile(dataset: Dataset, mode: str, rows: int, progress: Progress | None = None):
     from dataaudit.profile import build_profile
+
+    _phase(progress, f"profiling with ydata-profiling ({mode}, up to {rows:,} rows)")
 
     return build_profile(dataset.frame, mode=mode, max_rows=rows, title=dataset.source.path or "DataFrame")
 
 
 def build_report(
-    dataset: Dataset, results, cfg: Config, cfg_path: Path | None, durations, config_missing: bool = False
+    dataset: Dataset,
+    results,
+    cfg: Config,
+    cfg_path: Path | None,
+    durations,
+    config_missing: bool = False,
+    section: str | None = None,
 ) -> Report:
     roles = dataset.roles
     notes: list[str] = []  # load notes stay on report.dataset.notes
@@ -264,7 +366,11 @@ def build_report(
         fail_on=Severity(cfg.fail_on),
         results=results,
         overview=overview,
-        config={"path": str(cfg_path) if cfg_path else None, **cfg.model_dump(mode="json")},
+        config={
+            "path": str(cfg_path) if cfg_path else None,
+            "section": section,
+            **cfg.model_dump(mode="json", exclude={"datasets"}),
+        },
         notes=tuple(notes),
         durations=durations,
     )
@@ -272,12 +378,31 @@ def build_report(
 
 def _config(
     config: Config | dict[str, Any] | str | Path | None, path: Path | None
-) -> tuple[Config, Path | None]:
+) -> tuple[Config, Path | None, str | None]:
+    """The config, its file, and the ``datasets:`` entry applied for ``path`` (if any)."""
     if isinstance(config, Config):
-        return config, None
-    if isinstance(config, dict):
-        return validate_config(config), None
-    if config is None and path is None:  # a DataFrame has no folder: a stray ./dataaudit.yaml must not apply
-        return Config(), None
+        cfg = config
+    elif isinstance(config, dict):
+        cfg = validate_config(config)
+    elif (
+        config is None and path is None
+    ):  # a DataFrame has no folder: a stray ./dataaudit.yaml must not apply
+        return Config(), None, None
+    else:
+        return _config_file(config, path)
+    if path is not None and cfg.datasets:
+        cfg, section = cfg.for_file(path, None)
+        return cfg, None, section
+    return cfg, None, None
+
+
+def _config_file(
+    config: str | os.PathLike[str] | None, path: Path | None
+) -> tuple[Config, Path | None, str | None]:
     cfg_path = find_config(path, Path(config) if config is not None else None)
-    return load_config(cfg_path), cfg_path
+    cfg = load_config(cfg_path)
+    if path is not None and cfg.datasets:
+        cfg, section = cfg.for_file(path, cfg_path.parent if cfg_path else None)
+        if section is not None:
+            return cfg, cfg_path, section
+    return cfg, cfg_path, None

@@ -63,7 +63,7 @@ def render_ci_outputs(
     if "markdown" in paths:
         from dataaudit.report.markdown import render_markdown
 
-        rendered.append((paths["markdown"], render_markdown(report)))
+        rendered.append((paths["markdown"], render_markdown(report, outputs.get("report"), artifacts_url())))
         outputs["markdown"] = str(paths["markdown"])
     if "snapshot" in paths and report.snapshot is not None:
         rendered.append((paths["snapshot"], report.snapshot.to_json()))
@@ -71,7 +71,20 @@ def render_ci_outputs(
     return rendered
 
 
-def append_step_summary(report: Report, markdown: Path | None) -> None:
+def artifacts_url() -> str | None:
+    """In GitHub Actions, the run page's artifacts section (where an upload-artifact step puts the HTML
+    reports); None elsewhere."""
+    env = os.environ
+    if env.get("GITHUB_ACTIONS") != "true" or not all(
+        env.get(k) for k in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_RUN_ID")
+    ):
+        return None
+    return (
+        f"{env['GITHUB_SERVER_URL']}/{env['GITHUB_REPOSITORY']}/actions/runs/{env['GITHUB_RUN_ID']}#artifacts"
+    )
+
+
+def append_step_summary(report: Report, markdown: Path | None, html: str | None = None) -> None:
     """With ``--markdown``, append the summary to ``$GITHUB_STEP_SUMMARY`` when it is set (GitHub Actions
     shows it on the run's page). An append cannot be atomic: it is one write; a failure is a warning."""
     target = os.environ.get("GITHUB_STEP_SUMMARY")
@@ -81,6 +94,6 @@ def append_step_summary(report: Report, markdown: Path | None) -> None:
 
     try:
         with open(target, "a", encoding="utf-8", newline="\n") as fh:
-            fh.write(render_markdown(report) + "\n")
+            fh.write(render_markdown(report, html, artifacts_url()) + "\n")
     except OSError as exc:
         print(f"warning: cannot append to $GITHUB_STEP_SUMMARY ({exc.strerror or exc})", file=sys.stderr)

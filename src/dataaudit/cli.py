@@ -140,12 +140,17 @@ def _umask() -> int:
     return mask
 
 
-def _progress():
-    if not sys.stderr.isatty():
+def _progress(quiet: bool = False):
+    """On a terminal (stderr), one line rewritten in place: the phase (reading, statistics, profiling) or
+    the check running, ``checks 12/45: bias.proxy_features``. Nothing with -q or off a terminal."""
+    if quiet or not sys.stderr.isatty():
         return None
 
-    def show(i: int, n: int, check_id: str) -> None:
-        line = f"[{i + 1}/{n}] {check_id}" if check_id else ""
+    def show(i: int, n: int, text: str) -> None:
+        if n == 0:  # a phase outside the checks
+            line = f"{printable(text)}…" if text else ""
+        else:
+            line = f"checks {i + 1}/{n}: {printable(text)}" if text else ""
         sys.stderr.write("\r\033[K" + line)
         sys.stderr.flush()
 
@@ -179,8 +184,17 @@ def _progress():
 @click.option("--ingested-at", help="Ingestion-time column.")
 @click.option("--label-time", help="Column with the time each label became known.")
 @click.option("--id", "id_column", help="Row id column.")
+@click.option(
+    "--ignore-columns",
+    multiple=True,
+    help="Leave a column out of the audit (repeatable, or comma-separated).",
+)
 @click.option("--select", multiple=True, help="Run only checks whose id starts with this (repeatable).")
-@click.option("--ignore", multiple=True, help="Skip checks whose id starts with this (repeatable).")
+@click.option(
+    "--ignore",
+    multiple=True,
+    help="Skip checks whose id starts with this (repeatable; columns: --ignore-columns).",
+)
 @click.option(
     "--fail-on",
     type=click.Choice(["warn", "fail"]),
@@ -253,7 +267,13 @@ def _progress():
     metavar="N",
     help="--profile works on a seeded sample of at most N rows.",
 )
-@click.option("-q", "--quiet", is_flag=True, help="Print only the verdict line.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only the verdict line (no progress).")
+@click.option(
+    "--color/--no-color",
+    "color",
+    default=None,
+    help="Colour the summary [default: on a terminal, unless NO_COLOR is set; FORCE_COLOR forces it].",
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors and crashed checks.")
 def run(
     data: Path,
@@ -267,6 +287,7 @@ def run(
     ingested_at,
     label_time,
     id_column,
+    ignore_columns,
     select,
     ignore,
     fail_on,
@@ -287,9 +308,11 @@ def run(
     profile_mode,
     profile_rows,
     quiet,
+    color,
     debug,
 ) -> int:
-    """Audit DATA (CSV, TSV, Parquet, JSON, JSONL, Excel; optionally .gz/.bz2/.xz/.zip); write the report."""
+    """Audit DATA (CSV, TSV, Parquet, Feather/Arrow IPC, JSON, JSONL, Excel; optionally .gz/.bz2/.xz/.zip;
+    '-' reads standard input, CSV unless --format says otherwise); write the report."""
     from dataaudit.api import audit
     from dataaudit.ci import append_step_summary, ci_output_paths, render_ci_outputs
     from dataaudit.outputs import check_output
@@ -309,35 +332,43 @@ def run(
         outs.append(profile_path(output))  # written even with --no-html, beside where the report would be
     for out in outs:
         check_output(out, inputs=[data, *([test_path] if test_path else [])])
+    if profile:
+        from dataaudit.extras import require
+
+        require("profile", "--profile")
     html_path = None if no_html else output
     ci_paths = ci_output_paths(junit_path, markdown_path, save_snapshot, data, baseline, html_path, json_path)
-    report = audit(
-        data,
-        config=config_path,
-        target=target,
-        sensitive=_split(sensitive),
-        timestamp=timestamp,
-        ingested_at=ingested_at,
-        label_time=label_time,
-        id=id_column,
-        select=_split(select),
-        ignore=_split(ignore),
-        fail_on=fail_on,
-        as_of=parse_as_of(as_of),
-        checks_dirs=checks_dirs,
-        fmt=fmt,
-        sheet=sheet,
-        progress=_progress(),
-        check_timeout=check_timeout,
-        baseline=baseline,
-        test=test_path,
-        snapshot=save_snapshot is not None,
-        profile=profile_mode if profile else None,
-        profile_rows=profile_rows,
-        mask=mask,
-        na_values=na_values or None,
-    )
-    if sys.stderr.isatty():
+    from dataaudit.config import cli_flags
+
+    with cli_flags():  # errors name --sensitive, not sensitive=
+        report = audit(
+            data,
+            config=config_path,
+            target=target,
+            sensitive=_split(sensitive),
+            timestamp=timestamp,
+            ingested_at=ingested_at,
+            label_time=label_time,
+            id=id_column,
+            ignore_columns=_split(ignore_columns),
+            select=_split(select),
+            ignore=_split(ignore),
+            fail_on=fail_on,
+            as_of=parse_as_of(as_of),
+            checks_dirs=checks_dirs,
+            fmt=fmt,
+            sheet=sheet,
+            progress=_progress(quiet),
+            check_timeout=check_timeout,
+            baseline=baseline,
+            test=test_path,
+            snapshot=save_snapshot is not None,
+            profile=profile_mode if profile else None,
+            profile_rows=profile_rows,
+            mask=mask,
+            na_values=na_values or None,
+        )
+    if sys.stderr.isatty() and not quiet:
         sys.stderr.write("\r\033[K")
     # render everything first, then write: an error leaves no partial output behind
     outputs: dict[str, str] = {}
@@ -357,7 +388,7 @@ def run(
         outputs["json"] = json_path
     rendered += render_ci_outputs(report, ci_paths, outputs)
     write_all(rendered)
-    append_step_summary(report, markdown_path)
+    append_step_summary(report, markdown_path, outputs.get("report"))
     if debug:
         for r in report.results:
             if r.traceback:
@@ -373,14 +404,15 @@ def run(
             file=summary_out,
         )
     else:
-        print_summary(report, summary_out, outputs=outputs)
+        print_summary(report, summary_out, outputs=outputs, color=color)
     return ExitCode.READY if report.ready or exit_zero else ExitCode.NOT_READY
 
 
 @cli.command("checks")
 @checks_option
 def list_checks(checks_dirs) -> int:
-    """List every available check: id, area, default severity, title and source."""
+    """List every available check: id, area, what it needs to run, title and source (and the default
+    severity when a check's is not 'fail')."""
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
@@ -388,32 +420,56 @@ def list_checks(checks_dirs) -> int:
     from dataaudit.registry import Registry
 
     reg = Registry.default(checks_dirs)
+    items = list(reg)
+    # every built-in check can fail: the column only earns its place when a plugin's default differs
+    show_severity = any(str(i.check.severity) != "fail" for i in items)
     table = Table(box=None, header_style="bold", pad_edge=False)
-    for col in ("id", "area", "severity", "title", "source"):
+    for col in ("id", "area", "needs", *(["severity"] if show_severity else []), "title", "source"):
         table.add_column(col)
-    for item in reg:
+    for item in items:
         c = item.check
+        cells = [c.id, c.area, ", ".join(_needs(c)) or "-"]
+        cells += [c.severity] if show_severity else []
         # plugins may use plain str; a plugin's title is neither markup nor terminal control
-        table.add_row(*(escape(printable(v)) for v in (c.id, c.area, c.severity, c.title, item.source)))
+        table.add_row(*(escape(printable(v)) for v in (*cells, c.title, item.source)))
     Console(highlight=False, width=None if sys.stdout.isatty() else 140).print(table)
     return ExitCode.READY
+
+
+def _needs(check: Any) -> list[str]:
+    """What a check needs beyond the data: declared roles, an event time, a baseline, a config block."""
+    needs = [str(r) for r in check.requires]
+    if str(check.area) == "latency" and not needs:
+        needs.append("timestamp")  # an event-time column, declared or detected
+    if str(check.area) == "drift":
+        needs.append("baseline")
+    if check.id == "consistency.expectations":
+        needs.append("expectations:")
+    return needs
 
 
 @cli.command()
 @click.argument("check_id")
 @checks_option
 def explain(check_id: str, checks_dirs) -> int:
-    """Show what a check does, why it matters, how to fix it, and its parameters."""
+    """Show what a check does, why it matters, how to fix it, and its parameters; 'dataaudit explain config'
+    lists every dataaudit.yaml key."""
     from dataaudit.config import close_matches
     from dataaudit.registry import Registry
 
+    if check_id in ("config", "dataaudit.yaml"):
+        from dataaudit.config import describe_config
+
+        click.echo(describe_config())
+        return ExitCode.READY
     reg = Registry.default(checks_dirs)
     if check_id not in reg:
         in_area = [i for i in reg.ids if i.startswith(check_id.rstrip(".") + ".")]
         if in_area:
             raise ConfigError(f"{check_id!r} is an area, not a check; its checks: {', '.join(in_area)}")
         raise ConfigError(
-            f"unknown check {check_id!r}{close_matches(check_id, reg.ids)} (see 'dataaudit checks')"
+            f"unknown check {check_id!r}{close_matches(check_id, reg.ids)} "
+            "(see 'dataaudit checks'; 'dataaudit explain config' for the config keys)"
         )
     item = reg.get(check_id)
     c, doc = item.check, item.check.doc()

@@ -5,13 +5,16 @@ Every error names the file, the key and what was expected. Command-line flags ov
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import difflib
-from collections.abc import Iterable, Mapping
+import fnmatch
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from dataaudit.datasheet import Policy
 from dataaudit.errors import ConfigError
@@ -72,11 +75,63 @@ class Config(BaseModel):
     policy: Policy | None = Field(None, description="the dataset's datasheet (policy notes)")
     privacy: Privacy = Field(default_factory=Privacy, description="how example values are masked in outputs")
     expectations: ExpectationsSpec | None = Field(
-        None, description="declared rules per column and/or a GX suite, run by consistency.expectations"
+        None,
+        description="declared rules per column and/or a GX suite, run by consistency.expectations "
+        "(needs dataaudit[gx])",
     )
     waivers: tuple[Waiver, ...] = Field(
         (), description="accepted risks: check, columns, reason, owner, expires (see dataaudit.waivers)"
     )
+    datasets: dict[str, dict[str, Any]] = Field(
+        default_factory=dict,
+        description="per-file settings, keyed by file name or glob (e.g. 'arrests*.csv'), over the top level",
+    )
+
+    @field_validator("datasets", mode="before")
+    @classmethod
+    def _check_datasets(cls, v: Any, info: ValidationInfo) -> Any:
+        """Each ``datasets:`` entry is a mapping of ordinary settings (no nested ``datasets:``), validated
+        on its own so a typo names the entry and the key."""
+        if not isinstance(v, Mapping):
+            return v
+        for pattern, entry in v.items():
+            if entry is None:
+                continue
+            if not isinstance(entry, Mapping):
+                got = type(entry).__name__
+                raise ValueError(f"entry {pattern!r}: expected a mapping of settings, got {got}")
+            if "datasets" in entry:
+                raise ValueError(f"entry {pattern!r}: 'datasets:' cannot be nested")
+            try:
+                Config.model_validate(entry, context=info.context)
+            except ValidationError as exc:
+                fields = [f for f in cls.model_fields if f != "datasets"]
+                raise ValueError(f"entry {pattern!r}: {describe_validation_error(exc, fields)}") from None
+        return {str(k): dict(e or {}) for k, e in v.items()}
+
+    def for_file(self, data_path: Path, base_dir: Path | None) -> tuple[Config, str | None]:
+        """The settings for one data file: the first ``datasets:`` entry (in file order) whose key matches
+        the file's path relative to the config's folder, or its name (``*``, ``?``, ``[...]`` globs),
+        applied over the top level. Keys replace the top level's, except ``checks:``, merged per check.
+        Returns the config and the matching key (None when no entry matches)."""
+        if not self.datasets:
+            return self, None
+        rel = data_path.name
+        if base_dir is not None:
+            with contextlib.suppress(ValueError, OSError):
+                rel = data_path.resolve().relative_to(base_dir.resolve()).as_posix()
+        for pattern, entry in self.datasets.items():
+            candidates = [rel] if "/" in pattern else [rel, data_path.name]
+            if any(fnmatch.fnmatchcase(c, pattern) for c in candidates):
+                doc = self.model_dump(exclude_unset=True, exclude={"datasets"})
+                checks = {k: dict(s or {}) for k, s in (doc.get("checks") or {}).items()}
+                for check_id, settings in Config.model_validate(entry).checks.items():
+                    checks.setdefault(check_id, {}).update(settings)
+                doc.update({k: v for k, v in entry.items() if k != "checks"})
+                if checks:
+                    doc["checks"] = checks
+                return Config.model_validate(doc, context={"base_dir": base_dir}), pattern
+        return self, None
 
     @field_validator("sensitive", "ignore_columns", "select", "ignore", mode="before")
     @classmethod
@@ -258,3 +313,49 @@ def close_matches(word: str, options: Iterable[str]) -> str:
     if not found:
         return ""
     return "; did you mean " + " or ".join(repr(f) for f in found) + "?"
+
+
+#: set by the CLI around its audit() call, so errors name ``--sensitive`` there and ``sensitive=`` in Python
+CLI_FLAGS: contextvars.ContextVar[bool] = contextvars.ContextVar("dataaudit_cli_flags", default=False)
+
+
+def option_name(key: str) -> str:
+    """How the caller spells an option: ``--ignore-columns`` on the command line, ``ignore_columns=`` in
+    Python (``dataaudit.audit``)."""
+    return f"--{key.replace('_', '-')}" if CLI_FLAGS.get() else f"{key}="
+
+
+@contextlib.contextmanager
+def cli_flags() -> Iterator[None]:
+    """Within this block (the CLI's audit calls), :func:`option_name` gives command-line flags."""
+    token = CLI_FLAGS.set(True)
+    try:
+        yield
+    finally:
+        CLI_FLAGS.reset(token)
+
+
+def describe_config() -> str:
+    """``dataaudit explain config``: every top-level key of dataaudit.yaml with its default and meaning,
+    generated from :class:`Config`, so the installed package documents itself."""
+    lines = [
+        "dataaudit.yaml: found next to the data file, else in the working directory (or --config PATH).",
+        "Command-line flags and audit() keywords override it. Keys:",
+        "",
+    ]
+    for name, field in Config.model_fields.items():
+        default = field.get_default(call_default_factory=True)
+        shown = "" if default in (None, (), {}) else f" (default: {default!r})"
+        lines.append(f"  {name}: {field.description}{shown}")
+    lines += [
+        "",
+        "A check's parameters: 'dataaudit explain CHECK_ID'; the checks: 'dataaudit checks'.",
+        "Per-file settings for a folder with several tables (first matching key wins; keys replace the top",
+        "level, checks: merged per check):",
+        "",
+        "  target: approved",
+        "  datasets:",
+        "    arrests_*.csv: {target: arrest, sensitive: [race]}",
+        "    archive/*.parquet: {fail_on: warn}",
+    ]
+    return "\n".join(lines)

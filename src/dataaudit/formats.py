@@ -11,7 +11,7 @@ from dataaudit.errors import DataLoadError
 
 __all__ = ["FORMATS", "detect_format"]
 
-FORMATS = ("csv", "tsv", "parquet", "json", "jsonl", "xlsx")
+FORMATS = ("csv", "tsv", "parquet", "feather", "json", "jsonl", "xlsx")
 _EXTENSIONS = {
     ".csv": "csv",
     ".txt": "csv",
@@ -19,6 +19,10 @@ _EXTENSIONS = {
     ".tab": "tsv",
     ".parquet": "parquet",
     ".pq": "parquet",
+    ".feather": "feather",  # Feather v1/v2; v2 is the Arrow IPC file format
+    ".arrow": "feather",
+    ".arrows": "feather",  # the Arrow IPC stream format
+    ".ipc": "feather",
     ".json": "json",
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
@@ -45,6 +49,6 @@ def detect_format(path: Path, fmt: str | None = None) -> tuple[str, str | None]:
         return "csv", compression
     ext = path.suffix or "(none)"
     raise DataLoadError(
-        f"{path}: unsupported file type {ext!r}; supported: .csv .tsv .parquet .json .jsonl .xlsx "
-        f"(optionally .gz/.bz2/.xz/.zip), or pass --format"
+        f"{path}: unsupported file type {ext!r}; supported: .csv .tsv .parquet .feather .arrow .json .jsonl "
+        ".xlsx (optionally .gz/.bz2/.xz/.zip), or pass --format"
     )

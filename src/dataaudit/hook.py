@@ -40,6 +40,7 @@ def hook(files, config_path, fail_on, as_of, select, ignore, snapshots, html_dir
     """Audit each data FILE (for pre-commit); exit 1 if one is not ready, 2 if one cannot be audited."""
     from dataaudit.api import audit
     from dataaudit.cli import _one_line, _split, parse_as_of, write_atomic
+    from dataaudit.config import cli_flags
     from dataaudit.errors import DataLoadError
     from dataaudit.formats import detect_format
     from dataaudit.model import Status
@@ -61,15 +62,16 @@ def hook(files, config_path, fail_on, as_of, select, ignore, snapshots, html_dir
             continue
         baseline = Path(str(path) + SNAPSHOT_SUFFIX)
         try:
-            report = audit(
-                path,
-                config=config_path,
-                fail_on=fail_on,
-                as_of=when,
-                select=_split(select),
-                ignore=_split(ignore),
-                baseline=baseline if snapshots and baseline.is_file() else None,
-            )
+            with cli_flags():
+                report = audit(
+                    path,
+                    config=config_path,
+                    fail_on=fail_on,
+                    as_of=when,
+                    select=_split(select),
+                    ignore=_split(ignore),
+                    baseline=baseline if snapshots and baseline.is_file() else None,
+                )
             if html_dir is not None:
                 # named after the whole relative path: data/a/x.csv and data/b/x.csv must not overwrite
                 name = str(path).replace(os.sep, "_").replace("/", "_").lstrip("_")

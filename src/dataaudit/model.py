@@ -11,10 +11,12 @@ import dataclasses
 import datetime as dt
 import inspect
 import math
+import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from dataaudit.privacy import mask_text
@@ -35,6 +37,7 @@ __all__ = [
     "Outcome",
     "Param",
     "Report",
+    "UnknownCheckError",
     "Severity",
     "Status",
     "Table",
@@ -413,9 +416,12 @@ class Check:
         return {f.name: jsonable(getattr(self, f.name)) for f in dataclasses.fields(self)}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class CheckResult:
-    """One check's result inside a report: the outcome plus what the runner knows around it."""
+    """One check's result inside a report: the outcome plus what the runner knows around it.
+
+    ``repr()`` is one line (id, status, message); every field is still an attribute, and ``to_dict()``
+    has them all."""
 
     id: str
     area: Area
@@ -455,6 +461,9 @@ class CheckResult:
             "error": self.error,
             "waiver": jsonable(self.waiver),
         }
+
+    def __repr__(self) -> str:
+        return f"<CheckResult {self.id}: {self.status.value} · {_clip(self.message, 120)}>"
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -496,9 +505,25 @@ class ColumnSummary:
     null_tokens: tuple[tuple[str, int], ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+class UnknownCheckError(KeyError):
+    """``report.result(id)`` for an id the report has no result for; the message names close matches."""
+
+    def __str__(self) -> str:  # KeyError's str() would quote the sentence
+        return str(self.args[0]) if self.args else ""
+
+
+def _clip(text: str, limit: int) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@dataclass(frozen=True, slots=True, repr=False)
 class Report:
-    """The frozen result of an audit. Renderers are pure functions of it."""
+    """The frozen result of an audit. Renderers are pure functions of it.
+
+    In a notebook: ``report`` renders the HTML report inline, ``repr(report)`` is one line (verdict and
+    counts), ``report.to_frame()`` is one row per check, ``report.result("size.min_rows")`` one result and
+    ``report.save_html("report.html")`` writes the report."""
 
     tool: Mapping[str, str]
     dataset: DatasetInfo
@@ -552,10 +577,71 @@ class Report:
         return {a: tuple(v) for a, v in out.items()}
 
     def result(self, check_id: str) -> CheckResult:
+        """The result of check ``check_id``; :class:`UnknownCheckError` (a ``KeyError``) names close
+        matches when the report has none."""
         for r in self.results:
             if r.id == check_id:
                 return r
-        raise KeyError(check_id)
+        import difflib
+
+        ids = [r.id for r in self.results]
+        close = difflib.get_close_matches(check_id, ids, n=3, cutoff=0.6)
+        if not close:  # 'min_rows' for 'size.min_rows': match on the part after the area
+            tails = {i.partition(".")[2]: i for i in ids}
+            close = [tails[m] for m in difflib.get_close_matches(check_id, list(tails), n=3, cutoff=0.6)]
+        in_area = [i for i in ids if i.startswith(check_id.rstrip(".") + ".")]
+        if close:
+            hint = f"; did you mean {' or '.join(repr(c) for c in close)}?"
+        elif in_area:
+            hint = f"; {check_id!r} is an area, its checks here: {', '.join(in_area)}"
+        else:
+            hint = f" (it has {len(ids)}; see [r.id for r in report.results])"
+        raise UnknownCheckError(f"no result for check {check_id!r} in this report{hint}")
+
+    def __repr__(self) -> str:
+        counts = self.summary["by_status"]
+        shown = ", ".join(f"{counts[s]} {s}" for s in counts if counts[s])
+        name = self.dataset.path or "DataFrame"
+        return (
+            f"<Report {self.verdict.replace('_', ' ')}: {name} · {self.dataset.rows:,} rows × "
+            f"{self.dataset.columns:,} columns · {len(self.results)} checks ({shown or 'none'}) · "
+            f"fail_on={self.fail_on.value}>"
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """A pandas DataFrame with one row per check: id, area, title, status, severity, blocking, message,
+        columns (comma-separated), observed, expected, duration_s, waived. ``observed`` and ``expected`` are
+        as in the JSON report (numbers, strings or small mappings)."""
+        import pandas as pd
+
+        blocking = {r.id for r in self.blocking}
+        rows = [
+            {
+                "id": r.id,
+                "area": str(r.area),
+                "title": r.title,
+                "status": str(r.status),
+                "severity": str(r.severity),
+                "blocking": r.id in blocking,
+                "message": r.message,
+                "columns": ", ".join(r.columns),
+                "observed": jsonable(r.observed),
+                "expected": jsonable(r.expected),
+                "duration_s": round(r.duration_s, 4),
+                "waived": r.waiver is not None,
+            }
+            for r in self.results
+        ]
+        columns = ["id", "area", "title", "status", "severity", "blocking", "message", "columns"]
+        columns += ["observed", "expected", "duration_s", "waived"]
+        return pd.DataFrame(rows, columns=columns)
+
+    def save_html(self, path: str | os.PathLike[str]) -> Path:
+        """Write the HTML report to ``path`` (UTF-8; folders are created) and return the path."""
+        out = Path(path)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(self.to_html(), encoding="utf-8", newline="\n")
+        return out
 
     # -- rendering (pure functions in dataaudit.report) --------------------------------------------------
     def to_dict(self) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from dataaudit.config import Config, close_matches
+from dataaudit.config import Config, close_matches, option_name
 from dataaudit.dataset import Dataset
 from dataaudit.deadline import TimedOut, call_with_deadline
 from dataaudit.errors import ConfigError
@@ -64,8 +64,11 @@ def plan(registry: Registry, config: Config, source: str = "config") -> list[Pla
             and not any(matches(i, [prefix]) for i in registry.ids)
         ):
             # select/ignore may come from the flags or the file: the merged config cannot tell which
-            where = "--select/--ignore" + ("" if source == "config" else f" or {source}")
+            flags = f"{option_name('select')}/{option_name('ignore')}"
+            where = flags + ("" if source == "config" else f" or {source}")
             hint = close_matches(prefix, names if "." in prefix else areas)  # 'consistncy' → the area
+            if not hint and prefix in config.ignore and "." not in prefix:  # likely a column name
+                hint = f"; to leave a column out of the audit, use {option_name('ignore_columns')}"
             raise ConfigError(
                 f"select/ignore: {prefix!r} matches no check id or area{hint} "
                 f"(set by {where}; see 'dataaudit checks')"

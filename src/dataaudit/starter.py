@@ -28,7 +28,8 @@ def starter_config(data: Dataset) -> str:
     lines = [
         f"# dataaudit configuration, written by 'dataaudit init' from {name}.",
         "# Lines marked 'guessed' were inferred from column names and values: check them.",
-        "# Reference: README.md#configuration. Command-line flags override this file.",
+        "# Every key: 'dataaudit explain config'; a check's settings: 'dataaudit explain CHECK_ID'.",
+        "# Command-line flags override this file.",
         "",
         "# -- column roles ------------------------------------------------------------------",
     ]
@@ -48,7 +49,11 @@ def starter_config(data: Dataset) -> str:
     role("ingested_at", "when each row was ingested")
     sens = guesses.get("sensitive", ())
     if sens:
-        lines.append(f"sensitive: [{', '.join(_q(s) for s in sens)}]  # guessed: sensitive attributes")
+        # commented out: the bias checks grade on these, so a guess must be confirmed before it counts
+        lines.append(
+            f"# sensitive: [{', '.join(_q(s) for s in sens)}]  # guessed sensitive attributes: "
+            "uncomment what is right"
+        )
     else:
         lines.append("# sensitive: []  # sensitive attributes, e.g. [gender, age] (none found)")
     lines += [

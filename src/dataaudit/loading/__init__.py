@@ -20,7 +20,7 @@ import pandas as pd
 from dataaudit.dataset import SourceInfo
 from dataaudit.errors import DataLoadError
 from dataaudit.formats import FORMATS, detect_format
-from dataaudit.loading.arrow import _index_to_columns, _read_parquet
+from dataaudit.loading.arrow import _index_to_columns, _read_feather, _read_parquet
 from dataaudit.loading.columns import _clean_columns
 from dataaudit.loading.compressed import MAX_DECOMPRESSED_BYTES, _decompress
 from dataaudit.loading.excel import _EXCEL_ERRORS, _read_excel
@@ -49,13 +49,19 @@ def load(
     Raises :class:`DataLoadError` (one line, starting with the path) when the file is missing, unreadable,
     unsupported or holds no data.
     """
-    path = Path(path)
-    _check_is_file(path)
-    fmt, compression = detect_format(path, fmt)
+    stdin = str(path) == "-"  # standard input: CSV unless fmt says otherwise; named <stdin> in messages
+    path = Path("<stdin>") if stdin else Path(path)
+    if stdin:
+        fmt, compression = (fmt or "csv").lower(), None
+        if fmt not in FORMATS:
+            raise DataLoadError(f"{path}: unsupported --format {fmt!r} (choose from {', '.join(FORMATS)})")
+    else:
+        _check_is_file(path)
+        fmt, compression = detect_format(path, fmt)
     if sheet is not None and fmt != "xlsx":
         raise DataLoadError(f"{path}: --sheet applies only to .xlsx workbooks, not to {fmt} data")
     start = time.perf_counter()
-    raw = _read_bytes(path)
+    raw = _read_stdin() if stdin else _read_bytes(path)
     notes: list[str] = []
     nulls = nulls or DEFAULT
     try:
@@ -78,10 +84,22 @@ def load(
         load_seconds=time.perf_counter() - start,
         encoding=encoding,
         notes=tuple(notes),
-        mtime=_mtime(path),
+        mtime=None if stdin else _mtime(path),
         null_tokens=null_tokens,
     )
     return frame, info
+
+
+def _read_stdin() -> bytes:
+    import sys
+
+    try:
+        raw = sys.stdin.buffer.read()
+    except (AttributeError, OSError, ValueError) as exc:  # no stdin (closed, detached) or not binary
+        raise DataLoadError(f"<stdin>: cannot read standard input ({exc})") from None
+    if not raw:
+        raise DataLoadError("<stdin>: standard input is empty (0 bytes)")
+    return raw
 
 
 def _null_tokens(
@@ -168,6 +186,8 @@ def _parse(
         raise _Problem("file has no data (only whitespace)")
     if fmt == "parquet":
         return _read_parquet(data, notes), None, {}
+    if fmt == "feather":
+        return _read_feather(data, notes), None, {}
     if fmt == "xlsx":
         return _read_excel(data, sheet, notes), None, {}
     counts: NullCounts = {}

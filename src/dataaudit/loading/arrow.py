@@ -49,3 +49,21 @@ def _index_to_columns(frame: pd.DataFrame) -> pd.DataFrame:
     if named:
         frame = frame.reset_index(level=named, allow_duplicates=True)
     return frame.reset_index(drop=True) if not isinstance(frame.index, pd.RangeIndex) else frame
+
+
+def _read_feather(data: bytes, notes: list[str]) -> pd.DataFrame:
+    """Feather (v1, or v2 = the Arrow IPC file format) or an Arrow IPC stream; a pandas index saved in the
+    schema metadata is treated as in Parquet."""
+    import pyarrow as pa
+    import pyarrow.feather as feather
+
+    try:
+        table = feather.read_table(pa.BufferReader(data), memory_map=False)
+    except (pa.ArrowException, OSError) as file_exc:
+        try:  # not the file format: maybe the stream format (.arrows)
+            table = pa.ipc.open_stream(pa.BufferReader(data)).read_all()
+        except (pa.ArrowException, OSError):
+            raise _Problem(
+                f"not a valid Feather / Arrow IPC file or truncated ({_first_line(file_exc)})"
+            ) from None
+    return _index_to_columns(_arrow_to_pandas(table, notes))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import TextIO
 
 from rich.console import Console
@@ -34,22 +35,37 @@ def _isatty(file: TextIO) -> bool:
         return False
 
 
+def use_color(file: TextIO, color: bool | None = None) -> bool:
+    """Whether to colour ``file``: ``--color``/``--no-color`` (``color``) first, then ``NO_COLOR`` (set and
+    not empty: no colour, https://no-color.org), then ``FORCE_COLOR`` (set, not empty, not 0/false:
+    colour), else colour only on a terminal."""
+    if color is not None:
+        return color
+    if os.environ.get("NO_COLOR"):
+        return False
+    force = os.environ.get("FORCE_COLOR", "")
+    if force and force.lower() not in ("0", "false", "no"):
+        return True
+    return _isatty(file)
+
+
 def print_summary(
     report: Report, file: TextIO, *, color: bool | None = None, outputs: dict[str, str] | None = None
 ) -> None:
-    """Print the summary to ``file``. ``color=None``: colour only on a terminal.
+    """Print the summary to ``file``. ``color=None``: as :func:`use_color` decides (NO_COLOR, FORCE_COLOR,
+    a terminal).
 
     Not on a terminal (a pipe, a CI log, a file), every line is printed whole, never hard-wrapped, so each
     WARN/FAIL message stays one greppable line; the counts table keeps a fixed width.
     """
     tty = _isatty(file)
-    use_color = tty if color is None else color
+    colored = use_color(file, color)
     console = Console(
         file=file,
         highlight=False,
         emoji=False,  # a column named ":x:" is printed as written
-        no_color=not use_color,
-        force_terminal=use_color,  # explicit either way, so FORCE_COLOR/TTY env vars cannot colour a log
+        no_color=not colored,
+        force_terminal=colored,  # explicit either way: rich's own reading of the env is not consulted
         width=None if tty else 110,
         soft_wrap=not tty,
     )
@@ -58,6 +74,11 @@ def print_summary(
         f"dataaudit {_text(report.tool['version'])}  ·  {_text(d.path or 'DataFrame')}  ·  "
         f"{d.rows:,} rows × {d.columns} columns  ·  as of {report.as_of:%Y-%m-%d %H:%M} UTC"
     )
+    config_path = report.config.get("path") if report.config else None
+    section = report.config.get("section") if report.config else None
+    if config_path or section:  # say which file graded the data: one found beside it is otherwise silent
+        entry = f" (datasets: {_text(repr(section))})" if section else ""
+        console.print(f"config: {_text(config_path or 'the config given')}{entry}")
     table = RichTable(show_edge=False, pad_edge=False, box=None, header_style="bold")
     table.add_column("area")
     by_area = report.summary["by_area"]

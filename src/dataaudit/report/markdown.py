@@ -9,6 +9,7 @@ start a new block.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from dataaudit.model import Area, Report, Status
 
@@ -47,7 +48,14 @@ def _code(text: object) -> str:
     return f"`{s}`"
 
 
-def render_markdown(report: Report) -> str:
+def _version(text: object) -> str:
+    """A version string mid-line: only the characters a version uses (PEP 440), none of them Markdown."""
+    return re.sub(r"[^A-Za-z0-9.+!-]", "", str(text))[:40]
+
+
+def render_markdown(report: Report, html: str | None = None, artifacts_url: str | None = None) -> str:
+    """The summary. ``html``: the HTML report's path, named at the end; ``artifacts_url``: where the CI run
+    keeps it (GitHub Actions: the run page's artifacts), linked beside it."""
     d = report.dataset
     name = d.path or "DataFrame"
     icon = "✅" if report.ready else "❌"
@@ -56,7 +64,8 @@ def render_markdown(report: Report) -> str:
         f"## {icon} dataaudit: {verdict} — {_code(name)}",
         "",
         f"{d.rows:,} rows × {d.columns:,} columns · as of {report.as_of:%Y-%m-%d %H:%M} UTC · "
-        f"fail on: {report.fail_on} · dataaudit {md_escape(report.tool.get('version', ''))}",
+        # not md_escape: its rule against a leading "1." (an ordered list) made 0.1.0 read "0\\.1.0"
+        f"fail on: {report.fail_on} · dataaudit {_version(report.tool.get('version', ''))}",
         "",
     ]
     statuses = [
@@ -105,4 +114,7 @@ def render_markdown(report: Report) -> str:
         lines += ["", "</details>", ""]
     if not shown and not waived:
         lines += [f"All {report.summary['checks']} checks passed or were skipped.", ""]
+    if html:
+        where = f" in [the run's artifacts]({artifacts_url})" if artifacts_url else ""
+        lines += [f"Full report: {_code(Path(html).name)}{where}.", ""]
     return "\n".join(lines)
