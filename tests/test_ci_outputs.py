@@ -318,7 +318,7 @@ def test_pre_commit_hook_entry_point_on_files() -> None:
     assert result.stdout == (
         "READY      good.csv (0 fail, 0 error, 0 warn)\n"
         "NOT READY  small.csv (1 fail, 0 error, 0 warn)\n"
-        "  FAIL  size.min_rows: only 50 rows; at least 100 needed\n"
+        "  FAIL  size.min_rows: only 50 rows; at least 100 needed by the rule of thumb\n"
     )
     assert result.stderr == "CANNOT AUDIT  missing.csv: file not found\n"
     assert not list(Path(".").glob("*.html"))  # the hook writes no report unless --html-dir
