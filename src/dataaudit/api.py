@@ -47,6 +47,7 @@ def prepare(
     sheet: str | None = None,
     as_of: dt.datetime | dt.date | str | None = None,
     baseline: Any = None,
+    croissant: str | Path | None = None,
     **overrides: Any,
 ):
     """Resolve config, plan checks and load the data, in the order that reports mistakes cheapest first.
@@ -61,6 +62,7 @@ def prepare(
         cfg = cfg.merged(**overrides)
     except ValidationError as exc:
         raise ConfigError(f"invalid option: {describe_validation_error(exc, Config.model_fields)}") from None
+    cfg = _with_croissant(cfg, cfg_path, path, croissant)  # the datasheet from a Croissant file, if any
     registry = registry or Registry.default(checks_dirs)
     planned = plan(registry, cfg, cfg_source)
     if path is None:
@@ -88,6 +90,26 @@ def prepare(
     check_waivers(cfg.waivers, registry.ids, [a.value for a in Area], cfg_source)
     planned = plan_baseline(dataset, baseline, planned)  # drift checks run only against a baseline
     return dataset, planned, cfg, cfg_path
+
+
+def _with_croissant(cfg: Config, cfg_path: Path | None, data_path: Path | None, explicit) -> Config:
+    """The config with the datasheet read from a Croissant file: ``croissant=`` (``--croissant``), else
+    ``croissant:`` in dataaudit.yaml (relative to its folder), else one beside the data file. The policy
+    block overrides the file field by field (see :mod:`dataaudit.croissant`)."""
+    from dataaudit.croissant import find_croissant, merge_policy, read_croissant
+
+    if explicit is not None:
+        file = Path(explicit)
+    elif cfg.croissant:
+        file = Path(cfg.croissant)
+        if not file.is_absolute() and cfg_path is not None:
+            file = cfg_path.parent / file
+    else:
+        file = find_croissant(data_path)
+    if file is None:
+        return cfg
+    sheet = read_croissant(file)
+    return cfg.model_copy(update={"policy": merge_policy(cfg.policy, sheet), "croissant": str(file)})
 
 
 def _quiet_numerics(fn):
@@ -129,6 +151,7 @@ def audit(
     profile: str | None = None,
     profile_rows: int = 100_000,
     mask: str | None = None,
+    croissant: str | Path | None = None,
 ) -> Report:
     """Audit a DataFrame or a data file and return the :class:`Report`.
 
@@ -139,6 +162,9 @@ def audit(
     (``report.profile``, a :class:`~dataaudit.profile.ProfileInfo`; a failure is recorded there, not raised).
     ``mask``: ``auto`` (default), ``all`` or ``none`` — how example values are masked (see
     :mod:`dataaudit.privacy`; ``privacy: {mask: ...}`` in dataaudit.yaml).
+    ``croissant``: a Croissant file (``croissant.json``) to read the datasheet from (default: ``croissant:``
+    in dataaudit.yaml, else ``<data>.croissant.json`` or ``croissant.json`` beside a data file); the
+    ``policy:`` block overrides it field by field (see :mod:`dataaudit.croissant`).
 
     ``config`` is a :class:`Config`, a mapping, or a path to ``dataaudit.yaml``; for a file, a
     ``dataaudit.yaml`` next to it (or in the cwd) is used when ``config`` is None. Keyword arguments
@@ -164,6 +190,7 @@ def audit(
         fail_on=fail_on,
         check_timeout=check_timeout,
         baseline=baseline,
+        croissant=croissant,
         privacy={"mask": mask} if mask else None,
     )
     checks_start = time.perf_counter()

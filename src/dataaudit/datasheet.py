@@ -71,6 +71,10 @@ class Policy(BaseModel):
     sensitive_attributes: tuple[str, ...] = Field((), description=FIELDS["sensitive_attributes"])
     #: not a datasheet field: true makes a missing datasheet a warning (policy.datasheet_complete)
     required: bool = Field(False, description="true: this dataset must have a datasheet; without one, warn")
+    #: not a datasheet field: set by dataaudit to the fields read from a Croissant file (dataaudit.croissant)
+    from_croissant: tuple[str, ...] = Field(
+        (), description="set by dataaudit: the fields taken from the Croissant file (croissant:), not the YAML"
+    )
 
     @field_validator("source", "owner", "licence", "legal_basis", "consent", mode="before")
     @classmethod
@@ -293,6 +297,7 @@ def policy_notes(report: Any) -> list[dict[str, str]]:
     from dataaudit.privacy import mask_text
 
     declared = (report.config or {}).get("policy") or {}
+    croissant_fields = set(declared.get("from_croissant") or ())
     results = {r.id: r for r in report.results if str(r.area) == "policy"}
     found: dict[str, tuple[str, str]] = {}  # field -> (text, status)
 
@@ -330,6 +335,10 @@ def policy_notes(report: Any) -> list[dict[str, str]]:
                 "declared": _declared_text(declared.get(key)) or "not declared",
                 "found": text,
                 "status": status,
+                # where the declaration came from: the Croissant file (croissant:) or the policy block
+                "origin": "croissant"
+                if key in croissant_fields
+                else "yaml" if _declared_text(declared.get(key)) else "",
             }
         )
     return rows
