@@ -235,8 +235,12 @@ def validate_croissant(path: str | Path | None) -> list[str]:
 
     absl_logging.set_verbosity(absl_logging.ERROR)  # its warnings are returned, not printed
     logging.getLogger("absl").setLevel(logging.ERROR)
+    import warnings
+
     try:
-        dataset = mlc.Dataset(jsonld=str(path))
+        with warnings.catch_warnings():  # rdflib's DeprecationWarnings are mlcroissant's business
+            warnings.simplefilter("ignore", DeprecationWarning)
+            dataset = mlc.Dataset(jsonld=str(path))
     except mlc.ValidationError as exc:
         raise ConfigError(f"{path}: mlcroissant found errors: {' '.join(str(exc).split())}") from None
     return [w.split("] ", 1)[-1] for w in sorted(dataset.metadata.ctx.issues.warnings)]
