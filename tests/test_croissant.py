@@ -24,7 +24,6 @@ from click.testing import CliRunner, Result
 import dataaudit
 from dataaudit.cli import cli
 from dataaudit.croissant import licence_from_croissant, personal_from_text, read_croissant
-from dataaudit.datasheet import policy_notes
 from tests.helpers import AS_OF, SAMPLE
 
 CARD = Path(__file__).parent / "data" / "credit-g.croissant.json"
@@ -61,15 +60,23 @@ def test_a_public_card_maps_to_the_datasheet():
         "teaching credit scoring and fairness analysis",
     )
     assert set(sheet) == {
-        "licence", "owner", "source", "collection_period", "contains_personal_data", "known_limitations",
+        "licence",
+        "owner",
+        "source",
+        "collection_period",
+        "contains_personal_data",
+        "known_limitations",
         "intended_uses",
     }  # nothing is invented: no legal basis, consent or retention in a Croissant card
 
 
 def test_terms_are_resolved_through_the_context_and_dates_fall_back(tmp_path):
     doc = {
-        "@context": {"@vocab": "https://schema.org/", "cr": "http://mlcommons.org/croissant/",
-                     "biases": "http://mlcommons.org/croissant/RAI/dataBiases"},
+        "@context": {
+            "@vocab": "https://schema.org/",
+            "cr": "http://mlcommons.org/croissant/",
+            "biases": "http://mlcommons.org/croissant/RAI/dataBiases",
+        },
         "@type": "Dataset",
         "name": "x",
         "license": {"@id": "https://opendatacommons.org/licenses/odbl/1-0/"},
@@ -143,13 +150,21 @@ def test_the_policy_block_overrides_the_croissant_file_field_by_field(clean_copy
     )
     report = dataaudit.audit(clean_copy, as_of=AS_OF, select=["policy"])
     policy = report.config["policy"]
-    assert (policy["licence"], policy["owner"], policy["contains_personal_data"]) == ("MIT", "Risk team", False)
+    assert (policy["licence"], policy["owner"], policy["contains_personal_data"]) == (
+        "MIT",
+        "Risk team",
+        False,
+    )
     assert policy["collection_period"] == "1973-01-01 to 1975-12-31"  # not overridden: from the file
-    assert set(policy["from_croissant"]) == {"source", "collection_period", "known_limitations", "intended_uses"}
-    rows = {row["field"]: row for row in policy_notes(report)}
-    assert rows["licence"]["origin"] == "yaml" and rows["source"]["origin"] == "croissant"
-    assert rows["legal_basis"]["origin"] == ""  # declared nowhere
-    assert rows["contains_personal_data"]["origin"] == "yaml"  # a declared false is a declaration
+    assert set(policy["from_croissant"]) == {
+        "source",
+        "collection_period",
+        "known_limitations",
+        "intended_uses",
+    }
+    page = report.to_html()
+    marked = re.findall(r'<td class="mono">(\w+)</td><td>[^<]*<span class="muted">\(from Croissant\)', page)
+    assert sorted(marked) == sorted(policy["from_croissant"])  # licence, owner: from the YAML, unmarked
 
 
 @pytest.mark.parametrize("name", ["loans_clean.croissant.json", "croissant.json"])
@@ -215,7 +230,10 @@ def test_the_writer_describes_the_data_with_the_audits_findings_and_mlcroissant_
     result = run("croissant", planted, "-o", out, "--as-of", AS_OF)
     assert result.exit_code == 0, result.output
     doc = json.loads(out.read_text())
-    assert doc["conformsTo"] == ["http://mlcommons.org/croissant/1.0", "http://mlcommons.org/croissant/RAI/1.0"]
+    assert doc["conformsTo"] == [
+        "http://mlcommons.org/croissant/1.0",
+        "http://mlcommons.org/croissant/RAI/1.0",
+    ]
     assert doc["license"] == "https://spdx.org/licenses/CC-BY-4.0.html"
     assert doc["creator"]["name"].startswith("Northwind Lending, Credit Risk Analytics team")
     (file_object,) = doc["distribution"]
@@ -281,8 +299,11 @@ def test_clean_data_gets_no_findings_and_reads_back_as_its_declarations(tmp_path
     assert sheet["contains_personal_data"] is False
     assert sheet["licence"] == "CC-BY-4.0"
     assert sheet["prohibited_uses"][0] == "marketing or cross-selling"
-    assert sheet["intended_uses"] == ("credit risk model development", "approval process monitoring",
-                                      "fairness review of lending decisions")
+    assert sheet["intended_uses"] == (
+        "credit risk model development",
+        "approval process monitoring",
+        "fairness review of lending decisions",
+    )
     assert sheet["collection_period"] == "2025-01-01 to 2026-06-30"
 
 

@@ -240,7 +240,9 @@ def build_report(
         )
     if cfg.croissant and cfg.policy is not None:
         taken = ", ".join(cfg.policy.from_croissant) or "none"
-        notes.append(f"datasheet read from the Croissant file {cfg.croissant} (fields taken from it: {taken})")
+        notes.append(
+            f"datasheet read from the Croissant file {cfg.croissant} (fields taken from it: {taken})"
+        )
     if config_missing:
         notes.append("no dataaudit.yaml found; defaults used (run 'dataaudit init DATA' to write one)")
     overview = column_summaries(dataset)

@@ -459,7 +459,11 @@ def init(data: Path, output: Path | None, force: bool, fmt, sheet) -> int:
 @cli.command("croissant", epilog=EPILOG)
 @click.argument("data", type=click.Path(path_type=Path))
 @click.option(
-    "-o", "--output", type=click.Path(path_type=Path), required=True, help="Where to write the Croissant JSON-LD."
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Where to write the Croissant JSON-LD.",
 )
 @click.option(
     "-c",
@@ -470,9 +474,13 @@ def init(data: Path, output: Path | None, force: bool, fmt, sheet) -> int:
 )
 @click.option("--target", help="Target (label) column.")
 @click.option("--as-of", help="Reference time for time-based checks (ISO date/datetime; default now, UTC).")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), help="Input format (default: from the extension).")
+@click.option(
+    "--format", "fmt", type=click.Choice(FORMATS), help="Input format (default: from the extension)."
+)
 @click.option("--sheet", help="Excel sheet to read (default: the first).")
-@click.option("--validate", is_flag=True, help="Validate the written file with mlcroissant (dataaudit[croissant]).")
+@click.option(
+    "--validate", is_flag=True, help="Validate the written file with mlcroissant (dataaudit[croissant])."
+)
 def croissant_cmd(data: Path, output: Path, config_path, target, as_of, fmt, sheet, validate: bool) -> int:
     """Audit DATA and write a Croissant (MLCommons JSON-LD) description of it, with the Responsible-AI
     fields filled from the datasheet and from what the audit found."""

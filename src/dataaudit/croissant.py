@@ -117,7 +117,8 @@ def _types(node: Mapping[str, Any]) -> set[str]:
 
 def _is_dataset(node: Any) -> bool:
     return isinstance(node, Mapping) and bool(
-        _types(node) & {"sc:Dataset", "Dataset", "schema:Dataset", f"{SCHEMA}Dataset", "http://schema.org/Dataset"}
+        _types(node)
+        & {"sc:Dataset", "Dataset", "schema:Dataset", f"{SCHEMA}Dataset", "http://schema.org/Dataset"}
     )
 
 
@@ -146,7 +147,13 @@ def _context(doc: Any) -> dict[str, str]:
     """Term → IRI from the document's @context (a mapping, or a list of them; remote contexts ignored)."""
     raw = doc.get("@context") if isinstance(doc, Mapping) else None
     parts = raw if isinstance(raw, list) else [raw]
-    ctx: dict[str, str] = {"sc": SCHEMA, "schema": SCHEMA, "cr": CR, "rai": RAI, "dct": "http://purl.org/dc/terms/"}
+    ctx: dict[str, str] = {
+        "sc": SCHEMA,
+        "schema": SCHEMA,
+        "cr": CR,
+        "rai": RAI,
+        "dct": "http://purl.org/dc/terms/",
+    }
     vocab = SCHEMA
     for part in parts:
         if not isinstance(part, Mapping):
@@ -179,7 +186,9 @@ def _expand(key: str, ctx: Mapping[str, str]) -> str:
 def _get(node: Mapping[str, Any], ctx: Mapping[str, str], local: str, *namespaces: str) -> Any:
     """The value of the first key of ``node`` whose IRI is ``namespace + local`` (case-insensitive name)."""
     spaces = namespaces or (SCHEMA,)
-    wanted = {(ns + local).lower() for ns in spaces} | {(ns.replace("https:", "http:") + local).lower() for ns in spaces}
+    wanted = {(ns + local).lower() for ns in spaces} | {
+        (ns.replace("https:", "http:") + local).lower() for ns in spaces
+    }
     for key, value in node.items():
         if _expand(str(key), ctx).lower() in wanted:
             return value
@@ -369,7 +378,8 @@ _CATEGORIES = re.compile(
     r"\b(?:names?|e-?mails?|phones?|telephone|address(?:es)?|postcodes?|zip|age|birth|dob|gender|sex|"
     r"race|racial|ethnic\w*|religio\w*|health|medical|diagnos\w*|disabilit\w*|sexual|political|union|"
     r"biometric|genetic|faces?|voices?|locations?|gps|ip address\w*|financial|income|salary|credit|"
-    r"national(?:ity)?|passport|social security|ssn|criminal|marital|personal|pii|identif\w*|children|minors)\b",
+    r"national(?:ity)?|passport|social security|ssn|criminal|marital|personal|pii|identif\w*|"
+    r"children|minors)\b",
     re.I,
 )
 

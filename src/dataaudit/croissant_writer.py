@@ -79,13 +79,24 @@ ENCODING = {
     "jsonl": "application/jsonlines",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-COMPRESSED = {"gzip": "application/gzip", "bz2": "application/x-bzip2", "xz": "application/x-xz", "zip": "application/zip"}
+COMPRESSED = {
+    "gzip": "application/gzip",
+    "bz2": "application/x-bzip2",
+    "xz": "application/x-xz",
+    "zip": "application/zip",
+}
 PSI_CHECKS = ("policy.pii_detected", "policy.special_categories", "policy.reidentification_risk")
 
 
 def _data_type(dtype: str, kind: str) -> str:
     if kind == "boolean":
-        return "sc:Boolean" if dtype == "bool" else "sc:Integer" if dtype.startswith(("int", "Int")) else "sc:Text"
+        return (
+            "sc:Boolean"
+            if dtype == "bool"
+            else "sc:Integer"
+            if dtype.startswith(("int", "Int"))
+            else "sc:Text"
+        )
     if kind == "numeric":
         if dtype.startswith(("int", "Int", "uint", "UInt")):
             return "sc:Integer"
@@ -164,7 +175,9 @@ def croissant_document(report: Any, output: str | Path) -> dict[str, Any]:
         }
         for c in report.overview
     ]
-    listed = "" if len(fields) == info.columns else f" (the first {len(fields):,} of {info.columns:,} columns)"
+    listed = (
+        "" if len(fields) == info.columns else f" (the first {len(fields):,} of {info.columns:,} columns)"
+    )
     doc["recordSet"] = [
         {
             "@type": "cr:RecordSet",
@@ -188,7 +201,9 @@ def _rai(report: Any, policy: Any, stamp: str) -> dict[str, Any]:
             parts.append(f"Consent: {policy.consent}")
         out["rai:dataCollection"] = ". ".join(p.rstrip(".") for p in parts) + "."
     if policy and policy.collection_period:
-        m = re.fullmatch(r"\s*(\d{4}-\d{2}-\d{2})\s*(?:to|/|–|-{1,2})\s*(\d{4}-\d{2}-\d{2})\s*", policy.collection_period)
+        m = re.fullmatch(
+            r"\s*(\d{4}-\d{2}-\d{2})\s*(?:to|/|–|-{1,2})\s*(\d{4}-\d{2}-\d{2})\s*", policy.collection_period
+        )
         out["rai:dataCollectionTimeframe"] = list(m.groups()) if m else [policy.collection_period]
     psi = []
     if policy and policy.contains_personal_data is True:
@@ -224,9 +239,7 @@ def validate_croissant(path: str | Path | None) -> list[str]:
     try:
         import mlcroissant as mlc
     except ImportError:
-        raise ConfigError(
-            "--validate needs mlcroissant: pip install 'dataaudit[croissant]'"
-        ) from None
+        raise ConfigError("--validate needs mlcroissant: pip install 'dataaudit[croissant]'") from None
     if path is None:
         return []
     import logging

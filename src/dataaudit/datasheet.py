@@ -73,7 +73,7 @@ class Policy(BaseModel):
     required: bool = Field(False, description="true: this dataset must have a datasheet; without one, warn")
     #: not a datasheet field: set by dataaudit to the fields read from a Croissant file (dataaudit.croissant)
     from_croissant: tuple[str, ...] = Field(
-        (), description="set by dataaudit: the fields taken from the Croissant file (croissant:), not the YAML"
+        (), description="set by dataaudit: the fields taken from the Croissant file (croissant:)"
     )
 
     @field_validator("source", "owner", "licence", "legal_basis", "consent", mode="before")
@@ -297,7 +297,6 @@ def policy_notes(report: Any) -> list[dict[str, str]]:
     from dataaudit.privacy import mask_text
 
     declared = (report.config or {}).get("policy") or {}
-    croissant_fields = set(declared.get("from_croissant") or ())
     results = {r.id: r for r in report.results if str(r.area) == "policy"}
     found: dict[str, tuple[str, str]] = {}  # field -> (text, status)
 
@@ -335,10 +334,6 @@ def policy_notes(report: Any) -> list[dict[str, str]]:
                 "declared": _declared_text(declared.get(key)) or "not declared",
                 "found": text,
                 "status": status,
-                # where the declaration came from: the Croissant file (croissant:) or the policy block
-                "origin": "croissant"
-                if key in croissant_fields
-                else "yaml" if _declared_text(declared.get(key)) else "",
             }
         )
     return rows
