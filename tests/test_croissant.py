@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -68,6 +69,59 @@ def test_a_public_card_maps_to_the_datasheet():
         "known_limitations",
         "intended_uses",
     }  # nothing is invented: no legal basis, consent or retention in a Croissant card
+
+
+#: the top-level fields of OpenML's credit-g card as published (mlcommons/croissant
+#: datasets/1.0/credit-g/metadata.json), description cut after its second section
+OPENML_CREDIT_G = {
+    "@context": {
+        "@language": "en",
+        "@vocab": "https://schema.org/",
+        "citeAs": "cr:citeAs",
+        "conformsTo": "dct:conformsTo",
+        "cr": "http://mlcommons.org/croissant/",
+        "dct": "http://purl.org/dc/terms/",
+        "sc": "https://schema.org/",
+    },
+    "@type": "sc:Dataset",
+    "citeAs": "https://dl.acm.org/doi/abs/10.1145/967900.968104",
+    "conformsTo": "http://mlcommons.org/croissant/1.0",
+    "creator": [{"@type": "sc:Person", "name": "Dr. Hans Hofmann"}],
+    "dateCreated": "2014-04-06T23:21:47",
+    "datePublished": "1994-11-17T00:00:00",
+    "description": "**Author**: Dr. Hans Hofmann  \n**Source**: [UCI](https://archive.ics.uci.edu/ml/datasets/"
+    "statlog+(german+credit+data)) - 1994    \n**Please cite**: [UCI](https://archive.ics.uci.edu/ml/"
+    "citation_policy.html)\n\n**German Credit dataset**  \nThis dataset classifies people described by a set "
+    "of attributes as good or bad credit risks.\n\nThis dataset comes with a cost matrix: \n``` \nGood  Bad "
+    "(predicted)  \nGood   0    1   (actual)  \nBad    5    0  \n```\n\nIt is worse to class a customer as "
+    "good when they are bad (5), than it is to class a customer as bad when they are good (1).  \n\n### "
+    "Attribute description  \n\n1. Status of existing checking account, in Deutsche Mark.  \n2. Duration "
+    "in months",
+    "license": "Public",
+    "name": "credit-g",
+    "sameAs": "https://archive.ics.uci.edu/ml/datasets/statlog+(german+credit+data)",
+    "url": "https://www.openml.org/search?type=data&id=31",
+    "version": 1,
+}
+
+
+def test_the_published_openml_card_without_rai_fields(tmp_path, clean_copy):
+    card = tmp_path / "credit-g.json"
+    card.write_text(json.dumps(OPENML_CREDIT_G))
+    sheet = read_croissant(card)
+    assert sheet["licence"] == "Public"  # kept as written...
+    assert sheet["owner"] == "Dr. Hans Hofmann"
+    assert sheet["collection_period"] == "published 1994-11-17"
+    assert sheet["source"] == (
+        "Author: Dr. Hans Hofmann Source: UCI - 1994 Please cite: UCI German Credit dataset This dataset "
+        "classifies people described by a set of attributes as good or bad credit risks. This dataset comes "
+        "with a cost matrix: It is worse to class a customer as good when they are bad (5), than it is to "
+        "class a customer as bad when they are good (1). (https://www.openml.org/search?type=data&id=31)"
+    )  # Markdown, links and the cost matrix's code block dropped; cut at a sentence end
+    assert "contains_personal_data" not in sheet and "intended_uses" not in sheet
+    report = dataaudit.audit(clean_copy, as_of=AS_OF, croissant=card, select=["policy"])
+    licence = report.result("policy.licence")
+    assert licence.status == "warn" and "'Public' is not a known SPDX" in licence.message  # ...and judged
 
 
 def test_terms_are_resolved_through_the_context_and_dates_fall_back(tmp_path):
@@ -263,7 +317,9 @@ def test_the_writer_describes_the_data_with_the_audits_findings_and_mlcroissant_
     assert not [v for v in found if v in text]
 
     mlc = pytest.importorskip("mlcroissant", reason="mlcroissant (dataaudit[croissant]) is not installed")
-    dataset = mlc.Dataset(jsonld=str(out))  # raises on a validation error
+    with warnings.catch_warnings():  # rdflib's DeprecationWarnings
+        warnings.simplefilter("ignore", DeprecationWarning)
+        dataset = mlc.Dataset(jsonld=str(out))  # raises on a validation error
     first = next(iter(dataset.records("loans")))  # and the file loads through it (sha256 checked)
     assert first["loans/application_id"] == b"APP-0000001" and first["loans/age"] == 24
     assert dataset.metadata.data_biases == doc["rai:dataBiases"]

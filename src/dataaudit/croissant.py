@@ -235,9 +235,9 @@ def map_croissant(node: Mapping[str, Any], ctx: Mapping[str, str]) -> dict[str, 
     owner = _people(get("creator")) or _people(get("publisher")) or _people(get("maintainer"))
     if owner:
         out["owner"] = owner
-    source = _source(
-        _texts(get("dataCollection", RAI, CR)), _texts(get("description")), get("url"), get("citeAs", CR)
-    )
+    description = get("description")  # Markdown: its line breaks matter, so not through _texts
+    description = description if isinstance(description, str) else " ".join(_texts(description))
+    source = _source(_texts(get("dataCollection", RAI, CR)), description, get("url"), get("citeAs", CR))
     if source:
         out["source"] = source
     period = (
@@ -338,8 +338,8 @@ def _people(value: Any) -> str:
     return "; ".join(dict.fromkeys(out))
 
 
-def _source(collection: list[str], description: list[str], url: Any, cite: Any) -> str:
-    text = " ".join(collection) or _first_paragraph(" ".join(description))
+def _source(collection: list[str], description: str, url: Any, cite: Any) -> str:
+    text = " ".join(collection) or _first_paragraph(description)
     if len(text) > SOURCE_MAX:
         text = text[: SOURCE_MAX - 1].rstrip() + "…"
     where = _texts(url)[:1] or [f"cite as {c[:200]}" for c in _texts(cite)[:1]]
@@ -349,9 +349,19 @@ def _source(collection: list[str], description: list[str], url: Any, cite: Any) 
 
 
 def _first_paragraph(text: str) -> str:
-    # OpenML and Hugging Face descriptions are Markdown: drop emphasis and headings, keep the first sentences
-    text = re.sub(r"[*#`_]{1,3}", "", text)
-    return " ".join(text.split())
+    """Plain text from a Markdown description (OpenML and Hugging Face write Markdown), cut at a sentence
+    end within :data:`SOURCE_MAX` characters."""
+    text = re.sub(r"```.*?(```|$)", " ", text, flags=re.S)  # code blocks (OpenML's cost matrices)
+    text = re.sub(r"!?\[([^\]]*)\]\((?:[^()\s]|\([^()\s]*\))*\)", r"\1", text)  # [UCI](https://…): UCI
+    text = re.sub(r"(\*\*|__|`)", "", text)
+    text = re.sub(r"^\s*#+\s*", "", text, flags=re.M)
+    text = " ".join(text.split())
+    if len(text) > SOURCE_MAX:
+        cut = text[:SOURCE_MAX]
+        ends = [m.end() for m in re.finditer(r"[a-z)]\.(?=\s)", cut)]  # a sentence's end, not "1."
+        short = ends and ends[-1] > SOURCE_MAX // 2
+        text = cut[: ends[-1]] if short else cut[: SOURCE_MAX - 1].rstrip() + "…"
+    return text
 
 
 def _period(value: Any) -> str:
