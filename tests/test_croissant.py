@@ -363,6 +363,16 @@ def test_clean_data_gets_no_findings_and_reads_back_as_its_declarations(tmp_path
     assert sheet["collection_period"] == "2025-01-01 to 2026-06-30"
 
 
+def test_without_a_datasheet_the_written_file_declares_nothing(clean_copy):
+    out = clean_copy.parent / "out.json"
+    assert run("croissant", clean_copy, "-o", out, "--as-of", AS_OF).exit_code == 0
+    doc = json.loads(out.read_text())
+    assert "license" not in doc and "creator" not in doc and "rai:dataUseCases" not in doc
+    assert doc["description"].startswith("Found by dataaudit ")
+    assert doc["description"].endswith(": loans_clean.csv, 10,000 rows × 16 columns, ready for modelling.")
+    assert read_croissant(out) == {}  # what dataaudit found is never read back as declared
+
+
 def test_the_planted_data_reads_back_without_its_findings(planted):
     out = planted.parent / "croissant.json"
     assert run("croissant", planted, "-o", out, "--as-of", AS_OF).exit_code == 0

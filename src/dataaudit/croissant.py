@@ -237,6 +237,8 @@ def map_croissant(node: Mapping[str, Any], ctx: Mapping[str, str]) -> dict[str, 
         out["owner"] = owner
     description = get("description")  # Markdown: its line breaks matter, so not through _texts
     description = description if isinstance(description, str) else " ".join(_texts(description))
+    if description.startswith(FOUND_PREFIX):  # written by dataaudit from what it found, not declared
+        description = ""
     source = _source(_texts(get("dataCollection", RAI, CR)), description, get("url"), get("citeAs", CR))
     if source:
         out["source"] = source

@@ -139,8 +139,11 @@ def croissant_document(report: Any, output: str | Path) -> dict[str, Any]:
     verdict = "ready" if report.ready else "not ready"
     when = report.as_of.date().isoformat() if hasattr(report.as_of, "date") else str(report.as_of)
     stamp = f"{FOUND_PREFIX} {report.tool['version']} (as of {when})"
-    described = f"{info.rows:,} rows × {info.columns:,} columns; {stamp}: {verdict} for modelling"
-    description = f"{policy.source}. {described}" if policy and policy.source else described.capitalize()
+    shape = f"{info.rows:,} rows × {info.columns:,} columns"
+    if policy and policy.source:
+        description = f"{policy.source.rstrip('.')}. {shape}; {stamp}: {verdict} for modelling."
+    else:  # all of it found, nothing declared: reading the file back takes no source from it
+        description = f"{stamp}: {data_path.name}, {shape}, {verdict} for modelling."
     doc: dict[str, Any] = {
         "@context": CONTEXT,
         "@type": "sc:Dataset",
