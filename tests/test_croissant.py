@@ -333,6 +333,21 @@ def test_validate_flag_runs_mlcroissant(planted):
     assert result.stdout.strip().splitlines()[-1] == "mlcroissant: valid"
 
 
+def test_validation_errors_are_one_line_naming_the_file(planted, tmp_path):
+    pytest.importorskip("mlcroissant", reason="mlcroissant (dataaudit[croissant]) is not installed")
+    from dataaudit.croissant_writer import croissant_document, validate_croissant
+    from dataaudit.errors import ConfigError
+
+    out = tmp_path / "broken.json"
+    doc = croissant_document(dataaudit.audit(planted, as_of=AS_OF, select=["size"]), out)
+    del doc["distribution"][0]["contentUrl"]
+    out.write_text(json.dumps(doc))
+    with pytest.raises(
+        ConfigError, match=r"broken.json: mlcroissant found errors: .*contentUrl.* is mandatory"
+    ):
+        validate_croissant(out)
+
+
 def test_validate_without_mlcroissant_names_the_extra(planted, monkeypatch):
     monkeypatch.setitem(__import__("sys").modules, "mlcroissant", None)  # import fails as if not installed
     out = planted.parent / "loans.croissant.json"

@@ -496,7 +496,7 @@ def croissant_cmd(data: Path, output: Path, config_path, target, as_of, fmt, she
     click.echo(f"wrote {printable(output)}")
     if validate:
         for line in validate_croissant(output):
-            click.echo(f"mlcroissant: {printable(line)}")
+            click.echo(f"mlcroissant warning: {printable(line)}")
         click.echo("mlcroissant: valid")
     return ExitCode.READY
 

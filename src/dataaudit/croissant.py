@@ -33,6 +33,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from dataaudit.datasheet import SPDX, licence_info, suggest_licence
 from dataaudit.errors import ConfigError
 
@@ -419,4 +421,9 @@ def merge_policy(policy: Any, sheet: CroissantSheet) -> Any:
     declared = policy.model_dump(exclude_unset=True, exclude={"from_croissant"}) if policy is not None else {}
     declared = {k: v for k, v in declared.items() if v is not None and v != () and v != []}
     taken = [k for k in sheet if k not in declared]
-    return Policy.model_validate({**dict(sheet), **declared, "from_croissant": tuple(taken)})
+    try:
+        return Policy.model_validate({**dict(sheet), **declared, "from_croissant": tuple(taken)})
+    except ValidationError as exc:  # a value the datasheet cannot hold: name the file and the field
+        from dataaudit.config import describe_validation_error
+
+        raise ConfigError(f"{sheet.path}: {describe_validation_error(exc, Policy.model_fields)}") from None
