@@ -168,10 +168,27 @@ def test_licence_urls_become_spdx_ids(text, spdx):
     assert licence_from_croissant(text) == spdx
 
 
+def test_a_licence_given_as_a_creative_work_uses_its_url(tmp_path):
+    # Kaggle's cards: "license": {"@type": "sc:CreativeWork", "name": ..., "url": ...}
+    doc = {
+        "@context": {"@vocab": "https://schema.org/", "cr": "http://mlcommons.org/croissant/"},
+        "@type": "sc:Dataset",
+        "license": {
+            "@type": "sc:CreativeWork",
+            "name": "CC0: Public Domain",
+            "url": "https://creativecommons.org/publicdomain/zero/1.0/",
+        },
+    }
+    path = tmp_path / "kaggle.json"
+    path.write_text(json.dumps(doc))
+    assert read_croissant(path) == {"licence": "CC0-1.0"}
+
+
 @pytest.mark.parametrize(
     ("texts", "personal"),
     [
         (["gender, age, location"], True),
+        (["Socio-economic status", "Geography", "Language"], True),  # the RAI 1.0 spec's example categories
         (["The dataset includes e-mail addresses of authors."], True),
         (["None"], False),
         (["None. All names, emails, and organizations are fictional."], False),

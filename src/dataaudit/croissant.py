@@ -391,7 +391,8 @@ _NONE = re.compile(
 _CATEGORIES = re.compile(
     r"\b(?:names?|e-?mails?|phones?|telephone|address(?:es)?|postcodes?|zip|age|birth|dob|gender|sex|"
     r"race|racial|ethnic\w*|religio\w*|health|medical|diagnos\w*|disabilit\w*|sexual|political|union|"
-    r"biometric|genetic|faces?|voices?|locations?|gps|ip address\w*|financial|income|salary|credit|"
+    r"biometric|genetic|faces?|voices?|(?:geo)?locations?|geograph\w*|gps|socio\W?economic|cultur\w*|"
+    r"seniority|ip address\w*|financial|income|salary|credit|"
     r"national(?:ity)?|passport|social security|ssn|criminal|marital|personal|pii|identif\w*|"
     r"children|minors)\b",
     re.I,
