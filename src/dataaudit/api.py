@@ -80,6 +80,7 @@ def prepare(
     baseline: Any = None,
     test: Any = None,
     progress: Progress | None = None,
+    croissant: str | Path | None = None,
     **overrides: Any,
 ):
     """Resolve config, plan checks and load the data, in the order that reports mistakes cheapest first.
@@ -98,6 +99,7 @@ def prepare(
         cfg = cfg.merged(**overrides)
     except ValidationError as exc:
         raise ConfigError(f"invalid option: {describe_validation_error(exc, Config.model_fields)}") from None
+    cfg = _with_croissant(cfg, cfg_path, path, croissant)  # the datasheet from a Croissant file, if any
     registry = registry or Registry.default(checks_dirs)
     planned = plan(registry, cfg, cfg_source)
     # the same null tokens on every path: a file's text and a DataFrame's text cells (dataaudit.loading.nulls)
@@ -176,6 +178,26 @@ def _index_as_id(
     return cfg, note
 
 
+def _with_croissant(cfg: Config, cfg_path: Path | None, data_path: Path | None, explicit) -> Config:
+    """The config with the datasheet read from a Croissant file: ``croissant=`` (``--croissant``), else
+    ``croissant:`` in dataaudit.yaml (relative to its folder), else one beside the data file. The policy
+    block overrides the file field by field (see :mod:`dataaudit.croissant`)."""
+    from dataaudit.croissant import find_croissant, merge_policy, read_croissant
+
+    if explicit is not None:
+        file = Path(explicit)
+    elif cfg.croissant:
+        file = Path(cfg.croissant)
+        if not file.is_absolute() and cfg_path is not None:
+            file = cfg_path.parent / file
+    else:
+        file = find_croissant(data_path)
+    if file is None:
+        return cfg
+    sheet = read_croissant(file)
+    return cfg.model_copy(update={"policy": merge_policy(cfg.policy, sheet), "croissant": str(file)})
+
+
 def _quiet_numerics(fn: Callable[_P, _R]) -> Callable[_P, _R]:
     """numpy's RuntimeWarnings on extreme data (overflow summing 1e308s, an all-NaN mean) are not the user's
     business: the checks handle inf and NaN, and a CLI's stderr carries only dataaudit's own lines.
@@ -219,6 +241,7 @@ def audit(
     profile_rows: int = 100_000,
     mask: str | None = None,
     na_values: Sequence[str] | dict[str, Sequence[str]] | None = None,
+    croissant: str | Path | None = None,
 ) -> Report:
     """Audit a DataFrame or a data file and return the :class:`Report`.
 
@@ -231,6 +254,9 @@ def audit(
     (``report.profile``, a :class:`~dataaudit.profile.ProfileInfo`; a failure is recorded there, not raised).
     ``mask``: ``auto`` (default), ``all`` or ``none`` — how example values are masked (see
     :mod:`dataaudit.privacy`; ``privacy: {mask: ...}`` in dataaudit.yaml).
+    ``croissant``: a Croissant file (``croissant.json``) to read the datasheet from (default: ``croissant:``
+    in dataaudit.yaml, else ``<data>.croissant.json`` or ``croissant.json`` beside a data file); the
+    ``policy:`` block overrides it field by field (see :mod:`dataaudit.croissant`).
 
     ``na_values``: extra text read as missing (a list, or a mapping column → list), added to pandas' default
     null tokens unless the config says ``keep_default_na: false``; as ``pandas.read_csv``'s ``na_values``.
@@ -269,6 +295,7 @@ def audit(
         fail_on=fail_on,
         check_timeout=check_timeout,
         baseline=baseline,
+        croissant=croissant,
         privacy={"mask": mask} if mask else None,
         na_values=_na_override(na_values),
         test=test,
@@ -336,6 +363,11 @@ def build_report(
     for role, cols in roles.suggested.items():
         notes.append(
             f"{role} not set; likely candidate(s): {', '.join(cols)} (set {role}: in dataaudit.yaml)"
+        )
+    if cfg.croissant and cfg.policy is not None:
+        taken = ", ".join(cfg.policy.from_croissant) or "none"
+        notes.append(
+            f"datasheet read from the Croissant file {cfg.croissant} (fields taken from it: {taken})"
         )
     if config_missing:
         notes.append("no dataaudit.yaml found; defaults used (run 'dataaudit init DATA' to write one)")

@@ -267,6 +267,13 @@ def _progress(quiet: bool = False):
     metavar="N",
     help="--profile works on a seeded sample of at most N rows.",
 )
+@click.option(
+    "--croissant",
+    "croissant_path",
+    type=click.Path(path_type=Path),
+    help="Read the datasheet from this Croissant file (default: croissant: in dataaudit.yaml, else "
+    "<data>.croissant.json or croissant.json beside DATA); the policy block overrides it field by field.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only the verdict line (no progress).")
 @click.option(
     "--color/--no-color",
@@ -307,6 +314,7 @@ def run(
     profile,
     profile_mode,
     profile_rows,
+    croissant_path,
     quiet,
     color,
     debug,
@@ -367,6 +375,7 @@ def run(
             profile_rows=profile_rows,
             mask=mask,
             na_values=na_values or None,
+            croissant=croissant_path,
         )
     if sys.stderr.isatty() and not quiet:
         sys.stderr.write("\r\033[K")
@@ -518,6 +527,51 @@ def init(data: Path, output: Path | None, force: bool, fmt, sheet) -> int:
     frame, source = load(data, fmt=fmt, sheet=sheet)
     write_atomic(target, starter_config(Dataset(frame, source=source)))
     click.echo(f"wrote {printable(target)}")
+    return ExitCode.READY
+
+
+@cli.command("croissant", epilog=EPILOG)
+@click.argument("data", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Where to write the Croissant JSON-LD.",
+)
+@click.option(
+    "-c",
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    help="Config file (default: dataaudit.yaml next to DATA, or in the cwd).",
+)
+@click.option("--target", help="Target (label) column.")
+@click.option("--as-of", help="Reference time for time-based checks (ISO date/datetime; default now, UTC).")
+@click.option(
+    "--format", "fmt", type=click.Choice(FORMATS), help="Input format (default: from the extension)."
+)
+@click.option("--sheet", help="Excel sheet to read (default: the first).")
+@click.option(
+    "--validate", is_flag=True, help="Validate the written file with mlcroissant (dataaudit[croissant])."
+)
+def croissant_cmd(data: Path, output: Path, config_path, target, as_of, fmt, sheet, validate: bool) -> int:
+    """Audit DATA and write a Croissant (MLCommons JSON-LD) description of it, with the Responsible-AI
+    fields filled from the datasheet and from what the audit found."""
+    from dataaudit.api import audit
+    from dataaudit.croissant_writer import croissant_json, validate_croissant
+    from dataaudit.outputs import check_output
+
+    check_output(output, inputs=[data])
+    if validate:
+        validate_croissant(None)  # the extra is missing: say so before the audit runs
+    report = audit(data, config=config_path, target=target, as_of=parse_as_of(as_of), fmt=fmt, sheet=sheet)
+    write_atomic(output, croissant_json(report, output))
+    click.echo(f"wrote {printable(output)}")
+    if validate:
+        for line in validate_croissant(output):
+            click.echo(f"mlcroissant warning: {printable(line)}")
+        click.echo("mlcroissant: valid")
     return ExitCode.READY
 
 

@@ -73,6 +73,11 @@ class Config(BaseModel):
         default_factory=dict, description="per-check settings: enabled, severity, parameters"
     )
     policy: Policy | None = Field(None, description="the dataset's datasheet (policy notes)")
+    croissant: str | None = Field(
+        None,
+        description="a Croissant file (croissant.json) to read the datasheet from; the policy block "
+        "overrides it field by field (default: <data>.croissant.json or croissant.json beside the data)",
+    )
     privacy: Privacy = Field(default_factory=Privacy, description="how example values are masked in outputs")
     expectations: ExpectationsSpec | None = Field(
         None,

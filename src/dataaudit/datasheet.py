@@ -71,6 +71,10 @@ class Policy(BaseModel):
     sensitive_attributes: tuple[str, ...] = Field((), description=FIELDS["sensitive_attributes"])
     #: not a datasheet field: true makes a missing datasheet a warning (policy.datasheet_complete)
     required: bool = Field(False, description="true: this dataset must have a datasheet; without one, warn")
+    #: not a datasheet field: set by dataaudit to the fields read from a Croissant file (dataaudit.croissant)
+    from_croissant: tuple[str, ...] = Field(
+        (), description="set by dataaudit: the fields taken from the Croissant file (croissant:)"
+    )
 
     @field_validator("source", "owner", "licence", "legal_basis", "consent", mode="before")
     @classmethod
