@@ -144,13 +144,14 @@ def test_default_and_unnamed_indexes_are_row_numbers_and_ignored():
     df = _duplicated()
     plain = dataaudit.audit(df, target="approved", as_of=AS_OF)
     assert plain.dataset.columns == 4
-    assert plain.result("consistency.duplicate_rows").status == "fail"
+    assert plain.result("consistency.duplicate_rows").status != "pass"
     # a filtered frame keeps its old labels (gaps); a named RangeIndex is a numbering too
     for variant in (df[df.age > 20], df.rename_axis("row")):
         r = dataaudit.audit(variant, target="approved", as_of=AS_OF)
         assert r.dataset.columns == 4
         assert "row" not in [c.name for c in r.overview]
-        assert r.result("consistency.duplicate_rows").status == "fail", r.result("consistency.duplicate_rows")
+        # found, not hidden by the index (a heavy copy of few-level columns grades warn against chance)
+        assert r.result("consistency.duplicate_rows").status != "pass", r.result("consistency.duplicate_rows")
 
 
 def test_a_named_index_is_a_column_and_the_row_id():
@@ -227,4 +228,5 @@ def test_a_named_time_index_is_a_column_the_time_checks_find():
     assert r.roles["timestamp"] == "quarter" and r.roles["id"] is None
     assert r.dataset.notes == ("the DataFrame's named index ('quarter') is audited as a column",)
     fresh = r.result("latency.freshness")
-    assert fresh.status == "fail" and "2009-07-01" in fresh.message, fresh
+    # the index was detected as the event time, not declared: a guessed role caps at warn (issue 14.2)
+    assert fresh.status == "warn" and "2009-07-01" in fresh.message and "detected" in fresh.message, fresh

@@ -100,7 +100,10 @@ def test_standalone_report_has_no_base_tag():
 
 
 def test_console_keeps_each_message_on_one_line_when_not_a_tty(monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("FORCE_COLOR", "1")  # a CI setting must not put escape codes into a log file
+    # not a terminal: no escape codes in a log file (FORCE_COLOR, the standard's override, is tested with the
+    # console options in tests/test_ecosystem_console.py)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
     report = with_result(small_report(), status=Status.WARN, message=LONG)
     out = io.StringIO()
     print_summary(report, out)

@@ -6,7 +6,8 @@ id-like features (``columns``), category spellings and rare categories (``catego
 (``outliers``), declared and implied value ranges (``ranges``) and unparseable dates (``dates``). Then
 damaged text values: typos, junk, encoding damage, units inside numbers and overlong values (``typos``,
 ``text_values``, ``encoding``, ``units``, sharing ``_text``), and the rules values break: placeholder dates
-(``dates``) and dependencies between columns (``dependencies``). Then the label checks: missing and
+(``dates``), dependencies between columns (``dependencies``) and values written into the wrong column
+(``misplaced``). Then the label checks: missing and
 conflicting labels (``labels``) and target leakage (``leakage``). Last, the expectations declared in
 dataaudit.yaml or a Great Expectations suite (``expectations``). Everything works
 from the shared statistics (``data.stats``) and vectorised pandas/numpy operations; scans over distinct
@@ -23,6 +24,7 @@ from dataaudit.checks.consistency.encoding import EncodingDamage
 from dataaudit.checks.consistency.expectations import Expectations
 from dataaudit.checks.consistency.labels import ConflictingLabels, TargetMissing
 from dataaudit.checks.consistency.leakage import TargetLeakage
+from dataaudit.checks.consistency.misplaced import MisplacedValues
 from dataaudit.checks.consistency.missing import DisguisedMissing, MissingValues, MixedNulls
 from dataaudit.checks.consistency.outliers import Outliers
 from dataaudit.checks.consistency.ranges import ValueRanges
@@ -45,6 +47,7 @@ __all__ = [
     "Expectations",
     "IdLikeFeatures",
     "JunkValues",
+    "MisplacedValues",
     "MissingValues",
     "MixedNulls",
     "MixedTypes",
@@ -82,7 +85,8 @@ LABEL_CHECKS = (TargetMissing, ConflictingLabels, TargetLeakage, IdLikeFeatures)
 
 #: the checks of damaged text values (issue 15): misspellings, junk, encoding damage, units, long values
 TEXT_CHECKS = (Typos, JunkValues, EncodingDamage, UnitsInNumbers, TextLength)
-#: rules the values break: placeholder dates, and dependencies between columns (zip → city)
-RULE_CHECKS = (SentinelDates, DependencyViolations)
+#: rules the values break: placeholder dates, dependencies between columns (zip → city), values written
+#: into the neighbouring column
+RULE_CHECKS = (SentinelDates, DependencyViolations, MisplacedValues)
 
 CHECKS = (*COLUMN_CHECKS, *TEXT_CHECKS, *RULE_CHECKS, *LABEL_CHECKS, Expectations)

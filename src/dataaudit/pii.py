@@ -306,8 +306,13 @@ def _to_arrow(values: pd.Index | pd.Series):
 
     try:
         return pa.array(values, type=pa.string(), from_pandas=True)
-    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
-        return pa.array(pd.Index(values).astype(str), type=pa.string())
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, UnicodeEncodeError):
+        # not text, or text that cannot be UTF-8 (a lone surrogate from 'surrogateescape'): U+FFFD there
+        text = [
+            None if v is None else str(v).encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+            for v in pd.Index(values).astype(object)
+        ]
+        return pa.array(text, type=pa.string(), from_pandas=True)
 
 
 def _match(arr, pattern: str) -> np.ndarray:
