@@ -15,6 +15,7 @@ from dataaudit.checks.consistency.columns import ConstantColumns, IdLikeFeatures
 from dataaudit.checks.consistency.dates import UnparseableDates
 from dataaudit.checks.consistency.duplicates import DuplicateIds, DuplicateRows
 from dataaudit.checks.consistency.expectations import Expectations
+from dataaudit.checks.consistency.label_errors import LabelErrors
 from dataaudit.checks.consistency.labels import ConflictingLabels, TargetMissing
 from dataaudit.checks.consistency.leakage import TargetLeakage
 from dataaudit.checks.consistency.missing import DisguisedMissing, MissingValues
@@ -33,6 +34,7 @@ __all__ = [
     "DuplicateRows",
     "Expectations",
     "IdLikeFeatures",
+    "LabelErrors",
     "MissingValues",
     "MixedTypes",
     "Outliers",
@@ -58,6 +60,6 @@ COLUMN_CHECKS = (
     UnparseableDates,
 )
 #: the checks of the label and of what would predict it
-LABEL_CHECKS = (TargetMissing, ConflictingLabels, TargetLeakage, IdLikeFeatures)
+LABEL_CHECKS = (TargetMissing, ConflictingLabels, TargetLeakage, IdLikeFeatures, LabelErrors)
 
 CHECKS = (*COLUMN_CHECKS, *LABEL_CHECKS, Expectations)
