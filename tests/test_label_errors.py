@@ -129,6 +129,14 @@ def test_loans_clean_is_skipped_the_model_too_weak_to_judge_labels():
     assert r.status == Status.SKIPPED, r.message
     assert "too weak to judge labels" in r.message and "skill" in r.message
     assert r.observed["model_skill"] < 0.5
+    assert "confident learning would estimate" in r.message  # the estimate is still stated
+
+
+def test_a_heavily_corrupted_small_table_is_skipped_not_passed():
+    # 20% of benign relabelled malignant drags the model's balanced accuracy below the bar: no pass
+    r = result(flip_within(bundled("breast_cancer"), "benign", "malignant"))
+    assert r.status == Status.SKIPPED, r.message
+    assert "balanced accuracy" in r.message and r.observed["share"] > 0.1
 
 
 def test_skips_continuous_target_and_too_few_rows_per_class():
