@@ -87,6 +87,8 @@ def test_finds_five_percent_of_labels_flipped_at_random(cancer):
     assert flipped.observed["share"] - clean.observed["share"] >= 0.03
     assert flipped.observed["share_lower_bound"] > 0.03
     assert "at 95% confidence" in flipped.message and "labels are wrong" in flipped.message
+    (chart,) = flipped.charts  # per-class lower bounds, the class bar drawn against the 6% line
+    assert set(chart.labels) == {"malignant", "benign"} and chart.threshold == 6.0
 
 
 def test_flipped_rows_are_the_ones_listed(cancer):

@@ -21,7 +21,7 @@ from dataaudit.checks._model_matrix import (
 )
 from dataaudit.checks.consistency.leakage import leaks
 from dataaudit.dataset import MAX_CLASSES, Dataset
-from dataaudit.model import Area, Check, Outcome, Status, Table, count, grade, worst_status
+from dataaudit.model import Area, Chart, Check, Outcome, Status, Table, count, grade, worst_status
 
 __all__ = ["LabelErrors", "LabelScan"]
 
@@ -356,6 +356,14 @@ class LabelErrors(Check):
                 f"{self.class_warn_above:.0%} in every class"
             ),
             columns=[target],
+            chart=Chart.of(
+                "bars",
+                [c for c, *_ in j.per_class[:30]],
+                [lo * 100 for *_, lo in j.per_class[:30]],
+                title="Wrong labels per given class, 95% lower bound of the estimate",
+                unit="%",
+                threshold=self.class_warn_above * 100,
+            ),
             evidence=[
                 self._per_class(s, j),
                 self._examples(data, s, j),
