@@ -85,10 +85,24 @@ def test_finds_five_percent_of_labels_flipped_at_random(cancer):
     assert flipped.status == Status.WARN, flipped.message
     # the estimate tracks the planted 5%: about 1% before, about 5.6% after
     assert flipped.observed["share"] - clean.observed["share"] >= 0.03
+    # the flips lower the model's balanced accuracy; on the rows it does not confidently dispute it stays high
+    assert (
+        flipped.observed["model_balanced_accuracy"]
+        < 0.9
+        < flipped.observed["model_balanced_accuracy_undisputed"]
+    )
     assert flipped.observed["share_lower_bound"] > 0.03
     assert "at 95% confidence" in flipped.message and "labels are wrong" in flipped.message
     (chart,) = flipped.charts  # per-class lower bounds, the class bar drawn against the 6% line
     assert set(chart.labels) == {"malignant", "benign"} and chart.threshold == 6.0
+
+
+def test_finds_random_flips_in_iris_where_the_clean_table_has_ambiguous_rows():
+    iris = bundled("iris")
+    clean, flipped = result(iris), result(flip_random(iris))
+    assert clean.status == Status.PASS and clean.observed["share"] > 0.05  # 8 ambiguous rows of 150
+    assert flipped.status == Status.WARN, flipped.message
+    assert flipped.observed["share_lower_bound"] > 0.03 > clean.observed["share_lower_bound"]
 
 
 def test_flipped_rows_are_the_ones_listed(cancer):
