@@ -72,6 +72,7 @@ def test_clean_variant_is_ready_with_no_warnings(clean):
         "consistency.expectations": "skipped",
         "latency.label_delay": "skipped",
         "latency.coverage": "skipped",  # no minimum span declared (issue 14.11)
+        "consistency.label_errors": "skipped",  # the model is too weak to judge labels (skill 0.41)
     }
 
 

@@ -22,6 +22,7 @@ from dataaudit.checks.consistency.dependencies import DependencyViolations
 from dataaudit.checks.consistency.duplicates import DuplicateIds, DuplicateRows
 from dataaudit.checks.consistency.encoding import EncodingDamage
 from dataaudit.checks.consistency.expectations import Expectations
+from dataaudit.checks.consistency.label_errors import LabelErrors
 from dataaudit.checks.consistency.labels import ConflictingLabels, TargetMissing
 from dataaudit.checks.consistency.leakage import TargetLeakage
 from dataaudit.checks.consistency.misplaced import MisplacedValues
@@ -47,6 +48,7 @@ __all__ = [
     "Expectations",
     "IdLikeFeatures",
     "JunkValues",
+    "LabelErrors",
     "MisplacedValues",
     "MissingValues",
     "MixedNulls",
@@ -81,7 +83,7 @@ COLUMN_CHECKS = (
     UnparseableDates,
 )
 #: the checks of the label and of what would predict it
-LABEL_CHECKS = (TargetMissing, ConflictingLabels, TargetLeakage, IdLikeFeatures)
+LABEL_CHECKS = (TargetMissing, ConflictingLabels, TargetLeakage, IdLikeFeatures, LabelErrors)
 
 #: the checks of damaged text values (issue 15): misspellings, junk, encoding damage, units, long values
 TEXT_CHECKS = (Typos, JunkValues, EncodingDamage, UnitsInNumbers, TextLength)
