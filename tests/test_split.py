@@ -5,9 +5,8 @@ rows older than the newest training row), and clean splits of real tables made w
 
 from __future__ import annotations
 
-import re
-
 import json
+import re
 from pathlib import Path
 
 import numpy as np

@@ -42,7 +42,8 @@ def test_a_waived_failure_does_not_block_and_says_why() -> None:
     r = report.result("size.min_rows")
     assert r.status == "waived"
     assert r.message == (
-        "only 50 rows; at least 100 needed by the rule of thumb [waived until 2026-12-31: pilot data, more coming "
+        "only 50 rows; at least 100 needed by the rule of thumb "
+        "[waived until 2026-12-31: pilot data, more coming "
         "(owner: ana@example.org)]"  # the owner the user typed is not data: shown unless mask=all
     )
     assert report.ready and report.summary["by_status"]["waived"] == 1
@@ -142,8 +143,8 @@ def test_waived_in_every_cli_output(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "READY" in result.stdout
     assert (
-        "WAIVED size.min_rows: only 50 rows; at least 100 needed by the rule of thumb [waived until 2027-03-31: pilot | data"
-        in (result.stdout)
+        "WAIVED size.min_rows: only 50 rows; at least 100 needed by the rule of thumb "
+        "[waived until 2027-03-31: pilot | data" in (result.stdout)
     )
     case = next(ET.parse("j.xml").getroot().iter("testcase"))
     assert case.find("failure") is None and case.find("system-out").text.startswith("WAIVED: only 50 rows")

@@ -131,7 +131,7 @@ class MisplacedValues(Check):
             status,
             "; ".join(parts) + (f"; and {len(findings) - 3} more" if len(findings) > 3 else ""),
             observed={"rows": total, "pairs": [(f["column"], f["into"], f["rows"]) for f in findings]},
-            expected=f"no row of one column holding another's value (fail above {_pct(self.fail_above or 0)})",
+            expected=f"no row holding another column's value (fail above {_pct(self.fail_above or 0)})",
             columns=sorted({c for f in findings for c in (f["column"], f["into"])}),
             evidence=table,
         )
