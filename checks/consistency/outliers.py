@@ -13,7 +13,7 @@ import pandas as pd
 
 from dataaudit.checks.consistency._common import _expected, _grade_worst, _num, _pct, _sentinels
 from dataaudit.dataset import Dataset
-from dataaudit.model import Area, Check, Outcome, Table, count
+from dataaudit.model import Area, Check, Outcome, Table, count, worst_status
 from dataaudit.roles import ID_TOKENS
 
 __all__ = ["Outliers"]
@@ -68,7 +68,9 @@ class Outliers(Check):
     Why it matters: gross outliers (an extra zero, a unit mix-up, a test record) dominate squared-error
     losses, scaling and linear models. With k = 3 on the right scale, clean normal or lognormal data has
     about one such value per million, so the defaults warn when more than 0.1% of a column's values are
-    outliers and fail above 1%, where they are systematic.
+    outliers, and fail when more than 1% lie far out (beyond twice that distance, or on positive data three
+    times a fence's magnitude: an extra zero, a unit mix-up), where they are systematic. Real data with a heavy tail has values just past the fences that no
+    fence can tell from errors: those warn, they do not fail.
 
     How to fix: look at the examples: correct unit or entry errors at the source, drop test records, and
     for real extremes use a robust loss, a transformation or winsorising.
@@ -98,13 +100,19 @@ class Outliers(Check):
                 (c, scale, _num(lo), _num(hi), n_out, round(share, 5), _examples(low_ex, high_ex), note)
             )
             if n_out >= self.min_count or far:
-                findings.append((c, share, n_out, n_judged, scale, lo, hi, low_ex, high_ex))
+                far_share = far / n_judged if n_judged else 0.0
+                findings.append((c, share, n_out, n_judged, scale, lo, hi, low_ex, high_ex, far_share))
         expected = _expected(self.warn_above, self.fail_above, f"share beyond {self.k:g} IQR fences")
         judged = [r for r in table if r[1] != "—"]
         if not judged:
             why = "; ".join(f"{r[0]}: {r[7]}" for r in table[:5]) or "too few values"
             return Outcome.skip(f"no numeric feature could be judged ({why})")
-        status = _grade_worst([f[1] for f in findings], self.warn_above, self.fail_above)
+        # a share past the fences warns; only values far past them (twice the distance: an extra zero, a unit
+        # mix-up) fail, since a real heavy tail just past a fence and an error look alike there
+        status = worst_status(
+            _grade_worst([f[1] for f in findings], self.warn_above, None),
+            _grade_worst([f[9] for f in findings], None, self.fail_above),
+        )
         table.sort(key=lambda r: -r[5])
         evidence = Table.of(
             ("column", "scale", "lower fence", "upper fence", "outliers", "share", "examples", "note"),
@@ -133,7 +141,7 @@ class Outliers(Check):
             if scale == "two values"
             else f"{c}: {count(k, 'value')} ({_pct(s)}) outside [{_num(lo)}, {_num(hi)}] on the {scale} "
             f"scale (e.g. {_examples(le, he)})"
-            for c, s, k, _, scale, lo, hi, le, he in flagged[:3]
+            for c, s, k, _, scale, lo, hi, le, he, _far in flagged[:3]
         ]
         msg = "; ".join(parts) + (f"; and {len(flagged) - 3} more columns" if len(flagged) > 3 else "")
         return Outcome.make(
@@ -264,7 +272,11 @@ class Outliers(Check):
         far = 0
         if n_out:
             picked = arr[out]
-            far = int(((picked < far_lo) | (picked > far_hi)).sum())
+            # far: beyond twice the fence distance, or (positive data) a third of a positive lower fence / three
+            # times a positive upper one: on a log scale the far fence is orders of magnitude out, and an extra
+            # zero or a unit mix-up (×10, ×100, ×1000) is what such a value looks like
+            far_mag = ((hi > 0) & (picked > 3 * hi)) | ((lo > 0) & (picked < lo / 3))
+            far = int(((picked < far_lo) | (picked > far_hi) | far_mag).sum())
             low_ex = np.sort(picked[picked < lo])[:3].tolist()
             high_ex = np.sort(picked[picked > hi])[::-1][:3].tolist()
             if n_out < self.min_count and not far:
