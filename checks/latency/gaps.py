@@ -198,9 +198,10 @@ class TimeGaps(Check):
         runs = np.diff(empty)
         longest = int((np.flatnonzero(runs == -1) - np.flatnonzero(runs == 1)).max(initial=0))
         with_rows = int((p.counts > 0).sum())
+        spanned = p.plural(int(p.counts.size))
         msg = (
             f"{times.label} has no regular cadence: {count(int(ns.size), 'row')} at "
-            f"{count(distinct, 'distinct time')}, with rows in {with_rows:,} of {p.plural(int(p.counts.size))} "
+            f"{count(distinct, 'distinct time')}, with rows in {with_rows:,} of {spanned} "
             f"(longest empty stretch {p.plural(longest)}); in no hour, day, week, month or year do most "
             "periods have rows, so these are irregular events, not a feed, and an empty stretch is not "
             "missing data; gaps not graded (set 'cadence' if the rows are meant to arrive on a schedule)"
