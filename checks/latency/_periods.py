@@ -26,46 +26,60 @@ MAX_PERIODS = 500_000
 class Periods:
     """Row counts per period between the first and last timestamp."""
 
-    name: str  # hour, day, week, month, or a configured duration such as "6h"
+    name: str  # hour, day, week, month, quarter, year, or a configured duration such as "6h"
     counts: np.ndarray  # int64, one per period, first and last non-empty
     first: int  # index of the first period (in the unit's own numbering)
-    step_ns: int | None  # None for calendar months
+    step_ns: int | None  # None for calendar months, quarters and years
     phase: np.ndarray | None  # phase of each period (hour of week, day of week), or None
     window: int  # neighbours on each side used to estimate the local level
+    months: int = 1  # calendar months per period when step_ns is None (1 month, 3 quarter, 12 year)
 
     def start(self, i: int) -> pd.Timestamp:
         k = self.first + int(i)
         if self.step_ns is None:
-            return pd.Timestamp(np.datetime64(k, "M").astype("datetime64[ns]")).tz_localize("UTC")
+            month = np.datetime64(k * self.months, "M").astype("datetime64[ns]")
+            return pd.Timestamp(month).tz_localize("UTC")
         shift = _MONDAY_SHIFT_NS if self.step_ns == WEEK_NS else 0
         return to_timestamp(k * self.step_ns - shift)
 
     def label(self, i: int) -> str:
         ts = self.start(i)
-        if self.name == "month":
+        if self.name == "year":
+            return ts.strftime("%Y")
+        if self.step_ns is None:
             return ts.strftime("%Y-%m")
         if self.step_ns is not None and self.step_ns % DAY_NS == 0:
             return ts.strftime("%Y-%m-%d")
         return ts.strftime("%Y-%m-%d %H:%M")
 
     def plural(self, n: int) -> str:
-        noun = self.name if self.name in ("hour", "day", "week", "month") else f"{self.name} period"
+        noun = self.name if self.name in CALENDAR_UNITS else f"{self.name} period"
         return count(n, noun)
 
 
-_CANDIDATES = (("hour", HOUR_NS, 168), ("day", DAY_NS, 14), ("week", WEEK_NS, 8), ("month", None, 6))
+CALENDAR_UNITS = ("hour", "day", "week", "month", "quarter", "year")
+#: (name, step in ns or None for calendar months, neighbours each side for the local level, months per period)
+_CANDIDATES = (
+    ("hour", HOUR_NS, 168, 1),
+    ("day", DAY_NS, 14, 1),
+    ("week", WEEK_NS, 8, 1),
+    ("month", None, 6, 1),
+    ("year", None, 3, 12),
+)
+#: calendar cadences recognised from timestamps that all fall at midnight on the 1st of a month
+_CALENDAR = {1: ("month", 6), 3: ("quarter", 4), 12: ("year", 3)}
 
 
-def period_index(ns: np.ndarray, step_ns: int | None) -> np.ndarray:
+def period_index(ns: np.ndarray, step_ns: int | None, months: int = 1) -> np.ndarray:
     if step_ns is None:
-        return ns.astype("datetime64[ns]").astype("datetime64[M]").astype("int64")
+        return ns.astype("datetime64[ns]").astype("datetime64[M]").astype("int64") // months
     shift = _MONDAY_SHIFT_NS if step_ns == WEEK_NS else 0
     return (ns + shift) // step_ns
 
 
-def periods(ns: np.ndarray, name: str, step_ns: int | None, window: int) -> Periods | None:
+def periods(ns: np.ndarray, name: str, step_ns: int | None, window: int, months: int = 1) -> Periods | None:
     """Count rows per period; None if that would be more than ``MAX_PERIODS`` periods."""
-    k = period_index(ns, step_ns)
+    k = period_index(ns, step_ns, months)
     first, last = int(k.min()), int(k.max())
     if last - first + 1 > MAX_PERIODS:
         return None
@@ -79,7 +93,7 @@ def periods(ns: np.ndarray, name: str, step_ns: int | None, window: int) -> Peri
         phase = idx % 24
     elif step_ns == DAY_NS and n >= 14:
         phase = (idx + 3) % 7  # Monday = 0
-    return Periods(name, counts, first, step_ns, phase, window)
+    return Periods(name, counts, first, step_ns, phase, window, months)
 
 
 def _phase_weights(p: Periods) -> np.ndarray:
@@ -102,7 +116,7 @@ def _regular(p: Periods) -> bool:
     hiding the cadence it interrupts."""
     c = p.counts
     w = _phase_weights(p)
-    block = {HOUR_NS: 168, DAY_NS: 7, WEEK_NS: 8}.get(p.step_ns, 12)
+    block = {HOUR_NS: 168, DAY_NS: 7, WEEK_NS: 8}.get(p.step_ns, 12) if p.months == 1 else 12
     nb = c.size // block
     if nb == 0:
         nb, block = 1, c.size
@@ -182,22 +196,52 @@ def analyse_gaps(p: Periods, low_share: float) -> Gaps:
     return Gaps(p, dispersion, runs, low, longest_empty)
 
 
+def _calendar_cadence(ns: np.ndarray) -> tuple[str, int, int] | None:
+    """(name, window, months) when the DISTINCT timestamps all fall at midnight on the 1st of a month and
+    are most often 1, 3 or 12 months apart (monthly, quarterly, yearly figures: several rows may share a
+    date, one per series). Works on the distinct values, so ten series reported each January read as a
+    yearly table, not as 364 missing days a year."""
+    u = np.unique(ns)
+    if u.size < 2:
+        return None
+    t = u.astype("datetime64[ns]")
+    month = t.astype("datetime64[M]")
+    if not (t == month.astype("datetime64[ns]")).all():
+        return None
+    m = month.astype("int64")
+    step = int(np.median(np.diff(m)))
+    if step not in _CALENDAR or (m % step != m[0] % step).any():
+        return None
+    name, window = _CALENDAR[step]
+    return name, window, step
+
+
 def choose_periods(ns: np.ndarray, cadence: str | None) -> tuple[Periods | None, bool, bool]:
-    """(periods, inferred, regular). A configured cadence is used as given; otherwise the finest of hour,
-    day, week and month at which rows arrive regularly, or days for an irregular stream."""
+    """(periods, inferred, regular). A configured cadence is used as given. Otherwise, timestamps all on
+    the 1st of a month at the spacing of a calendar month, quarter or year (see ``_calendar_cadence``) are
+    read at that cadence; else the finest of hour, day, week, month and year at which rows arrive
+    regularly. An irregular stream (sparse or bursty events, no cadence) comes back with ``regular`` False,
+    per day when possible, for the evidence only: a gap is measured against a cadence the data follows."""
     if cadence is not None:
         step = int(parse_duration(cadence, "cadence").total_seconds() * NS)
         known = {HOUR_NS: ("hour", 168), DAY_NS: ("day", 14), WEEK_NS: ("week", 8)}
         name, window = known.get(step, (cadence, 14))
         p = periods(ns, name, step, window)
         return p, False, p is not None and _regular(p)
+    calendar = _calendar_cadence(ns)
+    if calendar is not None:
+        name, window, months = calendar
+        p = periods(ns, name, None, window, months)
+        return p, True, p is not None and p.counts.size >= 3
     fallback = None
-    for name, step, window in _CANDIDATES:
-        p = periods(ns, name, step, window)
+    for name, step, window, months in _CANDIDATES:
+        p = periods(ns, name, step, window, months)
         if p is None:
             continue
-        if p.counts.size < 3:  # too short at this cadence and every coarser one: too short to judge
-            return p, True, False
+        if p.counts.size < 3:
+            if name == "year":  # a stream over two calendar years is not a yearly feed: irregular
+                break
+            return p, True, False  # too short at this cadence and every coarser one
         if _regular(p):
             return p, True, True
         if fallback is None or name == "day":  # irregular streams are looked at per day when possible

@@ -9,6 +9,7 @@ from typing import ClassVar
 import numpy as np
 
 from dataaudit.checks.latency._periods import (
+    CALENDAR_UNITS,
     MAX_PERIODS,
     Periods,
     analyse_gaps,
@@ -18,6 +19,7 @@ from dataaudit.checks.latency._periods import (
 from dataaudit.checks.latency._times import (
     DAY_NS,
     WEEK_NS,
+    Times,
     as_of_ns,
     duration_param,
     event_times,
@@ -101,6 +103,8 @@ class TimeGaps(Check):
                 f"{times.label} spans {p.plural(int(p.counts.size))}: too short to look for gaps",
                 columns=[times.column],
             )
+        if inferred and not regular:
+            return self._irregular(times, ns, p)
         g = analyse_gaps(p, self.low_share)
         longest = max((e - s for s, e, _, _ in g.runs), default=0)
         missing = sum(k for _, _, _, k in g.runs)
@@ -119,7 +123,7 @@ class TimeGaps(Check):
                 f"with {_expected_text(x)} rows expected"
             )
         else:
-            unit = p.name if p.name in ("hour", "day", "week", "month") else "period"
+            unit = p.name if p.name in CALENDAR_UNITS else "period"
             msg = f"no missing {unit}s over {p.plural(n)} of {times.label}"
             if g.longest_empty:
                 msg += f"; longest empty stretch {p.plural(g.longest_empty)} is within normal variation"
@@ -183,6 +187,39 @@ class TimeGaps(Check):
             columns=[times.column],
             evidence=tables,
         )
+
+    @staticmethod
+    def _irregular(times: Times, ns: np.ndarray, p: Periods) -> Outcome:
+        """No cadence inferred: sparse or bursty events (deaths, orders, incidents) have empty stretches by
+        nature, so there is no expected volume to call an empty stretch "missing". Skipped, with the shape
+        of the data, rather than graded against a cadence the data does not follow."""
+        distinct = int(np.unique(ns).size)
+        empty = np.concatenate(([0], (p.counts == 0).astype("int8"), [0]))
+        runs = np.diff(empty)
+        longest = int((np.flatnonzero(runs == -1) - np.flatnonzero(runs == 1)).max(initial=0))
+        with_rows = int((p.counts > 0).sum())
+        spanned = p.plural(int(p.counts.size))
+        msg = (
+            f"{times.label} has no regular cadence: {count(int(ns.size), 'row')} at "
+            f"{count(distinct, 'distinct time')}, with rows in {with_rows:,} of {spanned} "
+            f"(longest empty stretch {p.plural(longest)}); in no hour, day, week, month or year do most "
+            "periods have rows, so these are irregular events, not a feed, and an empty stretch is not "
+            "missing data; gaps not graded (set 'cadence' if the rows are meant to arrive on a schedule)"
+        )
+        table = Table.of(
+            ("measure", "value"),
+            [
+                ("column", times.evidence_name),
+                ("cadence", "none (irregular events)"),
+                ("rows", int(ns.size)),
+                ("distinct times", distinct),
+                (f"{p.name}s spanned", int(p.counts.size)),
+                (f"{p.name}s with rows", with_rows),
+                (f"longest empty stretch ({p.name}s)", longest),
+            ],
+            title="Gap analysis",
+        )
+        return Outcome.skip(msg, observed={"cadence": None}, columns=[times.column], evidence=table)
 
 
 # ----------------------------------------------------------------------------------------------------------
