@@ -19,6 +19,7 @@ from dataaudit.checks.consistency._common import (
     _pct,
     _placeholder_mask,
 )
+from dataaudit.checks.consistency.typos import long_tail
 from dataaudit.dataset import Dataset
 from dataaudit.model import Area, Check, Outcome, Table, count
 from dataaudit.privacy import mask_example
@@ -46,6 +47,15 @@ def _initials(value: str) -> str:
     return "".join(w[0] for w in words) if len(words) >= 2 else ""
 
 
+_ROMAN = re.compile(r"^(?=[mdclxvi])m{0,3}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
+
+
+def _ordinal_codes(short: str, target: str) -> bool:
+    """Two levels of a code, not a word and its abbreviation: roman numerals ('I' beside 'III', 'V' beside
+    'VII') or a code written with the short value's letters only ('A' beside 'AAA', 'B' beside 'BBB')."""
+    return set(target) <= set(short) or bool(_ROMAN.match(short) and _ROMAN.match(target))
+
+
 @dataclass(frozen=True)
 class CategoryVariants(Check):
     """Category values that are spellings of the same thing.
@@ -54,8 +64,13 @@ class CategoryVariants(Check):
     or accents ('Self-employed', 'SELF-EMPLOYED', 'self employed ') form a group. In columns with at most
     `abbreviation_max_distinct` values, a short value (1–3 letters) that is the prefix or the initials of
     exactly one more frequent value ('M' next to 'Male', 'NB' next to 'Non-binary') joins that value's group.
-    Each group is reported with the count of every spelling; the most frequent spelling is taken as the
-    canonical one. Placeholders for missing values are `consistency.disguised_missing`'s concern.
+    Not abbreviations: a short value that begins another short value (1–3 characters) of the column ('I'
+    beside 'II' and 'III', 'A' beside 'AA' and 'AAA': a set of codes), and ordinal codes ('I' beside 'III',
+    'A' beside 'AAA'). Each group is reported with the count of every spelling; the most frequent spelling is
+    taken as the canonical one. Left out are columns of mostly one-off values (rows in values seen once
+    outnumber the rest, as `consistency.typos` decides a long tail): person names or free text, where
+    'Juana' ×1 and 'Juan A.' ×1 are two people, not two spellings. Placeholders for missing values are
+    `consistency.disguised_missing`'s concern.
 
     Why it matters: a model treats every spelling as its own category, so one real category is split into
     several small ones, each with fewer examples and noisier estimates; group statistics and fairness
@@ -79,14 +94,18 @@ class CategoryVariants(Check):
         n = data.n_rows
         findings = []  # (column, canonical, [(value, rows, how)], variant rows)
         examined = 0
+        one_off = []  # columns of mostly one-off values: names or free text, not categories
         for c in data.columns:
             st = data.stats[c]
             if not _is_text(data.frame[c]) or st.distinct < 2 or st.distinct > self.max_distinct:
                 continue
             if st.kind not in ("categorical", "boolean", "text"):
                 continue
-            examined += 1
             vc = data.stats.value_counts(c)
+            if long_tail(vc.to_numpy(), 2, 0.5):
+                one_off.append(c)
+                continue
+            examined += 1
             keys = [str(v) for v in vc.index]
             counts = [int(k) for k in vc.to_numpy()]
             placeholder = _placeholder_mask(pd.Index(keys, dtype=object), PLACEHOLDERS)
@@ -107,13 +126,21 @@ class CategoryVariants(Check):
                 variant_rows = sum(m[1] for m in members[1:])
                 findings.append((c, canonical, members, variant_rows))
         expected = _expected(self.warn_above, self.fail_above, "share of rows in non-canonical spellings")
+        left_out = ""
+        if one_off:
+            shown = ", ".join(one_off[:5]) + (" …" if len(one_off) > 5 else "")
+            left_out = (
+                f"; left out {count(len(one_off), 'column')} of mostly one-off values (names, free text): "
+                + shown
+            )
         if not examined:
             return Outcome.skip(
                 f"no text column with 2 to {self.max_distinct} distinct values: no categories to compare"
+                + left_out
             )
         if not findings:
             return Outcome.ok(
-                f"no spelling variants in {count(examined, 'categorical column')}",
+                f"no spelling variants in {count(examined, 'categorical column')}" + left_out,
                 observed={"groups": 0},
                 expected=expected,
             )
@@ -155,8 +182,12 @@ class CategoryVariants(Check):
         """Move short values that abbreviate exactly one more frequent value into that value's group."""
         totals = {k: sum(m[1] for m in v) for k, v in groups.items()}
         initials = {k: _initials(max(v, key=lambda m: m[1])[0]) for k, v in groups.items()}
-        for short in [k for k in groups if 1 <= len(k) <= 3 and k.isalpha()]:
+        codes = [k for k in groups if 1 <= len(k) <= 3]
+        for short in [k for k in codes if k.isalpha()]:
             if short not in groups:
+                continue
+            # the start of another short value ('I' beside 'II', 'A' beside 'AA'): a set of codes
+            if any(k != short and k.startswith(short) for k in codes):
                 continue
             targets = [
                 k
@@ -166,7 +197,7 @@ class CategoryVariants(Check):
                 and (k.startswith(short) or initials[k] == short)
                 and totals[k] > totals[short]
             ]
-            if len(targets) == 1:
+            if len(targets) == 1 and not _ordinal_codes(short, targets[0]):
                 groups[targets[0]] += [(v, c, "abbreviation") for v, c, _ in groups.pop(short)]
 
 

@@ -21,7 +21,7 @@ from dataaudit.dataset import Dataset
 from dataaudit.model import Area, Check, Outcome, Table, count
 from dataaudit.privacy import mask_example
 
-__all__ = ["Typo", "Typos"]
+__all__ = ["Typo", "Typos", "long_tail"]
 
 #: values longer than this are prose, not a spelling of a category
 MAX_VALUE_LENGTH = 200
@@ -113,7 +113,7 @@ class Typos(Check):
         codes = st.kind == "numeric"
         vc, arr, _note = distinct_text(data, column)
         counts = vc.to_numpy()
-        if counts[counts >= self.min_frequent].sum() < self.min_frequent_cover * counts.sum():
+        if long_tail(counts, self.min_frequent, self.min_frequent_cover):
             return None  # a long tail: free text or names, where rare values are the rule
         import pyarrow.compute as pc
 
@@ -212,6 +212,14 @@ class Typos(Check):
                 title="Likely misspellings, grouped under the value they probably mean",
             ),
         )
+
+
+def long_tail(counts: np.ndarray, min_frequent: int, cover: float) -> bool:
+    """Whether a column's values are a long tail (names, free text: rare values are the rule): the values
+    seen at least ``min_frequent`` times hold less than ``cover`` of the rows. ``counts`` are the counts of
+    the distinct values."""
+    counts = np.asarray(counts)
+    return bool(counts[counts >= min_frequent].sum() < cover * counts.sum())
 
 
 def _match(
