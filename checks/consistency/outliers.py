@@ -69,8 +69,8 @@ class Outliers(Check):
     losses, scaling and linear models. With k = 3 on the right scale, clean normal or lognormal data has
     about one such value per million, so the defaults warn when more than 0.1% of a column's values are
     outliers, and fail when more than 1% lie far out (beyond twice that distance, or on positive data three
-    times a fence's magnitude: an extra zero, a unit mix-up), where they are systematic. Real data with a heavy tail has values just past the fences that no
-    fence can tell from errors: those warn, they do not fail.
+    times a fence's magnitude: an extra zero, a unit mix-up), where they are systematic. Real data with a
+    heavy tail has values just past the fences that no fence can tell from errors: those warn, not fail.
 
     How to fix: look at the examples: correct unit or entry errors at the source, drop test records, and
     for real extremes use a robust loss, a transformation or winsorising.
@@ -272,9 +272,9 @@ class Outliers(Check):
         far = 0
         if n_out:
             picked = arr[out]
-            # far: beyond twice the fence distance, or (positive data) a third of a positive lower fence / three
-            # times a positive upper one: on a log scale the far fence is orders of magnitude out, and an extra
-            # zero or a unit mix-up (×10, ×100, ×1000) is what such a value looks like
+            # far: beyond twice the fence distance, or below a third of a positive lower fence / above three
+            # times a positive upper one: on a log scale the far fence is orders of magnitude out, and an
+            # extra zero or a unit mix-up (×10, ×100, ×1000) is what such a value looks like
             far_mag = ((hi > 0) & (picked > 3 * hi)) | ((lo > 0) & (picked < lo / 3))
             far = int(((picked < far_lo) | (picked > far_hi) | far_mag).sum())
             low_ex = np.sort(picked[picked < lo])[:3].tolist()
