@@ -59,8 +59,13 @@ class MisplacedValues(Check):
                 "no pair of text columns where one holds few, short values (a state, a code, a unit) "
                 f"that could slide into another ({count(len(texts), 'text column')})"
             )
-        findings = [f for b in hosts for a in texts if a != b and (f := self._pair(data, a, b))]
-        checked = sum(1 for b in hosts for a in texts if a != b)
+        findings, checked = [], 0
+        for b in hosts:
+            checked += len(texts) - 1
+            if data.stats[b].missing < self.min_rows:  # the signature needs B empty in those rows
+                continue
+            empty_b = data.frame[b].isna().to_numpy()
+            findings += [f for a in texts if a != b and (f := self._pair(data, a, b, empty_b))]
         if not findings:
             return Outcome.ok(
                 f"no value of one column written into another ({count(checked, 'column pair')} checked)"
@@ -71,25 +76,27 @@ class MisplacedValues(Check):
         st = data.stats[column]
         return 2 <= st.distinct <= MAX_HOST_DISTINCT and (st.mean_length or 0) <= MAX_HOST_LENGTH
 
-    def _pair(self, data: Dataset, a: str, b: str) -> dict | None:
+    def _pair(self, data: Dataset, a: str, b: str, empty_b: np.ndarray) -> dict | None:
         counts, _, _ = distinct_text(data, a)
         if len(counts) < 2:
             return None
-        b_values = set(distinct_text(data, b)[0].index)
         keys = pd.Series(counts.index, dtype=object)
         parts = keys.str.extract(r"^(.*?\S)[ ,]+(\S+)$")  # the value, then a last word after a space/comma
         head, tail = parts[0], parts[1]
-        a_values = set(counts.index)
-        hit = (tail.isin(b_values) & head.isin(a_values) & (head != keys)).to_numpy()
+        b_values = set(distinct_text(data, b)[0].index)
+        hit = (tail.isin(b_values) & head.isin(set(counts.index)) & (head != keys)).to_numpy()
         if not hit.any():
             return None
-        values = keys[hit]
-        in_rows = data.frame[a].astype("object").map(str, na_action="ignore").isin(set(values)).to_numpy()
-        empty_b = data.frame[b].isna().to_numpy()
-        rows = int((in_rows & empty_b).sum())
-        if rows < self.min_rows or rows < self.min_empty_share * int(in_rows.sum()):
+        values = set(keys[hit])
+        # rows are looked at only where B is empty, and only the candidate values' rows counted in all
+        col = data.frame[a]
+        rows = int(col[empty_b].astype("object").map(str, na_action="ignore").isin(values).sum())
+        if rows < self.min_rows:
             return None
-        examples = [(v, h, t) for v, h, t in zip(values, head[hit], tail[hit])][:5]
+        in_rows = int(counts[counts.index.isin(values)].sum())  # rows holding a candidate, B empty or not
+        if rows < self.min_empty_share * in_rows:
+            return None
+        examples = [(v, h, t) for v, h, t in zip(keys[hit], head[hit], tail[hit])][:5]
         return {"column": a, "into": b, "rows": rows, "values": int(hit.sum()), "examples": examples}
 
     def _word(self, data: Dataset, findings: list[dict]) -> Outcome:
