@@ -202,7 +202,19 @@ class DuplicateRows(Check):
                     f"{chance:,.1f} expected): different records that look alike (add the column that "
                     "tells them apart, an id or a time, if they are not)"
                 )
-        if status == Status.PASS and near_share > self.near_warn_above:
+        near_note = ""
+        if near:
+            # near-duplicates (ignoring the id) are judged against chance like exact ones: a table of few-level
+            # columns repeats rows by chance once its row number is set aside
+            sizes = np.unique(n_g, return_counts=True)[1].astype("float64")
+            near_pairs = float((sizes * (sizes - 1) / 2).sum())
+            near_chance = chance_identical_pairs(data.frame, near_cols, near_pairs)
+            if explained_by_chance(near_pairs, near_chance):
+                near_note = (
+                    f", no more than chance predicts for these columns ({near_pairs:,.0f} identical pairs, "
+                    f"{near_chance:,.1f} expected)"
+                )
+        if status == Status.PASS and near_share > self.near_warn_above and not near_note:
             status = Status.WARN
         parts = []
         if exact:
@@ -214,6 +226,7 @@ class DuplicateRows(Check):
                 f"{count(near, 'more near-duplicate row')} ({_pct(near_share)}) once text is trimmed and "
                 f"case-folded and floats rounded to {self.round_decimals} decimals"
                 + (f", ignoring {data.roles.id}" if data.roles.id else "")
+                + near_note
             )
         evidence = []
         if exact:
