@@ -204,8 +204,8 @@ class DuplicateRows(Check):
                 )
         near_note = ""
         if near:
-            # near-duplicates (ignoring the id) are judged against chance like exact ones: a table of few-level
-            # columns repeats rows by chance once its row number is set aside
+            # near-duplicates (ignoring the id) are judged against chance like exact ones: a table of
+            # few-level columns repeats rows by chance once its row number is set aside
             sizes = np.unique(n_g, return_counts=True)[1].astype("float64")
             near_pairs = float((sizes * (sizes - 1) / 2).sum())
             near_chance = chance_identical_pairs(data.frame, near_cols, near_pairs)
