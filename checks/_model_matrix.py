@@ -145,3 +145,20 @@ def _min_leaf(m: int, classify: bool) -> int:
     if not classify:
         return 20
     return int(min(20, max(1, m // 20)))
+
+
+def baseline_model(classify: bool, n_train: int, is_cat: np.ndarray, max_iter: int, seed: int):
+    """The fast baseline both the learning curve and the label-error check fit: scikit-learn's histogram
+    gradient boosting with native categories and missing values, few small trees and a large step."""
+    from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
+
+    model_class = HistGradientBoostingClassifier if classify else HistGradientBoostingRegressor
+    return model_class(
+        max_iter=max_iter,
+        learning_rate=LEARNING_RATE,
+        max_leaf_nodes=MAX_LEAF_NODES,
+        min_samples_leaf=_min_leaf(n_train, classify),
+        categorical_features=is_cat if is_cat.any() else None,
+        early_stopping=False,
+        random_state=seed,
+    )

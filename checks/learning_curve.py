@@ -10,14 +10,12 @@ from typing import ClassVar
 import numpy as np
 
 from dataaudit.checks._model_matrix import (
-    LEARNING_RATE,
-    MAX_LEAF_NODES,
     _drop_rare_classes,
     _excluded_table,
     _features,
     _labelled,
-    _min_leaf,
     _target_values,
+    baseline_model,
 )
 from dataaudit.checks.consistency.leakage import leaks
 from dataaudit.dataset import MAX_CLASSES, Dataset
@@ -331,7 +329,6 @@ class LearningCurve(Check):
 def _curve(X, is_cat, y, kind, sizes, folds, max_iter, seed, budget):
     """Scores [size, fold] of the baseline trained on nested stratified subsets of each fold's training rows,
     all scored on that fold's held-out rows. Stops before a size that would exceed ``budget`` seconds."""
-    from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
     from sklearn.metrics import balanced_accuracy_score, r2_score, roc_auc_score
     from sklearn.model_selection import KFold, StratifiedKFold
     from threadpoolctl import threadpool_limits
@@ -352,7 +349,6 @@ def _curve(X, is_cat, y, kind, sizes, folds, max_iter, seed, budget):
         else:
             subsets = [order[:m] for m in sizes]
         splits.append((subsets, test))
-    model_class = HistGradientBoostingClassifier if classify else HistGradientBoostingRegressor
     scores: list[list[float]] = []
     last = None
     # one OpenMP thread: these small fits run many times slower with threads contending for busy cores
@@ -364,15 +360,7 @@ def _curve(X, is_cat, y, kind, sizes, folds, max_iter, seed, budget):
             row = []
             for subsets, test in splits:
                 train = subsets[i]
-                model = model_class(
-                    max_iter=max_iter,
-                    learning_rate=LEARNING_RATE,
-                    max_leaf_nodes=MAX_LEAF_NODES,
-                    min_samples_leaf=_min_leaf(len(train), classify),
-                    categorical_features=is_cat if is_cat.any() else None,
-                    early_stopping=False,
-                    random_state=seed,
-                )
+                model = baseline_model(classify, len(train), is_cat, max_iter, seed)
                 model.fit(X[train], y[train])
                 if kind == "binary":
                     row.append(roc_auc_score(y[test], model.predict_proba(X[test])[:, 1]))

@@ -395,7 +395,8 @@ def test_a_continuous_target_on_few_rows_is_not_graded_by_psi() -> None:
 def test_on_a_small_test_set_a_handful_of_rows_warns_and_does_not_fail() -> None:
     """penguins: 86 test rows; 2 shared ids (2.3%) and 3 rows dated before training's newest (3.5%) are
     large shares of a small set but a handful of rows: warn, not fail; 10 shared ids fail."""
-    load_penguins = pytest.importorskip("palmerpenguins", reason="the field extra is not installed").load_penguins
+    penguins = pytest.importorskip("palmerpenguins", reason="the field extra is not installed")
+    load_penguins = penguins.load_penguins
 
     df = load_penguins().reset_index(names="penguin").sort_values("year", kind="stable")
     df["penguin"] += 1000

@@ -10,14 +10,12 @@ from typing import ClassVar
 import numpy as np
 
 from dataaudit.checks._model_matrix import (
-    LEARNING_RATE,
-    MAX_LEAF_NODES,
     _drop_rare_classes,
     _excluded_table,
     _features,
     _labelled,
-    _min_leaf,
     _target_values,
+    baseline_model,
 )
 from dataaudit.checks.consistency.leakage import leaks
 from dataaudit.dataset import MAX_CLASSES, Dataset
@@ -51,7 +49,6 @@ class LabelScan:
 
 def _oof_probabilities(X, is_cat, y, folds: int, max_iter: int, seed: int) -> np.ndarray:
     """Out-of-fold class probabilities of the learning curve's baseline (stratified k-fold, seeded)."""
-    from sklearn.ensemble import HistGradientBoostingClassifier
     from sklearn.model_selection import StratifiedKFold
     from threadpoolctl import threadpool_limits
 
@@ -61,15 +58,7 @@ def _oof_probabilities(X, is_cat, y, folds: int, max_iter: int, seed: int) -> np
     # one OpenMP thread: small fits run many times slower with threads contending for busy cores
     with threadpool_limits(limits=1, user_api="openmp"):
         for train, test in splitter.split(X, y):
-            model = HistGradientBoostingClassifier(
-                max_iter=max_iter,
-                learning_rate=LEARNING_RATE,
-                max_leaf_nodes=MAX_LEAF_NODES,
-                min_samples_leaf=_min_leaf(len(train), True),
-                categorical_features=is_cat if is_cat.any() else None,
-                early_stopping=False,
-                random_state=seed,
-            )
+            model = baseline_model(True, len(train), is_cat, max_iter, seed)
             model.fit(X[train], y[train])
             probs[np.ix_(test, model.classes_.astype(int))] = model.predict_proba(X[test])
     return probs
