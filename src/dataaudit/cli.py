@@ -15,8 +15,8 @@ import click
 
 from dataaudit import __version__
 from dataaudit.errors import ConfigError, DataAuditError, ExitCode
-from dataaudit.formats import FORMATS
 from dataaudit.hook import hook
+from dataaudit.options import as_of_option, config_option, format_option, sheet_option, target_option
 from dataaudit.terminal import printable
 
 checks_option = click.option(
@@ -169,14 +169,8 @@ def _progress(quiet: bool = False):
 )
 @click.option("--no-html", is_flag=True, help="Do not write the HTML report.")
 @click.option("--json", "json_path", metavar="PATH", help="Write the JSON report to PATH ('-' for stdout).")
-@click.option(
-    "-c",
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path),
-    help="Config file (default: dataaudit.yaml next to DATA, or in the cwd).",
-)
-@click.option("--target", help="Target (label) column.")
+@config_option
+@target_option
 @click.option(
     "--sensitive", multiple=True, help="Sensitive attribute column (repeatable, or comma-separated)."
 )
@@ -200,7 +194,7 @@ def _progress(quiet: bool = False):
     type=click.Choice(["warn", "fail"]),
     help="Lowest status that makes the data not ready [default: fail].",
 )
-@click.option("--as-of", help="Reference time for time-based checks (ISO date/datetime; default now, UTC).")
+@as_of_option
 @click.option(
     "--check-timeout",
     type=click.FloatRange(min=0),
@@ -214,13 +208,8 @@ def _progress(quiet: bool = False):
     "e-mails and id-like numbers) [default: auto; also privacy: {mask: ...} in dataaudit.yaml].",
 )
 @checks_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    help="Input format (default: from the extension).",
-)
-@click.option("--sheet", help="Excel sheet to read (default: the first).")
+@format_option
+@sheet_option
 @click.option(
     "--na-values",
     "na_values",
@@ -510,8 +499,8 @@ def explain(check_id: str, checks_dirs) -> int:
     help="Where to write (default: dataaudit.yaml next to DATA).",
 )
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS))
-@click.option("--sheet")
+@format_option
+@sheet_option
 def init(data: Path, output: Path | None, force: bool, fmt, sheet) -> int:
     """Write a commented starter dataaudit.yaml inferred from DATA (guesses are marked)."""
     from dataaudit.dataset import Dataset
@@ -539,19 +528,11 @@ def init(data: Path, output: Path | None, force: bool, fmt, sheet) -> int:
     required=True,
     help="Where to write the Croissant JSON-LD.",
 )
-@click.option(
-    "-c",
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path),
-    help="Config file (default: dataaudit.yaml next to DATA, or in the cwd).",
-)
-@click.option("--target", help="Target (label) column.")
-@click.option("--as-of", help="Reference time for time-based checks (ISO date/datetime; default now, UTC).")
-@click.option(
-    "--format", "fmt", type=click.Choice(FORMATS), help="Input format (default: from the extension)."
-)
-@click.option("--sheet", help="Excel sheet to read (default: the first).")
+@config_option
+@target_option
+@as_of_option
+@format_option
+@sheet_option
 @click.option(
     "--validate", is_flag=True, help="Validate the written file with mlcroissant (dataaudit[croissant])."
 )

@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from dataaudit.errors import DataAuditError, ExitCode
+from dataaudit.options import as_of_option
 
 __all__ = ["SNAPSHOT_SUFFIX", "hook"]
 
@@ -29,7 +30,7 @@ SNAPSHOT_SUFFIX = ".snapshot.json"
 @click.option(
     "--fail-on", type=click.Choice(["warn", "fail"]), help="Lowest status that blocks [default: fail]."
 )
-@click.option("--as-of", help="Reference time for time-based checks (ISO date/datetime; default now, UTC).")
+@as_of_option
 @click.option("--select", multiple=True, help="Run only checks whose id starts with this (repeatable).")
 @click.option("--ignore", multiple=True, help="Skip checks whose id starts with this (repeatable).")
 @click.option("--snapshots", is_flag=True, help=f"Compare FILE with FILE{SNAPSHOT_SUFFIX} when it exists.")

@@ -1,0 +1,30 @@
+"""Command-line options that several commands take (``run``, ``croissant``, ``init``, ``hook``), defined once.
+
+A light module (click and the format list only), so the commands' modules import it at top level.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from dataaudit.formats import FORMATS
+
+__all__ = ["as_of_option", "config_option", "format_option", "sheet_option", "target_option"]
+
+config_option = click.option(
+    "-c",
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    help="Config file (default: dataaudit.yaml next to DATA, or in the cwd).",
+)
+target_option = click.option("--target", help="Target (label) column.")
+as_of_option = click.option(
+    "--as-of", help="Reference time for time-based checks (ISO date/datetime; default now, UTC)."
+)
+format_option = click.option(
+    "--format", "fmt", type=click.Choice(FORMATS), help="Input format (default: from the extension)."
+)
+sheet_option = click.option("--sheet", help="Excel sheet to read (default: the first).")
