@@ -6,15 +6,12 @@ environment without the package would: nothing is uninstalled."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 import textwrap
 import zipfile
 
 import pytest
-
-from tests.helpers import ROOT
 
 # the child: refuse the BLOCKED modules, then run the CLI (or a snippet) as a user would
 _WRAPPER = textwrap.dedent(
@@ -137,25 +134,8 @@ def test_api_errors_name_the_keyword_and_the_extra():
     assert lines[2] in ("ready", "not ready")
 
 
-def test_wheel_metadata_core_is_light_and_licence_ships(tmp_path):
-    src = tmp_path / "src"
-    src.mkdir()
-    for name in ("pyproject.toml", "README.md", "LICENSE"):
-        shutil.copy(ROOT / name, src / name)
-    for folder in ("src", "checks", "templates", "docs"):
-        if (ROOT / folder).is_dir():
-            shutil.copytree(
-                ROOT / folder, src / folder, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info")
-            )
-    out = tmp_path / "dist"
-    proc = subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out), str(src)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
-    (wheel,) = out.glob("dataaudit-*.whl")
+def test_wheel_metadata_core_is_light_and_licence_ships(built_wheel):
+    wheel = built_wheel
     zf = zipfile.ZipFile(wheel)
     names = zf.namelist()
     licence = [n for n in names if ".dist-info/licenses/" in n]

@@ -2,32 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
 import zipfile
 
 from tests.helpers import ROOT
 
 
-def test_wheel_contains_checks_and_templates(tmp_path):
-    src = tmp_path / "src"  # build from a copy: building writes build/ and *.egg-info into the tree
-    src.mkdir()
-    for name in ("pyproject.toml", "README.md"):
-        shutil.copy(ROOT / name, src / name)
-    for folder in ("src", "checks", "templates"):
-        shutil.copytree(
-            ROOT / folder, src / folder, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info")
-        )
-    out = tmp_path / "dist"
-    proc = subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out), str(src)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
-    (wheel,) = out.glob("dataaudit-*.whl")
+def test_wheel_contains_checks_and_templates(built_wheel):
+    wheel = built_wheel
     names = set(zipfile.ZipFile(wheel).namelist())
     for required in (
         "dataaudit/__init__.py",
