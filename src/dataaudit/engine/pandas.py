@@ -1,0 +1,177 @@
+"""The in-memory engine: the whole table as one pandas frame. The reference every other engine is tested
+against (tests/test_engine_differential.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from dataaudit.engine.base import QUANTILES, ColumnProfile, Engine, GroupSummary, Predicate
+
+__all__ = ["PandasEngine"]
+
+
+class PandasEngine(Engine):
+    name = "pandas"
+
+    def __init__(self, frame: pd.DataFrame, reason: str = "") -> None:
+        self.frame = frame
+        self.reason = reason
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.frame)
+
+    @property
+    def columns(self) -> list[str]:
+        return [str(c) for c in self.frame.columns]
+
+    @property
+    def in_memory(self) -> bool:
+        return True
+
+    def profile(self, columns: Sequence[str] | None = None) -> dict[str, ColumnProfile]:
+        return {c: _profile(self.frame[c], c) for c in (columns or self.columns)}
+
+    def value_counts(self, column: str, limit: int | None = None) -> pd.Series:
+        from dataaudit.stats import _value_counts
+
+        s = self.frame[column]
+        try:
+            vc = _value_counts(s)
+        except TypeError:  # unhashable values (lists, dicts): count their text
+            vc = s.dropna().astype(str).value_counts(sort=True)
+        return vc if limit is None else vc.head(limit)
+
+    def count_where(self, predicates: Mapping[str, Predicate]) -> dict[str, int]:
+        return {key: int(_mask(self.frame[p.column], p).sum()) for key, p in predicates.items()}
+
+    def group_counts(self, columns: Sequence[str]) -> pd.DataFrame:
+        counts = self.frame.groupby(list(columns), dropna=False, sort=False, observed=True).size()
+        out = counts.rename("count").reset_index()
+        return out.sort_values("count", ascending=False, kind="stable").reset_index(drop=True)
+
+    def duplicates(self, columns: Sequence[str], limit: int = 5) -> GroupSummary:
+        keys = _row_keys(self.frame, columns)
+        return _summary(keys, np.ones(len(keys), dtype=bool), None, limit)
+
+    def conflicts(self, features: Sequence[str], target: str, limit: int = 5) -> GroupSummary:
+        labelled = self.frame[target].notna().to_numpy()
+        keys = _row_keys(self.frame, features)
+        y = pd.factorize(self.frame[target])[0]
+        return _summary(keys, labelled, y, limit)
+
+    def rows(self, positions: Sequence[int] | np.ndarray, columns: Sequence[str] | None = None) -> pd.DataFrame:
+        pos = np.asarray(positions, dtype=np.int64)
+        part = self.frame.iloc[pos] if columns is None else self.frame.iloc[pos][list(columns)]
+        if isinstance(self.frame.index, pd.RangeIndex) and self.frame.index.start == 0 and self.frame.index.step == 1:
+            return part
+        return part.set_axis(pd.Index(pos), axis=0)
+
+
+def _profile(s: pd.Series, name: str) -> ColumnProfile:
+    from dataaudit.stats import _value_counts
+
+    present = s.notna()
+    count = int(present.sum())
+    try:
+        distinct = len(_value_counts(s))
+    except TypeError:
+        distinct = int(s.dropna().astype(str).nunique())
+    numbers = None
+    mean_length = None
+    lo = hi = None
+    if pd.api.types.is_bool_dtype(s):
+        pass
+    elif pd.api.types.is_datetime64_any_dtype(s):
+        if count:
+            lo, hi = s.min(), s.max()
+    elif pd.api.types.is_numeric_dtype(s):
+        numbers = s.astype("float64")
+    elif pd.api.types.is_object_dtype(s) or pd.api.types.is_string_dtype(s):
+        text = s[present]
+        is_str = text.map(type).eq(str) if len(text) else pd.Series([], dtype=bool)
+        strs = text[is_str.to_numpy()] if len(text) else text
+        mean_length = float(strs.str.len().mean()) if len(strs) else None
+        numbers = pd.to_numeric(text, errors="coerce")
+    prof: dict[str, object] = {}
+    if numbers is not None:
+        vals = numbers.to_numpy(dtype="float64", na_value=np.nan)
+        vals = vals[np.isfinite(vals)]
+        prof["numbers"] = len(vals)
+        if len(vals):
+            qs = np.quantile(vals, list(QUANTILES.values()))
+            prof.update(
+                min=float(vals.min()),
+                max=float(vals.max()),
+                mean=float(vals.mean()),
+                std=float(vals.std(ddof=1)) if len(vals) > 1 else 0.0,
+                quantiles=dict(zip(QUANTILES, (float(q) for q in qs))),
+            )
+    elif lo is not None:
+        prof.update(min=lo, max=hi)
+    return ColumnProfile(
+        name=name,
+        dtype=str(s.dtype),
+        count=count,
+        missing=len(s) - count,
+        distinct=distinct,
+        mean_length=mean_length,
+        **prof,  # type: ignore[arg-type]
+    )
+
+
+def _mask(s: pd.Series, p: Predicate) -> np.ndarray:
+    if p.op == "missing":
+        return s.isna().to_numpy()
+    if p.op == "present":
+        return s.notna().to_numpy()
+    if p.op in ("in", "not in"):
+        hit = s.isin(list(p.value)).to_numpy()
+        return hit if p.op == "in" else (~hit & s.notna().to_numpy())
+    values = s if pd.api.types.is_datetime64_any_dtype(s) else pd.to_numeric(s, errors="coerce")
+    with np.errstate(invalid="ignore"):
+        if p.op == "outside":
+            low, high = p.value
+            out = (values < low) | (values > high)
+        else:
+            out = {"<": values < p.value, "<=": values <= p.value, ">": values > p.value, ">=": values >= p.value}[
+                p.op
+            ]
+    return out.fillna(False).to_numpy(dtype=bool)
+
+
+def _row_keys(frame: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
+    """One integer per row, equal for rows equal on ``columns`` (missing equals missing)."""
+    sub = frame[list(columns)]
+    try:
+        return pd.util.hash_pandas_object(sub, index=False).to_numpy()
+    except TypeError:  # unhashable cells
+        return pd.util.hash_pandas_object(sub.astype(str), index=False).to_numpy()
+
+
+def _summary(keys: np.ndarray, use: np.ndarray, labels: np.ndarray | None, limit: int) -> GroupSummary:
+    positions = np.flatnonzero(use)
+    codes, _ = pd.factorize(keys[positions])
+    sizes = np.bincount(codes)
+    if labels is not None:
+        pairs = pd.DataFrame({"g": codes, "y": labels[positions]}).drop_duplicates()
+        n_labels = np.bincount(pairs["g"].to_numpy(), minlength=len(sizes))
+        keep = n_labels > 1
+    else:
+        n_labels = None
+        keep = sizes > 1
+    groups = np.flatnonzero(keep)
+    first = np.full(len(sizes), len(positions), dtype=np.int64)
+    np.minimum.at(first, codes, np.arange(len(codes)))
+    order = groups[np.lexsort((first[groups], -sizes[groups]))]
+    examples = []
+    for g in order[:limit]:
+        examples.append(tuple(int(p) for p in positions[codes == g]))
+    return GroupSummary(
+        sizes=sizes[order],
+        examples=tuple(examples),
+        labels=None if n_labels is None else n_labels[order],
+    )
