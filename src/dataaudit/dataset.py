@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 import numpy as np
 import pandas as pd
 
+from dataaudit.engine import Engine, PandasEngine
 from dataaudit.stats import Stats
 
 __all__ = ["Dataset", "Roles", "SourceInfo"]
@@ -137,6 +138,7 @@ class Dataset:
         stats: Stats | None = None,
         baseline: Any = None,
         test: Dataset | None = None,
+        engine: Engine | None = None,
     ) -> None:
         roles = roles or Roles()
         if roles.ignore:
@@ -155,6 +157,8 @@ class Dataset:
         #: the test set (``--test``) as a Dataset with this one's roles, read by the split checks
         self.test = test
         self._memo: dict[Any, Any] = {}
+        #: what holds the data and runs the operations checks need over all rows (see dataaudit.engine)
+        self.engine: Engine = engine if engine is not None else PandasEngine(frame)
 
     def memo(self, key: Any, compute: Callable[[], T]) -> T:
         """``compute()`` once per ``key`` for this dataset, then the cached value: for work several checks
