@@ -385,9 +385,10 @@ def build_report(
         load_seconds=src.load_seconds,
         encoding=src.encoding,
         notes=src.notes,
-        null_tokens={
-            c: dict(ordered_tokens(t)) for c, t in src.null_tokens.items() if c in dataset.frame.columns
-        },
+        null_tokens={c: dict(ordered_tokens(t)) for c, t in src.null_tokens.items() if c in dataset.columns},
+        engine=dataset.engine.name,
+        engine_reason=dataset.engine.reason,
+        sample_rows=None if dataset.in_memory else len(dataset.sample()),
     )
     return Report(
         tool={"name": "dataaudit", "version": __version__},
