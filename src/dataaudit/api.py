@@ -161,7 +161,9 @@ def _which_engine(
         if data is not None:
             raise ConfigError(f"table {table!r}: give a table or data to audit, not both")
         if requested not in ("auto", "spark"):
-            raise ConfigError(f"table {table!r}: a catalog table is read by the spark engine, not {requested}")
+            raise ConfigError(
+                f"table {table!r}: a catalog table is read by the spark engine, not {requested}"
+            )
         return "spark", f"the Spark catalog table {table}"
     if data is None:
         raise DataLoadError("nothing to audit: give a path, a DataFrame, or a Spark table")
@@ -379,7 +381,18 @@ def audit(
     )
     try:
         return _audit_prepared(
-            data, dataset, planned, cfg, cfg_path, section, config, start, snapshot, profile, profile_rows, progress
+            data,
+            dataset,
+            planned,
+            cfg,
+            cfg_path,
+            section,
+            config,
+            start,
+            snapshot,
+            profile,
+            profile_rows,
+            progress,
         )
     finally:
         dataset.engine.close()  # an out-of-core engine's temporary files, a session it started

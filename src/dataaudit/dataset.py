@@ -247,9 +247,10 @@ class Dataset:
 
     def sample(self, n: int | None = None, seed: int = 0) -> pd.DataFrame:
         """A seeded random sample of at most ``n`` rows (default: ``sample_rows``), in original order, the
-        index being the row positions; the same rows on every engine (:func:`~dataaudit.engine.sample_positions`,
-        the rows ``frame.sample(n, random_state=seed)`` picks). The running check's result then says it
-        covers a sample; its message should too, with :meth:`sample_note`."""
+        index being the row positions; the same rows on every engine
+        (:func:`~dataaudit.engine.sample_positions`: the rows ``frame.sample(n, random_state=seed)``
+        picks). The running check's result then says it covers a sample; its message should too, with
+        :meth:`sample_note`."""
         n = self.sample_rows if n is None else n
         if self.n_rows <= n:
             return self.frame
