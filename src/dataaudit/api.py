@@ -90,7 +90,7 @@ def prepare(
     Returns ``(dataset, planned, config, config_path, section)``, ``section`` being the ``datasets:`` entry
     of the config applied to this file (or None). Raises :class:`DataAuditError` subclasses.
     ``progress`` is told the phases as ``(0, 0, "reading x.csv")``."""
-    table = overrides.get("table")
+    table = overrides.get("catalog_table")
     if data is None and table:  # a Spark catalog table: read by the spark engine, never a path
         data = None
     elif not isinstance(data, (pd.DataFrame, str, os.PathLike)) and not is_spark_frame(data):
@@ -115,7 +115,7 @@ def prepare(
     origin = {
         role: option_name(role) if overrides.get(role) else f"{cfg_source}: {role}" for role in _ROLE_KEYS
     }
-    engine_name, reason = _which_engine(cfg.engine, data, path, fmt, cfg.table)
+    engine_name, reason = _which_engine(cfg.engine, data, path, fmt, cfg.catalog_table)
     if engine_name != "pandas":
         _phase(progress, f"reading {path.name if path else 'the DataFrame'} into {engine_name}")
         dataset = _engine_dataset(data, path, fmt, nulls, cfg, engine_name, reason, as_of, origin)
@@ -377,7 +377,7 @@ def audit(
         progress=progress,
         engine=engine,
         engine_memory=engine_memory,
-        table=table,
+        catalog_table=table,
     )
     try:
         return _audit_prepared(
