@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from dataaudit.dataset import Dataset
 from dataaudit.model import Area, Chart, Check, Outcome, Status, Table, count, grade, worst_status
@@ -120,7 +120,7 @@ class SchemaDrift(_DriftCheck):
     fail_above: int = 0
 
     def judge(self, cmp: Comparison, data: Dataset) -> Outcome:
-        rows = [("removed", c, cmp.baseline.column(c).kind, "—") for c in cmp.removed]
+        rows = [("removed", c, cmp.baseline.kind_of(c), "—") for c in cmp.removed]
         rows += [("kind changed", c, old, new) for c, (old, new) in cmp.kinds.items()]
         rows += [("added", c, "—", data.stats[c].kind) for c in cmp.added]
         rows += [("dtype changed", c, old, new) for c, (old, new) in cmp.dtypes.items()]
@@ -248,12 +248,15 @@ class DistributionDrift(_DriftCheck):
         graded = [d for d in drifts if min(d.old_values, d.new_values) >= self.min_values]
         small = [d for d in drifts if d not in graded]
         not_compared = [d for c, d in cmp.columns.items() if c in features and not d.compared]
-        graded.sort(key=lambda d: -d.psi)
-        flagged = [d for d in graded if d.psi > self.warn_above]
+        graded.sort(key=lambda d: -d.score)
+        flagged = [d for d in graded if d.score > self.warn_above]
         status = worst_status(
-            *(grade(d.psi, warn=self.warn_above, fail=self.fail_above, higher_is_worse=True) for d in graded)
+            *(
+                grade(d.score, warn=self.warn_above, fail=self.fail_above, higher_is_worse=True)
+                for d in graded
+            )
         )
-        rows = []
+        rows: list[tuple[Any, ...]] = []
         for d in [*graded, *small]:
             label, old_share, new_share = _biggest_move(d)
             if d.old_summary is not None:
@@ -266,8 +269,8 @@ class DistributionDrift(_DriftCheck):
                 (
                     d.name,
                     d.kind,
-                    round(d.psi, 4),
-                    round(d.js, 4),
+                    round(d.score, 4),
+                    round(d.distance, 4),
                     f"{label}: {old_share:.1%} → {new_share:.1%}",
                     where,
                     "graded" if d in graded else f"not graded: < {self.min_values} values",
@@ -288,20 +291,20 @@ class DistributionDrift(_DriftCheck):
         if flagged:
             msg = (
                 f"{count(len(flagged), 'feature')} of {len(graded)} shifted (PSI > {self.warn_above:g}): "
-                + ", ".join(f"{d.name} {d.psi:.3f}" for d in flagged[:5])
+                + ", ".join(f"{d.name} {d.score:.3f}" for d in flagged[:5])
                 + (f" and {len(flagged) - 5} more" if len(flagged) > 5 else "")
             )
         else:
             msg = (
-                f"{len(graded)} features stable: largest PSI {top.psi:.3f} ({top.name}) "
+                f"{len(graded)} features stable: largest PSI {top.score:.3f} ({top.name}) "
                 f"<= {self.warn_above:g}"
             )
         return Outcome.make(
             status,
             msg,
             observed={
-                "max_psi": round(top.psi, 4),
-                "psi": {d.name: round(d.psi, 4) for d in graded},
+                "max_psi": round(top.score, 4),
+                "psi": {d.name: round(d.score, 4) for d in graded},
                 "bars": [_bars(d) for d in graded[:40]],
             },
             expected=f"PSI <= {self.warn_above:g} per feature (fail above {self.fail_above:g})",
@@ -314,7 +317,7 @@ class DistributionDrift(_DriftCheck):
             chart=Chart.of(
                 "bars",
                 [d.name for d in graded[:20]],
-                [d.psi for d in graded[:20]],
+                [d.score for d in graded[:20]],
                 title="PSI per feature",
                 threshold=self.warn_above,
             ),
@@ -569,16 +572,16 @@ class TargetDrift(_DriftCheck):
             )
             return Outcome.skip(why)
         if d.old_summary is not None:  # continuous
-            status = grade(d.psi, warn=self.psi_warn_above, fail=self.psi_fail_above, higher_is_worse=True)
+            status = grade(d.score, warn=self.psi_warn_above, fail=self.psi_fail_above, higher_is_worse=True)
             label, o, n = _biggest_move(d)
             med_o, med_n = d.old_summary.get("p50"), (d.new_summary or {}).get("p50")
-            msg = f"target {target!r} PSI {d.psi:.3f}; largest change in bin {label}: {o:.1%} → {n:.1%}"
+            msg = f"target {target!r} PSI {d.score:.3f}; largest change in bin {label}: {o:.1%} → {n:.1%}"
             if med_n is not None:
                 msg += f"; median {med_o:.4g} → {med_n:.4g}"
             return Outcome.make(
                 status,
                 msg,
-                observed={"psi": round(d.psi, 4), "bars": [_bars(d)]},
+                observed={"psi": round(d.score, 4), "bars": [_bars(d)]},
                 expected=f"PSI <= {self.psi_warn_above:g} (fail above {self.psi_fail_above:g})",
                 columns=[target],
             )
@@ -599,7 +602,7 @@ class TargetDrift(_DriftCheck):
         return Outcome.make(
             status,
             msg,
-            observed={"max_change": round(biggest, 4), "psi": round(d.psi, 4), "bars": [_bars(d)]},
+            observed={"max_change": round(biggest, 4), "psi": round(d.score, 4), "bars": [_bars(d)]},
             expected=(
                 f"class shares within ±{self.warn_above * 100:g} points "
                 f"(fail beyond ±{self.fail_above * 100:g})"

@@ -23,6 +23,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from dataaudit.checks._shared import role
 from dataaudit.checks.consistency.duplicates import _codes, _duplicate_groups
 from dataaudit.dataset import MAX_CLASSES, MISSING_GROUP, Dataset
 from dataaudit.model import Area, Chart, Check, Outcome, Status, Table, count, worst_status
@@ -267,7 +268,7 @@ class RowOverlap(_SplitCheck):
             _graded(excess, xs, self.warn_above, self.fail_above, self.handful),
             _graded(excess_near, xns, self.near_warn_above, self.near_fail_above, self.handful),
         )
-        left_out = sorted(skip - {None})
+        left_out = sorted(c for c in skip if c is not None)
         compared = f"over {count(len(cols), 'column')}" + (
             f", {_names(left_out)} left out" if left_out else ""
         )
@@ -393,7 +394,7 @@ class IdOverlap(_SplitCheck):
     handful: int = 5
 
     def judge(self, train: Dataset, test: Dataset) -> Outcome:
-        col = train.roles.id
+        col = role(train, "id")
         detected = " (detected)" if "id" in train.roles.detected else ""
         if col not in test.frame.columns:
             return Outcome.skip(f"the test set has no id column {col!r}")
@@ -727,7 +728,7 @@ class ClassCoverage(_SplitCheck):
     unseen_fail_above: float = 0.01
 
     def judge(self, train: Dataset, test: Dataset) -> Outcome:
-        t = train.roles.target
+        t = role(train, "target")
         if t not in test.frame.columns:
             return Outcome.skip(f"the test set has no target column {t!r}")
         a, b = category_counts(train, t), category_counts(test, t)
@@ -894,7 +895,7 @@ class TemporalOverlap(_SplitCheck):
     handful: int = 5
 
     def judge(self, train: Dataset, test: Dataset) -> Outcome:
-        col = train.roles.timestamp
+        col = role(train, "timestamp")
         if col not in test.frame.columns:
             return Outcome.skip(f"the test set has no timestamp column {col!r}")
         a, b = train.stats.datetimes(col), test.stats.datetimes(col)

@@ -161,7 +161,7 @@ class CategoryVariants(Check):
         )
         if len(findings) > 3:
             msg += f"; and {len(findings) - 3} more groups"
-        rows = [
+        table_rows = [
             (c, _show_cat(canonical, c), _show_cat(v, c), k, how if i else "canonical")
             for c, canonical, members, _ in findings
             for i, (v, k, how) in enumerate(members)
@@ -173,7 +173,7 @@ class CategoryVariants(Check):
             expected=expected,
             columns=list(per_col),
             evidence=Table.of(
-                ("column", "group", "spelling", "rows", "kind"), rows, title="Spelling variants"
+                ("column", "group", "spelling", "rows", "kind"), table_rows, title="Spelling variants"
             ),
         )
 
@@ -285,7 +285,7 @@ class RareCategories(Check):
             examined += 1
             rare = vc[vc < self.min_count]
             if len(rare):
-                findings.append((c, list(rare.items()), int(rare.sum()), len(vc)))
+                findings.append((c, [(str(v), k) for v, k in rare.items()], int(rare.sum()), len(vc)))
         expected = f"categories with < {self.min_count} rows; " + _expected(
             self.warn_above, self.fail_above, "share of rows in them"
         )
@@ -316,10 +316,12 @@ class RareCategories(Check):
         status = _grade_worst([r / n for _, _, r, _ in findings], self.warn_above, self.fail_above)
         findings.sort(key=lambda f: -f[2])
         parts = []
-        for c, rare, rows, levels in findings[:3]:
-            smallest = ", ".join(f"{_show_cat(v, c)} {k}" for v, k in sorted(rare, key=lambda r: r[1])[:3])
+        for c, rare_values, rows, levels in findings[:3]:
+            smallest = ", ".join(
+                f"{_show_cat(v, c)} {k}" for v, k in sorted(rare_values, key=lambda r: r[1])[:3]
+            )
             parts.append(
-                f"{c}: {len(rare)} of {levels} categories below {self.min_count} rows "
+                f"{c}: {len(rare_values)} of {levels} categories below {self.min_count} rows "
                 f"({rows:,} rows, {_pct(rows / n)}; {smallest})"
             )
         msg = "; ".join(parts) + (f"; and {len(findings) - 3} more columns" if len(findings) > 3 else "")

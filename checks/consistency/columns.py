@@ -90,7 +90,7 @@ class ConstantColumns(Check):
                 observed=0,
                 expected=expected,
             )
-        kinds = {}
+        kinds: dict[str, int] = {}
         for _, what, _ in findings:
             kinds[what] = kinds.get(what, 0) + 1
         summary = ", ".join(f"{k} {w}" for w, k in kinds.items())
@@ -358,6 +358,8 @@ class IdLikeFeatures(Check):
             return None  # measurements with decimals are not identifiers
         monotonic = x.is_monotonic_increasing or x.is_monotonic_decreasing
         st = data.stats[col]
+        if st.quantiles is None:  # not reached: a column with numeric values has quantiles
+            return None
         lo, hi = st.quantiles["min"], st.quantiles["max"]
         density = st.distinct / (hi - lo + 1) if hi >= lo else 0.0
         if share >= self.unique_share:

@@ -94,9 +94,9 @@ def _parses(values: pd.Series) -> np.ndarray:
         rest = ~ok
         stripped = values[rest].str.strip().str.split(r"[ T]", n=1, regex=True).str[0]
         ok[rest] = pd.to_datetime(stripped, errors="coerce", format=fmt).notna().to_numpy()
-    rest = np.flatnonzero(~ok)[:2000]
-    if rest.size:
-        ok[rest] = pd.to_datetime(values.iloc[rest], errors="coerce", format="mixed").notna().to_numpy()
+    left = np.flatnonzero(~ok)[:2000]
+    if left.size:
+        ok[left] = pd.to_datetime(values.iloc[left], errors="coerce", format="mixed").notna().to_numpy()
     return ok
 
 
@@ -151,8 +151,8 @@ class UnparseableDates(Check):
             vc, note = _text_counts(data, c)
             keys = pd.Series(vc.index, dtype=object).astype(str)
             # the regular expressions run on the few distinct signatures (every digit a 0), not the values
-            codes, sigs = pd.factorize(keys.str.translate(_ZERO_DIGITS))
-            sigs = pd.Series(sigs, dtype=object)
+            codes, distinct_sigs = pd.factorize(keys.str.translate(_ZERO_DIGITS))
+            sigs = pd.Series(distinct_sigs, dtype=object)
             sig_date = sigs.str.contains(_DATE_LIKE_PD, regex=True, na=False).to_numpy()
             like = sig_date[codes]
             # a time alone: the signature says maybe, the digits say whether it is a real time of day
@@ -189,10 +189,12 @@ class UnparseableDates(Check):
                 orders[c] = order
                 mixed += int(min(order[0], order[1]))
             if bad or mixed:
-                layouts = [(k, int(v), _example_of(vals, shapes, k, ok)) for k, v in per_shape.items()]
+                layouts = [
+                    (str(k), int(v), _example_of(vals, shapes, str(k), ok)) for k, v in per_shape.items()
+                ]
                 if len(per_time) > 1:
                     layouts += [
-                        (f"time {k}", int(v), _example_of(vals, times.fillna(""), k, ok))
+                        (f"time {k}", int(v), _example_of(vals, times.fillna(""), str(k), ok))
                         for k, v in per_time.items()
                     ]
                 findings.append((c, bad, mixed, int(wl.sum()), list(vals[~ok][:5]), layouts, note))
@@ -400,7 +402,8 @@ class SentinelDates(Check):
             return None
         # whole days by integer division of the raw ticks (any unit: s, ms, ns), ~20x faster than a cast
         unit, step = np.datetime_data(arr.dtype)
-        per_day = int(np.timedelta64(1, "D") // np.timedelta64(step, unit))
+        # numpy's stubs take the unit as a literal; datetime_data gives it as a str
+        per_day = int(np.timedelta64(1, "D") // np.timedelta64(step, unit))  # type: ignore[call-overload]
         ticks = arr.view(np.int64)
         days = ticks // per_day
         wanted = np.array(sorted({*self.always, *self.plausible}), dtype="datetime64[D]").astype(np.int64)
@@ -451,7 +454,7 @@ class SentinelDates(Check):
         always = {_ymd(d): d for d in self.always}
         plausible = {_ymd(d): d for d in self.plausible}
         is_sentinel = np.isin(ymd, list(always) + list(plausible))
-        found = {}
+        found: dict[str, int] = {}
         others, w_others = ymd[~is_sentinel], np.asarray(weights, dtype="float64")[~is_sentinel]
         first = last = 0
         if others.size:

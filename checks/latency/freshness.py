@@ -189,7 +189,8 @@ class FutureTimestamps(Check):
             t for t in (times_of(data, r) for r in ("ingested_at", "label_time")) if t is not None
         ]
         limit = as_of_ns(data) + int(duration_param(self, "tolerance").total_seconds() * NS)
-        per_col, examples, status, worst = [], [], Status.PASS, None
+        examples: list[tuple[object, str, str]] = []
+        per_col, status, worst = [], Status.PASS, None
         for times in cols:
             v = times.array
             ok = ~np.isnat(v)

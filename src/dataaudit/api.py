@@ -109,7 +109,7 @@ def prepare(
     origin = {
         role: option_name(role) if overrides.get(role) else f"{cfg_source}: {role}" for role in _ROLE_KEYS
     }
-    if path is None:
+    if isinstance(data, pd.DataFrame):  # path is None
         numbering = isinstance(data.index, pd.RangeIndex) and data.index.name is not None
         if numbering:  # a named 0..n-1 numbering carries no data: drop the name, not a column's worth
             data = data.copy(deep=False)
@@ -118,7 +118,7 @@ def prepare(
         cfg, index_note = _index_as_id(data, frame, cfg, origin)
         if index_note:
             source = dataclasses.replace(source, notes=(*source.notes, index_note))
-    else:
+    elif path is not None:  # always, for a file
         _phase(progress, f"reading {path.name}")
         frame, source = load(path, fmt=fmt, sheet=sheet, nulls=nulls)
     name = source.path or "the DataFrame"
@@ -185,7 +185,7 @@ def _with_croissant(cfg: Config, cfg_path: Path | None, data_path: Path | None, 
     from dataaudit.croissant import find_croissant, merge_policy, read_croissant
 
     if explicit is not None:
-        file = Path(explicit)
+        file: Path | None = Path(explicit)
     elif cfg.croissant:
         file = Path(cfg.croissant)
         if not file.is_absolute() and cfg_path is not None:

@@ -32,7 +32,8 @@ EPILOG = "Exit codes: 0 ready, 1 not ready, 2 cannot audit (bad input or option)
 class _Cli(click.Group):
     """Runs commands non-standalone so every error ends as one stderr line and an ExitCode."""
 
-    def main(self, args: Any = None, prog_name: str | None = None, **kw: Any) -> Any:
+    # click's stubs overload main() on standalone_mode (Never when True); this one always runs non-standalone
+    def main(self, args: Any = None, prog_name: str | None = None, **kw: Any) -> Any:  # type: ignore[override]
         kw.pop("standalone_mode", None)
         debug = "--debug" in (sys.argv[1:] if args is None else list(args))
         code: int
@@ -381,7 +382,7 @@ def run(
         rendered.append((output, report.to_html()))
         outputs["report"] = str(output)
     json_text = report.to_json() if json_path else None
-    if json_path and json_path != "-":
+    if json_path and json_path != "-" and json_text is not None:
         rendered.append((Path(json_path), json_text))
         outputs["json"] = json_path
     rendered += render_ci_outputs(report, ci_paths, outputs)

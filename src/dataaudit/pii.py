@@ -355,10 +355,10 @@ def scan_values(
         texts = pd.Series(candidates.filter(hit).to_pylist(), dtype=object)
         w = cand_weights[hit]
         # every match in each flagged value, one per line, so a validator sees them all
-        matches = texts.str.findall(det.py).explode().dropna()
-        if matches.empty:
+        found = texts.str.findall(det.py).explode().dropna()
+        if found.empty:
             continue
-        matches = matches.astype(str)
+        matches = found.astype(str)
         ok = det.validate(matches) if det.validate is not None else np.ones(len(matches), dtype=bool)
         good = matches[ok]
         if good.empty:

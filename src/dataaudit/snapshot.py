@@ -182,6 +182,11 @@ class Snapshot:
                 return c
         return None
 
+    def kind_of(self, name: str) -> str:
+        """The kind of column ``name`` in the baseline ("" if it has none)."""
+        c = self.column(name)
+        return c.kind if c is not None else ""
+
     def group(self, name: str) -> GroupProfile | None:
         for g in self.groups:
             if g.column == name:
@@ -370,7 +375,7 @@ def category_counts(data: Dataset, col: str) -> dict[str, int]:
 
 def _profile(data: Dataset, col: str) -> ColumnProfile:
     st = data.stats[col]
-    base = {
+    base: dict[str, Any] = {
         "name": col,
         "dtype": st.dtype,
         "kind": st.kind,
@@ -417,10 +422,10 @@ def group_counts(
     if ref is None and own is not None and own.edges is not None and quantile_banded:
         edges = own.edges
     if edges is not None:
-        counts = numeric_counts(data, col, edges) or ()
+        bins = numeric_counts(data, col, edges) or ()
         labels = bin_labels(edges)
         missing = data.stats[col].missing
-        pairs = [(lab, n) for lab, n in zip(labels, counts)]
+        pairs = [(lab, n) for lab, n in zip(labels, bins)]
         if missing:
             from dataaudit.dataset import MISSING_GROUP
 
@@ -511,6 +516,20 @@ class ColumnDrift:
         return self.psi is not None
 
     @property
+    def score(self) -> float:
+        """The PSI of a compared column (raises ValueError for one that was not compared)."""
+        if self.psi is None:
+            raise ValueError(f"column {self.name!r} was not compared: {self.note}")
+        return self.psi
+
+    @property
+    def distance(self) -> float:
+        """The JS distance of a compared column (raises ValueError for one that was not compared)."""
+        if self.js is None:
+            raise ValueError(f"column {self.name!r} was not compared: {self.note}")
+        return self.js
+
+    @property
     def old_values(self) -> int:
         return sum(self.old_counts)
 
@@ -547,7 +566,7 @@ def _summary(data: Dataset, col: str) -> dict[str, float] | None:
 def _measure(data: Dataset, col: str, old: ColumnProfile) -> ColumnDrift:
     """Column ``col`` of ``data`` measured over the bins or categories of its baseline profile ``old``."""
     st = data.stats[col]
-    common = {
+    common: dict[str, Any] = {
         "name": col,
         "kind": st.kind,
         "old_kind": old.kind,
@@ -675,6 +694,8 @@ def _renames(data: Dataset, base: Snapshot, removed: Sequence[str], added: Seque
     taken: set[str] = set()
     for old_name in removed[:50]:
         old = base.column(old_name)
+        if old is None:  # not reached: the removed names are the baseline's
+            continue
         best: tuple[float, str, str] | None = None
         for new_name in added[:50]:
             if new_name in taken or data.stats[new_name].kind != old.kind:
