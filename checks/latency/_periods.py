@@ -9,8 +9,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from dataaudit.checks.latency._durations import parse_duration
 from dataaudit.checks.latency._times import DAY_NS, HOUR_NS, NS, WEEK_NS, to_timestamp
-from dataaudit.durations import parse_duration
 from dataaudit.model import count
 
 #: 1970-01-01 was a Thursday: shift by 3 days so that weeks start on Monday

@@ -13,8 +13,8 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from dataaudit.checks.latency._durations import format_duration, parse_duration
 from dataaudit.dataset import Dataset
-from dataaudit.durations import format_duration, parse_duration
 from dataaudit.model import Check, Outcome, Status, count, grade
 from dataaudit.stats import settle_dates
 

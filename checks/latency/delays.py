@@ -8,6 +8,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from dataaudit.checks.latency._durations import format_duration
 from dataaudit.checks.latency._times import (
     NS,
     Times,
@@ -19,7 +20,6 @@ from dataaudit.checks.latency._times import (
     validate_durations,
 )
 from dataaudit.dataset import Dataset
-from dataaudit.durations import format_duration
 from dataaudit.model import Area, Check, Outcome, Status, Table, count, grade, worst_status
 
 __all__ = ["IngestionLag", "LabelDelay"]
