@@ -2,9 +2,9 @@
 target and the sensitive groups, measured against ``--baseline OLD`` (a data file or a snapshot).
 
 The checks run only when a baseline is given (without one, the audit leaves them out: see ``api.prepare``).
-All of them read one shared :func:`dataaudit.snapshot.comparison`, computed once: the new data is measured
-over the baseline's own bins (deciles fixed from the baseline) and categories, with the same code that writes
-snapshots, so a raw baseline and its snapshot give the same results.
+All of them read one shared :func:`dataaudit.checks._drift_compare.comparison`, computed once: the new data
+is measured over the baseline's own bins (deciles fixed from the baseline) and categories, with the same code
+that writes snapshots, so a raw baseline and its snapshot give the same results.
 """
 
 from __future__ import annotations
@@ -13,9 +13,10 @@ import math
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from dataaudit.checks._drift_compare import ColumnDrift, Comparison, comparison
+from dataaudit.column_profiles import OTHER
 from dataaudit.dataset import Dataset
 from dataaudit.model import Area, Chart, Check, Outcome, Status, Table, count, grade, worst_status
-from dataaudit.snapshot import OTHER, ColumnDrift, Comparison, comparison
 
 __all__ = [
     "CHECKS",

@@ -8,8 +8,8 @@ data's roles. No model is fitted: deepchecks' train–test validation suite is t
 alone.
 
 Drift is not measured twice: ``split.drift`` runs the drift checks of ``checks/drift.py`` on one
-:func:`dataaudit.snapshot.compare` of the test set against a snapshot of the training data (training is the
-baseline); ``split.group_coverage`` reads the sensitive groups from the same comparison.
+:func:`dataaudit.checks._drift_compare.compare` of the test set against a snapshot of the training data
+(training is the baseline); ``split.group_coverage`` reads the sensitive groups from the same comparison.
 """
 
 from __future__ import annotations
@@ -23,12 +23,14 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from dataaudit.checks._drift_compare import Comparison, compare
 from dataaudit.checks._shared import role
 from dataaudit.checks.consistency.duplicates import _codes, _duplicate_groups
+from dataaudit.column_profiles import category_counts
 from dataaudit.dataset import MAX_CLASSES, MISSING_GROUP, Dataset
 from dataaudit.model import Area, Chart, Check, Outcome, Status, Table, count, worst_status
 from dataaudit.privacy import mask_example
-from dataaudit.snapshot import Comparison, Snapshot, category_counts, compare
+from dataaudit.snapshot import Snapshot
 
 __all__ = [
     "CHECKS",

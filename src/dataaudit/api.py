@@ -19,6 +19,7 @@ import pandas as pd
 from pydantic import ValidationError
 
 from dataaudit import __version__
+from dataaudit.baseline import plan_baseline
 from dataaudit.config import (
     Config,
     describe_validation_error,
@@ -37,7 +38,7 @@ from dataaudit.privacy import masking, policy_for
 from dataaudit.registry import Registry
 from dataaudit.roles import resolve_roles
 from dataaudit.runner import Progress, plan, run_checks
-from dataaudit.snapshot import Snapshot, plan_baseline
+from dataaudit.snapshot import Snapshot
 from dataaudit.stats import Stats
 from dataaudit.testset import plan_test
 from dataaudit.waivers import apply_waivers, check_waivers
