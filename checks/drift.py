@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 from dataaudit.checks._drift_compare import ColumnDrift, Comparison, comparison
 from dataaudit.column_profiles import OTHER
 from dataaudit.dataset import Dataset
+from dataaudit.formatting import Finding, flagged_columns, overall, quoted, worst_first
 from dataaudit.model import Area, Chart, Check, Outcome, Status, Table, count, grade, worst_status
 
 __all__ = [
@@ -34,10 +35,26 @@ NO_BASELINE = "no baseline given (use --baseline OLD, a data file or a snapshot 
 MAX_BARS = 12
 
 
-def _names(cols, limit: int = 5) -> str:
-    cols = list(cols)
-    text = ", ".join(repr(c) for c in cols[:limit])
-    return text + (f" and {len(cols) - limit} more" if len(cols) > limit else "")
+@dataclass(frozen=True)
+class _CategoryChange:
+    """``drift.new_categories``' measurements of one column: the shares of new-data rows in categories the
+    baseline did not have, and of baseline rows in categories the new data lost."""
+
+    drift: ColumnDrift
+    new_share: float
+    gone_share: float
+
+
+@dataclass(frozen=True)
+class _GroupMove:
+    """``drift.group_shares``' measurements of one attribute: the group whose share moved most, its shares
+    before and after, and whether the move is within sampling noise."""
+
+    label: str
+    old_share: float
+    new_share: float
+    drift: ColumnDrift
+    noise: bool
 
 
 def _shares(counts) -> list[float]:
@@ -140,9 +157,9 @@ class SchemaDrift(_DriftCheck):
             )
         parts = []
         if cmp.removed:
-            parts.append(f"{len(cmp.removed)} removed ({_names(cmp.removed)})")
+            parts.append(f"{len(cmp.removed)} removed ({quoted(cmp.removed)})")
         if cmp.added:
-            parts.append(f"{len(cmp.added)} added ({_names(cmp.added)})")
+            parts.append(f"{len(cmp.added)} added ({quoted(cmp.added)})")
         if cmp.kinds:
             parts.append(
                 f"{count(len(cmp.kinds), 'kind change')} ("
@@ -351,7 +368,9 @@ class NewCategories(_DriftCheck):
     fail_above: float = 0.05
 
     def judge(self, cmp: Comparison, data: Dataset) -> Outcome:
-        rows, findings, unknown = [], [], []
+        rows: list[tuple[str, str, str, int, float]] = []
+        findings: list[Finding[_CategoryChange]] = []
+        unknown: list[str] = []
         compared = 0
         for col, d in cmp.columns.items():
             if d.old_kind not in ("categorical", "boolean") or not d.compared:
@@ -368,14 +387,14 @@ class NewCategories(_DriftCheck):
                 continue
             share = max(new_share, gone_share)
             status = grade(share, warn=self.warn_above, fail=self.fail_above, higher_is_worse=True)
-            findings.append((status, col, d, new_share, gone_share))
+            findings.append(Finding(status, col, share, _CategoryChange(d, new_share, gone_share)))
             rows += [
                 (col, "new", k if k != OTHER else "(other new values)", n, round(n / d.new_values, 4))
                 for k, n in d.new_categories
             ]
             rows += [(col, "vanished", k, n, round(n / d.old_values, 4)) for k, n in d.vanished]
-        findings.sort(key=lambda f: -max(f[3], f[4]))
-        status = worst_status(*(f[0] for f in findings))
+        findings = worst_first(findings)
+        status = overall(findings)
         note = f"; {count(len(unknown), 'column')} with over 50 categories not checked" if unknown else ""
         if not findings:
             return Outcome.ok(
@@ -383,7 +402,8 @@ class NewCategories(_DriftCheck):
                 observed={"columns": compared},
             )
         parts = []
-        for _, col, d, ns, gs in findings[:5]:
+        for f in findings[:5]:
+            d, ns, gs = f.detail.drift, f.detail.new_share, f.detail.gone_share
             bits = []
             if d.new_categories:
                 names = ", ".join(repr(k) for k, _ in d.new_categories[:3])
@@ -392,7 +412,7 @@ class NewCategories(_DriftCheck):
             if d.vanished:
                 names = ", ".join(repr(k) for k, _ in d.vanished[:3])
                 bits.append(f"{len(d.vanished)} vanished ({names}; {gs:.1%} of baseline rows)")
-            parts.append(f"{col}: " + ", ".join(bits))
+            parts.append(f"{f.column}: " + ", ".join(bits))
         msg = "; ".join(parts) + (f"; and {len(findings) - 5} more columns" if len(findings) > 5 else "")
         if status != Status.PASS:
             msg += f" (warn above {self.warn_above:.0%}, fail above {self.fail_above:.0%} of rows)"
@@ -400,10 +420,14 @@ class NewCategories(_DriftCheck):
             status,
             msg + note,
             observed={
-                f[1]: {"new_share": round(f[3], 4), "vanished_share": round(f[4], 4)} for f in findings
+                f.column: {
+                    "new_share": round(f.detail.new_share, 4),
+                    "vanished_share": round(f.detail.gone_share, 4),
+                }
+                for f in findings
             },
             expected=f"no new or vanished categories (fail above {self.fail_above:.0%} of rows)",
-            columns=[f[1] for f in findings if f[0] != Status.PASS],
+            columns=flagged_columns(findings),
             evidence=Table.of(
                 ("column", "change", "category", "rows", "share"),
                 rows,
@@ -595,9 +619,9 @@ class TargetDrift(_DriftCheck):
         if noise:
             msg += f" (within sampling noise at {d.old_values:,} and {d.new_values:,} labels)"
         if d.new_categories:
-            msg += f"; new classes: {_names(k for k, _ in d.new_categories)}"
+            msg += f"; new classes: {quoted(k for k, _ in d.new_categories)}"
         if d.vanished:
-            msg += f"; classes gone: {_names(k for k, _ in d.vanished)}"
+            msg += f"; classes gone: {quoted(k for k, _ in d.vanished)}"
         if status != Status.PASS:
             msg += f" (warn above {self.warn_above * 100:g} points)"
         return Outcome.make(
@@ -645,26 +669,28 @@ class GroupShareDrift(_DriftCheck):
     def judge(self, cmp: Comparison, data: Dataset) -> Outcome:
         if not cmp.groups:
             return Outcome.skip(
-                f"the baseline has no group shares for {_names(data.roles.sensitive)} "
+                f"the baseline has no group shares for {quoted(data.roles.sensitive)} "
                 "(not sensitive when the baseline was profiled)"
             )
-        tables, findings = [], []
+        tables: list[Table] = []
+        findings: list[Finding[_GroupMove]] = []
         for col, d in cmp.groups.items():
             table, biggest, label, o, n, noise = _share_table(d, "group", self.noise_z)
             tables.append(table)
             status = grade(biggest, warn=self.warn_above, fail=self.fail_above, higher_is_worse=True)
-            findings.append((status, col, abs(n - o), label, o, n, d, noise))
-        findings.sort(key=lambda f: -f[2])
-        status = worst_status(*(f[0] for f in findings))
+            findings.append(Finding(status, col, abs(n - o), _GroupMove(label, o, n, d, noise)))
+        findings = worst_first(findings)
+        status = overall(findings)
         parts = []
-        for _, col, biggest, label, o, n, d, noise in findings[:4]:
-            text = f"{col}={label!r} {o:.1%} → {n:.1%} ({biggest * 100:.1f} points)"
-            if noise:
+        for f in findings[:4]:
+            label, o, n, d = f.detail.label, f.detail.old_share, f.detail.new_share, f.detail.drift
+            text = f"{f.column}={label!r} {o:.1%} → {n:.1%} ({f.score * 100:.1f} points)"
+            if f.detail.noise:
                 text += " (within sampling noise)"
             if d.vanished:
-                text += f"; vanished: {_names(k for k, _ in d.vanished)}"
+                text += f"; vanished: {quoted(k for k, _ in d.vanished)}"
             if d.new_categories:
-                text += f"; new: {_names(k for k, _ in d.new_categories)}"
+                text += f"; new: {quoted(k for k, _ in d.new_categories)}"
             parts.append(text)
         lead = "largest group share change: " if status == Status.PASS else "group shares moved: "
         msg = lead + "; ".join(parts)
@@ -673,12 +699,12 @@ class GroupShareDrift(_DriftCheck):
         return Outcome.make(
             status,
             msg,
-            observed={f[1]: {"max_change": round(f[2], 4), "group": f[3]} for f in findings},
+            observed={f.column: {"max_change": round(f.score, 4), "group": f.detail.label} for f in findings},
             expected=(
                 f"group shares within ±{self.warn_above * 100:g} points "
                 f"(fail beyond ±{self.fail_above * 100:g})"
             ),
-            columns=[f[1] for f in findings if f[0] != Status.PASS],
+            columns=flagged_columns(findings),
             evidence=tables,
         )
 

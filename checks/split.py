@@ -28,6 +28,7 @@ from dataaudit.checks._shared import role
 from dataaudit.checks.consistency.duplicates import _codes, _duplicate_groups
 from dataaudit.column_profiles import category_counts
 from dataaudit.dataset import MAX_CLASSES, MISSING_GROUP, Dataset
+from dataaudit.formatting import quoted
 from dataaudit.model import Area, Chart, Check, Outcome, Status, Table, count, worst_status
 from dataaudit.privacy import mask_example
 from dataaudit.snapshot import Snapshot
@@ -50,12 +51,6 @@ EXAMPLES = 10
 
 def _pct(x: float) -> str:
     return f"{x:.2%}" if 0 < x < 0.01 else f"{x:.1%}"
-
-
-def _names(cols, limit: int = 5) -> str:
-    cols = list(cols)
-    text = ", ".join(repr(c) for c in cols[:limit])
-    return text + (f" and {len(cols) - limit} more" if len(cols) > limit else "")
 
 
 def _graded(rows: int, share: float, warn: float, fail: float, handful: int) -> Status:
@@ -272,7 +267,7 @@ class RowOverlap(_SplitCheck):
         )
         left_out = sorted(c for c in skip if c is not None)
         compared = f"over {count(len(cols), 'column')}" + (
-            f", {_names(left_out)} left out" if left_out else ""
+            f", {quoted(left_out)} left out" if left_out else ""
         )
         note = f"; {count(len(not_in_test), 'column')} missing from the test set" if not_in_test else ""
         src = test.source
@@ -519,12 +514,12 @@ def _split_view(cmp: Comparison, train: Dataset) -> tuple[Comparison, list[str]]
             by_chance.append(c)
     if text_kinds:
         notes.append(
-            f"categorical ↔ text class of {_names(text_kinds)} not compared (the same strings; the class "
+            f"categorical ↔ text class of {quoted(text_kinds)} not compared (the same strings; the class "
             "follows the share of distinct values, which changes with the number of rows)"
         )
     if by_chance:
         notes.append(
-            f"new or vanished categories of {_names(by_chance)} within chance for samples of these sizes, "
+            f"new or vanished categories of {quoted(by_chance)} within chance for samples of these sizes, "
             "not graded"
         )
     kinds = {c: k for c, k in cmp.kinds.items() if c not in text_kinds}
@@ -817,7 +812,7 @@ class GroupCoverage(_SplitCheck):
         cmp = comparison(train, test)
         if not cmp.groups:
             return Outcome.skip(
-                f"the test set has none of the sensitive columns {_names(train.roles.sensitive)}"
+                f"the test set has none of the sensitive columns {quoted(train.roles.sensitive)}"
             )
         rows, findings, charts = [], [], []
         for col, d in cmp.groups.items():
@@ -839,7 +834,7 @@ class GroupCoverage(_SplitCheck):
         if not findings:
             groups = sum(len(d.labels) for d in cmp.groups.values())
             return Outcome.ok(
-                f"all {count(groups, 'group')} of {_names(cmp.groups)} are in both sets",
+                f"all {count(groups, 'group')} of {quoted(cmp.groups)} are in both sets",
                 observed=observed,
                 evidence=table,
             )

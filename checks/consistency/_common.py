@@ -12,6 +12,7 @@ import pandas as pd
 
 from dataaudit.checks._shared import role
 from dataaudit.dataset import Dataset
+from dataaudit.formatting import percent as _pct  # the name the consistency checks import
 from dataaudit.model import Status, grade, worst_status
 from dataaudit.privacy import mask_example
 from dataaudit.stats import _is_text
@@ -54,17 +55,6 @@ _DATE_LIKE_PD = _DATE_LIKE.pattern
 
 
 # -- wording and grading -------------------------------------------------------------------------------------
-
-
-def _pct(x: float) -> str:
-    """A share as a percentage with enough digits to tell small shares apart from zero."""
-    if x == 0:
-        return "0%"
-    if x < 0.0001:
-        return f"{x:.3%}"
-    if x < 0.01:
-        return f"{x:.2%}"
-    return f"{x:.0%}" if x >= 0.995 else f"{x:.1%}"
 
 
 def _num(v: float) -> str:

@@ -8,7 +8,7 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
-from dataaudit.checks.policy._common import _list, _policy
+from dataaudit.checks.policy._common import _policy
 from dataaudit.checks.policy._pii import (
     DOB_TOKENS,
     NOT_PERSON_TOKENS,
@@ -18,6 +18,7 @@ from dataaudit.checks.policy._pii import (
     scan_column,
 )
 from dataaudit.dataset import Dataset
+from dataaudit.formatting import listed
 from dataaudit.model import Area, Check, Outcome, Status, Table, count
 from dataaudit.pii import LABELS, mask_match, name_shape_share
 from dataaudit.roles import tokens
@@ -135,7 +136,7 @@ class PiiDetected(Check):
             ],
             title=f"Personal data found{sample_note.replace('; ', ' (') + ')' if sample_note else ''}",
         )
-        head = f"personal data in {count(len(columns), 'column')}: {_list(parts)}"
+        head = f"personal data in {count(len(columns), 'column')}: {listed(parts)}"
         if declared is False:
             status, tail = Status.FAIL, "; the datasheet declares contains_personal_data: false"
         elif declared is True:
@@ -335,7 +336,7 @@ class SpecialCategories(Check):
         summary = "special categories: " + "; ".join(f"{k} in {c}" for c, k, _ in rows)
         table = Table.of(("column", "special category", "found by"), rows, title="Special-category columns")
         n_cols = count(len({r[0] for r in rows}), "column")
-        head = f"special-category data (GDPR Art. 9) in {n_cols}: {_list(found)}"
+        head = f"special-category data (GDPR Art. 9) in {n_cols}: {listed(found)}"
         if basis:
             return Outcome.ok(
                 f"{head}; legal basis declared ({basis[:80]}): make sure it covers an Art. 9(2) condition",
