@@ -36,6 +36,14 @@ MAX_BARS = 12
 
 
 @dataclass(frozen=True)
+class _MissingShares:
+    """``drift.missing_rate``' measurements of one column: its share of missing values before and after."""
+
+    old: float
+    new: float
+
+
+@dataclass(frozen=True)
 class _CategoryChange:
     """``drift.new_categories``' measurements of one column: the shares of new-data rows in categories the
     baseline did not have, and of baseline rows in categories the new data lost."""
@@ -47,14 +55,11 @@ class _CategoryChange:
 
 @dataclass(frozen=True)
 class _GroupMove:
-    """``drift.group_shares``' measurements of one attribute: the group whose share moved most, its shares
-    before and after, and whether the move is within sampling noise."""
+    """``drift.group_shares``' measurements of one attribute: its share table and largest move, and the
+    attribute's comparison with the baseline."""
 
-    label: str
-    old_share: float
-    new_share: float
+    move: _ShareMove
     drift: ColumnDrift
-    noise: bool
 
 
 def _shares(counts) -> list[float]:
@@ -474,20 +479,24 @@ class MissingRateDrift(_DriftCheck):
             d = cmp.columns[c]
             return abs(n - o) if abs(n - o) > _noise(o, d.old_rows, n, d.new_rows, self.noise_z) else 0.0
 
-        graded = [
-            (
+        graded = [  # largest change first, as ``changes``
+            Finding(
                 grade(
                     beyond_noise(c, o, n), warn=self.warn_above, fail=self.fail_above, higher_is_worse=True
                 ),
                 c,
-                o,
-                n,
+                abs(n - o),
+                _MissingShares(o, n),
             )
             for c, o, n in changes
         ]
-        flagged = [g for g in graded if g[0] != Status.PASS]
-        status = worst_status(*(g[0] for g in graded))
-        rows = [(c, round(o, 4), round(n, 4), round(n - o, 4)) for _, c, o, n in graded if n != o]
+        flagged = [f for f in graded if f.status != Status.PASS]
+        status = overall(graded)
+        rows = [
+            (f.column, round(f.detail.old, 4), round(f.detail.new, 4), round(f.detail.new - f.detail.old, 4))
+            for f in graded
+            if f.detail.new != f.detail.old
+        ]
         if not flagged:
             c, o, n = changes[0]
             return Outcome.ok(
@@ -504,19 +513,21 @@ class MissingRateDrift(_DriftCheck):
                 else None,
             )
         msg = f"{count(len(flagged), 'column')} changed by more than {self.warn_above * 100:g} points: " + (
-            ", ".join(f"{c} {o:.1%} → {n:.1%}" for _, c, o, n in flagged[:5])
+            ", ".join(f"{f.column} {f.detail.old:.1%} → {f.detail.new:.1%}" for f in flagged[:5])
         )
         if len(flagged) > 5:
             msg += f" and {len(flagged) - 5} more"
         return Outcome.make(
             status,
             msg,
-            observed={c: {"baseline": round(o, 4), "new": round(n, 4)} for _, c, o, n in flagged},
+            observed={
+                f.column: {"baseline": round(f.detail.old, 4), "new": round(f.detail.new, 4)} for f in flagged
+            },
             expected=(
                 f"missing share within ±{self.warn_above * 100:g} points "
                 f"(fail beyond ±{self.fail_above * 100:g})"
             ),
-            columns=[c for _, c, _, _ in flagged],
+            columns=flagged_columns(flagged),
             evidence=Table.of(
                 ("column", "share missing (baseline)", "share missing (new)", "share change"),
                 rows,
@@ -524,8 +535,8 @@ class MissingRateDrift(_DriftCheck):
             ),
             chart=Chart.of(
                 "bars",
-                [c for _, c, _, _ in flagged[:20]],
-                [abs(n - o) for _, _, o, n in flagged[:20]],
+                [f.column for f in flagged[:20]],
+                [f.score for f in flagged[:20]],
                 title="Change in missing share",
                 unit="share",
                 threshold=self.warn_above,
@@ -533,9 +544,23 @@ class MissingRateDrift(_DriftCheck):
         )
 
 
-def _share_table(d: ColumnDrift, what: str, z: float) -> tuple[Table, float, str, float, float, bool]:
-    """The share table, and the largest change that is beyond sampling noise (its label, old and new share,
-    and whether the largest change overall was left ungraded as noise)."""
+@dataclass(frozen=True)
+class _ShareMove:
+    """A column's share table (one row per class or group) and its largest change beyond sampling noise:
+    ``graded`` is that change (0 when every change is within noise), ``label`` with its ``old_share`` and
+    ``new_share`` the class or group it is in, ``noise`` whether the largest change overall was left
+    ungraded as noise."""
+
+    table: Table
+    graded: float
+    label: str
+    old_share: float
+    new_share: float
+    noise: bool
+
+
+def _share_table(d: ColumnDrift, what: str, z: float) -> _ShareMove:
+    """The share table of ``d`` and its largest change beyond sampling noise."""
     old, new = _shares(d.old_counts), _shares(d.new_counts)
     n_old, n_new = sum(d.old_counts), sum(d.new_counts)
     rows = [(d.name, k, round(o, 4), round(n, 4), round(n - o, 4)) for k, o, n in zip(d.labels, old, new)]
@@ -546,12 +571,12 @@ def _share_table(d: ColumnDrift, what: str, z: float) -> tuple[Table, float, str
         title=f"{what.capitalize()} shares",
     )
     if not old:
-        return table, 0.0, "", 0.0, 0.0, False
+        return _ShareMove(table, 0.0, "", 0.0, 0.0, False)
     real = [k for k in range(len(old)) if abs(new[k] - old[k]) > _noise(old[k], n_old, new[k], n_new, z)]
     i = max(real or range(len(old)), key=lambda k: abs(new[k] - old[k]))
     biggest = abs(new[i] - old[i]) if real else 0.0
     noise = not real and any(n != o for o, n in zip(old, new))
-    return table, biggest, d.labels[i], old[i], new[i], noise
+    return _ShareMove(table, biggest, d.labels[i], old[i], new[i], noise)
 
 
 @dataclass(frozen=True)
@@ -610,13 +635,14 @@ class TargetDrift(_DriftCheck):
                 expected=f"PSI <= {self.psi_warn_above:g} (fail above {self.psi_fail_above:g})",
                 columns=[target],
             )
-        table, biggest, label, o, n, noise = _share_table(d, "class", self.noise_z)
+        move = _share_table(d, "class", self.noise_z)
+        table, biggest, label, o, n = move.table, move.graded, move.label, move.old_share, move.new_share
         status = grade(biggest, warn=self.warn_above, fail=self.fail_above, higher_is_worse=True)
         msg = (
             f"target {target!r}: largest class share change {abs(n - o) * 100:.1f} points "
             f"({label!r}: {o:.1%} → {n:.1%})"
         )
-        if noise:
+        if move.noise:
             msg += f" (within sampling noise at {d.old_values:,} and {d.new_values:,} labels)"
         if d.new_categories:
             msg += f"; new classes: {quoted(k for k, _ in d.new_categories)}"
@@ -675,17 +701,20 @@ class GroupShareDrift(_DriftCheck):
         tables: list[Table] = []
         findings: list[Finding[_GroupMove]] = []
         for col, d in cmp.groups.items():
-            table, biggest, label, o, n, noise = _share_table(d, "group", self.noise_z)
-            tables.append(table)
-            status = grade(biggest, warn=self.warn_above, fail=self.fail_above, higher_is_worse=True)
-            findings.append(Finding(status, col, abs(n - o), _GroupMove(label, o, n, d, noise)))
+            move = _share_table(d, "group", self.noise_z)
+            tables.append(move.table)
+            status = grade(move.graded, warn=self.warn_above, fail=self.fail_above, higher_is_worse=True)
+            findings.append(Finding(status, col, abs(move.new_share - move.old_share), _GroupMove(move, d)))
         findings = worst_first(findings)
         status = overall(findings)
         parts = []
         for f in findings[:4]:
-            label, o, n, d = f.detail.label, f.detail.old_share, f.detail.new_share, f.detail.drift
-            text = f"{f.column}={label!r} {o:.1%} → {n:.1%} ({f.score * 100:.1f} points)"
-            if f.detail.noise:
+            move, d = f.detail.move, f.detail.drift
+            text = (
+                f"{f.column}={move.label!r} {move.old_share:.1%} → {move.new_share:.1%} "
+                f"({f.score * 100:.1f} points)"
+            )
+            if move.noise:
                 text += " (within sampling noise)"
             if d.vanished:
                 text += f"; vanished: {quoted(k for k, _ in d.vanished)}"
@@ -699,7 +728,9 @@ class GroupShareDrift(_DriftCheck):
         return Outcome.make(
             status,
             msg,
-            observed={f.column: {"max_change": round(f.score, 4), "group": f.detail.label} for f in findings},
+            observed={
+                f.column: {"max_change": round(f.score, 4), "group": f.detail.move.label} for f in findings
+            },
             expected=(
                 f"group shares within ±{self.warn_above * 100:g} points "
                 f"(fail beyond ±{self.fail_above * 100:g})"

@@ -814,7 +814,8 @@ class GroupCoverage(_SplitCheck):
             return Outcome.skip(
                 f"the test set has none of the sensitive columns {quoted(train.roles.sensitive)}"
             )
-        rows, findings, charts = [], [], []
+        rows, charts = [], []
+        findings: list[_OneSided] = []
         for col, d in cmp.groups.items():
             labels, ac, bc = list(d.labels), list(d.old_counts), list(d.new_counts)
             r, only_a, only_b = _coverage_rows(col, labels, ac, bc)
@@ -822,12 +823,15 @@ class GroupCoverage(_SplitCheck):
             only_a = [(k, n) for k, n in only_a if k != MISSING_GROUP]
             only_b = [(k, n) for k, n in only_b if k != MISSING_GROUP]
             if only_a or only_b:
-                findings.append((col, only_a, only_b, sum(ac), sum(bc)))
+                findings.append(_OneSided(col, only_a, only_b, sum(ac), sum(bc)))
                 chart = _share_chart(labels, ac, bc, f"Group shares of {col}")
                 if chart is not None:
                     charts.append(chart)
         observed = {
-            f[0]: {"absent_from_test": [k for k, _ in f[1]], "absent_from_training": [k for k, _ in f[2]]}
+            f.column: {
+                "absent_from_test": [k for k, _ in f.only_train],
+                "absent_from_training": [k for k, _ in f.only_test],
+            }
             for f in findings
         }
         table = Table.of(_COVERAGE_COLUMNS, rows, title="Group shares, training and test side by side")
@@ -839,22 +843,34 @@ class GroupCoverage(_SplitCheck):
                 evidence=table,
             )
         parts = []
-        for col, only_a, only_b, na, nb in findings[:4]:
+        for f in findings[:4]:
             bits = []
-            if only_a:
-                bits.append(f"absent from test: {_list(only_a, na)} of training")
-            if only_b:
-                bits.append(f"absent from training: {_list(only_b, nb)} of test")
-            parts.append(f"{col}: " + "; ".join(bits))
+            if f.only_train:
+                bits.append(f"absent from test: {_list(f.only_train, f.train_rows)} of training")
+            if f.only_test:
+                bits.append(f"absent from training: {_list(f.only_test, f.test_rows)} of test")
+            parts.append(f"{f.column}: " + "; ".join(bits))
         return Outcome.warn(
             f"{count(len(findings), 'sensitive attribute')} with groups in one set only: "
             + " | ".join(parts),
             observed=observed,
             expected="every group in both sets",
-            columns=[f[0] for f in findings],
+            columns=[f.column for f in findings],
             evidence=table,
             chart=charts,
         )
+
+
+@dataclass(frozen=True)
+class _OneSided:
+    """``split.group_coverage``' finding for one sensitive attribute: the groups (with rows) found only in the
+    training set and only in the test set, and each set's rows."""
+
+    column: str
+    only_train: list[tuple[str, int]]
+    only_test: list[tuple[str, int]]
+    train_rows: int
+    test_rows: int
 
 
 # ----------------------------------------------------------------------------------------------------------

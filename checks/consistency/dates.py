@@ -138,7 +138,7 @@ class UnparseableDates(Check):
     min_date_share: float = 0.8
 
     def run(self, data: Dataset) -> Outcome:
-        findings = []  # (column, bad, mixed, judged, bad examples, layouts, note)
+        findings: list[_DateLayouts] = []
         examined = 0
         orders = {}  # column -> (day-first values, month-first values, ambiguous values, examples)
         for c in data.columns:
@@ -197,7 +197,9 @@ class UnparseableDates(Check):
                         (f"time {k}", int(v), _example_of(vals, times.fillna(""), str(k), ok))
                         for k, v in per_time.items()
                     ]
-                findings.append((c, bad, mixed, int(wl.sum()), list(vals[~ok][:5]), layouts, note))
+                findings.append(
+                    _DateLayouts(c, bad, mixed, int(wl.sum()), list(vals[~ok][:5]), layouts, note)
+                )
         expected = _expected(self.warn_above, self.fail_above, "share of unparseable or off-layout dates")
         if not examined:
             typed = [c for c in data.columns if data.stats[c].dtype.startswith("datetime")]
@@ -220,10 +222,11 @@ class UnparseableDates(Check):
                 expected=expected,
             )
         status = _grade_worst(
-            [max(b, m) / j for _, b, m, j, _, _, _ in findings], self.warn_above, self.fail_above
+            [max(f.bad, f.mixed) / f.judged for f in findings], self.warn_above, self.fail_above
         )
         parts = []
-        for c, bad, mixed, judged, ex, layouts, note in findings[:3]:
+        for f in findings[:3]:
+            c, bad, mixed, judged, ex, layouts = f.column, f.bad, f.mixed, f.judged, f.examples, f.layouts
             bits = []
             if bad:
                 bits.append(
@@ -247,18 +250,18 @@ class UnparseableDates(Check):
                         f"{int(ambiguous):,} more cannot be told apart"
                     )
                 bits[-1] += f"; {mixed:,} values ({_pct(mixed / judged)}) off the main one"
-            parts.append(f"{c}{note}: " + "; ".join(bits))
+            parts.append(f"{c}{f.note}: " + "; ".join(bits))
         table = Table.of(
             ("column", "layout", "values", "example"),
-            [(c, shape, k, e) for c, _, _, _, _, layouts, _ in findings for shape, k, e in layouts[:10]],
+            [(f.column, shape, k, e) for f in findings for shape, k, e in f.layouts[:10]],
             title="Date layouts",
         )
         bad_table = Table.of(
             ("column", "unparseable value"),
             [
-                (c, mask_example(v, column=c, kind="datetime"))
-                for c, _, _, _, ex, _, _ in findings
-                for v in ex
+                (f.column, mask_example(v, column=f.column, kind="datetime"))
+                for f in findings
+                for v in f.examples
             ],
             title="Unparseable dates (examples)",
         )
@@ -266,12 +269,27 @@ class UnparseableDates(Check):
             status,
             " | ".join(parts),
             observed={
-                c: {"unparseable": b, "off_layout": m, "values": j} for c, b, m, j, _, _, _ in findings
+                f.column: {"unparseable": f.bad, "off_layout": f.mixed, "values": f.judged} for f in findings
             },
             expected=expected,
-            columns=[f[0] for f in findings],
+            columns=[f.column for f in findings],
             evidence=[table, bad_table],
         )
+
+
+@dataclass(frozen=True)
+class _DateLayouts:
+    """``consistency.unparseable_dates``' measurements of one text column of dates: values that do not parse,
+    values off the main layout, values judged, a few unparseable ones, the layouts (layout, values, example)
+    and a note when only the most frequent values were read."""
+
+    column: str
+    bad: int
+    mixed: int
+    judged: int
+    examples: list[str]
+    layouts: list[tuple[str, int, str]]
+    note: str
 
 
 def _example_of(vals: pd.Series, shapes: pd.Series, shape: str, ok: np.ndarray) -> str:
