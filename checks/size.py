@@ -15,7 +15,7 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
-from dataaudit.checks._shared import configured, runs
+from dataaudit.checks._shared import configured, role, runs
 from dataaudit.checks.learning_curve import IMPROVING, NOISY, PLATEAU, LearningCurve
 from dataaudit.dataset import MISSING_GROUP, Dataset
 from dataaudit.model import Area, Chart, Check, Outcome, Status, Table, count, grade
@@ -176,7 +176,7 @@ class RowsPerFeature(Check):
             )
         ratio = data.n_rows / len(usable)
         status = grade(ratio, warn=self.warn_below, fail=self.fail_below, higher_is_worse=False)
-        rows = [
+        rows: list[tuple[str, object]] = [
             ("rows", data.n_rows),
             ("usable features", len(usable)),
             ("rows per feature", round(ratio, 1)),
@@ -226,7 +226,7 @@ class ClassCounts(Check):
     fail_below: int = 20
 
     def run(self, data: Dataset) -> Outcome:
-        target = data.roles.target
+        target = role(data, "target")
         if data.target_kind == "continuous":
             st = data.stats[target]
             return Outcome.skip(
@@ -344,7 +344,9 @@ class GroupCounts(Check):
             cells = _cells(g, y)
             if cells.empty:  # no row holds both a class and a group (e.g. an all-missing target)
                 continue
-            cell_rows += [(col, grp, cls, int(n)) for (grp, cls), n in cells.items()]
+            cell_rows += [
+                (col, grp, cls, int(n)) for (grp, cls), n in zip(cells.index.tolist(), cells.tolist())
+            ]
             cells.index = [f"{grp!r} × {target}={cls!r}" for grp, cls in cells.index]
             findings.append(
                 self._grade(
@@ -382,7 +384,7 @@ class GroupCounts(Check):
         if cell_rows:
             tables.append(
                 Table.of(
-                    ("attribute", "group", target, "rows"),
+                    ("attribute", "group", str(target), "rows"),
                     sorted(cell_rows, key=lambda r: r[3]),
                     title="Rows per group × class (smallest first)",
                 )

@@ -9,7 +9,7 @@ token marked how many cells of a column is ``data.source.null_tokens``."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -319,7 +319,8 @@ class DisguisedMissing(Check):
 
     def run(self, data: Dataset) -> Outcome:
         n = data.n_rows
-        found = []  # (column, kind of value, value, rows, share of column)
+        # (column, kind of value, value, rows, share of column)
+        found: list[tuple[str, str, Any, int, float]] = []
         notes = []
         for c in data.columns:
             st = data.stats[c]
@@ -340,8 +341,8 @@ class DisguisedMissing(Check):
                     if len(scope) < len(vc):
                         notes.append(f"{c} (its {len(scope):,} most frequent of {len(vc):,} distinct values)")
                     total = int(vc.sum())
-                    for v, k in scope[mask].items():
-                        found.append((c, "placeholder text", v, int(k), int(k) / max(total, 1)))
+                    for text, k in scope[mask].items():
+                        found.append((c, "placeholder text", text, int(k), int(k) / max(total, 1)))
         if not found:
             return Outcome.ok(
                 f"no placeholder strings or sentinel numbers in {count(data.n_cols, 'column')}",
