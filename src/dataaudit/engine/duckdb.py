@@ -141,9 +141,7 @@ class DuckDBEngine(Engine):
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
-        return cls(
-            con, "data", columns, dtypes, kinds, len(frame), position, tmp, reason, _limit_bytes(con)
-        )
+        return cls(con, "data", columns, dtypes, kinds, len(frame), position, tmp, reason, _limit_bytes(con))
 
     # ------------------------------------------------------------------ shape
     @property
@@ -259,9 +257,7 @@ class DuckDBEngine(Engine):
                         quantiles=quantiles[col],
                     )
             elif self._kinds[col] == "datetime" and count:
-                lo, hi = (
-                    _as_dtype(pd.Series([row[f"lo{i}"], row[f"hi{i}"]]), self._dtypes[col], "datetime")
-                )
+                lo, hi = _as_dtype(pd.Series([row[f"lo{i}"], row[f"hi{i}"]]), self._dtypes[col], "datetime")
                 prof.update(min=lo, max=hi)
             ml = row.get(f"ml{i}")
             out[col] = ColumnProfile(
@@ -276,7 +272,9 @@ class DuckDBEngine(Engine):
             )
         return out
 
-    def _quantiles(self, numeric: Mapping[str, str], counts: Mapping[str, int]) -> dict[str, dict[str, float]]:
+    def _quantiles(
+        self, numeric: Mapping[str, str], counts: Mapping[str, int]
+    ) -> dict[str, dict[str, float]]:
         """Exact quantiles (linear interpolation, as ``numpy.quantile``) of the finite numbers of each column:
         ``quantile_cont`` in one query when the values fit in a quarter of the memory limit, else one
         spilling windowed sort of all of them."""
@@ -307,7 +305,9 @@ class DuckDBEngine(Engine):
                     wanted_k.append(i)
                     wanted_r.append(r + 1)
         ranks = _fresh("ranks")
-        self._con.register(ranks, pa.table({"k": pa.array(wanted_k, pa.int64()), "r": pa.array(wanted_r, pa.int64())}))
+        self._con.register(
+            ranks, pa.table({"k": pa.array(wanted_k, pa.int64()), "r": pa.array(wanted_r, pa.int64())})
+        )
         try:
             unions = " UNION ALL ".join(
                 f"SELECT {i}::BIGINT AS k, x FROM (SELECT {numeric[c]} AS x FROM {self._table}) WHERE isfinite(x)"
@@ -417,7 +417,7 @@ class DuckDBEngine(Engine):
         run(
             self._con,
             f"CREATE TEMP TABLE {g} AS SELECT {keys}, count(*) AS n, min({pos}) AS f{labels} "
-            f"FROM {self._table} {where} GROUP BY {keys} HAVING {having}"
+            f"FROM {self._table} {where} GROUP BY {keys} HAVING {having}",
         )
         try:
             res = self._q(f"SELECT n{', l' if target else ''} FROM {g} ORDER BY n DESC, f")
@@ -442,7 +442,9 @@ class DuckDBEngine(Engine):
         return GroupSummary(sizes=sizes, examples=examples, labels=n_labels)
 
     # ------------------------------------------------------------------ rows
-    def rows(self, positions: Sequence[int] | np.ndarray, columns: Sequence[str] | None = None) -> pd.DataFrame:
+    def rows(
+        self, positions: Sequence[int] | np.ndarray, columns: Sequence[str] | None = None
+    ) -> pd.DataFrame:
         import pyarrow as pa
 
         cols = list(self._columns if columns is None else columns)
@@ -468,7 +470,9 @@ class DuckDBEngine(Engine):
 
 
 # ---------------------------------------------------------------------- connection and cleanup
-def connect(database: str | None, temp_dir: str, memory_limit: str | None = None, threads: int | None = None) -> Any:
+def connect(
+    database: str | None, temp_dir: str, memory_limit: str | None = None, threads: int | None = None
+) -> Any:
     """A DuckDB connection spilling to ``temp_dir``, with a memory limit and thread count when given (set
     through the connection's configuration, not SQL text)."""
     import duckdb
@@ -562,7 +566,11 @@ def _as_dtype(s: pd.Series, dtype: str, kind: str) -> pd.Series:
             s = pd.to_datetime(s, utc=("," in dtype) or None)
         target = pd.api.types.pandas_dtype(dtype)
         if getattr(target, "tz", None) is not None:
-            s = s.dt.tz_convert(target.tz) if getattr(s.dtype, "tz", None) is not None else s.dt.tz_localize(target.tz)
+            s = (
+                s.dt.tz_convert(target.tz)
+                if getattr(s.dtype, "tz", None) is not None
+                else s.dt.tz_localize(target.tz)
+            )
         return s.astype(target)
     if str(s.dtype) != dtype:
         try:
@@ -581,7 +589,9 @@ def _list_for(kind: str, dtype: str, values: list[Any]) -> tuple[str, list[Any]]
     """The SQL list type and the values of an ``in`` predicate that can equal a value of the column."""
     if kind in ("int", "float", "objbool"):
         nums = [
-            float(v) for v in values if isinstance(v, (int, float, np.integer, np.floating)) and not pd.isna(v)
+            float(v)
+            for v in values
+            if isinstance(v, (int, float, np.integer, np.floating)) and not pd.isna(v)
         ]
         return "DOUBLE", nums
     if kind == "bool":
@@ -593,5 +603,11 @@ def _list_for(kind: str, dtype: str, values: list[Any]) -> tuple[str, list[Any]]
                 out.append(_timestamp_param(v))
             except (ValueError, TypeError):
                 continue
-        return ("TIMESTAMPTZ" if "," in dtype else "TIMESTAMP"), [v for v in out if v is not None and v is not pd.NaT]
+        return ("TIMESTAMPTZ" if "," in dtype else "TIMESTAMP"), [
+            v for v in out if v is not None and v is not pd.NaT
+        ]
+    if kind == "time":
+        import datetime as dt
+
+        return "TIME", [v for v in values if isinstance(v, dt.time)]
     return "VARCHAR", [v for v in values if isinstance(v, str)]
