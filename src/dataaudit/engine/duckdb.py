@@ -376,7 +376,8 @@ class DuckDBEngine(Engine):
         if kind == "datetime":
             expr, cast = q, _timestamp_param
         else:
-            expr, cast = self._number(p.column), float
+            # pandas compares pd.to_numeric(column): booleans as 0/1 (though the profile counts no numbers)
+            expr, cast = self._number(p.column) or (f"CAST({q} AS DOUBLE)" if kind == "bool" else None), float
             if expr is None:
                 return "false", []
         if p.op == "outside":
@@ -393,6 +394,9 @@ class DuckDBEngine(Engine):
             f"SELECT {keys}, count(*) AS n FROM {self._table} GROUP BY {keys} ORDER BY n DESC, min({self._pos})"
         )
         frame = self._to_pandas(res.select(list(range(len(cols)))), cols)
+        for i, col in enumerate(cols):  # pandas' groupby keys hold a missing text value as NaN
+            if frame.dtypes.iloc[i] == object:
+                frame.isetitem(i, frame.iloc[:, i].where(frame.iloc[:, i].notna(), np.nan))
         frame["count"] = res.column(len(cols)).to_numpy().astype(np.int64)
         return frame
 
