@@ -70,6 +70,13 @@ _FLOAT = r"^[+-]?(([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?|(?i:inf|infinity|
 _TIME = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$"
 _DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _PLAIN_INT = r"^\s*[+-]?\d+\s*$"
+_INT = r"^(-?[0-9]+|0[xX][0-9a-fA-F]+)$"
+_INT_DEC = r"^-?[0-9]+$"
+#: a stage every value of which also parses as these (so they need no check of their own)
+_IMPLIES = {"date": {"ts_s", "ts_ns"}, "ts_s": {"ts_ns"}, "ts_s_tz": {"ts_ns_tz"}}
+#: what pyarrow's ISO 8601 timestamp parser can accept (its cast then decides: ranges, the unit)
+_TS = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}(:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,9})?)?)?)?$"
+_TS_TZ = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}(:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,9})?)?)?([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)$"
 
 
 def open_duckdb(
@@ -433,9 +440,13 @@ class _Column:
     def __init__(self) -> None:
         self.viable = list(_STAGES)
         self.plain_int = True  # every value written as a plain integer (for the 64-bit overflow rule)
+        self.beyond = False  # ... and one of them beyond the int64 range as a float
         self.values = 0
+        self.user_hits: dict[str, int] = {}
+        self.numeric_rest = True  # the values besides the user's tokens all read as numbers (pandas)
 
-    def update(self, values: Any) -> None:
+    def update(self, values: Any, user: Any) -> None:
+        """One batch's values that are not null tokens; ``user``: the user's extra tokens for the column."""
         import pyarrow as pa
         import pyarrow.compute as pc
 
@@ -443,20 +454,50 @@ class _Column:
             return
         self.values += len(values)
         trimmed = pc.utf8_trim(values, " \t")
-        keep = []
+        head, head_trimmed = values.slice(0, 64), trimmed.slice(0, 64)
+        keep: list[str] = []
+        implied: set[str] = set()
+        decimal_ints = False
         for stage in self.viable:
-            if stage == "text":
+            if stage == "text" or stage in implied:
                 keep.append(stage)
                 continue
-            if _accepts(stage, values, trimmed, pa, pc):
+            if (
+                stage == "int"
+                and _all_match(trimmed.slice(0, 64), _INT_DEC, pc)
+                and _all_match(trimmed, _INT_DEC, pc)
+            ):
+                decimal_ints = True  # then they are floats too, and written as plain integers
+                ok = pc.max(pc.utf8_length(trimmed)).as_py() < 19 or _accepts("int", values, trimmed, pa, pc)
+            else:
+                # the first values rule most stages out at once; the whole batch is checked only if they pass
+                ok = _accepts(stage, head, head_trimmed, pa, pc) and _accepts(stage, values, trimmed, pa, pc)
+            if ok:
                 keep.append(stage)
+                implied |= _IMPLIES.get(stage, set())
+                if decimal_ints:
+                    implied.add("float")
         self.viable = keep
-        if self.plain_int:
+        if self.plain_int and not decimal_ints:
             self.plain_int = bool(pc.all(pc.match_substring_regex(values, _PLAIN_INT)).as_py())
+        if self.plain_int and not self.beyond and pc.max(pc.utf8_length(trimmed)).as_py() >= 19:
+            x = pc.abs(pc.cast(pc.utf8_trim_whitespace(values), pa.float64()))
+            self.beyond = bool(pc.max(x).as_py() >= 2.0**63)
+        if user is not None:
+            hit = pc.is_in(values, value_set=user)
+            if pc.any(hit).as_py():
+                _add_counts(self.user_hits, pc.filter(values, hit))
+                values = pc.filter(values, pc.invert(hit))
+            if self.numeric_rest and len(values):
+                self.numeric_rest = bool(pc.all(pc.match_substring_regex(values, _PNUM)).as_py())
 
     @property
     def stage(self) -> str:
         return "null" if self.values == 0 else self.viable[0]
+
+
+def _all_match(values: Any, pattern: str, pc: Any) -> bool:
+    return bool(pc.all(pc.match_substring_regex(values, pattern)).as_py())
 
 
 def _accepts(stage: str, values: Any, trimmed: Any, pa: Any, pc: Any) -> bool:
@@ -471,7 +512,10 @@ def _accepts(stage: str, values: Any, trimmed: Any, pa: Any, pc: Any) -> bool:
         return bool(pc.all(pc.match_substring_regex(trimmed, pattern)).as_py())
 
     if stage == "int":
-        return casts(pa.int64())
+        if not matches(_INT):
+            return False
+        # only 19 digits or more can overflow int64: cast (which checks the range) only then
+        return pc.max(pc.utf8_length(trimmed)).as_py() < 19 or casts(pa.int64())
     if stage == "bool":
         return bool(pc.all(pc.is_in(values, value_set=pa.array(_BOOL_TEXT))).as_py())
     if stage == "date":
@@ -479,6 +523,8 @@ def _accepts(stage: str, values: Any, trimmed: Any, pa: Any, pc: Any) -> bool:
     if stage == "time":
         return matches(_TIME)
     if stage.startswith("ts_"):
+        if not matches(_TS_TZ if stage.endswith("_tz") else _TS):
+            return False
         unit = "ns" if stage.startswith("ts_ns") else "s"
         return casts(pa.timestamp(unit, "UTC") if stage.endswith("_tz") else pa.timestamp(unit))
     if stage == "float":
@@ -489,6 +535,10 @@ def _accepts(stage: str, values: Any, trimmed: Any, pa: Any, pc: Any) -> bool:
 def _ingest_csv(
     con: Any, text: _Text, sep: str, sniffed: bool, nulls: NullTokens, notes: list[str]
 ) -> tuple[Any, ...]:
+    """Two streaming passes of pyarrow's CSV parser. The first reads every cell as text: it counts the null
+    tokens, infers each column's type as pyarrow would over the whole file, and finds what the pandas
+    loader checks afterwards (64-bit overflow, the user's tokens, an unterminated quote). The second reads
+    with those types (pyarrow converts, as in the pandas loader) and appends each batch to DuckDB's table."""
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.csv as pacsv
@@ -501,8 +551,8 @@ def _ingest_csv(
     block = CSV_BLOCK
     while True:
         try:
-            n_cols = _count_columns(text.file, parse)
-            reader = _open_reader(text.file, parse, n_cols, block)
+            n_cols = _count_columns(text.file, parse, block if block > CSV_BLOCK else 1024 * 1024)
+            reader = _open_reader(text.file, parse, [pa.string()] * n_cols, block, None)
             break
         except pa.ArrowInvalid as exc:
             if "straddl" in str(exc) and block < text.size:
@@ -512,13 +562,12 @@ def _ingest_csv(
     common = sorted(nulls.common)
     common_set = pa.array(common, pa.string()) if common else None
     header: list[str] | None = None
+    names: list[str] = []
     columns: list[_Column] = []
     counts: list[dict[str, int]] = []
-    user_hits: list[dict[str, int]] = []
     user_sets: list[Any] = []
-    offset = 0
+    n_rows = 0
     last: list[str] = []
-    run(con, "DROP TABLE IF EXISTS raw")
     try:
         for batch in reader:
             if header is None:
@@ -529,48 +578,49 @@ def _ingest_csv(
                 names = _clean_names(header, notes, _clean_columns)
                 columns = [_Column() for _ in range(n_cols)]
                 counts = [{} for _ in range(n_cols)]
-                user_hits = [{} for _ in range(n_cols)]
                 for name in names:
                     extra = sorted(nulls.for_column(name) - nulls.common)
                     user_sets.append(pa.array(extra, pa.string()) if extra else None)
-                cols_sql = ", ".join(["p BIGINT", *(f"c{i} VARCHAR" for i in range(n_cols))])
-                run(con, f"CREATE TABLE raw ({cols_sql})")
             if batch.num_rows == 0:
                 continue
-            arrays = {"p": pa.array(range(offset, offset + batch.num_rows), pa.int64())}
             for i in range(n_cols):
                 col = batch.column(i)
                 if common_set is not None:
                     hit = pc.is_in(col, value_set=common_set)
                     if pc.any(hit).as_py():
-                        for d in pc.value_counts(pc.filter(col, hit)).to_pylist():
-                            counts[i][d["values"]] = counts[i].get(d["values"], 0) + int(d["counts"])
-                        col = pc.if_else(hit, pa.scalar(None, pa.string()), col)
-                present = pc.drop_null(col)
-                if user_sets[i] is not None:
-                    hit = pc.is_in(present, value_set=user_sets[i])
-                    if pc.any(hit).as_py():
-                        for d in pc.value_counts(pc.filter(present, hit)).to_pylist():
-                            user_hits[i][d["values"]] = user_hits[i].get(d["values"], 0) + int(d["counts"])
-                columns[i].update(present)
-                arrays[f"c{i}"] = col
+                        _add_counts(counts[i], pc.filter(col, hit))
+                        col = pc.filter(col, pc.invert(hit))
+                columns[i].update(col, user_sets[i])
             last = [batch.column(i)[batch.num_rows - 1].as_py() for i in range(n_cols)]
-            chunk = pa.table(arrays)
-            con.register("__dataaudit_batch", chunk)
-            run(con, "INSERT INTO raw SELECT * FROM __dataaudit_batch")
-            con.unregister("__dataaudit_batch")
-            offset += batch.num_rows
+            n_rows += batch.num_rows
     except pa.ArrowInvalid as exc:
         raise _csv_problem(exc, text, sep) from None
     if header is None:
         raise _Problem("file has no data")
-    if offset == 0:
+    if n_rows == 0:
         raise _Problem(f"no data rows (only a header with {n_cols} column{'s' if n_cols != 1 else ''})")
     line = _unterminated_quote_line(text, last)
     if line is not None:
         raise _Problem(f"unterminated quote: the quoted value that starts on line {line} never closes")
     names = _clean_names(header, [], _clean_columns)
-    typed = _type_columns(con, names, columns, counts, user_hits, offset, nulls, notes)
+    plans = [_plan(c, name, bool(counts[i]), nulls) for i, (c, name) in enumerate(zip(columns, names))]
+    kept = [name for name, plan in zip(names, plans) if plan.wide]
+    if kept:
+        notes.append(
+            f"{len(kept)} column(s) hold integers beyond the 64-bit range, kept as text so no digit is lost: "
+            + ", ".join(kept[:10])
+        )
+    position = _position_name(names)
+    _load_typed(con, text, parse, block, plans, common, position, names)
+    null_counts: NullCounts = {}
+    dtypes, kinds = {}, {}
+    for i, (name, plan) in enumerate(zip(names, plans)):
+        found = dict(counts[i])
+        for token, k in plan.hits.items():
+            found[token] = found.get(token, 0) + k
+        if found:
+            null_counts[name] = found
+        dtypes[name], kinds[name] = plan.final()
     if sniffed and sep != ",":
         notes.insert(_reader_note_slot(notes), f"delimiter {_SEP_NAMES.get(sep, repr(sep))} detected")
     hint = csv_guard.delimiter_hint(
@@ -578,8 +628,127 @@ def _ingest_csv(
     )
     if hint:
         notes.insert(_reader_note_slot(notes), hint)
-    dtypes, kinds, position, null_counts = typed
-    return names, dtypes, kinds, offset, position, null_counts
+    return names, dtypes, kinds, n_rows, position, null_counts
+
+
+def _add_counts(into: dict[str, int], values: Any) -> None:
+    import pyarrow.compute as pc
+
+    for d in pc.value_counts(values).to_pylist():
+        into[d["values"]] = into.get(d["values"], 0) + int(d["counts"])
+
+
+class _Plan:
+    """How the second pass reads one column and what it does to each batch; the counts it makes."""
+
+    def __init__(self, stage: str, arrow: Any, dtype: str, kind: str) -> None:
+        self.stage, self.arrow, self.dtype, self.kind = stage, arrow, dtype, kind
+        self.wide = False
+        self.user: Any = None  # text tokens of the user's to set missing (a text column)
+        self.to_number = False  # ... after which the column holds only numbers: read them
+        self.numbers: dict[str, float] = {}  # the user's numeric tokens (a numeric column)
+        self.hits: dict[str, int] = {}
+        self.missing = False
+
+    def final(self) -> tuple[str, str]:
+        if self.numbers and self.kind == "int" and (self.hits or self.missing):
+            return "float64", "float"
+        return self.dtype, self.kind
+
+
+def _plan(column: _Column, name: str, missing: bool, nulls: NullTokens) -> _Plan:
+    import pyarrow as pa
+
+    stage = column.stage
+    if stage == "float" and column.plain_int and column.beyond:
+        plan = _Plan("text", pa.string(), "object", "text")
+        plan.wide = True
+        return plan
+    if stage == "int":
+        numbers = _numeric_tokens(nulls.user_tokens(name))
+        plan = (
+            _Plan(stage, pa.float64(), "float64", "float")
+            if missing
+            else _Plan(stage, pa.float64() if numbers else pa.int64(), "int64", "int")
+        )
+        plan.numbers = numbers
+    elif stage == "bool":
+        plan = _Plan(stage, pa.bool_(), "object" if missing else "bool", "objbool" if missing else "bool")
+    elif stage == "date":
+        plan = _Plan(stage, pa.date32(), "datetime64[ms]", "datetime")
+    elif stage == "time":
+        plan = _Plan(stage, pa.time32("s"), "object", "time")
+    elif stage.startswith("ts_"):
+        unit = "ns" if stage.startswith("ts_ns") else "s"
+        tz = "UTC" if stage.endswith("_tz") else None
+        plan = _Plan(
+            stage,
+            pa.timestamp(unit, tz),
+            f"datetime64[{unit}, UTC]" if tz else f"datetime64[{unit}]",
+            "datetime",
+        )
+    elif stage == "float":
+        plan = _Plan(stage, pa.float64(), "float64", "float")
+        plan.numbers = _numeric_tokens(nulls.user_tokens(name))
+    else:  # text, or nothing but missing values
+        plan = _Plan(stage, pa.string(), "object", "text")
+        if column.user_hits:
+            # the pandas loader applies the user's tokens after reading, then reads a column left holding only
+            # numbers as numbers (dataaudit.loading.nulls._numbers_if_all)
+            plan.user = pa.array(sorted(column.user_hits), pa.string())
+            plan.hits = dict(column.user_hits)
+            if column.numeric_rest:
+                plan.to_number, plan.dtype, plan.kind = True, "float64", "float"
+    plan.missing = missing
+    return plan
+
+
+def _load_typed(
+    con: Any,
+    text: _Text,
+    parse: Any,
+    block: int,
+    plans: list[_Plan],
+    common: list[str],
+    position: str,
+    names: list[str],
+) -> None:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    reader = _open_reader(text.file, parse, [p.arrow for p in plans], block, common)
+    offset = 0
+    created = False
+    select = ", ".join([f"p AS {qi(position)}", *(f"c{i} AS {qi(n)}" for i, n in enumerate(names))])
+    for batch in reader:
+        if batch.num_rows == 0:
+            continue
+        arrays = {"p": pa.array(range(offset, offset + batch.num_rows), pa.int64())}
+        for i, plan in enumerate(plans):
+            col = batch.column(i)
+            if plan.user is not None:
+                col = pc.if_else(pc.is_in(col, value_set=plan.user), pa.scalar(None, pa.string()), col)
+                if plan.to_number:
+                    col = pc.cast(pc.utf8_trim_whitespace(col), pa.float64())
+            if pa.types.is_floating(col.type):
+                col = pc.if_else(pc.is_nan(col), pa.scalar(None, col.type), col)
+                if plan.numbers:
+                    hit = pc.is_in(col, value_set=pa.array(list(plan.numbers.values()), pa.float64()))
+                    if pc.any(hit).as_py():
+                        for token, x in plan.numbers.items():
+                            k = pc.sum(pc.equal(col, x)).as_py() or 0
+                            if k:
+                                plan.hits[token] = plan.hits.get(token, 0) + int(k)
+                        col = pc.if_else(hit, pa.scalar(None, col.type), col)
+            arrays[f"c{i}"] = col
+        con.register("__dataaudit_batch", pa.table(arrays))
+        if not created:
+            run(con, f"CREATE TABLE data AS SELECT {select} FROM __dataaudit_batch")
+            created = True
+        else:
+            run(con, f"INSERT INTO data SELECT {select} FROM __dataaudit_batch")
+        con.unregister("__dataaudit_batch")
+        offset += batch.num_rows
 
 
 class _Cols:
@@ -604,31 +773,38 @@ def _clean_names(header: list[str], notes: list[str], clean: Any) -> list[str]:
     return list(clean(pd.DataFrame(columns=pd.Index(header, dtype=object)), notes).columns)
 
 
-def _count_columns(file: str, parse: Any) -> int:
+def _count_columns(file: str, parse: Any, block: int) -> int:
+    """The number of fields of the header row (read from a small first block: the types it infers do not
+    matter)."""
     import pyarrow.csv as pacsv
 
     reader = pacsv.open_csv(
         file,
-        read_options=pacsv.ReadOptions(autogenerate_column_names=True, block_size=CSV_BLOCK),
+        read_options=pacsv.ReadOptions(autogenerate_column_names=True, block_size=block),
         parse_options=parse,
         convert_options=pacsv.ConvertOptions(null_values=[], strings_can_be_null=False),
     )
     return len(reader.schema)
 
 
-def _open_reader(file: str, parse: Any, n_cols: int, block: int) -> Any:
-    import pyarrow as pa
+def _open_reader(file: str, parse: Any, types: list[Any], block: int, nulls: list[str] | None) -> Any:
+    """pyarrow's streaming CSV reader, columns by position with ``types``. ``nulls`` None: every cell as
+    written, header row included (the first pass); else the header skipped and ``nulls`` read as missing,
+    quoted or not, as the pandas loader reads them."""
     import pyarrow.csv as pacsv
 
+    names = [f"f{i}" for i in range(len(types))]
     return pacsv.open_csv(
         file,
-        read_options=pacsv.ReadOptions(autogenerate_column_names=True, block_size=block),
+        read_options=pacsv.ReadOptions(
+            column_names=names, skip_rows=0 if nulls is None else 1, block_size=block
+        ),
         parse_options=parse,
         convert_options=pacsv.ConvertOptions(
-            column_types={f"f{i}": pa.string() for i in range(n_cols)},
-            null_values=[],
-            strings_can_be_null=False,
-            quoted_strings_can_be_null=False,
+            column_types=dict(zip(names, types)),
+            null_values=list(nulls or []),
+            strings_can_be_null=nulls is not None,
+            quoted_strings_can_be_null=nulls is not None,
         ),
     )
 
@@ -683,117 +859,6 @@ def _unterminated_quote_line(text: _Text, last: list[str]) -> int | None:
                 crs += block.count(b"\r")
             return (newlines if newlines else crs) + 1
     return None
-
-
-def _type_columns(
-    con: Any,
-    names: list[str],
-    columns: list[_Column],
-    counts: list[dict[str, int]],
-    user_hits: list[dict[str, int]],
-    n_rows: int,
-    nulls: NullTokens,
-    notes: list[str],
-) -> tuple[dict[str, str], dict[str, str], str, NullCounts]:
-    """The typed table ``data`` from ``raw``; returns (dtypes, kinds, position column, null counts)."""
-    position = _position_name(names)
-    exprs, dtypes, kinds = [], {}, {}
-    null_counts: NullCounts = {}
-    stages = [c.stage for c in columns]
-    # which raw columns hold NULLs (a token): ints with missing values become float64, bools object
-    has_null = run(
-        con, "SELECT " + ", ".join(f"count(*) - count(c{i})" for i in range(len(names))) + " FROM raw"
-    )[0]
-    wide = [i for i, s in enumerate(stages) if s == "float" and columns[i].plain_int]
-    if wide:
-        beyond = run(
-            con,
-            "SELECT "
-            + ", ".join(
-                f"coalesce(bool_or(abs(TRY_CAST(trim(c{i}) AS DOUBLE)) >= 9223372036854775808.0), false)"
-                for i in wide
-            )
-            + " FROM raw",
-        )[0]
-        kept = [names[i] for i, b in zip(wide, beyond) if b]
-        for i, b in zip(wide, beyond):
-            if b:
-                stages[i] = "text"
-        if kept:
-            notes.append(
-                f"{len(kept)} column(s) hold integers beyond the 64-bit range, kept as text so no digit is lost: "
-                + ", ".join(kept[:10])
-            )
-    for i, (name, stage) in enumerate(zip(names, stages)):
-        v = f"c{i}"
-        if counts[i]:
-            null_counts[name] = dict(counts[i])
-        trimmed = f"trim({v}, ' \t')"
-        missing = bool(has_null[i])
-        user = sorted(nulls.for_column(name) - nulls.common)
-        if stage == "int":
-            expr, dtype, kind = f"CAST({trimmed} AS BIGINT)", "int64", "int"
-            if missing:
-                expr, dtype, kind = f"CAST({expr} AS DOUBLE)", "float64", "float"
-        elif stage == "bool":
-            expr = f"CASE WHEN {v} IS NULL THEN NULL ELSE {v} IN ('1', 'True', 'TRUE', 'true') END"
-            dtype, kind = ("object", "objbool") if missing else ("bool", "bool")
-        elif stage == "date":
-            expr, dtype, kind = f"CAST({trimmed} AS DATE)", "datetime64[ms]", "datetime"
-        elif stage == "time":
-            expr, dtype, kind = f"CAST({trimmed} AS TIME)", "object", "time"
-        elif stage.startswith("ts_"):
-            norm = (
-                f"regexp_replace({trimmed}, '^([0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}})[T ]([0-9]{{2}})([Zz]|[+-][0-9:]+)?$', "
-                "'\\1 \\2:00:00\\3')"
-            )
-            sqltype = {"ts_s": "TIMESTAMP", "ts_ns": "TIMESTAMP_NS"}.get(stage, "TIMESTAMPTZ")
-            unit = "ns" if "ns" in stage else "s"
-            expr, kind = f"CAST({norm} AS {sqltype})", "datetime"
-            dtype = f"datetime64[{unit}, UTC]" if stage.endswith("_tz") else f"datetime64[{unit}]"
-        elif stage == "float":
-            expr, dtype, kind = f"NULLIF(CAST({trimmed} AS DOUBLE), 'NaN'::DOUBLE)", "float64", "float"
-        else:  # text, or a column of nothing but missing values
-            expr, dtype, kind = v, "object", "text"
-            if user and user_hits[i]:
-                # the pandas loader applies the user's tokens after reading, then reads a column left holding
-                # only numbers as numbers (dataaudit.loading.nulls._numbers_if_all)
-                col = null_counts.setdefault(name, {})
-                for token, k in user_hits[i].items():
-                    col[token] = col.get(token, 0) + k
-                expr = f"CASE WHEN list_contains(getvariable({_variable(con, user)}), {v}) THEN NULL ELSE {v} END"
-                numeric = run(
-                    con,
-                    f"SELECT coalesce(bool_and(regexp_full_match(x, '{_PNUM}')), false) FROM "
-                    f"(SELECT {expr} AS x FROM raw) WHERE x IS NOT NULL",
-                )[0][0]
-                if numeric:
-                    expr, dtype, kind = f"TRY_CAST(trim({expr}) AS DOUBLE)", "float64", "float"
-        if kind in ("int", "float") and stage != "text":
-            numbers = _numeric_tokens(nulls.user_tokens(name))
-            if numbers:
-                found = run(
-                    con,
-                    "SELECT "
-                    + ", ".join("count(*) FILTER (WHERE x = ?)" for _ in numbers)
-                    + f" FROM (SELECT CAST({expr} AS DOUBLE) AS x FROM raw)",
-                    list(numbers.values()),
-                )[0]
-                hits = {t: int(k) for t, k in zip(numbers, found) if k}
-                if hits:
-                    col = null_counts.setdefault(name, {})
-                    for t, k in hits.items():
-                        col[t] = col.get(t, 0) + k
-                    var = _variable(con, [numbers[t] for t in hits], "DOUBLE")
-                    x = f"CAST({expr} AS DOUBLE)"
-                    expr = f"CASE WHEN list_contains(getvariable({var}), {x}) THEN NULL ELSE {x} END"
-                    dtype, kind = "float64", "float"
-        exprs.append(f"{expr} AS {qi(name)}")
-        dtypes[name], kinds[name] = dtype, kind
-    run(con, f"CREATE TABLE data AS SELECT p AS {qi(position)}, {', '.join(exprs)} FROM raw")
-    run(con, "DROP TABLE raw")
-    run(con, "CHECKPOINT")
-    return dtypes, kinds, position, null_counts
 
 
 def _numeric_tokens(tokens: frozenset[str]) -> dict[str, float]:
