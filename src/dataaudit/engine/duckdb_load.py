@@ -548,53 +548,51 @@ def _ingest_csv(
     from dataaudit.loading.text import _SEP_NAMES
 
     parse = pacsv.ParseOptions(delimiter=sep, newlines_in_values=text.quotes > 0)
-    block = CSV_BLOCK
-    while True:
-        try:
-            n_cols = _count_columns(text.file, parse, block if block > CSV_BLOCK else 1024 * 1024)
-            reader = _open_reader(text.file, parse, [pa.string()] * n_cols, block, None)
-            break
-        except pa.ArrowInvalid as exc:
-            if "straddl" in str(exc) and block < text.size:
-                block = min(max(block * 4, text.size + 1), 2**31 - 1)
-                continue
-            raise _csv_problem(exc, text, sep) from None
     common = sorted(nulls.common)
     common_set = pa.array(common, pa.string()) if common else None
-    header: list[str] | None = None
-    names: list[str] = []
-    columns: list[_Column] = []
-    counts: list[dict[str, int]] = []
-    user_sets: list[Any] = []
-    n_rows = 0
-    last: list[str] = []
-    try:
-        for batch in reader:
-            if header is None:
+    block = CSV_BLOCK
+    while True:
+        header: list[str] | None = None
+        names: list[str] = []
+        columns: list[_Column] = []
+        counts: list[dict[str, int]] = []
+        user_sets: list[Any] = []
+        n_rows = 0
+        last: list[str] = []
+        notes_before = list(notes)
+        try:
+            n_cols = _count_columns(text.file, parse, block if block > CSV_BLOCK else 1024 * 1024)
+            for batch in _open_reader(text.file, parse, [pa.string()] * n_cols, block, None):
+                if header is None:
+                    if batch.num_rows == 0:
+                        continue
+                    header = [batch.column(i)[0].as_py() for i in range(n_cols)]
+                    batch = batch.slice(1)
+                    names = _clean_names(header, notes, _clean_columns)
+                    columns = [_Column() for _ in range(n_cols)]
+                    counts = [{} for _ in range(n_cols)]
+                    for name in names:
+                        extra = sorted(nulls.for_column(name) - nulls.common)
+                        user_sets.append(pa.array(extra, pa.string()) if extra else None)
                 if batch.num_rows == 0:
                     continue
-                header = [batch.column(i)[0].as_py() for i in range(n_cols)]
-                batch = batch.slice(1)
-                names = _clean_names(header, notes, _clean_columns)
-                columns = [_Column() for _ in range(n_cols)]
-                counts = [{} for _ in range(n_cols)]
-                for name in names:
-                    extra = sorted(nulls.for_column(name) - nulls.common)
-                    user_sets.append(pa.array(extra, pa.string()) if extra else None)
-            if batch.num_rows == 0:
+                for i in range(n_cols):
+                    col = batch.column(i)
+                    if common_set is not None:
+                        hit = pc.is_in(col, value_set=common_set)
+                        if pc.any(hit).as_py():
+                            _add_counts(counts[i], pc.filter(col, hit))
+                            col = pc.filter(col, pc.invert(hit))
+                    columns[i].update(col, user_sets[i])
+                last = [batch.column(i)[batch.num_rows - 1].as_py() for i in range(n_cols)]
+                n_rows += batch.num_rows
+            break
+        except pa.ArrowInvalid as exc:
+            if "straddl" in str(exc) and block < text.size:  # one cell larger than a block (tens of MB)
+                block = min(max(block * 4, text.size + 1), 2**31 - 1)
+                notes[:] = notes_before
                 continue
-            for i in range(n_cols):
-                col = batch.column(i)
-                if common_set is not None:
-                    hit = pc.is_in(col, value_set=common_set)
-                    if pc.any(hit).as_py():
-                        _add_counts(counts[i], pc.filter(col, hit))
-                        col = pc.filter(col, pc.invert(hit))
-                columns[i].update(col, user_sets[i])
-            last = [batch.column(i)[batch.num_rows - 1].as_py() for i in range(n_cols)]
-            n_rows += batch.num_rows
-    except pa.ArrowInvalid as exc:
-        raise _csv_problem(exc, text, sep) from None
+            raise _csv_problem(exc, text, sep) from None
     if header is None:
         raise _Problem("file has no data")
     if n_rows == 0:
