@@ -173,6 +173,13 @@ class DuckDBEngine(Engine):
         self._finalizer()
 
     # ------------------------------------------------------------------ helpers
+    def _alias(self, base: str) -> str:
+        """A column alias no data column has."""
+        name = f"__dataaudit_{base}"
+        while name in self._kinds:
+            name = "_" + name
+        return name
+
     def _q(self, sql: str, params: Sequence[Any] | None = None) -> Any:
         """Run ``sql`` and return the result as an Arrow table."""
         return self._con.sql(sql, params=list(params) if params else None).to_arrow_table()
@@ -337,8 +344,8 @@ class DuckDBEngine(Engine):
         q = qi(column)
         tie = q if self._kinds[column] in _NUMERIC_KINDS else f"min({self._pos})"
         sql = (
-            f"SELECT {q} AS v, count(*) AS n FROM {self._table} WHERE {q} IS NOT NULL GROUP BY {q} "
-            f"ORDER BY n DESC, {tie}" + (" LIMIT ?" if limit is not None else "")
+            f"SELECT {q}, count(*) FROM {self._table} WHERE {q} IS NOT NULL GROUP BY {q} "
+            f"ORDER BY 2 DESC, {tie}" + (" LIMIT ?" if limit is not None else "")
         )
         res = self._q(sql, [int(limit)] if limit is not None else [])
         values = _as_dtype(
@@ -391,7 +398,8 @@ class DuckDBEngine(Engine):
         self._check(cols)
         keys = ", ".join(qi(c) for c in cols)
         res = self._q(
-            f"SELECT {keys}, count(*) AS n FROM {self._table} GROUP BY {keys} ORDER BY n DESC, min({self._pos})"
+            f"SELECT {keys}, count(*) FROM {self._table} GROUP BY {keys} "
+            f"ORDER BY {len(cols) + 1} DESC, min({self._pos})"
         )
         frame = self._to_pandas(res.select(list(range(len(cols)))), cols)
         for i, col in enumerate(cols):  # pandas' groupby keys hold a missing text value as NaN
@@ -416,30 +424,31 @@ class DuckDBEngine(Engine):
         keys = ", ".join(qi(c) for c in cols)
         where = f"WHERE {qi(target)} IS NOT NULL" if target else ""
         having = f"count(DISTINCT {qi(target)}) > 1" if target else "count(*) > 1"
-        labels = f", count(DISTINCT {qi(target)}) AS l" if target else ""
+        n, f, lab = (qi(self._alias(a)) for a in ("n", "first", "labels"))
+        labels = f", count(DISTINCT {qi(target)}) AS {lab}" if target else ""
         g = qi(_fresh("groups"))
         run(
             self._con,
-            f"CREATE TEMP TABLE {g} AS SELECT {keys}, count(*) AS n, min({pos}) AS f{labels} "
+            f"CREATE TEMP TABLE {g} AS SELECT {keys}, count(*) AS {n}, min({pos}) AS {f}{labels} "
             f"FROM {self._table} {where} GROUP BY {keys} HAVING {having}",
         )
         try:
-            res = self._q(f"SELECT n{', l' if target else ''} FROM {g} ORDER BY n DESC, f")
-            sizes = res.column("n").to_numpy().astype(np.int64)
-            n_labels = res.column("l").to_numpy().astype(np.int64) if target else None
+            res = self._q(f"SELECT {n}{', ' + lab if target else ''} FROM {g} ORDER BY {n} DESC, {f}")
+            sizes = res.column(0).to_numpy().astype(np.int64)
+            n_labels = res.column(1).to_numpy().astype(np.int64) if target else None
             examples: tuple[tuple[int, ...], ...] = ()
             if limit > 0 and len(sizes):
                 on = " AND ".join(f"t.{qi(c)} IS NOT DISTINCT FROM top.{qi(c)}" for c in cols)
                 also = f"AND t.{qi(target)} IS NOT NULL" if target else ""
                 rows = self._q(
-                    f"WITH top AS (SELECT * FROM {g} ORDER BY n DESC, f LIMIT ?) "
-                    f"SELECT top.f AS f, t.{pos} AS p FROM {self._table} t JOIN top ON {on} {also} "
-                    f"ORDER BY top.n DESC, top.f, t.{pos}",
+                    f"WITH top AS (SELECT * FROM {g} ORDER BY {n} DESC, {f} LIMIT ?) "
+                    f"SELECT top.{f}, t.{pos} FROM {self._table} t JOIN top ON {on} {also} "
+                    f"ORDER BY top.{n} DESC, top.{f}, t.{pos}",
                     [int(limit)],
-                ).to_pydict()
+                )
                 grouped: dict[int, list[int]] = {}
-                for f, p in zip(rows["f"], rows["p"]):
-                    grouped.setdefault(f, []).append(int(p))
+                for first, p in zip(rows.column(0).to_pylist(), rows.column(1).to_pylist()):
+                    grouped.setdefault(first, []).append(int(p))
                 examples = tuple(tuple(v) for v in grouped.values())
         finally:
             run(self._con, f"DROP TABLE IF EXISTS {g}")
