@@ -116,6 +116,18 @@ def test_loans_from_frame(loans):
         )
 
 
+def test_profile_under_a_small_memory_limit_is_still_exact(loans):
+    """Under a small limit the distinct counts go in a few spilling GROUP BYs and the quantiles come from a
+    spilling sort by rank instead of ``quantile_cont`` (which holds every value in memory): same answers."""
+    with DuckDBEngine.from_frame(loans, memory_limit="40MB") as eng:
+        eng._memory_limit = 1  # pretend every quantile_cont would overflow: the by-rank path for all
+        ref = PandasEngine(loans).profile()
+        got = eng.profile()
+        for c in loans.columns:
+            for field in ref[c].__dataclass_fields__:
+                assert _close(getattr(ref[c], field), getattr(got[c], field)), (c, field)
+
+
 def test_loans_from_the_file(loans):
     engine, _ = open_duckdb(LOANS, memory_limit="100MB")
     with engine:

@@ -55,6 +55,9 @@ EXACT_DISTINCT_ROWS = 50_000_000
 #: ... for columns whose sketch says more distinct values than this
 EXACT_DISTINCT_MAX = 5_000_000
 
+#: memory limit per column of one distinct-count query (DuckDB's hash tables need a few MB each to start)
+DISTINCT_MEMORY = 12 * 1024**2
+
 #: text that ``pandas.to_numeric`` reads as a number (what the pandas engine counts as ``numbers`` of a text
 #: column); values beyond the float range and NaN are then dropped as not finite, as there
 _PNUM = r"^[ \t\n\r\f\v]*[+-]?(([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?|(?i:inf|infinity))[ \t\n\r\f\v]*$"
@@ -195,7 +198,9 @@ class DuckDBEngine(Engine):
         if kind in ("int", "float", "objbool"):
             return f"CAST({q} AS DOUBLE)"
         if kind == "text":
-            return f"CASE WHEN regexp_full_match({q}, '{_PNUM}') THEN TRY_CAST(trim({q}) AS DOUBLE) END"
+            # the regular expression (pandas.to_numeric's grammar) runs only on text DuckDB can cast
+            x = f"TRY_CAST(trim({q}) AS DOUBLE)"
+            return f"CASE WHEN {x} IS NULL THEN NULL WHEN regexp_full_match({q}, '{_PNUM}') THEN {x} END"
         return None
 
     def _to_pandas(self, table: Any, columns: Sequence[str]) -> pd.DataFrame:
@@ -216,35 +221,41 @@ class DuckDBEngine(Engine):
         sketch = n > EXACT_DISTINCT_ROWS
         parts: list[str] = []
         numeric: dict[str, str] = {}
+        project: list[str] = []
         for i, col in enumerate(cols):
             q = qi(col)
-            parts.append(f"count({q}) AS n{i}")
-            parts.append(f"approx_count_distinct({q}) AS d{i}" if sketch else f"count(DISTINCT {q}) AS d{i}")
+            project.append(f"{q} AS v{i}")
+            parts.append(f"count(v{i}) AS n{i}")
+            if sketch:
+                parts.append(f"approx_count_distinct(v{i}) AS d{i}")
             x = self._number(col)
             if x is not None:
-                numeric[col] = x
-                fin = f"FILTER (WHERE isfinite({x}))"
+                # the finite numbers, computed once per row in the projection below
+                numeric[col] = f"x{i}"
+                project.append(f"CASE WHEN isfinite({x}) THEN {x} END AS x{i}")
                 parts += [
-                    f"count({x}) {fin} AS k{i}",
-                    f"min({x}) {fin} AS lo{i}",
-                    f"max({x}) {fin} AS hi{i}",
-                    f"avg({x}) {fin} AS mu{i}",
-                    f"stddev_samp({x}) {fin} AS sd{i}",
+                    f"count(x{i}) AS k{i}",
+                    f"min(x{i}) AS lo{i}",
+                    f"max(x{i}) AS hi{i}",
+                    f"avg(x{i}) AS mu{i}",
+                    f"stddev_samp(x{i}) AS sd{i}",
                 ]
             elif self._kinds[col] == "datetime":
-                parts += [f"min({q}) AS lo{i}", f"max({q}) AS hi{i}"]
+                parts += [f"min(v{i}) AS lo{i}", f"max(v{i}) AS hi{i}"]
             if self._kinds[col] == "text":
-                parts.append(f"avg(length({q})) AS ml{i}")
-        row = self._q(f"SELECT {', '.join(parts)} FROM {self._table}").to_pylist()[0]
+                parts.append(f"avg(length(v{i})) AS ml{i}")
+        source = f"(SELECT {', '.join(project)} FROM {self._table})"
+        row = self._q(f"SELECT {', '.join(parts)} FROM {source}").to_pylist()[0]
+        if not sketch:
+            row.update({f"d{i}": d for i, d in enumerate(self._distinct(cols))})
         counts = {col: int(row[f"k{i}"]) for i, col in enumerate(cols) if col in numeric}
-        quantiles = self._quantiles(numeric, counts)
+        quantiles = self._quantiles(numeric, counts, source)
         distinct_exact = dict.fromkeys(cols, True)
         if sketch:
             big = {c: int(row[f"d{i}"]) for i, c in enumerate(cols)}
             exact = [c for c in cols if big[c] <= EXACT_DISTINCT_MAX]
             if exact:
-                sql = ", ".join(f"count(DISTINCT {qi(c)})" for c in exact)
-                for c, v in zip(exact, self._q(f"SELECT {sql} FROM {self._table}").to_pylist()[0].values()):
+                for c, v in zip(exact, self._distinct(exact)):
                     row[f"d{cols.index(c)}"] = v
             for c in cols:
                 distinct_exact[c] = c in exact
@@ -279,8 +290,35 @@ class DuckDBEngine(Engine):
             )
         return out
 
+    def _distinct(self, cols: Sequence[str]) -> list[int]:
+        """Exact distinct non-missing values of each column: one GROUP BY per column as GROUPING SETS in one
+        query (each spills to disk), then the non-missing groups of each set counted. Every hash table
+        needs a few MB of its own, so under a small memory limit the columns go in a few queries of
+        :data:`DISTINCT_MEMORY` each (halved again if DuckDB still runs out of memory)."""
+        import duckdb
+
+        cols = list(cols)
+        per = len(cols) if self._memory_limit is None else max(1, self._memory_limit // DISTINCT_MEMORY)
+        out: list[int] = []
+        start = 0
+        while start < len(cols):
+            part = cols[start : start + per]
+            sets = ", ".join(f"({qi(c)})" for c in part)
+            counts = ", ".join(f"count({qi(c)})" for c in part)
+            keys = ", ".join(qi(c) for c in part)
+            sql = f"SELECT {counts} FROM (SELECT {keys} FROM {self._table} GROUP BY GROUPING SETS ({sets}))"
+            try:
+                out += [int(v) for v in self._q(sql).to_pylist()[0].values()]
+            except duckdb.OutOfMemoryException:
+                if per == 1:
+                    raise
+                per = max(1, per // 2)
+                continue
+            start += len(part)
+        return out
+
     def _quantiles(
-        self, numeric: Mapping[str, str], counts: Mapping[str, int]
+        self, numeric: Mapping[str, str], counts: Mapping[str, int], source: str
     ) -> dict[str, dict[str, float]]:
         """Exact quantiles (linear interpolation, as ``numpy.quantile``) of the finite numbers of each column:
         ``quantile_cont`` in one query when the values fit in a quarter of the memory limit, else one
@@ -291,16 +329,23 @@ class DuckDBEngine(Engine):
         probs = list(QUANTILES.values())
         values_bytes = 16 * sum(counts[c] for c in cols)
         if self._memory_limit is None or values_bytes <= self._memory_limit // 4:
-            parts = [
-                f"quantile_cont({numeric[c]}, ?::DOUBLE[]) FILTER (WHERE isfinite({numeric[c]})) AS q{i}"
-                for i, c in enumerate(cols)
-            ]
-            row = self._q(f"SELECT {', '.join(parts)} FROM {self._table}", [probs] * len(cols)).to_pylist()[0]
+            import duckdb
+
+            parts = [f"quantile_cont({numeric[c]}, ?::DOUBLE[]) AS q{i}" for i, c in enumerate(cols)]
+            try:
+                row = self._q(f"SELECT {', '.join(parts)} FROM {source}", [probs] * len(cols)).to_pylist()[0]
+            except duckdb.OutOfMemoryException:  # the estimate was short: the spilling way
+                return self._quantiles_by_rank(numeric, counts, cols, probs, source)
             return {c: dict(zip(QUANTILES, map(float, row[f"q{i}"]))) for i, c in enumerate(cols)}
-        return self._quantiles_by_rank(numeric, counts, cols, probs)
+        return self._quantiles_by_rank(numeric, counts, cols, probs, source)
 
     def _quantiles_by_rank(
-        self, numeric: Mapping[str, str], counts: Mapping[str, int], cols: list[str], probs: list[float]
+        self,
+        numeric: Mapping[str, str],
+        counts: Mapping[str, int],
+        cols: list[str],
+        probs: list[float],
+        source: str,
     ) -> dict[str, dict[str, float]]:
         import pyarrow as pa
 
@@ -317,7 +362,7 @@ class DuckDBEngine(Engine):
         )
         try:
             unions = " UNION ALL ".join(
-                f"SELECT {i}::BIGINT AS k, x FROM (SELECT {numeric[c]} AS x FROM {self._table}) WHERE isfinite(x)"
+                f"SELECT {i}::BIGINT AS k, {numeric[c]} AS x FROM {source} WHERE {numeric[c]} IS NOT NULL"
                 for i, c in enumerate(cols)
             )
             sql = (
