@@ -40,8 +40,10 @@ def curve_says(data: Dataset, *, per_class: bool = False) -> CurveSays:
         return CurveSays(False, "")  # no curve without a target: the message's "rule of thumb" says enough
     if not runs(data, LearningCurve.id):
         return CurveSays(False, f"{LearningCurve.id} does not run in this audit, so no curve to judge by")
+    # the curve reads rows: out of core it runs on the sample view, as the runner runs size.learning_curve
+    view = data.sample_view()
     try:
-        outcome = configured(data, LearningCurve).run(data)
+        outcome = configured(view, LearningCurve).run(view)
     except Exception:  # the curve reports its own crash; this rule of thumb still stands on its own
         return CurveSays(False, "the learning curve could not run")
     obs = outcome.observed if isinstance(outcome.observed, dict) else {}
@@ -111,6 +113,7 @@ class MinRows(Check):
     id: ClassVar[str] = "size.min_rows"
     title: ClassVar[str] = "Enough rows"
     area: ClassVar[Area] = Area.SIZE
+    all_rows = True  # counts from data.stats / data.engine: exact over all rows on every engine
 
     warn_below: int = 1_000
     fail_below: int = 100
@@ -149,6 +152,7 @@ class RowsPerFeature(Check):
     id: ClassVar[str] = "size.rows_per_feature"
     title: ClassVar[str] = "Rows per feature"
     area: ClassVar[Area] = Area.SIZE
+    all_rows = True  # counts from data.stats / data.engine: exact over all rows on every engine
 
     warn_below: float = 20.0
     fail_below: float = 5.0
@@ -220,6 +224,7 @@ class ClassCounts(Check):
     id: ClassVar[str] = "size.class_counts"
     title: ClassVar[str] = "Examples per class"
     area: ClassVar[Area] = Area.SIZE
+    all_rows = True  # counts from data.stats / data.engine: exact over all rows on every engine
     requires: ClassVar[tuple[str, ...]] = ("target",)
 
     warn_below: int = 100

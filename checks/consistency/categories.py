@@ -260,6 +260,7 @@ class RareCategories(Check):
     id: ClassVar[str] = "consistency.rare_categories"
     title: ClassVar[str] = "Rare categories"
     area: ClassVar[Area] = Area.CONSISTENCY
+    all_rows = True  # counts from data.stats / data.engine: exact over all rows on every engine
 
     min_count: int = 10
     warn_above: float = 0.0

@@ -66,6 +66,7 @@ class MissingValues(Check):
     id: ClassVar[str] = "consistency.missing_values"
     title: ClassVar[str] = "Missing values"
     area: ClassVar[Area] = Area.CONSISTENCY
+    all_rows = True  # counts from data.stats / data.engine: exact over all rows on every engine
 
     warn_above: float = 0.01
     fail_above: float = 0.5
@@ -222,6 +223,7 @@ class MixedNulls(Check):
     id: ClassVar[str] = "consistency.mixed_nulls"
     title: ClassVar[str] = "Mixed null markers"
     area: ClassVar[Area] = Area.CONSISTENCY
+    all_rows = True  # counts from data.stats / data.engine: exact over all rows on every engine
     severity: ClassVar[Severity] = Severity.WARN
 
     warn_above: int = 1
