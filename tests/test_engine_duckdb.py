@@ -42,7 +42,10 @@ PLANTED: dict[str, bytes] = {
     "semicolon.csv": b"a;b;c\n1;2,5;x\n3;4,5;y\n",
     "dup_names.csv": b"a,a,,b\n1,2,3,4\n5,6,7,8\n",
     "quoted_newlines.csv": b'id,text\n1,"line one\nline two"\n2,"say ""hi"""\n3,plain\n',
-    "timestamps.csv": b"t,u,v\n2020-01-01T10:00Z,2020-01-01 10,10:00\n2020-01-01T10:00+02:00,2020-01-02T11:30:00.25,11:30:00\n",
+    "timestamps.csv": (
+        b"t,u,v\n2020-01-01T10:00Z,2020-01-01 10,10:00\n"
+        b"2020-01-01T10:00+02:00,2020-01-02T11:30:00.25,11:30:00\n"
+    ),
     "mixed_zones.csv": b"t\n2020-01-01T10:00Z\n2020-01-01T10:00\n",
     "bools.csv": b"b,n,h\ntrue,1,0x1F\n,2,10\nfalse,,7\n",
     "floats.csv": b"f,g\ninf,1e5\n-Infinity,.5\n1.5, 2 \n",
@@ -231,7 +234,7 @@ def test_file_is_hashed_in_chunks(tmp_path, monkeypatch):
     assert reads and all(0 < n <= 1024 * 1024 for n in reads)
 
 
-# ---------------------------------------------------------------------- SQL injection through names and values
+# ---------------------------------------------------------------------- SQL injection: names and values
 def _injection_checks(engine: DuckDBEngine) -> None:
     assert INJECTION in engine.columns
     prof = engine.profile()[INJECTION]

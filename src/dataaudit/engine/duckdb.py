@@ -23,7 +23,8 @@ parameters or registered Arrow tables.
 
 Costs at scale (100M rows): counts, sums, min/max and GROUP BYs stream and spill to the temporary folder
 under ``memory_limit``. ``count(DISTINCT)`` is exact and spills; above :data:`EXACT_DISTINCT_ROWS` rows a
-column whose HyperLogLog estimate exceeds :data:`EXACT_DISTINCT_MAX` keeps the sketch (``distinct_exact=False``).
+column whose HyperLogLog estimate exceeds :data:`EXACT_DISTINCT_MAX` keeps the sketch
+(``distinct_exact=False``).
 ``quantile_cont`` is exact but holistic: it holds every value of the column in memory while it runs (8 bytes a
 value: 100M rows × 10 numeric columns ≈ 8 GB), so when the values would not fit in a quarter of the memory
 limit the quantiles come from one windowed query instead (a spilling sort of all numeric values, then the
@@ -366,7 +367,8 @@ class DuckDBEngine(Engine):
                 for i, c in enumerate(cols)
             )
             sql = (
-                f"WITH v AS ({unions}), o AS (SELECT k, x, row_number() OVER (PARTITION BY k ORDER BY x) AS r "
+                f"WITH v AS ({unions}), "
+                "o AS (SELECT k, x, row_number() OVER (PARTITION BY k ORDER BY x) AS r "
                 f"FROM v) SELECT o.k, o.r, o.x FROM o SEMI JOIN {qi(ranks)} w ON o.k = w.k AND o.r = w.r"
             )
             got = self._q(sql).to_pydict()
@@ -447,8 +449,8 @@ class DuckDBEngine(Engine):
             f"ORDER BY {len(cols) + 1} DESC, min({self._pos})"
         )
         frame = self._to_pandas(res.select(list(range(len(cols)))), cols)
-        for i, col in enumerate(cols):  # pandas' groupby keys hold a missing text value as NaN
-            if frame.dtypes.iloc[i] == object:
+        for i in range(len(cols)):  # pandas' groupby keys hold a missing text value as NaN
+            if frame.dtypes.iloc[i] == np.dtype(object):
                 frame.isetitem(i, frame.iloc[:, i].where(frame.iloc[:, i].notna(), np.nan))
         frame["count"] = res.column(len(cols)).to_numpy().astype(np.int64)
         return frame
@@ -535,7 +537,9 @@ def connect(
     through the connection's configuration, not SQL text)."""
     import duckdb
 
-    config: dict[str, Any] = {"temp_directory": temp_dir, "preserve_insertion_order": True}
+    # every table carries its row positions, and every query that needs an order says so: DuckDB need not
+    # keep insertion order, which lets it write and read in parallel (1M rows × 20 on disk: 5.3 s, not 7.9 s)
+    config: dict[str, Any] = {"temp_directory": temp_dir, "preserve_insertion_order": False}
     if memory_limit:
         if not re.fullmatch(r"\s*\d+(\.\d+)?\s*([KMGT]i?B|B)?\s*", str(memory_limit), re.IGNORECASE):
             raise ValueError(f"memory_limit must look like '500MB' or '4GiB', not {memory_limit!r}")
@@ -568,10 +572,10 @@ def _parse_size(text: str) -> int:
 
 
 def _cleanup(con: Any, temp_dir: str | None) -> None:
-    try:
+    import contextlib
+
+    with contextlib.suppress(Exception):  # closed twice, or after a failed query: nothing left to release
         con.close()
-    except Exception:  # noqa: BLE001,S110 - closing twice or after a failed query: nothing left to release
-        pass
     if temp_dir:
         shutil.rmtree(temp_dir, ignore_errors=True)
 

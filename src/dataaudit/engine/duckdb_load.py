@@ -39,6 +39,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from dataaudit.dataset import SourceInfo
 from dataaudit.engine.duckdb import _PNUM, DuckDBEngine, _position_name, connect, qi, run
 from dataaudit.errors import DataLoadError
@@ -55,6 +57,8 @@ CSV_BLOCK = 16 * 1024 * 1024
 #: memory the process needs beside DuckDB's own limit: the interpreter and libraries, a few parser blocks
 #: in flight, the seeded sample frame the checks read (measured: ~0.25 GiB for 1M × 20 with a 100k sample)
 BASE_MEMORY = 256 * 1024**2
+#: DuckDB's memory limit unless one is given (less when less is free)
+DEFAULT_ENGINE_MEMORY = 2 * 1024**3
 #: the smallest DuckDB memory limit accepted: below it even a GROUP BY of a few columns cannot run
 MIN_ENGINE_MEMORY = 32 * 1024**2
 #: disk for a CSV: the raw text table and the typed table exist together while typing (DuckDB compresses
@@ -76,7 +80,10 @@ _INT_DEC = r"^-?[0-9]+$"
 _IMPLIES = {"date": {"ts_s", "ts_ns"}, "ts_s": {"ts_ns"}, "ts_s_tz": {"ts_ns_tz"}}
 #: what pyarrow's ISO 8601 timestamp parser can accept (its cast then decides: ranges, the unit)
 _TS = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}(:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,9})?)?)?)?$"
-_TS_TZ = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}(:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,9})?)?)?([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)$"
+_TS_TZ = (
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}(:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,9})?)?)?"
+    r"([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)$"
+)
 
 
 def open_duckdb(
@@ -172,10 +179,12 @@ def _engine_memory(
     memory, disk = estimate_needs(path, fmt, compression, size)
     available = available_bytes()
     if memory_limit is None:
+        # half of what is free, at most DEFAULT_ENGINE_MEMORY: DuckDB fills its buffer pool up to the limit,
+        # and spills (to the temporary folder) what does not fit
         engine = (
             MIN_ENGINE_MEMORY * 8
             if available is None
-            else max(MIN_ENGINE_MEMORY * 8, (available - memory) // 2)
+            else min(DEFAULT_ENGINE_MEMORY, max(MIN_ENGINE_MEMORY * 8, (available - memory) // 2))
         )
         memory_limit = f"{engine // 1024**2}MiB"
     engine = _bytes(memory_limit)
@@ -897,7 +906,7 @@ def _open_parquet(con: Any, path: Path, nulls: NullTokens, notes: list[str]) -> 
         if expr is None:
             raise _Problem(f"cannot map column {src!r} of the Parquet file")
         parts.append(f"count(*) - count({expr})")
-        if base.iloc[i] == object and _is_text_field(schema, src):
+        if base.iloc[i] == np.dtype(object) and _is_text_field(schema, src):
             text_cols.append(i)
             parts.append(f"histogram({expr}) FILTER (WHERE list_contains(?::VARCHAR[], {expr}))")
             params.append(sorted(nulls.for_column(name)))
@@ -916,7 +925,8 @@ def _open_parquet(con: Any, path: Path, nulls: NullTokens, notes: list[str]) -> 
         expr, dtype = flat[src], str(base.iloc[i])
         n_missing = missing[name] + sum(found.get(name, {}).values())
         if name in found:
-            expr = f"CASE WHEN list_contains(getvariable({_variable(con, sorted(found[name]))}), {expr}) THEN NULL ELSE {expr} END"
+            var = _variable(con, sorted(found[name]))
+            expr = f"CASE WHEN list_contains(getvariable({var}), {expr}) THEN NULL ELSE {expr} END"
         kind = _parquet_kind(dtype, schema, src)
         if kind == "float":
             expr = f"NULLIF(CAST({expr} AS DOUBLE), 'NaN'::DOUBLE)"
@@ -930,7 +940,8 @@ def _open_parquet(con: Any, path: Path, nulls: NullTokens, notes: list[str]) -> 
         dtypes[name], kinds[name] = dtype, kind
     run(
         con,
-        f"CREATE VIEW data AS SELECT file_row_number AS {qi(position)}, {', '.join(exprs)} FROM __dataaudit_parquet",
+        f"CREATE VIEW data AS SELECT file_row_number AS {qi(position)}, {', '.join(exprs)} "
+        "FROM __dataaudit_parquet",
         view_params,
     )
     n_rows = int(run(con, "SELECT count(*) FROM data")[0][0])
