@@ -369,3 +369,52 @@ def test_cgroup_v1_and_v2_limits_are_read(monkeypatch):
     files["/sys/fs/cgroup/memory.current"] = "0\n"
     assert memory.available_bytes() == 512 * 1024**2  # v2 wins when set
     assert memory.disk_free_bytes(os.getcwd()) > 0
+
+
+# ---------------------------------------------------------------------- a directory of files
+def _split_loans(tmp_path: Path, fmt: str) -> tuple[Path, pd.DataFrame]:
+    frame, _ = load(SAMPLES[0])
+    folder = tmp_path / fmt
+    folder.mkdir()
+    parts = np.array_split(np.arange(len(frame)), 3)
+    text = SAMPLES[0].read_text().splitlines(keepends=True)
+    for k, rows in enumerate(parts):
+        if fmt == "csv":  # the file's own lines: each part keeps the header
+            (folder / f"part-{k}.csv").write_text(text[0] + "".join(text[1 + rows[0] : 2 + rows[-1]]))
+        else:
+            frame.iloc[rows].reset_index(drop=True).to_parquet(folder / f"part-{k}.parquet")
+    (folder / "_SUCCESS").write_text("")
+    return folder, frame
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_a_directory_of_files_is_one_table(tmp_path, fmt):
+    assert SAMPLES[0].name == "loans.csv"
+    folder, frame = _split_loans(tmp_path, fmt)
+    if fmt == "parquet":  # Parquet stores seconds as milliseconds: what the pandas loader reads back
+        frame = pd.concat([load(p)[0] for p in sorted(folder.glob("part-*"))], ignore_index=True)
+    engine, info = open_duckdb(folder)
+    with engine:
+        assert engine.n_rows == len(frame)
+        got = engine.rows(np.arange(engine.n_rows))
+        pd.testing.assert_frame_equal(_same_missing(got), _same_missing(frame))
+        assert engine.duplicates(["application_id"]).extra_copies == int(
+            frame["application_id"].duplicated().sum()
+        )
+    assert info.notes[0] == f"read 3 {fmt} files of the directory, in name order, as one table"
+    assert info.bytes == sum(p.stat().st_size for p in folder.glob(f"part-*.{fmt}"))
+    if fmt == "csv":
+        assert info.null_tokens == load(SAMPLES[0])[1].null_tokens
+
+
+def test_a_directory_whose_files_disagree_is_refused(tmp_path):
+    folder = tmp_path / "d"
+    folder.mkdir()
+    (folder / "a.csv").write_text("x,y\n1,2\n")
+    (folder / "b.csv").write_text("x,z\n3,4\n")
+    with pytest.raises(DataLoadError, match=r"b.csv: header \['x', 'z'\] differs from the first file's"):
+        open_duckdb(folder)
+    (folder / "b.csv").unlink()
+    (folder / "b.parquet").write_bytes(b"PAR1")
+    with pytest.raises(DataLoadError, match="the directory mixes formats"):
+        open_duckdb(folder)
