@@ -33,7 +33,6 @@ ranks that ``quantile_cont`` interpolates between): still exact, slower (minutes
 
 from __future__ import annotations
 
-import atexit
 import itertools
 import math
 import os
@@ -107,8 +106,9 @@ class DuckDBEngine(Engine):
         self._memory_limit = memory_limit_bytes
         self.reason = reason
         self._closed = False
+        # called by close(), when the engine is collected, and at interpreter exit (weakref.finalize registers
+        # itself with atexit: also after Ctrl-C, which unwinds as KeyboardInterrupt)
         self._finalizer = weakref.finalize(self, _cleanup, con, temp_dir)
-        atexit.register(self._finalizer)
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -389,7 +389,13 @@ class DuckDBEngine(Engine):
     def value_counts(self, column: str, limit: int | None = None) -> pd.Series:
         self._check([column])
         q = qi(column)
-        tie = q if self._kinds[column] in _NUMERIC_KINDS else f"min({self._pos})"
+        # pandas sorts plain numbers (ties in value order); anything else, nullable Int64 included, it
+        # factorizes (ties in order of first appearance)
+        tie = (
+            q
+            if self._kinds[column] in _NUMERIC_KINDS and _numpy_number(self._dtypes[column])
+            else f"min({self._pos})"
+        )
         sql = (
             f"SELECT {q}, count(*) FROM {self._table} WHERE {q} IS NOT NULL GROUP BY {q} "
             f"ORDER BY 2 DESC, {tie}" + (" LIMIT ?" if limit is not None else "")
@@ -596,6 +602,16 @@ def _frame_column(s: pd.Series) -> tuple[Any, str, str]:
     if isinstance(dtype, pd.CategoricalDtype):
         s = s.astype(dtype.categories.dtype if dtype.categories.dtype != object else object)
         dtype = s.dtype
+    if not isinstance(dtype, np.dtype) and (
+        pd.api.types.is_integer_dtype(dtype) or pd.api.types.is_float_dtype(dtype)
+    ):  # pandas' nullable Int64 / Float64: numbers with <NA>
+        x = s.to_numpy(dtype=np.float64, na_value=np.nan)
+        if pd.api.types.is_integer_dtype(dtype) and not np.isnan(x).any():
+            return pa.array(s.to_numpy(dtype=np.int64)), str(dtype), "int"
+        return pa.array(x, pa.float64(), mask=np.isnan(x)), str(dtype), "float"
+    if pd.api.types.is_bool_dtype(dtype) and not isinstance(dtype, np.dtype):  # nullable boolean
+        values = s.astype(object).where(s.notna(), None)
+        return pa.array(values.tolist(), pa.bool_()), str(dtype), "bool"  # booleans: no numbers, as pandas
     if pd.api.types.is_bool_dtype(dtype) and isinstance(dtype, np.dtype):
         return pa.array(s.to_numpy(), pa.bool_()), str(dtype), "bool"
     if pd.api.types.is_integer_dtype(dtype) and isinstance(dtype, np.dtype):
@@ -616,10 +632,18 @@ def _frame_column(s: pd.Series) -> tuple[Any, str, str]:
     return pa.array(values.tolist(), pa.string()), str(dtype), "text"
 
 
+def _numpy_number(dtype: str) -> bool:
+    try:
+        return np.dtype(dtype).kind in "iuf"
+    except TypeError:  # a pandas extension dtype (Int64, Float64)
+        return False
+
+
 def _as_dtype(s: pd.Series, dtype: str, kind: str) -> pd.Series:
     """A column fetched from DuckDB (through Arrow) with the dtype the pandas loader gives."""
     if kind == "objbool":
-        return s.astype(object).where(s.notna(), None)
+        out = s.astype(object).where(s.notna(), None)
+        return out if dtype == "object" else out.astype(dtype)
     if kind == "text" or kind == "time":
         out = s.astype(object) if s.dtype != object else s
         return out.astype(dtype) if dtype not in ("object",) else out
