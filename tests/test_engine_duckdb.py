@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
@@ -178,6 +179,7 @@ def test_parquet_is_queried_in_place_with_the_loader_types(tmp_path):
             "tz": pd.to_datetime(["2020-01-01"] * 4).tz_localize("UTC"),
             INJECTION: [VALUE] * 4,
             "i32": np.array([1, 2, 3, 4], dtype="int32"),
+            "dec": [Decimal("1.5"), Decimal("2.25"), None, Decimal("1.5")],
         }
     )
     path = tmp_path / "p.parquet"

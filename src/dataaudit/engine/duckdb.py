@@ -16,6 +16,7 @@ kind          DuckDB type             pandas dtype
 ``datetime``  DATE/TIMESTAMP[_NS|TZ]  datetime64[ms|s|ns] or datetime64[s, UTC]…
 ``time``      TIME                    object (datetime.time)
 ``text``      VARCHAR                 object
+``decimal``   DECIMAL (Parquet)       object (decimal.Decimal)
 ============  ======================  =====================================================
 
 Column names reach SQL only through :func:`qi` (double-quoted, inner quotes doubled) and values only as bound
@@ -196,7 +197,7 @@ class DuckDBEngine(Engine):
     def _number(self, col: str) -> str | None:
         """A DOUBLE expression of the values the pandas engine reads as numbers (None: no numbers)."""
         kind, q = self._kinds[col], qi(col)
-        if kind in ("int", "float", "objbool"):
+        if kind in ("int", "float", "objbool", "decimal"):
             return f"CAST({q} AS DOUBLE)"
         if kind == "text":
             # the regular expression (pandas.to_numeric's grammar) runs only on text DuckDB can cast
@@ -644,6 +645,8 @@ def _as_dtype(s: pd.Series, dtype: str, kind: str) -> pd.Series:
     if kind == "objbool":
         out = s.astype(object).where(s.notna(), None)
         return out if dtype == "object" else out.astype(dtype)
+    if kind == "decimal":  # arrow gives Decimal objects, as the pandas loader has them
+        return s.astype(object).where(s.notna(), None)
     if kind == "text" or kind == "time":
         out = s.astype(object) if s.dtype != object else s
         return out.astype(dtype) if dtype not in ("object",) else out

@@ -1117,8 +1117,10 @@ def _parquet_kind(dtype: str, schema: Any, name: str) -> str:
             return "bool"
         if pa.types.is_integer(t):
             return "int"
-        if pa.types.is_floating(t) or pa.types.is_decimal(t):
+        if pa.types.is_floating(t):
             return "float"
+        if pa.types.is_decimal(t):  # pandas holds Decimal objects (an object column that reads as numbers)
+            return "decimal"
         if pa.types.is_timestamp(t) or pa.types.is_date(t):
             return "datetime"
         if pa.types.is_time(t):
