@@ -513,6 +513,8 @@ class _Column:
         if len(values) == 0:
             return
         self.values += len(values)
+        if self.viable == ["text"] and not self.plain_int and user is None:
+            return  # text whatever follows: nothing left to learn from its values
         trimmed = pc.utf8_trim(values, " \t")
         head, head_trimmed = values.slice(0, 64), trimmed.slice(0, 64)
         keep: list[str] = []
@@ -813,7 +815,9 @@ def _load_typed(
                 if plan.to_number:
                     col = pc.cast(pc.utf8_trim_whitespace(col), pa.float64())
             if pa.types.is_floating(col.type):
-                col = pc.if_else(pc.is_nan(col), pa.scalar(None, col.type), col)
+                nan = pc.is_nan(col)
+                if pc.any(nan).as_py():
+                    col = pc.if_else(nan, pa.scalar(None, col.type), col)
                 if plan.numbers:
                     hit = pc.is_in(col, value_set=pa.array(list(plan.numbers.values()), pa.float64()))
                     if pc.any(hit).as_py():
