@@ -173,6 +173,20 @@ def test_planted_duplicates_conflicts_and_missing():
         assert eng.profile()["income"].missing == int(frame["income"].isna().sum())
 
 
+def test_nullable_pandas_dtypes():
+    frame = pd.DataFrame(
+        {
+            "n": pd.array([3, None, 1, 3, 1, 2], dtype="Int64"),
+            "m": pd.array([1, 2, 2, 1, 5, 5], dtype="Int64"),
+            "x": pd.array([0.5, None, 0.5, 1.5, 2.5, 1.5], dtype="Float64"),
+            "b": pd.array([True, None, False, True, True, False], dtype="boolean"),
+            "s": pd.array(["a", None, "b", "a", "c", "a"], dtype="string"),
+        }
+    )
+    with DuckDBEngine.from_frame(frame) as eng:
+        assert_same(PandasEngine(frame), eng)
+
+
 # ---------------------------------------------------------------------- hypothesis frames
 _TEXT = st.sampled_from(["a", "b", "ü", "'); --", 'x"y', "", "  ", None])
 _FLOAT = st.sampled_from([0.5, 1.0, -2.25, 3.0, 1e6, math.nan, math.inf])

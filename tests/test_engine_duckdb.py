@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
@@ -42,7 +43,10 @@ PLANTED: dict[str, bytes] = {
     "semicolon.csv": b"a;b;c\n1;2,5;x\n3;4,5;y\n",
     "dup_names.csv": b"a,a,,b\n1,2,3,4\n5,6,7,8\n",
     "quoted_newlines.csv": b'id,text\n1,"line one\nline two"\n2,"say ""hi"""\n3,plain\n',
-    "timestamps.csv": b"t,u,v\n2020-01-01T10:00Z,2020-01-01 10,10:00\n2020-01-01T10:00+02:00,2020-01-02T11:30:00.25,11:30:00\n",
+    "timestamps.csv": (
+        b"t,u,v\n2020-01-01T10:00Z,2020-01-01 10,10:00\n"
+        b"2020-01-01T10:00+02:00,2020-01-02T11:30:00.25,11:30:00\n"
+    ),
     "mixed_zones.csv": b"t\n2020-01-01T10:00Z\n2020-01-01T10:00\n",
     "bools.csv": b"b,n,h\ntrue,1,0x1F\n,2,10\nfalse,,7\n",
     "floats.csv": b"f,g\ninf,1e5\n-Infinity,.5\n1.5, 2 \n",
@@ -175,6 +179,7 @@ def test_parquet_is_queried_in_place_with_the_loader_types(tmp_path):
             "tz": pd.to_datetime(["2020-01-01"] * 4).tz_localize("UTC"),
             INJECTION: [VALUE] * 4,
             "i32": np.array([1, 2, 3, 4], dtype="int32"),
+            "dec": [Decimal("1.5"), Decimal("2.25"), None, Decimal("1.5")],
         }
     )
     path = tmp_path / "p.parquet"
@@ -231,7 +236,7 @@ def test_file_is_hashed_in_chunks(tmp_path, monkeypatch):
     assert reads and all(0 < n <= 1024 * 1024 for n in reads)
 
 
-# ---------------------------------------------------------------------- SQL injection through names and values
+# ---------------------------------------------------------------------- SQL injection: names and values
 def _injection_checks(engine: DuckDBEngine) -> None:
     assert INJECTION in engine.columns
     prof = engine.profile()[INJECTION]
@@ -366,3 +371,52 @@ def test_cgroup_v1_and_v2_limits_are_read(monkeypatch):
     files["/sys/fs/cgroup/memory.current"] = "0\n"
     assert memory.available_bytes() == 512 * 1024**2  # v2 wins when set
     assert memory.disk_free_bytes(os.getcwd()) > 0
+
+
+# ---------------------------------------------------------------------- a directory of files
+def _split_loans(tmp_path: Path, fmt: str) -> tuple[Path, pd.DataFrame]:
+    frame, _ = load(SAMPLES[0])
+    folder = tmp_path / fmt
+    folder.mkdir()
+    parts = np.array_split(np.arange(len(frame)), 3)
+    text = SAMPLES[0].read_text().splitlines(keepends=True)
+    for k, rows in enumerate(parts):
+        if fmt == "csv":  # the file's own lines: each part keeps the header
+            (folder / f"part-{k}.csv").write_text(text[0] + "".join(text[1 + rows[0] : 2 + rows[-1]]))
+        else:
+            frame.iloc[rows].reset_index(drop=True).to_parquet(folder / f"part-{k}.parquet")
+    (folder / "_SUCCESS").write_text("")
+    return folder, frame
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_a_directory_of_files_is_one_table(tmp_path, fmt):
+    assert SAMPLES[0].name == "loans.csv"
+    folder, frame = _split_loans(tmp_path, fmt)
+    if fmt == "parquet":  # Parquet stores seconds as milliseconds: what the pandas loader reads back
+        frame = pd.concat([load(p)[0] for p in sorted(folder.glob("part-*"))], ignore_index=True)
+    engine, info = open_duckdb(folder)
+    with engine:
+        assert engine.n_rows == len(frame)
+        got = engine.rows(np.arange(engine.n_rows))
+        pd.testing.assert_frame_equal(_same_missing(got), _same_missing(frame))
+        assert engine.duplicates(["application_id"]).extra_copies == int(
+            frame["application_id"].duplicated().sum()
+        )
+    assert info.notes[0] == f"read 3 {fmt} files of the directory, in name order, as one table"
+    assert info.bytes == sum(p.stat().st_size for p in folder.glob(f"part-*.{fmt}"))
+    if fmt == "csv":
+        assert info.null_tokens == load(SAMPLES[0])[1].null_tokens
+
+
+def test_a_directory_whose_files_disagree_is_refused(tmp_path):
+    folder = tmp_path / "d"
+    folder.mkdir()
+    (folder / "a.csv").write_text("x,y\n1,2\n")
+    (folder / "b.csv").write_text("x,z\n3,4\n")
+    with pytest.raises(DataLoadError, match=r"b.csv: header \['x', 'z'\] differs from the first file's"):
+        open_duckdb(folder)
+    (folder / "b.csv").unlink()
+    (folder / "b.parquet").write_bytes(b"PAR1")
+    with pytest.raises(DataLoadError, match="the directory mixes formats"):
+        open_duckdb(folder)

@@ -16,6 +16,7 @@ kind          DuckDB type             pandas dtype
 ``datetime``  DATE/TIMESTAMP[_NS|TZ]  datetime64[ms|s|ns] or datetime64[s, UTC]…
 ``time``      TIME                    object (datetime.time)
 ``text``      VARCHAR                 object
+``decimal``   DECIMAL (Parquet)       object (decimal.Decimal)
 ============  ======================  =====================================================
 
 Column names reach SQL only through :func:`qi` (double-quoted, inner quotes doubled) and values only as bound
@@ -23,7 +24,8 @@ parameters or registered Arrow tables.
 
 Costs at scale (100M rows): counts, sums, min/max and GROUP BYs stream and spill to the temporary folder
 under ``memory_limit``. ``count(DISTINCT)`` is exact and spills; above :data:`EXACT_DISTINCT_ROWS` rows a
-column whose HyperLogLog estimate exceeds :data:`EXACT_DISTINCT_MAX` keeps the sketch (``distinct_exact=False``).
+column whose HyperLogLog estimate exceeds :data:`EXACT_DISTINCT_MAX` keeps the sketch
+(``distinct_exact=False``).
 ``quantile_cont`` is exact but holistic: it holds every value of the column in memory while it runs (8 bytes a
 value: 100M rows × 10 numeric columns ≈ 8 GB), so when the values would not fit in a quarter of the memory
 limit the quantiles come from one windowed query instead (a spilling sort of all numeric values, then the
@@ -32,7 +34,6 @@ ranks that ``quantile_cont`` interpolates between): still exact, slower (minutes
 
 from __future__ import annotations
 
-import atexit
 import itertools
 import math
 import os
@@ -106,8 +107,9 @@ class DuckDBEngine(Engine):
         self._memory_limit = memory_limit_bytes
         self.reason = reason
         self._closed = False
+        # called by close(), when the engine is collected, and at interpreter exit (weakref.finalize registers
+        # itself with atexit: also after Ctrl-C, which unwinds as KeyboardInterrupt)
         self._finalizer = weakref.finalize(self, _cleanup, con, temp_dir)
-        atexit.register(self._finalizer)
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -195,7 +197,7 @@ class DuckDBEngine(Engine):
     def _number(self, col: str) -> str | None:
         """A DOUBLE expression of the values the pandas engine reads as numbers (None: no numbers)."""
         kind, q = self._kinds[col], qi(col)
-        if kind in ("int", "float", "objbool"):
+        if kind in ("int", "float", "objbool", "decimal"):
             return f"CAST({q} AS DOUBLE)"
         if kind == "text":
             # the regular expression (pandas.to_numeric's grammar) runs only on text DuckDB can cast
@@ -366,7 +368,8 @@ class DuckDBEngine(Engine):
                 for i, c in enumerate(cols)
             )
             sql = (
-                f"WITH v AS ({unions}), o AS (SELECT k, x, row_number() OVER (PARTITION BY k ORDER BY x) AS r "
+                f"WITH v AS ({unions}), "
+                "o AS (SELECT k, x, row_number() OVER (PARTITION BY k ORDER BY x) AS r "
                 f"FROM v) SELECT o.k, o.r, o.x FROM o SEMI JOIN {qi(ranks)} w ON o.k = w.k AND o.r = w.r"
             )
             got = self._q(sql).to_pydict()
@@ -387,7 +390,13 @@ class DuckDBEngine(Engine):
     def value_counts(self, column: str, limit: int | None = None) -> pd.Series:
         self._check([column])
         q = qi(column)
-        tie = q if self._kinds[column] in _NUMERIC_KINDS else f"min({self._pos})"
+        # pandas sorts plain numbers (ties in value order); anything else, nullable Int64 included, it
+        # factorizes (ties in order of first appearance)
+        tie = (
+            q
+            if self._kinds[column] in _NUMERIC_KINDS and _numpy_number(self._dtypes[column])
+            else f"min({self._pos})"
+        )
         sql = (
             f"SELECT {q}, count(*) FROM {self._table} WHERE {q} IS NOT NULL GROUP BY {q} "
             f"ORDER BY 2 DESC, {tie}" + (" LIMIT ?" if limit is not None else "")
@@ -447,8 +456,8 @@ class DuckDBEngine(Engine):
             f"ORDER BY {len(cols) + 1} DESC, min({self._pos})"
         )
         frame = self._to_pandas(res.select(list(range(len(cols)))), cols)
-        for i, col in enumerate(cols):  # pandas' groupby keys hold a missing text value as NaN
-            if frame.dtypes.iloc[i] == object:
+        for i in range(len(cols)):  # pandas' groupby keys hold a missing text value as NaN
+            if frame.dtypes.iloc[i] == np.dtype(object):
                 frame.isetitem(i, frame.iloc[:, i].where(frame.iloc[:, i].notna(), np.nan))
         frame["count"] = res.column(len(cols)).to_numpy().astype(np.int64)
         return frame
@@ -535,7 +544,9 @@ def connect(
     through the connection's configuration, not SQL text)."""
     import duckdb
 
-    config: dict[str, Any] = {"temp_directory": temp_dir, "preserve_insertion_order": True}
+    # every table carries its row positions, and every query that needs an order says so: DuckDB need not
+    # keep insertion order, which lets it write and read in parallel (1M rows × 20 on disk: 5.3 s, not 7.9 s)
+    config: dict[str, Any] = {"temp_directory": temp_dir, "preserve_insertion_order": False}
     if memory_limit:
         if not re.fullmatch(r"\s*\d+(\.\d+)?\s*([KMGT]i?B|B)?\s*", str(memory_limit), re.IGNORECASE):
             raise ValueError(f"memory_limit must look like '500MB' or '4GiB', not {memory_limit!r}")
@@ -568,10 +579,10 @@ def _parse_size(text: str) -> int:
 
 
 def _cleanup(con: Any, temp_dir: str | None) -> None:
-    try:
+    import contextlib
+
+    with contextlib.suppress(Exception):  # closed twice, or after a failed query: nothing left to release
         con.close()
-    except Exception:  # noqa: BLE001,S110 - closing twice or after a failed query: nothing left to release
-        pass
     if temp_dir:
         shutil.rmtree(temp_dir, ignore_errors=True)
 
@@ -592,6 +603,16 @@ def _frame_column(s: pd.Series) -> tuple[Any, str, str]:
     if isinstance(dtype, pd.CategoricalDtype):
         s = s.astype(dtype.categories.dtype if dtype.categories.dtype != object else object)
         dtype = s.dtype
+    if not isinstance(dtype, np.dtype) and (
+        pd.api.types.is_integer_dtype(dtype) or pd.api.types.is_float_dtype(dtype)
+    ):  # pandas' nullable Int64 / Float64: numbers with <NA>
+        x = s.to_numpy(dtype=np.float64, na_value=np.nan)
+        if pd.api.types.is_integer_dtype(dtype) and not np.isnan(x).any():
+            return pa.array(s.to_numpy(dtype=np.int64)), str(dtype), "int"
+        return pa.array(x, pa.float64(), mask=np.isnan(x)), str(dtype), "float"
+    if pd.api.types.is_bool_dtype(dtype) and not isinstance(dtype, np.dtype):  # nullable boolean
+        values = s.astype(object).where(s.notna(), None)
+        return pa.array(values.tolist(), pa.bool_()), str(dtype), "bool"  # booleans: no numbers, as pandas
     if pd.api.types.is_bool_dtype(dtype) and isinstance(dtype, np.dtype):
         return pa.array(s.to_numpy(), pa.bool_()), str(dtype), "bool"
     if pd.api.types.is_integer_dtype(dtype) and isinstance(dtype, np.dtype):
@@ -612,9 +633,19 @@ def _frame_column(s: pd.Series) -> tuple[Any, str, str]:
     return pa.array(values.tolist(), pa.string()), str(dtype), "text"
 
 
+def _numpy_number(dtype: str) -> bool:
+    try:
+        return np.dtype(dtype).kind in "iuf"
+    except TypeError:  # a pandas extension dtype (Int64, Float64)
+        return False
+
+
 def _as_dtype(s: pd.Series, dtype: str, kind: str) -> pd.Series:
     """A column fetched from DuckDB (through Arrow) with the dtype the pandas loader gives."""
     if kind == "objbool":
+        out = s.astype(object).where(s.notna(), None)
+        return out if dtype == "object" else out.astype(dtype)
+    if kind == "decimal":  # arrow gives Decimal objects, as the pandas loader has them
         return s.astype(object).where(s.notna(), None)
     if kind == "text" or kind == "time":
         out = s.astype(object) if s.dtype != object else s

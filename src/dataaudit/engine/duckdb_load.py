@@ -39,6 +39,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from dataaudit.dataset import SourceInfo
 from dataaudit.engine.duckdb import _PNUM, DuckDBEngine, _position_name, connect, qi, run
 from dataaudit.errors import DataLoadError
@@ -55,6 +57,8 @@ CSV_BLOCK = 16 * 1024 * 1024
 #: memory the process needs beside DuckDB's own limit: the interpreter and libraries, a few parser blocks
 #: in flight, the seeded sample frame the checks read (measured: ~0.25 GiB for 1M × 20 with a 100k sample)
 BASE_MEMORY = 256 * 1024**2
+#: DuckDB's memory limit unless one is given (less when less is free)
+DEFAULT_ENGINE_MEMORY = 2 * 1024**3
 #: the smallest DuckDB memory limit accepted: below it even a GROUP BY of a few columns cannot run
 MIN_ENGINE_MEMORY = 32 * 1024**2
 #: disk for a CSV: the raw text table and the typed table exist together while typing (DuckDB compresses
@@ -76,7 +80,10 @@ _INT_DEC = r"^-?[0-9]+$"
 _IMPLIES = {"date": {"ts_s", "ts_ns"}, "ts_s": {"ts_ns"}, "ts_s_tz": {"ts_ns_tz"}}
 #: what pyarrow's ISO 8601 timestamp parser can accept (its cast then decides: ranges, the unit)
 _TS = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}(:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,9})?)?)?)?$"
-_TS_TZ = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}(:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,9})?)?)?([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)$"
+_TS_TZ = (
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}(:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,9})?)?)?"
+    r"([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)$"
+)
 
 
 def open_duckdb(
@@ -92,32 +99,36 @@ def open_duckdb(
     the temporary folder goes (default: the system's). Raises :class:`DataLoadError` (one line, starting with
     the path) as :func:`dataaudit.loading.load` does, and when memory or disk cannot be met."""
     path = Path(path)
-    _check_is_file(path)
-    fmt, compression = detect_format(path, fmt)
+    files = _data_files(path, fmt)
+    fmt, compression = detect_format(files[0], fmt)
     if fmt not in ("csv", "tsv", "parquet", "jsonl"):
         raise DataLoadError(f"{path}: the duckdb engine reads CSV, TSV, Parquet and JSON Lines, not {fmt}")
     if fmt == "parquet" and compression:
         raise DataLoadError(f"{path}: a compressed Parquet file ({compression}) is not supported")
+    if fmt == "jsonl" and len(files) > 1:
+        raise DataLoadError(f"{path}: a directory of JSON Lines files is not supported; concatenate them")
     start = time.perf_counter()
-    size = path.stat().st_size
+    size = sum(f.stat().st_size for f in files)
     if size == 0:
         raise DataLoadError(f"{path}: file is empty (0 bytes)")
     tmp = tempfile.mkdtemp(prefix="dataaudit-", dir=temp_dir)
     notes: list[str] = []
     try:
-        limit = _engine_memory(path, fmt, compression, size, memory_limit, tmp)
-        digest = _sha256(path)
+        limit = _engine_memory(files, fmt, compression, size, memory_limit, tmp)
+        digest = _sha256(*files)
         nulls = nulls or DEFAULT
+        if len(files) > 1:
+            notes.append(f"read {len(files)} {fmt} files of the directory, in name order, as one table")
         if fmt == "jsonl":
             engine, encoding, counts = _open_jsonl(path, fmt, nulls, limit, tmp, threads, notes)
         else:
             con = connect(os.path.join(tmp, "audit.duckdb"), tmp, limit, threads)
             try:
                 if fmt == "parquet":
-                    parts = _open_parquet(con, path, nulls, notes)
+                    parts = _open_parquet(con, files, nulls, notes)
                     encoding = None
                 else:
-                    parts, encoding = _open_csv(con, path, fmt, compression, nulls, tmp, notes)
+                    parts, encoding = _open_csv(con, files, fmt, nulls, tmp, notes)
             except BaseException:
                 con.close()
                 raise
@@ -143,22 +154,22 @@ def open_duckdb(
         load_seconds=time.perf_counter() - start,
         encoding=encoding,
         notes=tuple(notes),
-        mtime=_mtime(path),
+        mtime=max((m for m in map(_mtime, files) if m is not None), default=None),
         null_tokens=counts,
     )
     return engine, info
 
 
 # ---------------------------------------------------------------------- budget
-def estimate_needs(path: Path, fmt: str, compression: str | None, size: int) -> tuple[int, int]:
+def estimate_needs(files: list[Path], fmt: str, compression: str | None, size: int) -> tuple[int, int]:
     """(bytes of memory the process needs beside DuckDB's limit, bytes of disk in the temporary folder)."""
     if fmt == "parquet":
         # queried in place: no copy; spill room for the largest GROUP BY (duplicates over every column),
         # at most the data uncompressed
-        return BASE_MEMORY, _parquet_uncompressed(path, size)
+        return BASE_MEMORY, sum(_parquet_uncompressed(f, f.stat().st_size) for f in files)
     text = size
     if compression == "gzip":
-        text = max(size, _gzip_size(path))
+        text = max(size, sum(_gzip_size(f) for f in files))
     elif compression:
         text = size * COMPRESSION_RATIO
     disk = int(text * DISK_PER_CSV_BYTE) + (text if compression else 0)
@@ -166,16 +177,19 @@ def estimate_needs(path: Path, fmt: str, compression: str | None, size: int) -> 
 
 
 def _engine_memory(
-    path: Path, fmt: str, compression: str | None, size: int, memory_limit: str | None, tmp: str
+    files: list[Path], fmt: str, compression: str | None, size: int, memory_limit: str | None, tmp: str
 ) -> str:
     """DuckDB's memory limit, after checking that it, the rest of the process and the disk fit."""
-    memory, disk = estimate_needs(path, fmt, compression, size)
+    path = files[0].parent if len(files) > 1 else files[0]
+    memory, disk = estimate_needs(files, fmt, compression, size)
     available = available_bytes()
     if memory_limit is None:
+        # half of what is free, at most DEFAULT_ENGINE_MEMORY: DuckDB fills its buffer pool up to the limit,
+        # and spills (to the temporary folder) what does not fit
         engine = (
             MIN_ENGINE_MEMORY * 8
             if available is None
-            else max(MIN_ENGINE_MEMORY * 8, (available - memory) // 2)
+            else min(DEFAULT_ENGINE_MEMORY, max(MIN_ENGINE_MEMORY * 8, (available - memory) // 2))
         )
         memory_limit = f"{engine // 1024**2}MiB"
     engine = _bytes(memory_limit)
@@ -246,12 +260,35 @@ def _mtime(path: Path) -> Any:
     return mtime(path)
 
 
-def _sha256(path: Path) -> str:
+def _sha256(*paths: Path) -> str:
+    """sha256 of the file (of a directory's files, one after the other), read in 1 MiB blocks."""
     h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while block := f.read(BLOCK):
-            h.update(block)
+    for path in paths:
+        with open(path, "rb") as f:
+            while block := f.read(BLOCK):
+                h.update(block)
     return h.hexdigest()
+
+
+def _data_files(path: Path, fmt: str | None) -> list[Path]:
+    """The file, or a directory's data files in name order (hidden files and Spark's ``_SUCCESS``-style
+    markers left out), all of one format."""
+    if not path.is_dir():
+        _check_is_file(path)
+        return [path]
+    files = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith((".", "_")))
+    if not files:
+        raise DataLoadError(f"{path}: the directory holds no data files")
+    kinds = {}
+    for f in files:
+        try:
+            kinds[f.name] = detect_format(f, fmt)[0]
+        except DataLoadError:
+            kinds[f.name] = "?"
+    if len(set(kinds.values())) > 1:
+        shown = ", ".join(f"{n} ({k})" for n, k in list(kinds.items())[:5])
+        raise DataLoadError(f"{path}: the directory mixes formats: {shown}; audit one format at a time")
+    return files
 
 
 def _is_duckdb_error(exc: BaseException) -> bool:
@@ -296,17 +333,18 @@ class _Text:
     """A UTF-8 text file ready for the CSV parser: the file itself, or a decompressed / transcoded copy in
     the temporary folder; with what the pandas loader computes over its bytes (size, quote characters)."""
 
-    def __init__(self, file: str, size: int, quotes: int, encoding: str) -> None:
+    def __init__(self, file: str, size: int, quotes: int, encoding: str, name: str = "") -> None:
         self.file, self.size, self.quotes, self.encoding = file, size, quotes, encoding
+        self.name = name or os.path.basename(file)
 
 
-def _prepare_text(path: Path, compression: str | None, fmt: str, tmp: str) -> _Text:
+def _prepare_text(path: Path, compression: str | None, fmt: str, tmp: str, k: int = 0) -> _Text:
     """Decompress (in a stream) when compressed; refuse binary data; transcode UTF-16 to UTF-8."""
     from dataaudit.loading.text import _UTF8_BOM, _UTF16_BOMS, _refuse_binary
 
     source: str = str(path)
     if compression:
-        source = os.path.join(tmp, "decompressed.txt")
+        source = os.path.join(tmp, f"decompressed-{k}.txt")
         total = 0
         with open(source, "wb") as out:
             for block in _chunks(path, compression):
@@ -318,7 +356,7 @@ def _prepare_text(path: Path, compression: str | None, fmt: str, tmp: str) -> _T
     if not _has_text(source, head):
         raise _Problem("file has no data (only whitespace)")
     if head.startswith(_UTF16_BOMS):
-        return _transcode(source, os.path.join(tmp, "utf8.txt"), "utf-16", "strict", "utf-16")
+        return _transcode(source, os.path.join(tmp, f"utf8-{k}.txt"), "utf-16", "strict", "utf-16")
     encoding = "utf-8-sig" if head.startswith(_UTF8_BOM) else "utf-8"
     if encoding == "utf-8":
         _refuse_binary(head[:8192], fmt)
@@ -373,7 +411,7 @@ def _strip_first(file: str, n: int) -> None:
     os.replace(tmp, file)
 
 
-def _repair(text: _Text, tmp: str, notes: list[str]) -> _Text:
+def _repair(text: _Text, tmp: str, notes: list[str], k: int = 0) -> _Text:
     """Text that is not valid UTF-8, the pandas loader's way (:func:`dataaudit.loading.text._repair_utf8`):
     mostly UTF-8 with stray bytes → replace them; else cp1252 if it decodes, else latin-1."""
     from dataaudit.loading.text import _NON_ASCII_UTF8
@@ -385,7 +423,7 @@ def _repair(text: _Text, tmp: str, notes: list[str]) -> _Text:
         chunk = decoder.decode(block)
         replaced += chunk.count("\ufffd") - block.count("\ufffd".encode())
         damaged_utf8 = damaged_utf8 or bool(_NON_ASCII_UTF8.search(chunk))
-    target = os.path.join(tmp, "repaired.txt")
+    target = os.path.join(tmp, f"repaired-{k}.txt")
     if damaged_utf8:
         out = _transcode(text.file, target, "utf-8", "replace", "utf-8")
         notes.append(
@@ -404,26 +442,48 @@ def _repair(text: _Text, tmp: str, notes: list[str]) -> _Text:
 
 # ---------------------------------------------------------------------- CSV
 def _open_csv(
-    con: Any, path: Path, fmt: str, compression: str | None, nulls: NullTokens, tmp: str, notes: list[str]
+    con: Any,
+    files: list[Path],
+    fmt: str,
+    nulls: NullTokens,
+    tmp: str,
+    notes: list[str],
 ) -> tuple[tuple[Any, ...], str]:
     from dataaudit.loading.text import _sniff_delimiter
 
-    text = _prepare_text(path, compression, fmt, tmp)
-    sep = "\t" if fmt == "tsv" else None
-    try:
-        return _ingest_csv(
-            con, text, sep or _sniff_delimiter(_head(text.file, 65537)), sep is None, nulls, notes
-        ), text.encoding
-    except _NotUtf8:
-        if text.encoding != "utf-8":
-            raise _Problem(f"not valid {text.encoding} text despite its byte-order mark") from None
-    run(con, "DROP TABLE IF EXISTS raw")
+    texts = []
+    for k, file in enumerate(files):
+        _, compression = detect_format(file, fmt)
+        text = _prepare_text(file, compression, fmt, tmp, k)
+        text.name = file.name
+        texts.append(text)
+    sep = "\t" if fmt == "tsv" else _sniff_delimiter(_head(texts[0].file, 65537))
     repair_notes: list[str] = []
-    text = _repair(text, tmp, repair_notes)
-    sep = sep or _sniff_delimiter(_head(text.file, 65537))
-    parts = _ingest_csv(con, text, sep, fmt != "tsv", nulls, notes)
+    while True:
+        try:
+            parts = _ingest_csv(con, texts, sep, fmt != "tsv", nulls, notes)
+            break
+        except _NotUtf8 as exc:
+            k = exc.args[0] if exc.args else 0
+            text = texts[k]
+            if text.encoding != "utf-8":
+                raise _Problem(f"not valid {text.encoding} text despite its byte-order mark") from None
+            note: list[str] = []
+            texts[k] = _repair(text, tmp, note, k)
+            texts[k].name = text.name
+            repair_notes += [f"{text.name}: {n}" for n in note] if len(texts) > 1 else note
+            if k == 0 and fmt != "tsv":
+                sep = _sniff_delimiter(_head(texts[0].file, 65537))
+            run(con, "DROP TABLE IF EXISTS data")
     notes[:] = _place_repair_note(notes, repair_notes)
-    return parts, text.encoding
+    encodings = sorted({t.encoding for t in texts})
+    return parts, encodings[0] if len(encodings) == 1 else ", ".join(encodings)
+
+
+def _other_header(text: _Text, header: Any, row: Any) -> str:
+    if isinstance(header, int):
+        return f"{text.name}: {row} columns, where the first file has {header}; the files must share a header"
+    return f"{text.name}: header {row[:5]!r} differs from the first file's {header[:5]!r}"
 
 
 def _place_repair_note(notes: list[str], repair: list[str]) -> list[str]:
@@ -453,6 +513,8 @@ class _Column:
         if len(values) == 0:
             return
         self.values += len(values)
+        if self.viable == ["text"] and not self.plain_int and user is None:
+            return  # text whatever follows: nothing left to learn from its values
         trimmed = pc.utf8_trim(values, " \t")
         head, head_trimmed = values.slice(0, 64), trimmed.slice(0, 64)
         keep: list[str] = []
@@ -533,12 +595,13 @@ def _accepts(stage: str, values: Any, trimmed: Any, pa: Any, pc: Any) -> bool:
 
 
 def _ingest_csv(
-    con: Any, text: _Text, sep: str, sniffed: bool, nulls: NullTokens, notes: list[str]
+    con: Any, texts: list[_Text], sep: str, sniffed: bool, nulls: NullTokens, notes: list[str]
 ) -> tuple[Any, ...]:
-    """Two streaming passes of pyarrow's CSV parser. The first reads every cell as text: it counts the null
-    tokens, infers each column's type as pyarrow would over the whole file, and finds what the pandas
-    loader checks afterwards (64-bit overflow, the user's tokens, an unterminated quote). The second reads
-    with those types (pyarrow converts, as in the pandas loader) and appends each batch to DuckDB's table."""
+    """Two streaming passes of pyarrow's CSV parser over the file (or the files of a directory, in order,
+    each with the same header). The first reads every cell as text: it counts the null tokens, infers each
+    column's type as pyarrow would over the whole file, and finds what the pandas loader checks afterwards
+    (64-bit overflow, the user's tokens, an unterminated quote). The second reads with those types (pyarrow
+    converts, as in the pandas loader) and appends each batch to DuckDB's table."""
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.csv as pacsv
@@ -547,7 +610,7 @@ def _ingest_csv(
     from dataaudit.loading.columns import _clean_columns
     from dataaudit.loading.text import _SEP_NAMES
 
-    parse = pacsv.ParseOptions(delimiter=sep, newlines_in_values=text.quotes > 0)
+    parses = [pacsv.ParseOptions(delimiter=sep, newlines_in_values=t.quotes > 0) for t in texts]
     common = sorted(nulls.common)
     common_set = pa.array(common, pa.string()) if common else None
     block = CSV_BLOCK
@@ -558,48 +621,67 @@ def _ingest_csv(
         counts: list[dict[str, int]] = []
         user_sets: list[Any] = []
         n_rows = 0
-        last: list[str] = []
         notes_before = list(notes)
+        text = texts[0]
         try:
-            n_cols = _count_columns(text.file, parse, block if block > CSV_BLOCK else 1024 * 1024)
-            for batch in _open_reader(text.file, parse, [pa.string()] * n_cols, block, None):
-                if header is None:
+            for text, parse in zip(texts, parses):
+                last: list[str] = []
+                first_row = True
+                n_cols = _count_columns(text.file, parse, block if block > CSV_BLOCK else 1024 * 1024)
+                if header is not None and n_cols != len(header):
+                    raise _Problem(_other_header(text, len(header), n_cols))
+                for batch in _open_reader(text.file, parse, [pa.string()] * n_cols, block, None):
+                    if first_row:
+                        if batch.num_rows == 0:
+                            continue
+                        row = [batch.column(i)[0].as_py() for i in range(n_cols)]
+                        if header is None:
+                            header = row
+                            names = _clean_names(header, notes, _clean_columns)
+                            columns = [_Column() for _ in range(n_cols)]
+                            counts = [{} for _ in range(n_cols)]
+                            for name in names:
+                                extra = sorted(nulls.for_column(name) - nulls.common)
+                                user_sets.append(pa.array(extra, pa.string()) if extra else None)
+                        elif row != header:
+                            raise _Problem(_other_header(text, header, row))
+                        batch = batch.slice(1)
+                        first_row = False
                     if batch.num_rows == 0:
                         continue
-                    header = [batch.column(i)[0].as_py() for i in range(n_cols)]
-                    batch = batch.slice(1)
-                    names = _clean_names(header, notes, _clean_columns)
-                    columns = [_Column() for _ in range(n_cols)]
-                    counts = [{} for _ in range(n_cols)]
-                    for name in names:
-                        extra = sorted(nulls.for_column(name) - nulls.common)
-                        user_sets.append(pa.array(extra, pa.string()) if extra else None)
-                if batch.num_rows == 0:
-                    continue
-                for i in range(n_cols):
-                    col = batch.column(i)
-                    if common_set is not None:
-                        hit = pc.is_in(col, value_set=common_set)
-                        if pc.any(hit).as_py():
-                            _add_counts(counts[i], pc.filter(col, hit))
-                            col = pc.filter(col, pc.invert(hit))
-                    columns[i].update(col, user_sets[i])
-                last = [batch.column(i)[batch.num_rows - 1].as_py() for i in range(n_cols)]
-                n_rows += batch.num_rows
+                    for i in range(n_cols):
+                        col = batch.column(i)
+                        if common_set is not None:
+                            hit = pc.is_in(col, value_set=common_set)
+                            if pc.any(hit).as_py():
+                                _add_counts(counts[i], pc.filter(col, hit))
+                                col = pc.filter(col, pc.invert(hit))
+                        columns[i].update(col, user_sets[i])
+                    last = [batch.column(i)[batch.num_rows - 1].as_py() for i in range(n_cols)]
+                    n_rows += batch.num_rows
+                line = _unterminated_quote_line(text, last)
+                if line is not None:
+                    where = f"{text.name}: " if len(texts) > 1 else ""
+                    raise _Problem(
+                        f"{where}unterminated quote: the quoted value that starts on line {line} never closes"
+                    )
             break
         except pa.ArrowInvalid as exc:
             if "straddl" in str(exc) and block < text.size:  # one cell larger than a block (tens of MB)
                 block = min(max(block * 4, text.size + 1), 2**31 - 1)
                 notes[:] = notes_before
                 continue
-            raise _csv_problem(exc, text, sep) from None
+            problem = _csv_problem(exc, text, sep)
+            if isinstance(problem, _NotUtf8):
+                raise _NotUtf8(texts.index(text)) from None
+            if len(texts) > 1 and isinstance(problem, _Problem):
+                problem = _Problem(f"{text.name}: {problem}")
+            raise problem from None
+    n_cols = len(header or [])
     if header is None:
         raise _Problem("file has no data")
     if n_rows == 0:
         raise _Problem(f"no data rows (only a header with {n_cols} column{'s' if n_cols != 1 else ''})")
-    line = _unterminated_quote_line(text, last)
-    if line is not None:
-        raise _Problem(f"unterminated quote: the quoted value that starts on line {line} never closes")
     names = _clean_names(header, [], _clean_columns)
     plans = [_plan(c, name, bool(counts[i]), nulls) for i, (c, name) in enumerate(zip(columns, names))]
     kept = [name for name, plan in zip(names, plans) if plan.wide]
@@ -609,7 +691,7 @@ def _ingest_csv(
             + ", ".join(kept[:10])
         )
     position = _position_name(names)
-    _load_typed(con, text, parse, block, plans, common, position, names)
+    _load_typed(con, texts, parses, block, plans, common, position, names)
     null_counts: NullCounts = {}
     dtypes, kinds = {}, {}
     for i, (name, plan) in enumerate(zip(names, plans)):
@@ -703,8 +785,8 @@ def _plan(column: _Column, name: str, missing: bool, nulls: NullTokens) -> _Plan
 
 def _load_typed(
     con: Any,
-    text: _Text,
-    parse: Any,
+    texts: list[_Text],
+    parses: list[Any],
     block: int,
     plans: list[_Plan],
     common: list[str],
@@ -714,11 +796,15 @@ def _load_typed(
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    reader = _open_reader(text.file, parse, [p.arrow for p in plans], block, common)
     offset = 0
     created = False
     select = ", ".join([f"p AS {qi(position)}", *(f"c{i} AS {qi(n)}" for i, n in enumerate(names))])
-    for batch in reader:
+    batches = (
+        batch
+        for text, parse in zip(texts, parses)
+        for batch in _open_reader(text.file, parse, [p.arrow for p in plans], block, common)
+    )
+    for batch in batches:
         if batch.num_rows == 0:
             continue
         arrays = {"p": pa.array(range(offset, offset + batch.num_rows), pa.int64())}
@@ -729,7 +815,9 @@ def _load_typed(
                 if plan.to_number:
                     col = pc.cast(pc.utf8_trim_whitespace(col), pa.float64())
             if pa.types.is_floating(col.type):
-                col = pc.if_else(pc.is_nan(col), pa.scalar(None, col.type), col)
+                nan = pc.is_nan(col)
+                if pc.any(nan).as_py():
+                    col = pc.if_else(nan, pa.scalar(None, col.type), col)
                 if plan.numbers:
                     hit = pc.is_in(col, value_set=pa.array(list(plan.numbers.values()), pa.float64()))
                     if pc.any(hit).as_py():
@@ -870,25 +958,47 @@ def _numeric_tokens(tokens: frozenset[str]) -> dict[str, float]:
 
 
 # ---------------------------------------------------------------------- Parquet
-def _open_parquet(con: Any, path: Path, nulls: NullTokens, notes: list[str]) -> tuple[Any, ...]:
-    """A view over the Parquet file, typed as the pandas loader types it."""
+def _open_parquet(con: Any, files: list[Path], nulls: NullTokens, notes: list[str]) -> tuple[Any, ...]:
+    """A view over the Parquet file (or a directory's files, one after the other, with one schema), typed as
+    the pandas loader types it."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     from dataaudit.loading.arrow import _arrow_to_pandas, _index_to_columns
     from dataaudit.loading.columns import _clean_columns
 
-    try:
-        schema = pq.ParquetFile(path).schema_arrow
-    except (pa.ArrowException, OSError) as exc:
-        raise _Problem(f"not a valid Parquet file or truncated ({_first_line(exc)})") from None
+    schemas, rows = [], []
+    for path in files:
+        try:
+            meta = pq.ParquetFile(path)
+        except (pa.ArrowException, OSError) as exc:
+            where = f"{path.name}: " if len(files) > 1 else ""
+            raise _Problem(f"{where}not a valid Parquet file or truncated ({_first_line(exc)})") from None
+        schemas.append(meta.schema_arrow)
+        rows.append(meta.metadata.num_rows)
+    schema = schemas[0]
+    for path, other in zip(files[1:], schemas[1:]):
+        if not other.equals(schema, check_metadata=False):
+            raise _Problem(
+                f"{path.name}: its columns differ from {files[0].name}'s; the files must share a schema"
+            )
     empty = _index_to_columns(_arrow_to_pandas(schema.empty_table(), notes))
     source_names = [str(c) for c in empty.columns]
     flat = dict(_flatten(schema))
     names = list(_clean_columns(empty.copy(), notes).columns)
     base = empty.dtypes
-    rel = con.read_parquet(str(path), file_row_number=True)
-    rel.create_view("__dataaudit_parquet")
+    if len(files) == 1:
+        con.read_parquet(str(files[0]), file_row_number=True).create_view("__dataaudit_parquet")
+        row_position = "file_row_number"
+    else:  # positions continue from file to file: each file's first row is the rows of those before it
+        con.read_parquet([str(f) for f in files], file_row_number=True, filename=True).create_view(
+            "__dataaudit_parquet"
+        )
+        run(con, "CREATE TABLE __dataaudit_offsets (__dataaudit_file VARCHAR, __dataaudit_offset BIGINT)")
+        offsets = np.concatenate([[0], np.cumsum(rows)[:-1]]).tolist()
+        for f, off in zip(files, offsets):
+            run(con, "INSERT INTO __dataaudit_offsets VALUES (?, ?)", [str(f), int(off)])
+        row_position = "__dataaudit_offset + file_row_number"
     position = _position_name(names)
     # one scan: missing values per column and the null tokens in text columns
     parts, params, text_cols = [], [], []
@@ -897,7 +1007,7 @@ def _open_parquet(con: Any, path: Path, nulls: NullTokens, notes: list[str]) -> 
         if expr is None:
             raise _Problem(f"cannot map column {src!r} of the Parquet file")
         parts.append(f"count(*) - count({expr})")
-        if base.iloc[i] == object and _is_text_field(schema, src):
+        if base.iloc[i] == np.dtype(object) and _is_text_field(schema, src):
             text_cols.append(i)
             parts.append(f"histogram({expr}) FILTER (WHERE list_contains(?::VARCHAR[], {expr}))")
             params.append(sorted(nulls.for_column(name)))
@@ -916,7 +1026,8 @@ def _open_parquet(con: Any, path: Path, nulls: NullTokens, notes: list[str]) -> 
         expr, dtype = flat[src], str(base.iloc[i])
         n_missing = missing[name] + sum(found.get(name, {}).values())
         if name in found:
-            expr = f"CASE WHEN list_contains(getvariable({_variable(con, sorted(found[name]))}), {expr}) THEN NULL ELSE {expr} END"
+            var = _variable(con, sorted(found[name]))
+            expr = f"CASE WHEN list_contains(getvariable({var}), {expr}) THEN NULL ELSE {expr} END"
         kind = _parquet_kind(dtype, schema, src)
         if kind == "float":
             expr = f"NULLIF(CAST({expr} AS DOUBLE), 'NaN'::DOUBLE)"
@@ -930,7 +1041,9 @@ def _open_parquet(con: Any, path: Path, nulls: NullTokens, notes: list[str]) -> 
         dtypes[name], kinds[name] = dtype, kind
     run(
         con,
-        f"CREATE VIEW data AS SELECT file_row_number AS {qi(position)}, {', '.join(exprs)} FROM __dataaudit_parquet",
+        f"CREATE VIEW data AS SELECT {row_position} AS {qi(position)}, {', '.join(exprs)} "
+        "FROM __dataaudit_parquet"
+        + ("" if len(files) == 1 else " JOIN __dataaudit_offsets ON filename = __dataaudit_file"),
         view_params,
     )
     n_rows = int(run(con, "SELECT count(*) FROM data")[0][0])
@@ -1008,8 +1121,10 @@ def _parquet_kind(dtype: str, schema: Any, name: str) -> str:
             return "bool"
         if pa.types.is_integer(t):
             return "int"
-        if pa.types.is_floating(t) or pa.types.is_decimal(t):
+        if pa.types.is_floating(t):
             return "float"
+        if pa.types.is_decimal(t):  # pandas holds Decimal objects (an object column that reads as numbers)
+            return "decimal"
         if pa.types.is_timestamp(t) or pa.types.is_date(t):
             return "datetime"
         if pa.types.is_time(t):
