@@ -41,7 +41,7 @@ import re
 import shutil
 import tempfile
 import weakref
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -430,10 +430,12 @@ class DuckDBEngine(Engine):
             return f"{q} IS NOT NULL", []
         if p.op in ("in", "not in"):
             sqltype, values = _list_for(kind, self._dtypes[p.column], list(p.value))
-            expr = f"CAST({q} AS DOUBLE)" if sqltype == "DOUBLE" else q
+            listed = f"CAST({q} AS DOUBLE)" if sqltype == "DOUBLE" else q
             if p.op == "in":
-                return f"list_contains(?::{sqltype}[], {expr})", [values]
-            return f"{q} IS NOT NULL AND NOT list_contains(?::{sqltype}[], {expr})", [values]
+                return f"list_contains(?::{sqltype}[], {listed})", [values]
+            return f"{q} IS NOT NULL AND NOT list_contains(?::{sqltype}[], {listed})", [values]
+        expr: str | None
+        cast: Callable[[Any], Any]
         if kind == "datetime":
             expr, cast = q, _timestamp_param
         else:
@@ -458,7 +460,7 @@ class DuckDBEngine(Engine):
         frame = self._to_pandas(res.select(list(range(len(cols)))), cols)
         for i in range(len(cols)):  # pandas' groupby keys hold a missing text value as NaN
             if frame.dtypes.iloc[i] == np.dtype(object):
-                frame.isetitem(i, frame.iloc[:, i].where(frame.iloc[:, i].notna(), np.nan))
+                frame.isetitem(i, frame.iloc[:, i].where(frame.iloc[:, i].notna(), np.nan).to_numpy())
         frame["count"] = res.column(len(cols)).to_numpy().astype(np.int64)
         return frame
 
@@ -521,7 +523,9 @@ class DuckDBEngine(Engine):
             raise IndexError(f"positions out of bounds for {self._n_rows:,} rows")
         pos = np.where(pos < 0, pos + self._n_rows, pos)
         name = _fresh("pos")
-        self._con.register(name, pa.table({"i": np.arange(len(pos), dtype=np.int64), "p": pos}))
+        self._con.register(
+            name, pa.table({"i": pa.array(np.arange(len(pos), dtype=np.int64)), "p": pa.array(pos)})
+        )
         try:
             select = ", ".join(f"t.{qi(c)}" for c in cols) or "NULL AS __none"
             res = self._q(
@@ -611,7 +615,7 @@ def _frame_column(s: pd.Series) -> tuple[Any, str, str]:
             return pa.array(s.to_numpy(dtype=np.int64)), str(dtype), "int"
         return pa.array(x, pa.float64(), mask=np.isnan(x)), str(dtype), "float"
     if pd.api.types.is_bool_dtype(dtype) and not isinstance(dtype, np.dtype):  # nullable boolean
-        values = s.astype(object).where(s.notna(), None)
+        values = s.astype(object).where(s.notna(), None)  # type: ignore[call-overload]  # stubs reject None; pandas takes it
         return pa.array(values.tolist(), pa.bool_()), str(dtype), "bool"  # booleans: no numbers, as pandas
     if pd.api.types.is_bool_dtype(dtype) and isinstance(dtype, np.dtype):
         return pa.array(s.to_numpy(), pa.bool_()), str(dtype), "bool"
@@ -622,7 +626,7 @@ def _frame_column(s: pd.Series) -> tuple[Any, str, str]:
         return pa.array(x, pa.float64(), mask=np.isnan(x)), str(dtype), "float"
     if pd.api.types.is_datetime64_any_dtype(dtype):
         return pa.array(s, from_pandas=True), str(dtype), "datetime"
-    values = s.astype(object).where(s.notna(), None)
+    values = s.astype(object).where(s.notna(), None)  # type: ignore[call-overload]  # stubs reject None; pandas takes it
     inferred = pd.api.types.infer_dtype(values, skipna=True)
     if inferred == "boolean":
         return pa.array(values.tolist(), pa.bool_()), str(dtype), "objbool"
@@ -643,27 +647,24 @@ def _numpy_number(dtype: str) -> bool:
 def _as_dtype(s: pd.Series, dtype: str, kind: str) -> pd.Series:
     """A column fetched from DuckDB (through Arrow) with the dtype the pandas loader gives."""
     if kind == "objbool":
-        out = s.astype(object).where(s.notna(), None)
-        return out if dtype == "object" else out.astype(dtype)
+        out = s.astype(object).where(s.notna(), None)  # type: ignore[call-overload]  # stubs reject None; pandas takes it
+        return out if dtype == "object" else out.astype(pd.api.types.pandas_dtype(dtype))
     if kind == "decimal":  # arrow gives Decimal objects, as the pandas loader has them
-        return s.astype(object).where(s.notna(), None)
+        return s.astype(object).where(s.notna(), None)  # type: ignore[call-overload]  # stubs reject None; pandas takes it
     if kind == "text" or kind == "time":
         out = s.astype(object) if s.dtype != object else s
-        return out.astype(dtype) if dtype not in ("object",) else out
+        return out.astype(pd.api.types.pandas_dtype(dtype)) if dtype not in ("object",) else out
     if kind == "datetime":
         if getattr(s.dtype, "tz", None) is None and not pd.api.types.is_datetime64_any_dtype(s.dtype):
-            s = pd.to_datetime(s, utc=("," in dtype) or None)
+            s = pd.to_datetime(s, utc="," in dtype)
         target = pd.api.types.pandas_dtype(dtype)
-        if getattr(target, "tz", None) is not None:
-            s = (
-                s.dt.tz_convert(target.tz)
-                if getattr(s.dtype, "tz", None) is not None
-                else s.dt.tz_localize(target.tz)
-            )
+        tz = getattr(target, "tz", None)
+        if tz is not None:
+            s = s.dt.tz_convert(tz) if getattr(s.dtype, "tz", None) is not None else s.dt.tz_localize(tz)
         return s.astype(target)
     if str(s.dtype) != dtype:
         try:
-            return s.astype(dtype)
+            return s.astype(pd.api.types.pandas_dtype(dtype))
         except (ValueError, TypeError):
             return s
     return s

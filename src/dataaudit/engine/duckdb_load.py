@@ -186,12 +186,12 @@ def _engine_memory(
     if memory_limit is None:
         # half of what is free, at most DEFAULT_ENGINE_MEMORY: DuckDB fills its buffer pool up to the limit,
         # and spills (to the temporary folder) what does not fit
-        engine = (
+        default = (
             MIN_ENGINE_MEMORY * 8
             if available is None
             else min(DEFAULT_ENGINE_MEMORY, max(MIN_ENGINE_MEMORY * 8, (available - memory) // 2))
         )
-        memory_limit = f"{engine // 1024**2}MiB"
+        memory_limit = f"{default // 1024**2}MiB"
     engine = _bytes(memory_limit)
     if engine is None:
         raise DataLoadError(f"{path}: memory_limit must look like '500MB' or '4GiB', not {memory_limit!r}")
@@ -822,7 +822,7 @@ def _load_typed(
                     hit = pc.is_in(col, value_set=pa.array(list(plan.numbers.values()), pa.float64()))
                     if pc.any(hit).as_py():
                         for token, x in plan.numbers.items():
-                            k = pc.sum(pc.equal(col, x)).as_py() or 0
+                            k = pc.sum(pc.equal(col, pa.scalar(x))).as_py() or 0
                             if k:
                                 plan.hits[token] = plan.hits.get(token, 0) + int(k)
                         col = pc.if_else(hit, pa.scalar(None, col.type), col)
