@@ -21,7 +21,11 @@ CHANCE_MAX_COLUMNS = 30
 
 
 def chance_identical_pairs(
-    frame: pd.DataFrame, columns: list[str], observed_pairs: float, discount: bool = True
+    frame: pd.DataFrame,
+    columns: list[str],
+    observed_pairs: float,
+    discount: bool = True,
+    n_rows: int | None = None,
 ) -> float:
     """Pairs of rows expected to be identical over ``columns`` by coincidence, for different records.
 
@@ -37,14 +41,19 @@ def chance_identical_pairs(
     estimate meant to judge them; without it, the estimate suits a table whose rows cannot all differ
     (three coarse columns). So correlated coarse columns (age and years married in a survey) are
     followed, and tables where identical rows are unavoidable are recognised. Columns beyond the
-    ``CHANCE_MAX_COLUMNS`` most shared ones count as independent. Estimated on a seeded sample of at most
-    ``CHANCE_SAMPLE`` rows."""
-    n = len(frame)
-    if n < 2 or not columns:
+    ``CHANCE_MAX_COLUMNS`` most shared ones count as independent.
+
+    A model estimate, not a count: it is estimated on ``frame``, the rows of a table of ``n_rows`` rows
+    (default: ``frame`` is the whole table), taken down to a seeded sample of at most ``CHANCE_SAMPLE`` rows
+    (callers pass ``data.sample(CHANCE_SAMPLE)``: the same rows on every engine). It stays on a sample by
+    design: the exact version needs the group counts of every pair of columns, up to 435 scans per audit,
+    each as large as the table for two continuous columns."""
+    n = len(frame) if n_rows is None else n_rows
+    if n < 2 or not columns or len(frame) < 2:
         return 0.0
     pairs = n * (n - 1) / 2
     sub = frame[columns]
-    if n > CHANCE_SAMPLE:
+    if len(sub) > CHANCE_SAMPLE:
         sub = sub.sample(n=CHANCE_SAMPLE, random_state=0)
     m = len(sub)
     m_pairs = m * (m - 1) / 2

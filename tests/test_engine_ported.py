@@ -1,0 +1,150 @@
+"""Checks moved onto the engine seam: their counts over all rows equal counts computed independently with
+pandas on generated data with planted problems (fixed seeds), and they ask the engine, not the frame: a spy
+engine records every operation and how many rows it handed out."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import dataaudit
+from dataaudit import Dataset, Roles
+from dataaudit.checks.consistency.duplicates import DuplicateIds, DuplicateRows
+from dataaudit.engine import PandasEngine
+from tests.helpers import AS_OF, run_check
+
+
+class SpyEngine(PandasEngine):
+    """The pandas engine, recording each operation called and the rows handed out by ``rows()``."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        super().__init__(frame)
+        self.calls: list[str] = []
+        self.rows_out = 0
+
+    def __getattribute__(self, name: str):
+        attr = super().__getattribute__(name)
+        if name in ("profile", "value_counts", "count_where", "group_counts", "duplicates", "conflicts"):
+            super().__getattribute__("calls").append(name)
+        return attr
+
+    def rows(self, positions, columns=None):
+        self.calls.append("rows")
+        out = super().rows(positions, columns)
+        self.rows_out += len(out)
+        return out
+
+
+def spied(frame: pd.DataFrame, **roles) -> tuple[Dataset, SpyEngine]:
+    if "sensitive" in roles:
+        roles["sensitive"] = tuple(roles["sensitive"])
+    engine = SpyEngine(frame)
+    return Dataset(frame, roles=Roles(**roles), as_of=AS_OF, engine=engine), engine
+
+
+def loans_like(n: int = 4000, seed: int = 3) -> pd.DataFrame:
+    """Applications with a unique id, a timestamp, numbers and categories (no problem planted)."""
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame(
+        {
+            "app_id": [f"A{i:06d}" for i in range(n)],
+            "applied": pd.Timestamp("2026-01-01") + pd.to_timedelta(rng.integers(0, 170 * 86400, n), unit="s"),
+            "region": rng.choice(["North", "South", "East", "West"], n),
+            "income": rng.lognormal(10.5, 0.4, n).round(2),
+            "term": rng.choice([12, 24, 36, 60], n),
+            "score": rng.integers(300, 850, n),
+            "approved": rng.choice([0, 1], n, p=[0.4, 0.6]),
+        }
+    )
+
+
+# ----------------------------------------------------------------------------------------------------------
+# consistency.duplicate_rows / consistency.duplicate_ids
+
+
+def planted_duplicates(seed: int = 3) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    f = loans_like(seed=seed)
+    copies = f.iloc[rng.choice(len(f), 37, replace=False)]  # 37 exact copies
+    triple = f.iloc[[10, 10]]  # row 10 three times in all
+    near = f.iloc[rng.choice(len(f), 9, replace=False)].copy()  # 9 near copies: new id, region re-typed
+    near["app_id"] = [f"N{i}" for i in range(len(near))]
+    near["region"] = "  " + near["region"].str.upper()
+    out = pd.concat([f, copies, triple, near], ignore_index=True)
+    return out.sample(frac=1.0, random_state=seed).reset_index(drop=True)
+
+
+def test_duplicate_rows_counts_equal_pandas_over_all_rows():
+    frame = planted_duplicates()
+    exact = int(frame.duplicated().sum())
+    norm = frame.drop(columns="app_id").assign(region=frame["region"].str.strip().str.casefold())
+    near = int(norm.duplicated().sum()) - exact
+    assert (exact, near) == (39, 9)  # the plant, as pandas counts it
+    report = dataaudit.audit(frame, id="app_id", target="approved", as_of=AS_OF)
+    r = report.result("consistency.duplicate_rows")
+    assert r.status == "warn"  # 39 of 4,046 rows: under the 1% that fails
+    assert r.observed["exact"] == exact and r.observed["near"] == near
+    sizes = frame[frame.duplicated(keep=False)].groupby(list(frame.columns)).size()
+    assert r.observed["identical_pairs"] == int((sizes * (sizes - 1) // 2).sum())
+    # the examples: the largest group first (the row planted three times), with its rows
+    triple = np.flatnonzero(frame["app_id"].eq("A000010").to_numpy())
+    assert r.evidence[0].rows[0] == (", ".join(map(str, triple)), 3)
+
+
+def test_duplicate_rows_asks_the_engine_and_fetches_few_rows():
+    frame = planted_duplicates()
+    data, engine = spied(frame, id="app_id", target="approved")
+    result = run_check(DuplicateRows(), data)
+    assert result.status == "warn"
+    assert "duplicates" in engine.calls
+    # rows fetched by position: the near-duplicate candidates and the rows of example groups, not the table
+    assert 0 < engine.rows_out < len(frame) // 20
+
+
+def test_duplicate_rows_quiet_on_clean_rows():
+    data, engine = spied(loans_like(), id="app_id", target="approved")
+    result = run_check(DuplicateRows(), data)
+    assert result.status == "pass" and result.observed["exact"] == 0 and result.observed["near"] == 0
+    assert engine.rows_out < 200
+
+
+def test_duplicate_ids_counts_equal_pandas_with_missing_ids():
+    rng = np.random.default_rng(5)
+    f = loans_like(seed=5)
+    f.loc[rng.choice(len(f), 25, replace=False), "app_id"] = None  # ids lost
+    f.loc[rng.choice(len(f), 12, replace=False), "app_id"] = "A000042"  # one id reused by other records
+    copies = f.iloc[rng.choice(len(f), 30, replace=False)]  # exact copies, some with a missing id
+    frame = pd.concat([f, copies], ignore_index=True)
+    ids = frame["app_id"]
+    vc = ids.value_counts()
+    extra = int((vc[vc > 1] - 1).sum())
+    dup = frame.duplicated() & ids.notna()  # later exact copies that hold an id
+    data, engine = spied(frame, id="app_id", target="approved")
+    r = run_check(DuplicateIds(), data)
+    assert r.observed["extra_rows"] == extra
+    assert r.observed["repeated_ids"] == int((vc > 1).sum())
+    assert r.observed["copies"] == int(dup.sum())
+    assert r.observed["share"] == round((extra - int(dup.sum())) / len(frame), 4)
+    table = r.evidence[0]
+    assert table.rows[0][1] == int(vc.max()) and table.rows[0][0] != "None"
+    assert table.rows[0][3] is False  # the reused id: different records
+    assert "duplicates" in engine.calls and engine.rows_out < len(frame) // 10
+
+
+def test_duplicate_ids_pass_on_unique_ids():
+    data, _ = spied(loans_like(), id="app_id")
+    r = run_check(DuplicateIds(), data)
+    assert r.status == "pass" and r.observed == {"repeated_ids": 0, "extra_rows": 0}
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_duplicate_ids_identical_flag_matches_pandas(seed):
+    f = loans_like(n=500, seed=seed)
+    frame = pd.concat([f, f.iloc[[3, 3, 7]]], ignore_index=True)  # id of row 3: three identical rows
+    frame.loc[len(frame)] = f.iloc[7].to_dict() | {"score": 1}  # id of row 7: a copy and a different record
+    data, _ = spied(frame, id="app_id")
+    r = run_check(DuplicateIds(), data)
+    # ties in size: by first row; ids are masked
+    assert [row[1:] for row in r.evidence[0].rows] == [(3, "3, 500, 501", True), (3, "7, 502, 503", False)]
+    assert r.observed["copies"] == 3 and r.observed["extra_rows"] == 4
