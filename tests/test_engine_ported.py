@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 import dataaudit
+import dataaudit.checks.consistency.labels
 from dataaudit import Dataset, Roles
 from dataaudit.checks.consistency.duplicates import DuplicateIds, DuplicateRows
 from dataaudit.engine import PandasEngine
@@ -148,3 +149,65 @@ def test_duplicate_ids_identical_flag_matches_pandas(seed):
     # ties in size: by first row; ids are masked
     assert [row[1:] for row in r.evidence[0].rows] == [(3, "3, 500, 501", True), (3, "7, 502, 503", False)]
     assert r.observed["copies"] == 3 and r.observed["extra_rows"] == 4
+
+
+# ----------------------------------------------------------------------------------------------------------
+# consistency.conflicting_labels
+
+
+def planted_conflicts(seed: int = 4, unlabelled: bool = False) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    f = loans_like(seed=seed)
+    flipped = f.iloc[rng.choice(len(f), 15, replace=False)].copy()  # same features, the other label
+    flipped["approved"] = 1 - flipped["approved"]
+    agreeing = f.iloc[rng.choice(len(f), 15, replace=False)]  # same features, same label
+    frame = pd.concat([f, flipped, agreeing], ignore_index=True).drop(columns="app_id")
+    if unlabelled:
+        frame["approved"] = frame["approved"].map({0: "no", 1: "yes"})
+        frame.loc[rng.choice(len(frame), 60, replace=False), "approved"] = None
+        frame.loc[rng.choice(len(frame), 9, replace=False), "approved"] = "unknown"
+    return frame.sample(frac=1.0, random_state=seed).reset_index(drop=True)
+
+
+def conflict_counts(frame: pd.DataFrame, target: str) -> tuple[int, int]:
+    """(groups, rows) of identical feature rows with more than one label, among labelled rows: pandas."""
+    labelled = frame[frame[target].notna() & (frame[target] != "unknown")]
+    features = [c for c in frame.columns if c not in (target, "applied")]
+    labels = labelled.groupby(features)[target].agg(["nunique", "size"])
+    bad = labels[labels["nunique"] > 1]
+    return len(bad), int(bad["size"].sum())
+
+
+def test_conflicting_labels_counts_equal_pandas_over_all_rows():
+    frame = planted_conflicts()
+    groups, rows = conflict_counts(frame, "approved")
+    assert groups >= 14  # the plant (a flipped copy of an agreeing pair still conflicts)
+    data, engine = spied(frame, target="approved", timestamp="applied")
+    r = run_check(dataaudit.checks.consistency.labels.ConflictingLabels(), data)
+    assert r.status == "warn"  # ~1% of rows
+    assert (r.observed["conflicting_groups"], r.observed["rows"]) == (groups, rows)
+    assert {"duplicates", "conflicts"} <= set(engine.calls)
+    assert engine.rows_out <= 5 * 3  # the labels of the five example groups, nothing more
+    # examples: the largest groups first, with their labels
+    sizes = [row[1] for row in r.evidence[0].rows]
+    assert sizes == sorted(sizes, reverse=True) and "×" in r.evidence[0].rows[0][3]
+
+
+def test_conflicting_labels_with_unlabelled_rows_counts_labelled_rows_only():
+    frame = planted_conflicts(unlabelled=True)
+    groups, rows = conflict_counts(frame, "approved")
+    data, _ = spied(frame, target="approved", timestamp="applied")
+    r = run_check(dataaudit.checks.consistency.labels.ConflictingLabels(), data)
+    assert (r.observed["conflicting_groups"], r.observed["rows"]) == (groups, rows)
+    n = int((frame["approved"].notna() & (frame["approved"] != "unknown")).sum())
+    assert f"of {n:,} labelled rows" in r.message
+
+
+def test_conflicting_labels_quiet_when_labels_agree():
+    frame = loans_like(seed=8)
+    frame = pd.concat([frame, frame.iloc[:30]], ignore_index=True).drop(columns="app_id")
+    data, engine = spied(frame, target="approved", timestamp="applied")
+    r = run_check(dataaudit.checks.consistency.labels.ConflictingLabels(), data)
+    assert r.status == "pass" and r.observed["conflicting_groups"] == 0
+    assert "30 groups of identical feature rows (60 rows) all agree" in r.message
+    assert engine.rows_out == 0
