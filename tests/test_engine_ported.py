@@ -50,7 +50,8 @@ def loans_like(n: int = 4000, seed: int = 3) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "app_id": [f"A{i:06d}" for i in range(n)],
-            "applied": pd.Timestamp("2026-01-01") + pd.to_timedelta(rng.integers(0, 170 * 86400, n), unit="s"),
+            "applied": pd.Timestamp("2026-01-01")
+            + pd.to_timedelta(rng.integers(0, 170 * 86400, n), unit="s"),
             "region": rng.choice(["North", "South", "East", "West"], n),
             "income": rng.lognormal(10.5, 0.4, n).round(2),
             "term": rng.choice([12, 24, 36, 60], n),
@@ -211,3 +212,56 @@ def test_conflicting_labels_quiet_when_labels_agree():
     assert r.status == "pass" and r.observed["conflicting_groups"] == 0
     assert "30 groups of identical feature rows (60 rows) all agree" in r.message
     assert engine.rows_out == 0
+
+
+# ----------------------------------------------------------------------------------------------------------
+# consistency.outliers
+
+
+def planted_outliers(seed: int = 6) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    n = 6000
+    f = pd.DataFrame(
+        {
+            "temp": rng.normal(20, 4, n).round(1),
+            "price": rng.lognormal(4, 0.6, n).round(2),
+            "visits": rng.poisson(3, n).astype(float),
+            "y": rng.choice(["a", "b"], n),
+        }
+    )
+    f.loc[rng.choice(n, 11, replace=False), "temp"] = 2000.0  # a unit mix-up: far out
+    f.loc[rng.choice(n, 30, replace=False), "temp"] = 9999.0  # a sentinel: left out, not an outlier
+    f.loc[rng.choice(n, 700, replace=False), "price"] = 0.0  # a spike of zeros: its own mode
+    f.loc[rng.choice(n, 9, replace=False), "price"] = 1e6  # entry errors
+    return f
+
+
+def test_outliers_counts_equal_pandas_in_one_engine_scan():
+    from dataaudit.checks.consistency.outliers import Outliers
+
+    frame = planted_outliers()
+    data, engine = spied(frame, target="y")
+    r = run_check(Outliers(), data)
+    table = {row[0]: row for row in r.evidence[0].rows}
+    assert table["temp"][4] == int((frame["temp"] == 2000.0).sum()) == 11
+    assert "sentinels 9999 left out" in table["temp"][7]
+    assert table["price"][4] == int((frame["price"] == 1e6).sum()) == 9
+    assert f"{int((frame['price'] == 0).sum())} zeros left out" in table["price"][7]
+    # shares are over the values judged: sentinels and the zero spike left out
+    judged_temp = int(frame["temp"].notna().sum() - (frame["temp"] == 9999.0).sum())
+    assert r.observed["temp"] == round(11 / judged_temp, 5)
+    assert r.status == "warn"  # 0.18% of temp past the fences warns; far out, but under the 1% that fails
+    assert engine.calls.count("count_where") == 1 and engine.rows_out == 0
+
+
+def test_outliers_quiet_on_clean_numbers():
+    from dataaudit.checks.consistency.outliers import Outliers
+
+    rng = np.random.default_rng(9)
+    n = 5000
+    frame = pd.DataFrame(
+        {"a": rng.normal(0, 1, n), "b": rng.lognormal(3, 0.5, n), "y": rng.choice([0, 1], n)}
+    )
+    data, engine = spied(frame, target="y")
+    r = run_check(Outliers(), data)
+    assert r.status == "pass" and engine.rows_out == 0
