@@ -265,3 +265,53 @@ def test_outliers_quiet_on_clean_numbers():
     data, engine = spied(frame, target="y")
     r = run_check(Outliers(), data)
     assert r.status == "pass" and engine.rows_out == 0
+
+
+# ----------------------------------------------------------------------------------------------------------
+# latency.freshness / latency.future_timestamps
+
+
+def timed(seed: int = 12, future: int = 0, tz: str | None = None) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    n = 3000
+    t = pd.Timestamp("2026-01-01") + pd.to_timedelta(rng.integers(0, 170 * 86400, n), unit="s")
+    f = pd.DataFrame({"event": t, "loaded": t + pd.Timedelta(hours=2), "x": rng.normal(0, 1, n)})
+    f.loc[rng.choice(n, 40, replace=False), "event"] = pd.NaT
+    if future:
+        f.loc[rng.choice(n, future, replace=False), "event"] = pd.Timestamp("2062-01-01")
+    if tz:
+        f["event"] = f["event"].dt.tz_localize("UTC").dt.tz_convert(tz)
+    return f
+
+
+@pytest.mark.parametrize("tz", [None, "America/New_York"])
+def test_freshness_on_typed_times_asks_the_engine(tz):
+    from dataaudit.checks.latency.freshness import Freshness, FutureTimestamps
+
+    frame = timed(tz=tz)
+    data, engine = spied(frame, timestamp="event", ingested_at="loaded")
+    r = run_check(Freshness(), data)
+    newest = pd.Timestamp(frame["event"].max())
+    newest = newest.tz_localize("UTC") if newest.tzinfo is None else newest.tz_convert("UTC")
+    assert r.observed["newest"] == newest.isoformat()
+    rows = dict(r.evidence[0].rows)
+    assert rows["rows with a timestamp"] == int(frame["event"].notna().sum())
+    assert rows["empty"] == 40 and rows["after as-of"] == 0
+    assert {"profile", "count_where"} <= set(engine.calls) and engine.rows_out == 0
+    f = run_check(FutureTimestamps(), data)
+    assert f.status == "pass" and f.observed == {"event": 0, "loaded": 0}
+
+
+def test_future_timestamps_counts_equal_pandas():
+    from dataaudit.checks.latency.freshness import Freshness, FutureTimestamps
+
+    frame = timed(future=9)
+    data, _ = spied(frame, timestamp="event", ingested_at="loaded")
+    r = run_check(FutureTimestamps(), data)
+    limit = pd.Timestamp(AS_OF).tz_localize(None) + pd.Timedelta(days=1)
+    assert r.observed["event"] == int((frame["event"] > limit).sum()) == 9
+    assert len(r.evidence[1].rows) == 5
+    fresh = run_check(Freshness(), data)  # the newest time not after as-of, the future rows set aside
+    past = frame["event"][frame["event"] <= pd.Timestamp(AS_OF).tz_localize(None)]
+    assert fresh.observed["newest"] == past.max().tz_localize("UTC").isoformat()
+    assert "9 rows dated after as-of not counted" in fresh.message
