@@ -315,3 +315,54 @@ def test_future_timestamps_counts_equal_pandas():
     past = frame["event"][frame["event"] <= pd.Timestamp(AS_OF).tz_localize(None)]
     assert fresh.observed["newest"] == past.max().tz_localize("UTC").isoformat()
     assert "9 rows dated after as-of not counted" in fresh.message
+
+
+# ----------------------------------------------------------------------------------------------------------
+# bias.group_representation / bias.label_rate_disparity
+
+
+def planted_bias(seed: int = 15) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    n = 5000
+    f = pd.DataFrame(
+        {
+            "region": rng.choice(["North", "South", "East", "Islands"], n, p=[0.5, 0.3, 0.185, 0.015]),
+            "income": rng.lognormal(10, 0.5, n).round(0),  # many values: quintile bands
+            "age": rng.integers(18, 80, n),  # age bands
+            "x": rng.normal(0, 1, n),
+        }
+    )
+    f.loc[rng.choice(n, 60, replace=False), "region"] = None
+    f["approved"] = (rng.random(n) < np.where(f["region"] == "South", 0.7, 0.4)).astype(float)
+    f.loc[rng.choice(n, 90, replace=False), "approved"] = np.nan  # unlabelled rows
+    return f
+
+
+def test_representation_counts_equal_pandas_and_bands_match_dataset_groups():
+    from dataaudit.checks.bias.representation import GroupRepresentation
+
+    frame = planted_bias()
+    data, engine = spied(frame, target="approved", sensitive=["region", "income", "age"])
+    r = run_check(GroupRepresentation(), data)
+    table = {(a, g): n for a, g, n, _ in r.evidence[0].rows}
+    for col in ("region", "income", "age"):  # the labels of Dataset.groups() over the rows, counted by pandas
+        expected = data.groups(col).value_counts()
+        assert {g: n for (a, g), n in table.items() if a == col} == expected.to_dict()
+    assert table[("region", "Islands")] == int((frame["region"] == "Islands").sum())
+    assert r.status == "fail" and "region='Islands'" in r.message
+    assert engine.calls.count("group_counts") == 3 and engine.rows_out == 0
+
+
+def test_label_rate_cells_equal_pandas_crosstab():
+    from dataaudit.checks.bias.disparity import LabelRateDisparity
+
+    frame = planted_bias()
+    data, engine = spied(frame, target="approved", sensitive=["region"])
+    r = run_check(LabelRateDisparity(n_boot=200), data)
+    labelled = frame[frame["approved"].notna() & frame["region"].notna()]
+    rates = labelled.groupby("region")["approved"].mean()
+    sizes = labelled.groupby("region").size()
+    got = {row[1]: (row[3], row[5]) for row in r.evidence[0].rows if row[1] != "(missing)"}
+    assert got == {g: (int(sizes[g]), round(float(rates[g]), 4)) for g in sizes.index}
+    assert r.status == "fail" and r.observed["region"]["pair"] == ["North", "South"]
+    assert "group_counts" in engine.calls and engine.rows_out == 0

@@ -14,6 +14,7 @@ import numpy as np
 from dataaudit.checks.bias._common import (
     MAX_GRADED_GROUPS,
     _bonferroni_z,
+    _classes,
     _crosstab,
     _eval_classes,
     _groups,
@@ -21,6 +22,7 @@ from dataaudit.checks.bias._common import (
     _listed,
     _pairs,
     _pct,
+    _tally,
     _target,
     _worst_first,
 )
@@ -94,18 +96,17 @@ class LabelRateDisparity(Check):
         if data.target_kind == "continuous":
             return self._continuous(data)
         target = data.roles.target
-        t = _target(data)
+        t = _classes(data)  # classes and rows per class, from the exact value counts
         if len(t.classes) < 2:
             return Outcome.skip(
                 f"target {target!r} has fewer than 2 classes: no rate to compare", columns=[target]
             )
         eval_classes, how = _eval_classes(t, self.positive_label)
-        labelled = t.codes >= 0
         findings, rows, charts, per_attr = [], [], [], {}
         for col in data.roles.sensitive:
-            g = _groups(data, col)
-            k, m = len(g.labels), len(t.classes)
-            cells = _crosstab(g.codes[labelled], t.codes[labelled], k, m)
+            # rows per group × class over all labelled rows: one engine.group_counts([col, target])
+            g = _tally(data, col, with_target=True)
+            cells = g.cells
             n = cells.sum(axis=1)
             graded = _largest(g.real & (n >= self.min_group_rows), n)
             idx = np.flatnonzero(graded)

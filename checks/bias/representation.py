@@ -8,7 +8,7 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
-from dataaudit.checks.bias._common import _class_label, _Groups, _groups, _listed, _share, _worst_first
+from dataaudit.checks.bias._common import _class_label, _listed, _share, _Tally, _tally, _worst_first
 from dataaudit.dataset import Dataset
 from dataaudit.model import Area, Chart, Check, Outcome, Status, Table, count, grade
 
@@ -182,7 +182,7 @@ class GroupRepresentation(Check):
         rows, ref_rows, charts, notes = [], [], [], []
         smallest: tuple[str, str, int, float] | None = None
         for col in data.roles.sensitive:
-            g = _groups(data, col)
+            g = _tally(data, col)  # rows per group over all rows: one engine.group_counts
             total = int(g.counts.sum())
             real = g.real
             n_real = int(real.sum())
@@ -266,7 +266,7 @@ class GroupRepresentation(Check):
             chart=charts,
         )
 
-    def _against_reference(self, col, g: _Groups, shares, ref: dict[str, float], out_rows) -> list:
+    def _against_reference(self, col, g: _Tally, shares, ref: dict[str, float], out_rows) -> list:
         found = []
         by_key = {lab.strip().casefold().replace("-", "–"): i for i, lab in enumerate(g.labels)}
         for group, expected in ref.items():
