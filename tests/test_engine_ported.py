@@ -366,3 +366,35 @@ def test_label_rate_cells_equal_pandas_crosstab():
     assert got == {g: (int(sizes[g]), round(float(rates[g]), 4)) for g in sizes.index}
     assert r.status == "fail" and r.observed["region"]["pair"] == ["North", "South"]
     assert "group_counts" in engine.calls and engine.rows_out == 0
+
+
+# ----------------------------------------------------------------------------------------------------------
+# consistency.value_ranges
+
+
+def test_value_ranges_count_all_numeric_rules_in_one_scan():
+    from dataaudit.checks.consistency.ranges import ValueRanges
+
+    rng = np.random.default_rng(17)
+    n = 4000
+    frame = pd.DataFrame(
+        {
+            "age": rng.integers(18, 90, n).astype(float),
+            "discount_pct": rng.uniform(0, 60, n).round(1),
+            "height": rng.normal(1.7, 0.1, n).round(2),
+        }
+    )
+    frame.loc[rng.choice(n, 7, replace=False), "age"] = 200.0
+    frame.loc[rng.choice(n, 25, replace=False), "age"] = -1.0  # a sentinel, left out
+    frame.loc[rng.choice(n, 5, replace=False), "discount_pct"] = 180.0
+    frame.loc[rng.choice(n, 4, replace=False), "height"] = 17.0
+    data, engine = spied(frame)
+    r = run_check(ValueRanges(ranges={"height": (0.5, 2.5)}), data)
+    got = {row[0]: row[2] for row in r.evidence[0].rows}
+    assert got == {
+        "age": int((frame["age"] > 130).sum()),  # -1 is a sentinel: not counted
+        "discount_pct": int((frame["discount_pct"] > 100).sum()),
+        "height": int(((frame["height"] < 0.5) | (frame["height"] > 2.5)).sum()),
+    }
+    assert got == {"age": 7, "discount_pct": 5, "height": 4}
+    assert engine.calls.count("count_where") == 1 and engine.rows_out == 0
