@@ -398,3 +398,83 @@ def test_value_ranges_count_all_numeric_rules_in_one_scan():
     }
     assert got == {"age": 7, "discount_pct": 5, "height": 4}
     assert engine.calls.count("count_where") == 1 and engine.rows_out == 0
+
+
+# ----------------------------------------------------------------------------------------------------------
+# No ported check reads rows through data.frame: a guard stands in for it (shape, columns and the stated
+# sample stay available; any other access fails the test)
+
+
+class FrameGuard:
+    """Stands in for ``Dataset.frame`` after the shared statistics are built: length, columns and index
+    pass; row data (``[...]``, ``.iloc``, ``.to_numpy()``, …) raises. ``data.sample()``, the sanctioned
+    way to a stated sample, is served from the real frame."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self._frame = frame
+
+    def __len__(self) -> int:
+        return len(self._frame)
+
+    @property
+    def shape(self):
+        return self._frame.shape
+
+    @property
+    def columns(self):
+        return self._frame.columns
+
+    @property
+    def index(self):
+        return self._frame.index
+
+    def __getitem__(self, key):
+        raise AssertionError(f"a ported check read data.frame[{key!r}]")
+
+    def __getattr__(self, name):
+        raise AssertionError(f"a ported check read data.frame.{name}")
+
+
+def guarded(frame: pd.DataFrame, **roles) -> tuple[Dataset, SpyEngine]:
+    data, engine = spied(frame, **roles)
+    for c in data.columns:  # the statistics the engine-backed Dataset serves exactly, built beforehand
+        data.stats[c]
+        data.stats.value_counts(c)
+    _ = data.features, data.target_kind
+    unguarded = Dataset.sample.__get__(spied(frame, **roles)[0])
+    data.sample = unguarded  # the stated sample is the sanctioned way to rows (scoped as such)
+    data.frame = FrameGuard(frame)
+    return data, engine
+
+
+def _guarded_cases():
+    from dataaudit.checks.bias.disparity import LabelRateDisparity
+    from dataaudit.checks.bias.representation import GroupRepresentation
+    from dataaudit.checks.consistency.labels import ConflictingLabels
+    from dataaudit.checks.consistency.outliers import Outliers
+    from dataaudit.checks.consistency.ranges import ValueRanges
+    from dataaudit.checks.latency.freshness import Freshness, FutureTimestamps
+
+    bias = planted_bias().dropna(subset=["approved"]).reset_index(drop=True)
+    return [
+        (DuplicateRows(), planted_duplicates(), {"id": "app_id", "target": "approved"}),
+        (DuplicateIds(), planted_duplicates(), {"id": "app_id"}),
+        (ConflictingLabels(), planted_conflicts(), {"target": "approved", "timestamp": "applied"}),
+        (Outliers(), planted_outliers(), {"target": "y"}),
+        (ValueRanges(ranges={"temp": (-50.0, 60.0)}), planted_outliers(), {}),
+        (Freshness(), timed(), {"timestamp": "event", "ingested_at": "loaded"}),
+        (FutureTimestamps(), timed(), {"timestamp": "event", "ingested_at": "loaded"}),
+        (GroupRepresentation(), bias, {"target": "approved", "sensitive": ["region", "income", "age"]}),
+        (LabelRateDisparity(n_boot=100), bias, {"target": "approved", "sensitive": ["region", "age"]}),
+    ]
+
+
+@pytest.mark.parametrize("case", range(9))
+def test_ported_checks_read_no_row_through_data_frame(case):
+    check, frame, roles = _guarded_cases()[case]
+    plain = run_check(check, spied(frame, **roles)[0])
+    data, _ = guarded(frame, **roles)
+    result = run_check(check, data)
+    assert result.status != "error", result.message
+    # the same answer as with the frame in reach
+    assert (result.status, result.message, result.observed) == (plain.status, plain.message, plain.observed)
