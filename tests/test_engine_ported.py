@@ -448,7 +448,7 @@ def guarded(frame: pd.DataFrame, **roles) -> tuple[Dataset, SpyEngine]:
 
 
 def _guarded_cases():
-    from dataaudit.checks.bias.disparity import LabelRateDisparity
+    from dataaudit.checks.bias.disparity import IntersectionalGroups, LabelRateDisparity
     from dataaudit.checks.bias.representation import GroupRepresentation
     from dataaudit.checks.consistency.labels import ConflictingLabels
     from dataaudit.checks.consistency.outliers import Outliers
@@ -466,10 +466,15 @@ def _guarded_cases():
         (FutureTimestamps(), timed(), {"timestamp": "event", "ingested_at": "loaded"}),
         (GroupRepresentation(), bias, {"target": "approved", "sensitive": ["region", "income", "age"]}),
         (LabelRateDisparity(n_boot=100), bias, {"target": "approved", "sensitive": ["region", "age"]}),
+        (
+            IntersectionalGroups(n_boot=100),
+            bias,
+            {"target": "approved", "sensitive": ["region", "income", "age"]},
+        ),
     ]
 
 
-@pytest.mark.parametrize("case", range(9))
+@pytest.mark.parametrize("case", range(10))
 def test_ported_checks_read_no_row_through_data_frame(case):
     check, frame, roles = _guarded_cases()[case]
     plain = run_check(check, spied(frame, **roles)[0])
@@ -478,3 +483,18 @@ def test_ported_checks_read_no_row_through_data_frame(case):
     assert result.status != "error", result.message
     # the same answer as with the frame in reach
     assert (result.status, result.message, result.observed) == (plain.status, plain.message, plain.observed)
+
+
+def test_intersectional_cells_equal_pandas_crosstab_of_groups():
+    from dataaudit.checks.bias.disparity import IntersectionalGroups
+
+    frame = planted_bias()
+    data, engine = spied(frame, target="approved", sensitive=["region", "age"])
+    r = run_check(IntersectionalGroups(n_boot=100), data)
+    g = pd.DataFrame({"region": data.groups("region"), "age": data.groups("age")})
+    g = g[(g != "(missing)").all(axis=1)]
+    expected = g.groupby(["region", "age"]).size()
+    got = {row[1]: row[2] for row in r.evidence[0].rows}  # the ten smallest cells
+    assert got and all(got[f"{a} × {b}"] == n for (a, b), n in expected.items() if f"{a} × {b}" in got)
+    assert min(got.values()) == int(expected.min())
+    assert "group_counts" in engine.calls and engine.rows_out == 0

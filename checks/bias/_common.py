@@ -179,6 +179,36 @@ def _tally(data: Dataset, column: str, with_target: bool = False) -> _Tally:
     return out
 
 
+def _cross(data: Dataset, columns: Sequence[str], with_target: bool) -> tuple[np.ndarray, np.ndarray | None]:
+    """Rows per combination of the real groups of ``columns`` (missing parts dropped), in the order of
+    ``itertools.product`` over each column's real labels (:func:`_tally`'s order), and, with the target,
+    rows per combination × class over labelled rows; from one ``group_counts`` over all rows."""
+    tallies = [_tally(data, c) for c in columns]
+    target = data.roles.target
+    cols = list(dict.fromkeys([*columns, *([target] if with_target else [])]))
+    gc = data.engine.group_counts(cols)
+    n = gc["count"].to_numpy(dtype=np.int64)
+    keep = np.ones(len(gc), dtype=bool)
+    code = np.zeros(len(gc), dtype=np.int64)
+    for c, t in zip(columns, tallies):
+        real = [lab for lab in t.labels if lab != MISSING_GROUP]
+        position = {lab: i for i, lab in enumerate(real)}
+        part = np.array([position.get(lab, -1) for lab in _value_labels(data, c, gc[c], n)], dtype=np.int64)
+        keep &= part >= 0
+        code = code * max(len(real), 1) + np.maximum(part, 0)
+    size = math.prod(max(len([x for x in t.labels if x != MISSING_GROUP]), 1) for t in tallies)
+    n_cells = np.bincount(code[keep], weights=n[keep], minlength=size).astype(np.int64)
+    if not with_target:
+        return n_cells, None
+    k = _classes(data)
+    y = gc[target]
+    ok = keep & y.notna().to_numpy()
+    cls = pd.Index(k.values).get_indexer(y[ok])
+    cells = np.zeros((size, len(k.classes)), dtype=np.int64)
+    np.add.at(cells, (code[ok], cls), n[ok])
+    return n_cells, cells
+
+
 @dataclass(frozen=True)
 class _Classes:
     """The target's classes as :func:`_target` orders them (sorted values), with rows per class: from the

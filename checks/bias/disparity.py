@@ -15,7 +15,7 @@ from dataaudit.checks.bias._common import (
     MAX_GRADED_GROUPS,
     _bonferroni_z,
     _classes,
-    _crosstab,
+    _cross,
     _eval_classes,
     _groups,
     _largest,
@@ -23,7 +23,6 @@ from dataaudit.checks.bias._common import (
     _pairs,
     _pct,
     _tally,
-    _target,
     _worst_first,
 )
 from dataaudit.checks.bias._rates import _check_n_boot, _Disparity, _grade_disparity, _rate_table, _RateTable
@@ -439,13 +438,13 @@ class IntersectionalGroups(Check):
             return Outcome.skip(
                 f"{count(len(sens), 'sensitive attribute')} set; intersections need at least {self.order}"
             )
-        t = _target(data) if data.target_kind in ("binary", "multiclass") else None
+        t = _classes(data) if data.target_kind in ("binary", "multiclass") else None
         eval_classes, how = (
             _eval_classes(t, self.positive_label) if t is not None and len(t.classes) >= 2 else ([], "")
         )
         findings, cell_rows, rate_rows, observed, notes = [], [], [], {}, []
         for combo in itertools.combinations(sens, self.order):
-            gs = [_groups(data, c) for c in combo]
+            gs = [_tally(data, c) for c in combo]  # each attribute's groups, counted by the engine
             name = " × ".join(combo)
             real_labels = [[lab for lab in g.labels if lab != MISSING_GROUP] for g in gs]
             n_combos = math.prod(len(r) for r in real_labels)
@@ -454,19 +453,12 @@ class IntersectionalGroups(Check):
                     f"{name} not crossed: {n_combos:,} combinations (at most {MAX_INTERSECTION_CELLS:,})"
                 )
                 continue
-            # combined code over real groups; rows with a missing part drop out
-            keep = np.ones(data.n_rows, dtype=bool)
-            code = np.zeros(data.n_rows, dtype=np.int64)
-            for g in gs:
-                remap = np.full(len(g.labels), -1, dtype=np.int64)
-                remap[g.real] = np.arange(int(g.real.sum()))
-                part = remap[g.codes]
-                keep &= part >= 0
-                code = code * max(int(g.real.sum()), 1) + np.maximum(part, 0)
             labels = [" × ".join(p) for p in itertools.product(*real_labels)]
             if len(labels) < 2:
                 continue
-            n_cells = np.bincount(code[keep], minlength=len(labels))
+            # rows per combination (a missing part drops the row), and per combination × class over
+            # labelled rows: one engine.group_counts over all rows
+            n_cells, crossed = _cross(data, combo, with_target=bool(eval_classes))
             order = np.argsort(n_cells, kind="stable")
             small = int(n_cells[order[0]])
             below = int((n_cells < self.cell_warn_below).sum())
@@ -483,9 +475,7 @@ class IntersectionalGroups(Check):
                     )
                 )
             if eval_classes:
-                m = len(t.classes)
-                ok = keep & (t.codes >= 0)
-                cells = _crosstab(code[ok], t.codes[ok], len(labels), m)
+                cells = crossed
                 size = cells.sum(axis=1)
                 idx = np.flatnonzero(_largest(size >= self.min_cell_rows, size))
                 if len(idx) >= 2:
