@@ -454,6 +454,7 @@ def _guarded_cases():
     from dataaudit.checks.consistency.outliers import Outliers
     from dataaudit.checks.consistency.ranges import ValueRanges
     from dataaudit.checks.latency.freshness import Freshness, FutureTimestamps
+    from dataaudit.checks.size import GroupCounts
 
     bias = planted_bias().dropna(subset=["approved"]).reset_index(drop=True)
     return [
@@ -471,10 +472,11 @@ def _guarded_cases():
             bias,
             {"target": "approved", "sensitive": ["region", "income", "age"]},
         ),
+        (GroupCounts(), bias, {"target": "approved", "sensitive": ["region", "income", "age"]}),
     ]
 
 
-@pytest.mark.parametrize("case", range(10))
+@pytest.mark.parametrize("case", range(11))
 def test_ported_checks_read_no_row_through_data_frame(case):
     check, frame, roles = _guarded_cases()[case]
     plain = run_check(check, spied(frame, **roles)[0])
@@ -498,3 +500,25 @@ def test_intersectional_cells_equal_pandas_crosstab_of_groups():
     assert got and all(got[f"{a} × {b}"] == n for (a, b), n in expected.items() if f"{a} × {b}" in got)
     assert min(got.values()) == int(expected.min())
     assert "group_counts" in engine.calls and engine.rows_out == 0
+
+
+def test_group_counts_equal_pandas_counts_of_groups():
+    from dataaudit.checks.size import GroupCounts
+
+    frame = planted_bias()
+    data, engine = spied(frame, target="approved", sensitive=["region", "income", "age"])
+    r = run_check(GroupCounts(), data)
+    groups = {(a, g): n for a, g, n, _ in r.evidence[0].rows}
+    for col in ("region", "income", "age"):
+        assert {g: n for (a, g), n in groups.items() if a == col} == data.groups(col).value_counts().to_dict()
+    cells = {(a, g, c): n for a, g, c, n in r.evidence[1].rows}
+    y = data.groups("approved")
+    for col in ("region", "age"):
+        g = data.groups(col)
+        known = (g != "(missing)") & (y != "(missing)")
+        expected = pd.crosstab(g[known], y[known])
+        assert {(gr, cl): n for (a, gr, cl), n in cells.items() if a == col} == {
+            (gr, cl): int(expected.loc[gr, cl]) for gr in expected.index for cl in expected.columns
+        }
+    assert r.status == "warn" and "region='Islands'" in r.message  # 81 rows: under 100 warns
+    assert engine.rows_out == 0

@@ -103,6 +103,7 @@ class _Tally:
     cells: np.ndarray | None = None
     classes: tuple[str, ...] = ()
     class_counts: np.ndarray | None = None
+    class_values: tuple = ()  # the target's values, aligned with ``classes``
 
     @property
     def real(self) -> np.ndarray:
@@ -146,6 +147,28 @@ def _value_labels(data: Dataset, column: str, values: pd.Series, weights: np.nda
     return names[codes]
 
 
+def _group_frame(data: Dataset, columns: Sequence[str]) -> pd.DataFrame:
+    """``engine.group_counts(columns)``, asked once per Dataset (several bias and size checks share it)."""
+    cache = _cache(data)
+    key = ("group_counts", tuple(columns))
+    if key not in cache:
+        cache[key] = data.engine.group_counts(list(columns))
+    return cache[key]
+
+
+def _group_sizes(data: Dataset, column: str) -> pd.Series:
+    """Rows per group label of ``column`` (``Dataset.groups``), largest first, over all rows. Ties: for
+    values that are their own group, the engine's order (the pandas engine: first row, as before); for
+    bands of numbers, band order (before: the band's first row)."""
+    gc = _group_frame(data, [column])
+    labels = _value_labels(data, column, gc[column], gc["count"].to_numpy(dtype=np.int64))
+    sizes = pd.Series(gc["count"].to_numpy(dtype=np.int64)).groupby(labels, sort=False).sum()
+    sizes.index = pd.Index([str(x) for x in sizes.index], dtype=object)
+    if len(sizes) < len(gc):  # banded numbers: equal-sized bands (quintiles) in band order
+        sizes = sizes.iloc[sorted(range(len(sizes)), key=lambda i: _order_key(sizes.index[i]))]
+    return sizes.sort_values(ascending=False, kind="stable")
+
+
 def _tally(data: Dataset, column: str, with_target: bool = False) -> _Tally:
     """Rows per group of ``column`` (and per group × class with the target) from one ``group_counts``
     over all rows; computed once per Dataset."""
@@ -155,7 +178,7 @@ def _tally(data: Dataset, column: str, with_target: bool = False) -> _Tally:
         return cache[key]
     target = data.roles.target
     cols = [column, target] if with_target and target != column else [column]
-    gc = data.engine.group_counts(cols)
+    gc = _group_frame(data, cols)
     n = gc["count"].to_numpy(dtype=np.int64)
     # a value held in several combinations is listed once per combination: the quintile edges, taken from
     # the values sorted with their counts, are the same
@@ -174,7 +197,7 @@ def _tally(data: Dataset, column: str, with_target: bool = False) -> _Tally:
         cls = pd.Index(t.values).get_indexer(y[lab])
         cells = np.zeros((len(label_order), len(t.classes)), dtype=np.int64)
         np.add.at(cells, (g[lab], cls), n[lab])
-        out = _Tally(column, label_order, counts, cells, t.classes, t.counts)
+        out = _Tally(column, label_order, counts, cells, t.classes, t.counts, tuple(t.values))
     cache[key] = out
     return out
 
@@ -186,7 +209,7 @@ def _cross(data: Dataset, columns: Sequence[str], with_target: bool) -> tuple[np
     tallies = [_tally(data, c) for c in columns]
     target = data.roles.target
     cols = list(dict.fromkeys([*columns, *([target] if with_target else [])]))
-    gc = data.engine.group_counts(cols)
+    gc = _group_frame(data, cols)
     n = gc["count"].to_numpy(dtype=np.int64)
     keep = np.ones(len(gc), dtype=bool)
     code = np.zeros(len(gc), dtype=np.int64)
