@@ -186,8 +186,7 @@ def _tally(data: Dataset, column: str, with_target: bool = False) -> _Tally:
     found = pd.unique(labels)
     order = sorted(range(len(found)), key=lambda i: (_order_key(found[i]), found[i]))
     label_order = tuple(str(found[i]) for i in order)
-    position = {lab: i for i, lab in enumerate(label_order)}
-    g = np.array([position[lab] for lab in labels], dtype=np.int64)
+    g = pd.Index(label_order, dtype=object).get_indexer(labels).astype(np.int64)
     counts = np.bincount(g, weights=n, minlength=len(label_order)).astype(np.int64)
     out = _Tally(column, label_order, counts)
     if len(cols) == 2:
@@ -214,9 +213,8 @@ def _cross(data: Dataset, columns: Sequence[str], with_target: bool) -> tuple[np
     keep = np.ones(len(gc), dtype=bool)
     code = np.zeros(len(gc), dtype=np.int64)
     for c, t in zip(columns, tallies):
-        real = [lab for lab in t.labels if lab != MISSING_GROUP]
-        position = {lab: i for i, lab in enumerate(real)}
-        part = np.array([position.get(lab, -1) for lab in _value_labels(data, c, gc[c], n)], dtype=np.int64)
+        real = pd.Index([lab for lab in t.labels if lab != MISSING_GROUP], dtype=object)
+        part = real.get_indexer(_value_labels(data, c, gc[c], n)).astype(np.int64)  # missing: -1
         keep &= part >= 0
         code = code * max(len(real), 1) + np.maximum(part, 0)
     size = math.prod(max(len([x for x in t.labels if x != MISSING_GROUP]), 1) for t in tallies)

@@ -78,7 +78,9 @@ def chance_identical_pairs(
     def both(c: str, parent: str) -> float:
         if (c, parent) not in joint:
             a, b = codes[c], codes[parent]
-            joint[(c, parent)] = agree(a * (int(b.max()) + 1) + b)
+            # the pair's codes made compact first: a bincount over the raw product of two many-valued
+            # columns (an id and a timestamp) would allocate gigabytes
+            joint[(c, parent)] = agree(pd.factorize(a * (int(b.max()) + 1) + b)[0])
         return joint[(c, parent)]
 
     def chance(copies: float) -> float:

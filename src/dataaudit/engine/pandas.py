@@ -167,9 +167,15 @@ def _summary(keys: np.ndarray, use: np.ndarray, labels: np.ndarray | None, limit
     first = np.full(len(sizes), len(positions), dtype=np.int64)
     np.minimum.at(first, codes, np.arange(len(codes)))
     order = groups[np.lexsort((first[groups], -sizes[groups]))]
-    examples = []
-    for g in order[:limit]:
-        examples.append(tuple(int(p) for p in positions[codes == g]))
+    # the rows of the first ``limit`` groups in one pass (a scan per group is quadratic for large limits)
+    rank = np.full(len(sizes), -1, dtype=np.int64)
+    shown = order[:limit]
+    rank[shown] = np.arange(len(shown))
+    r = rank[codes]
+    sel = np.flatnonzero(r >= 0)
+    sel = sel[np.argsort(r[sel], kind="stable")]  # grouped by rank, ascending within each group
+    parts = np.split(positions[sel], np.cumsum(np.bincount(r[sel], minlength=len(shown)))[:-1])
+    examples = [tuple(part.tolist()) for part in parts] if len(shown) else []
     return GroupSummary(
         sizes=sizes[order],
         examples=tuple(examples),
