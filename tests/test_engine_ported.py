@@ -548,3 +548,15 @@ def test_chance_model_stays_small_for_two_many_valued_columns():
     tracemalloc.stop()
     assert peak < 40 * 2**20  # the bincount over the raw product of id and t codes took 238 MiB here
     assert 0 <= chance < 40
+
+
+def test_duplicate_ids_identical_flag_for_a_large_id_group_without_fetching_it(monkeypatch):
+    f = loans_like(n=400, seed=4)
+    frame = pd.concat([f, f.iloc[[5] * 30], f.iloc[[9] * 30]], ignore_index=True)  # two ids, 31 copies each
+    frame.loc[len(frame)] = f.iloc[9].to_dict() | {"score": 2}  # id of row 9: one different record too
+    monkeypatch.setattr(DuplicateIds, "MAX_FETCH", 10)
+    data, engine = spied(frame, id="app_id")
+    r = run_check(DuplicateIds(), data)
+    flags = [row[3] for row in r.evidence[0].rows]
+    assert [row[1] for row in r.evidence[0].rows] == [32, 31] and flags == [False, True]
+    assert engine.rows_out < 10  # the first row of each group of copies, not the 63 rows of the two ids

@@ -514,10 +514,9 @@ class DuplicateIds(Check):
         for value, size, rows in zip(values, groups.sizes, groups.examples):
             if pd.isna(value) or len(examples) == MAX_EXAMPLES:
                 continue
-            ident = bool(exact.groups) and bool(
-                _row_hash(data.engine.rows(rows, data.columns)).duplicated(keep=False).all()
+            examples.append(
+                (value, int(size), _row_list(rows), self._identical(data, col, value, rows, exact))
             )
-            examples.append((value, int(size), _row_list(rows), ident))
         return dataclasses.replace(
             base,
             repeated_ids=len(repeated),
@@ -527,6 +526,24 @@ class DuplicateIds(Check):
             extra_copies=int((sizes - 1).sum()),
             examples=examples,
         )
+
+    #: an id group with more rows than this is not fetched to tell whether its rows are copies
+    MAX_FETCH: ClassVar[int] = 10_000
+
+    def _identical(self, data: Dataset, col: str, value, rows: tuple[int, ...], exact: GroupSummary) -> bool:
+        """Whether every row holding ``value`` is an exact copy of another row. A copy shares its id, so
+        its whole group of copies lies among these rows: fetched by position and compared; for a very
+        large id group, the exact groups' sizes are summed by their id instead (their first rows fetched)."""
+        if not exact.groups:
+            return False
+        if len(rows) <= self.MAX_FETCH:
+            return bool(_row_hash(data.engine.rows(rows, data.columns)).duplicated(keep=False).all())
+        every = data.memo(
+            ("engine.duplicates", tuple(data.columns), exact.groups),
+            lambda: data.engine.duplicates(data.columns, limit=exact.groups),
+        )
+        ids = data.engine.rows([g[0] for g in every.examples], [col])[col].to_numpy()
+        return int(every.sizes[ids == value].sum()) == len(rows)
 
     # -- judge: the share of extra rows that are not plain copies against the thresholds
     def judge(self, m: IdRepeats) -> Status:
