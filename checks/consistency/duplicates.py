@@ -73,11 +73,11 @@ def _candidates(data: Dataset, columns: list[str], normalise: bool) -> np.ndarra
     such column picks the candidates (none at all: no duplicates, without touching the rows), and the
     engine names their positions (the repeated groups of that one column)."""
     n = data.n_rows
-    schema = data.engine.rows(np.empty(0, np.int64), columns)  # no rows: the column types
 
-    def as_is(c: str) -> bool:  # columns that normalising would not change
-        s = schema[c]
-        return not normalise or not (_is_text(s) or pd.api.types.is_float_dtype(s))
+    def as_is(c: str) -> bool:  # columns that normalising would not change (by the column's pandas dtype)
+        dtype = pd.api.types.pandas_dtype(data.stats[c].dtype)
+        text = pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype)
+        return not normalise or not (text or pd.api.types.is_float_dtype(dtype))
 
     def repeated(c: str) -> tuple[int, int]:  # (rows holding a repeated value, groups of them)
         counts = data.stats.value_counts(c).to_numpy()
