@@ -204,17 +204,23 @@ def _tally(data: Dataset, column: str, with_target: bool = False) -> _Tally:
 def _cross(data: Dataset, columns: Sequence[str], with_target: bool) -> tuple[np.ndarray, np.ndarray | None]:
     """Rows per combination of the real groups of ``columns`` (missing parts dropped), in the order of
     ``itertools.product`` over each column's real labels (:func:`_tally`'s order), and, with the target,
-    rows per combination × class over labelled rows; from one ``group_counts`` over all rows."""
+    rows per combination × class over labelled rows; from one ``group_counts`` of every sensitive attribute
+    (and the target) over all rows, shared by every combination."""
     tallies = [_tally(data, c) for c in columns]
     target = data.roles.target
-    cols = list(dict.fromkeys([*columns, *([target] if with_target else [])]))
+    # every sensitive attribute (and the target) in ONE group_counts, shared by all combinations
+    cols = list(dict.fromkeys([*data.roles.sensitive, *columns, *([target] if with_target else [])]))
     gc = _group_frame(data, cols)
     n = gc["count"].to_numpy(dtype=np.int64)
     keep = np.ones(len(gc), dtype=bool)
     code = np.zeros(len(gc), dtype=np.int64)
+    cache = _cache(data)
     for c, t in zip(columns, tallies):
         real = pd.Index([lab for lab in t.labels if lab != MISSING_GROUP], dtype=object)
-        part = real.get_indexer(_value_labels(data, c, gc[c], n)).astype(np.int64)  # missing: -1
+        key = ("cross labels", tuple(cols), c)
+        if key not in cache:
+            cache[key] = _value_labels(data, c, gc[c], n)
+        part = real.get_indexer(cache[key]).astype(np.int64)  # missing: -1
         keep &= part >= 0
         code = code * max(len(real), 1) + np.maximum(part, 0)
     size = math.prod(max(len([x for x in t.labels if x != MISSING_GROUP]), 1) for t in tallies)
