@@ -8,8 +8,7 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
-from dataaudit.checks._shared import role
-from dataaudit.checks.bias._common import _class_label, _Groups, _groups, _listed, _share, _worst_first
+from dataaudit.checks.bias._common import _class_label, _listed, _share, _Tally, _tally, _worst_first
 from dataaudit.dataset import Dataset
 from dataaudit.model import Area, Chart, Check, Outcome, Status, Table, count, grade
 
@@ -39,7 +38,6 @@ class ClassImbalance(Check):
     id: ClassVar[str] = "bias.class_imbalance"
     title: ClassVar[str] = "Class balance"
     area: ClassVar[Area] = Area.BIAS
-    all_rows = True  # counts from data.stats / data.engine: exact over all rows on every engine
     requires: ClassVar[tuple[str, ...]] = ("target",)
 
     warn_below: float = 0.1
@@ -48,7 +46,7 @@ class ClassImbalance(Check):
     skew_fail_above: float | None = None
 
     def run(self, data: Dataset) -> Outcome:
-        target = role(data, "target")
+        target = data.roles.target
         if data.target_kind == "continuous":
             return self._skew(data, target)
         counts = data.stats.value_counts(target)
@@ -99,7 +97,7 @@ class ClassImbalance(Check):
             return Outcome.skip(
                 f"target {target!r} has too few distinct values to measure skew", columns=[target]
             )
-        skew = float(values.skew())  # type: ignore[arg-type]  # pandas-stubs: skew() of floats is a float
+        skew = float(values.skew())
         status = grade(abs(skew), warn=self.skew_warn_above, fail=self.skew_fail_above, higher_is_worse=True)
         q = values.quantile([0.01, 0.5, 0.99])
         side = "right (a long tail of large values)" if skew > 0 else "left (a long tail of small values)"
@@ -156,7 +154,6 @@ class GroupRepresentation(Check):
     id: ClassVar[str] = "bias.group_representation"
     title: ClassVar[str] = "Group representation"
     area: ClassVar[Area] = Area.BIAS
-    all_rows = True  # counts from data.stats / data.engine: exact over all rows on every engine
     requires: ClassVar[tuple[str, ...]] = ("sensitive",)
 
     warn_below: float = 0.05
@@ -182,11 +179,10 @@ class GroupRepresentation(Check):
     def run(self, data: Dataset) -> Outcome:
         refs = {str(k): v for k, v in (self.reference_shares or {}).items()}
         findings: list[tuple[Status, str, str]] = []
-        ref_rows: list[tuple[object, ...]] = []
-        rows, charts, notes = [], [], []
+        rows, ref_rows, charts, notes = [], [], [], []
         smallest: tuple[str, str, int, float] | None = None
         for col in data.roles.sensitive:
-            g = _groups(data, col)
+            g = _tally(data, col)  # rows per group over all rows: one engine.group_counts
             total = int(g.counts.sum())
             real = g.real
             n_real = int(real.sum())
@@ -270,7 +266,7 @@ class GroupRepresentation(Check):
             chart=charts,
         )
 
-    def _against_reference(self, col, g: _Groups, shares, ref: dict[str, float], out_rows) -> list:
+    def _against_reference(self, col, g: _Tally, shares, ref: dict[str, float], out_rows) -> list:
         found = []
         by_key = {lab.strip().casefold().replace("-", "–"): i for i, lab in enumerate(g.labels)}
         for group, expected in ref.items():
