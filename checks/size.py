@@ -307,6 +307,7 @@ class GroupCounts(Check):
     id: ClassVar[str] = "size.group_counts"
     title: ClassVar[str] = "Rows per sensitive group"
     area: ClassVar[Area] = Area.SIZE
+    all_rows = True  # counts from data.stats / data.engine: exact over all rows on every engine
     requires: ClassVar[tuple[str, ...]] = ("sensitive",)
 
     group_warn_below: int = 100

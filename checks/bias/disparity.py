@@ -74,6 +74,7 @@ class LabelRateDisparity(Check):
     id: ClassVar[str] = "bias.label_rate_disparity"
     title: ClassVar[str] = "Label rates across groups"
     area: ClassVar[Area] = Area.BIAS
+    all_rows = True  # counts from data.stats / data.engine: exact over all rows on every engine
     requires: ClassVar[tuple[str, ...]] = ("target", "sensitive")
 
     difference_warn_above: float = 0.1
@@ -414,6 +415,7 @@ class IntersectionalGroups(Check):
     id: ClassVar[str] = "bias.intersectional_groups"
     title: ClassVar[str] = "Intersections of groups"
     area: ClassVar[Area] = Area.BIAS
+    all_rows = True  # counts from data.stats / data.engine: exact over all rows on every engine
     requires: ClassVar[tuple[str, ...]] = ("sensitive",)
 
     order: int = 2

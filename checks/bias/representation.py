@@ -38,6 +38,7 @@ class ClassImbalance(Check):
     id: ClassVar[str] = "bias.class_imbalance"
     title: ClassVar[str] = "Class balance"
     area: ClassVar[Area] = Area.BIAS
+    all_rows = True  # counts from data.stats / data.engine: exact over all rows on every engine
     requires: ClassVar[tuple[str, ...]] = ("target",)
 
     warn_below: float = 0.1
@@ -154,6 +155,7 @@ class GroupRepresentation(Check):
     id: ClassVar[str] = "bias.group_representation"
     title: ClassVar[str] = "Group representation"
     area: ClassVar[Area] = Area.BIAS
+    all_rows = True  # counts from data.stats / data.engine: exact over all rows on every engine
     requires: ClassVar[tuple[str, ...]] = ("sensitive",)
 
     warn_below: float = 0.05

@@ -229,6 +229,7 @@ class DuplicateRows(Check):
     id: ClassVar[str] = "consistency.duplicate_rows"
     title: ClassVar[str] = "Duplicate rows"
     area: ClassVar[Area] = Area.CONSISTENCY
+    all_rows = True  # counts from data.stats / data.engine: exact over all rows on every engine
 
     warn_above: float = 0.0
     fail_above: float = 0.01
@@ -431,6 +432,7 @@ class DuplicateIds(Check):
     id: ClassVar[str] = "consistency.duplicate_ids"
     title: ClassVar[str] = "Unique ids"
     area: ClassVar[Area] = Area.CONSISTENCY
+    all_rows = True  # counts from data.stats / data.engine: exact over all rows on every engine
 
     warn_above: float = 0.0
     fail_above: float = 0.001

@@ -276,6 +276,7 @@ class ConflictingLabels(Check):
     id: ClassVar[str] = "consistency.conflicting_labels"
     title: ClassVar[str] = "Identical rows, different labels"
     area: ClassVar[Area] = Area.CONSISTENCY
+    all_rows = True  # counts from data.stats / data.engine: exact over all rows on every engine
     requires: ClassVar[tuple[str, ...]] = ("target",)
 
     warn_above: float = 0.0

@@ -80,6 +80,7 @@ class Outliers(Check):
     id: ClassVar[str] = "consistency.outliers"
     title: ClassVar[str] = "Outliers"
     area: ClassVar[Area] = Area.CONSISTENCY
+    all_rows = True  # counts from data.stats / data.engine: exact over all rows on every engine
 
     warn_above: float = 0.001
     fail_above: float = 0.01

@@ -144,6 +144,7 @@ class ValueRanges(Check):
     id: ClassVar[str] = "consistency.value_ranges"
     title: ClassVar[str] = "Value ranges"
     area: ClassVar[Area] = Area.CONSISTENCY
+    all_rows = True  # counts from data.stats / data.engine: exact over all rows on every engine
 
     ranges: dict[str, tuple[Bound, Bound]] = field(default_factory=dict)
     allowed: dict[str, list[str | int | float | bool]] = field(default_factory=dict)

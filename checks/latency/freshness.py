@@ -9,6 +9,7 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
+from dataaudit.checks.latency._durations import format_duration
 from dataaudit.checks.latency._times import (
     NS,
     Times,
@@ -23,7 +24,6 @@ from dataaudit.checks.latency._times import (
     validate_durations,
 )
 from dataaudit.dataset import Dataset
-from dataaudit.durations import format_duration
 from dataaudit.engine.base import Predicate
 from dataaudit.model import Area, Check, Outcome, Status, Table, count, grade, worst_status
 
@@ -168,6 +168,7 @@ class Freshness(Check):
     id: ClassVar[str] = "latency.freshness"
     title: ClassVar[str] = "Fresh data"
     area: ClassVar[Area] = Area.LATENCY
+    all_rows = True  # counts from data.stats / data.engine: exact over all rows on every engine
     uses_roles: ClassVar[tuple[str, ...]] = ("timestamp",)  # detected → capped at warn by the runner
 
     warn_after: str = "7d"
@@ -285,6 +286,7 @@ class FutureTimestamps(Check):
     id: ClassVar[str] = "latency.future_timestamps"
     title: ClassVar[str] = "No future timestamps"
     area: ClassVar[Area] = Area.LATENCY
+    all_rows = True  # counts from data.stats / data.engine: exact over all rows on every engine
     uses_roles: ClassVar[tuple[str, ...]] = ("timestamp",)  # detected → capped at warn by the runner
 
     tolerance: str = "1d"
