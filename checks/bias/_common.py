@@ -110,6 +110,12 @@ class _Tally:
     def real(self) -> np.ndarray:
         return np.array([lab != MISSING_GROUP for lab in self.labels], dtype=bool)
 
+    def class_cells(self) -> np.ndarray:
+        """``cells`` of a tally taken with the target (``_tally(data, column, with_target=True)``)."""
+        if self.cells is None:
+            raise ValueError(f"the groups of {self.column!r} were counted without the target")
+        return self.cells
+
 
 def _value_labels(data: Dataset, column: str, values: pd.Series, weights: np.ndarray) -> np.ndarray:
     """The group label (``Dataset.groups``) of each distinct value of ``column``: its text, missing as
@@ -137,15 +143,15 @@ def _value_labels(data: Dataset, column: str, values: pd.Series, weights: np.nda
             order = np.argsort(x[known], kind="stable")
             # pd.qcut's edges: Series.quantile, i.e. np.percentile at 100·q, i.e. q·100/100
             levels = list(np.linspace(0, 1, 6) * 100.0 / 100)
-            bins = _quantiles(x[known][order], np.asarray(weights)[known][order], levels)
+            bins = [float(b) for b in _quantiles(x[known][order], np.asarray(weights)[known][order], levels)]
             banded = pd.cut(num, bins, include_lowest=True, duplicates="drop")
             banded = banded.cat.rename_categories(
                 [f"{iv.left:g}–{iv.right:g}" for iv in banded.cat.categories]
             )
         values = banded
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    names = np.array([str(u) for u in uniques] + [MISSING_GROUP], dtype=object)
-    return names[codes]
+    group_names = np.array([str(u) for u in uniques] + [MISSING_GROUP], dtype=object)
+    return group_names[codes]
 
 
 def _group_frame(data: Dataset, columns: Sequence[str]) -> pd.DataFrame:
@@ -166,7 +172,7 @@ def _group_sizes(data: Dataset, column: str) -> pd.Series:
     sizes = pd.Series(gc["count"].to_numpy(dtype=np.int64)).groupby(labels, sort=False).sum()
     sizes.index = pd.Index([str(x) for x in sizes.index], dtype=object)
     if len(sizes) < len(gc):  # banded numbers: equal-sized bands (quintiles) in band order
-        sizes = sizes.iloc[sorted(range(len(sizes)), key=lambda i: _order_key(sizes.index[i]))]
+        sizes = sizes.iloc[np.array(sorted(range(len(sizes)), key=lambda i: _order_key(str(sizes.index[i]))))]
     return sizes.sort_values(ascending=False, kind="stable")
 
 
@@ -177,22 +183,23 @@ def _tally(data: Dataset, column: str, with_target: bool = False) -> _Tally:
     key = ("tally", column, with_target)
     if key in cache:
         return cache[key]
-    target = data.roles.target
-    cols = [column, target] if with_target and target != column else [column]
+    cols = [column]
+    if with_target and role(data, "target") != column:
+        cols.append(role(data, "target"))
     gc = _group_frame(data, cols)
     n = gc["count"].to_numpy(dtype=np.int64)
     # a value held in several combinations is listed once per combination: the quintile edges, taken from
     # the values sorted with their counts, are the same
     labels = _value_labels(data, column, gc[column], n)
     found = pd.unique(labels)
-    order = sorted(range(len(found)), key=lambda i: (_order_key(found[i]), found[i]))
+    order = sorted(range(len(found)), key=lambda i: (_order_key(str(found[i])), found[i]))
     label_order = tuple(str(found[i]) for i in order)
-    g = pd.Index(label_order, dtype=object).get_indexer(labels).astype(np.int64)
+    g = pd.Index(label_order, dtype=object).get_indexer(pd.Index(labels)).astype(np.int64)
     counts = np.bincount(g, weights=n, minlength=len(label_order)).astype(np.int64)
     out = _Tally(column, label_order, counts)
     if len(cols) == 2:
         t = _classes(data)
-        y = gc[target]
+        y = gc[cols[1]]
         lab = y.notna().to_numpy()
         cls = pd.Index(t.values).get_indexer(y[lab])
         cells = np.zeros((len(label_order), len(t.classes)), dtype=np.int64)
@@ -208,9 +215,9 @@ def _cross(data: Dataset, columns: Sequence[str], with_target: bool) -> tuple[np
     rows per combination × class over labelled rows; from one ``group_counts`` of every sensitive attribute
     (and the target) over all rows, shared by every combination."""
     tallies = [_tally(data, c) for c in columns]
-    target = data.roles.target
+    targets = [role(data, "target")] if with_target else []
     # every sensitive attribute (and the target) in ONE group_counts, shared by all combinations
-    cols = list(dict.fromkeys([*data.roles.sensitive, *columns, *([target] if with_target else [])]))
+    cols = list(dict.fromkeys([*data.roles.sensitive, *columns, *targets]))
     gc = _group_frame(data, cols)
     n = gc["count"].to_numpy(dtype=np.int64)
     keep = np.ones(len(gc), dtype=bool)
@@ -229,7 +236,7 @@ def _cross(data: Dataset, columns: Sequence[str], with_target: bool) -> tuple[np
     if not with_target:
         return n_cells, None
     k = _classes(data)
-    y = gc[target]
+    y = gc[targets[0]]
     ok = keep & y.notna().to_numpy()
     cls = pd.Index(k.values).get_indexer(y[ok])
     cells = np.zeros((size, len(k.classes)), dtype=np.int64)
@@ -250,7 +257,7 @@ class _Classes:
 def _classes(data: Dataset) -> _Classes:
     cache = _cache(data)
     if "classes" not in cache:
-        vc = data.stats.value_counts(data.roles.target)
+        vc = data.stats.value_counts(role(data, "target"))
         codes, uniques = pd.factorize(pd.Series(vc.index), sort=True)
         counts = np.zeros(len(uniques), dtype=np.int64)
         np.add.at(counts, codes, vc.to_numpy(dtype=np.int64))

@@ -11,6 +11,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from dataaudit.checks._shared import role
 from dataaudit.checks.bias._common import (
     MAX_GRADED_GROUPS,
     _bonferroni_z,
@@ -95,18 +96,19 @@ class LabelRateDisparity(Check):
     def run(self, data: Dataset) -> Outcome:
         if data.target_kind == "continuous":
             return self._continuous(data)
-        target = data.roles.target
+        target = role(data, "target")
         t = _classes(data)  # classes and rows per class, from the exact value counts
         if len(t.classes) < 2:
             return Outcome.skip(
                 f"target {target!r} has fewer than 2 classes: no rate to compare", columns=[target]
             )
         eval_classes, how = _eval_classes(t, self.positive_label)
-        findings, rows, charts, per_attr = [], [], [], {}
+        findings: list[tuple[Status, str, str, _Disparity | None]] = []
+        rows, charts, per_attr = [], [], {}
         for col in data.roles.sensitive:
             # rows per group × class over all labelled rows: one engine.group_counts([col, target])
             g = _tally(data, col, with_target=True)
-            cells = g.cells
+            cells = g.class_cells()
             n = cells.sum(axis=1)
             graded = _largest(g.real & (n >= self.min_group_rows), n)
             idx = np.flatnonzero(graded)
@@ -267,7 +269,7 @@ class LabelRateDisparity(Check):
         )
 
     def _continuous(self, data: Dataset) -> Outcome:
-        target = data.roles.target
+        target = role(data, "target")
         y = data.stats.numeric(target)
         if y is None:
             return Outcome.skip(f"target {target!r} is not numeric", columns=[target])
@@ -444,7 +446,9 @@ class IntersectionalGroups(Check):
         eval_classes, how = (
             _eval_classes(t, self.positive_label) if t is not None and len(t.classes) >= 2 else ([], "")
         )
-        findings, cell_rows, rate_rows, observed, notes = [], [], [], {}, []
+        findings: list[tuple[Status, str, str]] = []
+        observed: dict[str, dict[str, float | str]] = {}
+        cell_rows, rate_rows, notes = [], [], []
         for combo in itertools.combinations(sens, self.order):
             gs = [_tally(data, c) for c in combo]  # each attribute's groups, counted by the engine
             name = " × ".join(combo)
@@ -466,7 +470,7 @@ class IntersectionalGroups(Check):
             below = int((n_cells < self.cell_warn_below).sum())
             status = grade(small, warn=self.cell_warn_below, fail=self.cell_fail_below, higher_is_worse=False)
             cell_rows += [(name, labels[i], int(n_cells[i])) for i in order[:10]]
-            obs = {"cells": len(labels), "smallest": small, "below_warn": below}
+            obs: dict[str, float | str] = {"cells": len(labels), "smallest": small, "below_warn": below}
             if status != Status.PASS:
                 findings.append(
                     (
@@ -477,6 +481,8 @@ class IntersectionalGroups(Check):
                     )
                 )
             if eval_classes:
+                # eval_classes come from the target's classes t, and _cross counted them with the target
+                assert t is not None and crossed is not None
                 cells = crossed
                 size = cells.sum(axis=1)
                 idx = np.flatnonzero(_largest(size >= self.min_cell_rows, size))

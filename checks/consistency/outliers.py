@@ -4,9 +4,10 @@ tail looks normal, so a lognormal income's long tail is not called an outlier.""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from statistics import NormalDist
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -19,7 +20,7 @@ from dataaudit.roles import ID_TOKENS
 
 __all__ = ["Outliers"]
 
-_TRANSFORMS = {
+_TRANSFORMS: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any]]] = {
     "raw": (lambda x: x, lambda y: y),
     "sqrt": (np.sqrt, lambda y: np.sign(y) * y * y),
     "log": (np.log, np.exp),
@@ -136,8 +137,8 @@ class Outliers(Check):
             low_ex = np.repeat(low[:3], by_value.reindex(low[:3]).to_numpy(dtype=np.int64))[:3].tolist()
             high_ex = np.repeat(high[:3], by_value.reindex(high[:3]).to_numpy(dtype=np.int64))[:3].tolist()
             if n_out < self.min_count and not far:
-                beyond = f"none beyond {2 * self.k:g} IQRs"
-                note.append(f"{count(n_out, 'value')} just past the fence, {beyond}: not graded")
+                none_far = f"none beyond {2 * self.k:g} IQRs"
+                note.append(f"{count(n_out, 'value')} just past the fence, {none_far}: not graded")
         return ColumnOutliers(
             plan.column,
             plan.scale,
@@ -240,7 +241,7 @@ class Outliers(Check):
         values, weights = ordered.index.to_numpy(dtype="float64"), ordered.to_numpy(dtype=np.int64)
         note = []
         excluded: list[float] = []
-        rest = None  # the values judged (without sentinels or a spike of zeros) as (values, counts)
+        rest: tuple[np.ndarray, np.ndarray] | None = None  # the values judged (without sentinels or a spike of zeros) as (values, counts)
         zeros_out = False
         zeros = int(weights[values == 0].sum())
         zero_spike = zeros >= 0.01 * st.count
@@ -276,7 +277,7 @@ class Outliers(Check):
             p01, p99 = q["p01"], q["p99"]
         normal_tail = (NormalDist().inv_cdf(1 - p_tail) - 0.6745) / 1.3490
         options = ["raw"] + (["sqrt"] if vmin >= 0 else []) + (["log"] if vmin > 0 else [])
-        best = {}  # side -> (distance from a normal tail, scale)
+        best: dict[str, tuple[float, str]] = {}  # side -> (distance from a normal tail, scale)
         for name in options:
             fwd, _ = _TRANSFORMS[name]
             with np.errstate(all="ignore"):
@@ -349,8 +350,10 @@ class Outliers(Check):
         iqr = t3 - t1
         if side == "low":
             fences = (t1 - self.k * iqr, t1 - 2 * self.k * iqr)
-            return tuple(-np.inf if name == "sqrt" and f <= 0 else float(inv(f)) for f in fences)
-        return tuple(float(inv(f)) for f in (t3 + self.k * iqr, t3 + 2 * self.k * iqr))
+            low, far_low = (-np.inf if name == "sqrt" and f <= 0 else float(inv(f)) for f in fences)
+            return low, far_low
+        high, far_high = (float(inv(f)) for f in (t3 + self.k * iqr, t3 + 2 * self.k * iqr))
+        return high, far_high
 
     def _two_values(self, vc: pd.Series, st, sentinels: dict):
         """A column of two values (0/1, 1/2) with a few values far from both: those are the outliers.

@@ -63,6 +63,15 @@ def _role_of(data: Dataset, column: str) -> str:
     return next(r for r in ("timestamp", "ingested_at", "label_time") if getattr(data.roles, r) == column)
 
 
+def _times(data: Dataset, role: str) -> Times:
+    """``times_of(data, role)`` for a role that is set and in the data (the only roles ``summarize`` is
+    given, checked with ``_has_role``)."""
+    times = times_of(data, role)
+    if times is None:
+        raise ValueError(f"the {role!r} role is not set or not in the data")
+    return times
+
+
 def _utc(value) -> pd.Timestamp:
     ts = pd.Timestamp(value)
     return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
@@ -115,7 +124,7 @@ def summarize(data: Dataset, roles: list[str], limits: list[int]) -> list[TimeSu
                 )
             )
         else:
-            out.append(_from_rows(times_of(data, role), limit))
+            out.append(_from_rows(_times(data, role), limit))
     return out
 
 
@@ -205,6 +214,8 @@ class Freshness(Check):
         self, data: Dataset, m: TimeSummary, age: dt.timedelta, status: Status, expected: str
     ) -> Outcome:
         newest, oldest, future = m.newest, m.oldest, m.after
+        # run() words only a column with timestamps (so an oldest) and one at or before as-of (a newest)
+        assert newest is not None and oldest is not None
         msg = (
             f"newest {m.label} is {fmt_time(to_timestamp(newest))}, {format_duration(age)} before as-of "
             f"{fmt_time(data.as_of)}"
@@ -303,11 +314,13 @@ class FutureTimestamps(Check):
         roles = ["timestamp"] + [r for r in ("ingested_at", "label_time") if _has_role(data, r)]
         limit = as_of_ns(data) + int(duration_param(self, "tolerance").total_seconds() * NS)
         cols = summarize(data, roles, [limit] * len(roles))  # measure
-        per_col, examples, status, worst = [], [], Status.PASS, None
+        examples: list[tuple[object, str, str]] = []
+        per_col, status, worst = [], Status.PASS, None
         for times in cols:
             n, k = times.count, times.after
             share = share_of(k, n)
-            latest = fmt_time(to_timestamp(times.latest)) if k else ""
+            # a column with values after the limit has a newest of all
+            latest = fmt_time(to_timestamp(times.latest)) if k and times.latest is not None else ""
             per_col.append((times.column, n, k, round(share, 6), latest))
             s = (
                 grade(share, warn=self.warn_above, fail=self.fail_above, higher_is_worse=True)
@@ -318,7 +331,7 @@ class FutureTimestamps(Check):
                 worst = (times.column, k, share, latest, n)
             status = worst_status(status, s)
             if times.rows_after:
-                values = times_of(data, _role_of(data, times.column)).array
+                values = _times(data, _role_of(data, times.column)).array
                 for i in times.rows_after:
                     if len(examples) < 5:
                         examples.append((data.frame.index[i], times.column, fmt_time(values[i])))
