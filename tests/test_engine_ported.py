@@ -443,7 +443,7 @@ def guarded(frame: pd.DataFrame, **roles) -> tuple[Dataset, SpyEngine]:
     _ = data.features, data.target_kind
     unguarded = Dataset.sample.__get__(spied(frame, **roles)[0])
     data.sample = unguarded  # the stated sample is the sanctioned way to rows (scoped as such)
-    data.frame = FrameGuard(frame)
+    data._frame = FrameGuard(frame)  # what Dataset.frame hands out
     return data, engine
 
 
