@@ -1,0 +1,186 @@
+"""The Spark engine against the pandas engine (the reference): the same answers from every Engine operation on
+the sample data and on generated data with planted duplicates, conflicts, missing values and null tokens; the
+Spark loader against ``dataaudit.loading.load``; hostile column names; the number of Spark jobs a profile
+takes. One ``local[2]`` session for the whole file (starting the JVM takes seconds)."""
+
+from __future__ import annotations
+
+import math
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from dataaudit.engine.base import Predicate
+from dataaudit.engine.pandas import PandasEngine
+from dataaudit.errors import ConfigError, DataLoadError
+from dataaudit.loading import load
+from tests.helpers import ROOT
+
+pytestmark = pytest.mark.spark
+
+INJECTION = 'x"; DROP TABLE data; --'
+
+
+def _spark_missing() -> str | None:
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        return "pyspark is not installed (pip install 'dataaudit[spark]')"
+    import os
+
+    if not (os.environ.get("JAVA_HOME") or shutil.which("java")):
+        return "no Java on PATH and no JAVA_HOME: Spark cannot start a local session"
+    return None
+
+
+_MISSING = _spark_missing()
+if _MISSING:
+    pytest.skip(_MISSING, allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def spark():
+    from dataaudit.engine import spark_load
+
+    session = spark_load.get_session()
+    yield session
+
+
+# ---------------------------------------------------------------------------------------------- data
+def planted(n: int = 300, seed: int = 7) -> pd.DataFrame:
+    """A frame with hostile column names, missing values, planted duplicate rows and conflicting labels."""
+    rng = np.random.default_rng(seed)
+    frame = pd.DataFrame(
+        {
+            "id": np.arange(n, dtype=np.int64),
+            "x.y": np.round(rng.normal(50, 10, n), 2),
+            "a b": rng.choice(["red", "green", "blue", "12", "3.5"], n),
+            "tick`name": rng.choice(["p", "q"], n),
+            "quote'd": rng.integers(0, 4, n),
+            INJECTION: rng.choice(["'); --", "ok", "DROP"], n),
+            "when": pd.Timestamp("2025-01-01") + pd.to_timedelta(rng.integers(0, 10_000, n), unit="min"),
+            "flag": rng.random(n) < 0.3,
+            "label": rng.integers(0, 2, n),
+        }
+    )
+    frame.loc[rng.choice(n, 20, replace=False), "x.y"] = np.nan
+    frame.loc[rng.choice(n, 15, replace=False), "a b"] = None
+    frame.loc[rng.choice(n, 5, replace=False), "when"] = pd.NaT
+    # planted: rows 10..19 repeat rows 0..9 except for the id; rows 30..33 repeat 20..23 with the label flipped
+    features = [c for c in frame.columns if c not in ("id", "label")]
+    frame.loc[10:19, features] = frame.loc[0:9, features].to_numpy()
+    frame.loc[30:33, [*features]] = frame.loc[20:23, features].to_numpy()
+    frame.loc[30:33, "label"] = 1 - frame.loc[20:23, "label"].to_numpy()
+    frame.loc[40:41, :] = frame.loc[0:1, :].to_numpy()  # exact copies of whole rows
+    return frame.astype({"when": "datetime64[ns]", "flag": bool, "quote'd": "int64", "label": "int64", "id": "int64"})
+
+
+@pytest.fixture(scope="module")
+def loans() -> pd.DataFrame:
+    return load(ROOT / "sample_data" / "loans.csv")[0]
+
+
+# ---------------------------------------------------------------------------------------------- comparing
+def same_profiles(expected: PandasEngine, got, columns=None) -> None:
+    want, have = expected.profile(columns), got.profile(columns)
+    assert list(have) == list(want)
+    for c, p in want.items():
+        q = have[c]
+        for field in p.__dataclass_fields__:
+            x, y = getattr(p, field), getattr(q, field)
+            if isinstance(x, float):
+                assert y is not None and math.isclose(x, y, rel_tol=1e-9, abs_tol=1e-9), (c, field, x, y)
+            elif isinstance(x, dict):
+                assert y is not None and set(x) == set(y), (c, field)
+                for k in x:
+                    assert math.isclose(x[k], y[k], rel_tol=1e-9, abs_tol=1e-9), (c, field, k, x[k], y[k])
+            else:
+                assert x == y, (c, field, x, y)
+
+
+def same_value_counts(expected: PandasEngine, got, limit=None) -> None:
+    for c in expected.columns:
+        pd.testing.assert_series_equal(got.value_counts(c, limit), expected.value_counts(c, limit), obj=c)
+
+
+def predicates(frame: pd.DataFrame) -> dict[str, Predicate]:
+    out: dict[str, Predicate] = {}
+    for c in frame.columns:
+        s = frame[c]
+        out[f"{c}|missing"] = Predicate(c, "missing")
+        out[f"{c}|present"] = Predicate(c, "present")
+        values = s.dropna().unique()[:3].tolist()
+        out[f"{c}|in"] = Predicate(c, "in", values)
+        out[f"{c}|not in"] = Predicate(c, "not in", values)
+        if pd.api.types.is_datetime64_any_dtype(s):
+            mid = s.dropna().sort_values().iloc[len(s.dropna()) // 2]
+            out[f"{c}|<"] = Predicate(c, "<", mid)
+            out[f"{c}|>="] = Predicate(c, ">=", mid)
+        elif not pd.api.types.is_bool_dtype(s):
+            out[f"{c}|>"] = Predicate(c, ">", 3)
+            out[f"{c}|<="] = Predicate(c, "<=", 40.5)
+            out[f"{c}|outside"] = Predicate(c, "outside", (1, 50))
+    return out
+
+
+def same_groups(a, b) -> None:
+    assert a.sizes.tolist() == b.sizes.tolist()
+    assert a.examples == b.examples
+    assert (a.labels is None) == (b.labels is None)
+    if a.labels is not None:
+        assert a.labels.tolist() == b.labels.tolist()
+
+
+def same_group_counts(a: pd.DataFrame, b: pd.DataFrame) -> None:
+    assert list(a.columns) == list(b.columns)
+    assert a["count"].tolist() == b["count"].tolist()
+    for c in a.columns:
+        left = [None if pd.isna(v) else v for v in a[c]]
+        right = [None if pd.isna(v) else v for v in b[c]]
+        assert left == right, c
+
+
+def same_everything(frame: pd.DataFrame, engine, target: str | None) -> None:
+    ref = PandasEngine(frame)
+    assert engine.n_rows == ref.n_rows and engine.columns == ref.columns
+    same_profiles(ref, engine)
+    same_value_counts(ref, engine)
+    same_value_counts(ref, engine, limit=3)
+    preds = predicates(frame)
+    assert engine.count_where(preds) == ref.count_where(preds)
+    cols = ref.columns
+    same_group_counts(ref.group_counts(cols[2:4]), engine.group_counts(cols[2:4]))
+    same_groups(ref.duplicates(cols), engine.duplicates(cols))
+    same_groups(ref.duplicates(cols[1:4], limit=3), engine.duplicates(cols[1:4], limit=3))
+    if target:
+        features = [c for c in cols if c not in (target, cols[0])]
+        same_groups(ref.conflicts(features, target), engine.conflicts(features, target))
+        same_groups(ref.conflicts(features[:2], target, limit=2), engine.conflicts(features[:2], target, limit=2))
+    positions = [5, 0, len(frame) - 1, 17]
+    pd.testing.assert_frame_equal(engine.rows(positions), ref.rows(positions))
+    pd.testing.assert_frame_equal(engine.rows([3, 1], cols[1:3]), ref.rows([3, 1], cols[1:3]))
+    pd.testing.assert_frame_equal(engine.sample(50, seed=3), ref.sample(50, seed=3))
+
+
+# ---------------------------------------------------------------------------------------------- tests
+def test_every_operation_matches_pandas_on_planted_data(spark):
+    from dataaudit.engine.spark import SparkEngine
+
+    frame = planted()
+    engine = SparkEngine.from_pandas(frame, session=spark)
+    same_everything(frame, engine, "label")
+    # the plants are found
+    assert engine.duplicates([c for c in frame.columns if c != "id"]).extra_copies >= 12
+    assert engine.conflicts([c for c in frame.columns if c not in ("id", "label")], "label").groups >= 4
+    engine.close()
+
+
+def test_every_operation_matches_pandas_on_the_sample_loans(spark, loans):
+    from dataaudit.engine.spark import SparkEngine
+
+    engine = SparkEngine.from_pandas(loans, session=spark)
+    same_everything(loans, engine, "approved")
+    engine.close()
