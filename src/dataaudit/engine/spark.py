@@ -274,9 +274,9 @@ class SparkEngine(Engine):
         ordered = grouped.orderBy(F.col("n").desc(), tie)
         if limit is not None:
             ordered = ordered.limit(int(limit))
-        got = ordered.select("v", "n").collect()
-        index = self._index([r["v"] for r in got], column)
-        return pd.Series(np.array([r["n"] for r in got], dtype=np.int64), index=index, name="count")
+        got = ordered.select("v", "n").toPandas()
+        index = self._index(got["v"], column)
+        return pd.Series(got["n"].to_numpy(dtype=np.int64), index=index, name="count")
 
     def count_where(self, predicates: Mapping[str, Predicate]) -> dict[str, int]:
         from pyspark.sql import functions as F
@@ -297,10 +297,10 @@ class SparkEngine(Engine):
             self._df.groupBy(*keys)
             .agg(F.count(F.lit(1)).alias("n"), F.min(ROW).alias("first"))
             .orderBy(F.col("n").desc(), F.col("first").asc())
-            .collect()
+            .toPandas()
         )
-        out = {c: self._values([r[f"g{i}"] for r in got], c) for i, c in enumerate(cols)}
-        out["count"] = np.array([r["n"] for r in got], dtype=np.int64)
+        out = {c: self._values(got[f"g{i}"], c) for i, c in enumerate(cols)}
+        out["count"] = got["n"].to_numpy(dtype=np.int64)
         return pd.DataFrame(out, columns=[*cols, "count"]) if cols else pd.DataFrame(out)
 
     def duplicates(self, columns: Sequence[str], limit: int = 5) -> GroupSummary:
@@ -374,12 +374,9 @@ class SparkEngine(Engine):
             ids = spark.createDataFrame(pdf, schema=T.StructType([T.StructField(ROW, T.LongType(), False)]))
             picked = self._df.join(F.broadcast(ids), on=ROW, how="inner")
         exported = picked.select(F.col(ROW), *[self._export(c).alias(f"x{i}") for i, c in enumerate(cols)])
-        got = exported.collect()
-        by_pos = {int(r[ROW]): r for r in got}
-        order = [by_pos[int(p)] for p in pos]
-        data = {c: self._values([r[f"x{i}"] for r in order], c) for i, c in enumerate(cols)}
-        frame = pd.DataFrame(data, columns=cols, index=pd.Index(pos))
-        return frame
+        got = exported.toPandas().set_index(ROW).reindex(pos)
+        data = {c: self._values(got[f"x{i}"], c) for i, c in enumerate(cols)}
+        return pd.DataFrame(data, columns=cols, index=pd.Index(pos))
 
     def close(self) -> None:
         try:
@@ -399,6 +396,8 @@ class SparkEngine(Engine):
             x = col(c).cast("double")
         elif kind == "str" and self._dtypes[c] == "object":
             x = F.when(col(c).rlike(NUMBER_PATTERN), _try_cast(col(c), "double"))
+        elif kind == "bool" and self._dtypes[c] == "object":  # booleans with missing values: pandas' object
+            x = col(c).cast("double")  # column, whose True/False pd.to_numeric reads as 1/0
         else:
             return None
         return F.when(~F.isnan(x) & (F.abs(x) < F.lit(float("inf"))), x)
@@ -427,28 +426,25 @@ class SparkEngine(Engine):
             return pd.Timestamp(int(value), unit="us", tz="UTC")
         return pd.Timestamp(value)
 
-    def _values(self, values: list[Any], c: str) -> Any:
-        """Fetched values as the pandas column the pandas loader would hold (its dtype)."""
+    def _values(self, values: pd.Series, c: str) -> Any:
+        """Fetched values (a column of ``toPandas()``) as the pandas loader would hold them (its dtype)."""
         dtype = self._dtypes[c]
         kind = self._kinds[c]
         if kind == "ts":
-            s = pd.Series(pd.array([None if v is None else v for v in values], dtype="Int64"))
-            out = pd.to_datetime(s, unit="us", utc=True)
-            return _as_dtype(out, dtype)
+            micros = pd.array(values.to_numpy(dtype="float64", na_value=np.nan), dtype="Float64").astype("Int64")
+            return _as_dtype(pd.to_datetime(pd.Series(micros), unit="us", utc=True), dtype)
         if kind in ("ts_ntz", "date"):
-            return _as_dtype(pd.Series(pd.to_datetime(pd.Series(values, dtype=object)), dtype="datetime64[us]"), dtype)
+            return _as_dtype(pd.to_datetime(pd.Series(values.to_numpy(dtype=object))), dtype)
         if dtype in _NUMPY_NUMBERS:
-            arr = np.array([np.nan if v is None else v for v in values], dtype="float64")
-            if np.dtype(dtype).kind in "iub" and not np.isnan(arr).any():
-                return np.array(values, dtype=dtype)
-            return arr.astype(dtype) if np.dtype(dtype).kind == "f" else arr
-        out = np.empty(len(values), dtype=object)  # decimals, text: as fetched (missing is None)
-        out[:] = values
+            if np.dtype(dtype).kind in "iub" and not values.isna().any():
+                return values.to_numpy(dtype=dtype)
+            return values.to_numpy(dtype="float64", na_value=np.nan).astype(dtype if dtype.startswith("float") else "float64")
+        out = values.astype(object).to_numpy()  # text, decimals: as fetched, missing as None
+        out[pd.isna(out)] = None
         return out
 
-    def _index(self, values: list[Any], c: str) -> pd.Index:
-        out = self._values(values, c)
-        index = pd.Index(out)
+    def _index(self, values: pd.Series, c: str) -> pd.Index:
+        index = pd.Index(self._values(values, c))
         index.name = c
         return index
 
@@ -604,7 +600,13 @@ def _non_null_counts(df: Any, cols: list[str]) -> dict[str, int]:
     return {c: int(row[f"c{i}"]) for i, c in enumerate(cols)}
 
 
-def number_rows(df: Any, by_file: bool, extra: Mapping[str, Any] | None = None, cache_source: bool = False) -> Any:
+def number_rows(
+    df: Any,
+    by_file: bool,
+    extra: Mapping[str, Any] | None = None,
+    cache_source: bool = False,
+    combine: Any = None,
+) -> Any:
     """Number the rows of ``df`` in one aggregate job. Returns ``(source, position, n_rows, non_null,
     totals)``: ``source`` is ``df`` with the helper columns the ``position`` expression (a Column giving each
     row's position) reads, ``non_null`` the non-null count of each column of ``df``, ``totals`` the sums of
@@ -638,7 +640,8 @@ def number_rows(df: Any, by_file: bool, extra: Mapping[str, Any] | None = None, 
         deltas.append((tuple(r[k] for k in keys), offset - int(r["__m"])))
         offset += int(r["__n"])
     non_null = {c: sum(int(r[f"__c{i}"]) for r in got) for i, c in enumerate(cols)}
-    totals = {name: sum(int(r[f"__x{i}"] or 0) for r in got) for i, name in enumerate(extra)}
+    combine = combine or (lambda name, values: sum(int(v or 0) for v in values))
+    totals = {name: combine(name, [r[f"__x{i}"] for r in got]) for i, name in enumerate(extra)}
     if by_file:
         pairs = [x for (f, b), d in deltas for x in (F.lit(f"{f}\x00{b}"), F.lit(d))]
         key = F.concat(F.col(_F), F.lit("\x00"), F.col(_B).cast("string"))

@@ -319,7 +319,7 @@ def _open_csv(
         )
 
     raw = reader(quoted)
-    # per column: the null tokens found, and how many of the other values fit each type
+    # per column: the null tokens found, and the types every other value fits (a bit each, ANDed over the rows)
     extra: dict[str, Any] = {}
     for i, name in enumerate(names):
         c, is_token = _cell(raw_names[i], tokens.for_column(name))
@@ -327,17 +327,10 @@ def _open_csv(
         extra[f"tok{i}"] = F.count_if(is_token)
         extra[f"empty{i}"] = F.count_if(c == F.lit(""))
         extra[f"n{i}"] = F.count(v)
-        extra[f"int{i}"] = F.count_if(v.rlike(_INT) & F.coalesce(_cast(v, "long").isNotNull(), F.lit(False)))
-        extra[f"intlike{i}"] = F.count_if(v.rlike(_INT))
-        extra[f"bool{i}"] = F.count_if(v.isin(*_BOOL_TRUE, *_BOOL_FALSE))
-        extra[f"date{i}"] = F.count_if(v.rlike(_DATE) & F.coalesce(_cast(v, "date").isNotNull(), F.lit(False)))
-        extra[f"ts{i}"] = F.count_if(v.rlike(_TS) & F.coalesce(_cast(v, "timestamp_ntz").isNotNull(), F.lit(False)))
-        extra[f"frac{i}"] = F.count_if(v.rlike(_TS_FRACTION) & v.rlike(_TS))
-        extra[f"tz{i}"] = F.count_if(v.rlike(_TS_ZONE) & F.coalesce(_cast(v, "timestamp").isNotNull(), F.lit(False)))
-        extra[f"tzfrac{i}"] = F.count_if(v.rlike(_TS_FRACTION) & v.rlike(_TS_ZONE))
-        extra[f"float{i}"] = F.count_if(v.rlike(_FLOAT))
+        extra[f"fits{i}"] = F.bit_and(_fits(v))
+        extra[f"frac{i}"] = F.bit_or(F.when(v.rlike(_TS_FRACTION), F.lit(1)).otherwise(F.lit(0)))
     try:
-        src, position, n_rows, _, totals = number_rows(raw, by_file=True, extra=extra)
+        src, position, n_rows, _, totals = number_rows(raw, by_file=True, extra=extra, combine=_combine)
     except Exception as exc:  # noqa: BLE001 - a malformed row (FAILFAST), an unreadable file
         raise DataLoadError(_malformed(files, sep, exc)) from None
     if n_rows == 0:
@@ -346,7 +339,10 @@ def _open_csv(
     # each column's type, decided as arrow decides it
     typed, dtypes, counts, wide, pending = [], {}, {}, [], []
     for i, name in enumerate(names):
-        t = {k: totals[f"{k}{i}"] for k in _TALLIES}
+        t = {k: totals[f"{k}{i}"] for k in ("tok", "empty", "n")}
+        fits, frac = totals[f"fits{i}"], totals[f"frac{i}"]
+        t.update({k: t["n"] if fits & bit else -1 for k, bit in _BITS.items()})  # -1: not every value fits
+        t.update(frac=frac, tzfrac=frac)
         c, is_token = _cell(raw_names[i], tokens.for_column(name))
         v = F.when(~is_token, c)
         n = t["n"]
@@ -391,7 +387,43 @@ def _open_csv(
     return engine, notes, counts
 
 
-_TALLIES = ("tok", "empty", "n", "int", "intlike", "bool", "date", "ts", "frac", "tz", "tzfrac", "float")
+#: the types a text value may fit, one bit each (arrow tries them in this order)
+_BITS = {"int": 1, "bool": 2, "date": 4, "ts": 8, "tz": 16, "intlike": 32, "float": 64}
+
+
+def _fits(v: Any) -> Any:
+    """The types the text ``v`` fits, as a bit mask of :data:`_BITS` (NULL for a missing cell)."""
+    from pyspark.sql import functions as F
+
+    def bit(cond: Any, name: str) -> Any:
+        return F.when(F.coalesce(cond, F.lit(False)), F.lit(_BITS[name])).otherwise(F.lit(0))
+
+    mask = (
+        bit(v.rlike(_INT) & _cast(v, "long").isNotNull(), "int")
+        + bit(v.isin(*_BOOL_TRUE, *_BOOL_FALSE), "bool")
+        + bit(v.rlike(_DATE) & _cast(v, "date").isNotNull(), "date")
+        + bit(v.rlike(_TS) & _cast(v, "timestamp_ntz").isNotNull(), "ts")
+        + bit(v.rlike(_TS_ZONE) & _cast(v, "timestamp").isNotNull(), "tz")
+        + bit(v.rlike(_INT), "intlike")
+        + bit(v.rlike(_FLOAT), "float")
+    )
+    return F.when(v.isNotNull(), mask)
+
+
+def _combine(name: str, values: list[Any]) -> int:
+    """Totals of the per-(file, split) aggregates: counts add up, type masks AND, fraction flags OR."""
+    present = [int(v) for v in values if v is not None]
+    if name.startswith("fits"):
+        out = -1
+        for v in present:
+            out &= v
+        return out if present else 0
+    if name.startswith("frac"):
+        out = 0
+        for v in present:
+            out |= v
+        return out
+    return sum(present)
 
 
 def _cell(raw: str, wanted: frozenset[str]) -> tuple[Any, Any]:
