@@ -106,7 +106,7 @@ class SparkEngine(Engine):
         if ROW in df.columns:
             raise ValueError(f"the DataFrame already has a column named {ROW!r}")
         df = _nan_to_null(df)
-        src, position, n_rows, non_null, _ = number_rows(df, by_file=False, cache_source=True)
+        src, position, n_rows, non_null = number_rows(df, by_file=False, cache_source=True)
         numbered = src.select(*[col(c) for c in df.columns], position.alias(ROW))
         return cls(numbered, n_rows, non_null, dtypes=dtypes, reason=reason, cached=src)
 
@@ -600,17 +600,10 @@ def _non_null_counts(df: Any, cols: list[str]) -> dict[str, int]:
     return {c: int(row[f"c{i}"]) for i, c in enumerate(cols)}
 
 
-def number_rows(
-    df: Any,
-    by_file: bool,
-    extra: Mapping[str, Any] | None = None,
-    cache_source: bool = False,
-    combine: Any = None,
-) -> Any:
-    """Number the rows of ``df`` in one aggregate job. Returns ``(source, position, n_rows, non_null,
-    totals)``: ``source`` is ``df`` with the helper columns the ``position`` expression (a Column giving each
-    row's position) reads, ``non_null`` the non-null count of each column of ``df``, ``totals`` the sums of
-    the summable ``extra`` aggregates (name → Column, e.g. ``F.count_if(...)``) computed in the same job.
+def number_rows(df: Any, by_file: bool, cache_source: bool = False, count_columns: bool = True) -> Any:
+    """Number the rows of ``df`` in one aggregate job. Returns ``(source, position, n_rows, non_null)``:
+    ``source`` is ``df`` with the helper columns the ``position`` expression (a Column giving each row's
+    position) reads, ``non_null`` the non-null count of each column of ``df`` (when ``count_columns``).
 
     Rows are grouped by where they come from: ``by_file``, by (file name, byte offset of the split) — file
     order, whatever order Spark packed the splits in; else by partition. Within a group rows keep their order,
@@ -619,7 +612,6 @@ def number_rows(
     a file scan is read the same way every time and need not be."""
     from pyspark.sql import functions as F
 
-    extra = dict(extra or {})
     cols = list(df.columns)
     if by_file:
         src = df.select("*", F.col("_metadata.file_path").alias(_F), F.col("_metadata.file_block_start").alias(_B))
@@ -631,17 +623,15 @@ def number_rows(
     if cache_source:
         src = src.persist()
     aggs = [F.count(F.lit(1)).alias("__n"), F.min(_M).alias("__m")]
-    aggs += [F.count(col(c)).alias(f"__c{i}") for i, c in enumerate(cols)]
-    aggs += [e.alias(f"__x{i}") for i, e in enumerate(extra.values())]
+    if count_columns:
+        aggs += [F.count(col(c)).alias(f"__c{i}") for i, c in enumerate(cols)]
     got = src.groupBy(*keys).agg(*aggs).collect()
     got.sort(key=lambda r: tuple(r[k] for k in keys))
     deltas, offset = [], 0
     for r in got:
         deltas.append((tuple(r[k] for k in keys), offset - int(r["__m"])))
         offset += int(r["__n"])
-    non_null = {c: sum(int(r[f"__c{i}"]) for r in got) for i, c in enumerate(cols)}
-    combine = combine or (lambda name, values: sum(int(v or 0) for v in values))
-    totals = {name: combine(name, [r[f"__x{i}"] for r in got]) for i, name in enumerate(extra)}
+    non_null = {c: sum(int(r[f"__c{i}"]) for r in got) for i, c in enumerate(cols)} if count_columns else {}
     if by_file:
         pairs = [x for (f, b), d in deltas for x in (F.lit(f"{f}\x00{b}"), F.lit(d))]
         key = F.concat(F.col(_F), F.lit("\x00"), F.col(_B).cast("string"))
@@ -649,7 +639,7 @@ def number_rows(
         pairs = [x for (p,), d in deltas for x in (F.lit(p), F.lit(d))]
         key = F.col(_P)
     position = (F.col(_M) + F.create_map(*pairs)[key]) if pairs else F.col(_M)
-    return src, position.cast("long"), offset, non_null, totals
+    return src, position.cast("long"), offset, non_null
 
 
 _F, _B, _P, _M = "__dataaudit_file__", "__dataaudit_block__", "__dataaudit_part__", "__dataaudit_mono__"

@@ -228,7 +228,7 @@ def _open_parquet(spark: Any, path: Path, files: list[Path]) -> tuple[Any, list[
     df = _nan_to_null(df)
     dtypes = _parquet_dtypes(files, dict(zip(keep, names)))
     try:
-        src, position, n_rows, non_null, _ = number_rows(df, by_file=True)
+        src, position, n_rows, non_null = number_rows(df, by_file=True)
     except Exception as exc:  # noqa: BLE001
         raise DataLoadError(f"{path}: cannot read as parquet: {_first_line(exc)}") from None
     if n_rows == 0:
@@ -280,6 +280,8 @@ _TS_BODY = r"\d{4}-\d{2}-\d{2}([ T]\d{2}(:\d{2}(:\d{2}(\.\d{1,9})?)?)?)?"
 _TS = "^" + _TS_BODY + "$"
 _TS_FRACTION = r"\.\d+"
 _TS_ZONE = "^" + _TS_BODY + r"(Z|[+-]\d{2}(:?\d{2})?)$"
+_NUMERIC_START = r"^\s*[+-]?(\d|\.\d|[iInN])"
+_DATE_START = r"^\s*\d{4}-\d{2}-\d{2}"
 
 
 def _open_csv(
@@ -319,20 +321,27 @@ def _open_csv(
         )
 
     raw = reader(quoted)
-    # per column: the null tokens found, and the types every other value fits (a bit each, ANDed over the rows)
+    # per column: the null tokens found, and the types every other value fits (a bit each, ANDed over the rows);
+    # the cell tests are projected once (v, token?, empty?) so the aggregates do not repeat them; one global
+    # aggregate (grouping it by file split as the numbering does measured 2x slower)
     extra: dict[str, Any] = {}
+    cells: list[Any] = []
     for i, name in enumerate(names):
         c, is_token = _cell(raw_names[i], tokens.for_column(name))
-        v = F.when(~is_token, c)
-        extra[f"tok{i}"] = F.count_if(is_token)
-        extra[f"empty{i}"] = F.count_if(c == F.lit(""))
+        cells += [F.when(~is_token, c).alias(f"v{i}"), is_token.alias(f"t{i}"), (c == F.lit("")).alias(f"e{i}")]
+        v = F.col(f"v{i}")
+        extra[f"tok{i}"] = F.count_if(F.col(f"t{i}"))
+        extra[f"empty{i}"] = F.count_if(F.col(f"e{i}"))
         extra[f"n{i}"] = F.count(v)
         extra[f"fits{i}"] = F.bit_and(_fits(v))
         extra[f"frac{i}"] = F.bit_or(F.when(v.rlike(_TS_FRACTION), F.lit(1)).otherwise(F.lit(0)))
+
     try:
-        src, position, n_rows, _, totals = number_rows(raw, by_file=True, extra=extra, combine=_combine)
+        row = raw.select(*cells).agg(*[e.alias(k) for k, e in extra.items()]).collect()[0]
+        src, position, n_rows, _ = number_rows(raw, by_file=True, count_columns=False)
     except Exception as exc:  # noqa: BLE001 - a malformed row (FAILFAST), an unreadable file
         raise DataLoadError(_malformed(files, sep, exc)) from None
+    totals = {k: int(row[k] or 0) for k in extra}
     if n_rows == 0:
         n = len(names)
         raise DataLoadError(f"{path}: no data rows (only a header with {n} column{'s' if n != 1 else ''})")
@@ -398,32 +407,23 @@ def _fits(v: Any) -> Any:
     def bit(cond: Any, name: str) -> Any:
         return F.when(F.coalesce(cond, F.lit(False)), F.lit(_BITS[name])).otherwise(F.lit(0))
 
+    def parses(pattern: str, to: str) -> Any:
+        # the cast only where the pattern matched: a failing try_cast costs an exception inside Spark
+        # (measured: 7.8 s for 170k cells of text, against 0.4 s for the pattern)
+        return F.when(v.rlike(pattern), _cast(v, to).isNotNull()).otherwise(F.lit(False))
+
+    numeric = (
+        bit(parses(_INT, "long"), "int") + bit(v.rlike(_INT), "intlike") + bit(v.rlike(_FLOAT), "float")
+    )
+    dated = bit(parses(_DATE, "date"), "date") + bit(parses(_TS, "timestamp_ntz"), "ts")
+    dated = dated + bit(parses(_TS_ZONE, "timestamp"), "tz")
+    # two cheap patterns first: free text (most cells of a wide table) skips the detailed tests
     mask = (
-        bit(v.rlike(_INT) & _cast(v, "long").isNotNull(), "int")
+        F.when(v.rlike(_NUMERIC_START), numeric).otherwise(F.lit(0))
+        + F.when(v.rlike(_DATE_START), dated).otherwise(F.lit(0))
         + bit(v.isin(*_BOOL_TRUE, *_BOOL_FALSE), "bool")
-        + bit(v.rlike(_DATE) & _cast(v, "date").isNotNull(), "date")
-        + bit(v.rlike(_TS) & _cast(v, "timestamp_ntz").isNotNull(), "ts")
-        + bit(v.rlike(_TS_ZONE) & _cast(v, "timestamp").isNotNull(), "tz")
-        + bit(v.rlike(_INT), "intlike")
-        + bit(v.rlike(_FLOAT), "float")
     )
     return F.when(v.isNotNull(), mask)
-
-
-def _combine(name: str, values: list[Any]) -> int:
-    """Totals of the per-(file, split) aggregates: counts add up, type masks AND, fraction flags OR."""
-    present = [int(v) for v in values if v is not None]
-    if name.startswith("fits"):
-        out = -1
-        for v in present:
-            out &= v
-        return out if present else 0
-    if name.startswith("frac"):
-        out = 0
-        for v in present:
-            out |= v
-        return out
-    return sum(present)
 
 
 def _cell(raw: str, wanted: frozenset[str]) -> tuple[Any, Any]:
