@@ -343,3 +343,40 @@ def test_a_spark_dataframe_is_numbered_in_its_order(spark):
     features = [c for c in same.columns if c not in ("id", "label", "k")]
     same_groups(ref.conflicts(features, "label"), engine.conflicts(features, "label"))
     engine.close()
+
+
+def test_a_column_named_like_an_injection_is_audited_like_any_other(spark):
+    """Column names are quoted identifiers and values are literals: a column named ``x"; DROP TABLE data; --``
+    holding ``'); --`` is counted, grouped and fetched, and the data is still there afterwards."""
+    from dataaudit.engine.spark import SparkEngine
+
+    frame = pd.DataFrame(
+        {INJECTION: ["'); --", "ok", "'); --", None, "`; --"], "a`b": [1, 2, 1, 2, 1], "c.d e": list("xyzxy")}
+    )
+    engine = SparkEngine.from_pandas(frame, session=spark)
+    ref = PandasEngine(frame)
+    pd.testing.assert_series_equal(engine.value_counts(INJECTION), ref.value_counts(INJECTION))
+    preds = {
+        "hit": Predicate(INJECTION, "in", ["'); --", "`; --"]),
+        "miss": Predicate(INJECTION, "not in", ["'); --"]),
+        "gone": Predicate("a`b", "missing"),
+        "big": Predicate("a`b", ">", 1),
+    }
+    assert engine.count_where(preds) == ref.count_where(preds) == {"hit": 3, "miss": 2, "gone": 0, "big": 2}
+    same_group_counts(ref.group_counts([INJECTION, "a`b"]), engine.group_counts([INJECTION, "a`b"]))
+    same_groups(ref.duplicates([INJECTION, "a`b"]), engine.duplicates([INJECTION, "a`b"]))
+    same_profiles(ref, engine)
+    assert engine.n_rows == 5 and engine.dataframe.count() == 5
+
+
+def test_a_catalog_table_opens_by_name(spark):
+    from dataaudit.engine.spark_load import open_spark
+
+    frame = planted(60).drop(columns=["when"])
+    spark.createDataFrame(frame).createOrReplaceTempView("dataaudit_planted")
+    engine, info = open_spark(table="dataaudit_planted", session=spark)
+    assert (info.path, info.format, engine.n_rows) == ("dataaudit_planted", "table", 60)
+    same_profiles(PandasEngine(frame), engine)
+    with pytest.raises(DataLoadError, match="no_such_table"):
+        open_spark(table="no_such_table", session=spark)
+    engine.close()
