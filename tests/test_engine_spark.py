@@ -373,10 +373,14 @@ def test_a_catalog_table_opens_by_name(spark):
     from dataaudit.engine.spark_load import open_spark
 
     frame = planted(60).drop(columns=["when"])
+    frame.loc[[3, 7], "a b"] = "NA"  # a null token in a text column: missing, as from_frame makes it
     spark.createDataFrame(frame).createOrReplaceTempView("dataaudit_planted")
     engine, info = open_spark(table="dataaudit_planted", session=spark)
     assert (info.path, info.format, engine.n_rows) == ("dataaudit_planted", "table", 60)
-    same_profiles(PandasEngine(frame), engine)
+    expected, expected_info = __import__("dataaudit.loading", fromlist=["from_frame"]).from_frame(frame)
+    assert info.null_tokens == expected_info.null_tokens
+    assert info.null_tokens["a b"]["NA"] == 2
+    same_profiles(PandasEngine(expected), engine)
     with pytest.raises(DataLoadError, match="no_such_table"):
         open_spark(table="no_such_table", session=spark)
     engine.close()

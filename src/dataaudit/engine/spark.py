@@ -114,7 +114,7 @@ class SparkEngine(Engine):
     def from_pandas(cls, frame: pd.DataFrame, session: Any = None, reason: str = "") -> SparkEngine:
         """A pandas frame shipped to Spark (tests; small frames): same columns, same dtypes reported, the
         frame's row order. Naive timestamps become ``timestamp_ntz`` (no time-zone shift); object columns
-        holding anything but text are shipped as their text."""
+        holding anything but text or booleans are shipped as their text."""
         from pyspark.sql import types as T
 
         from dataaudit.engine.spark_load import get_session
@@ -134,10 +134,11 @@ class SparkEngine(Engine):
                 t, v = T.TimestampType(), s.dt.tz_convert("UTC")
             elif pd.api.types.is_datetime64_any_dtype(kind):
                 t, v = T.TimestampNTZType(), s.astype("datetime64[us]")
+            elif pd.api.types.infer_dtype(s, skipna=True) == "boolean":  # booleans with missing values
+                t, v = T.BooleanType(), s.astype(object).where(s.notna(), None)
             else:
                 t = T.StringType()
-                v = s.astype(object).where(s.notna(), None)
-                v = v.map(lambda x: x if x is None or isinstance(x, str) else str(x))
+                v = s.astype("string").astype(object).where(s.notna(), None)
             fields.append(T.StructField(str(name), t, True))
             data[str(name)] = v.reset_index(drop=True)
         fields.append(T.StructField(ROW, T.LongType(), False))

@@ -156,8 +156,8 @@ def open_spark(
             df = spark.table(name)
         except Exception as exc:  # noqa: BLE001 - AnalysisException: no such table
             raise DataLoadError(f"{name}: cannot read the table ({_first_line(exc)})") from None
-        engine = SparkEngine.from_dataframe(df, reason=f"catalog table {name}")
-        engine, counts = _apply_tokens_to_text(engine, tokens)
+        df, counts = null_tokens_as_missing(df, tokens)
+        engine = SparkEngine.from_dataframe(df)
         return engine, SourceInfo(
             path=name, format="table", load_seconds=time.perf_counter() - start, null_tokens=counts
         )
@@ -240,6 +240,11 @@ def _open_parquet(spark: Any, path: Path, files: list[Path]) -> tuple[Any, list[
         df = spark.read.parquet(*[str(f) for f in files])
         fields = list(df.schema.fields)
     except Exception as exc:  # noqa: BLE001
+        if "NANOS" in str(exc):
+            raise DataLoadError(
+                f"{path}: Spark cannot read Parquet timestamps in nanoseconds (pandas' default); write the file "
+                "with microseconds (df.to_parquet(..., coerce_timestamps='us')) or use --engine duckdb"
+            ) from None
         raise DataLoadError(f"{path}: not a valid Parquet file or truncated ({_first_line(exc)})") from None
     notes: list[str] = []
     nested = [f.name for f in fields if isinstance(f.dataType, (T.ArrayType, T.MapType, T.StructType))]
@@ -288,10 +293,47 @@ def _with_nulls(dtypes: dict[str, str], non_null: Mapping[str, int], n_rows: int
     return out
 
 
-def _apply_tokens_to_text(engine: Any, tokens: Any) -> tuple[Any, dict[str, dict[str, int]]]:
-    """A table or DataFrame opened as it is: its text cells are not re-typed (they were typed by whoever wrote
-    the table), and null tokens are not applied (a catalog's NULL is the missing value)."""
-    return engine, {}
+def null_tokens_as_missing(df: Any, tokens: Any = None) -> tuple[Any, dict[str, dict[str, int]]]:
+    """A Spark DataFrame's text cells that are null tokens (``NA``, ``null``, ``''``…; pandas' defaults unless
+    configured) become NULL, as :func:`dataaudit.loading.from_frame` does for a pandas frame; returns the
+    DataFrame and the counts per column and token. One aggregate job to find them (and one more to tell the
+    tokens apart when a column holds any besides the empty string); none when there are no text columns.
+    For ``dataaudit.audit(spark_df)`` and catalog tables, before :meth:`SparkEngine.from_dataframe`."""
+    from pyspark.sql import functions as F
+    from pyspark.sql import types as T
+
+    from dataaudit.engine.spark import col
+    from dataaudit.loading.nulls import DEFAULT
+
+    tokens = tokens or DEFAULT
+    text = [f.name for f in df.schema.fields if isinstance(f.dataType, T.StringType) and tokens.for_column(f.name)]
+    if not text:
+        return df, {}
+    hits = df.agg(
+        *[F.count_if(col(c).isin(*sorted(tokens.for_column(c)))).alias(f"t{i}") for i, c in enumerate(text)]
+    ).collect()[0]
+    found = [c for i, c in enumerate(text) if hits[f"t{i}"]]
+    if not found:
+        return df, {}
+    aggs, keys = [], []
+    for c in found:
+        for token in sorted(tokens.for_column(c)):
+            aggs.append(F.count_if(col(c) == F.lit(token)).alias(f"k{len(keys)}"))
+            keys.append((c, token))
+    row = df.agg(*aggs).collect()[0]
+    counts: dict[str, dict[str, int]] = {}
+    for j, (c, token) in enumerate(keys):
+        if row[f"k{j}"]:
+            counts.setdefault(c, {})[token] = int(row[f"k{j}"])
+    cleaned = df.select(
+        *[
+            F.when(~col(f.name).isin(*sorted(tokens.for_column(f.name))), col(f.name)).alias(f.name)
+            if f.name in counts
+            else col(f.name)
+            for f in df.schema.fields
+        ]
+    )
+    return cleaned, counts
 
 
 # ---------------------------------------------------------------------------------------------------- CSV
@@ -305,8 +347,7 @@ _TS_BODY = r"\d{4}-\d{2}-\d{2}([ T]\d{2}(:\d{2}(:\d{2}(\.\d{1,9})?)?)?)?"
 _TS = "^" + _TS_BODY + "$"
 _TS_FRACTION = r"^\s*\d{4}-\d{2}-\d{2}[ T][^.]*\.\d"
 _TS_ZONE = "^" + _TS_BODY + r"(Z|[+-]\d{2}(:?\d{2})?)$"
-_NUMERIC_START = r"^\s*[+-]?(\d|\.\d|[iInN])"
-_DATE_START = r"^\s*\d{4}-\d{2}-\d{2}"
+_NUMERIC_FIRST = tuple("0123456789+-.iInN")
 
 
 def _open_csv(
@@ -359,7 +400,8 @@ def _open_csv(
         extra[f"empty{i}"] = F.count_if(F.col(f"e{i}"))
         extra[f"n{i}"] = F.count(v)
         extra[f"fits{i}"] = F.bit_and(_fits(v))
-        extra[f"frac{i}"] = F.bit_or(F.when(v.rlike(_TS_FRACTION), F.lit(1)).otherwise(F.lit(0)))  # dates only
+        dated = F.substring(F.ltrim(v), 5, 1) == F.lit("-")
+        extra[f"frac{i}"] = F.bit_or(F.when(dated & v.rlike(_TS_FRACTION), F.lit(1)).otherwise(F.lit(0)))
 
     try:
         row = raw.select(*cells).agg(*[e.alias(k) for k, e in extra.items()]).collect()[0]
@@ -448,10 +490,15 @@ def _fits(v: Any) -> Any:
         + flag(parses(_TS, "timestamp_ntz"), "ts")
         + flag(parses(_TS_ZONE, "timestamp"), "tz")
     )
+    # the first tests without a regex (each pattern match copies the cell into a Java string: measured the
+    # main cost of this pass); leading spaces as arrow allows them, tabs not
+    start = F.ltrim(v)
+    looks_dated = (F.substring(start, 5, 1) == F.lit("-")) & (F.substring(start, 8, 1) == F.lit("-"))
+    looks_numeric = F.substring(start, 1, 1).isin(*_NUMERIC_FIRST)
     return (
         F.when(v.isNull(), F.lit(None))
-        .when(v.rlike(_DATE_START), dated)  # before numbers: a date starts with digits
-        .when(v.rlike(_NUMERIC_START), numeric)
+        .when(looks_dated, dated)  # before numbers: a date starts with digits
+        .when(looks_numeric, numeric)
         .otherwise(boolean)
     )
 
