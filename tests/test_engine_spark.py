@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import math
 import shutil
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -69,13 +68,15 @@ def planted(n: int = 300, seed: int = 7) -> pd.DataFrame:
     frame.loc[rng.choice(n, 20, replace=False), "x.y"] = np.nan
     frame.loc[rng.choice(n, 15, replace=False), "a b"] = None
     frame.loc[rng.choice(n, 5, replace=False), "when"] = pd.NaT
-    # planted: rows 10..19 repeat rows 0..9 except for the id; rows 30..33 repeat 20..23 with the label flipped
+    # planted: rows 10..19 repeat rows 0..9 but for the id; rows 30..33 repeat 20..23 with the label flipped
     features = [c for c in frame.columns if c not in ("id", "label")]
     frame.loc[10:19, features] = frame.loc[0:9, features].to_numpy()
     frame.loc[30:33, [*features]] = frame.loc[20:23, features].to_numpy()
     frame.loc[30:33, "label"] = 1 - frame.loc[20:23, "label"].to_numpy()
     frame.loc[40:41, :] = frame.loc[0:1, :].to_numpy()  # exact copies of whole rows
-    return frame.astype({"when": "datetime64[ns]", "flag": bool, "quote'd": "int64", "label": "int64", "id": "int64"})
+    return frame.astype(
+        {"when": "datetime64[ns]", "flag": bool, "quote'd": "int64", "label": "int64", "id": "int64"}
+    )
 
 
 @pytest.fixture(scope="module")
@@ -160,7 +161,9 @@ def same_everything(frame: pd.DataFrame, engine, target: str | None, counted=Non
     if target:
         features = [c for c in cols if c not in (target, cols[0])]
         same_groups(ref.conflicts(features, target), engine.conflicts(features, target))
-        same_groups(ref.conflicts(features[:2], target, limit=2), engine.conflicts(features[:2], target, limit=2))
+        same_groups(
+            ref.conflicts(features[:2], target, limit=2), engine.conflicts(features[:2], target, limit=2)
+        )
     positions = [p for p in (5, 0, len(frame) - 1, 17) if p < len(frame)]
     pd.testing.assert_frame_equal(engine.rows(positions), ref.rows(positions))
     pd.testing.assert_frame_equal(engine.rows([3, 1], cols[1:3]), ref.rows([3, 1], cols[1:3]))
@@ -182,8 +185,8 @@ def test_every_operation_matches_pandas_on_planted_data(spark):
 
 
 def test_every_operation_matches_pandas_on_the_sample_loans_read_by_spark(spark, loans):
-    """sample_data/loans.csv read by Spark's loader: the pandas loader's frame, and the pandas engine's answers
-    on it (its planted duplicates and conflicting labels included)."""
+    """sample_data/loans.csv read by Spark's loader: the pandas loader's frame, and the pandas engine's
+    answers on it (its planted duplicates and conflicting labels included)."""
     from dataaudit.engine.spark_load import open_spark
 
     engine, info = open_spark(ROOT / "sample_data" / "loans.csv", session=spark)
@@ -228,12 +231,36 @@ def tricky_csv() -> str:
     past 64 bits, a value that looks like SQL, and a column named like an injection."""
     header = ["id", "score", "ratio", "ok", "maybe", "day", "at", "big", "text", INJECTION, "spaced name"]
     rows = [
-        ["1", "10", "1.5", "true", "true", "2025-01-01", "2025-01-01 10:00:00", "123456789012345678901", "a", "'); --", "x"],
+        [
+            "1",
+            "10",
+            "1.5",
+            "true",
+            "true",
+            "2025-01-01",
+            "2025-01-01 10:00:00",
+            "123456789012345678901",
+            "a",
+            "'); --",
+            "x",
+        ],
         ["2", "NA", "2.5", "false", "", "2025-01-02", "2025-01-02 11:30:00", "2", "b", "ok", "y"],
         ["3", "12", "", "true", "false", "2025-01-03", "", "3", "null", "DROP", "x"],
         ["4", "13", "NaN", "false", "true", "2025-01-04", "2025-01-04 09:15:00", "4", "N/A", "ok", "z"],
         ["5", "", "4.0", "true", "true", "", "2025-01-05 18:00:00", "5", "e", "", "x"],
-        ["6", "15", "-1e3", "true", "false", "2025-01-06", "2025-01-06 00:00:01", "6", "f, with comma", "ok", "y"],
+        [
+            "6",
+            "15",
+            "-1e3",
+            "true",
+            "false",
+            "2025-01-06",
+            "2025-01-06 00:00:01",
+            "6",
+            "f, with comma",
+            "ok",
+            "y",
+        ],
     ]
 
     def cell(v: str) -> str:

@@ -92,7 +92,8 @@ class SparkEngine(Engine):
         self._kinds = {f.name: _kind(f.dataType) for f in numbered.schema.fields if f.name != ROW}
         given = dict(dtypes or {})
         self._dtypes = {
-            c: given.get(c) or _pandas_dtype(self._kinds[c], numbered.schema[c].dataType, self._non_null[c] < n_rows)
+            c: given.get(c)
+            or _pandas_dtype(self._kinds[c], numbered.schema[c].dataType, self._non_null[c] < n_rows)
             for c in self._columns
         }
         self.reason = reason
@@ -100,7 +101,9 @@ class SparkEngine(Engine):
 
     # ------------------------------------------------------------------ construction
     @classmethod
-    def from_dataframe(cls, df: Any, reason: str = "", dtypes: Mapping[str, str] | None = None) -> SparkEngine:
+    def from_dataframe(
+        cls, df: Any, reason: str = "", dtypes: Mapping[str, str] | None = None
+    ) -> SparkEngine:
         """A Spark DataFrame as it is (``dataaudit.audit(spark_df)``, a catalog table): rows numbered in
         partition order, float NaN made missing, cached."""
         if ROW in df.columns:
@@ -320,13 +323,17 @@ class SparkEngine(Engine):
         keyed = df.select(*[col(c).alias(k) for c, k in zip(cols, keys)], F.col(ROW))
         aggs = [F.count(F.lit(1)).alias("n"), F.min(ROW).alias("first")]
         if target is not None:
-            keyed = df.select(*[col(c).alias(k) for c, k in zip(cols, keys)], col(target).alias("y"), F.col(ROW))
+            keyed = df.select(
+                *[col(c).alias(k) for c, k in zip(cols, keys)], col(target).alias("y"), F.col(ROW)
+            )
             aggs.append(F.count_distinct(F.col("y")).alias("labels"))
         grouped = keyed.groupBy(*keys).agg(*aggs) if keys else keyed.agg(*aggs)
         grouped = grouped.where(F.col("labels") > 1 if target is not None else F.col("n") > 1)
-        got = grouped.select("n", "first", *(["labels"] if target else [])).orderBy(
-            F.col("n").desc(), F.col("first").asc()
-        ).collect()
+        got = (
+            grouped.select("n", "first", *(["labels"] if target else []))
+            .orderBy(F.col("n").desc(), F.col("first").asc())
+            .collect()
+        )
         sizes = np.array([r["n"] for r in got], dtype=np.int64)
         labels = np.array([r["labels"] for r in got], dtype=np.int64) if target is not None else None
         examples: tuple[tuple[int, ...], ...] = ()
@@ -335,7 +342,9 @@ class SparkEngine(Engine):
             examples = self._members(keyed, grouped, keys, top)
         return GroupSummary(sizes=sizes, examples=examples, labels=labels)
 
-    def _members(self, keyed: Any, grouped: Any, keys: list[str], firsts: list[int]) -> tuple[tuple[int, ...], ...]:
+    def _members(
+        self, keyed: Any, grouped: Any, keys: list[str], firsts: list[int]
+    ) -> tuple[tuple[int, ...], ...]:
         from pyspark.sql import Window
         from pyspark.sql import functions as F
 
@@ -360,7 +369,9 @@ class SparkEngine(Engine):
         return tuple(tuple(sorted(members[g])) for g in firsts)
 
     # ------------------------------------------------------------------ rows
-    def rows(self, positions: Sequence[int] | np.ndarray, columns: Sequence[str] | None = None) -> pd.DataFrame:
+    def rows(
+        self, positions: Sequence[int] | np.ndarray, columns: Sequence[str] | None = None
+    ) -> pd.DataFrame:
         from pyspark.sql import functions as F
         from pyspark.sql import types as T
 
@@ -380,10 +391,10 @@ class SparkEngine(Engine):
         return pd.DataFrame(data, columns=cols, index=pd.Index(pos))
 
     def close(self) -> None:
-        try:
+        import contextlib
+
+        with contextlib.suppress(Exception):  # a stopped session has nothing left to release
             self._cached.unpersist()
-        except Exception:  # noqa: BLE001 - a stopped session has nothing left to release
-            pass
 
     # ------------------------------------------------------------------ expressions
     def _number(self, c: str) -> Any:
@@ -432,14 +443,18 @@ class SparkEngine(Engine):
         dtype = self._dtypes[c]
         kind = self._kinds[c]
         if kind == "ts":
-            micros = pd.array(values.to_numpy(dtype="float64", na_value=np.nan), dtype="Float64").astype("Int64")
+            micros = pd.array(values.to_numpy(dtype="float64", na_value=np.nan), dtype="Float64").astype(
+                "Int64"
+            )
             return _as_dtype(pd.to_datetime(pd.Series(micros), unit="us", utc=True), dtype)
         if kind in ("ts_ntz", "date"):
             return _as_dtype(pd.to_datetime(pd.Series(values.to_numpy(dtype=object))), dtype)
         if dtype in _NUMPY_NUMBERS:
             if np.dtype(dtype).kind in "iub" and not values.isna().any():
                 return values.to_numpy(dtype=dtype)
-            return values.to_numpy(dtype="float64", na_value=np.nan).astype(dtype if dtype.startswith("float") else "float64")
+            return values.to_numpy(dtype="float64", na_value=np.nan).astype(
+                dtype if dtype.startswith("float") else "float64"
+            )
         out = values.astype(object).to_numpy()  # text, decimals: as fetched, missing as None
         out[pd.isna(out)] = None
         return out
@@ -491,7 +506,19 @@ class SparkEngine(Engine):
         return F.lit(None).cast("double")
 
 
-_NUMPY_NUMBERS = {"int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "float32", "float64", "bool"}
+_NUMPY_NUMBERS = {
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "uint8",
+    "uint16",
+    "uint32",
+    "uint64",
+    "float32",
+    "float64",
+    "bool",
+}
 
 
 def _kind(t: Any) -> str:
@@ -499,7 +526,9 @@ def _kind(t: Any) -> str:
 
     if isinstance(t, T.BooleanType):
         return "bool"
-    if isinstance(t, (T.ByteType, T.ShortType, T.IntegerType, T.LongType, T.FloatType, T.DoubleType, T.DecimalType)):
+    if isinstance(
+        t, (T.ByteType, T.ShortType, T.IntegerType, T.LongType, T.FloatType, T.DoubleType, T.DecimalType)
+    ):
         return "num"
     if isinstance(t, T.TimestampNTZType):
         return "ts_ntz"
@@ -553,11 +582,17 @@ def _literals_for(kind: str, dtype: str, values: list[Any]) -> list[Any]:
             continue
         if kind == "str" and isinstance(v, str):
             out.append(F.lit(v))
-        elif kind == "num" and isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool):
-            out.append(F.lit(float(v)).cast("double") if isinstance(v, (float, np.floating)) else F.lit(int(v)))
+        elif (
+            kind == "num" and isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
+        ):
+            out.append(
+                F.lit(float(v)).cast("double") if isinstance(v, (float, np.floating)) else F.lit(int(v))
+            )
         elif kind == "bool" and isinstance(v, (bool, np.bool_)):
             out.append(F.lit(bool(v)))
-        elif kind in ("ts", "ts_ntz", "date") and isinstance(v, (dt.datetime, dt.date, pd.Timestamp, np.datetime64)):
+        elif kind in ("ts", "ts_ntz", "date") and isinstance(
+            v, (dt.datetime, dt.date, pd.Timestamp, np.datetime64)
+        ):
             out.append(_timestamp_literal(kind, v))
     return out
 
@@ -615,7 +650,9 @@ def number_rows(df: Any, by_file: bool, cache_source: bool = False, count_column
 
     cols = list(df.columns)
     if by_file:
-        src = df.select("*", F.col("_metadata.file_path").alias(_F), F.col("_metadata.file_block_start").alias(_B))
+        src = df.select(
+            "*", F.col("_metadata.file_path").alias(_F), F.col("_metadata.file_block_start").alias(_B)
+        )
         keys = [_F, _B]
     else:
         src = df.select("*", F.spark_partition_id().alias(_P))

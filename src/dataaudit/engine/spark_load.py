@@ -42,12 +42,12 @@ LOCAL_CONF: dict[str, str] = {
     "spark.sql.session.timeZone": "UTC",
     "spark.sql.execution.arrow.pyspark.enabled": "true",
     "spark.sql.adaptive.enabled": "true",
-    # quick JVM start-up (C1 only: measured ~25 s → ~12 s to a ready session on this loaded 2-core machine)
-    "spark.driver.extraJavaOptions": "-XX:+UseSerialGC -XX:TieredStopAtLevel=1",
+    "spark.driver.extraJavaOptions": "",
 }
 
-#: Spark's own log lines at start-up (hostname, native-hadoop) are noise in an audit's output: errors only until
-#: the session is up (then WARN); the CSV header check always warns, as the loader reads columns by position
+#: Spark's own log lines at start-up (hostname, native-hadoop) are noise in an audit's output: errors only
+#: until the session is up (then WARN); the CSV header check always warns (the loader reads columns by
+#: position), so it stays at errors
 _LOG4J = """rootLogger.level = error
 rootLogger.appenderRef.stderr.ref = console
 appender.console.type = Console
@@ -104,7 +104,7 @@ def get_session() -> Any:
             return SparkSession.builder.remote(remote).getOrCreate()
         builder = SparkSession.builder
         conf = dict(LOCAL_CONF)
-        conf["spark.driver.extraJavaOptions"] += f" -Dlog4j.configurationFile=file:{_log4j_file()}"
+        conf["spark.driver.extraJavaOptions"] = f"-Dlog4j.configurationFile=file:{_log4j_file()}"
         for key, value in conf.items():
             builder = builder.config(key, value)
         os.environ.setdefault("PYSPARK_PYTHON", _python())
@@ -195,7 +195,9 @@ def _files(path: Path, fmt: str | None) -> tuple[str, list[Path]]:
         raise DataLoadError(f"{path}: file not found")
     if path.is_dir():
         files = sorted(
-            p for p in path.rglob("*") if p.is_file() and not p.name.startswith((".", "_")) and p.stat().st_size
+            p
+            for p in path.rglob("*")
+            if p.is_file() and not p.name.startswith((".", "_")) and p.stat().st_size
         )
         if not files:
             raise DataLoadError(f"{path}: the directory holds no data files")
@@ -230,7 +232,9 @@ def _mtime(files: list[Path]) -> Any:
         return None
 
 
-def _open_parquet(spark: Any, path: Path, files: list[Path]) -> tuple[Any, list[str], dict[str, dict[str, int]]]:
+def _open_parquet(
+    spark: Any, path: Path, files: list[Path]
+) -> tuple[Any, list[str], dict[str, dict[str, int]]]:
     from pyspark.sql import types as T
 
     from dataaudit.engine.spark import SparkEngine, _nan_to_null, col, number_rows
@@ -242,7 +246,8 @@ def _open_parquet(spark: Any, path: Path, files: list[Path]) -> tuple[Any, list[
     except Exception as exc:  # noqa: BLE001
         if "NANOS" in str(exc):
             raise DataLoadError(
-                f"{path}: Spark cannot read Parquet timestamps in nanoseconds (pandas' default); write the file "
+                f"{path}: Spark cannot read Parquet timestamps in nanoseconds (pandas' default); write the "
+                "file "
                 "with microseconds (df.to_parquet(..., coerce_timestamps='us')) or use --engine duckdb"
             ) from None
         raise DataLoadError(f"{path}: not a valid Parquet file or truncated ({_first_line(exc)})") from None
@@ -306,7 +311,9 @@ def null_tokens_as_missing(df: Any, tokens: Any = None) -> tuple[Any, dict[str, 
     from dataaudit.loading.nulls import DEFAULT
 
     tokens = tokens or DEFAULT
-    text = [f.name for f in df.schema.fields if isinstance(f.dataType, T.StringType) and tokens.for_column(f.name)]
+    text = [
+        f.name for f in df.schema.fields if isinstance(f.dataType, T.StringType) and tokens.for_column(f.name)
+    ]
     if not text:
         return df, {}
     hits = df.agg(
@@ -356,7 +363,7 @@ def _open_csv(
     from pyspark.sql import functions as F
     from pyspark.sql import types as T
 
-    from dataaudit.engine.spark import ROW, SparkEngine, col, number_rows
+    from dataaudit.engine.spark import ROW, SparkEngine, number_rows
 
     sep = "\t" if kind == "tsv" else _sniff(files[0])
     header = _header(files[0], sep)
@@ -387,14 +394,18 @@ def _open_csv(
         )
 
     raw = reader(quoted)
-    # per column: the null tokens found, and the types every other value fits (a bit each, ANDed over the rows);
+    # per column: the null tokens found, and the types every other value fits (a bit each, ANDed over rows);
     # the cell tests are projected once (v, token?, empty?) so the aggregates do not repeat them; one global
     # aggregate (grouping it by file split as the numbering does measured 2x slower)
     extra: dict[str, Any] = {}
     cells: list[Any] = []
     for i, name in enumerate(names):
         c, is_token = _cell(raw_names[i], tokens.for_column(name))
-        cells += [F.when(~is_token, c).alias(f"v{i}"), is_token.alias(f"t{i}"), (c == F.lit("")).alias(f"e{i}")]
+        cells += [
+            F.when(~is_token, c).alias(f"v{i}"),
+            is_token.alias(f"t{i}"),
+            (c == F.lit("")).alias(f"e{i}"),
+        ]
         v = F.col(f"v{i}")
         extra[f"tok{i}"] = F.count_if(F.col(f"t{i}"))
         extra[f"empty{i}"] = F.count_if(F.col(f"e{i}"))
@@ -427,13 +438,19 @@ def _open_csv(
         elif t["int"] == n:
             expr, dtype = _cast(F.trim(v), "long"), "int64"
         elif t["bool"] == n:
-            expr, dtype = F.when(v.isin(*_BOOL_TRUE), F.lit(True)).when(v.isin(*_BOOL_FALSE), F.lit(False)), "bool"
+            expr, dtype = (
+                F.when(v.isin(*_BOOL_TRUE), F.lit(True)).when(v.isin(*_BOOL_FALSE), F.lit(False)),
+                "bool",
+            )
         elif t["date"] == n:
             expr, dtype = _cast(F.trim(v), "timestamp_ntz"), "datetime64[ms]"
         elif t["ts"] == n:
             expr, dtype = _cast(v, "timestamp_ntz"), "datetime64[ns]" if t["frac"] else "datetime64[s]"
         elif t["tz"] == n:
-            expr, dtype = _cast(v, "timestamp"), "datetime64[ns, UTC]" if t["tzfrac"] else "datetime64[s, UTC]"
+            expr, dtype = (
+                _cast(v, "timestamp"),
+                "datetime64[ns, UTC]" if t["tzfrac"] else "datetime64[s, UTC]",
+            )
         elif t["intlike"] == n:  # integers, some past 64 bits: arrow would round them to floats
             expr, dtype = v, "object"
             wide.append(name)
@@ -581,5 +598,6 @@ def _malformed(files: list[Path], sep: str, exc: BaseException) -> str:
             return f"{f}: {msg}"
     text = str(exc)
     if "MALFORMED" in text.upper() or "Malformed" in text:
-        return f"{files[0] if len(files) == 1 else files[0].parent}: malformed CSV: a row does not match the header"
+        where = files[0] if len(files) == 1 else files[0].parent
+        return f"{where}: malformed CSV: a row does not match the header"
     return f"{files[0] if len(files) == 1 else files[0].parent}: cannot read as CSV: {_first_line(exc)}"
