@@ -335,6 +335,23 @@ def test_a_ragged_row_is_a_one_line_error_naming_the_file_and_line(spark, tmp_pa
     assert "\n" not in message and str(path) in message and "line 3" in message
 
 
+def test_an_unterminated_quote_is_the_pandas_loaders_one_line_error(spark, tmp_path):
+    from dataaudit.engine.spark_load import open_spark
+
+    path = tmp_path / "quote.csv"
+    path.write_text('a,b\n1,2\n3,"x\n4,5\n6,7\n')
+    with pytest.raises(DataLoadError) as err:
+        open_spark(path, session=spark)
+    with pytest.raises(DataLoadError) as expected:
+        load(path)
+    assert str(err.value) == str(expected.value)
+    assert "line 3 never closes" in str(err.value)
+    # a quote inside an unquoted value is text, not an opening quote: read as the pandas loader reads it
+    path.write_text('a,b\n1,2\n3,5" screen\n')
+    engine, _ = open_spark(path, session=spark)
+    pd.testing.assert_frame_equal(spark_rows(engine), load(path)[0])
+
+
 def test_missing_pyspark_or_java_is_a_one_line_config_error(monkeypatch):
     import sys
 

@@ -375,7 +375,15 @@ def _open_csv(
     names = list(_clean_columns(pd.DataFrame(columns=header), notes).columns)
     raw_names = [f"c{i}" for i in range(len(names))]
     schema = T.StructType([T.StructField(n, T.StringType(), True) for n in raw_names])
-    quoted = any(_has_quote(f) for f in files)
+    quotes = [_quotes(f) for f in files]
+    for f, n in zip(files, quotes):
+        # a quoted value that never closes: Spark would read the rest of the file into it, silently
+        line = _unterminated(f, sep) if n % 2 else None
+        if line is not None:
+            raise DataLoadError(
+                f"{f}: unterminated quote: the quoted value that starts on line {line} never closes"
+            )
+    quoted = any(quotes)
 
     def reader(multiline: bool) -> Any:
         return spark.read.csv(
@@ -553,16 +561,42 @@ def _cast(c: Any, to: str) -> Any:
     return _try_cast(c, to)
 
 
-def _has_quote(f: Path) -> bool:
-    """Whether the file holds a quote character (then a value may span lines: Spark must read it whole,
-    ``multiLine``); read in 16 MiB chunks, never whole."""
+def _quotes(f: Path) -> int:
+    """How many quote characters the file holds, read in 16 MiB chunks (never whole): any, and a value may
+    span lines (Spark must then read each file whole, ``multiLine``); an odd number, and one never closes."""
+    n = 0
     with f.open("rb") as fh:
         while chunk := fh.read(16 * 1024 * 1024):
-            if b'"' in chunk:
-                return True
-    return False
+            n += chunk.count(b'"')
+    return n
 
 
+def _unterminated(f: Path, sep: str) -> int | None:
+    """The line where a quoted value opens and never closes (the pandas loader's test: the file ends with the
+    last row's last value, as written, right after an opening quote), or None; not checked for a file over
+    256 MiB (a quote inside an unquoted value is text, so an odd count alone proves nothing)."""
+    import csv
+    import io
+
+    if f.stat().st_size > 256 * 1024 * 1024:
+        return None
+    data = f.read_bytes()
+    reader = csv.reader(io.StringIO(data.decode("utf-8", errors="replace"), newline=""), delimiter=sep)
+    start, last = 1, None
+    while True:
+        begins = reader.line_num + 1
+        try:
+            row = next(reader, None)
+        except csv.Error:
+            return begins
+        if row is None:
+            break
+        start, last = begins, row
+    if not last or not last[-1]:
+        return None
+    written = last[-1].replace('"', '""').encode("utf-8")
+    at = len(data) - len(written) - 1
+    return start if at >= 0 and data.endswith(written) and data[at : at + 1] == b'"' else None
 def _sniff(f: Path) -> str:
     from dataaudit.loading.text import _sniff_delimiter
 
