@@ -46,7 +46,7 @@ def _spark(data: Any, path: Path | None, fmt: str | None, nulls: NullTokens, cfg
 
     require("spark", "--engine spark")
     from dataaudit.engine.spark import SparkEngine
-    from dataaudit.engine.spark_load import open_spark
+    from dataaudit.engine.spark_load import null_tokens_as_missing, open_spark
 
     if cfg.catalog_table:
         return open_spark(None, fmt=fmt, nulls=nulls, table=cfg.catalog_table)
@@ -55,12 +55,13 @@ def _spark(data: Any, path: Path | None, fmt: str | None, nulls: NullTokens, cfg
 
         frame, source = from_frame(data, nulls=nulls)
         return SparkEngine.from_pandas(frame), source
-    if path is None:  # a Spark DataFrame
-        return SparkEngine.from_dataframe(data), _spark_source(data)
+    if path is None:  # a Spark DataFrame: its text null tokens are missing, as a pandas frame's are
+        df, null_tokens = null_tokens_as_missing(data, nulls)
+        return SparkEngine.from_dataframe(df), _spark_source(null_tokens)
     return open_spark(path, fmt=fmt, nulls=nulls)
 
 
-def _spark_source(data: Any) -> SourceInfo:
+def _spark_source(null_tokens: dict[str, dict[str, int]]) -> SourceInfo:
     from dataaudit.dataset import SourceInfo
 
-    return SourceInfo(format="spark dataframe")
+    return SourceInfo(format="spark dataframe", null_tokens=null_tokens)
