@@ -226,12 +226,12 @@ def test_file_is_hashed_in_chunks(tmp_path, monkeypatch):
         def __exit__(self, *exc):
             self.f.close()
 
-    import dataaudit.engine.duckdb_load as loader
+    import dataaudit.loading.digest as loader
 
     monkeypatch.setattr(
         loader, "open", lambda p, mode="r", *a, **k: Spy(real_open(p, mode, *a, **k)), raising=False
     )
-    digest = loader._sha256(path)
+    digest = loader.file_sha256(path)
     assert digest == hashlib.sha256(path.read_bytes()).hexdigest()
     assert reads and all(0 < n <= 1024 * 1024 for n in reads)
 

@@ -184,20 +184,6 @@ def test_every_operation_matches_pandas_on_planted_data(spark):
     engine.close()
 
 
-def test_every_operation_matches_pandas_on_the_sample_loans_read_by_spark(spark, loans):
-    """sample_data/loans.csv read by Spark's loader: the pandas loader's frame, and the pandas engine's
-    answers on it (its planted duplicates and conflicting labels included)."""
-    from dataaudit.engine.spark_load import open_spark
-
-    engine, info = open_spark(ROOT / "sample_data" / "loans.csv", session=spark)
-    pd.testing.assert_frame_equal(spark_rows(engine), loans)
-    assert info.null_tokens == load(ROOT / "sample_data" / "loans.csv")[1].null_tokens
-    counted = ["application_id", "applied_at", "age", "income", "region", "approval_letter_sent", "approved"]
-    same_everything(loans, engine, "approved", counted=counted)
-    assert engine.duplicates(engine.columns[1:]).groups > 0
-    engine.close()
-
-
 def test_profile_takes_the_same_few_jobs_whatever_the_number_of_columns(spark):
     """Aggregates are bundled: never one Spark job per column."""
     from dataaudit.engine.spark import SparkEngine

@@ -241,7 +241,8 @@ class Outliers(Check):
         values, weights = ordered.index.to_numpy(dtype="float64"), ordered.to_numpy(dtype=np.int64)
         note = []
         excluded: list[float] = []
-        rest: tuple[np.ndarray, np.ndarray] | None = None  # the values judged (without sentinels or a spike of zeros) as (values, counts)
+        # the values judged (without sentinels or a spike of zeros) as (values, counts)
+        rest: tuple[np.ndarray, np.ndarray] | None = None
         zeros_out = False
         zeros = int(weights[values == 0].sum())
         zero_spike = zeros >= 0.01 * st.count

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import hashlib
 import os
 import re
 import shutil
@@ -45,6 +44,7 @@ from dataaudit.dataset import SourceInfo
 from dataaudit.engine.duckdb import _PNUM, DuckDBEngine, _position_name, connect, qi, run
 from dataaudit.errors import DataLoadError
 from dataaudit.formats import detect_format
+from dataaudit.loading.digest import file_sha256
 from dataaudit.loading.nulls import DEFAULT, NullCounts, NullTokens
 from dataaudit.loading.problems import _first_line, _NotUtf8, _Problem
 from dataaudit.memory import available_bytes, describe_limits, disk_free_bytes
@@ -115,7 +115,7 @@ def open_duckdb(
     notes: list[str] = []
     try:
         limit = _engine_memory(files, fmt, compression, size, memory_limit, tmp)
-        digest = _sha256(*files)
+        digest = file_sha256(*files)
         nulls = nulls or DEFAULT
         if len(files) > 1:
             notes.append(f"read {len(files)} {fmt} files of the directory, in name order, as one table")
@@ -258,16 +258,6 @@ def _mtime(path: Path) -> Any:
     from dataaudit.loading import _mtime as mtime
 
     return mtime(path)
-
-
-def _sha256(*paths: Path) -> str:
-    """sha256 of the file (of a directory's files, one after the other), read in 1 MiB blocks."""
-    h = hashlib.sha256()
-    for path in paths:
-        with open(path, "rb") as f:
-            while block := f.read(BLOCK):
-                h.update(block)
-    return h.hexdigest()
 
 
 def _data_files(path: Path, fmt: str | None) -> list[Path]:

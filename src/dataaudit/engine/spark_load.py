@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from dataaudit.errors import ConfigError, DataLoadError
+from dataaudit.loading.digest import file_sha256
 
 __all__ = ["get_session", "open_spark", "require_spark"]
 
@@ -174,6 +175,7 @@ def open_spark(
         path=str(path),
         format=kind,
         bytes=size,
+        sha256=file_sha256(*files),  # local files, read in blocks (a cluster's files are not read here)
         load_seconds=time.perf_counter() - start,
         encoding="utf-8" if kind in ("csv", "tsv") else None,
         notes=tuple(notes),
@@ -597,6 +599,8 @@ def _unterminated(f: Path, sep: str) -> int | None:
     written = last[-1].replace('"', '""').encode("utf-8")
     at = len(data) - len(written) - 1
     return start if at >= 0 and data.endswith(written) and data[at : at + 1] == b'"' else None
+
+
 def _sniff(f: Path) -> str:
     from dataaudit.loading.text import _sniff_delimiter
 
