@@ -8,6 +8,7 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
+from dataaudit.checks._shared import role
 from dataaudit.checks.bias._common import _class_label, _listed, _share, _Tally, _tally, _worst_first
 from dataaudit.dataset import Dataset
 from dataaudit.model import Area, Chart, Check, Outcome, Status, Table, count, grade
@@ -47,7 +48,7 @@ class ClassImbalance(Check):
     skew_fail_above: float | None = None
 
     def run(self, data: Dataset) -> Outcome:
-        target = data.roles.target
+        target = role(data, "target")
         if data.target_kind == "continuous":
             return self._skew(data, target)
         counts = data.stats.value_counts(target)
@@ -98,7 +99,7 @@ class ClassImbalance(Check):
             return Outcome.skip(
                 f"target {target!r} has too few distinct values to measure skew", columns=[target]
             )
-        skew = float(values.skew())
+        skew = float(values.skew())  # type: ignore[arg-type]  # pandas-stubs: skew() of floats is a float
         status = grade(abs(skew), warn=self.skew_warn_above, fail=self.skew_fail_above, higher_is_worse=True)
         q = values.quantile([0.01, 0.5, 0.99])
         side = "right (a long tail of large values)" if skew > 0 else "left (a long tail of small values)"
@@ -181,7 +182,10 @@ class GroupRepresentation(Check):
     def run(self, data: Dataset) -> Outcome:
         refs = {str(k): v for k, v in (self.reference_shares or {}).items()}
         findings: list[tuple[Status, str, str]] = []
-        rows, ref_rows, charts, notes = [], [], [], []
+        rows: list[tuple[str, str, int, float]] = []
+        ref_rows: list[tuple[str, str, float, float, float, float]] = []
+        charts: list[Chart] = []
+        notes: list[str] = []
         smallest: tuple[str, str, int, float] | None = None
         for col in data.roles.sensitive:
             g = _tally(data, col)  # rows per group over all rows: one engine.group_counts

@@ -512,7 +512,7 @@ class DuplicateIds(Check):
         # the most repeated ids: the engine's largest groups of this one column (missing is no id)
         groups = data.engine.duplicates([col], limit=MAX_EXAMPLES + int(st.missing >= 2))
         values = data.engine.rows([g[0] for g in groups.examples], [col])[col].tolist()
-        examples = []
+        examples: list[tuple[object, int, str, bool]] = []
         for value, size, rows in zip(values, groups.sizes, groups.examples):
             if pd.isna(value) or len(examples) == MAX_EXAMPLES:
                 continue
@@ -590,7 +590,7 @@ class DuplicateIds(Check):
             f"{count(m.repeated_ids, 'id')} of {col}{tag} repeated: {m.extra:,} extra rows "
             f"({_pct(m.extra / n)} of {n:,}); {nature}{missing}"
         )
-        observed = {
+        observed: dict[str, object] = {
             "repeated_ids": m.repeated_ids,
             "extra_rows": m.extra,
             "copies": m.extra_copies,

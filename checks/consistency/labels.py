@@ -9,6 +9,7 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
+from dataaudit.checks._shared import role
 from dataaudit.checks.consistency._common import MAX_EXAMPLES, _label_placeholder_mask, _labels, _rows
 from dataaudit.dataset import Dataset
 from dataaudit.engine import PandasEngine
@@ -284,7 +285,7 @@ class ConflictingLabels(Check):
     min_distinct_share: float = 0.5
 
     def run(self, data: Dataset) -> Outcome:
-        target = data.roles.target
+        target = role(data, "target")
         if data.target_kind == "continuous":
             return Outcome.skip(
                 f"target {target!r} is continuous: different values for equal features are noise, "
@@ -311,7 +312,7 @@ class ConflictingLabels(Check):
         rows of ``data.frame`` (all rows in memory; the stated sample out of core) in a pandas engine of
         their own, as the engine cannot leave out placeholder labels ('?', 'unknown') or keep unlabelled
         rows out of the duplicate groups."""
-        target = data.roles.target
+        target = role(data, "target")
         counts = data.stats.value_counts(target)
         placeholders = _label_placeholder_mask(counts.index.to_series(), counts)
         if data.stats[target].missing == 0 and not placeholders.any():

@@ -163,7 +163,13 @@ class ValueRanges(Check):
                 raise ValueError(
                     f"ranges.{col}: both bounds must be numbers or both dates, got {lo!r}, {hi!r}"
                 )
-            if lo is not None and hi is not None and lo > hi:
+            if lo is None or hi is None:
+                continue
+            if isinstance(lo, dt.datetime) or isinstance(hi, dt.datetime):  # both, by the test above
+                inverted = isinstance(lo, dt.datetime) and isinstance(hi, dt.datetime) and lo > hi
+            else:
+                inverted = lo > hi
+            if inverted:
                 raise ValueError(f"ranges.{col}: min {lo!r} is above max {hi!r}")
         for col, values in self.allowed.items():
             if not values:
@@ -256,7 +262,7 @@ class ValueRanges(Check):
         parts += problems
         if not parts:
             n_declared = len(self.ranges) + len(self.allowed) + len(self.patterns)
-            implied = len(rules) - n_declared
+            n_implied = len(rules) - n_declared
             if not rules:
                 return Outcome.skip(
                     "no rule to check: none declared (ranges:, allowed:, patterns:) and no column whose name "
@@ -264,7 +270,7 @@ class ValueRanges(Check):
                 )
             msg = (
                 f"all values within {count(n_declared, 'declared rule')} and "
-                f"{count(implied, 'rule')} implied by column names and types"
+                f"{count(n_implied, 'rule')} implied by column names and types"
             )
             return Outcome.ok(
                 msg, observed={"violations": 0}, expected=expected, evidence=table if rules else None
@@ -285,6 +291,8 @@ class ValueRanges(Check):
             s = data.stats.datetimes(col)
             if s is None:
                 return (col, rule + ": column is not dates", 0, 0, "")
+            # both bounds are dates or open (__post_init__ refuses a number with a date)
+            assert not isinstance(lo, float) and not isinstance(hi, float)
             lo_v, hi_v = _utc(lo), _utc(hi)
         else:
             st = data.stats[col]
@@ -292,6 +300,7 @@ class ValueRanges(Check):
             if st.kind != "numeric" and (st.kind != "empty" or data.stats.numeric(col) is None):
                 return (col, rule + ": column is not numeric", 0, 0, "")
             # counted by the engine with the other ranges; examples from the exact value counts
+            assert not isinstance(lo, dt.datetime) and not isinstance(hi, dt.datetime)  # not is_date
             return _Range(col, rule, lo, hi, tuple(exclude), _numeric_counts(data, col))
         bad = pd.Series(False, index=s.index)
         if lo_v is not None:
@@ -305,7 +314,7 @@ class ValueRanges(Check):
         if k:
             vals = s[bad]
             if is_date:
-                ex = ", ".join(str(v.date()) for v in vals.sort_values().iloc[[0, -1]].unique()[:3])
+                ex = ", ".join(str(v.date()) for v in vals.sort_values().iloc[np.array([0, -1])].unique()[:3])
             else:
                 ordered = np.sort(vals.to_numpy())
                 ex = ", ".join(_num(v) for v in pd.unique(np.r_[ordered[:2], ordered[-2:]])[:4])

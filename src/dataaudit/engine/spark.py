@@ -127,6 +127,8 @@ class SparkEngine(Engine):
         for i, name in enumerate(frame.columns):
             s = frame.iloc[:, i]
             kind = s.dtype
+            t: T.DataType
+            v: pd.Series
             if pd.api.types.is_bool_dtype(kind):
                 t, v = T.BooleanType(), s
             elif pd.api.types.is_integer_dtype(kind):
@@ -138,10 +140,11 @@ class SparkEngine(Engine):
             elif pd.api.types.is_datetime64_any_dtype(kind):
                 t, v = T.TimestampNTZType(), s.astype("datetime64[us]")
             elif pd.api.types.infer_dtype(s, skipna=True) == "boolean":  # booleans with missing values
-                t, v = T.BooleanType(), s.astype(object).where(s.notna(), None)
+                # pandas-stubs refuse None as the replacement; pandas puts None where the value is missing
+                t, v = T.BooleanType(), s.astype(object).where(s.notna(), None)  # type: ignore[call-overload]
             else:
                 t = T.StringType()
-                v = s.astype("string").astype(object).where(s.notna(), None)
+                v = s.astype("string").astype(object).where(s.notna(), None)  # type: ignore[call-overload]  # as above
             fields.append(T.StructField(str(name), t, True))
             data[str(name)] = v.reset_index(drop=True)
         fields.append(T.StructField(ROW, T.LongType(), False))
@@ -566,7 +569,8 @@ def _pandas_dtype(kind: str, t: Any, has_nulls: bool) -> str:
 
 def _as_dtype(s: pd.Series, dtype: str) -> Any:
     try:
-        return s.astype(dtype).to_numpy() if "UTC" not in dtype else s.astype(dtype).array
+        # pandas-stubs take dtype names as literals only; pandas takes any dtype name
+        return s.astype(dtype).to_numpy() if "UTC" not in dtype else s.astype(dtype).array  # type: ignore[call-overload]
     except (TypeError, ValueError):
         return s.to_numpy()
 

@@ -324,7 +324,8 @@ def null_tokens_as_missing(df: Any, tokens: Any = None) -> tuple[Any, dict[str, 
     found = [c for i, c in enumerate(text) if hits[f"t{i}"]]
     if not found:
         return df, {}
-    aggs, keys = [], []
+    aggs: list[Any] = []  # pyspark Columns
+    keys: list[tuple[str, str]] = []
     for c in found:
         for token in sorted(tokens.for_column(c)):
             aggs.append(F.count_if(col(c) == F.lit(token)).alias(f"k{len(keys)}"))
@@ -543,7 +544,8 @@ def _breakdown(src: Any, columns: list[tuple[str, str]], tokens: Any) -> dict[st
     aggregate job (only for files that spell missing values, as ``NA`` or ``null``)."""
     from pyspark.sql import functions as F
 
-    aggs, keys = [], []
+    aggs: list[Any] = []  # pyspark Columns
+    keys: list[tuple[str, str]] = []
     for name, raw in columns:
         c = F.coalesce(F.col(raw), F.lit(""))
         for token in sorted(tokens.for_column(name)):
