@@ -39,6 +39,7 @@ from dataaudit.model import Area, DatasetInfo, Report, Severity
 from dataaudit.overview import MAX_OVERVIEW_COLUMNS, column_summaries, ordered_tokens
 from dataaudit.privacy import masking, policy_for
 from dataaudit.registry import Registry
+from dataaudit.role_table import ROLES
 from dataaudit.roles import resolve_roles
 from dataaudit.runner import Progress, plan, run_checks
 from dataaudit.snapshot import Snapshot
@@ -51,7 +52,7 @@ __all__ = ["audit", "prepare"]
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
 
-_ROLE_KEYS = ("target", "sensitive", "timestamp", "ingested_at", "label_time", "id", "ignore_columns")
+_ROLE_KEYS = tuple(r.key for r in ROLES)
 
 
 def _names(value: str | Iterable[str] | None, key: str) -> tuple[str, ...]:
@@ -350,6 +351,9 @@ def audit(
     audited as a column (see docs/api.md).
     """
     start = time.perf_counter()
+    # the role keywords, as the role table lists them: one column, or a list of them (one name is one column)
+    given = locals()
+    roles = {r.key: _names(given[r.key], r.key) if r.many else given[r.key] for r in ROLES}
     if profile:
         require("profile", "profile=")
     dataset, planned, cfg, cfg_path, section = prepare(
@@ -360,13 +364,7 @@ def audit(
         fmt=fmt,
         sheet=sheet,
         as_of=as_of,
-        target=target,
-        sensitive=_names(sensitive, "sensitive"),
-        timestamp=timestamp,
-        ingested_at=ingested_at,
-        label_time=label_time,
-        id=id,
-        ignore_columns=_names(ignore_columns, "ignore_columns"),
+        **roles,
         select=_names(select, "select"),
         ignore=_names(ignore, "ignore"),
         fail_on=fail_on,

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from dataaudit.formats import FORMATS
+from dataaudit.role_table import ROLE_BY_KEY, role_option
 
 __all__ = ["as_of_option", "config_option", "format_option", "sheet_option", "target_option"]
 
@@ -20,7 +21,7 @@ config_option = click.option(
     type=click.Path(path_type=Path),
     help="Config file (default: dataaudit.yaml next to DATA, or in the cwd).",
 )
-target_option = click.option("--target", help="Target (label) column.")
+target_option = role_option(ROLE_BY_KEY["target"])
 as_of_option = click.option(
     "--as-of", help="Reference time for time-based checks (ISO date/datetime; default now, UTC)."
 )

@@ -20,24 +20,11 @@ from dataaudit.errors import ConfigError
 from dataaudit.model import Area, Check, CheckResult, Outcome, Severity, Status
 from dataaudit.privacy import mask_text
 from dataaudit.registry import Registry, matches
+from dataaudit.role_table import ROLE_BY_NAME
 
 __all__ = ["Planned", "plan", "run_checks"]
 
 Progress = Callable[[int, int, str], None]
-
-_ROLE_HINT = {
-    "target": "no target column set (use --target or 'target:' in dataaudit.yaml)",
-    "sensitive": "no sensitive columns set (use --sensitive or 'sensitive:' in dataaudit.yaml)",
-    "timestamp": "no event-time column set or detected (use --timestamp or 'timestamp:' in dataaudit.yaml)",
-    "ingested_at": "no ingestion-time column set (use --ingested-at or 'ingested_at:' in dataaudit.yaml)",
-    "label_time": "no label-time column set ('label_time:' in dataaudit.yaml)",
-    "id": "no id column set or detected (use --id or 'id:' in dataaudit.yaml)",
-}
-#: how to declare a role that was detected, and what to call it in a message
-_DECLARE = {
-    "timestamp": ("event-time column", "--timestamp {col} or 'timestamp: {col}' in dataaudit.yaml"),
-    "id": ("id column", "--id {col} or 'id: {col}' in dataaudit.yaml"),
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,7 +209,11 @@ def _guess_note(data: Dataset, roles: Sequence[str], capped: bool) -> str:
     parts = []
     for role in roles:
         col = getattr(data.roles, role)
-        what, how = _DECLARE.get(role, (f"{role} column", f"'{role}: {{col}}' in dataaudit.yaml"))
+        known = ROLE_BY_NAME.get(role)
+        what, how = (known.declare if known else None) or (
+            f"{role} column",
+            f"'{role}: {{col}}' in dataaudit.yaml",
+        )
         parts.append(f"the {what} {col!r} was detected, not declared (declare it with {how.format(col=col)})")
     cap = "; a warning, not a failure, because " if capped else "; "
     return f"{cap}{'; '.join(parts)}"
@@ -233,7 +224,8 @@ def _has_role(data: Dataset, role: str) -> bool:
 
 
 def _skip_reason(data: Dataset, role: str) -> str:
-    reason = _ROLE_HINT.get(role, f"requires the {role!r} role")
+    known = ROLE_BY_NAME.get(role)
+    reason = (known.hint if known else "") or f"requires the {role!r} role"
     guesses = data.roles.suggested.get(role)
     if guesses:
         reason += f"; likely candidates: {', '.join(guesses)}"
