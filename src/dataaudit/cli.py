@@ -13,6 +13,7 @@ from dataaudit import __version__
 from dataaudit.errors import ConfigError, DataAuditError, ExitCode
 from dataaudit.hook import hook
 from dataaudit.options import as_of_option, config_option, format_option, sheet_option, target_option
+from dataaudit.role_table import ROLES, role_options
 from dataaudit.run_helpers import one_line as _one_line
 from dataaudit.run_helpers import parse_as_of, write_all, write_atomic
 from dataaudit.run_helpers import split_values as _split
@@ -110,19 +111,7 @@ def _progress(quiet: bool = False):
 @click.option("--no-html", is_flag=True, help="Do not write the HTML report.")
 @click.option("--json", "json_path", metavar="PATH", help="Write the JSON report to PATH ('-' for stdout).")
 @config_option
-@target_option
-@click.option(
-    "--sensitive", multiple=True, help="Sensitive attribute column (repeatable, or comma-separated)."
-)
-@click.option("--timestamp", help="Event-time column.")
-@click.option("--ingested-at", help="Ingestion-time column.")
-@click.option("--label-time", help="Column with the time each label became known.")
-@click.option("--id", "id_column", help="Row id column.")
-@click.option(
-    "--ignore-columns",
-    multiple=True,
-    help="Leave a column out of the audit (repeatable, or comma-separated).",
-)
+@role_options  # --target, --sensitive, ... (dataaudit/role_table.py)
 @click.option("--select", multiple=True, help="Run only checks whose id starts with this (repeatable).")
 @click.option(
     "--ignore",
@@ -229,13 +218,6 @@ def run(
     no_html: bool,
     json_path: str | None,
     config_path: Path | None,
-    target,
-    sensitive,
-    timestamp,
-    ingested_at,
-    label_time,
-    id_column,
-    ignore_columns,
     select,
     ignore,
     fail_on,
@@ -262,12 +244,14 @@ def run(
     quiet,
     color,
     debug,
+    **roles: Any,
 ) -> int:
     """Audit DATA (CSV, TSV, Parquet, Feather/Arrow IPC, JSON, JSONL, Excel; optionally .gz/.bz2/.xz/.zip;
     '-' reads standard input, CSV unless --format says otherwise); write the report."""
     from dataaudit.api import audit
-    from dataaudit.ci import append_step_summary, ci_output_paths, render_ci_outputs
-    from dataaudit.outputs import check_output
+    from dataaudit.ci import append_step_summary
+    from dataaudit.outputs import OutputPlan
+    from dataaudit.profile import profile_path
     from dataaudit.report.console import print_summary
 
     if (data is None) == (table is None):
@@ -276,39 +260,26 @@ def run(
             if data is None
             else f"give DATA or --table, not both ({data}, {table})"
         )
-    if json_path and json_path != "-" and not no_html and Path(json_path).resolve() == output.resolve():
-        raise click.BadParameter(
-            f"{json_path} is also the HTML report's path (-o); give one of them another",
-            param_hint="'--json'",
-        )
-    # refuse an unwritable output, or the input itself, before the audit runs (dataaudit/outputs.py)
-    json_file = [Path(json_path)] if json_path and json_path != "-" else []
-    outs = [*([] if no_html else [output]), *json_file]
-    if profile:
-        from dataaudit.profile import profile_path
-
-        outs.append(profile_path(output))  # written even with --no-html, beside where the report would be
-    for out in outs:
-        check_output(out, inputs=[*([data] if data else []), *([test_path] if test_path else [])])
-    if profile:
-        from dataaudit.extras import require
-
-        require("profile", "--profile")
-    html_path = None if no_html else output
-    ci_paths = ci_output_paths(junit_path, markdown_path, save_snapshot, data, baseline, html_path, json_path)
+    # every output is checked before the audit runs: a clash, an unwritable place, the input itself
+    plan = OutputPlan.check(
+        html=None if no_html else output,
+        json=json_path,
+        profile=profile_path(output) if profile else None,  # written even with --no-html
+        junit=junit_path,
+        markdown=markdown_path,
+        snapshot=save_snapshot,
+        data=data,
+        test=test_path,
+        baseline=baseline,
+    )
     from dataaudit.config import cli_flags
 
+    role_values: dict[str, Any] = {r.key: _split(roles[r.key]) if r.many else roles[r.key] for r in ROLES}
     with cli_flags():  # errors name --sensitive, not sensitive=
         report = audit(
             data,
             config=config_path,
-            target=target,
-            sensitive=_split(sensitive),
-            timestamp=timestamp,
-            ingested_at=ingested_at,
-            label_time=label_time,
-            id=id_column,
-            ignore_columns=_split(ignore_columns),
+            **role_values,
             select=_split(select),
             ignore=_split(ignore),
             fail_on=fail_on,
@@ -332,24 +303,12 @@ def run(
         )
     if sys.stderr.isatty() and not quiet:
         sys.stderr.write("\r\033[K")
+    if report.profile is not None and report.profile.error:  # the audit goes on; the report shows it too
+        click.echo(f"note: profile not written: {_one_line(report.profile.error)}", err=True)
     # render everything first, then write: an error leaves no partial output behind
-    outputs: dict[str, str] = {}
-    rendered: list[tuple[Path, str]] = []
-    if report.profile is not None:  # --profile: the file beside the report, which links to it
-        from dataaudit.profile import profile_outputs
-
-        report, rendered = profile_outputs(report, output, outputs)
-        if report.profile.error:  # the audit goes on; the report shows the failure too
-            click.echo(f"note: profile not written: {_one_line(report.profile.error)}", err=True)
-    if not no_html:
-        rendered.append((output, report.to_html()))
-        outputs["report"] = str(output)
-    json_text = report.to_json() if json_path else None
-    if json_path and json_path != "-" and json_text is not None:
-        rendered.append((Path(json_path), json_text))
-        outputs["json"] = json_path
-    rendered += render_ci_outputs(report, ci_paths, outputs)
-    write_all(rendered)
+    rendered = plan.render(report)
+    report, outputs, json_text = rendered.report, rendered.labels, rendered.json_text
+    write_all(rendered.files)
     append_step_summary(report, markdown_path, outputs.get("report"))
     if debug:
         for r in report.results:
