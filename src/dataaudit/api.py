@@ -45,7 +45,7 @@ from dataaudit.runner import Progress, plan, run_checks
 from dataaudit.snapshot import Snapshot
 from dataaudit.stats import Stats
 from dataaudit.testset import plan_test
-from dataaudit.waivers import apply_waivers, check_waivers
+from dataaudit.waivers import check_waivers, waiver_notes
 
 __all__ = ["audit", "prepare"]
 
@@ -414,8 +414,11 @@ def _audit_prepared(
 ) -> Report:
     checks_start = time.perf_counter()
     with masking(policy_for(dataset, cfg.privacy.mask, dataset.roles.sensitive)):
-        results = run_checks(dataset, planned, progress, timeout=cfg.check_timeout or None)
-        results, waiver_notes = apply_waivers(results, cfg.waivers, dataset.as_of)
+        # each result's status is decided by the runner: severity cap, guessed-role cap, waivers
+        results = run_checks(
+            dataset, planned, progress, timeout=cfg.check_timeout or None, waivers=cfg.waivers
+        )
+        notes = waiver_notes(cfg.waivers, results)
         checks_s = time.perf_counter() - checks_start
         searched = config is None and not isinstance(data, pd.DataFrame)
         report = build_report(
@@ -433,7 +436,7 @@ def _audit_prepared(
         )
     return dataclasses.replace(
         report,
-        notes=report.notes + waiver_notes,
+        notes=report.notes + notes,
         snapshot=Snapshot.from_dataset(dataset) if snapshot else None,
         profile=_profile(dataset, profile, profile_rows, progress) if profile else None,
     )

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from dataaudit.dataset import Dataset
+    from dataaudit.profile import ProfileInfo
+    from dataaudit.snapshot import Snapshot
 
 __all__ = [
     "Area",
@@ -40,10 +42,13 @@ __all__ = [
     "Report",
     "UnknownCheckError",
     "Severity",
+    "STATUS_ORDER",
     "Status",
+    "Summary",
     "Table",
     "count",
     "grade",
+    "in_status_order",
     "jsonable",
     "worst_status",
 ]
@@ -88,6 +93,25 @@ class Status(StrEnum):
     ERROR = "error"
     SKIPPED = "skipped"
     WAIVED = "waived"  # a warn/fail accepted by a waiver in dataaudit.yaml (see dataaudit.waivers)
+
+
+#: worst first: the order every renderer lists statuses and results in (console, Markdown, JUnit, HTML)
+STATUS_ORDER: tuple[Status, ...] = (
+    Status.FAIL,
+    Status.ERROR,
+    Status.WARN,
+    Status.WAIVED,
+    Status.PASS,
+    Status.SKIPPED,
+)
+
+
+def in_status_order(
+    results: Iterable[CheckResult], statuses: Iterable[Status] = STATUS_ORDER
+) -> list[CheckResult]:
+    """The results whose status is one of ``statuses``, worst first (:data:`STATUS_ORDER`), stable."""
+    keep = set(statuses)
+    return sorted((r for r in results if r.status in keep), key=lambda r: STATUS_ORDER.index(r.status))
 
 
 class Severity(StrEnum):
@@ -531,6 +555,37 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """How many checks ended in each status, overall and per area (every status listed, zeros too)."""
+
+    checks: int
+    by_status: Mapping[str, int]
+    by_area: Mapping[str, Mapping[str, int]]
+
+    @classmethod
+    def of(cls, results: Sequence[CheckResult]) -> Summary:
+        statuses = [str(s) for s in Status]
+        total = {s: 0 for s in statuses}
+        areas: dict[str, dict[str, int]] = {}
+        for r in results:
+            total[str(r.status)] += 1
+            areas.setdefault(str(r.area), {s: 0 for s in statuses})[str(r.status)] += 1
+        return cls(len(results), total, areas)
+
+    def to_dict(self) -> dict[str, Any]:
+        """As in the JSON report: ``{"checks": n, "by_status": {...}, "by_area": {area: {...}}}``."""
+        return {
+            "checks": self.checks,
+            "by_status": dict(self.by_status),
+            "by_area": {a: dict(c) for a, c in self.by_area.items()},
+        }
+
+    def __getitem__(self, key: str) -> Any:
+        """``report.summary["by_status"]``, as when the summary was a dict."""
+        return self.to_dict()[key]
+
+
 @dataclass(frozen=True, slots=True, repr=False)
 class Report:
     """The frozen result of an audit. Renderers are pure functions of it.
@@ -552,9 +607,9 @@ class Report:
     durations: Mapping[str, float] = field(default_factory=dict)
     #: the audited data's :class:`~dataaudit.snapshot.Snapshot` when one was asked for (``--save-snapshot``);
     #: written to its own file, not part of the JSON report
-    snapshot: Any = field(default=None, compare=False, repr=False)
+    snapshot: Snapshot | None = field(default=None, compare=False, repr=False)
     #: the companion ydata-profiling report's :class:`~dataaudit.profile.ProfileInfo` (``--profile``)
-    profile: Any = field(default=None, compare=False, repr=False)
+    profile: ProfileInfo | None = field(default=None, compare=False, repr=False)
 
     # -- judgement --------------------------------------------------------------------------------------
     @property
@@ -575,14 +630,8 @@ class Report:
         return "ready" if self.ready else "not_ready"
 
     @property
-    def summary(self) -> dict[str, Any]:
-        statuses = [str(s) for s in Status]
-        total = {s: 0 for s in statuses}
-        areas: dict[str, dict[str, int]] = {}
-        for r in self.results:
-            total[str(r.status)] += 1
-            areas.setdefault(str(r.area), {s: 0 for s in statuses})[str(r.status)] += 1
-        return {"checks": len(self.results), "by_status": total, "by_area": areas}
+    def summary(self) -> Summary:
+        return Summary.of(self.results)
 
     def by_area(self) -> dict[Area, tuple[CheckResult, ...]]:
         out: dict[Area, list[CheckResult]] = {}
@@ -613,7 +662,7 @@ class Report:
         raise UnknownCheckError(f"no result for check {check_id!r} in this report{hint}")
 
     def __repr__(self) -> str:
-        counts = self.summary["by_status"]
+        counts = self.summary.by_status
         shown = ", ".join(f"{counts[s]} {s}" for s in counts if counts[s])
         name = self.dataset.path or "DataFrame"
         return (

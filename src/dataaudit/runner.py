@@ -21,6 +21,7 @@ from dataaudit.model import Area, Check, CheckResult, Outcome, Severity, Status
 from dataaudit.privacy import mask_text
 from dataaudit.registry import Registry, matches
 from dataaudit.role_table import ROLE_BY_NAME
+from dataaudit.waivers import Waiver, waive
 
 __all__ = ["Planned", "plan", "run_checks"]
 
@@ -116,21 +117,30 @@ def build(cls: type[Check], settings: dict[str, Any], where: str) -> Check:
 
 
 def run_checks(
-    data: Dataset, planned: Sequence[Planned], progress: Progress | None = None, timeout: float | None = None
+    data: Dataset,
+    planned: Sequence[Planned],
+    progress: Progress | None = None,
+    timeout: float | None = None,
+    waivers: Sequence[Waiver] = (),
 ) -> tuple[CheckResult, ...]:
     """Run each planned check; ``timeout``: seconds one check may take before it becomes an ``error``
-    (``None``: no limit; see :mod:`dataaudit.deadline` for how a late check is stopped)."""
+    (``None``: no limit; see :mod:`dataaudit.deadline` for how a late check is stopped); ``waivers``: the
+    accepted risks of dataaudit.yaml (:mod:`dataaudit.waivers`)."""
     results = []
     for i, p in enumerate(planned):
         if progress:
             progress(i, len(planned), p.check.id)
-        results.append(run_one(data, p, timeout))
+        results.append(run_one(data, p, timeout, waivers))
     if progress:
         progress(len(planned), len(planned), "")
     return tuple(results)
 
 
-def run_one(data: Dataset, p: Planned, timeout: float | None = None) -> CheckResult:
+def run_one(
+    data: Dataset, p: Planned, timeout: float | None = None, waivers: Sequence[Waiver] = ()
+) -> CheckResult:
+    """Run one check. Its status is decided here: the outcome, capped by the check's severity and by a
+    guessed role, then a matching waiver (``waived``)."""
     check = p.check
     start = time.perf_counter()
     error = tb = None
@@ -170,7 +180,7 @@ def run_one(data: Dataset, p: Planned, timeout: float | None = None) -> CheckRes
         capped = status == Status.FAIL
         status = Status.WARN
         message += _guess_note(data, guessed, capped)
-    return CheckResult(
+    result = CheckResult(
         id=check.id,
         area=check.area,
         title=check.title,
@@ -191,6 +201,7 @@ def run_one(data: Dataset, p: Planned, timeout: float | None = None) -> CheckRes
         # what the result covers, observed while the check ran (dataaudit.engine.scope)
         scope=tracker.scope(data.n_rows) if status not in (Status.SKIPPED, Status.ERROR) else None,
     )
+    return waive(result, waivers, data.as_of) if waivers else result
 
 
 def roles_used(check: Check) -> tuple[str, ...]:

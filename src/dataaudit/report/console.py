@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table as RichTable
 
-from dataaudit.model import Area, Report, Status
+from dataaudit.model import Area, Report, Status, in_status_order
 from dataaudit.terminal import printable
 
 STYLE = {
@@ -84,7 +84,7 @@ def print_summary(
         console.print(f"config: {_text(config_path or 'the config given')}{entry}")
     table = RichTable(show_edge=False, pad_edge=False, box=None, header_style="bold")
     table.add_column("area")
-    by_area = report.summary["by_area"]
+    by_area = report.summary.by_area
     # a waived column only when something was waived: most runs have no waivers
     shown = [s for s in Status if s != Status.WAIVED or any(c[s.value] for c in by_area.values())]
     for s in shown:
@@ -94,9 +94,8 @@ def print_summary(
             counts = by_area[area.value]
             table.add_row(area.value, *(str(counts[s.value]) if counts[s.value] else "·" for s in shown))
     console.print(table)
-    listed = [Status.FAIL, Status.ERROR, Status.WARN, Status.WAIVED]  # waived: with its reason and expiry
-    flagged = [r for r in report.results if r.status in listed]
-    flagged.sort(key=lambda r: listed.index(r.status))
+    # waived: with its reason and expiry
+    flagged = in_status_order(report.results, (Status.FAIL, Status.ERROR, Status.WARN, Status.WAIVED))
     if flagged:
         console.print()
     for r in flagged:

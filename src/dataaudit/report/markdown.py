@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from dataaudit.model import Area, Report, Status
+from dataaudit.model import STATUS_ORDER, Area, Report, Status, in_status_order
 
 __all__ = ["md_escape", "render_markdown"]
 
@@ -68,10 +68,8 @@ def render_markdown(report: Report, html: str | None = None, artifacts_url: str 
         f"fail on: {report.fail_on} · dataaudit {_version(report.tool.get('version', ''))}",
         "",
     ]
-    statuses = [
-        s for s in (Status.FAIL, Status.ERROR, Status.WARN, Status.WAIVED, Status.PASS, Status.SKIPPED)
-    ]
-    by_area = report.summary["by_area"]
+    statuses = STATUS_ORDER
+    by_area = report.summary.by_area
     lines.append("| area | " + " | ".join(f"{_ICON[s]} {s}" for s in statuses) + " |")
     lines.append("|---|" + "---:|" * len(statuses))
     for area in Area:
@@ -81,8 +79,7 @@ def render_markdown(report: Report, html: str | None = None, artifacts_url: str 
                 f"| {area.value} | " + " | ".join(str(counts.get(s.value, 0) or "·") for s in statuses) + " |"
             )
     lines.append("")
-    order = [Status.FAIL, Status.ERROR, Status.WARN]
-    shown = sorted((r for r in report.results if r.status in order), key=lambda r: order.index(r.status))
+    shown = in_status_order(report.results, (Status.FAIL, Status.ERROR, Status.WARN))
     if shown:
         blocking = {r.id for r in report.blocking}
         lines += ["### Failing and warning checks", "", "| | check | message |", "|---|---|---|"]
@@ -116,7 +113,7 @@ def render_markdown(report: Report, html: str | None = None, artifacts_url: str 
         lines += [f"- {md_escape(n)}" for n in notes[:MAX_LISTED]]
         lines += ["", "</details>", ""]
     if not shown and not waived:
-        lines += [f"All {report.summary['checks']} checks passed or were skipped.", ""]
+        lines += [f"All {report.summary.checks} checks passed or were skipped.", ""]
     if html:
         where = f" in [the run's artifacts]({artifacts_url})" if artifacts_url else ""
         lines += [f"Full report: {_code(Path(html).name)}{where}.", ""]
