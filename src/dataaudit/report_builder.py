@@ -24,22 +24,7 @@ def build_report(
     section: str | None = None,
 ) -> Report:
     roles = dataset.roles
-    notes: list[str] = []  # load notes stay on report.dataset.notes
-    for role in sorted(roles.detected):
-        notes.append(
-            f"{role} column {getattr(roles, role)!r} was detected, not declared; set it in dataaudit.yaml"
-        )
-    for role, cols in roles.suggested.items():
-        notes.append(
-            f"{role} not set; likely candidate(s): {', '.join(cols)} (set {role}: in dataaudit.yaml)"
-        )
-    if cfg.croissant and cfg.policy is not None:
-        taken = ", ".join(cfg.policy.from_croissant) or "none"
-        notes.append(
-            f"datasheet read from the Croissant file {cfg.croissant} (fields taken from it: {taken})"
-        )
-    if config_missing:
-        notes.append("no dataaudit.yaml found; defaults used (run 'dataaudit init DATA' to write one)")
+    notes = _notes(dataset, cfg, config_missing)
     overview = column_summaries(dataset)
     if dataset.n_cols > MAX_OVERVIEW_COLUMNS:
         notes.append(f"overview lists the first {MAX_OVERVIEW_COLUMNS} of {dataset.n_cols:,} columns")
@@ -76,3 +61,26 @@ def build_report(
         notes=tuple(notes),
         durations=durations,
     )
+
+
+def _notes(dataset: Dataset, cfg: Config, config_missing: bool) -> list[str]:
+    """The run's notes (load notes stay on report.dataset.notes): roles detected or suggested, the
+    datasheet's Croissant file, a missing dataaudit.yaml."""
+    roles = dataset.roles
+    notes: list[str] = []
+    for role in sorted(roles.detected):
+        notes.append(
+            f"{role} column {getattr(roles, role)!r} was detected, not declared; set it in dataaudit.yaml"
+        )
+    for role, cols in roles.suggested.items():
+        notes.append(
+            f"{role} not set; likely candidate(s): {', '.join(cols)} (set {role}: in dataaudit.yaml)"
+        )
+    if cfg.croissant and cfg.policy is not None:
+        taken = ", ".join(cfg.policy.from_croissant) or "none"
+        notes.append(
+            f"datasheet read from the Croissant file {cfg.croissant} (fields taken from it: {taken})"
+        )
+    if config_missing:
+        notes.append("no dataaudit.yaml found; defaults used (run 'dataaudit init DATA' to write one)")
+    return notes

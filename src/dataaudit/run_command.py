@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -17,6 +17,9 @@ from dataaudit.run_helpers import one_line as _one_line
 from dataaudit.run_helpers import parse_as_of, write_all
 from dataaudit.run_helpers import split_values as _split
 from dataaudit.terminal import printable
+
+if TYPE_CHECKING:
+    from dataaudit.model import Report
 
 __all__ = ["run"]
 
@@ -192,7 +195,6 @@ def run(
     from dataaudit.ci import append_step_summary
     from dataaudit.outputs import OutputPlan
     from dataaudit.profile import profile_path
-    from dataaudit.report.console import print_summary
 
     if (data is None) == (table is None):
         raise click.UsageError(
@@ -250,12 +252,28 @@ def run(
     report, outputs, json_text = rendered.report, rendered.labels, rendered.json_text
     write_all(rendered.files)
     append_step_summary(report, markdown_path, outputs.get("report"))
+    _tell(report, outputs, json_text if json_path == "-" else None, quiet, color, debug)
+    return ExitCode.READY if report.ready or exit_zero else ExitCode.NOT_READY
+
+
+def _tell(
+    report: Report,
+    outputs: dict[str, str],
+    stdout_json: str | None,
+    quiet: bool,
+    color: bool | None,
+    debug: bool,
+) -> None:
+    """After the files are written: crashed checks' tracebacks (--debug), the JSON on stdout (--json -),
+    then the summary (on stderr when stdout carries the JSON), or only the verdict line with -q."""
+    from dataaudit.report.console import print_summary
+
     if debug:
         for r in report.results:
             if r.traceback:
                 click.echo(f"--- {r.id} crashed:\n{printable(r.traceback, keep_newlines=True)}", err=True)
-    if json_path == "-":
-        click.echo(json_text)
+    if stdout_json is not None:
+        click.echo(stdout_json)
         summary_out = sys.stderr  # keep stdout pure JSON
     else:
         summary_out = sys.stdout
@@ -266,4 +284,3 @@ def run(
         )
     else:
         print_summary(report, summary_out, outputs=outputs, color=color)
-    return ExitCode.READY if report.ready or exit_zero else ExitCode.NOT_READY

@@ -169,17 +169,7 @@ def run_one(
         outcome = Outcome.make(Status.ERROR, f"check crashed: {error}"[:500])
     finally:
         tracked.__exit__(None, None, None)
-    status = outcome.status
-    message = outcome.message
-    if status == Status.FAIL and p.severity == Severity.WARN:
-        status = Status.WARN
-    guessed = guessed_roles(check, data)
-    if guessed and status in (Status.FAIL, Status.WARN):
-        # a verdict never rests on a guess: what a check built on a detected role finds is reported, at most
-        # as a warning, with how to declare the role so that the finding counts
-        capped = status == Status.FAIL
-        status = Status.WARN
-        message += _guess_note(data, guessed, capped)
+    status, message = _capped(outcome, p, data)
     result = CheckResult(
         id=check.id,
         area=check.area,
@@ -202,6 +192,21 @@ def run_one(
         scope=tracker.scope(data.n_rows) if status not in (Status.SKIPPED, Status.ERROR) else None,
     )
     return waive(result, waivers, data.as_of) if waivers else result
+
+
+def _capped(outcome: Outcome, p: Planned, data: Dataset) -> tuple[Status, str]:
+    """The outcome's status and message under the check's severity (``warn`` caps a ``fail``) and its
+    guessed roles (a verdict never rests on a guess: what a check built on a detected role finds is
+    reported, at most as a warning, with how to declare the role so that the finding counts)."""
+    status, message = outcome.status, outcome.message
+    if status == Status.FAIL and p.severity == Severity.WARN:
+        status = Status.WARN
+    guessed = guessed_roles(p.check, data)
+    if guessed and status in (Status.FAIL, Status.WARN):
+        capped = status == Status.FAIL
+        status = Status.WARN
+        message += _guess_note(data, guessed, capped)
+    return status, message
 
 
 def roles_used(check: Check) -> tuple[str, ...]:

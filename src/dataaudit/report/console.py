@@ -49,6 +49,23 @@ def use_color(file: TextIO, color: bool | None = None) -> bool:
     return _isatty(file)
 
 
+def _header(console: Console, report: Report) -> None:
+    """The first lines: tool, data, size and as-of; the engine when not pandas; the config file used."""
+    d = report.dataset
+    console.print(
+        f"dataaudit {_text(report.tool['version'])}  ·  {_text(d.path or 'DataFrame')}  ·  "
+        f"{d.rows:,} rows × {d.columns} columns  ·  as of {report.as_of:%Y-%m-%d %H:%M} UTC"
+    )
+    if d.engine != "pandas" or d.sample_rows:
+        sampled = f"; row-level checks on a seeded sample of {d.sample_rows:,} rows" if d.sample_rows else ""
+        console.print(f"engine: {d.engine} ({_text(d.engine_reason)}){sampled}")
+    config_path = report.config.get("path") if report.config else None
+    section = report.config.get("section") if report.config else None
+    if config_path or section:  # say which file graded the data: one found beside it is otherwise silent
+        entry = f" (datasets: {_text(repr(section))})" if section else ""
+        console.print(f"config: {_text(config_path or 'the config given')}{entry}")
+
+
 def print_summary(
     report: Report, file: TextIO, *, color: bool | None = None, outputs: dict[str, str] | None = None
 ) -> None:
@@ -69,19 +86,7 @@ def print_summary(
         width=None if tty else 110,
         soft_wrap=not tty,
     )
-    d = report.dataset
-    console.print(
-        f"dataaudit {_text(report.tool['version'])}  ·  {_text(d.path or 'DataFrame')}  ·  "
-        f"{d.rows:,} rows × {d.columns} columns  ·  as of {report.as_of:%Y-%m-%d %H:%M} UTC"
-    )
-    if d.engine != "pandas" or d.sample_rows:
-        sampled = f"; row-level checks on a seeded sample of {d.sample_rows:,} rows" if d.sample_rows else ""
-        console.print(f"engine: {d.engine} ({_text(d.engine_reason)}){sampled}")
-    config_path = report.config.get("path") if report.config else None
-    section = report.config.get("section") if report.config else None
-    if config_path or section:  # say which file graded the data: one found beside it is otherwise silent
-        entry = f" (datasets: {_text(repr(section))})" if section else ""
-        console.print(f"config: {_text(config_path or 'the config given')}{entry}")
+    _header(console, report)
     table = RichTable(show_edge=False, pad_edge=False, box=None, header_style="bold")
     table.add_column("area")
     by_area = report.summary.by_area
@@ -104,7 +109,7 @@ def print_summary(
             f"[{STYLE[r.status]}]{r.status.value.upper():5}[/] {_text(r.id)}: {_text(r.message)}{scope}"
         )
     # load notes (report.dataset.notes), then the run's own; a note in both is printed once
-    for note in dict.fromkeys((*d.notes, *report.notes)):
+    for note in dict.fromkeys((*report.dataset.notes, *report.notes)):
         console.print(f"[dim]note: {_text(note)}[/]")
     console.print()
     n_block = len(report.blocking)
