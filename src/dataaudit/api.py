@@ -18,40 +18,35 @@ from typing import Any, ParamSpec, TypeVar
 import pandas as pd
 from pydantic import ValidationError
 
-from dataaudit import __version__
 from dataaudit.baseline import plan_baseline
 from dataaudit.config import (
     Config,
     describe_validation_error,
-    find_config,
-    load_config,
     option_name,
-    validate_config,
 )
+from dataaudit.config_for import config_for, with_croissant
 from dataaudit.dataset import Dataset, as_of_datetime
-from dataaudit.engine import PandasEngine
-from dataaudit.engine.choose import choose_engine, is_spark_frame
+from dataaudit.dataset_build import engine_dataset, pandas_dataset, phase, which_engine
+from dataaudit.engine.choose import is_spark_frame
 from dataaudit.errors import ConfigError, DataLoadError
 from dataaudit.extras import require
-from dataaudit.formats import detect_format
-from dataaudit.loading import NullTokens, from_frame, load
-from dataaudit.model import Area, DatasetInfo, Report, Severity
-from dataaudit.overview import MAX_OVERVIEW_COLUMNS, column_summaries, ordered_tokens
+from dataaudit.loading import NullTokens
+from dataaudit.model import Area, Report
 from dataaudit.privacy import masking, policy_for
 from dataaudit.registry import Registry
-from dataaudit.roles import resolve_roles
+from dataaudit.report_builder import build_report
+from dataaudit.role_table import ROLES
 from dataaudit.runner import Progress, plan, run_checks
 from dataaudit.snapshot import Snapshot
-from dataaudit.stats import Stats
 from dataaudit.testset import plan_test
-from dataaudit.waivers import apply_waivers, check_waivers
+from dataaudit.waivers import check_waivers, waiver_notes
 
 __all__ = ["audit", "prepare"]
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
 
-_ROLE_KEYS = ("target", "sensitive", "timestamp", "ingested_at", "label_time", "id", "ignore_columns")
+_ROLE_KEYS = tuple(r.key for r in ROLES)
 
 
 def _names(value: str | Iterable[str] | None, key: str) -> tuple[str, ...]:
@@ -98,7 +93,7 @@ def prepare(
         raise DataLoadError(f"expected a pandas DataFrame or a path, got {type(data).__name__}")
     path = None if data is None or isinstance(data, pd.DataFrame) or is_spark_frame(data) else Path(data)
     as_of = as_of_datetime(as_of)
-    cfg, cfg_path, section = _config(config, path)
+    cfg, cfg_path, section = config_for(config, path)
     cfg_source = str(cfg_path) if cfg_path else "config"
     if section is not None:
         cfg_source += f" (datasets: {section!r})"
@@ -106,7 +101,7 @@ def prepare(
         cfg = cfg.merged(**overrides)
     except ValidationError as exc:
         raise ConfigError(f"invalid option: {describe_validation_error(exc, Config.model_fields)}") from None
-    cfg = _with_croissant(cfg, cfg_path, path, croissant)  # the datasheet from a Croissant file, if any
+    cfg = with_croissant(cfg, cfg_path, path, croissant)  # the datasheet from a Croissant file, if any
     registry = registry or Registry.default(checks_dirs)
     planned = plan(registry, cfg, cfg_source)
     # the same null tokens on every path: a file's text and a DataFrame's text cells (dataaudit.loading.nulls)
@@ -116,156 +111,16 @@ def prepare(
     origin = {
         role: option_name(role) if overrides.get(role) else f"{cfg_source}: {role}" for role in _ROLE_KEYS
     }
-    engine_name, reason = _which_engine(cfg.engine, data, path, fmt, cfg.catalog_table)
+    engine_name, reason = which_engine(cfg.engine, data, path, fmt, cfg.catalog_table)
     if engine_name != "pandas":
-        _phase(progress, f"reading {path.name if path else 'the DataFrame'} into {engine_name}")
-        dataset = _engine_dataset(data, path, fmt, nulls, cfg, engine_name, reason, as_of, origin)
+        phase(progress, f"reading {path.name if path else 'the DataFrame'} into {engine_name}")
+        dataset = engine_dataset(data, path, fmt, nulls, cfg, engine_name, reason, as_of, origin)
     else:
-        if isinstance(data, pd.DataFrame):
-            numbering = isinstance(data.index, pd.RangeIndex) and data.index.name is not None
-            if numbering:  # a named 0..n-1 numbering carries no data: drop the name, not a column's worth
-                data = data.copy(deep=False)
-                data.index = pd.RangeIndex(len(data))
-            frame, source = from_frame(data, nulls=nulls)
-            cfg, index_note = _index_as_id(data, frame, cfg, origin)
-            if index_note:
-                source = dataclasses.replace(source, notes=(*source.notes, index_note))
-        else:
-            assert path is not None  # a file: Spark frames and tables never reach the pandas loader
-            _phase(progress, f"reading {path.name}")
-            frame, source = load(path, fmt=fmt, sheet=sheet, nulls=nulls)
-        name = source.path or "the DataFrame"
-        _phase(progress, f"statistics over {frame.shape[1]:,} columns × {len(frame):,} rows")
-        # one Stats object, over the audited columns, serves role detection and then every check
-        kept = frame.drop(columns=[c for c in cfg.ignore_columns if c in frame.columns])
-        stats = Stats(kept, as_of)  # as_of: two-digit years are read relative to it, not to today
-        roles = resolve_roles(list(frame.columns), cfg, stats, name, origin)
-        dataset = Dataset(
-            kept,
-            stats=stats,
-            source=source,
-            roles=roles,
-            as_of=as_of,
-            settings=cfg.model_dump(),
-            sample_rows=cfg.sample_rows,
-            engine=PandasEngine(kept, reason),
-        )
+        dataset, cfg = pandas_dataset(data, path, fmt, sheet, nulls, cfg, reason, as_of, origin, progress)
     check_waivers(cfg.waivers, registry.ids, [a.value for a in Area], cfg_source)
     planned = plan_baseline(dataset, baseline, planned)  # drift checks run only against a baseline
     planned = plan_test(dataset, test, planned, fmt=fmt, sheet=sheet)  # split checks: only with a test set
     return dataset, planned, cfg, cfg_path, section
-
-
-def _which_engine(
-    requested: str, data: Any, path: Path | None, fmt: str | None, table: str | None
-) -> tuple[str, str]:
-    if table:
-        if data is not None:
-            raise ConfigError(f"table {table!r}: give a table or data to audit, not both")
-        if requested not in ("auto", "spark"):
-            raise ConfigError(
-                f"table {table!r}: a catalog table is read by the spark engine, not {requested}"
-            )
-        return "spark", f"the Spark catalog table {table}"
-    if data is None:
-        raise DataLoadError("nothing to audit: give a path, a DataFrame, or a Spark table")
-    fmt_found = compression = None
-    if path is not None and path.is_file():
-        fmt_found, compression = detect_format(path, fmt)
-    return choose_engine(requested, path, fmt_found, compression, data)
-
-
-def _engine_dataset(
-    data: Any,
-    path: Path | None,
-    fmt: str | None,
-    nulls: NullTokens,
-    cfg: Config,
-    engine_name: str,
-    reason: str,
-    as_of: dt.datetime | None,
-    origin: dict[str, str],
-) -> Dataset:
-    """The dataset held by DuckDB or Spark: rows stay in the engine; ``frame`` is a seeded sample."""
-    from dataaudit.engine.open import open_engine
-    from dataaudit.engine.stats import EngineStats
-
-    engine, source = open_engine(engine_name, data, path, fmt, nulls, cfg)
-    engine.reason = reason
-    try:
-        sample = engine.sample(cfg.sample_rows)
-        kept = sample.drop(columns=[c for c in cfg.ignore_columns if c in sample.columns])
-        stats = EngineStats(engine, kept, as_of)
-        roles = resolve_roles(list(sample.columns), cfg, stats, source.path or "the DataFrame", origin)
-        return Dataset(
-            kept,
-            stats=stats,
-            source=source,
-            roles=roles,
-            as_of=as_of,
-            settings=cfg.model_dump(),
-            sample_rows=cfg.sample_rows,
-            engine=engine,
-        )
-    except BaseException:
-        engine.close()
-        raise
-
-
-def _phase(progress: Progress | None, text: str) -> None:
-    """Phases outside the checks reach ``progress`` as ``(0, 0, text)``; checks as ``(i, n, check_id)``."""
-    if progress is not None:
-        progress(0, 0, text)
-
-
-def _index_as_id(
-    data: pd.DataFrame, frame: pd.DataFrame, cfg: Config, origin: dict[str, str]
-) -> tuple[Config, str | None]:
-    """What a DataFrame's index means. An unnamed index (the default RangeIndex, or row labels left by a
-    filter) and a RangeIndex even when named (``rename_axis("row")``: a numbering) are row numbers and are
-    ignored. Any other named index is data (``customer_id`` after ``set_index``): it is audited as a
-    column, and one named, unique index (not a time index) is the row id when no id is declared, so the
-    duplicate checks treat it as an id (rows equal but for it are near-duplicates) rather than as data that
-    makes every row distinct."""
-    named = [n for n in data.index.names if n is not None]
-    if not named:
-        return cfg, None
-    cols = ", ".join(repr(str(n)) for n in named)
-    note = f"the DataFrame's named index ({cols}) is audited as a column"
-    key = str(named[0])
-    if (
-        len(named) == 1
-        # a time index (a series' dates) is an event time, not a key: role detection sees it as a column
-        and not isinstance(data.index, (pd.DatetimeIndex, pd.PeriodIndex, pd.TimedeltaIndex))
-        and data.index.is_unique
-        and cfg.id is None
-        and key in frame.columns
-        and key not in cfg.ignore_columns
-    ):
-        cfg = cfg.model_copy(update={"id": key})
-        origin["id"] = "the DataFrame's index"
-        note += " and used as the row id (it is unique and no id was declared)"
-    return cfg, note
-
-
-def _with_croissant(cfg: Config, cfg_path: Path | None, data_path: Path | None, explicit) -> Config:
-    """The config with the datasheet read from a Croissant file: ``croissant=`` (``--croissant``), else
-    ``croissant:`` in dataaudit.yaml (relative to its folder), else one beside the data file. The policy
-    block overrides the file field by field (see :mod:`dataaudit.croissant`)."""
-    from dataaudit.croissant import find_croissant, merge_policy, read_croissant
-
-    if explicit is not None:
-        file: Path | None = Path(explicit)
-    elif cfg.croissant:
-        file = Path(cfg.croissant)
-        if not file.is_absolute() and cfg_path is not None:
-            file = cfg_path.parent / file
-    else:
-        file = find_croissant(data_path)
-    if file is None:
-        return cfg
-    sheet = read_croissant(file)
-    return cfg.model_copy(update={"policy": merge_policy(cfg.policy, sheet), "croissant": str(file)})
 
 
 def _quiet_numerics(fn: Callable[_P, _R]) -> Callable[_P, _R]:
@@ -350,6 +205,9 @@ def audit(
     audited as a column (see docs/api.md).
     """
     start = time.perf_counter()
+    # the role keywords, as the role table lists them: one column, or a list of them (one name is one column)
+    given = locals()
+    roles = {r.key: _names(given[r.key], r.key) if r.many else given[r.key] for r in ROLES}
     if profile:
         require("profile", "profile=")
     dataset, planned, cfg, cfg_path, section = prepare(
@@ -360,13 +218,7 @@ def audit(
         fmt=fmt,
         sheet=sheet,
         as_of=as_of,
-        target=target,
-        sensitive=_names(sensitive, "sensitive"),
-        timestamp=timestamp,
-        ingested_at=ingested_at,
-        label_time=label_time,
-        id=id,
-        ignore_columns=_names(ignore_columns, "ignore_columns"),
+        **roles,
         select=_names(select, "select"),
         ignore=_names(ignore, "ignore"),
         fail_on=fail_on,
@@ -416,8 +268,11 @@ def _audit_prepared(
 ) -> Report:
     checks_start = time.perf_counter()
     with masking(policy_for(dataset, cfg.privacy.mask, dataset.roles.sensitive)):
-        results = run_checks(dataset, planned, progress, timeout=cfg.check_timeout or None)
-        results, waiver_notes = apply_waivers(results, cfg.waivers, dataset.as_of)
+        # each result's status is decided by the runner: severity cap, guessed-role cap, waivers
+        results = run_checks(
+            dataset, planned, progress, timeout=cfg.check_timeout or None, waivers=cfg.waivers
+        )
+        notes = waiver_notes(cfg.waivers, results)
         checks_s = time.perf_counter() - checks_start
         searched = config is None and not isinstance(data, pd.DataFrame)
         report = build_report(
@@ -435,7 +290,7 @@ def _audit_prepared(
         )
     return dataclasses.replace(
         report,
-        notes=report.notes + waiver_notes,
+        notes=report.notes + notes,
         snapshot=Snapshot.from_dataset(dataset) if snapshot else None,
         profile=_profile(dataset, profile, profile_rows, progress) if profile else None,
     )
@@ -453,102 +308,6 @@ def _na_override(na_values: Any) -> Any:
 def _profile(dataset: Dataset, mode: str, rows: int, progress: Progress | None = None):
     from dataaudit.profile import build_profile
 
-    _phase(progress, f"profiling with ydata-profiling ({mode}, up to {rows:,} rows)")
+    phase(progress, f"profiling with ydata-profiling ({mode}, up to {rows:,} rows)")
 
     return build_profile(dataset.frame, mode=mode, max_rows=rows, title=dataset.source.path or "DataFrame")
-
-
-def build_report(
-    dataset: Dataset,
-    results,
-    cfg: Config,
-    cfg_path: Path | None,
-    durations,
-    config_missing: bool = False,
-    section: str | None = None,
-) -> Report:
-    roles = dataset.roles
-    notes: list[str] = []  # load notes stay on report.dataset.notes
-    for role in sorted(roles.detected):
-        notes.append(
-            f"{role} column {getattr(roles, role)!r} was detected, not declared; set it in dataaudit.yaml"
-        )
-    for role, cols in roles.suggested.items():
-        notes.append(
-            f"{role} not set; likely candidate(s): {', '.join(cols)} (set {role}: in dataaudit.yaml)"
-        )
-    if cfg.croissant and cfg.policy is not None:
-        taken = ", ".join(cfg.policy.from_croissant) or "none"
-        notes.append(
-            f"datasheet read from the Croissant file {cfg.croissant} (fields taken from it: {taken})"
-        )
-    if config_missing:
-        notes.append("no dataaudit.yaml found; defaults used (run 'dataaudit init DATA' to write one)")
-    overview = column_summaries(dataset)
-    if dataset.n_cols > MAX_OVERVIEW_COLUMNS:
-        notes.append(f"overview lists the first {MAX_OVERVIEW_COLUMNS} of {dataset.n_cols:,} columns")
-    src = dataset.source
-    info = DatasetInfo(
-        path=src.path,
-        format=src.format,
-        bytes=src.bytes,
-        sha256=src.sha256,
-        rows=dataset.n_rows,
-        columns=dataset.n_cols,
-        load_seconds=src.load_seconds,
-        encoding=src.encoding,
-        notes=src.notes,
-        null_tokens={c: dict(ordered_tokens(t)) for c, t in src.null_tokens.items() if c in dataset.columns},
-        engine=dataset.engine.name,
-        engine_reason=dataset.engine.reason,
-        sample_rows=None if dataset.in_memory else len(dataset.sample()),
-    )
-    return Report(
-        tool={"name": "dataaudit", "version": __version__},
-        dataset=info,
-        roles=roles.to_dict(),
-        detected_roles=tuple(sorted(roles.detected)),
-        as_of=dataset.as_of,
-        fail_on=Severity(cfg.fail_on),
-        results=results,
-        overview=overview,
-        config={
-            "path": str(cfg_path) if cfg_path else None,
-            "section": section,
-            **cfg.model_dump(mode="json", exclude={"datasets"}),
-        },
-        notes=tuple(notes),
-        durations=durations,
-    )
-
-
-def _config(
-    config: Config | dict[str, Any] | str | Path | None, path: Path | None
-) -> tuple[Config, Path | None, str | None]:
-    """The config, its file, and the ``datasets:`` entry applied for ``path`` (if any)."""
-    if isinstance(config, Config):
-        cfg = config
-    elif isinstance(config, dict):
-        cfg = validate_config(config)
-    elif (
-        config is None and path is None
-    ):  # a DataFrame has no folder: a stray ./dataaudit.yaml must not apply
-        return Config(), None, None
-    else:
-        return _config_file(config, path)
-    if path is not None and cfg.datasets:
-        cfg, section = cfg.for_file(path, None)
-        return cfg, None, section
-    return cfg, None, None
-
-
-def _config_file(
-    config: str | os.PathLike[str] | None, path: Path | None
-) -> tuple[Config, Path | None, str | None]:
-    cfg_path = find_config(path, Path(config) if config is not None else None)
-    cfg = load_config(cfg_path)
-    if path is not None and cfg.datasets:
-        cfg, section = cfg.for_file(path, cfg_path.parent if cfg_path else None)
-        if section is not None:
-            return cfg, cfg_path, section
-    return cfg, cfg_path, None

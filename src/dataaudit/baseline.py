@@ -17,6 +17,7 @@ import pandas as pd
 
 from dataaudit.errors import ConfigError, DataLoadError
 from dataaudit.model import Area
+from dataaudit.role_table import ROLES, Role
 from dataaudit.snapshot import Snapshot, is_snapshot
 
 if TYPE_CHECKING:
@@ -49,16 +50,15 @@ def with_roles(
 
     r = roles
     cols = set(map(str, frame.columns))
-    kept = Roles(
-        target=r.target if r.target in cols else None,
-        sensitive=tuple(c for c in r.sensitive if c in cols),
-        timestamp=r.timestamp if r.timestamp in cols else None,
-        ingested_at=r.ingested_at if r.ingested_at in cols else None,
-        label_time=r.label_time if r.label_time in cols else None,
-        id=r.id if r.id in cols else None,
-        ignore=tuple(c for c in r.ignore if c in cols),
-    )
+    kept = Roles(**{role.name: _kept(role, getattr(r, role.name), cols) for role in ROLES})
     return Dataset(frame, source=source, roles=kept, as_of=as_of, sample_rows=sample_rows)
+
+
+def _kept(role: Role, value: Any, cols: set[str]) -> Any:
+    """A role's value with only the columns in ``cols``."""
+    if role.many:
+        return tuple(c for c in value if c in cols)
+    return value if value in cols else None
 
 
 def with_roles_of(frame: pd.DataFrame, source: Any, like: Dataset) -> Dataset:

@@ -12,20 +12,19 @@ import click
 from dataaudit import __version__
 from dataaudit.errors import ConfigError, DataAuditError, ExitCode
 from dataaudit.hook import hook
-from dataaudit.options import as_of_option, config_option, format_option, sheet_option, target_option
-from dataaudit.run_helpers import one_line as _one_line
-from dataaudit.run_helpers import parse_as_of, write_all, write_atomic
-from dataaudit.run_helpers import split_values as _split
-from dataaudit.terminal import printable
-
-checks_option = click.option(
-    "--checks",
-    "checks_dirs",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="Folder of extra check files (repeatable).",
+from dataaudit.options import (
+    EPILOG,
+    as_of_option,
+    checks_option,
+    config_option,
+    format_option,
+    sheet_option,
+    target_option,
 )
-EPILOG = "Exit codes: 0 ready, 1 not ready, 2 cannot audit (bad input or option), 3 internal error."
+from dataaudit.run_command import run
+from dataaudit.run_helpers import one_line as _one_line
+from dataaudit.run_helpers import parse_as_of, write_atomic
+from dataaudit.terminal import printable
 
 
 class _Cli(click.Group):
@@ -78,296 +77,6 @@ def cli() -> None:
     Audits a dataset for size, consistency, bias, policy notes and latency, writes an HTML readiness report
     and exits 0 when the data is ready.
     """
-
-
-def _progress(quiet: bool = False):
-    """On a terminal (stderr), one line rewritten in place: the phase (reading, statistics, profiling) or
-    the check running, ``checks 12/45: bias.proxy_features``. Nothing with -q or off a terminal."""
-    if quiet or not sys.stderr.isatty():
-        return None
-
-    def show(i: int, n: int, text: str) -> None:
-        if n == 0:  # a phase outside the checks
-            line = f"{printable(text)}…" if text else ""
-        else:
-            line = f"checks {i + 1}/{n}: {printable(text)}" if text else ""
-        sys.stderr.write("\r\033[K" + line)
-        sys.stderr.flush()
-
-    return show
-
-
-@cli.command(epilog=EPILOG)
-@click.argument("data", type=click.Path(path_type=Path, dir_okay=True), required=False)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path),
-    default=Path("dataaudit-report.html"),
-    show_default=True,
-    help="HTML report path.",
-)
-@click.option("--no-html", is_flag=True, help="Do not write the HTML report.")
-@click.option("--json", "json_path", metavar="PATH", help="Write the JSON report to PATH ('-' for stdout).")
-@config_option
-@target_option
-@click.option(
-    "--sensitive", multiple=True, help="Sensitive attribute column (repeatable, or comma-separated)."
-)
-@click.option("--timestamp", help="Event-time column.")
-@click.option("--ingested-at", help="Ingestion-time column.")
-@click.option("--label-time", help="Column with the time each label became known.")
-@click.option("--id", "id_column", help="Row id column.")
-@click.option(
-    "--ignore-columns",
-    multiple=True,
-    help="Leave a column out of the audit (repeatable, or comma-separated).",
-)
-@click.option("--select", multiple=True, help="Run only checks whose id starts with this (repeatable).")
-@click.option(
-    "--ignore",
-    multiple=True,
-    help="Skip checks whose id starts with this (repeatable; columns: --ignore-columns).",
-)
-@click.option(
-    "--fail-on",
-    type=click.Choice(["warn", "fail"]),
-    help="Lowest status that makes the data not ready [default: fail].",
-)
-@as_of_option
-@click.option(
-    "--check-timeout",
-    type=click.FloatRange(min=0),
-    metavar="SECONDS",
-    help="Time one check may take before it becomes an error [default: 300; 0: no limit].",
-)
-@click.option(
-    "--mask",
-    type=click.Choice(["auto", "all", "none"]),
-    help="Which example values outputs mask: auto (columns holding personal data), all, or none (only "
-    "e-mails and id-like numbers) [default: auto; also privacy: {mask: ...} in dataaudit.yaml].",
-)
-@checks_option
-@format_option
-@sheet_option
-@click.option(
-    "--na-values",
-    "na_values",
-    multiple=True,
-    metavar="TEXT",
-    help="Also read TEXT as a missing value (repeatable), besides pandas' default null tokens "
-    "(NA, N/A, null, NaN, empty...).",
-)
-@click.option(
-    "--baseline",
-    type=click.Path(path_type=Path),
-    help="Compare with OLD: a data file or a snapshot (--save-snapshot); runs the drift checks.",
-)
-@click.option(
-    "--save-snapshot", type=click.Path(path_type=Path), help="Write a snapshot of DATA (a future --baseline)."
-)
-@click.option(
-    "--test",
-    "test_path",
-    type=click.Path(path_type=Path),
-    help="DATA is a training set and TEST its test set (same format and roles); runs the split checks.",
-)
-@click.option("--junit", "junit_path", type=click.Path(path_type=Path), help="Also write JUnit XML to PATH.")
-@click.option(
-    "--markdown",
-    "markdown_path",
-    type=click.Path(path_type=Path),
-    help="Also write a Markdown summary to PATH (and append it to $GITHUB_STEP_SUMMARY when set).",
-)
-@click.option("--exit-zero", is_flag=True, help="Always exit 0 when the audit ran (report-only jobs).")
-@click.option("--profile", is_flag=True, help="Also write a ydata-profiling report, <report>-profile.html.")
-@click.option(
-    "--profile-mode",
-    type=click.Choice(["minimal", "full"]),
-    default="minimal",
-    show_default=True,
-    help="ydata-profiling mode for --profile.",
-)
-@click.option(
-    "--profile-rows",
-    type=click.IntRange(min=1),
-    default=100_000,
-    show_default=True,
-    metavar="N",
-    help="--profile works on a seeded sample of at most N rows.",
-)
-@click.option(
-    "--croissant",
-    "croissant_path",
-    type=click.Path(path_type=Path),
-    help="Read the datasheet from this Croissant file (default: croissant: in dataaudit.yaml, else "
-    "<data>.croissant.json or croissant.json beside DATA); the policy block overrides it field by field.",
-)
-@click.option(
-    "--engine",
-    type=click.Choice(["auto", "pandas", "duckdb", "spark"]),
-    help="What holds the data: pandas (in memory), duckdb (on disk, for tables larger than memory), spark "
-    "(a cluster, or local) [default: auto: pandas unless the table would not fit in memory].",
-)
-@click.option(
-    "--engine-memory",
-    metavar="SIZE",
-    help="Memory limit of the duckdb engine, e.g. 2GB [default: 60% of free].",
-)
-@click.option("--table", metavar="NAME", help="Audit a Spark catalog table instead of DATA (--engine spark).")
-@click.option("-q", "--quiet", is_flag=True, help="Print only the verdict line (no progress).")
-@click.option(
-    "--color/--no-color",
-    "color",
-    default=None,
-    help="Colour the summary [default: on a terminal, unless NO_COLOR is set; FORCE_COLOR forces it].",
-)
-@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors and crashed checks.")
-def run(
-    data: Path,
-    output: Path,
-    no_html: bool,
-    json_path: str | None,
-    config_path: Path | None,
-    target,
-    sensitive,
-    timestamp,
-    ingested_at,
-    label_time,
-    id_column,
-    ignore_columns,
-    select,
-    ignore,
-    fail_on,
-    as_of,
-    checks_dirs,
-    fmt,
-    sheet,
-    na_values,
-    check_timeout,
-    mask,
-    baseline,
-    save_snapshot,
-    test_path,
-    junit_path,
-    markdown_path,
-    exit_zero,
-    profile,
-    profile_mode,
-    profile_rows,
-    croissant_path,
-    engine,
-    engine_memory,
-    table,
-    quiet,
-    color,
-    debug,
-) -> int:
-    """Audit DATA (CSV, TSV, Parquet, Feather/Arrow IPC, JSON, JSONL, Excel; optionally .gz/.bz2/.xz/.zip;
-    '-' reads standard input, CSV unless --format says otherwise); write the report."""
-    from dataaudit.api import audit
-    from dataaudit.ci import append_step_summary, ci_output_paths, render_ci_outputs
-    from dataaudit.outputs import check_output
-    from dataaudit.report.console import print_summary
-
-    if (data is None) == (table is None):
-        raise click.UsageError(
-            "Missing argument 'DATA'."
-            if data is None
-            else f"give DATA or --table, not both ({data}, {table})"
-        )
-    if json_path and json_path != "-" and not no_html and Path(json_path).resolve() == output.resolve():
-        raise click.BadParameter(
-            f"{json_path} is also the HTML report's path (-o); give one of them another",
-            param_hint="'--json'",
-        )
-    # refuse an unwritable output, or the input itself, before the audit runs (dataaudit/outputs.py)
-    json_file = [Path(json_path)] if json_path and json_path != "-" else []
-    outs = [*([] if no_html else [output]), *json_file]
-    if profile:
-        from dataaudit.profile import profile_path
-
-        outs.append(profile_path(output))  # written even with --no-html, beside where the report would be
-    for out in outs:
-        check_output(out, inputs=[*([data] if data else []), *([test_path] if test_path else [])])
-    if profile:
-        from dataaudit.extras import require
-
-        require("profile", "--profile")
-    html_path = None if no_html else output
-    ci_paths = ci_output_paths(junit_path, markdown_path, save_snapshot, data, baseline, html_path, json_path)
-    from dataaudit.config import cli_flags
-
-    with cli_flags():  # errors name --sensitive, not sensitive=
-        report = audit(
-            data,
-            config=config_path,
-            target=target,
-            sensitive=_split(sensitive),
-            timestamp=timestamp,
-            ingested_at=ingested_at,
-            label_time=label_time,
-            id=id_column,
-            ignore_columns=_split(ignore_columns),
-            select=_split(select),
-            ignore=_split(ignore),
-            fail_on=fail_on,
-            as_of=parse_as_of(as_of),
-            checks_dirs=checks_dirs,
-            fmt=fmt,
-            sheet=sheet,
-            progress=_progress(quiet),
-            check_timeout=check_timeout,
-            baseline=baseline,
-            test=test_path,
-            snapshot=save_snapshot is not None,
-            profile=profile_mode if profile else None,
-            profile_rows=profile_rows,
-            mask=mask,
-            na_values=na_values or None,
-            croissant=croissant_path,
-            engine=engine,
-            engine_memory=engine_memory,
-            table=table,
-        )
-    if sys.stderr.isatty() and not quiet:
-        sys.stderr.write("\r\033[K")
-    # render everything first, then write: an error leaves no partial output behind
-    outputs: dict[str, str] = {}
-    rendered: list[tuple[Path, str]] = []
-    if report.profile is not None:  # --profile: the file beside the report, which links to it
-        from dataaudit.profile import profile_outputs
-
-        report, rendered = profile_outputs(report, output, outputs)
-        if report.profile.error:  # the audit goes on; the report shows the failure too
-            click.echo(f"note: profile not written: {_one_line(report.profile.error)}", err=True)
-    if not no_html:
-        rendered.append((output, report.to_html()))
-        outputs["report"] = str(output)
-    json_text = report.to_json() if json_path else None
-    if json_path and json_path != "-" and json_text is not None:
-        rendered.append((Path(json_path), json_text))
-        outputs["json"] = json_path
-    rendered += render_ci_outputs(report, ci_paths, outputs)
-    write_all(rendered)
-    append_step_summary(report, markdown_path, outputs.get("report"))
-    if debug:
-        for r in report.results:
-            if r.traceback:
-                click.echo(f"--- {r.id} crashed:\n{printable(r.traceback, keep_newlines=True)}", err=True)
-    if json_path == "-":
-        click.echo(json_text)
-        summary_out = sys.stderr  # keep stdout pure JSON
-    else:
-        summary_out = sys.stdout
-    if quiet:
-        click.echo(
-            f"{'READY' if report.ready else 'NOT READY'}: {printable(report.dataset.path or 'DataFrame')}",
-            file=summary_out,
-        )
-    else:
-        print_summary(report, summary_out, outputs=outputs, color=color)
-    return ExitCode.READY if report.ready or exit_zero else ExitCode.NOT_READY
 
 
 @cli.command("checks")
@@ -520,6 +229,7 @@ def croissant_cmd(data: Path, output: Path, config_path, target, as_of, fmt, she
     return ExitCode.READY
 
 
+cli.add_command(run)  # `dataaudit run DATA`: the audit (dataaudit/run_command.py)
 cli.add_command(hook)  # `dataaudit hook FILE...`: several files at once, for pre-commit (dataaudit/hook.py)
 
 

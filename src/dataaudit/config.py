@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationIn
 from dataaudit.datasheet import Policy
 from dataaudit.errors import ConfigError
 from dataaudit.expectations_spec import ExpectationsSpec, fields_at
+from dataaudit.role_table import ROLE_BY_KEY, ROLES
 from dataaudit.waivers import Waiver
 from dataaudit.yaml_guard import check_expansion
 
@@ -40,19 +41,25 @@ class Privacy(BaseModel):
     )
 
 
+def _role_doc(key: str) -> str:
+    return ROLE_BY_KEY[key].description
+
+
 class Config(BaseModel):
     """The validated configuration. Column roles, check selection and settings, the verdict threshold, and
     sections that checks read (``policy``)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    target: str | None = Field(None, description="the label column a model would predict")
-    sensitive: tuple[str, ...] = Field((), description="sensitive attributes (e.g. gender, age band)")
-    timestamp: str | None = Field(None, description="the event-time column")
-    ingested_at: str | None = Field(None, description="when each row was ingested")
-    label_time: str | None = Field(None, description="when each row's label became known")
-    id: str | None = Field(None, description="the row identifier column")
-    ignore_columns: tuple[str, ...] = Field((), description="columns left out of the audit")
+    # the column roles (dataaudit.role_table: their descriptions, options and hints); typed fields, so
+    # config.target is checked by mypy; tests/test_role_table.py keeps them in step with the table
+    target: str | None = Field(None, description=_role_doc("target"))
+    sensitive: tuple[str, ...] = Field((), description=_role_doc("sensitive"))
+    timestamp: str | None = Field(None, description=_role_doc("timestamp"))
+    ingested_at: str | None = Field(None, description=_role_doc("ingested_at"))
+    label_time: str | None = Field(None, description=_role_doc("label_time"))
+    id: str | None = Field(None, description=_role_doc("id"))
+    ignore_columns: tuple[str, ...] = Field((), description=_role_doc("ignore_columns"))
     select: tuple[str, ...] = Field((), description="run only checks whose id starts with one of these")
     ignore: tuple[str, ...] = Field((), description="skip checks whose id starts with one of these")
     fail_on: Literal["warn", "fail"] = Field("fail", description="lowest status that makes data not ready")
@@ -147,7 +154,7 @@ class Config(BaseModel):
                 return Config.model_validate(doc, context={"base_dir": base_dir}), pattern
         return self, None
 
-    @field_validator("sensitive", "ignore_columns", "select", "ignore", mode="before")
+    @field_validator(*(r.key for r in ROLES if r.many), "select", "ignore", mode="before")
     @classmethod
     def _one_or_many(cls, v: Any) -> Any:
         return (v,) if isinstance(v, str) else v

@@ -168,6 +168,14 @@ def croissant_document(report: Any, output: str | Path) -> dict[str, Any]:
             **({"contentSize": f"{info.bytes} B"} if info.bytes is not None else {}),
         }
     ]
+    doc["recordSet"] = [_record_set(report, name, file_id, data_path.name)]
+    doc.update(_rai(report, policy, stamp))
+    return doc
+
+
+def _record_set(report: Any, name: str, file_id: str, file_name: str) -> dict[str, Any]:
+    """The file's rows: one field per column of the overview."""
+    columns = report.dataset.columns
     fields = [
         {
             "@type": "cr:Field",
@@ -178,20 +186,14 @@ def croissant_document(report: Any, output: str | Path) -> dict[str, Any]:
         }
         for c in report.overview
     ]
-    listed = (
-        "" if len(fields) == info.columns else f" (the first {len(fields):,} of {info.columns:,} columns)"
-    )
-    doc["recordSet"] = [
-        {
-            "@type": "cr:RecordSet",
-            "@id": name,
-            "name": name,
-            "description": f"The rows of {data_path.name}{listed}.",
-            "field": fields,
-        }
-    ]
-    doc.update(_rai(report, policy, stamp))
-    return doc
+    listed = "" if len(fields) == columns else f" (the first {len(fields):,} of {columns:,} columns)"
+    return {
+        "@type": "cr:RecordSet",
+        "@id": name,
+        "name": name,
+        "description": f"The rows of {file_name}{listed}.",
+        "field": fields,
+    }
 
 
 def _rai(report: Any, policy: Any, stamp: str) -> dict[str, Any]:

@@ -13,6 +13,7 @@ import pandas as pd
 
 from dataaudit.engine import Engine, PandasEngine, sample_positions
 from dataaudit.engine.scope import note_sample
+from dataaudit.role_table import ROLES
 from dataaudit.stats import Stats
 
 __all__ = ["Dataset", "Roles", "SourceInfo"]
@@ -62,19 +63,15 @@ class Roles:
     detected: frozenset[str] = frozenset()
     suggested: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
-    SINGLE = ("target", "timestamp", "ingested_at", "label_time", "id")
+    SINGLE = tuple(r.name for r in ROLES if not r.many)
 
     def columns(self) -> dict[str, tuple[str, ...]]:
-        """Role → the columns it names (only roles that are set)."""
+        """Role → the columns it names (only roles that are set): the one-column roles, then the others."""
         out: dict[str, tuple[str, ...]] = {}
-        for name in self.SINGLE:
-            value = getattr(self, name)
-            if value is not None:
-                out[name] = (value,)
-        if self.sensitive:
-            out["sensitive"] = self.sensitive
-        if self.ignore:
-            out["ignore"] = self.ignore
+        for role in sorted(ROLES, key=lambda r: r.many):
+            value = getattr(self, role.name)
+            if value if role.many else value is not None:
+                out[role.name] = tuple(value) if role.many else (value,)
         return out
 
     def role_of(self, column: str) -> str | None:
@@ -84,14 +81,12 @@ class Roles:
         return None
 
     def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for role in ROLES:
+            value = getattr(self, role.name)
+            out[role.name] = list(value) if role.many else value
         return {
-            "target": self.target,
-            "sensitive": list(self.sensitive),
-            "timestamp": self.timestamp,
-            "ingested_at": self.ingested_at,
-            "label_time": self.label_time,
-            "id": self.id,
-            "ignore": list(self.ignore),
+            **out,
             "detected": sorted(self.detected),
             "suggested": {k: list(v) for k, v in self.suggested.items()},
         }

@@ -83,7 +83,7 @@ def hook(files, config_path, fail_on, as_of, select, ignore, snapshots, html_dir
             click.echo(f"CANNOT AUDIT  {path}: {message}", err=True)
             worst = max(worst, ExitCode.CANNOT_AUDIT)
             continue
-        counts = report.summary["by_status"]
+        counts = report.summary.by_status
         tail = f"{counts[Status.FAIL]} fail, {counts[Status.ERROR]} error, {counts[Status.WARN]} warn"
         if report.ready:
             click.echo(f"READY      {path} ({tail})")

@@ -10,8 +10,17 @@ from pathlib import Path
 import click
 
 from dataaudit.formats import FORMATS
+from dataaudit.role_table import ROLE_BY_KEY, role_option
 
-__all__ = ["as_of_option", "config_option", "format_option", "sheet_option", "target_option"]
+__all__ = [
+    "EPILOG",
+    "as_of_option",
+    "checks_option",
+    "config_option",
+    "format_option",
+    "sheet_option",
+    "target_option",
+]
 
 config_option = click.option(
     "-c",
@@ -20,7 +29,7 @@ config_option = click.option(
     type=click.Path(path_type=Path),
     help="Config file (default: dataaudit.yaml next to DATA, or in the cwd).",
 )
-target_option = click.option("--target", help="Target (label) column.")
+target_option = role_option(ROLE_BY_KEY["target"])
 as_of_option = click.option(
     "--as-of", help="Reference time for time-based checks (ISO date/datetime; default now, UTC)."
 )
@@ -28,3 +37,11 @@ format_option = click.option(
     "--format", "fmt", type=click.Choice(FORMATS), help="Input format (default: from the extension)."
 )
 sheet_option = click.option("--sheet", help="Excel sheet to read (default: the first).")
+checks_option = click.option(
+    "--checks",
+    "checks_dirs",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Folder of extra check files (repeatable).",
+)
+EPILOG = "Exit codes: 0 ready, 1 not ready, 2 cannot audit (bad input or option), 3 internal error."

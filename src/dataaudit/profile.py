@@ -136,17 +136,3 @@ def _replace(info: ProfileInfo, **changes: Any) -> ProfileInfo:
     import dataclasses
 
     return dataclasses.replace(info, **changes)
-
-
-def profile_outputs(report, report_path: Path, outputs: dict[str, str]):
-    """For the CLI: the report with its profile's relative file name set, and the file to write beside it
-    (``[(path, html)]``; nothing when profiling failed, and the report then shows the error)."""
-    import dataclasses
-
-    info: ProfileInfo | None = report.profile
-    if info is None or info.html is None:
-        return report, []
-    path = profile_path(report_path)
-    outputs["profile"] = str(path)
-    report = dataclasses.replace(report, profile=dataclasses.replace(info, path=path.name))
-    return report, [(path, info.html)]

@@ -12,10 +12,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from dataaudit.config import Config, close_matches
 from dataaudit.dataset import Roles
 from dataaudit.errors import ConfigError
+from dataaudit.role_table import ROLE_BY_KEY, ROLES
 from dataaudit.sensitive import sensitive_kind
 from dataaudit.stats import Stats
 
@@ -109,18 +111,8 @@ def resolve_roles(
     ``origin`` maps a role to where it was set (e.g. ``--target`` or the config file), for error messages."""
     cols = [str(c) for c in columns]
     present = set(cols)
-    declared = {
-        "target": config.target,
-        "timestamp": config.timestamp,
-        "ingested_at": config.ingested_at,
-        "label_time": config.label_time,
-        "id": config.id,
-    }
-    for role, col in [
-        *declared.items(),
-        *(("sensitive", c) for c in config.sensitive),
-        *(("ignore_columns", c) for c in config.ignore_columns),
-    ]:
+    declared: dict[str, str | None] = {r.key: getattr(config, r.key) for r in ROLES if not r.many}
+    for role, col in _role_columns(declared, config):
         if col is not None and col not in present:
             where = (origin or {}).get(role, role)
             raise ConfigError(f"{where}: column {col!r} not found in {source}{close_matches(col, cols)}")
@@ -139,10 +131,10 @@ def resolve_roles(
             suggested[role] = guesses[role]
     if not config.sensitive and guesses.get("sensitive"):
         suggested["sensitive"] = guesses["sensitive"]
+    named: dict[str, Any] = {ROLE_BY_KEY[k].name: v for k, v in declared.items()}
+    named.update({r.name: tuple(getattr(config, r.key)) for r in ROLES if r.many})
     return Roles(
-        **declared,
-        sensitive=tuple(config.sensitive),
-        ignore=tuple(config.ignore_columns),
+        **named,
         detected=frozenset(detected),
         suggested=suggested,
     )
@@ -153,9 +145,7 @@ def _check_one_role_per_column(
 ) -> None:
     """A column plays one role: a target that is also ignored, or also a sensitive attribute, is a mistake."""
     seen: dict[str, str] = {}
-    pairs = [*declared.items(), *(("sensitive", c) for c in config.sensitive)]
-    pairs += [("ignore_columns", c) for c in config.ignore_columns]
-    for role, col in pairs:
+    for role, col in _role_columns(declared, config):
         if col is None:
             continue
         other = seen.setdefault(col, role)
@@ -164,3 +154,9 @@ def _check_one_role_per_column(
                 f"column {col!r} is given two roles: {other} ({origin.get(other, other)}) and "
                 f"{role} ({origin.get(role, role)}); a column can have only one"
             )
+
+
+def _role_columns(declared: Mapping[str, str | None], config: Config) -> list[tuple[str, str | None]]:
+    """(role key, column) for every role: the one-column roles as ``declared``, then the others' columns."""
+    many = [(r.key, c) for r in ROLES if r.many for c in getattr(config, r.key)]
+    return [*declared.items(), *many]

@@ -20,24 +20,12 @@ from dataaudit.errors import ConfigError
 from dataaudit.model import Area, Check, CheckResult, Outcome, Severity, Status
 from dataaudit.privacy import mask_text
 from dataaudit.registry import Registry, matches
+from dataaudit.role_table import ROLE_BY_NAME
+from dataaudit.waivers import Waiver, waive
 
 __all__ = ["Planned", "plan", "run_checks"]
 
 Progress = Callable[[int, int, str], None]
-
-_ROLE_HINT = {
-    "target": "no target column set (use --target or 'target:' in dataaudit.yaml)",
-    "sensitive": "no sensitive columns set (use --sensitive or 'sensitive:' in dataaudit.yaml)",
-    "timestamp": "no event-time column set or detected (use --timestamp or 'timestamp:' in dataaudit.yaml)",
-    "ingested_at": "no ingestion-time column set (use --ingested-at or 'ingested_at:' in dataaudit.yaml)",
-    "label_time": "no label-time column set ('label_time:' in dataaudit.yaml)",
-    "id": "no id column set or detected (use --id or 'id:' in dataaudit.yaml)",
-}
-#: how to declare a role that was detected, and what to call it in a message
-_DECLARE = {
-    "timestamp": ("event-time column", "--timestamp {col} or 'timestamp: {col}' in dataaudit.yaml"),
-    "id": ("id column", "--id {col} or 'id: {col}' in dataaudit.yaml"),
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,21 +117,30 @@ def build(cls: type[Check], settings: dict[str, Any], where: str) -> Check:
 
 
 def run_checks(
-    data: Dataset, planned: Sequence[Planned], progress: Progress | None = None, timeout: float | None = None
+    data: Dataset,
+    planned: Sequence[Planned],
+    progress: Progress | None = None,
+    timeout: float | None = None,
+    waivers: Sequence[Waiver] = (),
 ) -> tuple[CheckResult, ...]:
     """Run each planned check; ``timeout``: seconds one check may take before it becomes an ``error``
-    (``None``: no limit; see :mod:`dataaudit.deadline` for how a late check is stopped)."""
+    (``None``: no limit; see :mod:`dataaudit.deadline` for how a late check is stopped); ``waivers``: the
+    accepted risks of dataaudit.yaml (:mod:`dataaudit.waivers`)."""
     results = []
     for i, p in enumerate(planned):
         if progress:
             progress(i, len(planned), p.check.id)
-        results.append(run_one(data, p, timeout))
+        results.append(run_one(data, p, timeout, waivers))
     if progress:
         progress(len(planned), len(planned), "")
     return tuple(results)
 
 
-def run_one(data: Dataset, p: Planned, timeout: float | None = None) -> CheckResult:
+def run_one(
+    data: Dataset, p: Planned, timeout: float | None = None, waivers: Sequence[Waiver] = ()
+) -> CheckResult:
+    """Run one check. Its status is decided here: the outcome, capped by the check's severity and by a
+    guessed role, then a matching waiver (``waived``)."""
     check = p.check
     start = time.perf_counter()
     error = tb = None
@@ -172,18 +169,8 @@ def run_one(data: Dataset, p: Planned, timeout: float | None = None) -> CheckRes
         outcome = Outcome.make(Status.ERROR, f"check crashed: {error}"[:500])
     finally:
         tracked.__exit__(None, None, None)
-    status = outcome.status
-    message = outcome.message
-    if status == Status.FAIL and p.severity == Severity.WARN:
-        status = Status.WARN
-    guessed = guessed_roles(check, data)
-    if guessed and status in (Status.FAIL, Status.WARN):
-        # a verdict never rests on a guess: what a check built on a detected role finds is reported, at most
-        # as a warning, with how to declare the role so that the finding counts
-        capped = status == Status.FAIL
-        status = Status.WARN
-        message += _guess_note(data, guessed, capped)
-    return CheckResult(
+    status, message = _capped(outcome, p, data)
+    result = CheckResult(
         id=check.id,
         area=check.area,
         title=check.title,
@@ -204,6 +191,22 @@ def run_one(data: Dataset, p: Planned, timeout: float | None = None) -> CheckRes
         # what the result covers, observed while the check ran (dataaudit.engine.scope)
         scope=tracker.scope(data.n_rows) if status not in (Status.SKIPPED, Status.ERROR) else None,
     )
+    return waive(result, waivers, data.as_of) if waivers else result
+
+
+def _capped(outcome: Outcome, p: Planned, data: Dataset) -> tuple[Status, str]:
+    """The outcome's status and message under the check's severity (``warn`` caps a ``fail``) and its
+    guessed roles (a verdict never rests on a guess: what a check built on a detected role finds is
+    reported, at most as a warning, with how to declare the role so that the finding counts)."""
+    status, message = outcome.status, outcome.message
+    if status == Status.FAIL and p.severity == Severity.WARN:
+        status = Status.WARN
+    guessed = guessed_roles(p.check, data)
+    if guessed and status in (Status.FAIL, Status.WARN):
+        capped = status == Status.FAIL
+        status = Status.WARN
+        message += _guess_note(data, guessed, capped)
+    return status, message
 
 
 def roles_used(check: Check) -> tuple[str, ...]:
@@ -222,7 +225,11 @@ def _guess_note(data: Dataset, roles: Sequence[str], capped: bool) -> str:
     parts = []
     for role in roles:
         col = getattr(data.roles, role)
-        what, how = _DECLARE.get(role, (f"{role} column", f"'{role}: {{col}}' in dataaudit.yaml"))
+        known = ROLE_BY_NAME.get(role)
+        what, how = (known.declare if known else None) or (
+            f"{role} column",
+            f"'{role}: {{col}}' in dataaudit.yaml",
+        )
         parts.append(f"the {what} {col!r} was detected, not declared (declare it with {how.format(col=col)})")
     cap = "; a warning, not a failure, because " if capped else "; "
     return f"{cap}{'; '.join(parts)}"
@@ -233,7 +240,8 @@ def _has_role(data: Dataset, role: str) -> bool:
 
 
 def _skip_reason(data: Dataset, role: str) -> str:
-    reason = _ROLE_HINT.get(role, f"requires the {role!r} role")
+    known = ROLE_BY_NAME.get(role)
+    reason = (known.hint if known else "") or f"requires the {role!r} role"
     guesses = data.roles.suggested.get(role)
     if guesses:
         reason += f"; likely candidates: {', '.join(guesses)}"

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 from dataaudit.dataset import Dataset
 from dataaudit.datasheet import FIELDS
+from dataaudit.role_table import ROLES, Role
 from dataaudit.roles import detect
 
 #: the datasheet fields and their one-line prompts come from the Policy model's module
@@ -34,31 +36,9 @@ def starter_config(data: Dataset) -> str:
         "# -- column roles ------------------------------------------------------------------",
     ]
 
-    def role(key: str, doc: str) -> None:
-        found = guesses.get(key, ())
-        if found:
-            others = f"; other candidates: {', '.join(_c(f) for f in found[1:])}" if len(found) > 1 else ""
-            caveat = f" ({id_notes[found[0]]})" if key == "id" and id_notes.get(found[0]) else ""
-            lines.append(f"{key}: {_q(found[0])}  # guessed: {doc}{caveat}{others}")
-        else:
-            lines.append(f"# {key}:  # {doc} (none found)")
-
-    role("target", "the label a model would predict")
-    role("id", "unique row identifier")
-    role("timestamp", "event time of each row")
-    role("ingested_at", "when each row was ingested")
-    sens = guesses.get("sensitive", ())
-    if sens:
-        # commented out: the bias checks grade on these, so a guess must be confirmed before it counts
-        lines.append(
-            f"# sensitive: [{', '.join(_q(s) for s in sens)}]  # guessed sensitive attributes: "
-            "uncomment what is right"
-        )
-    else:
-        lines.append("# sensitive: []  # sensitive attributes, e.g. [gender, age] (none found)")
+    for role in sorted(ROLES, key=lambda r: r.starter_rank):
+        lines.append(_role_line(role, guesses.get(role.key, ()), id_notes))
     lines += [
-        "# label_time:  # when each row's label became known",
-        "# ignore_columns: []  # columns left out of the audit",
         "",
         "# -- verdict and selection -----------------------------------------------------------",
         "fail_on: fail  # 'warn' makes warnings block too",
@@ -77,6 +57,21 @@ def starter_config(data: Dataset) -> str:
     for key, prompt in POLICY_FIELDS.items():
         lines.append(f"  # {key}:  # {prompt}")
     return "\n".join(lines) + "\n"
+
+
+def _role_line(role: Role, found: Sequence[str], id_notes: dict[str, str]) -> str:
+    """A role's line: the guess, or the key commented out. A guessed list (sensitive attributes) stays
+    commented out: the bias checks grade on these, so a guess must be confirmed before it counts."""
+    key, doc = role.key, role.starter
+    if role.many:
+        if found:
+            return f"# {key}: [{', '.join(_q(s) for s in found)}]  # {role.starter_guess}"
+        return f"# {key}: []  # {doc}{' (none found)' if role.detectable else ''}"
+    if found:
+        others = f"; other candidates: {', '.join(_c(f) for f in found[1:])}" if len(found) > 1 else ""
+        caveat = f" ({id_notes[found[0]]})" if key == "id" and id_notes.get(found[0]) else ""
+        return f"{key}: {_q(found[0])}  # guessed: {doc}{caveat}{others}"
+    return f"# {key}:  # {doc}{' (none found)' if role.detectable else ''}"
 
 
 def _id_caveat(data: Dataset, col: str) -> str:

@@ -28,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 if TYPE_CHECKING:
     from dataaudit.model import CheckResult
 
-__all__ = ["Waiver", "apply_waivers", "check_waivers"]
+__all__ = ["Waiver", "apply_waivers", "check_waivers", "waive", "waiver_notes"]
 
 
 class Waiver(BaseModel):
@@ -86,45 +86,61 @@ def check_waivers(waivers: Sequence[Waiver], ids: Iterable[str], areas: Iterable
 def apply_waivers(
     results: Sequence[CheckResult], waivers: Sequence[Waiver], as_of: dt.datetime
 ) -> tuple[tuple[CheckResult, ...], tuple[str, ...]]:
-    """Results with waived findings marked, and notes for stale waivers. A waiver applies through its
-    ``expires`` day (as-of date <= expires); the first matching waiver still in force wins, else the first
-    expired one (so a renewal added below an expired waiver applies)."""
+    """Results with waived findings marked, and notes for stale waivers (:func:`waive` on each result, then
+    :func:`waiver_notes`; the runner does the same as each check finishes)."""
+    out = tuple(waive(r, waivers, as_of) for r in results)
+    return out, waiver_notes(waivers, out)
+
+
+def waive(result: CheckResult, waivers: Sequence[Waiver], as_of: dt.datetime) -> CheckResult:
+    """The result with a matching waiver applied: a ``warn`` or ``fail`` becomes ``waived``, or, past the
+    waiver's expiry, keeps its status and says the waiver expired. A waiver applies through its ``expires``
+    day (as-of date <= expires); the first matching waiver still in force wins, else the first expired one
+    (so a renewal added below an expired waiver applies)."""
     from dataaudit.model import MAX_MESSAGE_CHARS, Status
     from dataaudit.privacy import mask_config_text
 
+    if result.status not in (Status.WARN, Status.FAIL):
+        return result
+    hits = [w for w in waivers if w.matches(result)]
+    if not hits:
+        return result
     today = as_of.date()
-    used: set[int] = set()
-    out = []
-    for r in results:
-        if r.status not in (Status.WARN, Status.FAIL):
-            out.append(r)
-            continue
-        hits = [(i, w) for i, w in enumerate(waivers) if w.matches(r)]
-        if not hits:
-            out.append(r)
-            continue
-        i, w = next(((i, w) for i, w in hits if today <= w.expires), hits[0])
-        used.update(j for j, _ in hits)
-        expired = today > w.expires
-        who = f"{w.reason} (owner: {w.owner})"
-        if expired:
-            message = mask_config_text(
-                f"{r.message} [waiver expired on {w.expires.isoformat()}: {who}]", MAX_MESSAGE_CHARS
-            )
-            out.append(dataclasses.replace(r, message=message, waiver=w.to_dict(expired=True)))
-        else:
-            message = mask_config_text(
-                f"{r.message} [waived until {w.expires.isoformat()}: {who}]", MAX_MESSAGE_CHARS
-            )
-            out.append(
-                dataclasses.replace(r, status=Status.WAIVED, message=message, waiver=w.to_dict(expired=False))
-            )
-    notes = tuple(
+    w = next((w for w in hits if today <= w.expires), hits[0])
+    who = f"{w.reason} (owner: {w.owner})"
+    if today > w.expires:
+        message = mask_config_text(
+            f"{result.message} [waiver expired on {w.expires.isoformat()}: {who}]", MAX_MESSAGE_CHARS
+        )
+        return dataclasses.replace(result, message=message, waiver=w.to_dict(expired=True))
+    message = mask_config_text(
+        f"{result.message} [waived until {w.expires.isoformat()}: {who}]", MAX_MESSAGE_CHARS
+    )
+    return dataclasses.replace(result, status=Status.WAIVED, message=message, waiver=w.to_dict(expired=False))
+
+
+def waiver_notes(waivers: Sequence[Waiver], results: Sequence[CheckResult]) -> tuple[str, ...]:
+    """Notes for the waivers that matched no warning or failure among ``results`` (after :func:`waive`)."""
+    from dataaudit.model import Status
+    from dataaudit.privacy import mask_config_text
+
+    found = (Status.WARN, Status.FAIL, Status.WAIVED)
+    used = {i for i, w in enumerate(waivers) for r in results if r.status in found and w.matches(r)}
+    before = tuple(_as_found(r) for r in results)
+    return tuple(
         mask_config_text(note, None)
         for i, w in enumerate(waivers)
-        if i not in used and (note := _unused_note(w, results)) is not None
+        if i not in used and (note := _unused_note(w, before)) is not None
     )
-    return tuple(out), notes
+
+
+def _as_found(result: CheckResult) -> CheckResult:
+    """A waived result as the check found it (its status before the waiver: warn or fail)."""
+    from dataaudit.model import Status
+
+    if result.status != Status.WAIVED:
+        return result
+    return dataclasses.replace(result, status=Status.FAIL)
 
 
 def _unused_note(w: Waiver, results: Sequence[CheckResult]) -> str | None:

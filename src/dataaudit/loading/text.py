@@ -172,41 +172,8 @@ def _read_csv(
     null_values = sorted(tokens.common)
     first_nulls = [""] if "" in tokens.common else []
 
-    def read(
-        block_size: int = csv_guard.BLOCK_SIZE,
-        text_columns: Sequence[str] = (),
-        nulls: Sequence[str] | None = None,
-    ) -> Any:
-        return pacsv.read_csv(
-            pa.py_buffer(data),  # type: ignore[arg-type]  # pyarrow-stubs leave out Buffer; pyarrow reads it
-            read_options=pacsv.ReadOptions(block_size=block_size),
-            parse_options=parse_options,
-            convert_options=pacsv.ConvertOptions(
-                strings_can_be_null=True,
-                quoted_strings_can_be_null=True,
-                null_values=null_values if nulls is None else list(nulls),
-                column_types=dict.fromkeys(text_columns, pa.string()),
-                include_columns=list(text_columns),
-            ),
-        )
-
-    def raw_text(positions: Sequence[int]) -> Any:
-        """The columns at ``positions`` as written (no nulls, no type inference), header row dropped."""
-        names = [f"f{i}" for i in positions]  # by position: header names may repeat or be empty
-        table = pacsv.read_csv(
-            pa.py_buffer(data),  # type: ignore[arg-type]  # pyarrow-stubs leave out Buffer; pyarrow reads it
-            read_options=pacsv.ReadOptions(block_size=block_size, autogenerate_column_names=True),
-            parse_options=parse_options,
-            convert_options=pacsv.ConvertOptions(
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-                null_values=[],
-                column_types=dict.fromkeys(names, pa.binary()),  # bytes: no UTF-8 check, only tokens matter
-                include_columns=names,
-            ),
-        )
-        return table.slice(1)
-
+    reader = _ArrowCsv(data, parse_options, null_values)
+    read, raw_text = reader.read, reader.raw_text
     block_size = csv_guard.BLOCK_SIZE
     try:
         try:
@@ -217,21 +184,14 @@ def _read_csv(
             block_size = csv_guard.block_for(data)
             table = read(block_size, nulls=first_nulls)  # one cell larger than a block (tens of MB)
     except pa.ArrowInvalid as exc:
-        msg = _first_line(exc)
-        if msg.startswith("CSV parse error: Expected") and "columns, got" in msg:
-            raise _Problem(_ragged_message(data, sep)) from None
-        if "invalid UTF8" in msg:
-            raise _NotUtf8 from None
-        if "Empty CSV file" in msg:
-            raise _Problem("file has no data") from None
-        raise _Problem(f"malformed CSV: {msg.removeprefix('CSV parse error: ')}") from None
+        raise _parse_problem(exc, data, sep) from None
     if any(pa.types.is_binary(f.type) for f in table.schema):  # arrow's type for text that is not UTF-8
         raise _NotUtf8
     counts, spell, again = first_pass_counts(table, tokens)
     if again:  # tokens besides the empty cell: read with every token null, so that types are inferred
         table = read(block_size)
         if spell:
-            counts = count_spellings(raw_text(spell), spell, tokens, counts)
+            counts = count_spellings(raw_text(spell, block_size), spell, tokens, counts)
     if null_counts is not None:
         null_counts.clear()  # a retry after a decoding repair counts afresh
         null_counts.update(counts)
@@ -247,6 +207,67 @@ def _read_csv(
     if hint:
         notes.append(hint)
     return _arrow_to_pandas(table, notes)
+
+
+def _parse_problem(exc: Exception, data: bytes, sep: str) -> Exception:
+    """What arrow's parse error means for the user: ragged rows, not UTF-8, no data, or malformed."""
+    msg = _first_line(exc)
+    if msg.startswith("CSV parse error: Expected") and "columns, got" in msg:
+        return _Problem(_ragged_message(data, sep))
+    if "invalid UTF8" in msg:
+        return _NotUtf8()
+    if "Empty CSV file" in msg:
+        return _Problem("file has no data")
+    return _Problem(f"malformed CSV: {msg.removeprefix('CSV parse error: ')}")
+
+
+class _ArrowCsv:
+    """pyarrow's CSV reader over one file's bytes, with its parse options and null tokens."""
+
+    def __init__(self, data: bytes, parse_options: Any, null_values: Sequence[str]) -> None:
+        self.data, self.parse_options, self.null_values = data, parse_options, list(null_values)
+
+    def read(
+        self,
+        block_size: int = csv_guard.BLOCK_SIZE,
+        text_columns: Sequence[str] = (),
+        nulls: Sequence[str] | None = None,
+    ) -> Any:
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+
+        return pacsv.read_csv(
+            pa.py_buffer(self.data),  # type: ignore[arg-type]  # pyarrow-stubs leave out Buffer; pyarrow reads it
+            read_options=pacsv.ReadOptions(block_size=block_size),
+            parse_options=self.parse_options,
+            convert_options=pacsv.ConvertOptions(
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=True,
+                null_values=self.null_values if nulls is None else list(nulls),
+                column_types=dict.fromkeys(text_columns, pa.string()),
+                include_columns=list(text_columns),
+            ),
+        )
+
+    def raw_text(self, positions: Sequence[int], block_size: int) -> Any:
+        """The columns at ``positions`` as written (no nulls, no type inference), header row dropped."""
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+
+        names = [f"f{i}" for i in positions]  # by position: header names may repeat or be empty
+        table = pacsv.read_csv(
+            pa.py_buffer(self.data),  # type: ignore[arg-type]  # pyarrow-stubs leave out Buffer; pyarrow reads it
+            read_options=pacsv.ReadOptions(block_size=block_size, autogenerate_column_names=True),
+            parse_options=self.parse_options,
+            convert_options=pacsv.ConvertOptions(
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+                null_values=[],
+                column_types=dict.fromkeys(names, pa.binary()),  # bytes: no UTF-8 check, only tokens matter
+                include_columns=names,
+            ),
+        )
+        return table.slice(1)
 
 
 _SEP_NAMES = {"\t": "tab", ";": "';'", "|": "'|'"}

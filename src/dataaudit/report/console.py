@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table as RichTable
 
-from dataaudit.model import Area, Report, Status
+from dataaudit.model import Area, Report, Status, in_status_order
 from dataaudit.terminal import printable
 
 STYLE = {
@@ -49,6 +49,23 @@ def use_color(file: TextIO, color: bool | None = None) -> bool:
     return _isatty(file)
 
 
+def _header(console: Console, report: Report) -> None:
+    """The first lines: tool, data, size and as-of; the engine when not pandas; the config file used."""
+    d = report.dataset
+    console.print(
+        f"dataaudit {_text(report.tool['version'])}  ·  {_text(d.path or 'DataFrame')}  ·  "
+        f"{d.rows:,} rows × {d.columns} columns  ·  as of {report.as_of:%Y-%m-%d %H:%M} UTC"
+    )
+    if d.engine != "pandas" or d.sample_rows:
+        sampled = f"; row-level checks on a seeded sample of {d.sample_rows:,} rows" if d.sample_rows else ""
+        console.print(f"engine: {d.engine} ({_text(d.engine_reason)}){sampled}")
+    config_path = report.config.get("path") if report.config else None
+    section = report.config.get("section") if report.config else None
+    if config_path or section:  # say which file graded the data: one found beside it is otherwise silent
+        entry = f" (datasets: {_text(repr(section))})" if section else ""
+        console.print(f"config: {_text(config_path or 'the config given')}{entry}")
+
+
 def print_summary(
     report: Report, file: TextIO, *, color: bool | None = None, outputs: dict[str, str] | None = None
 ) -> None:
@@ -69,22 +86,10 @@ def print_summary(
         width=None if tty else 110,
         soft_wrap=not tty,
     )
-    d = report.dataset
-    console.print(
-        f"dataaudit {_text(report.tool['version'])}  ·  {_text(d.path or 'DataFrame')}  ·  "
-        f"{d.rows:,} rows × {d.columns} columns  ·  as of {report.as_of:%Y-%m-%d %H:%M} UTC"
-    )
-    if d.engine != "pandas" or d.sample_rows:
-        sampled = f"; row-level checks on a seeded sample of {d.sample_rows:,} rows" if d.sample_rows else ""
-        console.print(f"engine: {d.engine} ({_text(d.engine_reason)}){sampled}")
-    config_path = report.config.get("path") if report.config else None
-    section = report.config.get("section") if report.config else None
-    if config_path or section:  # say which file graded the data: one found beside it is otherwise silent
-        entry = f" (datasets: {_text(repr(section))})" if section else ""
-        console.print(f"config: {_text(config_path or 'the config given')}{entry}")
+    _header(console, report)
     table = RichTable(show_edge=False, pad_edge=False, box=None, header_style="bold")
     table.add_column("area")
-    by_area = report.summary["by_area"]
+    by_area = report.summary.by_area
     # a waived column only when something was waived: most runs have no waivers
     shown = [s for s in Status if s != Status.WAIVED or any(c[s.value] for c in by_area.values())]
     for s in shown:
@@ -94,9 +99,8 @@ def print_summary(
             counts = by_area[area.value]
             table.add_row(area.value, *(str(counts[s.value]) if counts[s.value] else "·" for s in shown))
     console.print(table)
-    listed = [Status.FAIL, Status.ERROR, Status.WARN, Status.WAIVED]  # waived: with its reason and expiry
-    flagged = [r for r in report.results if r.status in listed]
-    flagged.sort(key=lambda r: listed.index(r.status))
+    # waived: with its reason and expiry
+    flagged = in_status_order(report.results, (Status.FAIL, Status.ERROR, Status.WARN, Status.WAIVED))
     if flagged:
         console.print()
     for r in flagged:
@@ -105,7 +109,7 @@ def print_summary(
             f"[{STYLE[r.status]}]{r.status.value.upper():5}[/] {_text(r.id)}: {_text(r.message)}{scope}"
         )
     # load notes (report.dataset.notes), then the run's own; a note in both is printed once
-    for note in dict.fromkeys((*d.notes, *report.notes)):
+    for note in dict.fromkeys((*report.dataset.notes, *report.notes)):
         console.print(f"[dim]note: {_text(note)}[/]")
     console.print()
     n_block = len(report.blocking)

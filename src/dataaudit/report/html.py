@@ -16,14 +16,13 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup, escape
 
 from dataaudit.datasheet import policy_notes
-from dataaudit.model import Area, Report, Status
+from dataaudit.model import STATUS_ORDER, Area, Report, Status, in_status_order
 from dataaudit.report.drift import drift_bars, drift_rows
 from dataaudit.report.svg import meter, render_chart, sparkline
 
 _QUIET = (Status.PASS, Status.SKIPPED)
 #: evidence rows shown before "show all": a failed check's table of 70 rows would fill two screens
 PREVIEW_ROWS = 8
-STATUS_ORDER = [Status.FAIL, Status.ERROR, Status.WARN, Status.WAIVED, Status.PASS, Status.SKIPPED]
 
 
 def _env() -> Environment:
@@ -149,11 +148,11 @@ def render_notebook(report: Report, height: int = 800) -> str:
 
 def _render(report: Report, *, in_srcdoc: bool) -> str:
     by_area = report.by_area()
-    counts_by_area = report.summary["by_area"]
+    counts_by_area = report.summary.by_area
     no_results = {s.value: 0 for s in Status}
-    areas = []
+    areas: list[dict[str, Any]] = []
     for area in Area:
-        results = sorted(by_area.get(area, ()), key=lambda r: STATUS_ORDER.index(r.status))
+        results = in_status_order(by_area.get(area, ()))
         if not results and area in (Area.DRIFT, Area.SPLIT):  # run only with --baseline / --test
             continue
         counts = counts_by_area.get(area.value, no_results)

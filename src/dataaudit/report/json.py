@@ -34,7 +34,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         "as_of": report.as_of.isoformat(),
         "fail_on": str(report.fail_on),
         "verdict": report.verdict,
-        "summary": report.summary,
+        "summary": report.summary.to_dict(),
         "checks": [r.to_dict() for r in report.results],
         "notes": list(report.notes),
         "durations": {k: round(v, 4) for k, v in report.durations.items()},

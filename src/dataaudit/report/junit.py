@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from dataaudit.model import CheckResult, Report, Severity, Status
+from dataaudit.model import CheckResult, Report, Status
 
 __all__ = ["render_junit"]
 
@@ -39,12 +39,14 @@ def _detail(r: CheckResult) -> str:
     return _text("\n".join(lines))
 
 
-def _failing(r: CheckResult, fail_on: Severity) -> bool:
-    return r.status == Status.FAIL or (r.status == Status.WARN and fail_on == Severity.WARN)
+def _failing(r: CheckResult, blocking: set[str]) -> bool:
+    """A finding that blocks the verdict (``Report.blocking`` decides; an error is a JUnit error instead)."""
+    return r.id in blocking and r.status != Status.ERROR
 
 
 def render_junit(report: Report) -> str:
     """The report as a JUnit XML document (UTF-8, with an XML declaration)."""
+    blocking = {r.id for r in report.blocking}
     name = report.dataset.path or "DataFrame"
     root = ET.Element("testsuites", name=_text(f"dataaudit: {name}"))
     totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
@@ -71,7 +73,7 @@ def render_junit(report: Report) -> str:
                 time=f"{r.duration_s:.3f}",
             )
             message = _text(r.message)
-            if _failing(r, report.fail_on):
+            if _failing(r, blocking):
                 counts["failures"] += 1
                 el = ET.SubElement(case, "failure", message=message, type=str(r.status))
                 el.text = _detail(r)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from dataaudit.model import Area, Report, Status
+from dataaudit.model import STATUS_ORDER, Area, CheckResult, Report, Status, in_status_order
 
 __all__ = ["md_escape", "render_markdown"]
 
@@ -53,6 +53,36 @@ def _version(text: object) -> str:
     return re.sub(r"[^A-Za-z0-9.+!-]", "", str(text))[:40]
 
 
+def _area_table(report: Report) -> list[str]:
+    """Checks per area and status, worst status first."""
+    by_area = report.summary.by_area
+    lines = ["| area | " + " | ".join(f"{_ICON[s]} {s}" for s in STATUS_ORDER) + " |"]
+    lines.append("|---|" + "---:|" * len(STATUS_ORDER))
+    for area in Area:
+        counts = by_area.get(area.value)
+        if counts:
+            lines.append(
+                f"| {area.value} | "
+                + " | ".join(str(counts.get(s.value, 0) or "·") for s in STATUS_ORDER)
+                + " |"
+            )
+    return [*lines, ""]
+
+
+def _waived_table(waived: list[CheckResult]) -> list[str]:
+    """The accepted risks: check, reason, owner, expiry (nothing when none was waived)."""
+    if not waived:
+        return []
+    lines = ["### Waived (accepted risks)", "", "| check | reason | owner | expires |", "|---|---|---|---|"]
+    for r in waived[:MAX_LISTED]:
+        w = r.waiver or {}
+        lines.append(
+            f"| {_code(r.id)} | {md_escape(w.get('reason', ''))} | {md_escape(w.get('owner', ''))} | "
+            f"{md_escape(w.get('expires', ''))} |"
+        )
+    return [*lines, ""]
+
+
 def render_markdown(report: Report, html: str | None = None, artifacts_url: str | None = None) -> str:
     """The summary. ``html``: the HTML report's path, named at the end; ``artifacts_url``: where the CI run
     keeps it (GitHub Actions: the run page's artifacts), linked beside it."""
@@ -68,21 +98,8 @@ def render_markdown(report: Report, html: str | None = None, artifacts_url: str 
         f"fail on: {report.fail_on} · dataaudit {_version(report.tool.get('version', ''))}",
         "",
     ]
-    statuses = [
-        s for s in (Status.FAIL, Status.ERROR, Status.WARN, Status.WAIVED, Status.PASS, Status.SKIPPED)
-    ]
-    by_area = report.summary["by_area"]
-    lines.append("| area | " + " | ".join(f"{_ICON[s]} {s}" for s in statuses) + " |")
-    lines.append("|---|" + "---:|" * len(statuses))
-    for area in Area:
-        counts = by_area.get(area.value)
-        if counts:
-            lines.append(
-                f"| {area.value} | " + " | ".join(str(counts.get(s.value, 0) or "·") for s in statuses) + " |"
-            )
-    lines.append("")
-    order = [Status.FAIL, Status.ERROR, Status.WARN]
-    shown = sorted((r for r in report.results if r.status in order), key=lambda r: order.index(r.status))
+    lines += _area_table(report)
+    shown = in_status_order(report.results, (Status.FAIL, Status.ERROR, Status.WARN))
     if shown:
         blocking = {r.id for r in report.blocking}
         lines += ["### Failing and warning checks", "", "| | check | message |", "|---|---|---|"]
@@ -96,27 +113,14 @@ def render_markdown(report: Report, html: str | None = None, artifacts_url: str 
             lines.append(f"| | | and {len(shown) - MAX_LISTED} more |")
         lines.append("")
     waived = [r for r in report.results if r.status == Status.WAIVED]
-    if waived:
-        lines += [
-            "### Waived (accepted risks)",
-            "",
-            "| check | reason | owner | expires |",
-            "|---|---|---|---|",
-        ]
-        for r in waived[:MAX_LISTED]:
-            w = r.waiver or {}
-            lines.append(
-                f"| {_code(r.id)} | {md_escape(w.get('reason', ''))} | {md_escape(w.get('owner', ''))} | "
-                f"{md_escape(w.get('expires', ''))} |"
-            )
-        lines.append("")
+    lines += _waived_table(waived)
     notes = list(dict.fromkeys((*d.notes, *report.notes)))
     if notes:
         lines += ["<details><summary>Notes</summary>", ""]
         lines += [f"- {md_escape(n)}" for n in notes[:MAX_LISTED]]
         lines += ["", "</details>", ""]
     if not shown and not waived:
-        lines += [f"All {report.summary['checks']} checks passed or were skipped.", ""]
+        lines += [f"All {report.summary.checks} checks passed or were skipped.", ""]
     if html:
         where = f" in [the run's artifacts]({artifacts_url})" if artifacts_url else ""
         lines += [f"Full report: {_code(Path(html).name)}{where}.", ""]
