@@ -26,6 +26,7 @@ from dataaudit.checks.consistency.labels import (
 )
 from dataaudit.dataset import Dataset
 from dataaudit.engine.base import GroupSummary
+from dataaudit.engine.scope import for_an_estimate
 from dataaudit.model import Area, Check, Outcome, Status, Table, count, grade, worst_status
 from dataaudit.privacy import mask_example
 from dataaudit.roles import ID_TOKENS, NEAR_UNIQUE, tokens
@@ -257,7 +258,8 @@ class DuplicateRows(Check):
         chance = chance_raw = near_chance = None
         if exact.groups:
             # a model estimate on the seeded sample, not a count: see chance_identical_pairs
-            rows = data.sample(CHANCE_SAMPLE)
+            with for_an_estimate():  # the counts are over all rows; chance is a model, fitted on a sample
+                rows = data.sample(CHANCE_SAMPLE)
             chance = chance_identical_pairs(rows, cols, pairs, n_rows=n)
             if not explained_by_chance(pairs, chance) and self._coarse(n, exact.extra_copies):
                 chance_raw = chance_identical_pairs(rows, cols, pairs, discount=False, n_rows=n)
@@ -266,7 +268,9 @@ class DuplicateRows(Check):
         if near:
             sizes = np.unique(n_g, return_counts=True)[1]
             near_pairs = _pairs(sizes)
-            near_chance = chance_identical_pairs(data.sample(CHANCE_SAMPLE), near_cols, near_pairs, n_rows=n)
+            with for_an_estimate():
+                near_rows = data.sample(CHANCE_SAMPLE)
+            near_chance = chance_identical_pairs(near_rows, near_cols, near_pairs, n_rows=n)
             # groups holding a row outside the exact groups; exact groups lie inside the near rows, so the
             # near rows alone (fetched by position) say which rows are exact copies
             in_exact = np.zeros(n_idx.size, dtype=bool)

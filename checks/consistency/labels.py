@@ -13,6 +13,7 @@ from dataaudit.checks._shared import role
 from dataaudit.checks.consistency._common import MAX_EXAMPLES, _label_placeholder_mask, _labels, _rows
 from dataaudit.dataset import Dataset
 from dataaudit.engine import PandasEngine
+from dataaudit.engine.scope import for_an_estimate
 from dataaudit.model import Area, Check, Outcome, Status, Table, count, grade
 
 __all__ = ["ConflictingLabels", "TargetMissing", "chance_identical_pairs", "explained_by_chance"]
@@ -318,7 +319,8 @@ class ConflictingLabels(Check):
         if data.stats[target].missing == 0 and not placeholders.any():
             engine, n = data.engine, data.n_rows
             positions = None
-            chance_rows = data.sample(CHANCE_SAMPLE)  # the model's estimate is on the seeded sample
+            with for_an_estimate():  # the model's estimate is on the seeded sample; the counts on all rows
+                chance_rows = data.sample(CHANCE_SAMPLE)
         else:
             y, labelled = _labels(data)
             frame = data.frame[labelled.to_numpy()]

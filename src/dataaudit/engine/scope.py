@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
-__all__ = ["Scope", "note_approximate", "note_sample", "tracking"]
+__all__ = ["Scope", "for_an_estimate", "note_approximate", "note_sample", "tracking"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +72,17 @@ def tracking() -> Iterator[_Tracker]:
     token = _current.set(tracker)
     try:
         yield tracker
+    finally:
+        _current.reset(token)
+
+
+@contextlib.contextmanager
+def for_an_estimate() -> Iterator[None]:
+    """Rows read inside are a model's input, not what the result counts (duplicate rows are counted over all
+    rows; how many chance alone would make is estimated on a seeded sample): they leave the scope alone."""
+    token = _current.set(None)
+    try:
+        yield
     finally:
         _current.reset(token)
 
