@@ -9,7 +9,7 @@ import csv
 from pathlib import Path
 from typing import Any
 
-from dataaudit.engine.duckdb import _position_name, qi, run
+from dataaudit.engine.duckdb_base import _position_name, qi, run
 from dataaudit.engine.duckdb_csv_types import _add_counts, _Column, _Plan, _plan
 from dataaudit.engine.duckdb_resources import CSV_BLOCK
 from dataaudit.engine.duckdb_text import BLOCK, _head, _prepare_text, _repair, _Text

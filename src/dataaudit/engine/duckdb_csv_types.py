@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dataaudit.engine.duckdb import _PNUM
+from dataaudit.engine.duckdb_base import _PNUM
 from dataaudit.loading.nulls import NullTokens
 
 _BOOL_TEXT = ["1", "0", "True", "TRUE", "true", "False", "FALSE", "false"]

@@ -35,7 +35,8 @@ from pathlib import Path
 from typing import Any
 
 from dataaudit.dataset import SourceInfo
-from dataaudit.engine.duckdb import DuckDBEngine, connect
+from dataaudit.engine.duckdb import DuckDBEngine
+from dataaudit.engine.duckdb_base import connect
 from dataaudit.engine.duckdb_csv import _open_csv
 from dataaudit.engine.duckdb_parquet import _open_parquet
 from dataaudit.engine.duckdb_resources import _bytes, _engine_memory, estimate_needs

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from dataaudit.engine.duckdb import _position_name, qi, run
+from dataaudit.engine.duckdb_base import _position_name, qi, run
 from dataaudit.loading.nulls import NullTokens
 from dataaudit.loading.problems import _first_line, _Problem
 
