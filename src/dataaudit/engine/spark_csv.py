@@ -32,7 +32,8 @@ def _open_csv(
     from pyspark.sql import functions as F
     from pyspark.sql import types as T
 
-    from dataaudit.engine.spark import ROW, SparkEngine, number_rows
+    from dataaudit.engine.spark import ROW, SparkEngine
+    from dataaudit.engine.spark_frames import number_rows
 
     sep = "\t" if kind == "tsv" else _sniff(files[0])
     header = _header(files[0], sep)
@@ -226,7 +227,7 @@ def _breakdown(src: Any, columns: list[tuple[str, str]], tokens: Any) -> dict[st
 
 
 def _cast(c: Any, to: str) -> Any:
-    from dataaudit.engine.spark import _try_cast
+    from dataaudit.engine.spark_base import _try_cast
 
     return _try_cast(c, to)
 

@@ -17,7 +17,8 @@ def _open_parquet(
 ) -> tuple[Any, list[str], dict[str, dict[str, int]]]:
     from pyspark.sql import types as T
 
-    from dataaudit.engine.spark import SparkEngine, _nan_to_null, col, number_rows
+    from dataaudit.engine.spark import SparkEngine, col
+    from dataaudit.engine.spark_frames import _nan_to_null, number_rows
     from dataaudit.loading.columns import _clean_columns
 
     try:
