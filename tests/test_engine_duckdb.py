@@ -320,7 +320,7 @@ def test_temp_folder_removed_when_loading_fails(tmp_path):
 
 # ---------------------------------------------------------------------- memory and disk, up front
 def test_refuses_when_memory_cannot_be_met(tmp_path, monkeypatch):
-    import dataaudit.engine.duckdb_load as loader
+    import dataaudit.engine.duckdb_resources as loader
 
     path = tmp_path / "t.csv"
     path.write_text("a\n1\n")
@@ -332,7 +332,7 @@ def test_refuses_when_memory_cannot_be_met(tmp_path, monkeypatch):
 
 
 def test_refuses_when_disk_cannot_be_met(tmp_path, monkeypatch):
-    import dataaudit.engine.duckdb_load as loader
+    import dataaudit.engine.duckdb_resources as loader
 
     path = tmp_path / "t.csv"
     path.write_bytes(b"a,b\n" + b"1,2\n" * 100_000)  # 400 kB
@@ -344,7 +344,7 @@ def test_refuses_when_disk_cannot_be_met(tmp_path, monkeypatch):
 
 
 def test_default_memory_limit_follows_what_is_available(tmp_path, monkeypatch):
-    import dataaudit.engine.duckdb_load as loader
+    import dataaudit.engine.duckdb_resources as loader
 
     path = tmp_path / "t.csv"
     path.write_text("a\n1\n")

@@ -26,78 +26,32 @@ How the conventions of :mod:`dataaudit.engine.base` are kept on data without a r
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from dataaudit.engine.base import QUANTILES, ColumnProfile, Engine, GroupSummary, Predicate
+from dataaudit.engine.base import QUANTILES, ColumnProfile, GroupSummary, Predicate
+from dataaudit.engine.spark_base import (
+    APPROX_ACCURACY,
+    EXACT_QUANTILE_DISTINCT,
+    MAX_EXAMPLE_POSITIONS,
+    ROW,
+    SparkBase,
+    col,
+)
+from dataaudit.engine.spark_frames import _nan_to_null, _non_null_counts, number_rows
 
 __all__ = ["EXACT_QUANTILE_DISTINCT", "ROW", "SparkEngine", "col"]
 
-#: the row-position column the engine adds (0 … n_rows-1 in file order)
-ROW = "__dataaudit_row__"
 
-#: above this many distinct numbers in a column, quantiles are sketched (``percentile_approx`` at
-#: :data:`APPROX_ACCURACY`) instead of exact: the exact ``percentile`` keeps a map of every distinct value
-EXACT_QUANTILE_DISTINCT = 1_000_000
-APPROX_ACCURACY = 1_000_000
-
-#: at most this many row positions per example group (a group of a million identical rows is not shipped)
-MAX_EXAMPLE_POSITIONS = 10_000
-
-#: what ``pd.to_numeric`` reads as a number in a text column (finite decimal notation; no ``1d``, ``0x1``,
-#: ``1_000`` that Spark's cast would take)
-NUMBER_PATTERN = r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$"
-
-
-def col(name: str) -> Any:
-    """The column ``name`` as a Spark Column, whatever characters the name holds (dots, spaces, quotes,
-    backticks): a backtick-quoted identifier, never an expression."""
-    from pyspark.sql import functions as F
-
-    return F.col("`" + str(name).replace("`", "``") + "`")
-
-
-def _try_cast(c: Any, to: str) -> Any:
-    """A cast that gives NULL instead of failing (ANSI mode); pyspark < 4 has no ``try_cast`` but runs
-    without ANSI by default, where ``cast`` gives NULL."""
-    return c.try_cast(to) if hasattr(c, "try_cast") else c.cast(to)
-
-
-class SparkEngine(Engine):
+class SparkEngine(SparkBase):
     """A numbered, cached Spark DataFrame. Build it with :meth:`from_dataframe`, :meth:`from_pandas` or
     :func:`dataaudit.engine.spark_load.open_spark`; ``dtypes``: the pandas dtype the pandas loader would give
     each column (inferred from the Spark schema when not given)."""
 
     name = "spark"
-
-    def __init__(
-        self,
-        numbered: Any,
-        n_rows: int,
-        non_null: Mapping[str, int],
-        *,
-        dtypes: Mapping[str, str] | None = None,
-        reason: str = "",
-        cached: Any = None,
-    ) -> None:
-        self._df = numbered
-        self._cached = numbered if cached is None else cached
-        self._n_rows = int(n_rows)
-        self._columns = [c for c in numbered.columns if c != ROW]
-        self._non_null = {c: int(non_null.get(c, 0)) for c in self._columns}
-        self._kinds = {f.name: _kind(f.dataType) for f in numbered.schema.fields if f.name != ROW}
-        given = dict(dtypes or {})
-        self._dtypes = {
-            c: given.get(c)
-            or _pandas_dtype(self._kinds[c], numbered.schema[c].dataType, self._non_null[c] < n_rows)
-            for c in self._columns
-        }
-        self.reason = reason
-        self._profiles: dict[str, ColumnProfile] = {}
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -155,25 +109,6 @@ class SparkEngine(Engine):
         non_null = _non_null_counts(sdf, [f.name for f in fields[:-1]])
         dtypes = {str(c): str(frame[c].dtype) for c in frame.columns}
         return cls(sdf, len(frame), non_null, dtypes=dtypes, reason=reason)
-
-    # ------------------------------------------------------------------ shape
-    @property
-    def n_rows(self) -> int:
-        return self._n_rows
-
-    @property
-    def columns(self) -> list[str]:
-        return list(self._columns)
-
-    @property
-    def dataframe(self) -> Any:
-        """The numbered Spark DataFrame (with the position column)."""
-        return self._df
-
-    @property
-    def dtypes(self) -> dict[str, str]:
-        """Column → the pandas dtype the pandas loader would give it."""
-        return dict(self._dtypes)
 
     # ------------------------------------------------------------------ profile
     def profile(self, columns: Sequence[str] | None = None) -> dict[str, ColumnProfile]:
@@ -392,296 +327,3 @@ class SparkEngine(Engine):
         got = exported.toPandas().set_index(ROW).reindex(pos)
         data = {c: self._values(got[f"x{i}"], c) for i, c in enumerate(cols)}
         return pd.DataFrame(data, columns=cols, index=pd.Index(pos))
-
-    def close(self) -> None:
-        import contextlib
-
-        with contextlib.suppress(Exception):  # a stopped session has nothing left to release
-            self._cached.unpersist()
-
-    # ------------------------------------------------------------------ expressions
-    def _number(self, c: str) -> Any:
-        """The finite numbers of column ``c`` as doubles (NULL elsewhere), or None for a column whose profile
-        has no numbers (booleans, timestamps): numeric columns as they are, text columns where the text reads
-        as a number the way ``pd.to_numeric`` does."""
-        from pyspark.sql import functions as F
-
-        kind = self._kinds[c]
-        if kind == "num":
-            x = col(c).cast("double")
-        elif kind == "str" and self._dtypes[c] == "object":
-            x = F.when(col(c).rlike(NUMBER_PATTERN), _try_cast(col(c), "double"))
-        elif kind == "bool" and self._dtypes[c] == "object":  # booleans with missing values: pandas' object
-            x = col(c).cast("double")  # column, whose True/False pd.to_numeric reads as 1/0
-        else:
-            return None
-        return F.when(~F.isnan(x) & (F.abs(x) < F.lit(float("inf"))), x)
-
-    def _distinct_value(self, c: str) -> Any:
-        return col(c)
-
-    def _export(self, c: str) -> Any:
-        """The column as it is fetched to Python: a tz-aware timestamp as microseconds since the epoch (Spark
-        would hand it over shifted to the driver's local time), everything else as it is."""
-        from pyspark.sql import functions as F
-
-        if self._kinds[c] == "ts":
-            return F.unix_micros(col(c))
-        return col(c)
-
-    def _by_value(self, c: str) -> bool:
-        """Value-count ties in value order: pandas' own rule for plain number dtypes."""
-        dtype = np.dtype(self._dtypes[c]) if self._dtypes[c] in _NUMPY_NUMBERS else None
-        return dtype is not None and dtype.kind in "iuf"
-
-    def _timestamp(self, c: str, value: Any) -> Any:
-        if value is None:
-            return None
-        if self._kinds[c] == "ts":
-            return pd.Timestamp(int(value), unit="us", tz="UTC")
-        return pd.Timestamp(value)
-
-    def _values(self, values: pd.Series, c: str) -> Any:
-        """Fetched values (a column of ``toPandas()``) as the pandas loader would hold them (its dtype)."""
-        dtype = self._dtypes[c]
-        kind = self._kinds[c]
-        if kind == "ts":
-            micros = pd.array(values.to_numpy(dtype="float64", na_value=np.nan), dtype="Float64").astype(
-                "Int64"
-            )
-            return _as_dtype(pd.to_datetime(pd.Series(micros), unit="us", utc=True), dtype)
-        if kind in ("ts_ntz", "date"):
-            return _as_dtype(pd.to_datetime(pd.Series(values.to_numpy(dtype=object))), dtype)
-        if dtype in _NUMPY_NUMBERS:
-            if np.dtype(dtype).kind in "iub" and not values.isna().any():
-                return values.to_numpy(dtype=dtype)
-            return values.to_numpy(dtype="float64", na_value=np.nan).astype(
-                dtype if dtype.startswith("float") else "float64"
-            )
-        out = values.astype(object).to_numpy()  # text, decimals: as fetched, missing as None
-        out[pd.isna(out)] = None
-        return out
-
-    def _index(self, values: pd.Series, c: str) -> pd.Index:
-        index = pd.Index(self._values(values, c))
-        index.name = c
-        return index
-
-    def _condition(self, p: Predicate) -> Any:
-        from pyspark.sql import functions as F
-
-        c = col(p.column)
-        if p.op == "missing":
-            return c.isNull()
-        if p.op == "present":
-            return c.isNotNull()
-        kind = self._kinds[p.column]
-        if p.op in ("in", "not in"):
-            values = _literals_for(kind, self._dtypes[p.column], list(p.value))
-            hit = c.isin(values) if values else F.lit(False)
-            hit = F.coalesce(hit, F.lit(False))
-            return hit if p.op == "in" else (~hit & c.isNotNull())
-        if kind in ("ts", "ts_ntz", "date"):
-            x, lit = c, (lambda v: _timestamp_literal(kind, v))
-        else:
-            x = self._comparable_number(p.column)
-            lit = lambda v: F.lit(float(v))  # noqa: E731
-        if p.op == "outside":
-            low, high = p.value
-            cond = (x < lit(low)) | (x > lit(high))
-        else:
-            v = lit(p.value)
-            cond = {"<": x < v, "<=": x <= v, ">": x > v, ">=": x >= v}[p.op]
-        return F.coalesce(cond, F.lit(False))
-
-    def _comparable_number(self, c: str) -> Any:
-        """The column as pandas compares it with a number: numeric as double, text parsed like
-        ``pd.to_numeric(errors="coerce")`` (infinities kept), NULL otherwise."""
-        from pyspark.sql import functions as F
-
-        kind = self._kinds[c]
-        if kind == "num":
-            return col(c).cast("double")
-        if kind == "bool":
-            return col(c).cast("double")
-        if kind == "str":
-            return F.when(col(c).rlike(NUMBER_PATTERN), _try_cast(col(c), "double"))
-        return F.lit(None).cast("double")
-
-
-_NUMPY_NUMBERS = {
-    "int8",
-    "int16",
-    "int32",
-    "int64",
-    "uint8",
-    "uint16",
-    "uint32",
-    "uint64",
-    "float32",
-    "float64",
-    "bool",
-}
-
-
-def _kind(t: Any) -> str:
-    from pyspark.sql import types as T
-
-    if isinstance(t, T.BooleanType):
-        return "bool"
-    if isinstance(
-        t, (T.ByteType, T.ShortType, T.IntegerType, T.LongType, T.FloatType, T.DoubleType, T.DecimalType)
-    ):
-        return "num"
-    if isinstance(t, T.TimestampNTZType):
-        return "ts_ntz"
-    if isinstance(t, T.TimestampType):
-        return "ts"
-    if isinstance(t, T.DateType):
-        return "date"
-    if isinstance(t, T.StringType):
-        return "str"
-    return "other"
-
-
-def _pandas_dtype(kind: str, t: Any, has_nulls: bool) -> str:
-    """The dtype pandas (via arrow) gives a column of Spark type ``t``."""
-    from pyspark.sql import types as T
-
-    if kind == "bool":
-        return "object" if has_nulls else "bool"
-    if kind == "num":
-        if isinstance(t, T.DecimalType):
-            return "object"
-        if isinstance(t, (T.FloatType,)):
-            return "float32"
-        if isinstance(t, T.DoubleType) or has_nulls:
-            return "float64"
-        return {T.ByteType: "int8", T.ShortType: "int16", T.IntegerType: "int32"}.get(type(t), "int64")
-    if kind == "ts_ntz":
-        return "datetime64[us]"
-    if kind == "ts":
-        return "datetime64[us, UTC]"
-    if kind == "date":
-        return "datetime64[ms]"
-    return "object"
-
-
-def _as_dtype(s: pd.Series, dtype: str) -> Any:
-    try:
-        # pandas-stubs take dtype names as literals only; pandas takes any dtype name
-        return s.astype(dtype).to_numpy() if "UTC" not in dtype else s.astype(dtype).array  # type: ignore[call-overload]
-    except (TypeError, ValueError):
-        return s.to_numpy()
-
-
-def _literals_for(kind: str, dtype: str, values: list[Any]) -> list[Any]:
-    """The values of an ``in`` predicate that can equal a value of the column (pandas' ``isin`` compares by
-    Python equality: the text "1" never equals the number 1); typed so that Spark compares without a cast."""
-    from pyspark.sql import functions as F
-
-    out: list[Any] = []
-    for v in values:
-        if v is None or (isinstance(v, float) and np.isnan(v)):
-            continue
-        if kind == "str" and isinstance(v, str):
-            out.append(F.lit(v))
-        elif (
-            kind == "num" and isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
-        ):
-            out.append(
-                F.lit(float(v)).cast("double") if isinstance(v, (float, np.floating)) else F.lit(int(v))
-            )
-        elif kind == "bool" and isinstance(v, (bool, np.bool_)):
-            out.append(F.lit(bool(v)))
-        elif kind in ("ts", "ts_ntz", "date") and isinstance(
-            v, (dt.datetime, dt.date, pd.Timestamp, np.datetime64)
-        ):
-            out.append(_timestamp_literal(kind, v))
-    return out
-
-
-def _timestamp_literal(kind: str, value: Any) -> Any:
-    """A timestamp literal that does not depend on the session's time zone: written out as ISO text (with
-    its offset when it has one) and cast."""
-    from pyspark.sql import functions as F
-
-    ts = pd.Timestamp(value)
-    if kind == "ts":
-        ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
-        return F.lit(ts.strftime("%Y-%m-%d %H:%M:%S.%f") + "+00:00").cast("timestamp")
-    if ts.tzinfo is not None:
-        ts = ts.tz_convert("UTC").tz_localize(None)
-    return F.lit(ts.strftime("%Y-%m-%d %H:%M:%S.%f")).cast("timestamp_ntz")
-
-
-def _nan_to_null(df: Any) -> Any:
-    """Float NaN as NULL: missing, as pandas counts it."""
-    from pyspark.sql import functions as F
-    from pyspark.sql import types as T
-
-    floats = {f.name for f in df.schema.fields if isinstance(f.dataType, (T.FloatType, T.DoubleType))}
-    if not floats:
-        return df
-    return df.select(
-        *[
-            F.when(~F.isnan(col(f.name)), col(f.name)).alias(f.name) if f.name in floats else col(f.name)
-            for f in df.schema.fields
-        ]
-    )
-
-
-def _non_null_counts(df: Any, cols: list[str]) -> dict[str, int]:
-    from pyspark.sql import functions as F
-
-    if not cols:
-        return {}
-    row = df.agg(*[F.count(col(c)).alias(f"c{i}") for i, c in enumerate(cols)]).collect()[0]
-    return {c: int(row[f"c{i}"]) for i, c in enumerate(cols)}
-
-
-def number_rows(df: Any, by_file: bool, cache_source: bool = False, count_columns: bool = True) -> Any:
-    """Number the rows of ``df`` in one aggregate job. Returns ``(source, position, n_rows, non_null)``:
-    ``source`` is ``df`` with the helper columns the ``position`` expression (a Column giving each row's
-    position) reads, ``non_null`` the non-null count of each column of ``df`` (when ``count_columns``).
-
-    Rows are grouped by where they come from: ``by_file``, by (file name, byte offset of the split) — file
-    order, whatever order Spark packed the splits in; else by partition. Within a group rows keep their order,
-    which ``monotonically_increasing_id`` (partition id × 2³³ + index) preserves. ``cache_source``: cache
-    ``source`` before counting (a DataFrame whose partitions might come out differently when recomputed);
-    a file scan is read the same way every time and need not be."""
-    from pyspark.sql import functions as F
-
-    cols = list(df.columns)
-    if by_file:
-        src = df.select(
-            "*", F.col("_metadata.file_path").alias(_F), F.col("_metadata.file_block_start").alias(_B)
-        )
-        keys = [_F, _B]
-    else:
-        src = df.select("*", F.spark_partition_id().alias(_P))
-        keys = [_P]
-    src = src.withColumn(_M, F.monotonically_increasing_id())
-    if cache_source:
-        src = src.persist()
-    aggs = [F.count(F.lit(1)).alias("__n"), F.min(_M).alias("__m")]
-    if count_columns:
-        aggs += [F.count(col(c)).alias(f"__c{i}") for i, c in enumerate(cols)]
-    got = src.groupBy(*keys).agg(*aggs).collect()
-    got.sort(key=lambda r: tuple(r[k] for k in keys))
-    deltas, offset = [], 0
-    for r in got:
-        deltas.append((tuple(r[k] for k in keys), offset - int(r["__m"])))
-        offset += int(r["__n"])
-    non_null = {c: sum(int(r[f"__c{i}"]) for r in got) for i, c in enumerate(cols)} if count_columns else {}
-    if by_file:
-        pairs = [x for (f, b), d in deltas for x in (F.lit(f"{f}\x00{b}"), F.lit(d))]
-        key = F.concat(F.col(_F), F.lit("\x00"), F.col(_B).cast("string"))
-    else:
-        pairs = [x for (p,), d in deltas for x in (F.lit(p), F.lit(d))]
-        key = F.col(_P)
-    position = (F.col(_M) + F.create_map(*pairs)[key]) if pairs else F.col(_M)
-    return src, position.cast("long"), offset, non_null
-
-
-_F, _B, _P, _M = "__dataaudit_file__", "__dataaudit_block__", "__dataaudit_part__", "__dataaudit_mono__"

@@ -1,0 +1,199 @@
+"""The one-pass :meth:`profile` of a :class:`~dataaudit.engine.duckdb.DuckDBEngine`: counts, sums, min/max
+and distinct counts of all columns, and exact quantiles (in memory, or by rank when they would not fit).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+from dataaudit.engine.base import QUANTILES, ColumnProfile
+from dataaudit.engine.duckdb_base import (
+    DISTINCT_MEMORY,
+    EXACT_DISTINCT_MAX,
+    EXACT_DISTINCT_ROWS,
+    DuckDBBase,
+    _fresh,
+    qi,
+)
+from dataaudit.engine.duckdb_types import _as_dtype
+
+
+class DuckDBProfile(DuckDBBase):
+    """The profile of :class:`~dataaudit.engine.duckdb.DuckDBEngine` (which see)."""
+
+    # ------------------------------------------------------------------ one pass over all columns
+    def profile(self, columns: Sequence[str] | None = None) -> dict[str, ColumnProfile]:
+        cols = list(columns or self._columns)
+        self._check(cols)
+        if not cols:
+            return {}
+        n = self._n_rows
+        sketch = n > EXACT_DISTINCT_ROWS
+        parts: list[str] = []
+        numeric: dict[str, str] = {}
+        project: list[str] = []
+        for i, col in enumerate(cols):
+            q = qi(col)
+            project.append(f"{q} AS v{i}")
+            parts.append(f"count(v{i}) AS n{i}")
+            if sketch:
+                parts.append(f"approx_count_distinct(v{i}) AS d{i}")
+            x = self._number(col)
+            if x is not None:
+                # the finite numbers, computed once per row in the projection below
+                numeric[col] = f"x{i}"
+                project.append(f"CASE WHEN isfinite({x}) THEN {x} END AS x{i}")
+                parts += [
+                    f"count(x{i}) AS k{i}",
+                    f"min(x{i}) AS lo{i}",
+                    f"max(x{i}) AS hi{i}",
+                    f"avg(x{i}) AS mu{i}",
+                    f"stddev_samp(x{i}) AS sd{i}",
+                ]
+            elif self._kinds[col] == "datetime":
+                parts += [f"min(v{i}) AS lo{i}", f"max(v{i}) AS hi{i}"]
+            if self._kinds[col] == "text":
+                parts.append(f"avg(length(v{i})) AS ml{i}")
+        source = f"(SELECT {', '.join(project)} FROM {self._table})"
+        row = self._q(f"SELECT {', '.join(parts)} FROM {source}").to_pylist()[0]
+        if not sketch:
+            row.update({f"d{i}": d for i, d in enumerate(self._distinct(cols))})
+        counts = {col: int(row[f"k{i}"]) for i, col in enumerate(cols) if col in numeric}
+        quantiles = self._quantiles(numeric, counts, source)
+        distinct_exact = dict.fromkeys(cols, True)
+        if sketch:
+            big = {c: int(row[f"d{i}"]) for i, c in enumerate(cols)}
+            exact = [c for c in cols if big[c] <= EXACT_DISTINCT_MAX]
+            if exact:
+                for c, v in zip(exact, self._distinct(exact)):
+                    row[f"d{cols.index(c)}"] = v
+            for c in cols:
+                distinct_exact[c] = c in exact
+        out = {}
+        for i, col in enumerate(cols):
+            count = int(row[f"n{i}"])
+            prof: dict[str, Any] = {}
+            if col in numeric:
+                k = counts[col]
+                prof["numbers"] = k
+                if k:
+                    prof.update(
+                        min=float(row[f"lo{i}"]),
+                        max=float(row[f"hi{i}"]),
+                        mean=float(row[f"mu{i}"]),
+                        std=float(row[f"sd{i}"]) if k > 1 else 0.0,
+                        quantiles=quantiles[col],
+                    )
+            elif self._kinds[col] == "datetime" and count:
+                lo, hi = _as_dtype(pd.Series([row[f"lo{i}"], row[f"hi{i}"]]), self._dtypes[col], "datetime")
+                prof.update(min=lo, max=hi)
+            ml = row.get(f"ml{i}")
+            out[col] = ColumnProfile(
+                name=col,
+                dtype=self._dtypes[col],
+                count=count,
+                missing=self._n_rows - count,
+                distinct=int(row[f"d{i}"]),
+                distinct_exact=distinct_exact[col],
+                mean_length=None if ml is None else float(ml),
+                **prof,
+            )
+        return out
+
+    def _distinct(self, cols: Sequence[str]) -> list[int]:
+        """Exact distinct non-missing values of each column: one GROUP BY per column as GROUPING SETS in one
+        query (each spills to disk), then the non-missing groups of each set counted. Every hash table
+        needs a few MB of its own, so under a small memory limit the columns go in a few queries of
+        :data:`DISTINCT_MEMORY` each (halved again if DuckDB still runs out of memory)."""
+        import duckdb
+
+        cols = list(cols)
+        per = len(cols) if self._memory_limit is None else max(1, self._memory_limit // DISTINCT_MEMORY)
+        out: list[int] = []
+        start = 0
+        while start < len(cols):
+            part = cols[start : start + per]
+            sets = ", ".join(f"({qi(c)})" for c in part)
+            counts = ", ".join(f"count({qi(c)})" for c in part)
+            keys = ", ".join(qi(c) for c in part)
+            sql = f"SELECT {counts} FROM (SELECT {keys} FROM {self._table} GROUP BY GROUPING SETS ({sets}))"
+            try:
+                out += [int(v) for v in self._q(sql).to_pylist()[0].values()]
+            except duckdb.OutOfMemoryException:
+                if per == 1:
+                    raise
+                per = max(1, per // 2)
+                continue
+            start += len(part)
+        return out
+
+    def _quantiles(
+        self, numeric: Mapping[str, str], counts: Mapping[str, int], source: str
+    ) -> dict[str, dict[str, float]]:
+        """Exact quantiles (linear interpolation, as ``numpy.quantile``) of the finite numbers of each column:
+        ``quantile_cont`` in one query when the values fit in a quarter of the memory limit, else one
+        spilling windowed sort of all of them."""
+        cols = [c for c in numeric if counts[c]]
+        if not cols:
+            return {}
+        probs = list(QUANTILES.values())
+        values_bytes = 16 * sum(counts[c] for c in cols)
+        if self._memory_limit is None or values_bytes <= self._memory_limit // 4:
+            import duckdb
+
+            parts = [f"quantile_cont({numeric[c]}, ?::DOUBLE[]) AS q{i}" for i, c in enumerate(cols)]
+            try:
+                row = self._q(f"SELECT {', '.join(parts)} FROM {source}", [probs] * len(cols)).to_pylist()[0]
+            except duckdb.OutOfMemoryException:  # the estimate was short: the spilling way
+                return self._quantiles_by_rank(numeric, counts, cols, probs, source)
+            return {c: dict(zip(QUANTILES, map(float, row[f"q{i}"]))) for i, c in enumerate(cols)}
+        return self._quantiles_by_rank(numeric, counts, cols, probs, source)
+
+    def _quantiles_by_rank(
+        self,
+        numeric: Mapping[str, str],
+        counts: Mapping[str, int],
+        cols: list[str],
+        probs: list[float],
+        source: str,
+    ) -> dict[str, dict[str, float]]:
+        import pyarrow as pa
+
+        wanted_k, wanted_r = [], []
+        for i, c in enumerate(cols):
+            for p in probs:
+                h = (counts[c] - 1) * p
+                for r in {math.floor(h), math.ceil(h)}:
+                    wanted_k.append(i)
+                    wanted_r.append(r + 1)
+        ranks = _fresh("ranks")
+        self._con.register(
+            ranks, pa.table({"k": pa.array(wanted_k, pa.int64()), "r": pa.array(wanted_r, pa.int64())})
+        )
+        try:
+            unions = " UNION ALL ".join(
+                f"SELECT {i}::BIGINT AS k, {numeric[c]} AS x FROM {source} WHERE {numeric[c]} IS NOT NULL"
+                for i, c in enumerate(cols)
+            )
+            sql = (
+                f"WITH v AS ({unions}), "
+                "o AS (SELECT k, x, row_number() OVER (PARTITION BY k ORDER BY x) AS r "
+                f"FROM v) SELECT o.k, o.r, o.x FROM o SEMI JOIN {qi(ranks)} w ON o.k = w.k AND o.r = w.r"
+            )
+            got = self._q(sql).to_pydict()
+        finally:
+            self._con.unregister(ranks)
+        at = {(k, r): x for k, r, x in zip(got["k"], got["r"], got["x"])}
+        out = {}
+        for i, c in enumerate(cols):
+            qs = {}
+            for name, p in QUANTILES.items():
+                h = (counts[c] - 1) * p
+                lo, hi = at[(i, math.floor(h) + 1)], at[(i, math.ceil(h) + 1)]
+                qs[name] = float(lo + (h - math.floor(h)) * (hi - lo))
+            out[c] = qs
+        return out

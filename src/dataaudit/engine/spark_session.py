@@ -1,0 +1,121 @@
+"""The Spark session the spark engine runs in: the user's, else a local one dataaudit starts (2 cores, a few
+GiB), after checking that pyspark and Java are there. Part of :mod:`dataaudit.engine.spark_load`.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+from dataaudit.errors import ConfigError
+
+_EXTRA = "pip install 'dataaudit[spark]'"
+
+#: the settings of the local session dataaudit starts when the user has none (2 cores, a few GiB)
+LOCAL_CONF: dict[str, str] = {
+    "spark.master": "local[2]",
+    "spark.app.name": "dataaudit",
+    "spark.ui.enabled": "false",
+    "spark.ui.showConsoleProgress": "false",
+    "spark.sql.shuffle.partitions": "4",
+    "spark.default.parallelism": "2",
+    "spark.driver.memory": "2g",
+    "spark.sql.session.timeZone": "UTC",
+    "spark.sql.execution.arrow.pyspark.enabled": "true",
+    "spark.sql.adaptive.enabled": "true",
+    "spark.driver.extraJavaOptions": "",
+}
+
+#: Spark's own log lines at start-up (hostname, native-hadoop) are noise in an audit's output: errors only
+#: until the session is up (then WARN); the CSV header check always warns (the loader reads columns by
+#: position), so it stays at errors
+_LOG4J = """rootLogger.level = error
+rootLogger.appenderRef.stderr.ref = console
+appender.console.type = Console
+appender.console.name = console
+appender.console.target = SYSTEM_ERR
+appender.console.layout.type = PatternLayout
+appender.console.layout.pattern = %d{yy/MM/dd HH:mm:ss} %p %c{1}: %m%n
+logger.csvheader.name = org.apache.spark.sql.catalyst.csv.CSVHeaderChecker
+logger.csvheader.level = error
+"""
+
+_LOCAL: Any = None  # the session this process started (reused)
+
+
+def require_spark() -> None:
+    """Raise a one-line ConfigError when pyspark or Java is missing."""
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        raise ConfigError(f"the spark engine needs pyspark, which is not installed ({_EXTRA})") from None
+    if not os.environ.get("SPARK_REMOTE") and not _java():
+        raise ConfigError(
+            "the spark engine needs Java (17 or later) to start a local Spark session: no `java` on PATH and "
+            f"no JAVA_HOME (install a JDK, or set SPARK_REMOTE to use a Spark Connect server; {_EXTRA})"
+        )
+
+
+def _java() -> str | None:
+    home = os.environ.get("JAVA_HOME")
+    if home and (Path(home) / "bin" / "java").exists():
+        return str(Path(home) / "bin" / "java")
+    return shutil.which("java")
+
+
+def get_session() -> Any:
+    """The active Spark session if there is one; else a Spark Connect session when ``SPARK_REMOTE`` is set;
+    else this process' local ``local[2]`` session (started on first use, with :data:`LOCAL_CONF`)."""
+    global _LOCAL
+    require_spark()
+    from pyspark.sql import SparkSession
+
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        return active
+    if _LOCAL is not None:
+        try:
+            _LOCAL.conf.get("spark.app.name")  # still alive?
+            return _LOCAL
+        except Exception:  # noqa: BLE001 - stopped by the user: start another
+            _LOCAL = None
+    remote = os.environ.get("SPARK_REMOTE")
+    try:
+        if remote:
+            return SparkSession.builder.remote(remote).getOrCreate()
+        builder = SparkSession.builder
+        conf = dict(LOCAL_CONF)
+        conf["spark.driver.extraJavaOptions"] = f"-Dlog4j.configurationFile=file:{_log4j_file()}"
+        for key, value in conf.items():
+            builder = builder.config(key, value)
+        os.environ.setdefault("PYSPARK_PYTHON", _python())
+        _LOCAL = builder.getOrCreate()
+    except Exception as exc:  # noqa: BLE001 - the JVM did not start: one line, not a traceback
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        where = f"Spark Connect at {remote}" if remote else "a local Spark session (local[2])"
+        raise ConfigError(f"cannot start {where}: {first[:300]}") from None
+    _LOCAL.sparkContext.setLogLevel("WARN")
+    return _LOCAL
+
+
+def _log4j_file() -> str:
+    import tempfile
+
+    path = Path(tempfile.gettempdir()) / "dataaudit-spark-log4j2.properties"
+    if not path.exists() or path.read_text() != _LOG4J:
+        path.write_text(_LOG4J)
+    return str(path)
+
+
+def _python() -> str:
+    import sys
+
+    return sys.executable
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    line = text.splitlines()[0] if text else type(exc).__name__
+    return line[:300]
