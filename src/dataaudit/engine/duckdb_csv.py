@@ -80,7 +80,6 @@ def _ingest_csv(
     (64-bit overflow, the user's tokens, an unterminated quote). The second reads with those types (pyarrow
     converts, as in the pandas loader) and appends each batch to DuckDB's table."""
     import pyarrow as pa
-    import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 
     from dataaudit.loading import csv_guard
@@ -90,59 +89,61 @@ def _ingest_csv(
     parses = [pacsv.ParseOptions(delimiter=sep, newlines_in_values=t.quotes > 0) for t in texts]
     common = sorted(nulls.common)
     common_set = pa.array(common, pa.string()) if common else None
+    scan, block = _scan_texts(texts, parses, sep, nulls, notes, common_set)
+    header, counts, n_rows = scan.header, scan.counts, scan.n_rows
+    n_cols = len(header or [])
+    if header is None:
+        raise _Problem("file has no data")
+    if n_rows == 0:
+        raise _Problem(f"no data rows (only a header with {n_cols} column{'s' if n_cols != 1 else ''})")
+    names = _clean_names(header, [], _clean_columns)
+    plans = [_plan(c, name, bool(counts[i]), nulls) for i, (c, name) in enumerate(zip(scan.columns, names))]
+    kept = [name for name, plan in zip(names, plans) if plan.wide]
+    if kept:
+        notes.append(
+            f"{len(kept)} column(s) hold integers beyond the 64-bit range, kept as text so no digit is lost: "
+            + ", ".join(kept[:10])
+        )
+    position = _position_name(names)
+    _load_typed(con, texts, parses, block, plans, common, position, names)
+    null_counts, dtypes, kinds = _final_nulls_and_types(names, plans, counts)
+    if sniffed and sep != ",":
+        notes.insert(_reader_note_slot(notes), f"delimiter {_SEP_NAMES.get(sep, repr(sep))} detected")
+    hint = csv_guard.delimiter_hint(
+        pa.table({h or "": [] for h in header[:1]}) if n_cols == 1 else _Cols(n_cols), sep
+    )
+    if hint:
+        notes.insert(_reader_note_slot(notes), hint)
+    return names, dtypes, kinds, n_rows, position, null_counts
+
+
+class _Scan:
+    """What the first (text) pass gathers: header, names, each column's inference, null counts, rows."""
+
+    def __init__(self) -> None:
+        self.header: list[str] | None = None
+        self.names: list[str] = []
+        self.columns: list[_Column] = []
+        self.counts: list[dict[str, int]] = []
+        self.user_sets: list[Any] = []
+        self.n_rows = 0
+
+
+def _scan_texts(
+    texts: list[_Text], parses: list[Any], sep: str, nulls: NullTokens, notes: list[str], common_set: Any
+) -> tuple[_Scan, int]:
+    """The first pass over every file (restarted with a larger block for a cell larger than a block)."""
+    import pyarrow as pa
+
     block = CSV_BLOCK
     while True:
-        header: list[str] | None = None
-        names: list[str] = []
-        columns: list[_Column] = []
-        counts: list[dict[str, int]] = []
-        user_sets: list[Any] = []
-        n_rows = 0
+        scan = _Scan()
         notes_before = list(notes)
         text = texts[0]
         try:
             for text, parse in zip(texts, parses):
-                last: list[str] = []
-                first_row = True
-                n_cols = _count_columns(text.file, parse, block if block > CSV_BLOCK else 1024 * 1024)
-                if header is not None and n_cols != len(header):
-                    raise _Problem(_other_header(text, len(header), n_cols))
-                for batch in _open_reader(text.file, parse, [pa.string()] * n_cols, block, None):
-                    if first_row:
-                        if batch.num_rows == 0:
-                            continue
-                        row = [batch.column(i)[0].as_py() for i in range(n_cols)]
-                        if header is None:
-                            header = row
-                            names = _clean_names(header, notes, _clean_columns)
-                            columns = [_Column() for _ in range(n_cols)]
-                            counts = [{} for _ in range(n_cols)]
-                            for name in names:
-                                extra = sorted(nulls.for_column(name) - nulls.common)
-                                user_sets.append(pa.array(extra, pa.string()) if extra else None)
-                        elif row != header:
-                            raise _Problem(_other_header(text, header, row))
-                        batch = batch.slice(1)
-                        first_row = False
-                    if batch.num_rows == 0:
-                        continue
-                    for i in range(n_cols):
-                        col = batch.column(i)
-                        if common_set is not None:
-                            hit = pc.is_in(col, value_set=common_set)
-                            if pc.any(hit).as_py():
-                                _add_counts(counts[i], pc.filter(col, hit))
-                                col = pc.filter(col, pc.invert(hit))
-                        columns[i].update(col, user_sets[i])
-                    last = [batch.column(i)[batch.num_rows - 1].as_py() for i in range(n_cols)]
-                    n_rows += batch.num_rows
-                line = _unterminated_quote_line(text, last)
-                if line is not None:
-                    where = f"{text.name}: " if len(texts) > 1 else ""
-                    raise _Problem(
-                        f"{where}unterminated quote: the quoted value that starts on line {line} never closes"
-                    )
-            break
+                _scan_text(scan, text, parse, block, len(texts), nulls, notes, common_set)
+            return scan, block
         except pa.ArrowInvalid as exc:
             if "straddl" in str(exc) and block < text.size:  # one cell larger than a block (tens of MB)
                 block = min(max(block * 4, text.size + 1), 2**31 - 1)
@@ -154,21 +155,75 @@ def _ingest_csv(
             if len(texts) > 1 and isinstance(problem, _Problem):
                 problem = _Problem(f"{text.name}: {problem}")
             raise problem from None
-    n_cols = len(header or [])
-    if header is None:
-        raise _Problem("file has no data")
-    if n_rows == 0:
-        raise _Problem(f"no data rows (only a header with {n_cols} column{'s' if n_cols != 1 else ''})")
-    names = _clean_names(header, [], _clean_columns)
-    plans = [_plan(c, name, bool(counts[i]), nulls) for i, (c, name) in enumerate(zip(columns, names))]
-    kept = [name for name, plan in zip(names, plans) if plan.wide]
-    if kept:
-        notes.append(
-            f"{len(kept)} column(s) hold integers beyond the 64-bit range, kept as text so no digit is lost: "
-            + ", ".join(kept[:10])
-        )
-    position = _position_name(names)
-    _load_typed(con, texts, parses, block, plans, common, position, names)
+
+
+def _scan_text(
+    scan: _Scan, text: _Text, parse: Any, block: int, n: int, nulls: NullTokens, notes: list[str], common: Any
+) -> None:
+    """The first pass over one file: its header (the first file's, or checked against it), then every
+    batch of cells as text; an unterminated quote at the end is a problem."""
+    import pyarrow as pa
+
+    last: list[str] = []
+    first_row = True
+    n_cols = _count_columns(text.file, parse, block if block > CSV_BLOCK else 1024 * 1024)
+    if scan.header is not None and n_cols != len(scan.header):
+        raise _Problem(_other_header(text, len(scan.header), n_cols))
+    for batch in _open_reader(text.file, parse, [pa.string()] * n_cols, block, None):
+        if first_row:
+            if batch.num_rows == 0:
+                continue
+            row = [batch.column(i)[0].as_py() for i in range(n_cols)]
+            if scan.header is None:
+                _start_scan(scan, row, n_cols, nulls, notes)
+            elif row != scan.header:
+                raise _Problem(_other_header(text, scan.header, row))
+            batch = batch.slice(1)
+            first_row = False
+        if batch.num_rows == 0:
+            continue
+        _scan_batch(scan, batch, n_cols, common)
+        last = [batch.column(i)[batch.num_rows - 1].as_py() for i in range(n_cols)]
+        scan.n_rows += batch.num_rows
+    line = _unterminated_quote_line(text, last)
+    if line is not None:
+        where = f"{text.name}: " if n > 1 else ""
+        raise _Problem(f"{where}unterminated quote: the quoted value that starts on line {line} never closes")
+
+
+def _start_scan(scan: _Scan, row: list[str], n_cols: int, nulls: NullTokens, notes: list[str]) -> None:
+    """The first file's header row: names, per-column inference and counts, each column's own tokens."""
+    import pyarrow as pa
+
+    from dataaudit.loading.columns import _clean_columns
+
+    scan.header = row
+    scan.names = _clean_names(row, notes, _clean_columns)
+    scan.columns = [_Column() for _ in range(n_cols)]
+    scan.counts = [{} for _ in range(n_cols)]
+    for name in scan.names:
+        extra = sorted(nulls.for_column(name) - nulls.common)
+        scan.user_sets.append(pa.array(extra, pa.string()) if extra else None)
+
+
+def _scan_batch(scan: _Scan, batch: Any, n_cols: int, common_set: Any) -> None:
+    """One batch of text cells: common null tokens counted and set aside, the rest fed to inference."""
+    import pyarrow.compute as pc
+
+    for i in range(n_cols):
+        col = batch.column(i)
+        if common_set is not None:
+            hit = pc.is_in(col, value_set=common_set)
+            if pc.any(hit).as_py():
+                _add_counts(scan.counts[i], pc.filter(col, hit))
+                col = pc.filter(col, pc.invert(hit))
+        scan.columns[i].update(col, scan.user_sets[i])
+
+
+def _final_nulls_and_types(
+    names: list[str], plans: list[_Plan], counts: list[dict[str, int]]
+) -> tuple[NullCounts, dict[str, Any], dict[str, Any]]:
+    """Each column's null-token counts (both passes) and its final dtype and kind."""
     null_counts: NullCounts = {}
     dtypes, kinds = {}, {}
     for i, (name, plan) in enumerate(zip(names, plans)):
@@ -178,14 +233,7 @@ def _ingest_csv(
         if found:
             null_counts[name] = found
         dtypes[name], kinds[name] = plan.final()
-    if sniffed and sep != ",":
-        notes.insert(_reader_note_slot(notes), f"delimiter {_SEP_NAMES.get(sep, repr(sep))} detected")
-    hint = csv_guard.delimiter_hint(
-        pa.table({h or "": [] for h in header[:1]}) if n_cols == 1 else _Cols(n_cols), sep
-    )
-    if hint:
-        notes.insert(_reader_note_slot(notes), hint)
-    return names, dtypes, kinds, n_rows, position, null_counts
+    return null_counts, dtypes, kinds
 
 
 def _load_typed(

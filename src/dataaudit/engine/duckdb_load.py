@@ -64,12 +64,7 @@ def open_duckdb(
     path = Path(path)
     files = _data_files(path, fmt)
     fmt, compression = detect_format(files[0], fmt)
-    if fmt not in ("csv", "tsv", "parquet", "jsonl"):
-        raise DataLoadError(f"{path}: the duckdb engine reads CSV, TSV, Parquet and JSON Lines, not {fmt}")
-    if fmt == "parquet" and compression:
-        raise DataLoadError(f"{path}: a compressed Parquet file ({compression}) is not supported")
-    if fmt == "jsonl" and len(files) > 1:
-        raise DataLoadError(f"{path}: a directory of JSON Lines files is not supported; concatenate them")
+    _check_supported(path, fmt, compression, files)
     start = time.perf_counter()
     size = sum(f.stat().st_size for f in files)
     if size == 0:
@@ -82,23 +77,7 @@ def open_duckdb(
         nulls = nulls or DEFAULT
         if len(files) > 1:
             notes.append(f"read {len(files)} {fmt} files of the directory, in name order, as one table")
-        if fmt == "jsonl":
-            engine, encoding, counts = _open_jsonl(path, fmt, nulls, limit, tmp, threads, notes)
-        else:
-            con = connect(os.path.join(tmp, "audit.duckdb"), tmp, limit, threads)
-            try:
-                if fmt == "parquet":
-                    parts = _open_parquet(con, files, nulls, notes)
-                    encoding = None
-                else:
-                    parts, encoding = _open_csv(con, files, fmt, nulls, tmp, notes)
-            except BaseException:
-                con.close()
-                raise
-            columns, dtypes, kinds, n_rows, position, counts = parts
-            engine = DuckDBEngine(
-                con, "data", columns, dtypes, kinds, n_rows, position, tmp, memory_limit_bytes=_bytes(limit)
-            )
+        engine, encoding, counts = _open_engine(path, files, fmt, nulls, limit, tmp, threads, notes)
     except _Problem as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         raise DataLoadError(f"{path}: {exc}") from None
@@ -121,6 +100,48 @@ def open_duckdb(
         null_tokens=counts,
     )
     return engine, info
+
+
+def _check_supported(path: Path, fmt: str, compression: str | None, files: list[Path]) -> None:
+    """The formats (and combinations) the duckdb engine reads."""
+    if fmt not in ("csv", "tsv", "parquet", "jsonl"):
+        raise DataLoadError(f"{path}: the duckdb engine reads CSV, TSV, Parquet and JSON Lines, not {fmt}")
+    if fmt == "parquet" and compression:
+        raise DataLoadError(f"{path}: a compressed Parquet file ({compression}) is not supported")
+    if fmt == "jsonl" and len(files) > 1:
+        raise DataLoadError(f"{path}: a directory of JSON Lines files is not supported; concatenate them")
+
+
+def _open_engine(
+    path: Path,
+    files: list[Path],
+    fmt: str,
+    nulls: NullTokens,
+    limit: str,
+    tmp: str,
+    threads: int | None,
+    notes: list[str],
+) -> tuple[DuckDBEngine, str | None, NullCounts]:
+    """The engine over the files read into (CSV, JSON Lines) or viewed from (Parquet) a DuckDB database in
+    ``tmp``, the text encoding and the null tokens found."""
+    if fmt == "jsonl":
+        engine, encoding, counts = _open_jsonl(path, fmt, nulls, limit, tmp, threads, notes)
+    else:
+        con = connect(os.path.join(tmp, "audit.duckdb"), tmp, limit, threads)
+        try:
+            if fmt == "parquet":
+                parts = _open_parquet(con, files, nulls, notes)
+                encoding = None
+            else:
+                parts, encoding = _open_csv(con, files, fmt, nulls, tmp, notes)
+        except BaseException:
+            con.close()
+            raise
+        columns, dtypes, kinds, n_rows, position, counts = parts
+        engine = DuckDBEngine(
+            con, "data", columns, dtypes, kinds, n_rows, position, tmp, memory_limit_bytes=_bytes(limit)
+        )
+    return engine, encoding, counts
 
 
 # ---------------------------------------------------------------------- files

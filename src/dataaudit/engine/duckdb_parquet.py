@@ -20,11 +20,41 @@ from dataaudit.loading.problems import _first_line, _Problem
 def _open_parquet(con: Any, files: list[Path], nulls: NullTokens, notes: list[str]) -> tuple[Any, ...]:
     """A view over the Parquet file (or a directory's files, one after the other, with one schema), typed as
     the pandas loader types it."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
     from dataaudit.loading.arrow import _arrow_to_pandas, _index_to_columns
     from dataaudit.loading.columns import _clean_columns
+
+    schema, rows = _read_schema(files)
+    empty = _index_to_columns(_arrow_to_pandas(schema.empty_table(), notes))
+    source_names = [str(c) for c in empty.columns]
+    flat = dict(_flatten(schema))
+    names = list(_clean_columns(empty.copy(), notes).columns)
+    base = empty.dtypes
+    row_position = _create_source_view(con, files, rows)
+    position = _position_name(names)
+    missing, found = _count_missing_and_tokens(con, schema, source_names, names, flat, base, nulls)
+    exprs, dtypes, kinds = _typed_columns(con, schema, source_names, names, flat, base, missing, found)
+    view_params: list[Any] = []
+    run(
+        con,
+        f"CREATE VIEW data AS SELECT {row_position} AS {qi(position)}, {', '.join(exprs)} "
+        "FROM __dataaudit_parquet"
+        + ("" if len(files) == 1 else " JOIN __dataaudit_offsets ON filename = __dataaudit_file"),
+        view_params,
+    )
+    n_rows = int(run(con, "SELECT count(*) FROM data")[0][0])
+    if not names:
+        raise _Problem("no columns found")
+    if n_rows == 0:
+        raise _Problem(
+            f"no data rows (only a header with {len(names)} column{'s' if len(names) != 1 else ''})"
+        )
+    return names, dtypes, kinds, n_rows, position, found
+
+
+def _read_schema(files: list[Path]) -> tuple[Any, list[Any]]:
+    """The files' shared Arrow schema and each file's row count (from the footers)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
 
     schemas, rows = [], []
     for path in files:
@@ -41,11 +71,11 @@ def _open_parquet(con: Any, files: list[Path], nulls: NullTokens, notes: list[st
             raise _Problem(
                 f"{path.name}: its columns differ from {files[0].name}'s; the files must share a schema"
             )
-    empty = _index_to_columns(_arrow_to_pandas(schema.empty_table(), notes))
-    source_names = [str(c) for c in empty.columns]
-    flat = dict(_flatten(schema))
-    names = list(_clean_columns(empty.copy(), notes).columns)
-    base = empty.dtypes
+    return schema, rows
+
+
+def _create_source_view(con: Any, files: list[Path], rows: list[Any]) -> str:
+    """The view ``__dataaudit_parquet`` over the files; returns the SQL expression of a row's position."""
     if len(files) == 1:
         con.read_parquet(str(files[0]), file_row_number=True).create_view("__dataaudit_parquet")
         row_position = "file_row_number"
@@ -58,8 +88,19 @@ def _open_parquet(con: Any, files: list[Path], nulls: NullTokens, notes: list[st
         for f, off in zip(files, offsets):
             run(con, "INSERT INTO __dataaudit_offsets VALUES (?, ?)", [str(f), int(off)])
         row_position = "__dataaudit_offset + file_row_number"
-    position = _position_name(names)
-    # one scan: missing values per column and the null tokens in text columns
+    return row_position
+
+
+def _count_missing_and_tokens(
+    con: Any,
+    schema: Any,
+    source_names: list[str],
+    names: list[str],
+    flat: dict[str, str],
+    base: Any,
+    nulls: NullTokens,
+) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
+    """One scan: missing values per column and the null tokens in text columns."""
     parts, params, text_cols = [], [], []
     for i, (src, name) in enumerate(zip(source_names, names)):
         expr = flat.get(src)
@@ -79,8 +120,21 @@ def _open_parquet(con: Any, files: list[Path], nulls: NullTokens, notes: list[st
             hist = next(values)
             if hist:
                 found[name] = {str(k): int(v) for k, v in (hist.items() if isinstance(hist, dict) else hist)}
+    return missing, found
+
+
+def _typed_columns(
+    con: Any,
+    schema: Any,
+    source_names: list[str],
+    names: list[str],
+    flat: dict[str, str],
+    base: Any,
+    missing: dict[str, int],
+    found: dict[str, dict[str, int]],
+) -> tuple[list[str], dict[str, str], dict[str, str]]:
+    """Each column's select expression (null tokens and NaN to NULL, casts) with its pandas dtype and kind."""
     exprs, dtypes, kinds = [], {}, {}
-    view_params: list[Any] = []
     for i, (src, name) in enumerate(zip(source_names, names)):
         expr, dtype = flat[src], str(base.iloc[i])
         n_missing = missing[name] + sum(found.get(name, {}).values())
@@ -98,21 +152,7 @@ def _open_parquet(con: Any, files: list[Path], nulls: NullTokens, notes: list[st
             expr = f"CAST({expr} AS VARCHAR)"
         exprs.append(f"{expr} AS {qi(name)}")
         dtypes[name], kinds[name] = dtype, kind
-    run(
-        con,
-        f"CREATE VIEW data AS SELECT {row_position} AS {qi(position)}, {', '.join(exprs)} "
-        "FROM __dataaudit_parquet"
-        + ("" if len(files) == 1 else " JOIN __dataaudit_offsets ON filename = __dataaudit_file"),
-        view_params,
-    )
-    n_rows = int(run(con, "SELECT count(*) FROM data")[0][0])
-    if not names:
-        raise _Problem("no columns found")
-    if n_rows == 0:
-        raise _Problem(
-            f"no data rows (only a header with {len(names)} column{'s' if len(names) != 1 else ''})"
-        )
-    return names, dtypes, kinds, n_rows, position, found
+    return exprs, dtypes, kinds
 
 
 _variables = iter(range(10**9))

@@ -33,6 +33,23 @@ class DuckDBProfile(DuckDBBase):
             return {}
         n = self._n_rows
         sketch = n > EXACT_DISTINCT_ROWS
+        parts, numeric, project = self._profile_terms(cols, sketch)
+        source = f"(SELECT {', '.join(project)} FROM {self._table})"
+        row = self._q(f"SELECT {', '.join(parts)} FROM {source}").to_pylist()[0]
+        if not sketch:
+            row.update({f"d{i}": d for i, d in enumerate(self._distinct(cols))})
+        counts = {col: int(row[f"k{i}"]) for i, col in enumerate(cols) if col in numeric}
+        quantiles = self._quantiles(numeric, counts, source)
+        distinct_exact = dict.fromkeys(cols, True)
+        if sketch:
+            self._recount_few_distinct(cols, row, distinct_exact)
+        out = {}
+        for i, col in enumerate(cols):
+            out[col] = self._column_profile(i, col, row, numeric, counts, quantiles, distinct_exact)
+        return out
+
+    def _profile_terms(self, cols: list[str], sketch: bool) -> tuple[list[str], dict[str, str], list[str]]:
+        """The one-pass profile's aggregates, the numeric columns' projected names and the projection."""
         parts: list[str] = []
         numeric: dict[str, str] = {}
         project: list[str] = []
@@ -58,51 +75,58 @@ class DuckDBProfile(DuckDBBase):
                 parts += [f"min(v{i}) AS lo{i}", f"max(v{i}) AS hi{i}"]
             if self._kinds[col] == "text":
                 parts.append(f"avg(length(v{i})) AS ml{i}")
-        source = f"(SELECT {', '.join(project)} FROM {self._table})"
-        row = self._q(f"SELECT {', '.join(parts)} FROM {source}").to_pylist()[0]
-        if not sketch:
-            row.update({f"d{i}": d for i, d in enumerate(self._distinct(cols))})
-        counts = {col: int(row[f"k{i}"]) for i, col in enumerate(cols) if col in numeric}
-        quantiles = self._quantiles(numeric, counts, source)
-        distinct_exact = dict.fromkeys(cols, True)
-        if sketch:
-            big = {c: int(row[f"d{i}"]) for i, c in enumerate(cols)}
-            exact = [c for c in cols if big[c] <= EXACT_DISTINCT_MAX]
-            if exact:
-                for c, v in zip(exact, self._distinct(exact)):
-                    row[f"d{cols.index(c)}"] = v
-            for c in cols:
-                distinct_exact[c] = c in exact
-        out = {}
-        for i, col in enumerate(cols):
-            count = int(row[f"n{i}"])
-            prof: dict[str, Any] = {}
-            if col in numeric:
-                k = counts[col]
-                prof["numbers"] = k
-                if k:
-                    prof.update(
-                        min=float(row[f"lo{i}"]),
-                        max=float(row[f"hi{i}"]),
-                        mean=float(row[f"mu{i}"]),
-                        std=float(row[f"sd{i}"]) if k > 1 else 0.0,
-                        quantiles=quantiles[col],
-                    )
-            elif self._kinds[col] == "datetime" and count:
-                lo, hi = _as_dtype(pd.Series([row[f"lo{i}"], row[f"hi{i}"]]), self._dtypes[col], "datetime")
-                prof.update(min=lo, max=hi)
-            ml = row.get(f"ml{i}")
-            out[col] = ColumnProfile(
-                name=col,
-                dtype=self._dtypes[col],
-                count=count,
-                missing=self._n_rows - count,
-                distinct=int(row[f"d{i}"]),
-                distinct_exact=distinct_exact[col],
-                mean_length=None if ml is None else float(ml),
-                **prof,
-            )
-        return out
+        return parts, numeric, project
+
+    def _recount_few_distinct(
+        self, cols: list[str], row: dict[str, Any], distinct_exact: dict[str, bool]
+    ) -> None:
+        """On a sketch, columns whose estimate is at most EXACT_DISTINCT_MAX are counted exactly."""
+        big = {c: int(row[f"d{i}"]) for i, c in enumerate(cols)}
+        exact = [c for c in cols if big[c] <= EXACT_DISTINCT_MAX]
+        if exact:
+            for c, v in zip(exact, self._distinct(exact)):
+                row[f"d{cols.index(c)}"] = v
+        for c in cols:
+            distinct_exact[c] = c in exact
+
+    def _column_profile(
+        self,
+        i: int,
+        col: str,
+        row: dict[str, Any],
+        numeric: dict[str, str],
+        counts: dict[str, int],
+        quantiles: dict[str, dict[str, float]],
+        distinct_exact: dict[str, bool],
+    ) -> ColumnProfile:
+        """Column ``i``'s profile from the one-pass row."""
+        count = int(row[f"n{i}"])
+        prof: dict[str, Any] = {}
+        if col in numeric:
+            k = counts[col]
+            prof["numbers"] = k
+            if k:
+                prof.update(
+                    min=float(row[f"lo{i}"]),
+                    max=float(row[f"hi{i}"]),
+                    mean=float(row[f"mu{i}"]),
+                    std=float(row[f"sd{i}"]) if k > 1 else 0.0,
+                    quantiles=quantiles[col],
+                )
+        elif self._kinds[col] == "datetime" and count:
+            lo, hi = _as_dtype(pd.Series([row[f"lo{i}"], row[f"hi{i}"]]), self._dtypes[col], "datetime")
+            prof.update(min=lo, max=hi)
+        ml = row.get(f"ml{i}")
+        return ColumnProfile(
+            name=col,
+            dtype=self._dtypes[col],
+            count=count,
+            missing=self._n_rows - count,
+            distinct=int(row[f"d{i}"]),
+            distinct_exact=distinct_exact[col],
+            mean_length=None if ml is None else float(ml),
+            **prof,
+        )
 
     def _distinct(self, cols: Sequence[str]) -> list[int]:
         """Exact distinct non-missing values of each column: one GROUP BY per column as GROUPING SETS in one

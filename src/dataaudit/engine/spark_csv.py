@@ -29,7 +29,6 @@ _NUMERIC_FIRST = tuple("0123456789+-.iInN")
 def _open_csv(
     spark: Any, path: Path, files: list[Path], kind: str, tokens: Any
 ) -> tuple[Any, list[str], dict[str, dict[str, int]]]:
-    from pyspark.sql import functions as F
     from pyspark.sql import types as T
 
     from dataaudit.engine.spark import ROW, SparkEngine
@@ -45,6 +44,36 @@ def _open_csv(
     names = list(_clean_columns(pd.DataFrame(columns=header), notes).columns)
     raw_names = [f"c{i}" for i in range(len(names))]
     schema = T.StructType([T.StructField(n, T.StringType(), True) for n in raw_names])
+    quoted = _check_quotes(files, sep)
+    raw = _read_text(spark, files, schema, sep, quoted)
+    cells, extra = _scan_terms(names, raw_names, tokens)
+    try:
+        row = raw.select(*cells).agg(*[e.alias(k) for k, e in extra.items()]).collect()[0]
+        src, position, n_rows, _ = number_rows(raw, by_file=True, count_columns=False)
+    except Exception as exc:  # noqa: BLE001 - a malformed row (FAILFAST), an unreadable file
+        raise DataLoadError(_malformed(files, sep, exc)) from None
+    totals = {k: int(row[k] or 0) for k in extra}
+    if n_rows == 0:
+        n = len(names)
+        raise DataLoadError(f"{path}: no data rows (only a header with {n} column{'s' if n != 1 else ''})")
+    typed, dtypes, counts, wide, pending = _type_columns(names, raw_names, totals, tokens)
+    if wide:
+        notes.append(
+            f"{len(wide)} column(s) hold integers beyond the 64-bit range, kept as text so no digit is lost: "
+            + ", ".join(wide[:10])
+        )
+    if pending:
+        counts.update(_breakdown(src, [(names[i], raw_names[i]) for i in pending], tokens))
+        counts = {name: counts[name] for name in names if name in counts}
+    numbered = src.select(*typed, position.alias(ROW)).persist()
+    non_null = {name: totals[f"n{i}"] for i, name in enumerate(names)}
+    dtypes = _with_nulls(dtypes, non_null, n_rows)
+    engine = SparkEngine(numbered, n_rows, non_null, dtypes=dtypes)
+    return engine, notes, counts
+
+
+def _check_quotes(files: list[Path], sep: str) -> bool:
+    """Whether any file holds a quote; raises on a quoted value that never closes."""
     quotes = [_quotes(f) for f in files]
     for f, n in zip(files, quotes):
         # a quoted value that never closes: Spark would read the rest of the file into it, silently
@@ -53,25 +82,31 @@ def _open_csv(
             raise DataLoadError(
                 f"{f}: unterminated quote: the quoted value that starts on line {line} never closes"
             )
-    quoted = any(quotes)
+    return any(quotes)
 
-    def reader(multiline: bool) -> Any:
-        return spark.read.csv(
-            [str(f) for f in files],
-            schema=schema,
-            header=True,
-            sep=sep,
-            quote='"',
-            escape='"',
-            multiLine=multiline,
-            mode="FAILFAST",
-            enforceSchema=True,
-            ignoreLeadingWhiteSpace=False,
-            ignoreTrailingWhiteSpace=False,
-            encoding="UTF-8",
-        )
 
-    raw = reader(quoted)
+def _read_text(spark: Any, files: list[Path], schema: Any, sep: str, multiline: bool) -> Any:
+    """Spark's CSV reader over the files, every column as text, failing on a malformed row."""
+    return spark.read.csv(
+        [str(f) for f in files],
+        schema=schema,
+        header=True,
+        sep=sep,
+        quote='"',
+        escape='"',
+        multiLine=multiline,
+        mode="FAILFAST",
+        enforceSchema=True,
+        ignoreLeadingWhiteSpace=False,
+        ignoreTrailingWhiteSpace=False,
+        encoding="UTF-8",
+    )
+
+
+def _scan_terms(names: list[str], raw_names: list[str], tokens: Any) -> tuple[list[Any], dict[str, Any]]:
+    """The projected cell tests and the aggregates of the one scan over the text."""
+    from pyspark.sql import functions as F
+
     # per column: the null tokens found, and the types every other value fits (a bit each, ANDed over rows);
     # the cell tests are projected once (v, token?, empty?) so the aggregates do not repeat them; one global
     # aggregate (grouping it by file split as the numbering does measured 2x slower)
@@ -91,17 +126,16 @@ def _open_csv(
         extra[f"fits{i}"] = F.bit_and(_fits(v))
         dated = F.substring(F.ltrim(v), 5, 1) == F.lit("-")
         extra[f"frac{i}"] = F.bit_or(F.when(dated & v.rlike(_TS_FRACTION), F.lit(1)).otherwise(F.lit(0)))
+    return cells, extra
 
-    try:
-        row = raw.select(*cells).agg(*[e.alias(k) for k, e in extra.items()]).collect()[0]
-        src, position, n_rows, _ = number_rows(raw, by_file=True, count_columns=False)
-    except Exception as exc:  # noqa: BLE001 - a malformed row (FAILFAST), an unreadable file
-        raise DataLoadError(_malformed(files, sep, exc)) from None
-    totals = {k: int(row[k] or 0) for k in extra}
-    if n_rows == 0:
-        n = len(names)
-        raise DataLoadError(f"{path}: no data rows (only a header with {n} column{'s' if n != 1 else ''})")
-    # each column's type, decided as arrow decides it
+
+def _type_columns(
+    names: list[str], raw_names: list[str], totals: dict[str, int], tokens: Any
+) -> tuple[list[Any], dict[str, str], dict[str, dict[str, int]], list[str], list[int]]:
+    """Each column's typed expression and dtype, decided as arrow decides it; the null tokens that are all
+    empty cells, the columns kept as text for their wide integers and those whose tokens need a breakdown."""
+    from pyspark.sql import functions as F
+
     typed, dtypes, counts, wide, pending = [], {}, {}, [], []
     for i, name in enumerate(names):
         t = {k: totals[f"{k}{i}"] for k in ("tok", "empty", "n")}
@@ -110,52 +144,52 @@ def _open_csv(
         t.update(frac=frac, tzfrac=frac)
         c, is_token = _cell(raw_names[i], tokens.for_column(name))
         v = F.when(~is_token, c)
-        n = t["n"]
-        if n == 0:
-            expr, dtype = v, "object"
-        elif t["int"] == n:
-            expr, dtype = _cast(F.trim(v), "long"), "int64"
-        elif t["bool"] == n:
-            expr, dtype = (
-                F.when(v.isin(*_BOOL_TRUE), F.lit(True)).when(v.isin(*_BOOL_FALSE), F.lit(False)),
-                "bool",
-            )
-        elif t["date"] == n:
-            expr, dtype = _cast(F.trim(v), "timestamp_ntz"), "datetime64[ms]"
-        elif t["ts"] == n:
-            expr, dtype = _cast(v, "timestamp_ntz"), "datetime64[ns]" if t["frac"] else "datetime64[s]"
-        elif t["tz"] == n:
-            expr, dtype = (
-                _cast(v, "timestamp"),
-                "datetime64[ns, UTC]" if t["tzfrac"] else "datetime64[s, UTC]",
-            )
-        elif t["intlike"] == n:  # integers, some past 64 bits: arrow would round them to floats
-            expr, dtype = v, "object"
+        expr, dtype, is_wide = _column_type(v, t)
+        if is_wide:
             wide.append(name)
-        elif t["float"] == n:
-            x = _cast(F.trim(v), "double")
-            expr, dtype = F.when(~F.isnan(x), x), "float64"
-        else:
-            expr, dtype = v, "object"
         typed.append(expr.alias(name))
         dtypes[name] = dtype
         if t["tok"] and t["tok"] == t["empty"]:
             counts[name] = {"": t["tok"]}
         elif t["tok"]:
             pending.append(i)
-    if wide:
-        notes.append(
-            f"{len(wide)} column(s) hold integers beyond the 64-bit range, kept as text so no digit is lost: "
-            + ", ".join(wide[:10])
+    return typed, dtypes, counts, wide, pending
+
+
+def _column_type(v: Any, t: dict[str, int]) -> tuple[Any, str, bool]:
+    """The first type (arrow's order) every value fits: the typed expression, its dtype, and whether the
+    column holds integers past 64 bits (kept as text)."""
+    from pyspark.sql import functions as F
+
+    n = t["n"]
+    wide = False
+    if n == 0:
+        expr, dtype = v, "object"
+    elif t["int"] == n:
+        expr, dtype = _cast(F.trim(v), "long"), "int64"
+    elif t["bool"] == n:
+        expr, dtype = (
+            F.when(v.isin(*_BOOL_TRUE), F.lit(True)).when(v.isin(*_BOOL_FALSE), F.lit(False)),
+            "bool",
         )
-    if pending:
-        counts.update(_breakdown(src, [(names[i], raw_names[i]) for i in pending], tokens))
-        counts = {name: counts[name] for name in names if name in counts}
-    numbered = src.select(*typed, position.alias(ROW)).persist()
-    non_null = {name: totals[f"n{i}"] for i, name in enumerate(names)}
-    dtypes = _with_nulls(dtypes, non_null, n_rows)
-    engine = SparkEngine(numbered, n_rows, non_null, dtypes=dtypes)
-    return engine, notes, counts
+    elif t["date"] == n:
+        expr, dtype = _cast(F.trim(v), "timestamp_ntz"), "datetime64[ms]"
+    elif t["ts"] == n:
+        expr, dtype = _cast(v, "timestamp_ntz"), "datetime64[ns]" if t["frac"] else "datetime64[s]"
+    elif t["tz"] == n:
+        expr, dtype = (
+            _cast(v, "timestamp"),
+            "datetime64[ns, UTC]" if t["tzfrac"] else "datetime64[s, UTC]",
+        )
+    elif t["intlike"] == n:  # integers, some past 64 bits: arrow would round them to floats
+        expr, dtype = v, "object"
+        wide = True
+    elif t["float"] == n:
+        x = _cast(F.trim(v), "double")
+        expr, dtype = F.when(~F.isnan(x), x), "float64"
+    else:
+        expr, dtype = v, "object"
+    return expr, dtype, wide
 
 
 #: the types a text value may fit, one bit each (arrow tries them in this order)
