@@ -28,8 +28,11 @@ from dataaudit.config import (
     validate_config,
 )
 from dataaudit.dataset import Dataset, as_of_datetime
+from dataaudit.engine import PandasEngine
+from dataaudit.engine.choose import choose_engine, is_spark_frame
 from dataaudit.errors import ConfigError, DataLoadError
 from dataaudit.extras import require
+from dataaudit.formats import detect_format
 from dataaudit.loading import NullTokens, from_frame, load
 from dataaudit.model import Area, DatasetInfo, Report, Severity
 from dataaudit.overview import MAX_OVERVIEW_COLUMNS, column_summaries, ordered_tokens
@@ -87,9 +90,12 @@ def prepare(
     Returns ``(dataset, planned, config, config_path, section)``, ``section`` being the ``datasets:`` entry
     of the config applied to this file (or None). Raises :class:`DataAuditError` subclasses.
     ``progress`` is told the phases as ``(0, 0, "reading x.csv")``."""
-    if not isinstance(data, (pd.DataFrame, str, os.PathLike)):
+    table = overrides.get("table")
+    if data is None and table:  # a Spark catalog table: read by the spark engine, never a path
+        data = None
+    elif not isinstance(data, (pd.DataFrame, str, os.PathLike)) and not is_spark_frame(data):
         raise DataLoadError(f"expected a pandas DataFrame or a path, got {type(data).__name__}")
-    path = None if isinstance(data, pd.DataFrame) else Path(data)
+    path = None if data is None or isinstance(data, pd.DataFrame) or is_spark_frame(data) else Path(data)
     as_of = as_of_datetime(as_of)
     cfg, cfg_path, section = _config(config, path)
     cfg_source = str(cfg_path) if cfg_path else "config"
@@ -109,37 +115,97 @@ def prepare(
     origin = {
         role: option_name(role) if overrides.get(role) else f"{cfg_source}: {role}" for role in _ROLE_KEYS
     }
-    if path is None:
-        numbering = isinstance(data.index, pd.RangeIndex) and data.index.name is not None
-        if numbering:  # a named 0..n-1 numbering carries no data: drop the name, not a column's worth
-            data = data.copy(deep=False)
-            data.index = pd.RangeIndex(len(data))
-        frame, source = from_frame(data, nulls=nulls)
-        cfg, index_note = _index_as_id(data, frame, cfg, origin)
-        if index_note:
-            source = dataclasses.replace(source, notes=(*source.notes, index_note))
+    engine_name, reason = _which_engine(cfg.engine, data, path, fmt, cfg.table)
+    if engine_name != "pandas":
+        _phase(progress, f"reading {path.name if path else 'the DataFrame'} into {engine_name}")
+        dataset = _engine_dataset(data, path, fmt, nulls, cfg, engine_name, reason, as_of, origin)
     else:
-        _phase(progress, f"reading {path.name}")
-        frame, source = load(path, fmt=fmt, sheet=sheet, nulls=nulls)
-    name = source.path or "the DataFrame"
-    _phase(progress, f"statistics over {frame.shape[1]:,} columns × {len(frame):,} rows")
-    # one Stats object, over the audited columns, serves role detection and then every check
-    kept = frame.drop(columns=[c for c in cfg.ignore_columns if c in frame.columns])
-    stats = Stats(kept, as_of)  # as_of: two-digit years are read relative to it, not to today
-    roles = resolve_roles(list(frame.columns), cfg, stats, name, origin)
-    dataset = Dataset(
-        kept,
-        stats=stats,
-        source=source,
-        roles=roles,
-        as_of=as_of,
-        settings=cfg.model_dump(),
-        sample_rows=cfg.sample_rows,
-    )
+        if path is None:
+            numbering = isinstance(data.index, pd.RangeIndex) and data.index.name is not None
+            if numbering:  # a named 0..n-1 numbering carries no data: drop the name, not a column's worth
+                data = data.copy(deep=False)
+                data.index = pd.RangeIndex(len(data))
+            frame, source = from_frame(data, nulls=nulls)
+            cfg, index_note = _index_as_id(data, frame, cfg, origin)
+            if index_note:
+                source = dataclasses.replace(source, notes=(*source.notes, index_note))
+        else:
+            _phase(progress, f"reading {path.name}")
+            frame, source = load(path, fmt=fmt, sheet=sheet, nulls=nulls)
+        name = source.path or "the DataFrame"
+        _phase(progress, f"statistics over {frame.shape[1]:,} columns × {len(frame):,} rows")
+        # one Stats object, over the audited columns, serves role detection and then every check
+        kept = frame.drop(columns=[c for c in cfg.ignore_columns if c in frame.columns])
+        stats = Stats(kept, as_of)  # as_of: two-digit years are read relative to it, not to today
+        roles = resolve_roles(list(frame.columns), cfg, stats, name, origin)
+        dataset = Dataset(
+            kept,
+            stats=stats,
+            source=source,
+            roles=roles,
+            as_of=as_of,
+            settings=cfg.model_dump(),
+            sample_rows=cfg.sample_rows,
+            engine=PandasEngine(kept, reason),
+        )
     check_waivers(cfg.waivers, registry.ids, [a.value for a in Area], cfg_source)
     planned = plan_baseline(dataset, baseline, planned)  # drift checks run only against a baseline
     planned = plan_test(dataset, test, planned, fmt=fmt, sheet=sheet)  # split checks: only with a test set
     return dataset, planned, cfg, cfg_path, section
+
+
+def _which_engine(
+    requested: str, data: Any, path: Path | None, fmt: str | None, table: str | None
+) -> tuple[str, str]:
+    if table:
+        if data is not None:
+            raise ConfigError(f"table {table!r}: give a table or data to audit, not both")
+        if requested not in ("auto", "spark"):
+            raise ConfigError(f"table {table!r}: a catalog table is read by the spark engine, not {requested}")
+        return "spark", f"the Spark catalog table {table}"
+    if data is None:
+        raise DataLoadError("nothing to audit: give a path, a DataFrame, or a Spark table")
+    fmt_found = compression = None
+    if path is not None and path.is_file():
+        fmt_found, compression = detect_format(path, fmt)
+    return choose_engine(requested, path, fmt_found, compression, data)
+
+
+def _engine_dataset(
+    data: Any,
+    path: Path | None,
+    fmt: str | None,
+    nulls: NullTokens,
+    cfg: Config,
+    engine_name: str,
+    reason: str,
+    as_of: dt.datetime | None,
+    origin: dict[str, str],
+) -> Dataset:
+    """The dataset held by DuckDB or Spark: rows stay in the engine; ``frame`` is a seeded sample."""
+    from dataaudit.engine.open import open_engine
+    from dataaudit.engine.stats import EngineStats
+
+    engine, source = open_engine(engine_name, data, path, fmt, nulls, cfg)
+    engine.reason = reason
+    try:
+        sample = engine.sample(cfg.sample_rows)
+        kept = sample.drop(columns=[c for c in cfg.ignore_columns if c in sample.columns])
+        stats = EngineStats(engine, kept, as_of)
+        roles = resolve_roles(list(sample.columns), cfg, stats, source.path or "the DataFrame", origin)
+        return Dataset(
+            kept,
+            stats=stats,
+            source=source,
+            roles=roles,
+            as_of=as_of,
+            settings=cfg.model_dump(),
+            sample_rows=cfg.sample_rows,
+            engine=engine,
+        )
+    except BaseException:
+        engine.close()
+        raise
 
 
 def _phase(progress: Progress | None, text: str) -> None:
@@ -214,7 +280,7 @@ def _quiet_numerics(fn: Callable[_P, _R]) -> Callable[_P, _R]:
 
 @_quiet_numerics
 def audit(
-    data: pd.DataFrame | str | Path,
+    data: pd.DataFrame | str | Path | Any = None,
     *,
     config: Config | dict[str, Any] | str | Path | None = None,
     target: str | None = None,
@@ -242,6 +308,9 @@ def audit(
     mask: str | None = None,
     na_values: Sequence[str] | dict[str, Sequence[str]] | None = None,
     croissant: str | Path | None = None,
+    engine: str | None = None,
+    engine_memory: str | None = None,
+    table: str | None = None,
 ) -> Report:
     """Audit a DataFrame or a data file and return the :class:`Report`.
 
@@ -257,6 +326,10 @@ def audit(
     ``croissant``: a Croissant file (``croissant.json``) to read the datasheet from (default: ``croissant:``
     in dataaudit.yaml, else ``<data>.croissant.json`` or ``croissant.json`` beside a data file); the
     ``policy:`` block overrides it field by field (see :mod:`dataaudit.croissant`).
+
+    ``engine``: ``auto`` (default), ``pandas``, ``duckdb`` or ``spark`` — what holds the data (see
+    :mod:`dataaudit.engine.choose`); a Spark DataFrame is audited by Spark. ``engine_memory``: the DuckDB
+    memory limit (e.g. ``"2GB"``). ``table``: a Spark catalog table to audit instead of ``data`` (``None``).
 
     ``na_values``: extra text read as missing (a list, or a mapping column → list), added to pandas' default
     null tokens unless the config says ``keep_default_na: false``; as ``pandas.read_csv``'s ``na_values``.
@@ -300,7 +373,32 @@ def audit(
         na_values=_na_override(na_values),
         test=test,
         progress=progress,
+        engine=engine,
+        engine_memory=engine_memory,
+        table=table,
     )
+    try:
+        return _audit_prepared(
+            data, dataset, planned, cfg, cfg_path, section, config, start, snapshot, profile, profile_rows, progress
+        )
+    finally:
+        dataset.engine.close()  # an out-of-core engine's temporary files, a session it started
+
+
+def _audit_prepared(
+    data: Any,
+    dataset: Dataset,
+    planned: Any,
+    cfg: Config,
+    cfg_path: Path | None,
+    section: str | None,
+    config: Any,
+    start: float,
+    snapshot: bool,
+    profile: str | None,
+    profile_rows: int,
+    progress: Progress | None,
+) -> Report:
     checks_start = time.perf_counter()
     with masking(policy_for(dataset, cfg.privacy.mask, dataset.roles.sensitive)):
         results = run_checks(dataset, planned, progress, timeout=cfg.check_timeout or None)
@@ -385,9 +483,10 @@ def build_report(
         load_seconds=src.load_seconds,
         encoding=src.encoding,
         notes=src.notes,
-        null_tokens={
-            c: dict(ordered_tokens(t)) for c, t in src.null_tokens.items() if c in dataset.frame.columns
-        },
+        null_tokens={c: dict(ordered_tokens(t)) for c, t in src.null_tokens.items() if c in dataset.columns},
+        engine=dataset.engine.name,
+        engine_reason=dataset.engine.reason,
+        sample_rows=None if dataset.in_memory else len(dataset.sample()),
     )
     return Report(
         tool={"name": "dataaudit", "version": __version__},

@@ -158,7 +158,7 @@ def _progress(quiet: bool = False):
 
 
 @cli.command(epilog=EPILOG)
-@click.argument("data", type=click.Path(path_type=Path, dir_okay=True))
+@click.argument("data", type=click.Path(path_type=Path, dir_okay=True), required=False)
 @click.option(
     "-o",
     "--output",
@@ -263,6 +263,16 @@ def _progress(quiet: bool = False):
     help="Read the datasheet from this Croissant file (default: croissant: in dataaudit.yaml, else "
     "<data>.croissant.json or croissant.json beside DATA); the policy block overrides it field by field.",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(["auto", "pandas", "duckdb", "spark"]),
+    help="What holds the data: pandas (in memory), duckdb (on disk, for tables larger than memory), spark "
+    "(a cluster, or local) [default: auto: pandas unless the table would not fit in memory].",
+)
+@click.option(
+    "--engine-memory", metavar="SIZE", help="Memory limit of the duckdb engine, e.g. 2GB [default: 60% of free]."
+)
+@click.option("--table", metavar="NAME", help="Audit a Spark catalog table instead of DATA (--engine spark).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the verdict line (no progress).")
 @click.option(
     "--color/--no-color",
@@ -304,6 +314,9 @@ def run(
     profile_mode,
     profile_rows,
     croissant_path,
+    engine,
+    engine_memory,
+    table,
     quiet,
     color,
     debug,
@@ -315,6 +328,10 @@ def run(
     from dataaudit.outputs import check_output
     from dataaudit.report.console import print_summary
 
+    if (data is None) == (table is None):
+        raise click.UsageError(
+            "Missing argument 'DATA'." if data is None else f"give DATA or --table, not both ({data}, {table})"
+        )
     if json_path and json_path != "-" and not no_html and Path(json_path).resolve() == output.resolve():
         raise click.BadParameter(
             f"{json_path} is also the HTML report's path (-o); give one of them another",
@@ -328,7 +345,7 @@ def run(
 
         outs.append(profile_path(output))  # written even with --no-html, beside where the report would be
     for out in outs:
-        check_output(out, inputs=[data, *([test_path] if test_path else [])])
+        check_output(out, inputs=[*([data] if data else []), *([test_path] if test_path else [])])
     if profile:
         from dataaudit.extras import require
 
@@ -365,6 +382,9 @@ def run(
             mask=mask,
             na_values=na_values or None,
             croissant=croissant_path,
+            engine=engine,
+            engine_memory=engine_memory,
+            table=table,
         )
     if sys.stderr.isatty() and not quiet:
         sys.stderr.write("\r\033[K")

@@ -65,6 +65,15 @@ class Config(BaseModel):
         True, description="also read pandas' default null tokens (NA, N/A, null, NaN, empty...) as missing"
     )
     sample_rows: int = Field(100_000, ge=1000, description="rows sampled for row-level scans and model fits")
+    engine: Literal["auto", "pandas", "duckdb", "spark"] = Field(
+        "auto",
+        description="what holds the data: pandas (in memory), duckdb (on disk, larger than memory), spark "
+        "(a cluster); auto: pandas unless the table would not fit in memory",
+    )
+    engine_memory: str | None = Field(
+        None, description="memory limit of the duckdb engine, e.g. 2GB (default: 60% of what is available)"
+    )
+    table: str | None = Field(None, description="a Spark catalog table to audit (with engine: spark)")
     # 5 minutes: 50× the slowest built-in check at 1M rows, so only a hung or runaway check reaches it
     check_timeout: float | None = Field(
         300, ge=0, description="seconds one check may run before it becomes an error (0 or null: no limit)"

@@ -11,7 +11,8 @@ from typing import Any, TypeVar
 import numpy as np
 import pandas as pd
 
-from dataaudit.engine import Engine, PandasEngine
+from dataaudit.engine import Engine, PandasEngine, sample_positions
+from dataaudit.engine.scope import note_sample
 from dataaudit.stats import Stats
 
 __all__ = ["Dataset", "Roles", "SourceInfo"]
@@ -143,7 +144,7 @@ class Dataset:
         roles = roles or Roles()
         if roles.ignore:
             frame = frame.drop(columns=[c for c in roles.ignore if c in frame.columns])
-        self.frame = frame
+        self._frame = frame
         self.source = source or SourceInfo()
         self.roles = roles
         self.as_of = as_of_datetime(as_of) or dt.datetime.now(dt.UTC)
@@ -159,6 +160,38 @@ class Dataset:
         self._memo: dict[Any, Any] = {}
         #: what holds the data and runs the operations checks need over all rows (see dataaudit.engine)
         self.engine: Engine = engine if engine is not None else PandasEngine(frame)
+        #: whether ``frame`` holds every row; when it does not, it is a seeded sample by position (its index
+        #: is the row positions), the engine answers over all rows, and reading ``frame`` is noted in the
+        #: result's scope (dataaudit.engine.scope)
+        self.in_memory = self.engine.in_memory
+        self._samples: dict[tuple[int, int], pd.DataFrame] = {}
+
+    @classmethod
+    def from_engine(
+        cls,
+        engine: Engine,
+        *,
+        sample_rows: int = DEFAULT_SAMPLE_ROWS,
+        stats: Stats | None = None,
+        **kwargs: Any,
+    ) -> Dataset:
+        """A dataset whose rows live in ``engine`` (DuckDB, Spark): ``frame`` is a seeded sample of
+        ``sample_rows`` rows by position, ``stats`` answer from the engine over all rows."""
+        if engine.in_memory:
+            return cls(engine.frame, engine=engine, sample_rows=sample_rows, stats=stats, **kwargs)  # type: ignore[attr-defined]
+        from dataaudit.engine.stats import EngineStats
+
+        frame = engine.sample(sample_rows)
+        if stats is None or stats.frame is not frame:
+            stats = EngineStats(engine, frame, kwargs.get("as_of"))
+        return cls(frame, engine=engine, sample_rows=sample_rows, stats=stats, **kwargs)
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The rows: all of them in memory, else a seeded sample (and the running check's scope says so)."""
+        if not self.in_memory:
+            note_sample(len(self._frame))
+        return self._frame
 
     def memo(self, key: Any, compute: Callable[[], T]) -> T:
         """``compute()`` once per ``key`` for this dataset, then the cached value: for work several checks
@@ -173,15 +206,15 @@ class Dataset:
 
     @property
     def n_rows(self) -> int:
-        return len(self.frame)
+        return len(self._frame) if self.in_memory else self.engine.n_rows
 
     @property
     def n_cols(self) -> int:
-        return self.frame.shape[1]
+        return self._frame.shape[1]
 
     @property
     def columns(self) -> list[str]:
-        return [str(c) for c in self.frame.columns]
+        return [str(c) for c in self._frame.columns]
 
     @cached_property
     def features(self) -> list[str]:
@@ -213,12 +246,28 @@ class Dataset:
         return self._groups[column]
 
     def sample(self, n: int | None = None, seed: int = 0) -> pd.DataFrame:
-        """A seeded random sample of at most ``n`` rows (default: ``sample_rows``), in original order.
-        Checks that sample should say so in their message, using :meth:`sample_note`."""
+        """A seeded random sample of at most ``n`` rows (default: ``sample_rows``), in original order, the
+        index being the row positions; the same rows on every engine (:func:`~dataaudit.engine.sample_positions`,
+        the rows ``frame.sample(n, random_state=seed)`` picks). The running check's result then says it
+        covers a sample; its message should too, with :meth:`sample_note`."""
         n = self.sample_rows if n is None else n
         if self.n_rows <= n:
             return self.frame
-        return self.frame.sample(n=n, random_state=seed).sort_index()
+        note_sample(n)
+        if self.in_memory:
+            return self._frame.iloc[sample_positions(self.n_rows, n, seed)]
+        if (n, seed) == (len(self._frame), 0):
+            return self._frame
+        if (n, seed) not in self._samples:
+            self._samples[(n, seed)] = self.engine.sample(n, seed)
+        return self._samples[(n, seed)]
+
+    def sample_positions(self, n: int | None = None, seed: int = 0) -> np.ndarray:
+        """The row positions :meth:`sample` takes (for a check that samples one column, not whole rows)."""
+        n = self.sample_rows if n is None else n
+        if self.n_rows > n:
+            note_sample(n)
+        return sample_positions(self.n_rows, n, seed)
 
     def sample_note(self, n: int | None = None) -> str:
         n = self.sample_rows if n is None else n

@@ -19,6 +19,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from dataaudit.engine.scope import Scope
 from dataaudit.privacy import mask_text
 
 if TYPE_CHECKING:
@@ -441,6 +442,8 @@ class CheckResult:
     error: str | None = None  # "ExceptionType: message" when status is error
     traceback: str | None = None  # kept for --debug; never rendered into reports
     waiver: Mapping[str, Any] | None = None  # the waiver that matched: check, columns, reason, owner, expires
+    #: what the result covers: all rows, a seeded sample, or an approximation (None when skipped or errored)
+    scope: Scope | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -460,6 +463,7 @@ class CheckResult:
             "params": jsonable(self.params),
             "error": self.error,
             "waiver": jsonable(self.waiver),
+            "scope": self.scope.to_dict() if self.scope else None,
         }
 
     def __repr__(self) -> str:
@@ -483,6 +487,11 @@ class DatasetInfo:
     notes: tuple[str, ...] = ()
     #: column → {null token: cells read as missing} (see dataaudit.loading.nulls)
     null_tokens: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    #: the engine that held the data (pandas, duckdb, spark) and why it was chosen
+    engine: str = "pandas"
+    engine_reason: str = ""
+    #: rows the row-level checks read when the data is out of core (None: every row was in memory)
+    sample_rows: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ from pydantic import TypeAdapter, ValidationError
 from dataaudit.config import Config, close_matches, option_name
 from dataaudit.dataset import Dataset
 from dataaudit.deadline import TimedOut, call_with_deadline
+from dataaudit.engine import scope
 from dataaudit.errors import ConfigError
 from dataaudit.model import Area, Check, CheckResult, Outcome, Severity, Status
 from dataaudit.privacy import mask_text
@@ -147,6 +148,8 @@ def run_one(data: Dataset, p: Planned, timeout: float | None = None) -> CheckRes
     start = time.perf_counter()
     error = tb = None
     missing = [role for role in check.requires if not _has_role(data, role)]
+    tracked = scope.tracking()
+    tracker = tracked.__enter__()
     try:
         if missing:
             outcome = Outcome.skip(_skip_reason(data, missing[0]))
@@ -163,6 +166,8 @@ def run_one(data: Dataset, p: Planned, timeout: float | None = None) -> CheckRes
         error = mask_text(f"{type(exc).__name__}: {exc}", 500)
         tb = traceback.format_exc()
         outcome = Outcome.make(Status.ERROR, f"check crashed: {error}"[:500])
+    finally:
+        tracked.__exit__(None, None, None)
     status = outcome.status
     message = outcome.message
     if status == Status.FAIL and p.severity == Severity.WARN:
@@ -192,6 +197,8 @@ def run_one(data: Dataset, p: Planned, timeout: float | None = None) -> CheckRes
         params=check.params(),
         error=error,
         traceback=tb,
+        # what the result covers, observed while the check ran (dataaudit.engine.scope)
+        scope=tracker.scope(data.n_rows) if status not in (Status.SKIPPED, Status.ERROR) else None,
     )
 
 

@@ -107,13 +107,22 @@ class GroupSummary:
         return int(self.sizes.sum() - len(self.sizes))
 
 
+#: up to this many rows, samples are drawn as ``DataFrame.sample(n, random_state=seed)`` draws them (a
+#: permutation: 0.1 s at 2M rows, 1.9 s at 20M); above, with numpy's Generator (Floyd's algorithm, O(n))
+PANDAS_PARITY_ROWS = 2_000_000
+
+
 def sample_positions(n_rows: int, n: int, seed: int = 0) -> np.ndarray:
     """The sorted row positions of a seeded sample of ``n`` of ``n_rows`` rows: drawn here, once, so that
-    every engine samples the same rows."""
+    every engine samples the same rows. Up to :data:`PANDAS_PARITY_ROWS` rows they are the rows
+    ``frame.sample(n=n, random_state=seed)`` picks."""
     if n >= n_rows:
         return np.arange(n_rows, dtype=np.int64)
-    rng = np.random.default_rng(seed)
-    return np.sort(rng.choice(n_rows, size=n, replace=False)).astype(np.int64)
+    if n_rows <= PANDAS_PARITY_ROWS:
+        picked = np.random.RandomState(seed).choice(n_rows, size=n, replace=False)
+    else:
+        picked = np.random.default_rng(seed).choice(n_rows, size=n, replace=False)
+    return np.sort(picked).astype(np.int64)
 
 
 class Engine(abc.ABC):

@@ -27,6 +27,8 @@ def report_to_dict(report: Report) -> dict[str, Any]:
             "notes": list(d.notes),
             # column -> {token: cells}: the text read as missing ("" is an empty cell)
             "null_tokens": jsonable(d.null_tokens),
+            # which engine held the data and why; sample_rows: the sample row-level checks read out of core
+            "engine": {"name": d.engine, "reason": d.engine_reason, "sample_rows": d.sample_rows},
         },
         "roles": jsonable(report.roles),
         "as_of": report.as_of.isoformat(),
