@@ -3,10 +3,11 @@
     python bench/generate.py 10000000 /tmp/scale/s10m.csv            # ~1.9 GB, flat memory
     python bench/generate.py 1000000 /tmp/scale/s1m.csv --verify     # and recount the plants with pandas
 
-The file has 20 columns, the same recipe as ``bench/bench.py``'s generator (an id, 8 numerics with some missing
-values, categoricals of 3/8/25/200 levels, a numeric-looking code, free text, event/ingestion/label times, a
-sensitive ``group`` and a binary ``target``), written ``--chunk-rows`` rows at a time: only the current chunk
-and the previous one are ever in memory, so 100M rows (~18 GB) need the same memory as 2M.
+The file has 20 columns, the same recipe as ``bench/bench.py``'s generator (an id, 8 numerics with some
+missing values, categoricals of 3/8/25/200 levels, a numeric-looking code, free text, event/ingestion/label
+times, a sensitive ``group`` and a binary ``target``), written ``--chunk-rows`` rows at a time: only the
+current chunk and the previous one are ever in memory, so 100M rows (~20 GB) need the same memory as 2M
+(measured: 1.5 GiB peak at 10M and at 100M).
 
 Planted, seeded, ``--rate`` per row each (rows taken from the previous chunk, so copies lie far apart in the
 file, across chunk boundaries):
@@ -50,7 +51,23 @@ COLUMNS = [
 #: what dataaudit compares for conflicting labels: every column but the target, the id and the timestamps
 FEATURES = [c for c in COLUMNS if c not in ("id", "event_time", "ingested_at", "labelled_at", "target")]
 WORDS = np.array(
-    "the applicant called about a late payment and asked for an extension of terms".split(), dtype=object
+    [
+        "the",
+        "applicant",
+        "called",
+        "about",
+        "a",
+        "late",
+        "payment",
+        "and",
+        "asked",
+        "for",
+        "an",
+        "extension",
+        "of",
+        "terms",
+    ],
+    dtype=object,
 )
 PHRASES = np.array([f"{a} {b} {c}" for a in WORDS for b in WORDS for c in WORDS], dtype=object)
 LEVELS = {k: np.array([f"level_{j}" for j in range(k)], dtype=object) for k in (3, 8, 25, 200)}
@@ -124,9 +141,9 @@ def expected_findings(totals: dict[str, int]) -> dict[str, dict[str, int]]:
 
 
 def _csv(df: pd.DataFrame, header: bool) -> bytes:
-    """The chunk as CSV text: Arrow's writer (about 14x faster than ``DataFrame.to_csv`` with dates), no quotes
-    (no value holds a comma, quote or line break; Arrow raises if one did), empty fields for missing values,
-    times as ``YYYY-MM-DD HH:MM:SS``."""
+    """The chunk as CSV text: Arrow's writer (about 14x faster than ``DataFrame.to_csv`` with dates), no
+    quotes (no value holds a comma, quote or line break; Arrow raises if one did), empty fields for missing
+    values, times as ``YYYY-MM-DD HH:MM:SS``."""
     import pyarrow as pa
     import pyarrow.csv as pcsv
 

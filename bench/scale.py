@@ -1,5 +1,6 @@
-"""Scale benchmark (issue 16): dataaudit's engines against DuckDB and pandas floors on one generated file, in one
-run; prints a Markdown table of wall time, peak memory and ratios, and whether the planted problems were found.
+"""Scale benchmark (issue 16): dataaudit's engines against DuckDB and pandas floors on one generated file, in
+one run; prints a Markdown table of wall time, peak memory and ratios, and whether the planted problems were
+found.
 
     python bench/generate.py 1000000 /tmp/scale/s1m.csv
     python bench/scale.py /tmp/scale/s1m.csv --engines pandas duckdb spark --ydata
@@ -11,8 +12,8 @@ Every measurement is its own process tree, one after the other, on the same file
 - DuckDB CSV ingest (``CREATE TABLE AS`` into an on-disk database: what an out-of-core audit pays first);
 - the pandas floor (read + describe + isna + duplicated, as bench/bench.py), only where it fits in memory;
 - ydata-profiling minimal (``--ydata``; only where it fits);
-- ``dataaudit run FILE --engine E`` for each ``--engines`` (``none``: no ``--engine`` option), every role set as
-  bench/bench.py sets them, a fixed ``--as-of``, the JSON report read back for its phase durations, and its
+- ``dataaudit run FILE --engine E`` for each ``--engines`` (``none``: no ``--engine`` option), every role set
+  as bench/bench.py sets them, a fixed ``--as-of``, the JSON report read back for its phase durations, and its
   ``consistency.duplicate_rows`` / ``duplicate_ids`` / ``conflicting_labels`` results compared with the counts
   ``FILE.planted.json`` says were planted.
 
@@ -30,6 +31,7 @@ run; the load average is recorded before and after.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -47,8 +49,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from bench import PANDAS_FLOOR, PROFILING, ROLES  # noqa: E402  (bench/bench.py: the same floors and roles)
 from generate import planted_path  # noqa: E402
+
+from bench import PANDAS_FLOOR, PROFILING, ROLES  # noqa: E402  (bench/bench.py: the same floors and roles)
 
 AS_OF = "2026-06-30"
 MEMORY_ROOT = Path("/sys/fs/cgroup/memory")
@@ -159,15 +162,11 @@ class Group:
             if not pids:
                 break
             for pid in pids:  # stragglers of the tree we started (e.g. a JVM): ours to end
-                try:
+                with contextlib.suppress(OSError):
                     os.kill(pid, signal.SIGKILL)
-                except OSError:
-                    pass
             time.sleep(0.1)
-        try:
+        with contextlib.suppress(OSError):
             self.path.rmdir()
-        except OSError:
-            pass
 
 
 def _rss(pid: int) -> int:
@@ -227,7 +226,7 @@ def measure(name: str, cmd: list[str], cap: int | None, timeout: float | None, o
         if limit_as:
             resource.setrlimit(resource.RLIMIT_AS, (limit_as, limit_as))
 
-    err_file = tempfile.TemporaryFile()
+    err_file = tempfile.TemporaryFile()  # noqa: SIM115  (closed below, after the child wrote to it)
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err_file, preexec_fn=pre)
     peak, usage, status = 0, None, 0
@@ -254,12 +253,11 @@ def measure(name: str, cmd: list[str], cap: int | None, timeout: float | None, o
         if group is not None:
             group.remove()
         else:
-            try:
+            with contextlib.suppress(OSError):
                 os.killpg(proc.pid, signal.SIGKILL)  # stragglers of our own session only
-            except OSError:
-                pass
     err_file.seek(0)
     m.stderr_tail = err_file.read().decode(errors="replace")[-600:]
+    err_file.close()
     if timed_out:
         m.note = f"stopped after the {timeout:g} s timeout"
     elif m.killed_at_cap:
@@ -330,10 +328,8 @@ def load_average() -> str:
 def versions() -> str:
     out = [f"Python {platform.python_version()}"]
     for mod in ("duckdb", "pandas", "pyarrow", "pyspark"):
-        try:
+        with contextlib.suppress(Exception):  # absent or broken: say nothing
             out.append(f"{mod} {__import__(mod).__version__}")
-        except Exception:  # noqa: BLE001  (absent or broken: say nothing)
-            pass
     try:
         java = subprocess.run(["java", "-version"], capture_output=True, text=True, timeout=20).stderr
         out.append(java.splitlines()[0].strip())
@@ -371,8 +367,12 @@ def run(args: argparse.Namespace) -> dict:
         "started": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
         "results": [],
     }
-    print(f"{path.name}: {rows or '?'} rows, {size / 1024**2:,.0f} MiB; cap {gib(args.cap) if args.cap else 'none'}"
-          f" ({how}); work dir {work}", flush=True)
+    print(
+        f"{path.name}: {rows or '?'} rows, {size / 1024**2:,.0f} MiB; "
+        f"cap {gib(args.cap) if args.cap else 'none'}"
+        f" ({how}); work dir {work}",
+        flush=True,
+    )
 
     def record(m: Measured) -> None:
         out["results"].append(asdict(m))
@@ -383,26 +383,55 @@ def run(args: argparse.Namespace) -> dict:
     try:
         py = sys.executable
         if not args.no_floors:
-            record(measure("DuckDB SUMMARIZE (floor)", [py, "-c", SUMMARIZE, str(path)], args.cap, args.timeout))
+            record(
+                measure("DuckDB SUMMARIZE (floor)", [py, "-c", SUMMARIZE, str(path)], args.cap, args.timeout)
+            )
+        if not args.no_floors and not args.no_ingest:
             db, tmp = work / "ingest.duckdb", work / "ingest.tmp"
-            record(measure("DuckDB CSV ingest", [py, "-c", INGEST, str(path), str(db), str(tmp)], args.cap,
-                           args.timeout))
+            record(
+                measure(
+                    "DuckDB CSV ingest",
+                    [py, "-c", INGEST, str(path), str(db), str(tmp)],
+                    args.cap,
+                    args.timeout,
+                )
+            )
             shutil.rmtree(tmp, ignore_errors=True)
             db.unlink(missing_ok=True)
         fits = size * PANDAS_FLOOR_PER_BYTE < budget
         if not args.no_pandas_floor and fits:
             record(measure("pandas floor", [py, "-c", PANDAS_FLOOR, str(path)], args.cap, args.timeout))
         elif not args.no_pandas_floor:
-            out["results"].append(asdict(Measured("pandas floor", note=f"not run: needs about "
-                                  f"{gib(size * PANDAS_FLOOR_PER_BYTE)}, {gib(budget)} available")))
+            out["results"].append(
+                asdict(
+                    Measured(
+                        "pandas floor",
+                        note=f"not run: needs about "
+                        f"{gib(size * PANDAS_FLOOR_PER_BYTE)}, {gib(budget)} available",
+                    )
+                )
+            )
         if args.ydata:
             if size * YDATA_PER_BYTE < budget:
                 prof = work / "profile.html"
-                record(measure("ydata-profiling minimal", [py, "-c", PROFILING, str(path), str(prof)],
-                               args.cap, args.timeout))
+                record(
+                    measure(
+                        "ydata-profiling minimal",
+                        [py, "-c", PROFILING, str(path), str(prof)],
+                        args.cap,
+                        args.timeout,
+                    )
+                )
             else:
-                out["results"].append(asdict(Measured("ydata-profiling minimal", note=f"not run: needs about "
-                                      f"{gib(size * YDATA_PER_BYTE)}, {gib(budget)} available")))
+                out["results"].append(
+                    asdict(
+                        Measured(
+                            "ydata-profiling minimal",
+                            note=f"not run: needs about "
+                            f"{gib(size * YDATA_PER_BYTE)}, {gib(budget)} available",
+                        )
+                    )
+                )
         for engine in args.engines:
             record(dataaudit(path, engine, work, args.cap, args.timeout, args.html, args.extra))
     finally:
@@ -424,7 +453,8 @@ def render(out: dict) -> str:
     lines = [
         f"## {rows} rows × 20 columns ({out['bytes'] / 1024**2:,.0f} MiB CSV)",
         "",
-        f"Machine: {out['machine']}; {out['versions']}. Started {out['started']}; load average (1, 5, 15 min) "
+        f"Machine: {out['machine']}; {out['versions']}. Started {out['started']}; "
+        "load average (1, 5, 15 min) "
         f"before {out['load_before']}, after {out['load_after']}. Memory cap: "
         + (f"{gib(out['cap'])} ({out['cap_how']})" if out["cap"] else "none")
         + f". Peak memory: {out['memory_how']}.",
@@ -439,7 +469,9 @@ def render(out: dict) -> str:
             continue
         d = r["durations"]
         phases = (
-            f"{d.get('load_s', 0):.1f} / {d.get('checks_s', 0):.1f} / {d.get('total_s', 0):.1f} s" if d else ""
+            f"{d.get('load_s', 0):.1f} / {d.get('checks_s', 0):.1f} / {d.get('total_s', 0):.1f} s"
+            if d
+            else ""
         )
         wr = f"{r['wall'] / floor['wall']:.2f}×" if floor and floor["wall"] and r is not floor else "—"
         rr = (
@@ -465,11 +497,17 @@ def render(out: dict) -> str:
                 got = ", ".join(f"{k} {v}" for k, v in p["observed"].items())
                 want = ", ".join(f"{k} {v}" for k, v in p["expected"].items())
                 lines.append(
-                    f"| {r['name']} | {cid} | {p['status']} | {got} | {want} | {'yes' if p['exact'] else '**no**'} |"
+                    f"| {r['name']} | {cid} | {p['status']} | {got} | {want} | "
+                    f"{'yes' if p['exact'] else '**no**'} |"
                 )
-        lines += ["", "Results by scope (checks per audit): " + "; ".join(
-            f"{r['name']}: " + ", ".join(f"{k} {v}" for k, v in sorted(r["scopes"].items())) for r in audits
-        )]
+        lines += [
+            "",
+            "Results by scope (checks per audit): "
+            + "; ".join(
+                f"{r['name']}: " + ", ".join(f"{k} {v}" for k, v in sorted(r["scopes"].items()))
+                for r in audits
+            ),
+        ]
         engines = [f"{r['name']}: {r['engine']}" for r in audits if r.get("engine")]
         if engines:
             lines += ["", "Engine named in the report: " + "; ".join(engines)]
@@ -479,16 +517,23 @@ def render(out: dict) -> str:
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     ap.add_argument("file", type=Path, help="a CSV from bench/generate.py (FILE.planted.json beside it)")
-    ap.add_argument("--engines", nargs="*", default=["none"],
-                    help="dataaudit engines to run: pandas duckdb spark auto, or none (no --engine option)")
+    ap.add_argument(
+        "--engines",
+        nargs="*",
+        default=["none"],
+        help="dataaudit engines to run: pandas duckdb spark auto, or none (no --engine option)",
+    )
     ap.add_argument("--cap", type=parse_size, help="memory cap for every measurement, e.g. 8GiB")
     ap.add_argument("--timeout", type=float, help="seconds before a measurement is stopped")
     ap.add_argument("--ydata", action="store_true", help="also ydata-profiling minimal (where it fits)")
     ap.add_argument("--no-floors", action="store_true", help="skip DuckDB SUMMARIZE and ingest")
+    ap.add_argument("--no-ingest", action="store_true", help="skip the DuckDB ingest floor")
     ap.add_argument("--no-pandas-floor", action="store_true", help="skip the pandas floor")
     ap.add_argument("--html", action="store_true", help="let dataaudit write its HTML report too")
     ap.add_argument("--pause", type=float, default=3.0, help="seconds between measurements")
-    ap.add_argument("--work", type=Path, help="folder for reports and DuckDB files (default: the system temp)")
+    ap.add_argument(
+        "--work", type=Path, help="folder for reports and DuckDB files (default: the system temp)"
+    )
     ap.add_argument("--extra", nargs=argparse.REMAINDER, default=[], help="more options for dataaudit run")
     ap.add_argument("--out", type=Path, help="also write the Markdown here (and the raw numbers as .json)")
     args = ap.parse_args(argv)
