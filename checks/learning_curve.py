@@ -19,6 +19,7 @@ from dataaudit.checks._model_matrix import (
 )
 from dataaudit.checks.consistency.leakage import leaks
 from dataaudit.dataset import MAX_CLASSES, Dataset
+from dataaudit.engine.scope import note_sample
 from dataaudit.model import Area, Chart, Check, Outcome, Status, Table, count, grade
 
 __all__ = ["CHECKS", "LearningCurve"]
@@ -135,6 +136,8 @@ class LearningCurve(Check):
             if n_labelled > self.max_rows
             else labelled
         )
+        if n_labelled > self.max_rows:
+            note_sample(self.max_rows)
         y, labels = _target_values(data, pos)
         dropped_classes: list[str] = []
         if kind != "continuous":

@@ -11,6 +11,7 @@ import pandas as pd
 
 from dataaudit.checks.bias._common import _ORDER, _crosstab, _groups, _listed, _sample_positions
 from dataaudit.dataset import Dataset
+from dataaudit.engine.scope import note_sample
 from dataaudit.model import Area, Check, Outcome, Status, Table, count, grade
 
 __all__ = ["ProxyFeatures"]
@@ -98,6 +99,8 @@ class ProxyFeatures(Check):
         sens = list(data.roles.sensitive)
         skip = set(sens) | {data.roles.target}
         pos = _sample_positions(data.n_rows, data.sample_rows)
+        if pos is not None:
+            note_sample(len(pos))
         n = data.n_rows if pos is None else len(pos)
         results, skipped = [], []
         feats = []

@@ -123,7 +123,7 @@ def _text_counts(data: Dataset, column: str) -> tuple[pd.Series, str]:
         # the rows of data.sample() (same seed, same positions), taken from this one column only
         col = data.frame[column]
         if len(col) > data.sample_rows:
-            col = col.sample(n=data.sample_rows, random_state=0)
+            col = col.iloc[data.sample_positions()]
         vc = col.value_counts(dropna=True)
         note = data.sample_note()
         if len(vc) > MAX_DISTINCT_SCAN:  # still huge (sample_rows raised): the most frequent values

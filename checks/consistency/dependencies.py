@@ -17,6 +17,7 @@ from dataaudit.checks.consistency._common import (
     _placeholder_mask,
 )
 from dataaudit.dataset import Dataset
+from dataaudit.engine.scope import note_sample
 from dataaudit.model import Area, Check, Outcome, Table, count
 from dataaudit.privacy import looks_personal, mask_example
 from dataaudit.roles import ID_TOKENS, tokens
@@ -159,6 +160,7 @@ class DependencyViolations(Check):
         if data.n_rows > self.max_rows:
             # a seeded sample of rows, taken from the candidate columns only
             pos = np.sort(np.random.default_rng(self.seed).choice(data.n_rows, self.max_rows, replace=False))
+            note_sample(self.max_rows)
             frame = pd.DataFrame({c: frame[c].iloc[pos] for c in cols})
         if len(cols) < 2:
             return [], len(cols), 0

@@ -19,6 +19,7 @@ from dataaudit.checks._model_matrix import (
 )
 from dataaudit.checks.consistency.leakage import leaks
 from dataaudit.dataset import MAX_CLASSES, Dataset
+from dataaudit.engine.scope import note_sample
 from dataaudit.model import Area, Chart, Check, Outcome, Status, Table, count, grade, worst_status
 
 __all__ = ["LabelErrors", "LabelScan"]
@@ -72,6 +73,8 @@ def scan(data: Dataset, max_rows: int, folds: int, max_iter: int, seed: int) -> 
     n_labelled = len(labelled)
     rng = np.random.default_rng(seed)
     pos = np.sort(rng.choice(labelled, max_rows, replace=False)) if n_labelled > max_rows else labelled
+    if n_labelled > max_rows:
+        note_sample(max_rows)
     y, labels = _target_values(data, pos)
     y, dropped, keep = _drop_rare_classes(y, labels, 2 * folds)
     pos = pos[keep]

@@ -14,6 +14,7 @@ import pandas as pd
 from dataaudit.checks._shared import configured
 from dataaudit.checks.consistency._common import _factorize, _labels
 from dataaudit.dataset import Dataset
+from dataaudit.engine.scope import note_sample
 from dataaudit.model import Area, Chart, Check, Outcome, Status, Table, count
 from dataaudit.privacy import mask_example
 from dataaudit.roles import tokens
@@ -295,6 +296,7 @@ class TargetLeakage(Check):
         note = ""
         if n_labelled > n_cap:  # a seeded sample of row positions: only the columns scored are touched
             positions = np.sort(np.random.default_rng(0).choice(positions, n_cap, replace=False))
+            note_sample(n_cap)
             note = f" (a seeded sample of {n_cap:,} of {n_labelled:,} labelled rows)"
         n = len(positions)
         if n < self.MIN_ROWS:

@@ -90,7 +90,7 @@ def prepare(
     Returns ``(dataset, planned, config, config_path, section)``, ``section`` being the ``datasets:`` entry
     of the config applied to this file (or None). Raises :class:`DataAuditError` subclasses.
     ``progress`` is told the phases as ``(0, 0, "reading x.csv")``."""
-    table = overrides.get("table")
+    table = overrides.get("catalog_table")
     if data is None and table:  # a Spark catalog table: read by the spark engine, never a path
         data = None
     elif not isinstance(data, (pd.DataFrame, str, os.PathLike)) and not is_spark_frame(data):
@@ -115,7 +115,7 @@ def prepare(
     origin = {
         role: option_name(role) if overrides.get(role) else f"{cfg_source}: {role}" for role in _ROLE_KEYS
     }
-    engine_name, reason = _which_engine(cfg.engine, data, path, fmt, cfg.table)
+    engine_name, reason = _which_engine(cfg.engine, data, path, fmt, cfg.catalog_table)
     if engine_name != "pandas":
         _phase(progress, f"reading {path.name if path else 'the DataFrame'} into {engine_name}")
         dataset = _engine_dataset(data, path, fmt, nulls, cfg, engine_name, reason, as_of, origin)
@@ -161,7 +161,9 @@ def _which_engine(
         if data is not None:
             raise ConfigError(f"table {table!r}: give a table or data to audit, not both")
         if requested not in ("auto", "spark"):
-            raise ConfigError(f"table {table!r}: a catalog table is read by the spark engine, not {requested}")
+            raise ConfigError(
+                f"table {table!r}: a catalog table is read by the spark engine, not {requested}"
+            )
         return "spark", f"the Spark catalog table {table}"
     if data is None:
         raise DataLoadError("nothing to audit: give a path, a DataFrame, or a Spark table")
@@ -375,11 +377,22 @@ def audit(
         progress=progress,
         engine=engine,
         engine_memory=engine_memory,
-        table=table,
+        catalog_table=table,
     )
     try:
         return _audit_prepared(
-            data, dataset, planned, cfg, cfg_path, section, config, start, snapshot, profile, profile_rows, progress
+            data,
+            dataset,
+            planned,
+            cfg,
+            cfg_path,
+            section,
+            config,
+            start,
+            snapshot,
+            profile,
+            profile_rows,
+            progress,
         )
     finally:
         dataset.engine.close()  # an out-of-core engine's temporary files, a session it started

@@ -44,7 +44,9 @@ def ci_output_paths(
         taken[where] = _FLAGS[key]
     if html is not None and html.resolve() in taken:
         raise ConfigError(f"{html}: is also the HTML report's path (-o); give one of them another")
-    inputs = ([data] if data is not None else []) + ([baseline] if baseline is not None and not is_snapshot(baseline) else [])
+    inputs = ([data] if data is not None else []) + (
+        [baseline] if baseline is not None and not is_snapshot(baseline) else []
+    )
     for path in paths.values():
         check_output(path, inputs=inputs)
     return paths

@@ -270,7 +270,9 @@ def _progress(quiet: bool = False):
     "(a cluster, or local) [default: auto: pandas unless the table would not fit in memory].",
 )
 @click.option(
-    "--engine-memory", metavar="SIZE", help="Memory limit of the duckdb engine, e.g. 2GB [default: 60% of free]."
+    "--engine-memory",
+    metavar="SIZE",
+    help="Memory limit of the duckdb engine, e.g. 2GB [default: 60% of free].",
 )
 @click.option("--table", metavar="NAME", help="Audit a Spark catalog table instead of DATA (--engine spark).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the verdict line (no progress).")
@@ -330,7 +332,9 @@ def run(
 
     if (data is None) == (table is None):
         raise click.UsageError(
-            "Missing argument 'DATA'." if data is None else f"give DATA or --table, not both ({data}, {table})"
+            "Missing argument 'DATA'."
+            if data is None
+            else f"give DATA or --table, not both ({data}, {table})"
         )
     if json_path and json_path != "-" and not no_html and Path(json_path).resolve() == output.resolve():
         raise click.BadParameter(

@@ -73,7 +73,7 @@ class Config(BaseModel):
     engine_memory: str | None = Field(
         None, description="memory limit of the duckdb engine, e.g. 2GB (default: 60% of what is available)"
     )
-    table: str | None = Field(None, description="a Spark catalog table to audit (with engine: spark)")
+    catalog_table: str | None = Field(None, description="a Spark catalog table to audit (engine: spark)")
     # 5 minutes: 50× the slowest built-in check at 1M rows, so only a hung or runaway check reaches it
     check_timeout: float | None = Field(
         300, ge=0, description="seconds one check may run before it becomes an error (0 or null: no limit)"

@@ -165,6 +165,7 @@ class Dataset:
         #: result's scope (dataaudit.engine.scope)
         self.in_memory = self.engine.in_memory
         self._samples: dict[tuple[int, int], pd.DataFrame] = {}
+        self._sample_view: Dataset | None = None
 
     @classmethod
     def from_engine(
@@ -185,6 +186,30 @@ class Dataset:
         if stats is None or stats.frame is not frame:
             stats = EngineStats(engine, frame, kwargs.get("as_of"))
         return cls(frame, engine=engine, sample_rows=sample_rows, stats=stats, **kwargs)
+
+    def sample_view(self) -> Dataset:
+        """The dataset as if the table were its sample: what a check not written for out-of-core data
+        (``Check.all_rows`` false) runs on when the rows live in an engine. Its counts, shares, groups and
+        statistics are the sample's, consistently; the runner states the scope. In memory: ``self``."""
+        if self.in_memory:
+            return self
+        if self._sample_view is None:
+            from dataaudit.engine.stats import EngineStats
+
+            sample = self._frame
+            on_sample = self.stats._on_sample if isinstance(self.stats, EngineStats) else None
+            self._sample_view = Dataset(
+                sample,
+                source=self.source,
+                roles=self.roles,
+                as_of=self.as_of,
+                settings=self.settings,
+                sample_rows=self.sample_rows,
+                stats=on_sample,
+                baseline=self.baseline,
+                test=self.test,
+            )
+        return self._sample_view
 
     @property
     def frame(self) -> pd.DataFrame:
@@ -247,9 +272,10 @@ class Dataset:
 
     def sample(self, n: int | None = None, seed: int = 0) -> pd.DataFrame:
         """A seeded random sample of at most ``n`` rows (default: ``sample_rows``), in original order, the
-        index being the row positions; the same rows on every engine (:func:`~dataaudit.engine.sample_positions`,
-        the rows ``frame.sample(n, random_state=seed)`` picks). The running check's result then says it
-        covers a sample; its message should too, with :meth:`sample_note`."""
+        index being the row positions; the same rows on every engine
+        (:func:`~dataaudit.engine.sample_positions`: the rows ``frame.sample(n, random_state=seed)``
+        picks). The running check's result then says it covers a sample; its message should too, with
+        :meth:`sample_note`."""
         n = self.sample_rows if n is None else n
         if self.n_rows <= n:
             return self.frame

@@ -358,6 +358,10 @@ class Check:
     - tunable parameters as typed dataclass fields with defaults (config keys are validated against them);
     - ``requires``: roles that must be set, e.g. ``("target",)``; without them the runner skips the check
       with the reason, so ``run`` need not test for them;
+    - ``all_rows``: ``True`` for a check that takes its counts from ``data.engine`` operations and
+      ``data.stats`` (exact over all rows on every engine). On data held out of core (DuckDB, Spark) any
+      other check runs on the dataset's seeded sample, as if the table were that sample, and its result
+      says so (``scope``); in memory every check sees every row;
     - a docstring: a first paragraph saying what it checks, then ``Why it matters:`` and ``How to fix:``;
     - ``run(data) -> Outcome``: pure; it never reads files, prints or builds HTML.
     """
@@ -367,6 +371,7 @@ class Check:
     area: ClassVar[Area]
     severity: ClassVar[Severity] = Severity.FAIL
     requires: ClassVar[tuple[str, ...]] = ()
+    all_rows: ClassVar[bool] = False
 
     def __post_init__(self) -> None:
         """Threshold pairs named ``*warn_below``/``*fail_below`` (and ``*_above``) must be ordered: a fail

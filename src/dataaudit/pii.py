@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from dataaudit.engine.scope import note_sample
+
 __all__ = [
     "DOB_TOKENS",
     "LABELS",
@@ -416,6 +418,7 @@ def scan_column(
     if sampled:
         # the same seeded rows as Dataset.sample(scan_limit) picks; missing values are dropped after sampling
         sample = s.sample(n=min(scan_limit, rows), random_state=seed).dropna()
+        note_sample(min(scan_limit, rows))  # the result covers a sample (dataaudit.engine.scope)
         found = scan_values(sample, np.ones(len(sample), dtype=np.int64), kinds)
         kinds = list(found)
         if not kinds:

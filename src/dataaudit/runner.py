@@ -154,7 +154,11 @@ def run_one(data: Dataset, p: Planned, timeout: float | None = None) -> CheckRes
         if missing:
             outcome = Outcome.skip(_skip_reason(data, missing[0]))
         else:
-            outcome = call_with_deadline(lambda: check.run(data), timeout)
+            # out of core, a check that reads rows runs on the sample as if it were the table (and says so)
+            seen = data if check.all_rows or data.in_memory else data.sample_view()
+            if seen is not data:
+                scope.note_sample(seen.n_rows)
+            outcome = call_with_deadline(lambda: check.run(seen), timeout)
             if not isinstance(outcome, Outcome):
                 raise TypeError(f"run() returned {type(outcome).__name__}, expected an Outcome")
     except TimedOut as exc:  # the audit goes on without it; the limit is check_timeout / --check-timeout

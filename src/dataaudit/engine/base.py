@@ -1,10 +1,10 @@
 """The engine seam: the operations checks need from the data, whatever holds it.
 
 Three engines implement :class:`Engine`: ``pandas`` (the whole table in memory; the reference the others are
-tested against), ``duckdb`` (embedded, larger than memory: the file is ingested once into an on-disk table) and
-``spark`` (a cluster, or ``local[2]``). A check that asks the engine gets an answer over **all rows**; a check
-that reads ``data.frame`` of an out-of-core dataset gets a seeded sample and its result says so (see
-:mod:`dataaudit.engine.scope`).
+tested against), ``duckdb`` (embedded, larger than memory: the file is ingested once into an on-disk table)
+and ``spark`` (a cluster, or ``local[2]``). A check that asks the engine gets an answer over **all rows**;
+a check that reads ``data.frame`` of an out-of-core dataset gets a seeded sample and its result says so
+(see :mod:`dataaudit.engine.scope`).
 
 Conventions every engine keeps, so that results are identical across engines:
 
@@ -158,8 +158,9 @@ class Engine(abc.ABC):
     # ------------------------------------------------------------------ counts
     @abc.abstractmethod
     def value_counts(self, column: str, limit: int | None = None) -> pd.Series:
-        """Exact counts of each non-missing value, most frequent first (ties: numbers by value, others by first appearance); index =
-        the values (as pandas would hold them), name ``count``. ``limit``: only the first ``limit``."""
+        """Exact counts of each non-missing value, most frequent first (ties: numbers by value, others by
+        first appearance); index = the values (as pandas would hold them), name ``count``. ``limit``: only
+        the first ``limit``."""
 
     @abc.abstractmethod
     def count_where(self, predicates: Mapping[str, Predicate]) -> dict[str, int]:
@@ -181,7 +182,9 @@ class Engine(abc.ABC):
 
     # ------------------------------------------------------------------ rows
     @abc.abstractmethod
-    def rows(self, positions: Sequence[int] | np.ndarray, columns: Sequence[str] | None = None) -> pd.DataFrame:
+    def rows(
+        self, positions: Sequence[int] | np.ndarray, columns: Sequence[str] | None = None
+    ) -> pd.DataFrame:
         """The rows at ``positions`` (the index is their position), in position order."""
 
     def sample(self, n: int, seed: int = 0) -> pd.DataFrame:

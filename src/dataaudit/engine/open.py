@@ -48,8 +48,8 @@ def _spark(data: Any, path: Path | None, fmt: str | None, nulls: NullTokens, cfg
     from dataaudit.engine.spark import SparkEngine
     from dataaudit.engine.spark_load import open_spark
 
-    if cfg.table:
-        return open_spark(None, fmt=fmt, nulls=nulls, table=cfg.table)
+    if cfg.catalog_table:
+        return open_spark(None, fmt=fmt, nulls=nulls, table=cfg.catalog_table)
     if isinstance(data, pd.DataFrame):
         from dataaudit.loading import from_frame
 

@@ -63,10 +63,16 @@ class PandasEngine(Engine):
         y = pd.factorize(self.frame[target])[0]
         return _summary(keys, labelled, y, limit)
 
-    def rows(self, positions: Sequence[int] | np.ndarray, columns: Sequence[str] | None = None) -> pd.DataFrame:
+    def rows(
+        self, positions: Sequence[int] | np.ndarray, columns: Sequence[str] | None = None
+    ) -> pd.DataFrame:
         pos = np.asarray(positions, dtype=np.int64)
         part = self.frame.iloc[pos] if columns is None else self.frame.iloc[pos][list(columns)]
-        if isinstance(self.frame.index, pd.RangeIndex) and self.frame.index.start == 0 and self.frame.index.step == 1:
+        if (
+            isinstance(self.frame.index, pd.RangeIndex)
+            and self.frame.index.start == 0
+            and self.frame.index.step == 1
+        ):
             return part
         return part.set_axis(pd.Index(pos), axis=0)
 
@@ -137,9 +143,12 @@ def _mask(s: pd.Series, p: Predicate) -> np.ndarray:
             low, high = p.value
             out = (values < low) | (values > high)
         else:
-            out = {"<": values < p.value, "<=": values <= p.value, ">": values > p.value, ">=": values >= p.value}[
-                p.op
-            ]
+            out = {
+                "<": values < p.value,
+                "<=": values <= p.value,
+                ">": values > p.value,
+                ">=": values >= p.value,
+            }[p.op]
     return out.fillna(False).to_numpy(dtype=bool)
 
 

@@ -20,7 +20,8 @@ __all__ = ["Scope", "note_approximate", "note_sample", "tracking"]
 @dataclass(frozen=True, slots=True)
 class Scope:
     """``kind``: ``all`` (every row), ``sample`` (a seeded sample of ``rows`` of ``total`` rows) or
-    ``approximate`` (all rows, but through a sketch: a HyperLogLog distinct count, an approximate quantile)."""
+    ``approximate`` (all rows, but through a sketch: a HyperLogLog distinct count, an approximate
+    quantile)."""
 
     kind: Literal["all", "sample", "approximate"]
     rows: int

@@ -78,7 +78,9 @@ class EngineStats(Stats):
                 "mean": float(prof.mean) if prof.mean is not None else float("nan"),
                 "std": float(prof.std) if prof.std is not None else float("nan"),
             }
-        top_counts = self.engine.value_counts(column, 10) if column not in self._counts else self._counts[column]
+        top_counts = (
+            self.engine.value_counts(column, 10) if column not in self._counts else self._counts[column]
+        )
         top = tuple((v, int(c)) for v, c in top_counts.head(10).items())
         return dataclasses.replace(
             on_sample,

@@ -74,6 +74,9 @@ def print_summary(
         f"dataaudit {_text(report.tool['version'])}  ·  {_text(d.path or 'DataFrame')}  ·  "
         f"{d.rows:,} rows × {d.columns} columns  ·  as of {report.as_of:%Y-%m-%d %H:%M} UTC"
     )
+    if d.engine != "pandas" or d.sample_rows:
+        sampled = f"; row-level checks on a seeded sample of {d.sample_rows:,} rows" if d.sample_rows else ""
+        console.print(f"engine: {d.engine} ({_text(d.engine_reason)}){sampled}")
     config_path = report.config.get("path") if report.config else None
     section = report.config.get("section") if report.config else None
     if config_path or section:  # say which file graded the data: one found beside it is otherwise silent
@@ -97,7 +100,10 @@ def print_summary(
     if shown:
         console.print()
     for r in shown:
-        console.print(f"[{STYLE[r.status]}]{r.status.value.upper():5}[/] {_text(r.id)}: {_text(r.message)}")
+        scope = f" [dim]({r.scope.short})[/]" if r.scope and r.scope.kind != "all" else ""
+        console.print(
+            f"[{STYLE[r.status]}]{r.status.value.upper():5}[/] {_text(r.id)}: {_text(r.message)}{scope}"
+        )
     # load notes (report.dataset.notes), then the run's own; a note in both is printed once
     for note in dict.fromkeys((*d.notes, *report.notes)):
         console.print(f"[dim]note: {_text(note)}[/]")

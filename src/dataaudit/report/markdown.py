@@ -88,7 +88,10 @@ def render_markdown(report: Report, html: str | None = None, artifacts_url: str 
         lines += ["### Failing and warning checks", "", "| | check | message |", "|---|---|---|"]
         for r in shown[:MAX_LISTED]:
             mark = " (blocks)" if r.id in blocking else ""
-            lines.append(f"| {_ICON[r.status]} {r.status}{mark} | {_code(r.id)} | {md_escape(r.message)} |")
+            scope = f" _({r.scope.short})_" if r.scope and r.scope.kind != "all" else ""
+            lines.append(
+                f"| {_ICON[r.status]} {r.status}{mark} | {_code(r.id)} | {md_escape(r.message)}{scope} |"
+            )
         if len(shown) > MAX_LISTED:
             lines.append(f"| | | and {len(shown) - MAX_LISTED} more |")
         lines.append("")
