@@ -213,7 +213,9 @@ class Measured:
     stderr_tail: str = ""
 
 
-def measure(name: str, cmd: list[str], cap: int | None, timeout: float | None, ok=(0,)) -> Measured:
+def measure(
+    name: str, cmd: list[str], cap: int | None, timeout: float | None, ok=(0,), env: dict | None = None
+) -> Measured:
     """Run ``cmd`` as its own process tree and measure it (wall, peak memory of the tree)."""
     tag = f"dataaudit-bench-{os.getpid()}-{int(time.time() * 1000) % 10**8}"
     group = Group.make(tag, cap)
@@ -228,7 +230,7 @@ def measure(name: str, cmd: list[str], cap: int | None, timeout: float | None, o
 
     err_file = tempfile.TemporaryFile()  # noqa: SIM115  (closed below, after the child wrote to it)
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err_file, preexec_fn=pre)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err_file, preexec_fn=pre, env=env)
     peak, usage, status = 0, None, 0
     timed_out = False
     try:
@@ -271,7 +273,9 @@ def measure(name: str, cmd: list[str], cap: int | None, timeout: float | None, o
 # what runs
 
 
-def dataaudit(path: Path, engine: str, work: Path, cap, timeout, html: bool, extra: list[str]) -> Measured:
+def dataaudit(
+    path: Path, engine: str, work: Path, cap, timeout, html: bool, extra: list[str], code: Path | None
+) -> Measured:
     js = work / f"{path.stem}-{engine}.json"
     cmd = [sys.executable, "-m", "dataaudit", "run", str(path), "--json", str(js), "--as-of", AS_OF, "-q"]
     cmd += ["-o", str(work / f"{path.stem}-{engine}.html")] if html else ["--no-html"]
@@ -279,7 +283,10 @@ def dataaudit(path: Path, engine: str, work: Path, cap, timeout, html: bool, ext
     if engine != "none":
         cmd += ["--engine", engine]
     label = f"dataaudit --engine {engine}" if engine != "none" else "dataaudit (no --engine)"
-    m = measure(label, cmd, cap, timeout, ok=(0, 1))  # exit 1 is the verdict "not ready"
+    env = None
+    if code is not None:  # another checkout's source tree (src/dataaudit with checks/ and templates/ inside)
+        env = {**os.environ, "PYTHONPATH": str(code), "PYTHONDONTWRITEBYTECODE": "1"}
+    m = measure(label, cmd, cap, timeout, ok=(0, 1), env=env)  # exit 1 is the verdict "not ready"
     if js.exists() and m.exit in (0, 1):
         read_report(m, json.loads(js.read_text(encoding="utf-8")), path)
         js.unlink()
@@ -319,6 +326,20 @@ def mem_available() -> int:
         if line.startswith("MemAvailable:"):
             return int(line.split()[1]) * 1024
     return 0
+
+
+def code_version(folder: Path) -> str:
+    """The commit dataaudit ran from (and whether its checkout had changes)."""
+    try:
+        head = subprocess.run(
+            ["git", "-C", str(folder), "log", "-1", "--format=%h %cd", "--date=format:%H:%M"],
+            capture_output=True,
+            text=True,
+            timeout=20,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return f"{folder}: commit {head}" if head else str(folder)
 
 
 def load_average() -> str:
@@ -364,6 +385,7 @@ def run(args: argparse.Namespace) -> dict:
         "cap_how": how,
         "memory_how": memory,
         "load_before": load_average(),
+        "code": code_version(args.code or HERE.parent),
         "started": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
         "results": [],
     }
@@ -433,7 +455,7 @@ def run(args: argparse.Namespace) -> dict:
                     )
                 )
         for engine in args.engines:
-            record(dataaudit(path, engine, work, args.cap, args.timeout, args.html, args.extra))
+            record(dataaudit(path, engine, work, args.cap, args.timeout, args.html, args.extra, args.code))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     out["load_after"] = load_average()
@@ -457,7 +479,7 @@ def render(out: dict) -> str:
         "load average (1, 5, 15 min) "
         f"before {out['load_before']}, after {out['load_after']}. Memory cap: "
         + (f"{gib(out['cap'])} ({out['cap_how']})" if out["cap"] else "none")
-        + f". Peak memory: {out['memory_how']}.",
+        + f". Peak memory: {out['memory_how']}. dataaudit from {out.get('code', '?')}.",
         "",
         "| measure | wall | phases (load / checks / total in the report) | peak RSS (tree) | largest process"
         " | cgroup max (incl. page cache) | wall ÷ SUMMARIZE | RSS ÷ pandas floor | note |",
@@ -535,6 +557,11 @@ def main(argv: list[str] | None = None) -> None:
         "--work", type=Path, help="folder for reports and DuckDB files (default: the system temp)"
     )
     ap.add_argument("--extra", nargs=argparse.REMAINDER, default=[], help="more options for dataaudit run")
+    ap.add_argument(
+        "--code",
+        type=Path,
+        help="run dataaudit from this source folder (PYTHONPATH) instead of the installed one",
+    )
     ap.add_argument("--out", type=Path, help="also write the Markdown here (and the raw numbers as .json)")
     args = ap.parse_args(argv)
     out = run(args)
