@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from dataaudit.checks._shared import numeric_values, role
 from dataaudit.dataset import Dataset
 from dataaudit.model import Table
 from dataaudit.roles import ID_TOKENS, tokens
@@ -42,18 +43,18 @@ MAX_LEAF_NODES = 15
 
 def _labelled(data: Dataset) -> np.ndarray:
     """Positions of the rows with a target value."""
-    target = data.roles.target
+    target = role(data, "target")
     if data.target_kind == "continuous":
-        values = data.stats.numeric(target).to_numpy(dtype="float64", na_value=np.nan)
+        values = numeric_values(data, target).to_numpy(dtype="float64", na_value=np.nan)
         return np.flatnonzero(np.isfinite(values))
     return np.flatnonzero(data.frame[target].notna().to_numpy())
 
 
 def _target_values(data: Dataset, pos: np.ndarray) -> tuple[np.ndarray, list[str]]:
     """The target at rows ``pos``: floats (continuous) or class codes as floats; the class labels."""
-    target = data.roles.target
+    target = role(data, "target")
     if data.target_kind == "continuous":
-        return data.stats.numeric(target).to_numpy(dtype="float64", na_value=np.nan)[pos], []
+        return numeric_values(data, target).to_numpy(dtype="float64", na_value=np.nan)[pos], []
     text = data.frame[target].iloc[pos].astype("object").map(str)  # only the sampled rows
     codes, uniques = pd.factorize(text, sort=True)
     return codes.astype("float64"), [str(u) for u in uniques]
@@ -92,7 +93,7 @@ def _features(
         elif st.kind == "text":
             reason = f"free text or high-cardinality text ({st.distinct:,} distinct values)"
         elif st.kind == "numeric":
-            num = data.stats.numeric(col)
+            num = numeric_values(data, col)
             if _id_like(col, st, num):
                 reason = "id-like: unique per row"
             else:

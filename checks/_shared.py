@@ -15,10 +15,12 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+import pandas as pd
+
 from dataaudit.dataset import Dataset
 from dataaudit.model import Check
 
-__all__ = ["configured", "runs"]
+__all__ = ["configured", "numeric_values", "role", "runs"]
 
 C = TypeVar("C", bound=Check)
 
@@ -35,7 +37,27 @@ def configured(data: Dataset, cls: type[C]) -> C:
     settings = _settings(data, cls.id)
     settings.pop("enabled", None)
     settings.pop("severity", None)
-    return build(cls, settings, f"checks.{cls.id}")
+    check = build(cls, settings, f"checks.{cls.id}")
+    assert isinstance(check, cls)  # build() returns an instance of the class it is given
+    return check
+
+
+def role(data: Dataset, name: str) -> str:
+    """The column a single-column role (``target``, ``timestamp``, ``id``...) names, for a check that
+    ``requires`` it: the runner skips such a check when the role is not set, so here it always is."""
+    column = getattr(data.roles, name)
+    if column is None:
+        raise ValueError(f"the {name!r} role is not set; a check that uses it must list it in `requires`")
+    return str(column)
+
+
+def numeric_values(data: Dataset, column: str) -> pd.Series:
+    """``data.stats.numeric(column)`` for a column the caller knows is numeric (its kind is ``numeric``, or
+    the check's role is a continuous target)."""
+    values = data.stats.numeric(column)
+    if values is None:
+        raise ValueError(f"column {column!r} is not numeric")
+    return values
 
 
 def runs(data: Dataset, check_id: str) -> bool:

@@ -2,20 +2,22 @@
 target and the sensitive groups, measured against ``--baseline OLD`` (a data file or a snapshot).
 
 The checks run only when a baseline is given (without one, the audit leaves them out: see ``api.prepare``).
-All of them read one shared :func:`dataaudit.snapshot.comparison`, computed once: the new data is measured
-over the baseline's own bins (deciles fixed from the baseline) and categories, with the same code that writes
-snapshots, so a raw baseline and its snapshot give the same results.
+All of them read one shared :func:`dataaudit.checks._drift_compare.comparison`, computed once: the new data
+is measured over the baseline's own bins (deciles fixed from the baseline) and categories, with the same code
+that writes snapshots, so a raw baseline and its snapshot give the same results.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
+from dataaudit.checks._drift_compare import ColumnDrift, Comparison, comparison
+from dataaudit.column_profiles import OTHER
 from dataaudit.dataset import Dataset
+from dataaudit.formatting import Finding, flagged_columns, overall, quoted, worst_first
 from dataaudit.model import Area, Chart, Check, Outcome, Status, Table, count, grade, worst_status
-from dataaudit.snapshot import OTHER, ColumnDrift, Comparison, comparison
 
 __all__ = [
     "CHECKS",
@@ -33,10 +35,31 @@ NO_BASELINE = "no baseline given (use --baseline OLD, a data file or a snapshot 
 MAX_BARS = 12
 
 
-def _names(cols, limit: int = 5) -> str:
-    cols = list(cols)
-    text = ", ".join(repr(c) for c in cols[:limit])
-    return text + (f" and {len(cols) - limit} more" if len(cols) > limit else "")
+@dataclass(frozen=True)
+class _MissingShares:
+    """``drift.missing_rate``' measurements of one column: its share of missing values before and after."""
+
+    old: float
+    new: float
+
+
+@dataclass(frozen=True)
+class _CategoryChange:
+    """``drift.new_categories``' measurements of one column: the shares of new-data rows in categories the
+    baseline did not have, and of baseline rows in categories the new data lost."""
+
+    drift: ColumnDrift
+    new_share: float
+    gone_share: float
+
+
+@dataclass(frozen=True)
+class _GroupMove:
+    """``drift.group_shares``' measurements of one attribute: its share table and largest move, and the
+    attribute's comparison with the baseline."""
+
+    move: _ShareMove
+    drift: ColumnDrift
 
 
 def _shares(counts) -> list[float]:
@@ -120,7 +143,7 @@ class SchemaDrift(_DriftCheck):
     fail_above: int = 0
 
     def judge(self, cmp: Comparison, data: Dataset) -> Outcome:
-        rows = [("removed", c, cmp.baseline.column(c).kind, "—") for c in cmp.removed]
+        rows = [("removed", c, cmp.baseline.kind_of(c), "—") for c in cmp.removed]
         rows += [("kind changed", c, old, new) for c, (old, new) in cmp.kinds.items()]
         rows += [("added", c, "—", data.stats[c].kind) for c in cmp.added]
         rows += [("dtype changed", c, old, new) for c, (old, new) in cmp.dtypes.items()]
@@ -139,9 +162,9 @@ class SchemaDrift(_DriftCheck):
             )
         parts = []
         if cmp.removed:
-            parts.append(f"{len(cmp.removed)} removed ({_names(cmp.removed)})")
+            parts.append(f"{len(cmp.removed)} removed ({quoted(cmp.removed)})")
         if cmp.added:
-            parts.append(f"{len(cmp.added)} added ({_names(cmp.added)})")
+            parts.append(f"{len(cmp.added)} added ({quoted(cmp.added)})")
         if cmp.kinds:
             parts.append(
                 f"{count(len(cmp.kinds), 'kind change')} ("
@@ -248,12 +271,15 @@ class DistributionDrift(_DriftCheck):
         graded = [d for d in drifts if min(d.old_values, d.new_values) >= self.min_values]
         small = [d for d in drifts if d not in graded]
         not_compared = [d for c, d in cmp.columns.items() if c in features and not d.compared]
-        graded.sort(key=lambda d: -d.psi)
-        flagged = [d for d in graded if d.psi > self.warn_above]
+        graded.sort(key=lambda d: -d.score)
+        flagged = [d for d in graded if d.score > self.warn_above]
         status = worst_status(
-            *(grade(d.psi, warn=self.warn_above, fail=self.fail_above, higher_is_worse=True) for d in graded)
+            *(
+                grade(d.score, warn=self.warn_above, fail=self.fail_above, higher_is_worse=True)
+                for d in graded
+            )
         )
-        rows = []
+        rows: list[tuple[Any, ...]] = []
         for d in [*graded, *small]:
             label, old_share, new_share = _biggest_move(d)
             if d.old_summary is not None:
@@ -266,8 +292,8 @@ class DistributionDrift(_DriftCheck):
                 (
                     d.name,
                     d.kind,
-                    round(d.psi, 4),
-                    round(d.js, 4),
+                    round(d.score, 4),
+                    round(d.distance, 4),
                     f"{label}: {old_share:.1%} → {new_share:.1%}",
                     where,
                     "graded" if d in graded else f"not graded: < {self.min_values} values",
@@ -288,20 +314,20 @@ class DistributionDrift(_DriftCheck):
         if flagged:
             msg = (
                 f"{count(len(flagged), 'feature')} of {len(graded)} shifted (PSI > {self.warn_above:g}): "
-                + ", ".join(f"{d.name} {d.psi:.3f}" for d in flagged[:5])
+                + ", ".join(f"{d.name} {d.score:.3f}" for d in flagged[:5])
                 + (f" and {len(flagged) - 5} more" if len(flagged) > 5 else "")
             )
         else:
             msg = (
-                f"{len(graded)} features stable: largest PSI {top.psi:.3f} ({top.name}) "
+                f"{len(graded)} features stable: largest PSI {top.score:.3f} ({top.name}) "
                 f"<= {self.warn_above:g}"
             )
         return Outcome.make(
             status,
             msg,
             observed={
-                "max_psi": round(top.psi, 4),
-                "psi": {d.name: round(d.psi, 4) for d in graded},
+                "max_psi": round(top.score, 4),
+                "psi": {d.name: round(d.score, 4) for d in graded},
                 "bars": [_bars(d) for d in graded[:40]],
             },
             expected=f"PSI <= {self.warn_above:g} per feature (fail above {self.fail_above:g})",
@@ -314,7 +340,7 @@ class DistributionDrift(_DriftCheck):
             chart=Chart.of(
                 "bars",
                 [d.name for d in graded[:20]],
-                [d.psi for d in graded[:20]],
+                [d.score for d in graded[:20]],
                 title="PSI per feature",
                 threshold=self.warn_above,
             ),
@@ -347,7 +373,9 @@ class NewCategories(_DriftCheck):
     fail_above: float = 0.05
 
     def judge(self, cmp: Comparison, data: Dataset) -> Outcome:
-        rows, findings, unknown = [], [], []
+        rows: list[tuple[str, str, str, int, float]] = []
+        findings: list[Finding[_CategoryChange]] = []
+        unknown: list[str] = []
         compared = 0
         for col, d in cmp.columns.items():
             if d.old_kind not in ("categorical", "boolean") or not d.compared:
@@ -364,14 +392,14 @@ class NewCategories(_DriftCheck):
                 continue
             share = max(new_share, gone_share)
             status = grade(share, warn=self.warn_above, fail=self.fail_above, higher_is_worse=True)
-            findings.append((status, col, d, new_share, gone_share))
+            findings.append(Finding(status, col, share, _CategoryChange(d, new_share, gone_share)))
             rows += [
                 (col, "new", k if k != OTHER else "(other new values)", n, round(n / d.new_values, 4))
                 for k, n in d.new_categories
             ]
             rows += [(col, "vanished", k, n, round(n / d.old_values, 4)) for k, n in d.vanished]
-        findings.sort(key=lambda f: -max(f[3], f[4]))
-        status = worst_status(*(f[0] for f in findings))
+        findings = worst_first(findings)
+        status = overall(findings)
         note = f"; {count(len(unknown), 'column')} with over 50 categories not checked" if unknown else ""
         if not findings:
             return Outcome.ok(
@@ -379,7 +407,8 @@ class NewCategories(_DriftCheck):
                 observed={"columns": compared},
             )
         parts = []
-        for _, col, d, ns, gs in findings[:5]:
+        for f in findings[:5]:
+            d, ns, gs = f.detail.drift, f.detail.new_share, f.detail.gone_share
             bits = []
             if d.new_categories:
                 names = ", ".join(repr(k) for k, _ in d.new_categories[:3])
@@ -388,7 +417,7 @@ class NewCategories(_DriftCheck):
             if d.vanished:
                 names = ", ".join(repr(k) for k, _ in d.vanished[:3])
                 bits.append(f"{len(d.vanished)} vanished ({names}; {gs:.1%} of baseline rows)")
-            parts.append(f"{col}: " + ", ".join(bits))
+            parts.append(f"{f.column}: " + ", ".join(bits))
         msg = "; ".join(parts) + (f"; and {len(findings) - 5} more columns" if len(findings) > 5 else "")
         if status != Status.PASS:
             msg += f" (warn above {self.warn_above:.0%}, fail above {self.fail_above:.0%} of rows)"
@@ -396,10 +425,14 @@ class NewCategories(_DriftCheck):
             status,
             msg + note,
             observed={
-                f[1]: {"new_share": round(f[3], 4), "vanished_share": round(f[4], 4)} for f in findings
+                f.column: {
+                    "new_share": round(f.detail.new_share, 4),
+                    "vanished_share": round(f.detail.gone_share, 4),
+                }
+                for f in findings
             },
             expected=f"no new or vanished categories (fail above {self.fail_above:.0%} of rows)",
-            columns=[f[1] for f in findings if f[0] != Status.PASS],
+            columns=flagged_columns(findings),
             evidence=Table.of(
                 ("column", "change", "category", "rows", "share"),
                 rows,
@@ -446,20 +479,24 @@ class MissingRateDrift(_DriftCheck):
             d = cmp.columns[c]
             return abs(n - o) if abs(n - o) > _noise(o, d.old_rows, n, d.new_rows, self.noise_z) else 0.0
 
-        graded = [
-            (
+        graded = [  # largest change first, as ``changes``
+            Finding(
                 grade(
                     beyond_noise(c, o, n), warn=self.warn_above, fail=self.fail_above, higher_is_worse=True
                 ),
                 c,
-                o,
-                n,
+                abs(n - o),
+                _MissingShares(o, n),
             )
             for c, o, n in changes
         ]
-        flagged = [g for g in graded if g[0] != Status.PASS]
-        status = worst_status(*(g[0] for g in graded))
-        rows = [(c, round(o, 4), round(n, 4), round(n - o, 4)) for _, c, o, n in graded if n != o]
+        flagged = [f for f in graded if f.status != Status.PASS]
+        status = overall(graded)
+        rows = [
+            (f.column, round(f.detail.old, 4), round(f.detail.new, 4), round(f.detail.new - f.detail.old, 4))
+            for f in graded
+            if f.detail.new != f.detail.old
+        ]
         if not flagged:
             c, o, n = changes[0]
             return Outcome.ok(
@@ -476,19 +513,21 @@ class MissingRateDrift(_DriftCheck):
                 else None,
             )
         msg = f"{count(len(flagged), 'column')} changed by more than {self.warn_above * 100:g} points: " + (
-            ", ".join(f"{c} {o:.1%} → {n:.1%}" for _, c, o, n in flagged[:5])
+            ", ".join(f"{f.column} {f.detail.old:.1%} → {f.detail.new:.1%}" for f in flagged[:5])
         )
         if len(flagged) > 5:
             msg += f" and {len(flagged) - 5} more"
         return Outcome.make(
             status,
             msg,
-            observed={c: {"baseline": round(o, 4), "new": round(n, 4)} for _, c, o, n in flagged},
+            observed={
+                f.column: {"baseline": round(f.detail.old, 4), "new": round(f.detail.new, 4)} for f in flagged
+            },
             expected=(
                 f"missing share within ±{self.warn_above * 100:g} points "
                 f"(fail beyond ±{self.fail_above * 100:g})"
             ),
-            columns=[c for _, c, _, _ in flagged],
+            columns=flagged_columns(flagged),
             evidence=Table.of(
                 ("column", "share missing (baseline)", "share missing (new)", "share change"),
                 rows,
@@ -496,8 +535,8 @@ class MissingRateDrift(_DriftCheck):
             ),
             chart=Chart.of(
                 "bars",
-                [c for _, c, _, _ in flagged[:20]],
-                [abs(n - o) for _, _, o, n in flagged[:20]],
+                [f.column for f in flagged[:20]],
+                [f.score for f in flagged[:20]],
                 title="Change in missing share",
                 unit="share",
                 threshold=self.warn_above,
@@ -505,9 +544,23 @@ class MissingRateDrift(_DriftCheck):
         )
 
 
-def _share_table(d: ColumnDrift, what: str, z: float) -> tuple[Table, float, str, float, float, bool]:
-    """The share table, and the largest change that is beyond sampling noise (its label, old and new share,
-    and whether the largest change overall was left ungraded as noise)."""
+@dataclass(frozen=True)
+class _ShareMove:
+    """A column's share table (one row per class or group) and its largest change beyond sampling noise:
+    ``graded`` is that change (0 when every change is within noise), ``label`` with its ``old_share`` and
+    ``new_share`` the class or group it is in, ``noise`` whether the largest change overall was left
+    ungraded as noise."""
+
+    table: Table
+    graded: float
+    label: str
+    old_share: float
+    new_share: float
+    noise: bool
+
+
+def _share_table(d: ColumnDrift, what: str, z: float) -> _ShareMove:
+    """The share table of ``d`` and its largest change beyond sampling noise."""
     old, new = _shares(d.old_counts), _shares(d.new_counts)
     n_old, n_new = sum(d.old_counts), sum(d.new_counts)
     rows = [(d.name, k, round(o, 4), round(n, 4), round(n - o, 4)) for k, o, n in zip(d.labels, old, new)]
@@ -518,12 +571,12 @@ def _share_table(d: ColumnDrift, what: str, z: float) -> tuple[Table, float, str
         title=f"{what.capitalize()} shares",
     )
     if not old:
-        return table, 0.0, "", 0.0, 0.0, False
+        return _ShareMove(table, 0.0, "", 0.0, 0.0, False)
     real = [k for k in range(len(old)) if abs(new[k] - old[k]) > _noise(old[k], n_old, new[k], n_new, z)]
     i = max(real or range(len(old)), key=lambda k: abs(new[k] - old[k]))
     biggest = abs(new[i] - old[i]) if real else 0.0
     noise = not real and any(n != o for o, n in zip(old, new))
-    return table, biggest, d.labels[i], old[i], new[i], noise
+    return _ShareMove(table, biggest, d.labels[i], old[i], new[i], noise)
 
 
 @dataclass(frozen=True)
@@ -569,37 +622,38 @@ class TargetDrift(_DriftCheck):
             )
             return Outcome.skip(why)
         if d.old_summary is not None:  # continuous
-            status = grade(d.psi, warn=self.psi_warn_above, fail=self.psi_fail_above, higher_is_worse=True)
+            status = grade(d.score, warn=self.psi_warn_above, fail=self.psi_fail_above, higher_is_worse=True)
             label, o, n = _biggest_move(d)
             med_o, med_n = d.old_summary.get("p50"), (d.new_summary or {}).get("p50")
-            msg = f"target {target!r} PSI {d.psi:.3f}; largest change in bin {label}: {o:.1%} → {n:.1%}"
+            msg = f"target {target!r} PSI {d.score:.3f}; largest change in bin {label}: {o:.1%} → {n:.1%}"
             if med_n is not None:
                 msg += f"; median {med_o:.4g} → {med_n:.4g}"
             return Outcome.make(
                 status,
                 msg,
-                observed={"psi": round(d.psi, 4), "bars": [_bars(d)]},
+                observed={"psi": round(d.score, 4), "bars": [_bars(d)]},
                 expected=f"PSI <= {self.psi_warn_above:g} (fail above {self.psi_fail_above:g})",
                 columns=[target],
             )
-        table, biggest, label, o, n, noise = _share_table(d, "class", self.noise_z)
+        move = _share_table(d, "class", self.noise_z)
+        table, biggest, label, o, n = move.table, move.graded, move.label, move.old_share, move.new_share
         status = grade(biggest, warn=self.warn_above, fail=self.fail_above, higher_is_worse=True)
         msg = (
             f"target {target!r}: largest class share change {abs(n - o) * 100:.1f} points "
             f"({label!r}: {o:.1%} → {n:.1%})"
         )
-        if noise:
+        if move.noise:
             msg += f" (within sampling noise at {d.old_values:,} and {d.new_values:,} labels)"
         if d.new_categories:
-            msg += f"; new classes: {_names(k for k, _ in d.new_categories)}"
+            msg += f"; new classes: {quoted(k for k, _ in d.new_categories)}"
         if d.vanished:
-            msg += f"; classes gone: {_names(k for k, _ in d.vanished)}"
+            msg += f"; classes gone: {quoted(k for k, _ in d.vanished)}"
         if status != Status.PASS:
             msg += f" (warn above {self.warn_above * 100:g} points)"
         return Outcome.make(
             status,
             msg,
-            observed={"max_change": round(biggest, 4), "psi": round(d.psi, 4), "bars": [_bars(d)]},
+            observed={"max_change": round(biggest, 4), "psi": round(d.score, 4), "bars": [_bars(d)]},
             expected=(
                 f"class shares within ±{self.warn_above * 100:g} points "
                 f"(fail beyond ±{self.fail_above * 100:g})"
@@ -641,26 +695,31 @@ class GroupShareDrift(_DriftCheck):
     def judge(self, cmp: Comparison, data: Dataset) -> Outcome:
         if not cmp.groups:
             return Outcome.skip(
-                f"the baseline has no group shares for {_names(data.roles.sensitive)} "
+                f"the baseline has no group shares for {quoted(data.roles.sensitive)} "
                 "(not sensitive when the baseline was profiled)"
             )
-        tables, findings = [], []
+        tables: list[Table] = []
+        findings: list[Finding[_GroupMove]] = []
         for col, d in cmp.groups.items():
-            table, biggest, label, o, n, noise = _share_table(d, "group", self.noise_z)
-            tables.append(table)
-            status = grade(biggest, warn=self.warn_above, fail=self.fail_above, higher_is_worse=True)
-            findings.append((status, col, abs(n - o), label, o, n, d, noise))
-        findings.sort(key=lambda f: -f[2])
-        status = worst_status(*(f[0] for f in findings))
+            move = _share_table(d, "group", self.noise_z)
+            tables.append(move.table)
+            status = grade(move.graded, warn=self.warn_above, fail=self.fail_above, higher_is_worse=True)
+            findings.append(Finding(status, col, abs(move.new_share - move.old_share), _GroupMove(move, d)))
+        findings = worst_first(findings)
+        status = overall(findings)
         parts = []
-        for _, col, biggest, label, o, n, d, noise in findings[:4]:
-            text = f"{col}={label!r} {o:.1%} → {n:.1%} ({biggest * 100:.1f} points)"
-            if noise:
+        for f in findings[:4]:
+            move, d = f.detail.move, f.detail.drift
+            text = (
+                f"{f.column}={move.label!r} {move.old_share:.1%} → {move.new_share:.1%} "
+                f"({f.score * 100:.1f} points)"
+            )
+            if move.noise:
                 text += " (within sampling noise)"
             if d.vanished:
-                text += f"; vanished: {_names(k for k, _ in d.vanished)}"
+                text += f"; vanished: {quoted(k for k, _ in d.vanished)}"
             if d.new_categories:
-                text += f"; new: {_names(k for k, _ in d.new_categories)}"
+                text += f"; new: {quoted(k for k, _ in d.new_categories)}"
             parts.append(text)
         lead = "largest group share change: " if status == Status.PASS else "group shares moved: "
         msg = lead + "; ".join(parts)
@@ -669,12 +728,14 @@ class GroupShareDrift(_DriftCheck):
         return Outcome.make(
             status,
             msg,
-            observed={f[1]: {"max_change": round(f[2], 4), "group": f[3]} for f in findings},
+            observed={
+                f.column: {"max_change": round(f.score, 4), "group": f.detail.move.label} for f in findings
+            },
             expected=(
                 f"group shares within ±{self.warn_above * 100:g} points "
                 f"(fail beyond ±{self.fail_above * 100:g})"
             ),
-            columns=[f[1] for f in findings if f[0] != Status.PASS],
+            columns=flagged_columns(findings),
             evidence=tables,
         )
 

@@ -17,6 +17,7 @@ from dataaudit.checks._model_matrix import (
     _target_values,
     baseline_model,
 )
+from dataaudit.checks._shared import role
 from dataaudit.checks.consistency.leakage import leaks
 from dataaudit.dataset import MAX_CLASSES, Dataset
 from dataaudit.engine.scope import note_sample
@@ -127,7 +128,7 @@ class LearningCurve(Check):
 
     def _run(self, data: Dataset) -> Outcome:
         start = time.perf_counter()
-        target, kind = data.roles.target, data.target_kind
+        target, kind = role(data, "target"), data.target_kind or ""
         labelled = _labelled(data)
         n_labelled = len(labelled)
         rng = np.random.default_rng(self.seed)
@@ -393,7 +394,7 @@ def _law(n: float, a: float, b: float, c: float, ref: float) -> float:
     return a - b * (n / ref) ** (-c)
 
 
-def _power_law(sizes: np.ndarray, means: np.ndarray, sds: np.ndarray):
+def _power_law(sizes: np.ndarray, means: np.ndarray, sds: np.ndarray) -> tuple[float, float, float] | None:
     """Fit ``score = a - b·(n/n_max)^-c`` (a <= 1, b >= 0, 0.05 <= c <= 2); None when it does not fit."""
     if len(sizes) < 4:
         return None
@@ -418,7 +419,8 @@ def _power_law(sizes: np.ndarray, means: np.ndarray, sds: np.ndarray):
         return None
     if not np.all(np.isfinite(params)):
         return None
-    return tuple(float(p) for p in params)
+    a, b, c = (float(p) for p in params)
+    return a, b, c
 
 
 def _rows_needed(target: float, fit, n_max: int, best: float) -> int | str:

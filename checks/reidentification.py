@@ -162,6 +162,8 @@ class ReidentificationRisk(Check):
         declared = policy.sensitive_attributes if policy else ()
         cols = [c for c in declared if c in data.frame.columns]
         target = data.roles.target
+        if target is None:
+            return cols
         # the target stands in for the sensitive value when it is a class (a diagnosis, a decision); the
         # l-diversity of a continuous value (a wage) says nothing
         is_class = target in data.frame.columns and data.stats[target].kind in ("categorical", "boolean")

@@ -15,7 +15,7 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
-from dataaudit.checks._shared import configured, runs
+from dataaudit.checks._shared import configured, role, runs
 from dataaudit.checks.learning_curve import IMPROVING, NOISY, PLATEAU, LearningCurve
 from dataaudit.dataset import MISSING_GROUP, Dataset
 from dataaudit.model import Area, Chart, Check, Outcome, Status, Table, count, grade
@@ -40,8 +40,10 @@ def curve_says(data: Dataset, *, per_class: bool = False) -> CurveSays:
         return CurveSays(False, "")  # no curve without a target: the message's "rule of thumb" says enough
     if not runs(data, LearningCurve.id):
         return CurveSays(False, f"{LearningCurve.id} does not run in this audit, so no curve to judge by")
+    # the curve reads rows: out of core it runs on the sample view, as the runner runs size.learning_curve
+    view = data.sample_view()
     try:
-        outcome = configured(data, LearningCurve).run(data)
+        outcome = configured(view, LearningCurve).run(view)
     except Exception:  # the curve reports its own crash; this rule of thumb still stands on its own
         return CurveSays(False, "the learning curve could not run")
     obs = outcome.observed if isinstance(outcome.observed, dict) else {}
@@ -111,6 +113,7 @@ class MinRows(Check):
     id: ClassVar[str] = "size.min_rows"
     title: ClassVar[str] = "Enough rows"
     area: ClassVar[Area] = Area.SIZE
+    all_rows = True  # counts from data.stats / data.engine: exact over all rows on every engine
 
     warn_below: int = 1_000
     fail_below: int = 100
@@ -149,6 +152,7 @@ class RowsPerFeature(Check):
     id: ClassVar[str] = "size.rows_per_feature"
     title: ClassVar[str] = "Rows per feature"
     area: ClassVar[Area] = Area.SIZE
+    all_rows = True  # counts from data.stats / data.engine: exact over all rows on every engine
 
     warn_below: float = 20.0
     fail_below: float = 5.0
@@ -176,7 +180,7 @@ class RowsPerFeature(Check):
             )
         ratio = data.n_rows / len(usable)
         status = grade(ratio, warn=self.warn_below, fail=self.fail_below, higher_is_worse=False)
-        rows = [
+        rows: list[tuple[str, object]] = [
             ("rows", data.n_rows),
             ("usable features", len(usable)),
             ("rows per feature", round(ratio, 1)),
@@ -220,13 +224,14 @@ class ClassCounts(Check):
     id: ClassVar[str] = "size.class_counts"
     title: ClassVar[str] = "Examples per class"
     area: ClassVar[Area] = Area.SIZE
+    all_rows = True  # counts from data.stats / data.engine: exact over all rows on every engine
     requires: ClassVar[tuple[str, ...]] = ("target",)
 
     warn_below: int = 100
     fail_below: int = 20
 
     def run(self, data: Dataset) -> Outcome:
-        target = data.roles.target
+        target = role(data, "target")
         if data.target_kind == "continuous":
             st = data.stats[target]
             return Outcome.skip(
@@ -344,7 +349,9 @@ class GroupCounts(Check):
             cells = _cells(g, y)
             if cells.empty:  # no row holds both a class and a group (e.g. an all-missing target)
                 continue
-            cell_rows += [(col, grp, cls, int(n)) for (grp, cls), n in cells.items()]
+            cell_rows += [
+                (col, grp, cls, int(n)) for (grp, cls), n in zip(cells.index.tolist(), cells.tolist())
+            ]
             cells.index = [f"{grp!r} × {target}={cls!r}" for grp, cls in cells.index]
             findings.append(
                 self._grade(
@@ -382,7 +389,7 @@ class GroupCounts(Check):
         if cell_rows:
             tables.append(
                 Table.of(
-                    ("attribute", "group", target, "rows"),
+                    ("attribute", "group", str(target), "rows"),
                     sorted(cell_rows, key=lambda r: r[3]),
                     title="Rows per group × class (smallest first)",
                 )

@@ -8,8 +8,8 @@ data's roles. No model is fitted: deepchecks' train–test validation suite is t
 alone.
 
 Drift is not measured twice: ``split.drift`` runs the drift checks of ``checks/drift.py`` on one
-:func:`dataaudit.snapshot.compare` of the test set against a snapshot of the training data (training is the
-baseline); ``split.group_coverage`` reads the sensitive groups from the same comparison.
+:func:`dataaudit.checks._drift_compare.compare` of the test set against a snapshot of the training data
+(training is the baseline); ``split.group_coverage`` reads the sensitive groups from the same comparison.
 """
 
 from __future__ import annotations
@@ -23,11 +23,15 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from dataaudit.checks._drift_compare import Comparison, compare
+from dataaudit.checks._shared import role
 from dataaudit.checks.consistency.duplicates import _codes, _duplicate_groups
+from dataaudit.column_profiles import category_counts
 from dataaudit.dataset import MAX_CLASSES, MISSING_GROUP, Dataset
+from dataaudit.formatting import quoted
 from dataaudit.model import Area, Chart, Check, Outcome, Status, Table, count, worst_status
 from dataaudit.privacy import mask_example
-from dataaudit.snapshot import Comparison, Snapshot, category_counts, compare
+from dataaudit.snapshot import Snapshot
 
 __all__ = [
     "CHECKS",
@@ -47,12 +51,6 @@ EXAMPLES = 10
 
 def _pct(x: float) -> str:
     return f"{x:.2%}" if 0 < x < 0.01 else f"{x:.1%}"
-
-
-def _names(cols, limit: int = 5) -> str:
-    cols = list(cols)
-    text = ", ".join(repr(c) for c in cols[:limit])
-    return text + (f" and {len(cols) - limit} more" if len(cols) > limit else "")
 
 
 def _graded(rows: int, share: float, warn: float, fail: float, handful: int) -> Status:
@@ -267,9 +265,9 @@ class RowOverlap(_SplitCheck):
             _graded(excess, xs, self.warn_above, self.fail_above, self.handful),
             _graded(excess_near, xns, self.near_warn_above, self.near_fail_above, self.handful),
         )
-        left_out = sorted(skip - {None})
+        left_out = sorted(c for c in skip if c is not None)
         compared = f"over {count(len(cols), 'column')}" + (
-            f", {_names(left_out)} left out" if left_out else ""
+            f", {quoted(left_out)} left out" if left_out else ""
         )
         note = f"; {count(len(not_in_test), 'column')} missing from the test set" if not_in_test else ""
         src = test.source
@@ -393,7 +391,7 @@ class IdOverlap(_SplitCheck):
     handful: int = 5
 
     def judge(self, train: Dataset, test: Dataset) -> Outcome:
-        col = train.roles.id
+        col = role(train, "id")
         detected = " (detected)" if "id" in train.roles.detected else ""
         if col not in test.frame.columns:
             return Outcome.skip(f"the test set has no id column {col!r}")
@@ -516,12 +514,12 @@ def _split_view(cmp: Comparison, train: Dataset) -> tuple[Comparison, list[str]]
             by_chance.append(c)
     if text_kinds:
         notes.append(
-            f"categorical ↔ text class of {_names(text_kinds)} not compared (the same strings; the class "
+            f"categorical ↔ text class of {quoted(text_kinds)} not compared (the same strings; the class "
             "follows the share of distinct values, which changes with the number of rows)"
         )
     if by_chance:
         notes.append(
-            f"new or vanished categories of {_names(by_chance)} within chance for samples of these sizes, "
+            f"new or vanished categories of {quoted(by_chance)} within chance for samples of these sizes, "
             "not graded"
         )
     kinds = {c: k for c, k in cmp.kinds.items() if c not in text_kinds}
@@ -727,7 +725,7 @@ class ClassCoverage(_SplitCheck):
     unseen_fail_above: float = 0.01
 
     def judge(self, train: Dataset, test: Dataset) -> Outcome:
-        t = train.roles.target
+        t = role(train, "target")
         if t not in test.frame.columns:
             return Outcome.skip(f"the test set has no target column {t!r}")
         a, b = category_counts(train, t), category_counts(test, t)
@@ -814,9 +812,10 @@ class GroupCoverage(_SplitCheck):
         cmp = comparison(train, test)
         if not cmp.groups:
             return Outcome.skip(
-                f"the test set has none of the sensitive columns {_names(train.roles.sensitive)}"
+                f"the test set has none of the sensitive columns {quoted(train.roles.sensitive)}"
             )
-        rows, findings, charts = [], [], []
+        rows, charts = [], []
+        findings: list[_OneSided] = []
         for col, d in cmp.groups.items():
             labels, ac, bc = list(d.labels), list(d.old_counts), list(d.new_counts)
             r, only_a, only_b = _coverage_rows(col, labels, ac, bc)
@@ -824,39 +823,54 @@ class GroupCoverage(_SplitCheck):
             only_a = [(k, n) for k, n in only_a if k != MISSING_GROUP]
             only_b = [(k, n) for k, n in only_b if k != MISSING_GROUP]
             if only_a or only_b:
-                findings.append((col, only_a, only_b, sum(ac), sum(bc)))
+                findings.append(_OneSided(col, only_a, only_b, sum(ac), sum(bc)))
                 chart = _share_chart(labels, ac, bc, f"Group shares of {col}")
                 if chart is not None:
                     charts.append(chart)
         observed = {
-            f[0]: {"absent_from_test": [k for k, _ in f[1]], "absent_from_training": [k for k, _ in f[2]]}
+            f.column: {
+                "absent_from_test": [k for k, _ in f.only_train],
+                "absent_from_training": [k for k, _ in f.only_test],
+            }
             for f in findings
         }
         table = Table.of(_COVERAGE_COLUMNS, rows, title="Group shares, training and test side by side")
         if not findings:
             groups = sum(len(d.labels) for d in cmp.groups.values())
             return Outcome.ok(
-                f"all {count(groups, 'group')} of {_names(cmp.groups)} are in both sets",
+                f"all {count(groups, 'group')} of {quoted(cmp.groups)} are in both sets",
                 observed=observed,
                 evidence=table,
             )
         parts = []
-        for col, only_a, only_b, na, nb in findings[:4]:
+        for f in findings[:4]:
             bits = []
-            if only_a:
-                bits.append(f"absent from test: {_list(only_a, na)} of training")
-            if only_b:
-                bits.append(f"absent from training: {_list(only_b, nb)} of test")
-            parts.append(f"{col}: " + "; ".join(bits))
+            if f.only_train:
+                bits.append(f"absent from test: {_list(f.only_train, f.train_rows)} of training")
+            if f.only_test:
+                bits.append(f"absent from training: {_list(f.only_test, f.test_rows)} of test")
+            parts.append(f"{f.column}: " + "; ".join(bits))
         return Outcome.warn(
             f"{count(len(findings), 'sensitive attribute')} with groups in one set only: "
             + " | ".join(parts),
             observed=observed,
             expected="every group in both sets",
-            columns=[f[0] for f in findings],
+            columns=[f.column for f in findings],
             evidence=table,
             chart=charts,
         )
+
+
+@dataclass(frozen=True)
+class _OneSided:
+    """``split.group_coverage``' finding for one sensitive attribute: the groups (with rows) found only in the
+    training set and only in the test set, and each set's rows."""
+
+    column: str
+    only_train: list[tuple[str, int]]
+    only_test: list[tuple[str, int]]
+    train_rows: int
+    test_rows: int
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -894,7 +908,7 @@ class TemporalOverlap(_SplitCheck):
     handful: int = 5
 
     def judge(self, train: Dataset, test: Dataset) -> Outcome:
-        col = train.roles.timestamp
+        col = role(train, "timestamp")
         if col not in test.frame.columns:
             return Outcome.skip(f"the test set has no timestamp column {col!r}")
         a, b = train.stats.datetimes(col), test.stats.datetimes(col)

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 import dataaudit
+from dataaudit.checks._drift_compare import compare, psi
 from dataaudit.checks.drift import (
     CHECKS,
     NO_BASELINE,
@@ -21,7 +22,7 @@ from dataaudit.checks.drift import (
     TargetDrift,
 )
 from dataaudit.errors import ConfigError
-from dataaudit.snapshot import Snapshot, compare, psi
+from dataaudit.snapshot import Snapshot
 from tests.helpers import AS_OF, SAMPLE, make_dataset, run_check
 
 ROLES = {"target": "approved", "sensitive": ["gender"]}

@@ -25,8 +25,8 @@ from dataaudit.checks.latency import (
     fmt_time,
     times_of,
 )
+from dataaudit.checks.latency._durations import format_duration, parse_duration
 from dataaudit.cli import cli
-from dataaudit.durations import format_duration, parse_duration
 from dataaudit.errors import ConfigError
 from tests.helpers import AS_OF, SAMPLE, make_dataset, run_check
 

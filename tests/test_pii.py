@@ -7,14 +7,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from dataaudit.checks.policy._pii import is_name_column, scan_column
 from dataaudit.pii import (
     DETECTORS,
     iban_valid,
-    is_name_column,
     luhn_valid,
     mask_match,
     name_shape_share,
-    scan_column,
     scan_values,
 )
 from dataaudit.roles import tokens

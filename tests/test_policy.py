@@ -18,8 +18,9 @@ from dataaudit import Dataset, Roles
 from dataaudit.checks.policy import DatasheetComplete, LicenceCheck, PiiDetected, Retention, SpecialCategories
 from dataaudit.cli import cli
 from dataaudit.config import load_config, validate_config
-from dataaudit.datasheet import FIELDS, Policy, licence_info, policy_notes
+from dataaudit.datasheet import FIELDS, Policy, policy_notes
 from dataaudit.errors import ConfigError
+from dataaudit.licences import licence_info
 from tests.helpers import AS_OF, SAMPLE, run_check
 
 FULL = {

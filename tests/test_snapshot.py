@@ -83,7 +83,7 @@ def test_many_categories_keep_the_top_k_and_count_the_rest() -> None:
 
 
 def test_more_distinct_values_than_labelled_are_counted_as_other() -> None:
-    from dataaudit.snapshot import MAX_LABELLED, category_counts
+    from dataaudit.column_profiles import MAX_LABELLED, category_counts
 
     df = pd.DataFrame({"k": [f"v{i}" for i in range(MAX_LABELLED + 500)] * 2})
     counts = category_counts(make_dataset(df), "k")

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from dataaudit.checks._shared import role
 from dataaudit.dataset import MISSING_GROUP, Dataset
 from dataaudit.model import Status
 
@@ -76,8 +77,8 @@ def _groups(data: Dataset, column: str) -> _Groups:
     key = ("groups", column)
     if key not in cache:
         labels = data.groups(column)
-        codes, uniques = pd.factorize(labels)
-        uniques = [str(u) for u in uniques]
+        codes, distinct = pd.factorize(labels)
+        uniques = [str(u) for u in distinct]
         order = sorted(range(len(uniques)), key=lambda i: _order_key(uniques[i]))
         remap = np.empty(len(uniques), dtype=np.int64)
         remap[order] = np.arange(len(uniques))
@@ -105,7 +106,7 @@ class _Target:
 def _target(data: Dataset) -> _Target:
     cache = _cache(data)
     if "target" not in cache:
-        codes, uniques = pd.factorize(data.target, sort=True)
+        codes, uniques = pd.factorize(data.frame[role(data, "target")], sort=True)
         classes = tuple(_class_label(u) for u in uniques)
         valid = codes >= 0
         cache["target"] = _Target(

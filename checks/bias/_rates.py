@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -44,8 +45,8 @@ class _Disparity:
     low: int
     difference: float  # the pair's rate difference and ratio
     ratio: float
-    diff_ci: tuple[float, float]
-    ratio_ci: tuple[float, float]
+    diff_ci: tuple[float, ...]
+    ratio_ci: tuple[float, ...]
     diff_bound: float  # the smallest difference consistent with the data (graded)
     ratio_bound: float  # the largest ratio consistent with the data (graded)
     status: Status = Status.PASS
@@ -97,7 +98,9 @@ def _rate_table(
 
         gi, ci = np.nonzero(cells)
         weights = cells[gi, ci].astype("float64")
-        metrics = {f"c{c}": functools.partial(selection_rate, pos_label=c) for c in eval_classes}
+        metrics: dict[str, Callable[..., float]] = {
+            f"c{c}": functools.partial(selection_rate, pos_label=c) for c in eval_classes
+        }
         metrics["count"] = _weighted_count
         mf = MetricFrame(
             metrics=metrics,

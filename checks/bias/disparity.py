@@ -7,10 +7,11 @@ import functools
 import itertools
 import math
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 
+from dataaudit.checks._shared import role
 from dataaudit.checks.bias._common import (
     MAX_GRADED_GROUPS,
     _bonferroni_z,
@@ -93,7 +94,7 @@ class LabelRateDisparity(Check):
     def run(self, data: Dataset) -> Outcome:
         if data.target_kind == "continuous":
             return self._continuous(data)
-        target = data.roles.target
+        target = role(data, "target")
         t = _target(data)
         if len(t.classes) < 2:
             return Outcome.skip(
@@ -101,7 +102,8 @@ class LabelRateDisparity(Check):
             )
         eval_classes, how = _eval_classes(t, self.positive_label)
         labelled = t.codes >= 0
-        findings, rows, charts, per_attr = [], [], [], {}
+        findings: list[tuple[Status, str, str, _Disparity | None]] = []
+        rows, charts, per_attr = [], [], {}
         for col in data.roles.sensitive:
             g = _groups(data, col)
             k, m = len(g.labels), len(t.classes)
@@ -266,7 +268,7 @@ class LabelRateDisparity(Check):
         )
 
     def _continuous(self, data: Dataset) -> Outcome:
-        target = data.roles.target
+        target = role(data, "target")
         y = data.stats.numeric(target)
         if y is None:
             return Outcome.skip(f"target {target!r} is not numeric", columns=[target])
@@ -276,7 +278,8 @@ class LabelRateDisparity(Check):
         if sd == 0.0:
             return Outcome.skip(f"target {target!r} is constant: no mean to compare", columns=[target])
         overall_mean = float(np.mean(yv[ok]))
-        findings, rows, charts, per_attr = [], [], [], {}
+        findings: list[tuple[Status, str, str]] = []
+        rows, charts, per_attr = [], [], {}
         for col in data.roles.sensitive:
             g = _groups(data, col)
             k = len(g.labels)
@@ -442,7 +445,8 @@ class IntersectionalGroups(Check):
         eval_classes, how = (
             _eval_classes(t, self.positive_label) if t is not None and len(t.classes) >= 2 else ([], "")
         )
-        findings, cell_rows, rate_rows, observed, notes = [], [], [], {}, []
+        findings: list[tuple[Status, str, str]] = []
+        cell_rows, rate_rows, observed, notes = [], [], {}, []
         for combo in itertools.combinations(sens, self.order):
             gs = [_groups(data, c) for c in combo]
             name = " × ".join(combo)
@@ -471,7 +475,7 @@ class IntersectionalGroups(Check):
             below = int((n_cells < self.cell_warn_below).sum())
             status = grade(small, warn=self.cell_warn_below, fail=self.cell_fail_below, higher_is_worse=False)
             cell_rows += [(name, labels[i], int(n_cells[i])) for i in order[:10]]
-            obs = {"cells": len(labels), "smallest": small, "below_warn": below}
+            obs: dict[str, Any] = {"cells": len(labels), "smallest": small, "below_warn": below}
             if status != Status.PASS:
                 findings.append(
                     (
@@ -481,7 +485,7 @@ class IntersectionalGroups(Check):
                         name,
                     )
                 )
-            if eval_classes:
+            if eval_classes and t is not None:
                 m = len(t.classes)
                 ok = keep & (t.codes >= 0)
                 cells = _crosstab(code[ok], t.codes[ok], len(labels), m)

@@ -9,6 +9,7 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
+from dataaudit.checks._shared import numeric_values
 from dataaudit.checks.bias._common import _ORDER, _crosstab, _groups, _listed, _sample_positions
 from dataaudit.dataset import Dataset
 from dataaudit.engine.scope import note_sample
@@ -130,9 +131,9 @@ class ProxyFeatures(Check):
         results.sort(key=lambda r: -r[3])
         flagged = []
         for s, col, measure, v in results:
-            st = grade(v, warn=self.warn_above, fail=self.fail_above, higher_is_worse=True)
-            if st != Status.PASS:
-                flagged.append((st, s, col, measure, v))
+            graded = grade(v, warn=self.warn_above, fail=self.fail_above, higher_is_worse=True)
+            if graded != Status.PASS:
+                flagged.append((graded, s, col, measure, v))
         status = max((f[0] for f in flagged), key=_ORDER.__getitem__, default=Status.PASS)
         note = data.sample_note() if pos is not None else ""
         if flagged:
@@ -188,7 +189,7 @@ class ProxyFeatures(Check):
         if st.kind == "empty":
             return None
         if st.kind == "numeric":
-            num = data.stats.numeric(col)
+            num = numeric_values(data, col)
             arr = num.to_numpy(dtype="float64", na_value=np.nan)
             return "numeric", arr if pos is None else arr[pos], 0
         # a datetime column the parser did not convert (stats.datetimes None) is compared as categories

@@ -8,6 +8,7 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
+from dataaudit.checks._shared import role
 from dataaudit.checks.bias._common import _class_label, _Groups, _groups, _listed, _share, _worst_first
 from dataaudit.dataset import Dataset
 from dataaudit.model import Area, Chart, Check, Outcome, Status, Table, count, grade
@@ -38,6 +39,7 @@ class ClassImbalance(Check):
     id: ClassVar[str] = "bias.class_imbalance"
     title: ClassVar[str] = "Class balance"
     area: ClassVar[Area] = Area.BIAS
+    all_rows = True  # counts from data.stats / data.engine: exact over all rows on every engine
     requires: ClassVar[tuple[str, ...]] = ("target",)
 
     warn_below: float = 0.1
@@ -46,7 +48,7 @@ class ClassImbalance(Check):
     skew_fail_above: float | None = None
 
     def run(self, data: Dataset) -> Outcome:
-        target = data.roles.target
+        target = role(data, "target")
         if data.target_kind == "continuous":
             return self._skew(data, target)
         counts = data.stats.value_counts(target)
@@ -97,7 +99,7 @@ class ClassImbalance(Check):
             return Outcome.skip(
                 f"target {target!r} has too few distinct values to measure skew", columns=[target]
             )
-        skew = float(values.skew())
+        skew = float(values.skew())  # type: ignore[arg-type]  # pandas-stubs: skew() of floats is a float
         status = grade(abs(skew), warn=self.skew_warn_above, fail=self.skew_fail_above, higher_is_worse=True)
         q = values.quantile([0.01, 0.5, 0.99])
         side = "right (a long tail of large values)" if skew > 0 else "left (a long tail of small values)"
@@ -154,6 +156,7 @@ class GroupRepresentation(Check):
     id: ClassVar[str] = "bias.group_representation"
     title: ClassVar[str] = "Group representation"
     area: ClassVar[Area] = Area.BIAS
+    all_rows = True  # counts from data.stats / data.engine: exact over all rows on every engine
     requires: ClassVar[tuple[str, ...]] = ("sensitive",)
 
     warn_below: float = 0.05
@@ -179,7 +182,8 @@ class GroupRepresentation(Check):
     def run(self, data: Dataset) -> Outcome:
         refs = {str(k): v for k, v in (self.reference_shares or {}).items()}
         findings: list[tuple[Status, str, str]] = []
-        rows, ref_rows, charts, notes = [], [], [], []
+        ref_rows: list[tuple[object, ...]] = []
+        rows, charts, notes = [], [], []
         smallest: tuple[str, str, int, float] | None = None
         for col in data.roles.sensitive:
             g = _groups(data, col)

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import re
 import weakref
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from dataaudit.checks._shared import role
 from dataaudit.dataset import Dataset
+from dataaudit.formatting import percent as _pct  # the name the consistency checks import
 from dataaudit.model import Status, grade, worst_status
 from dataaudit.privacy import mask_example
 from dataaudit.stats import _is_text
@@ -54,17 +57,6 @@ _DATE_LIKE_PD = _DATE_LIKE.pattern
 # -- wording and grading -------------------------------------------------------------------------------------
 
 
-def _pct(x: float) -> str:
-    """A share as a percentage with enough digits to tell small shares apart from zero."""
-    if x == 0:
-        return "0%"
-    if x < 0.0001:
-        return f"{x:.3%}"
-    if x < 0.01:
-        return f"{x:.2%}"
-    return f"{x:.0%}" if x >= 0.995 else f"{x:.1%}"
-
-
 def _num(v: float) -> str:
     """A number for a message: four significant digits, '—' when missing or infinite."""
     if v is None or not np.isfinite(v):
@@ -99,7 +91,7 @@ def _expected(warn: float | None, fail: float | None, what: str = "share") -> st
 # -- values and distinct values ------------------------------------------------------------------------------
 
 
-def _factorize(values: pd.Series, **kwargs) -> tuple[np.ndarray, object]:
+def _factorize(values: pd.Series, **kwargs: Any) -> tuple[np.ndarray, pd.Index]:
     """``pd.factorize``, comparing the text of unhashable values (lists, dicts) instead of failing."""
     try:
         return pd.factorize(values, **kwargs)
@@ -194,14 +186,14 @@ def _find_sentinels(data: Dataset, column: str, candidates, min_repeats: int) ->
     cum = np.cumsum(weights) / weights.sum()
 
     def q(p: float) -> float:
-        return float(values[min(np.searchsorted(cum, p), len(values) - 1)])
+        return float(values[min(int(np.searchsorted(cum, p)), len(values) - 1)])
 
     q01, q25, q75, q99 = q(0.01), q(0.25), q(0.75), q(0.99)
     iqr = q75 - q25 or (q99 - q01) / 4 or 1.0
     lo, hi = float(values[0]), float(values[-1])
     negative_share = float(weights[values < 0].sum() / weights.sum())
     out = {}
-    for value, n in present.items():
+    for value, n in zip(present.index.to_numpy(dtype="float64"), present.to_numpy()):
         v = float(value)
         apart = (
             (v < 0 and negative_share <= 0.005)
@@ -244,7 +236,8 @@ def _label_placeholder_mask(s: pd.Series, counts: pd.Series) -> pd.Series:
 
 def _labels(data: Dataset) -> tuple[pd.Series, pd.Series]:
     """The target and a mask of rows that have a real label (not missing, not a placeholder)."""
-    y = data.target
-    counts = data.stats.value_counts(data.roles.target)
+    target = role(data, "target")
+    y = data.frame[target]
+    counts = data.stats.value_counts(target)
     labelled = y.notna() & ~_label_placeholder_mask(y, counts)
     return y, labelled

@@ -5,12 +5,16 @@ second pass over the rows."""
 from __future__ import annotations
 
 import weakref
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from dataaudit.checks.consistency._common import MAX_DISTINCT_SCAN, _as_text, _is_text
 from dataaudit.dataset import Dataset
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 _CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
@@ -20,7 +24,7 @@ def text_columns(data: Dataset) -> list[str]:
     return [c for c in data.columns if _is_text(data.frame[c]) and data.stats[c].count]
 
 
-def distinct_text(data: Dataset, column: str) -> tuple[pd.Series, object, str]:
+def distinct_text(data: Dataset, column: str) -> tuple[pd.Series, pa.StringArray, str]:
     """(counts keyed by the text of each value, most frequent first; the same keys as a pyarrow string
     array; a note when only the ``MAX_DISTINCT_SCAN`` most frequent values are kept).
 

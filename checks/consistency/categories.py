@@ -21,7 +21,8 @@ from dataaudit.checks.consistency._common import (
 )
 from dataaudit.checks.consistency.typos import long_tail
 from dataaudit.dataset import Dataset
-from dataaudit.model import Area, Check, Outcome, Table, count
+from dataaudit.formatting import Finding, overall, worst_first
+from dataaudit.model import Area, Check, Outcome, Table, count, grade
 from dataaudit.privacy import mask_example
 from dataaudit.roles import tokens
 
@@ -92,7 +93,7 @@ class CategoryVariants(Check):
 
     def run(self, data: Dataset) -> Outcome:
         n = data.n_rows
-        findings = []  # (column, canonical, [(value, rows, how)], variant rows)
+        findings: list[_Variants] = []
         examined = 0
         one_off = []  # columns of mostly one-off values: names or free text, not categories
         for c in data.columns:
@@ -124,7 +125,7 @@ class CategoryVariants(Check):
                 members.sort(key=lambda m: -m[1])
                 canonical = members[0][0]
                 variant_rows = sum(m[1] for m in members[1:])
-                findings.append((c, canonical, members, variant_rows))
+                findings.append(_Variants(c, canonical, members, variant_rows))
         expected = _expected(self.warn_above, self.fail_above, "share of rows in non-canonical spellings")
         left_out = ""
         if one_off:
@@ -145,14 +146,17 @@ class CategoryVariants(Check):
                 expected=expected,
             )
         per_col: dict[str, int] = {}
-        for c, _, _, rows in findings:
-            per_col[c] = per_col.get(c, 0) + rows
+        for f in findings:
+            per_col[f.column] = per_col.get(f.column, 0) + f.variant_rows
         status = _grade_worst([r / n for r in per_col.values()], self.warn_above, self.fail_above)
-        findings.sort(key=lambda f: -f[3])
+        findings.sort(key=lambda f: -f.variant_rows)
         parts = []
-        for c, canonical, members, _rows in findings[:3]:
-            spellings = ", ".join(f"{_show_cat(v, c)} {k:,}" for v, k, _ in members[:5])
-            parts.append(f"{c}: {count(len(members), 'spelling')} of {_show_cat(canonical, c)} ({spellings})")
+        for f in findings[:3]:
+            c = f.column
+            spellings = ", ".join(f"{_show_cat(v, c)} {k:,}" for v, k, _ in f.members[:5])
+            parts.append(
+                f"{c}: {count(len(f.members), 'spelling')} of {_show_cat(f.canonical, c)} ({spellings})"
+            )
         total_rows = sum(per_col.values())
         msg = (
             f"{count(len(findings), 'category', 'categories')} written several ways in "
@@ -161,10 +165,10 @@ class CategoryVariants(Check):
         )
         if len(findings) > 3:
             msg += f"; and {len(findings) - 3} more groups"
-        rows = [
-            (c, _show_cat(canonical, c), _show_cat(v, c), k, how if i else "canonical")
-            for c, canonical, members, _ in findings
-            for i, (v, k, how) in enumerate(members)
+        table_rows = [
+            (f.column, _show_cat(f.canonical, f.column), _show_cat(v, f.column), k, how if i else "canonical")
+            for f in findings
+            for i, (v, k, how) in enumerate(f.members)
         ]
         return Outcome.make(
             status,
@@ -173,7 +177,7 @@ class CategoryVariants(Check):
             expected=expected,
             columns=list(per_col),
             evidence=Table.of(
-                ("column", "group", "spelling", "rows", "kind"), rows, title="Spelling variants"
+                ("column", "group", "spelling", "rows", "kind"), table_rows, title="Spelling variants"
             ),
         )
 
@@ -256,6 +260,7 @@ class RareCategories(Check):
     id: ClassVar[str] = "consistency.rare_categories"
     title: ClassVar[str] = "Rare categories"
     area: ClassVar[Area] = Area.CONSISTENCY
+    all_rows = True  # counts from data.stats / data.engine: exact over all rows on every engine
 
     min_count: int = 10
     warn_above: float = 0.0
@@ -265,7 +270,7 @@ class RareCategories(Check):
     def run(self, data: Dataset) -> Outcome:
         n = data.n_rows
         sensitive = set(data.roles.sensitive)
-        findings = []  # (column, [(value, rows)], rare rows, levels)
+        findings: list[Finding[_Rare]] = []  # scored by the share of rows in rare categories
         examined = 0
         wide = []  # (column, levels): too many levels for the rows to be categories
         for c in data.features:
@@ -285,7 +290,10 @@ class RareCategories(Check):
             examined += 1
             rare = vc[vc < self.min_count]
             if len(rare):
-                findings.append((c, list(rare.items()), int(rare.sum()), len(vc)))
+                share = int(rare.sum()) / n
+                status = grade(share, warn=self.warn_above, fail=self.fail_above, higher_is_worse=True)
+                values = [(str(v), int(k)) for v, k in rare.items()]
+                findings.append(Finding(status, c, share, _Rare(values, int(rare.sum()), len(vc))))
         expected = f"categories with < {self.min_count} rows; " + _expected(
             self.warn_above, self.fail_above, "share of rows in them"
         )
@@ -313,30 +321,56 @@ class RareCategories(Check):
                 observed={"rare": 0},
                 expected=expected,
             )
-        status = _grade_worst([r / n for _, _, r, _ in findings], self.warn_above, self.fail_above)
-        findings.sort(key=lambda f: -f[2])
+        findings = worst_first(findings)
+        status = overall(findings)
         parts = []
-        for c, rare, rows, levels in findings[:3]:
-            smallest = ", ".join(f"{_show_cat(v, c)} {k}" for v, k in sorted(rare, key=lambda r: r[1])[:3])
+        for f in findings[:3]:
+            c, r = f.column, f.detail
+            smallest = ", ".join(
+                f"{_show_cat(v, c)} {k}" for v, k in sorted(r.values, key=lambda x: x[1])[:3]
+            )
             parts.append(
-                f"{c}: {len(rare)} of {levels} categories below {self.min_count} rows "
-                f"({rows:,} rows, {_pct(rows / n)}; {smallest})"
+                f"{c}: {len(r.values)} of {r.levels} categories below {self.min_count} rows "
+                f"({r.rows:,} rows, {_pct(r.rows / n)}; {smallest})"
             )
         msg = "; ".join(parts) + (f"; and {len(findings) - 3} more columns" if len(findings) > 3 else "")
         msg += left_out
         table_rows = [
-            (c, _show_cat(v, c), int(k), round(int(k) / n, 5))
-            for c, rare, _, _ in findings
-            for v, k in sorted(rare, key=lambda r: r[1])
+            (f.column, _show_cat(v, f.column), int(k), round(int(k) / n, 5))
+            for f in findings
+            for v, k in sorted(f.detail.values, key=lambda x: x[1])
         ]
         return Outcome.make(
             status,
             msg,
-            observed={c: {"rare_categories": len(r), "rows": rows} for c, r, rows, _ in findings},
+            observed={
+                f.column: {"rare_categories": len(f.detail.values), "rows": f.detail.rows} for f in findings
+            },
             expected=expected,
-            columns=[f[0] for f in findings],
+            columns=[f.column for f in findings],
             evidence=Table.of(("column", "category", "rows", "share"), table_rows, title="Rare categories"),
         )
+
+
+@dataclass(frozen=True)
+class _Variants:
+    """One category written several ways in ``column``: its most frequent spelling, every spelling with its
+    rows and how it was matched, and the rows in the other spellings."""
+
+    column: str
+    canonical: str
+    members: list[tuple[str, int, str]]
+    variant_rows: int
+
+
+@dataclass(frozen=True)
+class _Rare:
+    """``consistency.rare_categories``' measurements of one column: its rare categories with their rows, the
+    rows in them, and how many categories it has."""
+
+    values: list[tuple[str, int]]
+    rows: int
+    levels: int
 
 
 def _show_cat(value: str, column: str) -> str:

@@ -13,7 +13,6 @@ import pandas as pd
 from dataaudit.checks.consistency._common import (
     _DATE_LIKE_PD,
     _expected,
-    _grade_worst,
     _is_text,
     _pct,
     _probe_keys,
@@ -22,6 +21,7 @@ from dataaudit.checks.consistency._common import (
 )
 from dataaudit.checks.consistency.missing import DISGUISED_PLACEHOLDERS, DisguisedMissing, disguised_mask
 from dataaudit.dataset import Dataset
+from dataaudit.formatting import Finding, overall, worst_first
 from dataaudit.model import Area, Check, Outcome, Table, count, grade
 from dataaudit.privacy import mask_example
 from dataaudit.roles import ID_TOKENS, NEAR_UNIQUE, TIME_TOKENS, tokens
@@ -90,7 +90,7 @@ class ConstantColumns(Check):
                 observed=0,
                 expected=expected,
             )
-        kinds = {}
+        kinds: dict[str, int] = {}
         for _, what, _ in findings:
             kinds[what] = kinds.get(what, 0) + 1
         summary = ", ".join(f"{k} {w}" for w, k in kinds.items())
@@ -178,7 +178,7 @@ class MixedTypes(Check):
     majority_share: float = 0.5
 
     def run(self, data: Dataset) -> Outcome:
-        findings = []  # (column, majority, minority share, minority rows, examples, note)
+        findings: list[Finding[_MixedTypes]] = []  # scored by the share of text values
         placeholders = _placeholders(data)
         for c in data.columns:
             s = data.frame[c]
@@ -206,34 +206,57 @@ class MixedTypes(Check):
             rows = int(w[minority].sum())
             if not rows:
                 continue
-            examples = vc.index[minority][:5]
-            findings.append((c, majority, rows / total, rows, list(examples), note))
+            share = rows / total
+            status = grade(share, warn=self.warn_above, fail=self.fail_above, higher_is_worse=True)
+            findings.append(
+                Finding(status, c, share, _MixedTypes(majority, rows, list(vc.index[minority][:5]), note))
+            )
         expected = _expected(self.warn_above, self.fail_above, "share of text values")
         if not findings:
             return Outcome.ok("no column mixes numbers or dates with text", observed={}, expected=expected)
-        findings.sort(key=lambda f: -f[2])
-        status = _grade_worst([f[2] for f in findings], self.warn_above, self.fail_above)
+        findings = worst_first(findings)
+        status = overall(findings)
         parts = [
-            f"{c}: {_pct(share)} of values are text ({_quote(ex, c)})"
-            for c, _, share, _, ex, _ in findings[:3]
+            f"{f.column}: {_pct(f.score)} of values are text ({_quote(f.detail.examples, f.column)})"
+            for f in findings[:3]
         ]
         msg = "; ".join(parts) + (f"; and {len(findings) - 3} more columns" if len(findings) > 3 else "")
-        notes = [f"{f[0]}{f[5]}" for f in findings if f[5]]
+        notes = [f"{f.column}{f.detail.note}" for f in findings if f.detail.note]
         if notes:
             msg += f"; scanned {', '.join(notes)}"
         table = Table.of(
             ("column", "mostly", "text values", "share", "examples"),
-            [(c, maj, k, round(share, 4), _quote(ex, c, n=5)) for c, maj, share, k, ex, _ in findings],
+            [
+                (
+                    f.column,
+                    f.detail.majority,
+                    f.detail.rows,
+                    round(f.score, 4),
+                    _quote(f.detail.examples, f.column, n=5),
+                )
+                for f in findings
+            ],
             title="Columns mixing types",
         )
         return Outcome.make(
             status,
             msg,
-            observed={f[0]: round(f[2], 4) for f in findings},
+            observed={f.column: round(f.score, 4) for f in findings},
             expected=expected,
-            columns=[f[0] for f in findings],
+            columns=[f.column for f in findings],
             evidence=table,
         )
+
+
+@dataclass(frozen=True)
+class _MixedTypes:
+    """``consistency.mixed_types``' measurements of one column: what most of its values are, how many rows
+    hold text instead, a few of those values, and a note when only the most frequent values were read."""
+
+    majority: str
+    rows: int
+    examples: list[object]
+    note: str
 
 
 def _placeholders(data: Dataset) -> tuple[str, ...]:
@@ -358,6 +381,8 @@ class IdLikeFeatures(Check):
             return None  # measurements with decimals are not identifiers
         monotonic = x.is_monotonic_increasing or x.is_monotonic_decreasing
         st = data.stats[col]
+        if st.quantiles is None:  # not reached: a column with numeric values has quantiles
+            return None
         lo, hi = st.quantiles["min"], st.quantiles["max"]
         density = st.distinct / (hi - lo + 1) if hi >= lo else 0.0
         if share >= self.unique_share:

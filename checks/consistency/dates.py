@@ -94,9 +94,9 @@ def _parses(values: pd.Series) -> np.ndarray:
         rest = ~ok
         stripped = values[rest].str.strip().str.split(r"[ T]", n=1, regex=True).str[0]
         ok[rest] = pd.to_datetime(stripped, errors="coerce", format=fmt).notna().to_numpy()
-    rest = np.flatnonzero(~ok)[:2000]
-    if rest.size:
-        ok[rest] = pd.to_datetime(values.iloc[rest], errors="coerce", format="mixed").notna().to_numpy()
+    left = np.flatnonzero(~ok)[:2000]
+    if left.size:
+        ok[left] = pd.to_datetime(values.iloc[left], errors="coerce", format="mixed").notna().to_numpy()
     return ok
 
 
@@ -138,7 +138,7 @@ class UnparseableDates(Check):
     min_date_share: float = 0.8
 
     def run(self, data: Dataset) -> Outcome:
-        findings = []  # (column, bad, mixed, judged, bad examples, layouts, note)
+        findings: list[_DateLayouts] = []
         examined = 0
         orders = {}  # column -> (day-first values, month-first values, ambiguous values, examples)
         for c in data.columns:
@@ -151,8 +151,8 @@ class UnparseableDates(Check):
             vc, note = _text_counts(data, c)
             keys = pd.Series(vc.index, dtype=object).astype(str)
             # the regular expressions run on the few distinct signatures (every digit a 0), not the values
-            codes, sigs = pd.factorize(keys.str.translate(_ZERO_DIGITS))
-            sigs = pd.Series(sigs, dtype=object)
+            codes, distinct_sigs = pd.factorize(keys.str.translate(_ZERO_DIGITS))
+            sigs = pd.Series(distinct_sigs, dtype=object)
             sig_date = sigs.str.contains(_DATE_LIKE_PD, regex=True, na=False).to_numpy()
             like = sig_date[codes]
             # a time alone: the signature says maybe, the digits say whether it is a real time of day
@@ -189,13 +189,17 @@ class UnparseableDates(Check):
                 orders[c] = order
                 mixed += int(min(order[0], order[1]))
             if bad or mixed:
-                layouts = [(k, int(v), _example_of(vals, shapes, k, ok)) for k, v in per_shape.items()]
+                layouts = [
+                    (str(k), int(v), _example_of(vals, shapes, str(k), ok)) for k, v in per_shape.items()
+                ]
                 if len(per_time) > 1:
                     layouts += [
-                        (f"time {k}", int(v), _example_of(vals, times.fillna(""), k, ok))
+                        (f"time {k}", int(v), _example_of(vals, times.fillna(""), str(k), ok))
                         for k, v in per_time.items()
                     ]
-                findings.append((c, bad, mixed, int(wl.sum()), list(vals[~ok][:5]), layouts, note))
+                findings.append(
+                    _DateLayouts(c, bad, mixed, int(wl.sum()), list(vals[~ok][:5]), layouts, note)
+                )
         expected = _expected(self.warn_above, self.fail_above, "share of unparseable or off-layout dates")
         if not examined:
             typed = [c for c in data.columns if data.stats[c].dtype.startswith("datetime")]
@@ -218,10 +222,11 @@ class UnparseableDates(Check):
                 expected=expected,
             )
         status = _grade_worst(
-            [max(b, m) / j for _, b, m, j, _, _, _ in findings], self.warn_above, self.fail_above
+            [max(f.bad, f.mixed) / f.judged for f in findings], self.warn_above, self.fail_above
         )
         parts = []
-        for c, bad, mixed, judged, ex, layouts, note in findings[:3]:
+        for f in findings[:3]:
+            c, bad, mixed, judged, ex, layouts = f.column, f.bad, f.mixed, f.judged, f.examples, f.layouts
             bits = []
             if bad:
                 bits.append(
@@ -245,18 +250,18 @@ class UnparseableDates(Check):
                         f"{int(ambiguous):,} more cannot be told apart"
                     )
                 bits[-1] += f"; {mixed:,} values ({_pct(mixed / judged)}) off the main one"
-            parts.append(f"{c}{note}: " + "; ".join(bits))
+            parts.append(f"{c}{f.note}: " + "; ".join(bits))
         table = Table.of(
             ("column", "layout", "values", "example"),
-            [(c, shape, k, e) for c, _, _, _, _, layouts, _ in findings for shape, k, e in layouts[:10]],
+            [(f.column, shape, k, e) for f in findings for shape, k, e in f.layouts[:10]],
             title="Date layouts",
         )
         bad_table = Table.of(
             ("column", "unparseable value"),
             [
-                (c, mask_example(v, column=c, kind="datetime"))
-                for c, _, _, _, ex, _, _ in findings
-                for v in ex
+                (f.column, mask_example(v, column=f.column, kind="datetime"))
+                for f in findings
+                for v in f.examples
             ],
             title="Unparseable dates (examples)",
         )
@@ -264,12 +269,27 @@ class UnparseableDates(Check):
             status,
             " | ".join(parts),
             observed={
-                c: {"unparseable": b, "off_layout": m, "values": j} for c, b, m, j, _, _, _ in findings
+                f.column: {"unparseable": f.bad, "off_layout": f.mixed, "values": f.judged} for f in findings
             },
             expected=expected,
-            columns=[f[0] for f in findings],
+            columns=[f.column for f in findings],
             evidence=[table, bad_table],
         )
+
+
+@dataclass(frozen=True)
+class _DateLayouts:
+    """``consistency.unparseable_dates``' measurements of one text column of dates: values that do not parse,
+    values off the main layout, values judged, a few unparseable ones, the layouts (layout, values, example)
+    and a note when only the most frequent values were read."""
+
+    column: str
+    bad: int
+    mixed: int
+    judged: int
+    examples: list[str]
+    layouts: list[tuple[str, int, str]]
+    note: str
 
 
 def _example_of(vals: pd.Series, shapes: pd.Series, shape: str, ok: np.ndarray) -> str:
@@ -400,7 +420,8 @@ class SentinelDates(Check):
             return None
         # whole days by integer division of the raw ticks (any unit: s, ms, ns), ~20x faster than a cast
         unit, step = np.datetime_data(arr.dtype)
-        per_day = int(np.timedelta64(1, "D") // np.timedelta64(step, unit))
+        # numpy's stubs take the unit as a literal; datetime_data gives it as a str
+        per_day = int(np.timedelta64(1, "D") // np.timedelta64(step, unit))  # type: ignore[call-overload]
         ticks = arr.view(np.int64)
         days = ticks // per_day
         wanted = np.array(sorted({*self.always, *self.plausible}), dtype="datetime64[D]").astype(np.int64)
@@ -451,7 +472,7 @@ class SentinelDates(Check):
         always = {_ymd(d): d for d in self.always}
         plausible = {_ymd(d): d for d in self.plausible}
         is_sentinel = np.isin(ymd, list(always) + list(plausible))
-        found = {}
+        found: dict[str, int] = {}
         others, w_others = ymd[~is_sentinel], np.asarray(weights, dtype="float64")[~is_sentinel]
         first = last = 0
         if others.size:

@@ -4,7 +4,7 @@ repeated ids, found by group codes refined column by column over a shrinking set
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -317,7 +317,8 @@ class DuplicateIds(Check):
             self.warn_above, self.fail_above, "share of repeated-id rows that are not copies"
         )
         copies = None
-        statuses, parts, observed, columns, evidence = [], [], {}, [], []
+        statuses, parts, columns, evidence = [], [], [], []
+        observed: dict[str, dict[str, Any]] = {}
         for col, how in targets:
             st = data.stats[col]
             share_distinct = st.distinct / st.count if st.count else 0.0

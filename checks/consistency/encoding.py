@@ -150,7 +150,7 @@ class EncodingDamage(Check):
             + ". "
             + _advice({d.kind for d in found}, encoding, notes)
         )
-        rows = [
+        table_rows = [
             (c, d.kind, _show(v, c), k, _show(r, c) if r else "")
             for c in ranked
             for d in per_col[c]
@@ -164,7 +164,9 @@ class EncodingDamage(Check):
             },
             expected=expected,
             columns=ranked,
-            evidence=Table.of(("column", "kind", "value", "rows", "repaired"), rows, title="Encoding damage"),
+            evidence=Table.of(
+                ("column", "kind", "value", "rows", "repaired"), table_rows, title="Encoding damage"
+            ),
         )
 
 

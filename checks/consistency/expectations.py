@@ -78,7 +78,7 @@ def plan_expectations(spec: Mapping[str, Any], columns: list[str]) -> tuple[list
         sev = rules.get("severity", "fail")
         mostly = rules.get("mostly", 1.0)
         per_value = {} if mostly >= 1 else {"mostly": mostly}
-        items = [("exists", "expect_column_to_exist", {})]
+        items: list[tuple[str, str, dict[str, Any]]] = [("exists", "expect_column_to_exist", {})]
         if rules.get("type"):
             items.append(
                 (
@@ -194,7 +194,9 @@ def run_gx(
         )
     out: list[dict[str, Any] | None] = [None] * len(planned)
     for r in result.results:
-        i = int((r.expectation_config.meta or {}).get("dataaudit_index", -1))
+        planned_config = r.expectation_config
+        meta = planned_config.meta if planned_config is not None else None
+        i = int((meta or {}).get("dataaudit_index", -1))
         if not 0 <= i < len(planned) or out[i] is not None:
             continue
         res = r.result or {}

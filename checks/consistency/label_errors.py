@@ -4,7 +4,7 @@ then confident learning (``cleanlab``) on them."""
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar
 
 import numpy as np
@@ -36,9 +36,9 @@ class LabelScan:
     of them. ``pos`` are the rows' positions in the table, ``y`` their given class codes, ``labels`` the class
     names; ``skip`` says why nothing could be measured."""
 
-    pos: np.ndarray | None = None
-    y: np.ndarray | None = None
-    probs: np.ndarray | None = None
+    pos: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.intp))
+    y: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.intp))
+    probs: np.ndarray = field(default_factory=lambda: np.empty((0, 0)))
     labels: tuple[str, ...] = ()
     n_labelled: int = 0
     used: tuple[str, ...] = ()
@@ -406,7 +406,7 @@ class LabelErrors(Check):
 
     @staticmethod
     def _per_class(s: LabelScan, j: Judged) -> Table:
-        flagged = np.zeros(len(s.y), dtype=bool)
+        flagged = np.zeros(len(s.y), dtype=np.bool_)
         flagged[j.issues] = True
         rows = []
         for c, (label, n_c, wrong, low) in enumerate(j.per_class):

@@ -371,7 +371,7 @@ class ConflictingLabels(Check):
         # evidence: the largest conflicting groups, ≤5, each with its rows and label counts
         sizes = in_conflict.groupby("key", sort=False).size().sort_values(ascending=False, kind="stable")
         examples = in_conflict[in_conflict["key"].isin(sizes.index[:MAX_EXAMPLES])]
-        rows = []
+        rows: list[tuple[int, int, str, str]] = []
         for key, grp in examples.groupby("key", sort=False):  # ≤5 groups, not rows
             labels = grp["y"].astype(str).value_counts()
             rows.append(

@@ -5,13 +5,13 @@ learning curve, which follows the same rule (:func:`leaks`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar
 
 import numpy as np
 import pandas as pd
 
-from dataaudit.checks._shared import configured
+from dataaudit.checks._shared import configured, numeric_values, role
 from dataaudit.checks.consistency._common import _factorize, _labels
 from dataaudit.dataset import Dataset
 from dataaudit.engine.scope import note_sample
@@ -95,7 +95,7 @@ class LeakScan:
     metric: str = ""
     rows: int = 0
     note: str = ""
-    positions: np.ndarray | None = None
+    positions: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.intp))
     skip: str | None = None
 
 
@@ -185,7 +185,7 @@ class TargetLeakage(Check):
         )
 
     def run(self, data: Dataset) -> Outcome:
-        target = data.roles.target
+        target = role(data, "target")
         scan = self.scan(data)
         if scan.skip:
             return Outcome.skip(scan.skip)
@@ -288,7 +288,7 @@ class TargetLeakage(Check):
         return data.memo(key, lambda: self._scan(data))
 
     def _scan(self, data: Dataset) -> LeakScan:
-        target = data.roles.target
+        target = role(data, "target")
         _, labelled = _labels(data)
         positions = np.flatnonzero(labelled.to_numpy())
         n_labelled = len(positions)
@@ -305,7 +305,7 @@ class TargetLeakage(Check):
             )
         kind = data.target_kind
         if kind == "continuous":
-            y = data.stats.numeric(target).to_numpy(dtype="float64")[positions]
+            y = numeric_values(data, target).to_numpy(dtype="float64")[positions]
             metric = "|Spearman|"
         else:
             y_raw = data.frame[target].iloc[positions]
@@ -360,7 +360,7 @@ class TargetLeakage(Check):
         st = data.stats[col]
         x = None
         if st.kind == "numeric":
-            x = data.stats.numeric(col).to_numpy(dtype="float64")[positions]
+            x = numeric_values(data, col).to_numpy(dtype="float64")[positions]
         elif st.kind == "datetime":
             dts = data.stats.datetimes(col)
             if dts is not None:

@@ -9,7 +9,7 @@ token marked how many cells of a column is ``data.source.null_tokens``."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -66,6 +66,7 @@ class MissingValues(Check):
     id: ClassVar[str] = "consistency.missing_values"
     title: ClassVar[str] = "Missing values"
     area: ClassVar[Area] = Area.CONSISTENCY
+    all_rows = True  # counts from data.stats / data.engine: exact over all rows on every engine
 
     warn_above: float = 0.01
     fail_above: float = 0.5
@@ -222,6 +223,7 @@ class MixedNulls(Check):
     id: ClassVar[str] = "consistency.mixed_nulls"
     title: ClassVar[str] = "Mixed null markers"
     area: ClassVar[Area] = Area.CONSISTENCY
+    all_rows = True  # counts from data.stats / data.engine: exact over all rows on every engine
     severity: ClassVar[Severity] = Severity.WARN
 
     warn_above: int = 1
@@ -319,7 +321,8 @@ class DisguisedMissing(Check):
 
     def run(self, data: Dataset) -> Outcome:
         n = data.n_rows
-        found = []  # (column, kind of value, value, rows, share of column)
+        # (column, kind of value, value, rows, share of column)
+        found: list[tuple[str, str, Any, int, float]] = []
         notes = []
         for c in data.columns:
             st = data.stats[c]
@@ -340,8 +343,8 @@ class DisguisedMissing(Check):
                     if len(scope) < len(vc):
                         notes.append(f"{c} (its {len(scope):,} most frequent of {len(vc):,} distinct values)")
                     total = int(vc.sum())
-                    for v, k in scope[mask].items():
-                        found.append((c, "placeholder text", v, int(k), int(k) / max(total, 1)))
+                    for text, k in scope[mask].items():
+                        found.append((c, "placeholder text", text, int(k), int(k) / max(total, 1)))
         if not found:
             return Outcome.ok(
                 f"no placeholder strings or sentinel numbers in {count(data.n_cols, 'column')}",

@@ -4,13 +4,15 @@ tail looks normal, so a lognormal income's long tail is not called an outlier.""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from statistics import NormalDist
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
+from dataaudit.checks._shared import numeric_values
 from dataaudit.checks.consistency._common import _expected, _grade_worst, _num, _pct, _sentinels
 from dataaudit.dataset import Dataset
 from dataaudit.model import Area, Check, Outcome, Table, count, worst_status
@@ -18,7 +20,7 @@ from dataaudit.roles import ID_TOKENS
 
 __all__ = ["Outliers"]
 
-_TRANSFORMS = {
+_TRANSFORMS: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any]]] = {
     "raw": (lambda x: x, lambda y: y),
     "sqrt": (np.sqrt, lambda y: np.sign(y) * y * y),
     "log": (np.log, np.exp),
@@ -154,7 +156,7 @@ class Outliers(Check):
         )
 
     def _column(self, data: Dataset, c: str):
-        x = data.stats.numeric(c)
+        x = numeric_values(data, c)
         st = data.stats[c]
         q = st.quantiles
         if q is None:
@@ -204,7 +206,7 @@ class Outliers(Check):
             p01, p99 = q["p01"], q["p99"]
         normal_tail = (NormalDist().inv_cdf(1 - p_tail) - 0.6745) / 1.3490
         options = ["raw"] + (["sqrt"] if vmin >= 0 else []) + (["log"] if vmin > 0 else [])
-        best = {}  # side -> (distance from a normal tail, scale)
+        best: dict[str, tuple[float, str]] = {}  # side -> (distance from a normal tail, scale)
         for name in options:
             fwd, _ = _TRANSFORMS[name]
             with np.errstate(all="ignore"):
@@ -286,7 +288,7 @@ class Outliers(Check):
                 )
         return scale, lo, hi, n_out, far, judged, low_ex, high_ex, "; ".join(note)
 
-    def _fence(self, q1: float, q3: float, name: str, side: str) -> tuple[float, float]:
+    def _fence(self, q1: float, q3: float, name: str, side: str) -> tuple[float, ...]:
         """(fence, far fence) in raw units, ``k`` and ``2k`` interquartile ranges beyond a quartile on the
         scale ``name``."""
         fwd, inv = _TRANSFORMS[name]

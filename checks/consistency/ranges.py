@@ -160,7 +160,7 @@ class ValueRanges(Check):
                 raise ValueError(
                     f"ranges.{col}: both bounds must be numbers or both dates, got {lo!r}, {hi!r}"
                 )
-            if lo is not None and hi is not None and lo > hi:
+            if _inverted(lo, hi):
                 raise ValueError(f"ranges.{col}: min {lo!r} is above max {hi!r}")
         for col, values in self.allowed.items():
             if not values:
@@ -269,6 +269,8 @@ class ValueRanges(Check):
     def _range(self, data: Dataset, col: str, lo: Bound, hi: Bound, why: str, exclude=()):
         rule = f"range [{_bound(lo)}, {_bound(hi)}]" + ("" if why == "declared" else f" ({why})")
         is_date = isinstance(lo, dt.datetime) or isinstance(hi, dt.datetime)
+        lo_v: pd.Timestamp | Bound
+        hi_v: pd.Timestamp | Bound
         if is_date:
             s = data.stats.datetimes(col)
             if s is None:
@@ -291,7 +293,7 @@ class ValueRanges(Check):
         if k:
             vals = s[bad]
             if is_date:
-                ex = ", ".join(str(v.date()) for v in vals.sort_values().iloc[[0, -1]].unique()[:3])
+                ex = ", ".join(str(v.date()) for v in vals.sort_values().iloc[np.array([0, -1])].unique()[:3])
             else:
                 ordered = np.sort(vals.to_numpy())
                 ex = ", ".join(_num(v) for v in pd.unique(np.r_[ordered[:2], ordered[-2:]])[:4])
@@ -350,9 +352,19 @@ class ValueRanges(Check):
         return out
 
 
-def _utc(v: dt.datetime | None) -> pd.Timestamp | None:
-    """A date bound as a UTC timestamp (a naive one is taken as UTC)."""
-    if v is None:
+def _inverted(lo: Bound, hi: Bound) -> bool:
+    """Whether both bounds are given (of one type: checked before) and the minimum is above the maximum."""
+    if isinstance(lo, dt.datetime) and isinstance(hi, dt.datetime):
+        return lo > hi
+    if isinstance(lo, int | float) and isinstance(hi, int | float):
+        return lo > hi
+    return False
+
+
+def _utc(v: Bound) -> pd.Timestamp | None:
+    """A date bound as a UTC timestamp (a naive one is taken as UTC); None without a bound (a number never
+    comes here: both bounds of a date range are dates)."""
+    if not isinstance(v, dt.datetime):
         return None
     return pd.Timestamp(v).tz_localize("UTC") if v.tzinfo is None else pd.Timestamp(v)
 

@@ -147,7 +147,8 @@ class JunkValues(Check):
 
         stripped = pc.utf8_trim_whitespace(arr)
         norm = pc.utf8_lower(stripped)
-        skip = placeholder_mask(arr, owned_elsewhere) | np_(pc.equal(stripped, ""))
+        # pyarrow-stubs take no Python scalar beside an array here; pyarrow itself does
+        skip = placeholder_mask(arr, owned_elsewhere) | np_(pc.equal(stripped, ""))  # type: ignore[call-overload]
         symbols = ~np_(pc.match_substring_regex(stripped, r"[\p{L}\p{N}]")) & ~skip
         symbols &= ~np_(pc.is_in(stripped, value_set=pa.array(UNIT_SIGNS)))  # '%' in a column of units
         spreadsheet = np_(pc.is_in(norm, value_set=pa.array(SPREADSHEET_ERRORS))) & ~skip
@@ -215,7 +216,7 @@ class JunkValues(Check):
         msg = f"junk values in {count(len(per_col), 'text column')} — " + " | ".join(parts)
         if len(ranked) > 4:
             msg += f" | and {len(ranked) - 4} more columns"
-        rows = [(c, j.kind, _show(v, c), k) for c in ranked for j in per_col[c] for v, k in j.values]
+        table_rows = [(c, j.kind, _show(v, c), k) for c in ranked for j in per_col[c] for v, k in j.values]
         return Outcome.make(
             status,
             msg,
@@ -224,7 +225,7 @@ class JunkValues(Check):
             },
             expected=expected,
             columns=ranked,
-            evidence=Table.of(("column", "kind", "value", "rows"), rows, title="Junk values"),
+            evidence=Table.of(("column", "kind", "value", "rows"), table_rows, title="Junk values"),
         )
 
 
@@ -302,7 +303,9 @@ class TextLength(Check):
         order = np.argsort(lengths, kind="stable")
         rank = int(self.typical_quantile * (counts.sum() - 1))  # the value at this rank, over rows
         typical = int(
-            lengths[order][min(np.searchsorted(np.cumsum(counts[order]), rank, side="right"), len(order) - 1)]
+            lengths[order][
+                min(int(np.searchsorted(np.cumsum(counts[order]), rank, side="right")), len(order) - 1)
+            ]
         )
         limit = int(max(self.ratio * typical, typical + self.min_excess))
         long = np.flatnonzero(lengths > limit)

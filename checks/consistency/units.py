@@ -156,7 +156,7 @@ class UnitsInNumbers(Check):
         has_unit = numeric & (unit != "").to_numpy()
         if has_unit.any():
             rows_by_unit = pd.Series(counts[has_unit]).groupby(unit[has_unit].to_numpy()).sum()
-            dominant = rows_by_unit.idxmax()
+            dominant = str(rows_by_unit.idxmax())
             accepted = set(KNOWN_UNITS)
             if rows_by_unit[dominant] >= 0.8 * rows_by_unit.sum():
                 accepted.add(dominant)

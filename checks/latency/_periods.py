@@ -9,8 +9,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from dataaudit.checks.latency._durations import parse_duration
 from dataaudit.checks.latency._times import DAY_NS, HOUR_NS, NS, WEEK_NS, to_timestamp
-from dataaudit.durations import parse_duration
 from dataaudit.model import count
 
 #: 1970-01-01 was a Thursday: shift by 3 days so that weeks start on Monday
@@ -116,7 +116,7 @@ def _regular(p: Periods) -> bool:
     hiding the cadence it interrupts."""
     c = p.counts
     w = _phase_weights(p)
-    block = {HOUR_NS: 168, DAY_NS: 7, WEEK_NS: 8}.get(p.step_ns, 12) if p.months == 1 else 12
+    block = {HOUR_NS: 168, DAY_NS: 7, WEEK_NS: 8}.get(p.step_ns or 0, 12) if p.months == 1 else 12
     nb = c.size // block
     if nb == 0:
         nb, block = 1, c.size
@@ -237,8 +237,8 @@ def choose_periods(ns: np.ndarray, cadence: str | None) -> tuple[Periods | None,
         p = periods(ns, name, None, window, months)
         return p, True, p is not None and p.counts.size >= 3
     fallback = None
-    for name, step, window, months in _CANDIDATES:
-        p = periods(ns, name, step, window, months)
+    for name, candidate_step, window, months in _CANDIDATES:
+        p = periods(ns, name, candidate_step, window, months)
         if p is None:
             continue
         if p.counts.size < 3:

@@ -13,8 +13,8 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from dataaudit.checks.latency._durations import format_duration, parse_duration
 from dataaudit.dataset import Dataset
-from dataaudit.durations import format_duration, parse_duration
 from dataaudit.model import Check, Outcome, Status, count, grade
 from dataaudit.stats import settle_dates
 
@@ -143,7 +143,8 @@ def _parse_fallback(s: pd.Series) -> pd.Series:
         )
         if unit is None or size < 1e8:  # small numbers are not epoch times
             return empty
-        return pd.to_datetime(num, unit=unit, utc=True, errors="coerce")
+        # pandas-stubs take the unit as a literal; it is picked from literals above, typed str by next()
+        return pd.to_datetime(num, unit=unit, utc=True, errors="coerce")  # type: ignore[call-overload]
     text = s.astype("string")
     try:
         parsed = pd.to_datetime(text, errors="coerce", utc=True, format="ISO8601")
@@ -173,7 +174,7 @@ def _one_layout(s: pd.Series, parsed: pd.Series) -> pd.Series:
 def _parse_other_formats(text: pd.Series, parsed: pd.Series) -> pd.Series:
     """Text in one non-ISO format ("30 Jun 2026 10:00"): guess the format from up to 50 distinct values and
     parse the column with it (vectorised); else guess per distinct value when there are few of them."""
-    from pandas.tseries.api import guess_datetime_format
+    from pandas.tseries.api import guess_datetime_format  # type: ignore[attr-defined]  # not in pandas-stubs
 
     valid = int(text.notna().sum())
     sample = [str(v) for v in pd.unique(text.dropna())[:50]]

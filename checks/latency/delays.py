@@ -8,6 +8,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from dataaudit.checks.latency._durations import format_duration
 from dataaudit.checks.latency._times import (
     NS,
     Times,
@@ -19,7 +20,6 @@ from dataaudit.checks.latency._times import (
     validate_durations,
 )
 from dataaudit.dataset import Dataset
-from dataaudit.durations import format_duration
 from dataaudit.model import Area, Check, Outcome, Status, Table, count, grade, worst_status
 
 __all__ = ["IngestionLag", "LabelDelay"]
@@ -31,7 +31,7 @@ __all__ = ["IngestionLag", "LabelDelay"]
 
 def _delay_outcome(
     data: Dataset,
-    check: Check,
+    check: _DelayCheck,
     later: Times,
     *,
     what: str,
@@ -178,6 +178,8 @@ class _DelayCheck(Check):
 
     def run(self, data: Dataset) -> Outcome:
         later = times_of(data, self.later_role)
+        if later is None:  # not reached: the runner skips a check whose role is not set
+            return Outcome.skip(f"no {self.later_role} column")
         return _delay_outcome(data, self, later, what=self.what, verb=self.verb)
 
 

@@ -8,6 +8,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from dataaudit.checks.latency._durations import format_duration
 from dataaudit.checks.latency._times import (
     NS,
     Times,
@@ -22,7 +23,6 @@ from dataaudit.checks.latency._times import (
     validate_durations,
 )
 from dataaudit.dataset import Dataset
-from dataaudit.durations import format_duration
 from dataaudit.model import Area, Check, Outcome, Status, Table, count, grade, worst_status
 
 __all__ = ["Freshness", "FutureTimestamps"]
@@ -189,7 +189,8 @@ class FutureTimestamps(Check):
             t for t in (times_of(data, r) for r in ("ingested_at", "label_time")) if t is not None
         ]
         limit = as_of_ns(data) + int(duration_param(self, "tolerance").total_seconds() * NS)
-        per_col, examples, status, worst = [], [], Status.PASS, None
+        examples: list[tuple[object, str, str]] = []
+        per_col, status, worst = [], Status.PASS, None
         for times in cols:
             v = times.array
             ok = ~np.isnat(v)

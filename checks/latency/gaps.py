@@ -8,6 +8,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from dataaudit.checks.latency._durations import format_duration, parse_duration
 from dataaudit.checks.latency._periods import (
     CALENDAR_UNITS,
     MAX_PERIODS,
@@ -28,7 +29,6 @@ from dataaudit.checks.latency._times import (
     validate_durations,
 )
 from dataaudit.dataset import Dataset
-from dataaudit.durations import format_duration, parse_duration
 from dataaudit.model import Area, Chart, Check, Outcome, Status, Table, count, grade, worst_status
 
 __all__ = ["Coverage", "TimeGaps"]

@@ -19,6 +19,7 @@ import pandas as pd
 from pydantic import ValidationError
 
 from dataaudit import __version__
+from dataaudit.baseline import plan_baseline
 from dataaudit.config import (
     Config,
     describe_validation_error,
@@ -40,7 +41,7 @@ from dataaudit.privacy import masking, policy_for
 from dataaudit.registry import Registry
 from dataaudit.roles import resolve_roles
 from dataaudit.runner import Progress, plan, run_checks
-from dataaudit.snapshot import Snapshot, plan_baseline
+from dataaudit.snapshot import Snapshot
 from dataaudit.stats import Stats
 from dataaudit.testset import plan_test
 from dataaudit.waivers import apply_waivers, check_waivers
@@ -120,7 +121,7 @@ def prepare(
         _phase(progress, f"reading {path.name if path else 'the DataFrame'} into {engine_name}")
         dataset = _engine_dataset(data, path, fmt, nulls, cfg, engine_name, reason, as_of, origin)
     else:
-        if path is None:
+        if isinstance(data, pd.DataFrame):
             numbering = isinstance(data.index, pd.RangeIndex) and data.index.name is not None
             if numbering:  # a named 0..n-1 numbering carries no data: drop the name, not a column's worth
                 data = data.copy(deep=False)
@@ -130,6 +131,7 @@ def prepare(
             if index_note:
                 source = dataclasses.replace(source, notes=(*source.notes, index_note))
         else:
+            assert path is not None  # a file: Spark frames and tables never reach the pandas loader
             _phase(progress, f"reading {path.name}")
             frame, source = load(path, fmt=fmt, sheet=sheet, nulls=nulls)
         name = source.path or "the DataFrame"
@@ -253,7 +255,7 @@ def _with_croissant(cfg: Config, cfg_path: Path | None, data_path: Path | None, 
     from dataaudit.croissant import find_croissant, merge_policy, read_croissant
 
     if explicit is not None:
-        file = Path(explicit)
+        file: Path | None = Path(explicit)
     elif cfg.croissant:
         file = Path(cfg.croissant)
         if not file.is_absolute() and cfg_path is not None:

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
-import datetime as dt
-import os
 import sys
-import tempfile
 import traceback
 from pathlib import Path
 from typing import Any
@@ -17,6 +13,9 @@ from dataaudit import __version__
 from dataaudit.errors import ConfigError, DataAuditError, ExitCode
 from dataaudit.hook import hook
 from dataaudit.options import as_of_option, config_option, format_option, sheet_option, target_option
+from dataaudit.run_helpers import one_line as _one_line
+from dataaudit.run_helpers import parse_as_of, write_all, write_atomic
+from dataaudit.run_helpers import split_values as _split
 from dataaudit.terminal import printable
 
 checks_option = click.option(
@@ -32,7 +31,8 @@ EPILOG = "Exit codes: 0 ready, 1 not ready, 2 cannot audit (bad input or option)
 class _Cli(click.Group):
     """Runs commands non-standalone so every error ends as one stderr line and an ExitCode."""
 
-    def main(self, args: Any = None, prog_name: str | None = None, **kw: Any) -> Any:
+    # click's stubs overload main() on standalone_mode (Never when True); this one always runs non-standalone
+    def main(self, args: Any = None, prog_name: str | None = None, **kw: Any) -> Any:  # type: ignore[override]
         kw.pop("standalone_mode", None)
         debug = "--debug" in (sys.argv[1:] if args is None else list(args))
         code: int
@@ -65,12 +65,6 @@ class _Cli(click.Group):
         sys.exit(int(code))
 
 
-def _one_line(text: str, limit: int = 2000) -> str:
-    """Errors are one line on stderr, whatever the exception text holds (control characters escaped)."""
-    text = printable(" ".join(text.split()))
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 @click.group(
     name="dataaudit",
     cls=_Cli,
@@ -84,60 +78,6 @@ def cli() -> None:
     Audits a dataset for size, consistency, bias, policy notes and latency, writes an HTML readiness report
     and exits 0 when the data is ready.
     """
-
-
-def _split(values: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(v.strip() for item in values for v in item.split(",") if v.strip())
-
-
-def parse_as_of(text: str | None) -> dt.datetime | None:
-    from dataaudit.dataset import as_of_datetime
-
-    return as_of_datetime(text, "--as-of")
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write via a temp file in the same folder + rename, so no reader sees a half-written file."""
-    write_all([(Path(path), text)])
-
-
-def write_all(files: list[tuple[Path, str]]) -> None:
-    """Write every file or none: each goes to a temp file beside its target first, and only when all of them
-    are written are they renamed into place. A failure removes the temp files and leaves no output behind."""
-    temps: list[tuple[str, Path]] = []
-    made: list[Path] = []  # folders we created, removed again on failure
-    path = Path(".")
-    try:
-        try:
-            for path, text in files:
-                missing = [d for d in (path.parent, *path.parent.parents) if not d.exists()]
-                for d in reversed(missing):
-                    d.mkdir()
-                    made.append(d)
-                if not path.parent.is_dir():
-                    raise NotADirectoryError(0, f"{path.parent} is not a folder")
-                fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-                temps.append((tmp, path))
-                with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-                    fh.write(text)
-                os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a report is as readable as any file
-            for tmp, path in temps:
-                os.replace(tmp, path)
-        except BaseException:
-            for tmp, _ in temps:
-                Path(tmp).unlink(missing_ok=True)
-            for d in reversed(made):
-                with contextlib.suppress(OSError):
-                    d.rmdir()
-            raise
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot write output ({exc.strerror or exc})") from None
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 def _progress(quiet: bool = False):
@@ -405,7 +345,7 @@ def run(
         rendered.append((output, report.to_html()))
         outputs["report"] = str(output)
     json_text = report.to_json() if json_path else None
-    if json_path and json_path != "-":
+    if json_path and json_path != "-" and json_text is not None:
         rendered.append((Path(json_path), json_text))
         outputs["json"] = json_path
     rendered += render_ci_outputs(report, ci_paths, outputs)

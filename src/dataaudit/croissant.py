@@ -35,8 +35,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from dataaudit.datasheet import SPDX, licence_info, suggest_licence
 from dataaudit.errors import ConfigError
+from dataaudit.licences import SPDX, licence_info, suggest_licence
 
 __all__ = [
     "CROISSANT_NAMES",

@@ -28,8 +28,8 @@ from typing import Any
 from urllib.parse import quote
 
 from dataaudit.croissant import FOUND_PREFIX
-from dataaudit.datasheet import licence_info
 from dataaudit.errors import ConfigError
+from dataaudit.licences import licence_info
 
 __all__ = ["CONTEXT", "FOUND_PREFIX", "croissant_document", "croissant_json", "validate_croissant"]
 

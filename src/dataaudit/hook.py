@@ -16,6 +16,7 @@ import click
 
 from dataaudit.errors import DataAuditError, ExitCode
 from dataaudit.options import as_of_option
+from dataaudit.run_helpers import one_line, parse_as_of, split_values, write_atomic
 
 __all__ = ["SNAPSHOT_SUFFIX", "hook"]
 
@@ -40,7 +41,6 @@ SNAPSHOT_SUFFIX = ".snapshot.json"
 def hook(files, config_path, fail_on, as_of, select, ignore, snapshots, html_dir) -> int:
     """Audit each data FILE (for pre-commit); exit 1 if one is not ready, 2 if one cannot be audited."""
     from dataaudit.api import audit
-    from dataaudit.cli import _one_line, _split, parse_as_of, write_atomic
     from dataaudit.config import cli_flags
     from dataaudit.errors import DataLoadError
     from dataaudit.formats import detect_format
@@ -69,8 +69,8 @@ def hook(files, config_path, fail_on, as_of, select, ignore, snapshots, html_dir
                     config=config_path,
                     fail_on=fail_on,
                     as_of=when,
-                    select=_split(select),
-                    ignore=_split(ignore),
+                    select=split_values(select),
+                    ignore=split_values(ignore),
                     baseline=baseline if snapshots and baseline.is_file() else None,
                 )
             if html_dir is not None:
@@ -78,7 +78,7 @@ def hook(files, config_path, fail_on, as_of, select, ignore, snapshots, html_dir
                 name = str(path).replace(os.sep, "_").replace("/", "_").lstrip("_")
                 write_atomic(Path(html_dir) / f"{name}.html", report.to_html())
         except DataAuditError as exc:
-            message = _one_line(str(exc))
+            message = one_line(str(exc))
             message = message.removeprefix(f"{path}: ")  # most errors already start with the file
             click.echo(f"CANNOT AUDIT  {path}: {message}", err=True)
             worst = max(worst, ExitCode.CANNOT_AUDIT)
@@ -91,7 +91,7 @@ def hook(files, config_path, fail_on, as_of, select, ignore, snapshots, html_dir
         worst = max(worst, ExitCode.NOT_READY)
         click.echo(f"NOT READY  {path} ({tail})")
         for r in report.blocking:
-            click.echo(f"  {r.status.value.upper():5} {r.id}: {_one_line(r.message, 300)}")
+            click.echo(f"  {r.status.value.upper():5} {r.id}: {one_line(r.message, 300)}")
     return int(worst)
 
 

@@ -1,13 +1,19 @@
 """How much more memory this process may use: the tightest of the machine's available memory, a container's
-memory limit (cgroup v2) and an address-space limit (``ulimit -v`` / ``RLIMIT_AS``). Used to bound what a
-compressed file may expand to before it is refused. Best effort: ``None`` where the platform cannot say."""
+memory limit (cgroup v2 ``memory.max``/``memory.current``, or cgroup v1 ``memory.limit_in_bytes``/
+``memory.usage_in_bytes``) and an address-space limit (``ulimit -v`` / ``RLIMIT_AS``). Used to bound what a
+compressed file may expand to before it is refused, and by the DuckDB engine to size its memory limit and
+refuse up front (with :func:`disk_free_bytes` for its temporary folder). Best effort: ``None`` where the
+platform cannot say."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-__all__ = ["available_bytes"]
+__all__ = ["available_bytes", "describe_limits", "disk_free_bytes"]
+
+#: a cgroup v1 "limit" at or above this is the kernel's way of saying "no limit" (2^63 rounded to a page)
+_NO_LIMIT = 2**60
 
 
 def available_bytes() -> int | None:
@@ -33,10 +39,57 @@ def _meminfo_available() -> int | None:
 
 
 def _cgroup_headroom() -> int | None:
-    limit, used = _read("/sys/fs/cgroup/memory.max"), _read("/sys/fs/cgroup/memory.current")
-    if not limit or not used or not limit.strip().isdigit() or not used.strip().isdigit():
-        return None  # no cgroup v2 limit ("max"), or not Linux
-    return int(limit) - int(used)
+    """Limit minus usage of this process's memory cgroup: v2 (``memory.max``, "max" when unlimited) or v1
+    (``memory.limit_in_bytes``, a huge number when unlimited); None when neither sets a limit."""
+    found = _cgroup_limit_and_usage()
+    return None if found is None else found[0] - found[1]
+
+
+def _cgroup_limit_and_usage() -> tuple[int, int] | None:
+    for limit_file, usage_file in (
+        ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory.current"),  # v2 (unified)
+        ("/sys/fs/cgroup/memory/memory.limit_in_bytes", "/sys/fs/cgroup/memory/memory.usage_in_bytes"),  # v1
+    ):
+        limit, used = _read(limit_file), _read(usage_file)
+        if not limit or not used or not limit.strip().isdigit() or not used.strip().isdigit():
+            continue  # no such file, or "max" (v2 without a limit)
+        if int(limit) >= _NO_LIMIT:
+            continue  # v1 without a limit
+        return int(limit), int(used)
+    return None
+
+
+def disk_free_bytes(path: str) -> int | None:
+    """Free bytes on the file system holding ``path`` (what an unprivileged user may write), or None."""
+    import os
+
+    try:
+        st = os.statvfs(path)
+    except (OSError, AttributeError):  # no such path; Windows has no statvfs
+        try:
+            import shutil
+
+            return shutil.disk_usage(path).free
+        except OSError:
+            return None
+    return st.f_bavail * st.f_frsize
+
+
+def describe_limits() -> str:
+    """The limits in force, for a refusal message: e.g. "MemAvailable 21.3 GiB, cgroup 8.0 GiB (6.1 GiB
+    free), ulimit -v unlimited"."""
+    gib = 1024**3
+    parts = []
+    avail = _meminfo_available()
+    if avail is not None:
+        parts.append(f"MemAvailable {avail / gib:.1f} GiB")
+    cg = _cgroup_limit_and_usage()
+    if cg is not None:
+        parts.append(f"cgroup limit {cg[0] / gib:.1f} GiB ({(cg[0] - cg[1]) / gib:.1f} GiB free)")
+    rl = _rlimit_headroom()
+    if rl is not None:
+        parts.append(f"ulimit -v headroom {rl / gib:.1f} GiB")
+    return ", ".join(parts) or "no limit known"
 
 
 def _rlimit_headroom() -> int | None:

@@ -411,8 +411,8 @@ class Check:
         out = []
         for f in dataclasses.fields(cls):
             default = f.default if f.default is not dataclasses.MISSING else None
-            if f.default_factory is not dataclasses.MISSING:  # type: ignore[misc]
-                default = f.default_factory()  # type: ignore[misc]
+            if f.default_factory is not dataclasses.MISSING:
+                default = f.default_factory()
             type_name = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", str(f.type))
             out.append(Param(f.name, type_name, default))
         return tuple(out)

@@ -125,7 +125,7 @@ class Stats:
             return s.astype("float64")
         if not _is_text(s):
             return None
-        vc = self.value_counts(s.name)
+        vc = self.value_counts(str(s.name))
         if vc.empty:
             return None
         # a cheap probe of the most frequent values rejects free text before parsing every distinct value
@@ -198,10 +198,10 @@ def _value_counts(s: pd.Series) -> pd.Series:
         uniques, counts = np.unique(values, return_counts=True)
         order = np.argsort(-counts, kind="stable")
         return pd.Series(counts[order], index=pd.Index(uniques[order], name=s.name), name="count")
-    codes, uniques = pd.factorize(s, use_na_sentinel=True)
-    counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
+    codes, distinct = pd.factorize(s, use_na_sentinel=True)
+    counts = np.bincount(codes[codes >= 0], minlength=len(distinct))
     order = np.argsort(-counts, kind="stable")
-    index = pd.Index(uniques).take(order)
+    index = pd.Index(distinct).take(order)
     index.name = s.name
     return pd.Series(counts[order], index=index, name="count")
 
@@ -328,7 +328,7 @@ def _pivot_years(parsed: pd.Series, rows: pd.Series, as_of: dt.datetime) -> pd.S
 def _one_layout(sample: pd.Series) -> str | None:
     """The single strftime layout (month-first or day-first) under which the most of ``sample`` parses, if
     that is at least ``PARSE_SHARE``; month-first wins a tie, as in pandas."""
-    from pandas.tseries.api import guess_datetime_format
+    from pandas.tseries.api import guess_datetime_format  # type: ignore[attr-defined]  # not in pandas-stubs
 
     layouts: list[str] = []
     with warnings.catch_warnings():

@@ -3,7 +3,7 @@
 
 The test set is loaded with the same loader, format and sheet as the training data, and given the training
 data's roles (those that name one of its columns; ignored columns are dropped), exactly as a baseline data
-file is (:func:`dataaudit.snapshot.baseline_dataset`). It is attached as ``dataset.test``; the split checks
+file is (:func:`dataaudit.baseline.baseline_dataset`). It is attached as ``dataset.test``; the split checks
 (``checks/split.py``) read it. Without a test set they are left out of the run, as the drift checks are
 without a baseline.
 """
@@ -25,9 +25,9 @@ __all__ = ["load_test", "plan_test"]
 
 def load_test(test: Any, like: Dataset, fmt: str | None = None, sheet: str | None = None) -> Dataset:
     """``test`` (a path or a DataFrame) as a Dataset with the roles of ``like`` (the training data)."""
+    from dataaudit.baseline import with_roles_of
     from dataaudit.dataset import Dataset
     from dataaudit.loading import from_frame, load
-    from dataaudit.snapshot import _baseline_from_frame
 
     if isinstance(test, Dataset):
         return test
@@ -43,7 +43,7 @@ def load_test(test: Any, like: Dataset, fmt: str | None = None, sheet: str | Non
         frame, source = load(path, fmt=fmt, sheet=sheet)
     else:
         raise DataLoadError(f"test: expected a pandas DataFrame or a path, got {type(test).__name__}")
-    return _baseline_from_frame(frame, source, like)
+    return with_roles_of(frame, source, like)
 
 
 def plan_test(

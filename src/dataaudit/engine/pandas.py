@@ -98,8 +98,9 @@ def _profile(s: pd.Series, name: str) -> ColumnProfile:
         numbers = s.astype("float64")
     elif pd.api.types.is_object_dtype(s) or pd.api.types.is_string_dtype(s):
         text = s[present]
-        is_str = text.map(type).eq(str) if len(text) else pd.Series([], dtype=bool)
-        strs = text[is_str.to_numpy()] if len(text) else text
+        # pandas-stubs take no type object in eq(); pandas compares the types element-wise
+        is_str = text.map(type).eq(str) if len(text) else pd.Series([], dtype=bool)  # type: ignore[arg-type]
+        strs = text[is_str.to_numpy(dtype=bool)] if len(text) else text
         mean_length = float(strs.str.len().mean()) if len(strs) else None
         numbers = pd.to_numeric(text, errors="coerce")
     prof: dict[str, object] = {}

@@ -34,7 +34,8 @@ def _read_parquet(data: bytes, notes: list[str]) -> pd.DataFrame:
     from dataaudit.loading.budget import check_parquet_fits
 
     try:
-        parquet = pq.ParquetFile(pa.py_buffer(data))
+        # pyarrow-stubs leave out the pyarrow Buffer that ParquetFile reads
+        parquet = pq.ParquetFile(pa.py_buffer(data))  # type: ignore[arg-type]
         check_parquet_fits(parquet.metadata, parquet.schema_arrow)  # refuse before reading, not halfway
         table = parquet.read()
     except (pa.ArrowException, OSError) as exc:
@@ -58,7 +59,8 @@ def _read_feather(data: bytes, notes: list[str]) -> pd.DataFrame:
     import pyarrow.feather as feather
 
     try:
-        table = feather.read_table(pa.BufferReader(data), memory_map=False)
+        # pyarrow-stubs leave out the NativeFile (BufferReader) that read_table reads
+        table = feather.read_table(pa.BufferReader(data), memory_map=False)  # type: ignore[arg-type]
     except (pa.ArrowException, OSError) as file_exc:
         try:  # not the file format: maybe the stream format (.arrows)
             table = pa.ipc.open_stream(pa.BufferReader(data)).read_all()

@@ -26,11 +26,12 @@ MIN_DECOMPRESSED_LIMIT = 64 * 1024**2
 def _decompress(raw: bytes, compression: str) -> bytes:
     if compression == "zip":
         return _unzip(raw)
-    opener: Callable[[Any], Any] = {
+    openers: dict[str, Callable[[Any], Any]] = {
         "gzip": lambda f: gzip.GzipFile(fileobj=f),
         "bz2": bz2.BZ2File,
         "xz": lzma.LZMAFile,
-    }[compression]
+    }
+    opener = openers[compression]
     try:
         with opener(io.BytesIO(raw)) as stream:
             return _read_bounded(stream)

@@ -33,9 +33,9 @@ __all__ = ["DEFAULT_NULL_TOKENS", "NullCounts", "NullTokens", "apply_null_tokens
 def _pandas_default_tokens() -> frozenset[str]:
     # pandas' default na_values, from the module where pandas defines it (re-exported by its CSV reader)
     try:
-        from pandas._libs.parsers import STR_NA_VALUES
+        from pandas._libs.parsers import STR_NA_VALUES  # type: ignore[import-not-found]  # not in pandas-stubs
     except ImportError:  # pragma: no cover - a pandas that moved it
-        from pandas.io.parsers.readers import STR_NA_VALUES  # type: ignore[attr-defined,no-redef]
+        from pandas.io.parsers.readers import STR_NA_VALUES  # type: ignore[attr-defined]
     return frozenset(str(t) for t in STR_NA_VALUES)
 
 
@@ -125,7 +125,7 @@ def apply_null_tokens(
     if replaced:
         frame = frame.copy(deep=False)
         for i, new in replaced.items():
-            frame.isetitem(i, new)
+            frame.isetitem(i, new)  # type: ignore[arg-type]  # pandas-stubs take a scalar only; a Series is valid
     return frame, counts
 
 

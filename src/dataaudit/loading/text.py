@@ -178,7 +178,7 @@ def _read_csv(
         nulls: Sequence[str] | None = None,
     ) -> Any:
         return pacsv.read_csv(
-            pa.py_buffer(data),
+            pa.py_buffer(data),  # type: ignore[arg-type]  # pyarrow-stubs leave out Buffer; pyarrow reads it
             read_options=pacsv.ReadOptions(block_size=block_size),
             parse_options=parse_options,
             convert_options=pacsv.ConvertOptions(
@@ -194,7 +194,7 @@ def _read_csv(
         """The columns at ``positions`` as written (no nulls, no type inference), header row dropped."""
         names = [f"f{i}" for i in positions]  # by position: header names may repeat or be empty
         table = pacsv.read_csv(
-            pa.py_buffer(data),
+            pa.py_buffer(data),  # type: ignore[arg-type]  # pyarrow-stubs leave out Buffer; pyarrow reads it
             read_options=pacsv.ReadOptions(block_size=block_size, autogenerate_column_names=True),
             parse_options=parse_options,
             convert_options=pacsv.ConvertOptions(
@@ -290,7 +290,8 @@ def _read_jsonl(data: bytes, notes: list[str]) -> pd.DataFrame:
 
     text = _utf8_text(data)  # arrow's JSON reader lets invalid UTF-8 through into its strings
     try:
-        return _arrow_to_pandas(pajson.read_json(pa.py_buffer(data)), notes)
+        buffer = pa.py_buffer(data)
+        return _arrow_to_pandas(pajson.read_json(buffer), notes)  # type: ignore[arg-type]  # as read_csv
     except pa.ArrowInvalid:
         pass  # a malformed line, or a field whose type changes: the slower, forgiving reader below
     records, bad = [], []

@@ -95,11 +95,11 @@ def print_summary(
             table.add_row(area.value, *(str(counts[s.value]) if counts[s.value] else "·" for s in shown))
     console.print(table)
     listed = [Status.FAIL, Status.ERROR, Status.WARN, Status.WAIVED]  # waived: with its reason and expiry
-    shown = [r for r in report.results if r.status in listed]
-    shown.sort(key=lambda r: listed.index(r.status))
-    if shown:
+    flagged = [r for r in report.results if r.status in listed]
+    flagged.sort(key=lambda r: listed.index(r.status))
+    if flagged:
         console.print()
-    for r in shown:
+    for r in flagged:
         scope = f" [dim]({r.scope.short})[/]" if r.scope and r.scope.kind != "all" else ""
         console.print(
             f"[{STYLE[r.status]}]{r.status.value.upper():5}[/] {_text(r.id)}: {_text(r.message)}{scope}"

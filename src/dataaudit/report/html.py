@@ -116,7 +116,7 @@ def _linker(ids: frozenset[str]) -> Callable[[Any], Markup]:
     return link_ids
 
 
-def _size(n: int | None) -> str:
+def _size(n: float | None) -> str:
     if n is None:
         return "in memory"
     for unit in ("B", "KiB", "MiB", "GiB"):
