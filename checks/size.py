@@ -307,6 +307,7 @@ class GroupCounts(Check):
     id: ClassVar[str] = "size.group_counts"
     title: ClassVar[str] = "Rows per sensitive group"
     area: ClassVar[Area] = Area.SIZE
+    all_rows = True  # counts from data.stats / data.engine: exact over all rows on every engine
     requires: ClassVar[tuple[str, ...]] = ("sensitive",)
 
     group_warn_below: int = 100
@@ -315,12 +316,13 @@ class GroupCounts(Check):
     cell_fail_below: int = 10
 
     def run(self, data: Dataset) -> Outcome:
+        from dataaudit.checks.bias._common import _group_sizes, _tally
+
         target = data.roles.target if data.target_kind in ("binary", "multiclass") else None
-        y = data.groups(target) if target else None  # class labels as text, missing as (missing)
+        y = target  # cells per group × class when the target has classes
         group_rows, cell_rows, findings = [], [], []
         for col in data.roles.sensitive:
-            g = data.groups(col)
-            counts = g.value_counts()
+            counts = _group_sizes(data, col)  # rows per group over all rows: engine.group_counts
             group_rows += [(col, name, int(n), round(n / data.n_rows, 4)) for name, n in counts.items()]
             # missing values are shown as a group but not graded as one: they are consistency's concern
             real = counts.drop(MISSING_GROUP, errors="ignore")
@@ -346,7 +348,7 @@ class GroupCounts(Check):
             )
             if y is None:
                 continue
-            cells = _cells(g, y)
+            cells = _cells(_tally(data, col, with_target=True))  # engine.group_counts([col, target])
             if cells.empty:  # no row holds both a class and a group (e.g. an all-missing target)
                 continue
             cell_rows += [
@@ -426,26 +428,17 @@ class GroupCounts(Check):
         return status, text, col
 
 
-def _cells(g: pd.Series, y: pd.Series) -> pd.Series:
+def _cells(tally) -> pd.Series:
     """Rows per (group, class) among rows where both are known, every combination (zeros included), smallest
-    first; ties in group then class order. Counted on codes with one ``bincount`` (a crosstab of 1M text
-    labels takes most of a second)."""
-    gc, gu = _known_codes(g)
-    yc, yu = _known_codes(y)
-    known = (gc >= 0) & (yc >= 0)
-    gc, yc = gc[known], yc[known]
-    grid = np.bincount(gc * len(yu) + yc, minlength=len(gu) * len(yu))
+    first; ties in group then class order (both as text, sorted). From the engine's group × class counts."""
+    groups = np.array(tally.labels, dtype=object)
+    known = np.flatnonzero(groups != MISSING_GROUP)
+    classes = np.array([str(v) for v in tally.class_values], dtype=object)  # as Dataset.groups() writes them
+    g_order, c_order = np.argsort(groups[known], kind="stable"), np.argsort(classes, kind="stable")
+    grid = tally.cells[known[g_order]][:, c_order].reshape(-1)
     order = np.argsort(grid, kind="stable")
-    index = pd.MultiIndex.from_product([gu, yu]).take(order)
-    return pd.Series(grid[order], index=index)
-
-
-def _known_codes(labels: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    """Codes of the labels in sorted order, ``(missing)`` coded -1 and left out of the uniques."""
-    codes, uniques = pd.factorize(labels, sort=True)
-    known = np.asarray(uniques != MISSING_GROUP)
-    remap = np.append(np.where(known, np.cumsum(known) - 1, -1), -1)  # code -1 (never here) stays -1
-    return remap[codes], uniques[known]
+    index = pd.MultiIndex.from_product([pd.Index(groups[known][g_order]), pd.Index(classes[c_order])])
+    return pd.Series(grid[order], index=index.take(order))
 
 
 CHECKS = (MinRows, RowsPerFeature, ClassCounts, GroupCounts)

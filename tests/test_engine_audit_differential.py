@@ -63,11 +63,26 @@ def test_engine_answers_cover_all_rows_on_a_small_sample(engine, reference, spar
     report = dataaudit.audit(SAMPLE / "loans.csv", as_of=AS_OF, engine=engine, config=config)
     got, want = _by_id(_doc(report)), _by_id(reference)
     # exact counts over all 10,150 rows whatever the sample: the duplicates planted in the sample data
-    for cid in ("consistency.missing_values", "consistency.duplicate_rows", "size.min_rows"):
+    exact = (
+        "size.min_rows",
+        "size.group_counts",
+        "consistency.missing_values",
+        "consistency.duplicate_rows",
+        "consistency.duplicate_ids",
+        "consistency.conflicting_labels",
+        "consistency.outliers",
+        "bias.group_representation",
+        "bias.label_rate_disparity",
+        "bias.intersectional_groups",
+        "latency.freshness",
+        "latency.future_timestamps",
+    )
+    for cid in exact:
         assert got[cid]["status"] == want[cid]["status"], (cid, got[cid]["message"], want[cid]["message"])
         assert got[cid]["observed"] == want[cid]["observed"], cid
     scopes = {r.id: r.scope for r in report.results if r.scope is not None}
     assert scopes["consistency.missing_values"].kind == "all"
+    assert scopes["consistency.outliers"].kind == "all" and scopes["bias.label_rate_disparity"].kind == "all"
     assert report.dataset.sample_rows == 2_000
     sampled = [s for s in scopes.values() if s.kind == "sample"]
     assert sampled and all(s.total == 10_150 for s in sampled)

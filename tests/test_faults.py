@@ -21,7 +21,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 import dataaudit
-from dataaudit import cli as cli_module
+from dataaudit import run_helpers
 from dataaudit.cli import cli
 from dataaudit.deadline import TimedOut, call_with_deadline
 from dataaudit.model import Status
@@ -314,7 +314,7 @@ def test_ctrl_c_while_writing_leaves_no_temp_file_and_no_half_report(monkeypatch
             raise KeyboardInterrupt
         real_replace(src, dst)
 
-    monkeypatch.setattr(cli_module.os, "replace", interrupted)
+    monkeypatch.setattr(run_helpers.os, "replace", interrupted)
     result = run("run", "data.csv", "--as-of", AS_OF, "--select", "size")
     assert result.exit_code == 2
     assert result.stderr.strip() == "aborted"

@@ -88,6 +88,183 @@ def _groups(data: Dataset, column: str) -> _Groups:
     return cache[key]
 
 
+# ----------------------------------------------------------------------------------------------------------
+# Group counts from the engine: the same group labels as Dataset.groups(), on distinct values only
+
+
+@dataclass(frozen=True)
+class _Tally:
+    """A sensitive column's groups counted over all rows by the engine (``group_counts``): labels in the
+    order of :func:`_groups`, rows per group and, with the target, rows per group × class (``cells``,
+    labelled rows only, classes in the order of :func:`_target`)."""
+
+    column: str
+    labels: tuple[str, ...]
+    counts: np.ndarray
+    cells: np.ndarray | None = None
+    classes: tuple[str, ...] = ()
+    class_counts: np.ndarray | None = None
+    class_values: tuple = ()  # the target's values, aligned with ``classes``
+
+    @property
+    def real(self) -> np.ndarray:
+        return np.array([lab != MISSING_GROUP for lab in self.labels], dtype=bool)
+
+    def class_cells(self) -> np.ndarray:
+        """``cells`` of a tally taken with the target (``_tally(data, column, with_target=True)``)."""
+        if self.cells is None:
+            raise ValueError(f"the groups of {self.column!r} were counted without the target")
+        return self.cells
+
+
+def _value_labels(data: Dataset, column: str, values: pd.Series, weights: np.ndarray) -> np.ndarray:
+    """The group label (``Dataset.groups``) of each distinct value of ``column``: its text, missing as
+    ``(missing)``; numbers with many values in bands, ages in the usual bands, others in quintiles whose
+    edges are the quantiles of the rows, taken from the distinct values weighted by their ``weights`` (the
+    same edges as ``pd.qcut`` over the rows)."""
+    from dataaudit.checks.consistency.outliers import _quantiles
+    from dataaudit.dataset import AGE_BANDS, MAX_CLASSES
+    from dataaudit.roles import tokens
+
+    values = values.reset_index(drop=True)
+    st = data.stats[column]
+    if st.kind == "numeric" and st.distinct > MAX_CLASSES:
+        if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+            num = values.astype("float64")
+        else:
+            num = pd.to_numeric(values, errors="coerce").astype("float64")
+        if "age" in tokens(column):
+            edges = list(AGE_BANDS)
+            names = ["<18"] + [f"{lo:g}–{hi - 1:g}" for lo, hi in zip(edges[1:-2], edges[2:-1])] + ["65+"]
+            banded = pd.cut(num, edges, right=False, labels=names)
+        else:
+            x = num.to_numpy()
+            known = ~np.isnan(x)
+            order = np.argsort(x[known], kind="stable")
+            # pd.qcut's edges: Series.quantile, i.e. np.percentile at 100·q, i.e. q·100/100
+            levels = list(np.linspace(0, 1, 6) * 100.0 / 100)
+            bins = [float(b) for b in _quantiles(x[known][order], np.asarray(weights)[known][order], levels)]
+            banded = pd.cut(num, bins, include_lowest=True, duplicates="drop")
+            banded = banded.cat.rename_categories(
+                [f"{iv.left:g}–{iv.right:g}" for iv in banded.cat.categories]
+            )
+        values = banded
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    group_names = np.array([str(u) for u in uniques] + [MISSING_GROUP], dtype=object)
+    return group_names[codes]
+
+
+def _group_frame(data: Dataset, columns: Sequence[str]) -> pd.DataFrame:
+    """``engine.group_counts(columns)``, asked once per Dataset (several bias and size checks share it)."""
+    cache = _cache(data)
+    key = ("group_counts", tuple(columns))
+    if key not in cache:
+        cache[key] = data.engine.group_counts(list(columns))
+    return cache[key]
+
+
+def _group_sizes(data: Dataset, column: str) -> pd.Series:
+    """Rows per group label of ``column`` (``Dataset.groups``), largest first, over all rows. Ties: for
+    values that are their own group, the engine's order (the pandas engine: first row, as before); for
+    bands of numbers, band order (before: the band's first row)."""
+    gc = _group_frame(data, [column])
+    labels = _value_labels(data, column, gc[column], gc["count"].to_numpy(dtype=np.int64))
+    sizes = pd.Series(gc["count"].to_numpy(dtype=np.int64)).groupby(labels, sort=False).sum()
+    sizes.index = pd.Index([str(x) for x in sizes.index], dtype=object)
+    if len(sizes) < len(gc):  # banded numbers: equal-sized bands (quintiles) in band order
+        sizes = sizes.iloc[np.array(sorted(range(len(sizes)), key=lambda i: _order_key(str(sizes.index[i]))))]
+    return sizes.sort_values(ascending=False, kind="stable")
+
+
+def _tally(data: Dataset, column: str, with_target: bool = False) -> _Tally:
+    """Rows per group of ``column`` (and per group × class with the target) from one ``group_counts``
+    over all rows; computed once per Dataset."""
+    cache = _cache(data)
+    key = ("tally", column, with_target)
+    if key in cache:
+        return cache[key]
+    cols = [column]
+    if with_target and role(data, "target") != column:
+        cols.append(role(data, "target"))
+    gc = _group_frame(data, cols)
+    n = gc["count"].to_numpy(dtype=np.int64)
+    # a value held in several combinations is listed once per combination: the quintile edges, taken from
+    # the values sorted with their counts, are the same
+    labels = _value_labels(data, column, gc[column], n)
+    found = pd.unique(labels)
+    order = sorted(range(len(found)), key=lambda i: (_order_key(str(found[i])), found[i]))
+    label_order = tuple(str(found[i]) for i in order)
+    g = pd.Index(label_order, dtype=object).get_indexer(pd.Index(labels)).astype(np.int64)
+    counts = np.bincount(g, weights=n, minlength=len(label_order)).astype(np.int64)
+    out = _Tally(column, label_order, counts)
+    if len(cols) == 2:
+        t = _classes(data)
+        y = gc[cols[1]]
+        lab = y.notna().to_numpy()
+        cls = pd.Index(t.values).get_indexer(y[lab])
+        cells = np.zeros((len(label_order), len(t.classes)), dtype=np.int64)
+        np.add.at(cells, (g[lab], cls), n[lab])
+        out = _Tally(column, label_order, counts, cells, t.classes, t.counts, tuple(t.values))
+    cache[key] = out
+    return out
+
+
+def _cross(data: Dataset, columns: Sequence[str], with_target: bool) -> tuple[np.ndarray, np.ndarray | None]:
+    """Rows per combination of the real groups of ``columns`` (missing parts dropped), in the order of
+    ``itertools.product`` over each column's real labels (:func:`_tally`'s order), and, with the target,
+    rows per combination × class over labelled rows; from one ``group_counts`` of every sensitive attribute
+    (and the target) over all rows, shared by every combination."""
+    tallies = [_tally(data, c) for c in columns]
+    targets = [role(data, "target")] if with_target else []
+    # every sensitive attribute (and the target) in ONE group_counts, shared by all combinations
+    cols = list(dict.fromkeys([*data.roles.sensitive, *columns, *targets]))
+    gc = _group_frame(data, cols)
+    n = gc["count"].to_numpy(dtype=np.int64)
+    keep = np.ones(len(gc), dtype=bool)
+    code = np.zeros(len(gc), dtype=np.int64)
+    cache = _cache(data)
+    for c, t in zip(columns, tallies):
+        real = pd.Index([lab for lab in t.labels if lab != MISSING_GROUP], dtype=object)
+        key = ("cross labels", tuple(cols), c)
+        if key not in cache:
+            cache[key] = _value_labels(data, c, gc[c], n)
+        part = real.get_indexer(cache[key]).astype(np.int64)  # missing: -1
+        keep &= part >= 0
+        code = code * max(len(real), 1) + np.maximum(part, 0)
+    size = math.prod(max(len([x for x in t.labels if x != MISSING_GROUP]), 1) for t in tallies)
+    n_cells = np.bincount(code[keep], weights=n[keep], minlength=size).astype(np.int64)
+    if not with_target:
+        return n_cells, None
+    k = _classes(data)
+    y = gc[targets[0]]
+    ok = keep & y.notna().to_numpy()
+    cls = pd.Index(k.values).get_indexer(y[ok])
+    cells = np.zeros((size, len(k.classes)), dtype=np.int64)
+    np.add.at(cells, (code[ok], cls), n[ok])
+    return n_cells, cells
+
+
+@dataclass(frozen=True)
+class _Classes:
+    """The target's classes as :func:`_target` orders them (sorted values), with rows per class: from the
+    exact value counts, no row read."""
+
+    values: pd.Index
+    classes: tuple[str, ...]
+    counts: np.ndarray
+
+
+def _classes(data: Dataset) -> _Classes:
+    cache = _cache(data)
+    if "classes" not in cache:
+        vc = data.stats.value_counts(role(data, "target"))
+        codes, uniques = pd.factorize(pd.Series(vc.index), sort=True)
+        counts = np.zeros(len(uniques), dtype=np.int64)
+        np.add.at(counts, codes, vc.to_numpy(dtype=np.int64))
+        cache["classes"] = _Classes(pd.Index(uniques), tuple(_class_label(u) for u in uniques), counts)
+    return cache["classes"]
+
+
 def _class_label(value: object) -> str:
     if isinstance(value, float | np.floating) and float(value).is_integer():
         return str(int(value))
@@ -118,7 +295,7 @@ def _target(data: Dataset) -> _Target:
 _TRUTHY = {"1", "true", "yes", "y", "t", "positive", "pos"}
 
 
-def _positive_class(t: _Target, override: str | None) -> tuple[int, str]:
+def _positive_class(t: _Target | _Classes, override: str | None) -> tuple[int, str]:
     """The class whose rate is compared for a binary target, and how it was chosen."""
     if override is not None:
         if override not in t.classes:
@@ -133,7 +310,7 @@ def _positive_class(t: _Target, override: str | None) -> tuple[int, str]:
     return i, "the rarer class; set positive_label to choose"
 
 
-def _eval_classes(t: _Target, override: str | None) -> tuple[list[int], str]:
+def _eval_classes(t: _Target | _Classes, override: str | None) -> tuple[list[int], str]:
     """Classes whose rate per group is compared: the positive one of a binary target, one-vs-rest for a
     multiclass target (its most frequent classes)."""
     if len(t.classes) <= 2:

@@ -7,7 +7,7 @@ import functools
 import itertools
 import math
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import numpy as np
 
@@ -15,14 +15,15 @@ from dataaudit.checks._shared import role
 from dataaudit.checks.bias._common import (
     MAX_GRADED_GROUPS,
     _bonferroni_z,
-    _crosstab,
+    _classes,
+    _cross,
     _eval_classes,
     _groups,
     _largest,
     _listed,
     _pairs,
     _pct,
-    _target,
+    _tally,
     _worst_first,
 )
 from dataaudit.checks.bias._rates import _check_n_boot, _Disparity, _grade_disparity, _rate_table, _RateTable
@@ -74,6 +75,7 @@ class LabelRateDisparity(Check):
     id: ClassVar[str] = "bias.label_rate_disparity"
     title: ClassVar[str] = "Label rates across groups"
     area: ClassVar[Area] = Area.BIAS
+    all_rows = True  # counts from data.stats / data.engine: exact over all rows on every engine
     requires: ClassVar[tuple[str, ...]] = ("target", "sensitive")
 
     difference_warn_above: float = 0.1
@@ -95,19 +97,18 @@ class LabelRateDisparity(Check):
         if data.target_kind == "continuous":
             return self._continuous(data)
         target = role(data, "target")
-        t = _target(data)
+        t = _classes(data)  # classes and rows per class, from the exact value counts
         if len(t.classes) < 2:
             return Outcome.skip(
                 f"target {target!r} has fewer than 2 classes: no rate to compare", columns=[target]
             )
         eval_classes, how = _eval_classes(t, self.positive_label)
-        labelled = t.codes >= 0
         findings: list[tuple[Status, str, str, _Disparity | None]] = []
         rows, charts, per_attr = [], [], {}
         for col in data.roles.sensitive:
-            g = _groups(data, col)
-            k, m = len(g.labels), len(t.classes)
-            cells = _crosstab(g.codes[labelled], t.codes[labelled], k, m)
+            # rows per group × class over all labelled rows: one engine.group_counts([col, target])
+            g = _tally(data, col, with_target=True)
+            cells = g.class_cells()
             n = cells.sum(axis=1)
             graded = _largest(g.real & (n >= self.min_group_rows), n)
             idx = np.flatnonzero(graded)
@@ -278,8 +279,7 @@ class LabelRateDisparity(Check):
         if sd == 0.0:
             return Outcome.skip(f"target {target!r} is constant: no mean to compare", columns=[target])
         overall_mean = float(np.mean(yv[ok]))
-        findings: list[tuple[Status, str, str]] = []
-        rows, charts, per_attr = [], [], {}
+        findings, rows, charts, per_attr = [], [], [], {}
         for col in data.roles.sensitive:
             g = _groups(data, col)
             k = len(g.labels)
@@ -417,6 +417,7 @@ class IntersectionalGroups(Check):
     id: ClassVar[str] = "bias.intersectional_groups"
     title: ClassVar[str] = "Intersections of groups"
     area: ClassVar[Area] = Area.BIAS
+    all_rows = True  # counts from data.stats / data.engine: exact over all rows on every engine
     requires: ClassVar[tuple[str, ...]] = ("sensitive",)
 
     order: int = 2
@@ -441,14 +442,15 @@ class IntersectionalGroups(Check):
             return Outcome.skip(
                 f"{count(len(sens), 'sensitive attribute')} set; intersections need at least {self.order}"
             )
-        t = _target(data) if data.target_kind in ("binary", "multiclass") else None
+        t = _classes(data) if data.target_kind in ("binary", "multiclass") else None
         eval_classes, how = (
             _eval_classes(t, self.positive_label) if t is not None and len(t.classes) >= 2 else ([], "")
         )
         findings: list[tuple[Status, str, str]] = []
-        cell_rows, rate_rows, observed, notes = [], [], {}, []
+        observed: dict[str, dict[str, float | str]] = {}
+        cell_rows, rate_rows, notes = [], [], []
         for combo in itertools.combinations(sens, self.order):
-            gs = [_groups(data, c) for c in combo]
+            gs = [_tally(data, c) for c in combo]  # each attribute's groups, counted by the engine
             name = " × ".join(combo)
             real_labels = [[lab for lab in g.labels if lab != MISSING_GROUP] for g in gs]
             n_combos = math.prod(len(r) for r in real_labels)
@@ -457,25 +459,18 @@ class IntersectionalGroups(Check):
                     f"{name} not crossed: {n_combos:,} combinations (at most {MAX_INTERSECTION_CELLS:,})"
                 )
                 continue
-            # combined code over real groups; rows with a missing part drop out
-            keep = np.ones(data.n_rows, dtype=bool)
-            code = np.zeros(data.n_rows, dtype=np.int64)
-            for g in gs:
-                remap = np.full(len(g.labels), -1, dtype=np.int64)
-                remap[g.real] = np.arange(int(g.real.sum()))
-                part = remap[g.codes]
-                keep &= part >= 0
-                code = code * max(int(g.real.sum()), 1) + np.maximum(part, 0)
             labels = [" × ".join(p) for p in itertools.product(*real_labels)]
             if len(labels) < 2:
                 continue
-            n_cells = np.bincount(code[keep], minlength=len(labels))
+            # rows per combination (a missing part drops the row), and per combination × class over
+            # labelled rows: one engine.group_counts over all rows
+            n_cells, crossed = _cross(data, combo, with_target=bool(eval_classes))
             order = np.argsort(n_cells, kind="stable")
             small = int(n_cells[order[0]])
             below = int((n_cells < self.cell_warn_below).sum())
             status = grade(small, warn=self.cell_warn_below, fail=self.cell_fail_below, higher_is_worse=False)
             cell_rows += [(name, labels[i], int(n_cells[i])) for i in order[:10]]
-            obs: dict[str, Any] = {"cells": len(labels), "smallest": small, "below_warn": below}
+            obs: dict[str, float | str] = {"cells": len(labels), "smallest": small, "below_warn": below}
             if status != Status.PASS:
                 findings.append(
                     (
@@ -485,10 +480,10 @@ class IntersectionalGroups(Check):
                         name,
                     )
                 )
-            if eval_classes and t is not None:
-                m = len(t.classes)
-                ok = keep & (t.codes >= 0)
-                cells = _crosstab(code[ok], t.codes[ok], len(labels), m)
+            if eval_classes:
+                # eval_classes come from the target's classes t, and _cross counted them with the target
+                assert t is not None and crossed is not None
+                cells = crossed
                 size = cells.sum(axis=1)
                 idx = np.flatnonzero(_largest(size >= self.min_cell_rows, size))
                 if len(idx) >= 2:

@@ -8,8 +8,7 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
-from dataaudit.checks._shared import role
-from dataaudit.checks.bias._common import _class_label, _Groups, _groups, _listed, _share, _worst_first
+from dataaudit.checks.bias._common import _class_label, _listed, _share, _Tally, _tally, _worst_first
 from dataaudit.dataset import Dataset
 from dataaudit.model import Area, Chart, Check, Outcome, Status, Table, count, grade
 
@@ -48,7 +47,7 @@ class ClassImbalance(Check):
     skew_fail_above: float | None = None
 
     def run(self, data: Dataset) -> Outcome:
-        target = role(data, "target")
+        target = data.roles.target
         if data.target_kind == "continuous":
             return self._skew(data, target)
         counts = data.stats.value_counts(target)
@@ -99,7 +98,7 @@ class ClassImbalance(Check):
             return Outcome.skip(
                 f"target {target!r} has too few distinct values to measure skew", columns=[target]
             )
-        skew = float(values.skew())  # type: ignore[arg-type]  # pandas-stubs: skew() of floats is a float
+        skew = float(values.skew())
         status = grade(abs(skew), warn=self.skew_warn_above, fail=self.skew_fail_above, higher_is_worse=True)
         q = values.quantile([0.01, 0.5, 0.99])
         side = "right (a long tail of large values)" if skew > 0 else "left (a long tail of small values)"
@@ -182,11 +181,10 @@ class GroupRepresentation(Check):
     def run(self, data: Dataset) -> Outcome:
         refs = {str(k): v for k, v in (self.reference_shares or {}).items()}
         findings: list[tuple[Status, str, str]] = []
-        ref_rows: list[tuple[object, ...]] = []
-        rows, charts, notes = [], [], []
+        rows, ref_rows, charts, notes = [], [], [], []
         smallest: tuple[str, str, int, float] | None = None
         for col in data.roles.sensitive:
-            g = _groups(data, col)
+            g = _tally(data, col)  # rows per group over all rows: one engine.group_counts
             total = int(g.counts.sum())
             real = g.real
             n_real = int(real.sum())
@@ -270,7 +268,7 @@ class GroupRepresentation(Check):
             chart=charts,
         )
 
-    def _against_reference(self, col, g: _Groups, shares, ref: dict[str, float], out_rows) -> list:
+    def _against_reference(self, col, g: _Tally, shares, ref: dict[str, float], out_rows) -> list:
         found = []
         by_key = {lab.strip().casefold().replace("-", "–"): i for i, lab in enumerate(g.labels)}
         for group, expected in ref.items():

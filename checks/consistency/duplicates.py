@@ -3,15 +3,29 @@ repeated ids, found by group codes refined column by column over a shrinking set
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
 
-from dataaudit.checks.consistency._common import _expected, _factorize, _is_text, _pct, _row_list
-from dataaudit.checks.consistency.labels import chance_identical_pairs, explained_by_chance
+from dataaudit.checks.consistency._common import (
+    MAX_EXAMPLES,
+    _expected,
+    _factorize,
+    _is_text,
+    _pct,
+    _row_list,
+)
+from dataaudit.checks.consistency.labels import (
+    CHANCE_SAMPLE,
+    _row_hash,
+    chance_identical_pairs,
+    explained_by_chance,
+)
 from dataaudit.dataset import Dataset
+from dataaudit.engine.base import GroupSummary
 from dataaudit.model import Area, Check, Outcome, Status, Table, count, grade, worst_status
 from dataaudit.privacy import mask_example
 from dataaudit.roles import ID_TOKENS, NEAR_UNIQUE, tokens
@@ -19,7 +33,8 @@ from dataaudit.roles import ID_TOKENS, NEAR_UNIQUE, tokens
 __all__ = ["DuplicateIds", "DuplicateRows"]
 
 # ----------------------------------------------------------------------------------------------------------
-# duplicate detection: group codes refined column by column over a shrinking set of candidate rows
+# duplicate detection: exact groups from the engine (all rows); near-duplicates by group codes refined
+# column by column over the candidate rows the engine names
 
 
 def _codes(values: pd.Series, normalise: bool, decimals: int) -> np.ndarray:
@@ -41,64 +56,105 @@ def _codes(values: pd.Series, normalise: bool, decimals: int) -> np.ndarray:
     return np.asarray(codes, dtype=np.int64)
 
 
-def _duplicate_groups(
-    data: Dataset, columns: list[str], normalise: bool = False, decimals: int = 2
-) -> tuple[np.ndarray, np.ndarray]:
-    """Rows that have at least one duplicate over ``columns``: (row positions, group code per row).
+def _exact_duplicates(data: Dataset, columns: list[str], limit: int = MAX_EXAMPLES) -> GroupSummary:
+    """Groups of rows identical over ``columns``, over all rows (``engine.duplicates``), computed once per
+    audit and shared by both checks. A column unique per row (e.g. the id) rules them out without a scan."""
+    if data.n_rows < 2 or not columns or any(data.stats[c].unique for c in columns):
+        return GroupSummary(sizes=np.empty(0, np.int64))
+    key = ("engine.duplicates", tuple(columns), limit)
+    return data.memo(key, lambda: data.engine.duplicates(columns, limit=limit))
 
-    Only a row whose value repeats in *every* column can be a duplicate. The shared value counts say, for
-    each column compared as is, how many rows hold a repeated value; the most selective such column picks
-    the candidate rows (none at all: no duplicates, without touching the rows). Then the remaining columns,
-    most distinct first, refine group codes over the shrinking candidate set."""
-    frame = data.frame
-    n = len(frame)
-    if not columns or n < 2:
-        return np.empty(0, np.int64), np.empty(0, np.int64)
 
-    def as_is(c: str) -> bool:  # columns that normalising would not change
-        s = frame[c]
-        return not normalise or not (_is_text(s) or pd.api.types.is_float_dtype(s))
+def _candidates(data: Dataset, columns: list[str], normalise: bool) -> np.ndarray | None:
+    """Row positions that may have a (near-)duplicate over ``columns``; None means every row.
 
-    def repeated_rows(c: str) -> tuple[int, pd.Index]:
-        vc = data.stats.value_counts(c)
-        counts = vc.to_numpy()
+    Only a row whose value repeats in *every* column can be a duplicate. The exact value counts say, for
+    each column that normalising would not change, how many rows hold a repeated value; the most selective
+    such column picks the candidates (none at all: no duplicates, without touching the rows), and the
+    engine names their positions (the repeated groups of that one column)."""
+    n = data.n_rows
+
+    def as_is(c: str) -> bool:  # columns that normalising would not change (by the column's pandas dtype)
+        dtype = pd.api.types.pandas_dtype(data.stats[c].dtype)
+        text = pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype)
+        return not normalise or not (text or pd.api.types.is_float_dtype(dtype))
+
+    def repeated(c: str) -> tuple[int, int]:  # (rows holding a repeated value, groups of them)
+        counts = data.stats.value_counts(c).to_numpy()
         k = int(np.searchsorted(-counts, -2, side="right"))
         missing = data.stats[c].missing
-        return int(counts[:k].sum()) + (missing if missing >= 2 else 0), vc.index[:k]
+        return int(counts[:k].sum()) + (missing if missing >= 2 else 0), k + int(missing >= 2)
 
-    idx = np.arange(n)
     exact = [c for c in columns if as_is(c)]
-    if exact:
-        scored = [(repeated_rows(c), c) for c in exact]
-        (rows, values), first = min(scored, key=lambda t: t[0][0])
-        if rows == 0:
-            return np.empty(0, np.int64), np.empty(0, np.int64)
-        if rows < n:
-            col = frame[first]
-            mask = col.isin(values).to_numpy()
-            if data.stats[first].missing >= 2:
-                mask |= col.isna().to_numpy()
-            idx = np.flatnonzero(mask)
+    if not exact:
+        return None
+    (rows, groups), first = min(((repeated(c), c) for c in exact), key=lambda t: t[0][0])
+    if rows == 0:
+        return np.empty(0, np.int64)
+    if rows == n:
+        return None
+    summary = data.engine.duplicates([first], limit=groups)
+    return np.sort(np.fromiter((p for g in summary.examples for p in g), dtype=np.int64, count=rows))
+
+
+def _near_groups(data: Dataset, columns: list[str], decimals: int) -> tuple[np.ndarray, np.ndarray, str]:
+    """Rows that have at least one near-duplicate over ``columns``: (row positions, group code per row, a
+    sample note). The candidate rows are fetched by position (``engine.rows``) and their group codes refined
+    column by column, most distinct first, over a shrinking set. When no column narrows the candidates and
+    the data is not in memory, the seeded sample stands in for the rows (and the note says so)."""
+    none = np.empty(0, np.int64)
+    if not columns or data.n_rows < 2:
+        return none, none, ""
+    idx = _candidates(data, columns, normalise=True)
+    note = ""
+    if idx is None:
+        if data.engine.in_memory or data.n_rows <= data.sample_rows:
+            idx = np.arange(data.n_rows, dtype=np.int64)
+        else:  # every row would have to come into memory: the stated sample instead
+            idx = np.asarray(data.sample().index, dtype=np.int64)
+            note = data.sample_note()
+    if idx.size == 0:
+        return none, none, ""
+    part = data.engine.rows(idx, columns)
+    local = np.arange(len(part))
 
     def order(c: str) -> float:
-        fast = not _is_text(frame[c])
+        fast = not _is_text(part[c])
         return -data.stats[c].distinct * (2.0 if fast else 1.0)
 
     g = np.zeros(idx.size, dtype=np.int64)
     for i, c in enumerate(sorted(columns, key=order)):
-        col = frame[c]
-        sub = col if len(idx) == n else col.iloc[idx]
-        codes = _codes(sub.reset_index(drop=True), normalise, decimals)
+        col = part[c]
+        sub = col if len(local) == len(part) else col.iloc[local]
+        codes = _codes(sub.reset_index(drop=True), True, decimals)
         if i == 0:
             g = codes  # the first column: its codes are the groups
         else:
             k = int(codes.max()) + 1 if codes.size else 1
             g, _ = pd.factorize(g * k + codes)
         keep = pd.Series(g).duplicated(keep=False).to_numpy()
-        idx, g = idx[keep], g[keep]
+        idx, g, local = idx[keep], g[keep], local[keep]
         if idx.size == 0:
             break
-    return idx, np.asarray(g, dtype=np.int64)
+    return idx, np.asarray(g, dtype=np.int64), note
+
+
+def _duplicate_groups(
+    data: Dataset, columns: list[str], normalise: bool = False, decimals: int = 2
+) -> tuple[np.ndarray, np.ndarray]:
+    """Rows that have at least one duplicate over ``columns`` (with ``normalise``, a near-duplicate):
+    (row positions, group code per row)."""
+    if normalise:
+        return _near_groups(data, columns, decimals)[:2]
+    summary = _exact_duplicates(data, columns)
+    if summary.groups and len(summary.examples) < summary.groups:
+        summary = data.engine.duplicates(columns, limit=summary.groups)
+    if not summary.groups:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    idx = np.concatenate([np.asarray(g, dtype=np.int64) for g in summary.examples])
+    g = np.repeat(np.arange(summary.groups, dtype=np.int64), summary.sizes)
+    order = np.argsort(idx, kind="stable")
+    return idx[order], g[order]
 
 
 def _group_examples(idx: np.ndarray, g: np.ndarray, limit: int = 5) -> list[tuple[str, int]]:
@@ -115,12 +171,34 @@ def _group_examples(idx: np.ndarray, g: np.ndarray, limit: int = 5) -> list[tupl
     return out
 
 
-def _has_unique_column(data: Dataset, columns: list[str]) -> bool:
-    return any(data.stats[c].unique for c in columns)
+def _pairs(sizes: np.ndarray) -> float:
+    """Pairs of identical rows in groups of these sizes."""
+    sizes = np.asarray(sizes, dtype="float64")
+    return float((sizes * (sizes - 1) / 2).sum())
 
 
 # ----------------------------------------------------------------------------------------------------------
 # consistency.duplicate_rows
+
+
+@dataclass(frozen=True)
+class DuplicateCounts:
+    """What `DuplicateRows` measured: exact copies over all rows (with the chance model's estimates of
+    identical pairs among different records) and near-duplicates beyond them, with example groups."""
+
+    rows: int
+    exact: int
+    exact_pairs: float
+    exact_examples: list[tuple[str, int]]
+    chance: float | None
+    chance_raw: (
+        float | None
+    )  # without the copy discount (only for a coarse table the discount did not explain)
+    near: int
+    near_pairs: float
+    near_chance: float | None
+    near_examples: list[tuple[str, int]]
+    near_note: str  # the sample note when near-duplicates were sought on the sample
 
 
 @dataclass(frozen=True)
@@ -151,6 +229,7 @@ class DuplicateRows(Check):
     id: ClassVar[str] = "consistency.duplicate_rows"
     title: ClassVar[str] = "Duplicate rows"
     area: ClassVar[Area] = Area.CONSISTENCY
+    all_rows = True  # counts from data.stats / data.engine: exact over all rows on every engine
 
     warn_above: float = 0.0
     fail_above: float = 0.01
@@ -159,63 +238,113 @@ class DuplicateRows(Check):
     min_distinct_share: float = 0.5
 
     def run(self, data: Dataset) -> Outcome:
-        n = data.n_rows
-        cols = data.columns
+        n, cols = data.n_rows, data.columns
         if n < 2 or not cols:
             return Outcome.skip(f"{count(n, 'row')}, {count(len(cols), 'column')}: no rows to compare")
-        # a column unique per row (e.g. the id) rules out exact duplicates without a scan
-        if _has_unique_column(data, cols):
-            e_idx = e_g = np.empty(0, np.int64)
-        else:
-            e_idx, e_g = _duplicate_groups(data, cols)
-        exact = int(e_idx.size - np.unique(e_g).size) if e_idx.size else 0
+        m = self.measure(data)
+        return self.word(m, *self.judge(m), id_column=data.roles.id)
+
+    # -- measure: engine calls over all rows -> counts and example groups
+    def measure(self, data: Dataset) -> DuplicateCounts:
+        n, cols = data.n_rows, data.columns
+        exact = _exact_duplicates(data, cols)
         near_cols = [c for c in cols if c != data.roles.id]
-        n_idx, n_g = _duplicate_groups(data, near_cols, normalise=True, decimals=self.round_decimals)
+        n_idx, n_g, note = _near_groups(data, near_cols, self.round_decimals)
         # every exact group lies inside one near group: the near surplus beyond exact copies is the difference
         near_total = int(n_idx.size - np.unique(n_g).size) if n_idx.size else 0
-        near = max(near_total - exact, 0)
-        exact_share, near_share = exact / n, near / n
-        status = grade(exact_share, warn=self.warn_above, fail=self.fail_above, higher_is_worse=True)
-        chance_note = ""
-        observed = {"exact": exact, "exact_share": round(exact_share, 4), "near": near}
-        if exact:
-            sizes = np.unique(e_g, return_counts=True)[1].astype("float64")
-            pairs = float((sizes * (sizes - 1) / 2).sum())
-            chance = chance_identical_pairs(data.frame, cols, pairs)
-            explained = explained_by_chance(pairs, chance)
-            coarse = (n - exact) < self.min_distinct_share * n
-            if not explained and coarse:  # rows that cannot all differ: no copy discount
-                chance = chance_identical_pairs(data.frame, cols, pairs, discount=False)
-                explained = explained_by_chance(pairs, chance)
-            observed.update(identical_pairs=int(pairs), chance_pairs=round(chance, 2))
-            if not explained and coarse and status == Status.FAIL:
-                status = Status.WARN  # many rows would coincide anyway: copies cannot be told apart from them
-                chance_note = (
-                    f", more than chance predicts for these columns ({pairs:,.0f} identical pairs, "
-                    f"{chance:,.1f} expected), but the rows take only {n - exact:,} distinct combinations, "
-                    "so many coincide anyway (capped at warn)"
-                )
-            if explained:
-                status = Status.PASS
-                chance_note = (
-                    f", no more than chance predicts for these columns ({pairs:,.0f} identical pairs, "
-                    f"{chance:,.1f} expected): different records that look alike (add the column that "
-                    "tells them apart, an id or a time, if they are not)"
-                )
-        near_note = ""
+        near = max(near_total - exact.extra_copies, 0)
+        pairs = _pairs(exact.sizes)
+        chance = chance_raw = near_chance = None
+        if exact.groups:
+            # a model estimate on the seeded sample, not a count: see chance_identical_pairs
+            rows = data.sample(CHANCE_SAMPLE)
+            chance = chance_identical_pairs(rows, cols, pairs, n_rows=n)
+            if not explained_by_chance(pairs, chance) and self._coarse(n, exact.extra_copies):
+                chance_raw = chance_identical_pairs(rows, cols, pairs, discount=False, n_rows=n)
+        near_pairs = 0.0
+        near_examples: list[tuple[str, int]] = []
         if near:
-            # near-duplicates (ignoring the id) are judged against chance like exact ones: a table of
-            # few-level columns repeats rows by chance once its row number is set aside
-            sizes = np.unique(n_g, return_counts=True)[1].astype("float64")
-            near_pairs = float((sizes * (sizes - 1) / 2).sum())
-            near_chance = chance_identical_pairs(data.frame, near_cols, near_pairs)
-            if explained_by_chance(near_pairs, near_chance):
-                near_note = (
-                    f", no more than chance predicts for these columns ({near_pairs:,.0f} identical pairs, "
-                    f"{near_chance:,.1f} expected)"
-                )
-        if status == Status.PASS and near_share > self.near_warn_above and not near_note:
+            sizes = np.unique(n_g, return_counts=True)[1]
+            near_pairs = _pairs(sizes)
+            near_chance = chance_identical_pairs(data.sample(CHANCE_SAMPLE), near_cols, near_pairs, n_rows=n)
+            # groups holding a row outside the exact groups; exact groups lie inside the near rows, so the
+            # near rows alone (fetched by position) say which rows are exact copies
+            in_exact = np.zeros(n_idx.size, dtype=bool)
+            if exact.groups:
+                full = data.engine.rows(n_idx, cols)
+                in_exact = _row_hash(full).duplicated(keep=False).to_numpy()
+            keep = np.isin(n_g, np.unique(n_g[~in_exact]))
+            near_examples = _group_examples(n_idx[keep], n_g[keep])
+        return DuplicateCounts(
+            rows=n,
+            exact=exact.extra_copies,
+            exact_pairs=pairs,
+            exact_examples=[(_row_list(g), int(size)) for g, size in zip(exact.examples, exact.sizes)],
+            chance=chance,
+            chance_raw=chance_raw,
+            near=near,
+            near_pairs=near_pairs,
+            near_chance=near_chance,
+            near_examples=near_examples,
+            near_note=note,
+        )
+
+    def _coarse(self, n: int, exact: int) -> bool:
+        """The rows take fewer distinct combinations than ``min_distinct_share`` of them."""
+        return (n - exact) < self.min_distinct_share * n
+
+    # -- judge: status from the thresholds and the chance model
+    def judge(self, m: DuplicateCounts) -> tuple[Status, str, bool]:
+        """(status, how the exact count compares with chance: ``""``, ``explained`` or ``capped``, whether
+        the near-duplicates are explained by chance)."""
+        status = grade(m.exact / m.rows, warn=self.warn_above, fail=self.fail_above, higher_is_worse=True)
+        verdict = ""
+        if m.exact and m.chance is not None:
+            explained = explained_by_chance(m.exact_pairs, m.chance)
+            coarse = self._coarse(m.rows, m.exact)
+            if not explained and coarse and m.chance_raw is not None:  # rows that cannot all differ
+                explained = explained_by_chance(m.exact_pairs, m.chance_raw)
+            if not explained and coarse and status == Status.FAIL:
+                status, verdict = Status.WARN, "capped"  # copies cannot be told apart from coincidences
+            if explained:
+                status, verdict = Status.PASS, "explained"
+        # near-duplicates (ignoring the id) are judged against chance like exact ones: a table of few-level
+        # columns repeats rows by chance once its row number is set aside
+        near_explained = bool(m.near) and explained_by_chance(m.near_pairs, m.near_chance or 0.0)
+        if status == Status.PASS and m.near / m.rows > self.near_warn_above and not near_explained:
             status = Status.WARN
+        return status, verdict, near_explained
+
+    # -- word: message, observed values and evidence
+    def word(
+        self, m: DuplicateCounts, status: Status, verdict: str, near_explained: bool, id_column: str | None
+    ) -> Outcome:
+        n, exact, near = m.rows, m.exact, m.near
+        exact_share, near_share = exact / n, near / n
+        observed: dict[str, object] = {"exact": exact, "exact_share": round(exact_share, 4), "near": near}
+        # the estimate the verdict rests on: without the copy discount when the table is coarse
+        chance = m.chance if m.chance_raw is None else m.chance_raw
+        if exact and chance is not None:
+            observed.update(identical_pairs=int(m.exact_pairs), chance_pairs=round(chance, 2))
+        chance_note = ""
+        if verdict == "capped":
+            chance_note = (
+                f", more than chance predicts for these columns ({m.exact_pairs:,.0f} identical pairs, "
+                f"{chance:,.1f} expected), but the rows take only {n - exact:,} distinct combinations, "
+                "so many coincide anyway (capped at warn)"
+            )
+        elif verdict == "explained":
+            chance_note = (
+                f", no more than chance predicts for these columns ({m.exact_pairs:,.0f} identical pairs, "
+                f"{chance:,.1f} expected): different records that look alike (add the column that "
+                "tells them apart, an id or a time, if they are not)"
+            )
+        near_note = ""
+        if near_explained:
+            near_note = (
+                f", no more than chance predicts for these columns ({m.near_pairs:,.0f} identical pairs, "
+                f"{m.near_chance:,.1f} expected)"
+            )
         parts = []
         if exact:
             parts.append(f"{count(exact, 'exact duplicate row')} ({_pct(exact_share)} of {n:,}){chance_note}")
@@ -225,26 +354,18 @@ class DuplicateRows(Check):
             parts.append(
                 f"{count(near, 'more near-duplicate row')} ({_pct(near_share)}) once text is trimmed and "
                 f"case-folded and floats rounded to {self.round_decimals} decimals"
-                + (f", ignoring {data.roles.id}" if data.roles.id else "")
+                + (f", ignoring {id_column}" if id_column else "")
                 + near_note
+                + m.near_note
             )
         evidence = []
         if exact:
             evidence.append(
-                Table.of(
-                    ("rows", "copies"), _group_examples(e_idx, e_g), title="Exact duplicates (first groups)"
-                )
+                Table.of(("rows", "copies"), m.exact_examples, title="Exact duplicates (first groups)")
             )
         if near:
-            # groups that contain a row outside the exact groups
-            near_groups = np.unique(n_g[~np.isin(n_idx, e_idx)])
-            keep = np.isin(n_g, near_groups)
             evidence.append(
-                Table.of(
-                    ("rows", "copies"),
-                    _group_examples(n_idx[keep], n_g[keep]),
-                    title="Near-duplicates (first groups)",
-                )
+                Table.of(("rows", "copies"), m.near_examples, title="Near-duplicates (first groups)")
             )
         return Outcome.make(
             status,
@@ -259,6 +380,30 @@ class DuplicateRows(Check):
 
 # ----------------------------------------------------------------------------------------------------------
 # consistency.duplicate_ids
+
+
+@dataclass(frozen=True)
+class IdRepeats:
+    """What `DuplicateIds` measured on one id column: its repeated values (exact, all rows), how many of the
+    rows holding them are exact copies of another row, and the most repeated ids with their row positions."""
+
+    column: str
+    how: str  # declared, detected or probable
+    rows: int
+    count: int
+    distinct: int
+    missing: int
+    kind: str
+    repeated_ids: int = 0
+    extra: int = 0  # rows beyond the first of each repeated id
+    involved: int = 0  # rows holding a repeated id
+    identical: int = 0  # of those, rows in a group of exact copies
+    extra_copies: int = 0  # of the extra rows, exact copies of another row
+    examples: list[tuple[object, int, str, bool]] = dataclasses.field(default_factory=list)
+
+    @property
+    def graded_share(self) -> float:
+        return (self.extra - self.extra_copies) / self.rows if self.rows else 0.0
 
 
 @dataclass(frozen=True)
@@ -287,6 +432,7 @@ class DuplicateIds(Check):
     id: ClassVar[str] = "consistency.duplicate_ids"
     title: ClassVar[str] = "Unique ids"
     area: ClassVar[Area] = Area.CONSISTENCY
+    all_rows = True  # counts from data.stats / data.engine: exact over all rows on every engine
 
     warn_above: float = 0.0
     fail_above: float = 0.001
@@ -305,7 +451,6 @@ class DuplicateIds(Check):
         return out
 
     def run(self, data: Dataset) -> Outcome:
-        n = data.n_rows
         targets = []
         if data.roles.id:
             how = "detected" if "id" in data.roles.detected else "declared"
@@ -313,99 +458,150 @@ class DuplicateIds(Check):
         targets += [(c, "probable") for c in self.probable_ids(data)]
         if not targets:
             return Outcome.skip("no id column set or detected (use --id or 'id:' in dataaudit.yaml)")
-        expected = _expected(
-            self.warn_above, self.fail_above, "share of repeated-id rows that are not copies"
-        )
-        copies = None
-        statuses, parts, columns, evidence = [], [], [], []
-        observed: dict[str, dict[str, Any]] = {}
-        for col, how in targets:
-            st = data.stats[col]
-            share_distinct = st.distinct / st.count if st.count else 0.0
-            if how == "detected":
-                tag = f" (detected as the id; declare it with --id {col} or 'id: {col}' in dataaudit.yaml)"
-            elif how == "probable":
-                tag = (
-                    f" (detected as a probable id: named like one, {share_distinct:.1%} distinct; declare it "
-                    f"with --id {col} or 'id: {col}' in dataaudit.yaml)"
-                )
-            else:
-                tag = ""
-            vc = data.stats.value_counts(col)
-            repeated = vc[vc > 1]
-            extra = int((repeated - 1).sum())
-            missing = f"; {count(st.missing, 'row')} without an id" if st.missing else ""
-            columns.append(col)
-            if not extra:
-                statuses.append(Status.PASS)
-                parts.append(f"all {st.count:,} values of {col}{tag} are unique{missing}")
-                observed[col] = {"repeated_ids": 0, "extra_rows": 0}
-                continue
-            if copies is None:
-                # rows that are exact duplicates over every column (the id included) are plain copies; the
-                # same grouping as consistency.duplicate_rows, so the two checks agree
-                c_idx, c_g = _duplicate_groups(data, data.columns)
-                later = c_idx[pd.Series(c_g).duplicated().to_numpy()]  # copies of an earlier row
-                copies = (c_idx, later)
-            c_idx, later = copies
-            s = data.frame[col]
-            involved = np.flatnonzero(s.isin(repeated.index).to_numpy())
-            identical = int(np.isin(involved, c_idx).sum())
-            extra_copies = int(np.isin(later, involved).sum())
-            extra_graded = extra - extra_copies
-            share = extra_graded / n if n else 0.0
-            status = grade(share, warn=self.warn_above, fail=self.fail_above, higher_is_worse=True)
-            if how in ("probable", "detected") and status == Status.FAIL:
-                status = Status.WARN  # a guessed role reports but does not fail the verdict
+        measured = [self.measure(data, col, how) for col, how in targets]
+        statuses, parts, evidence = [], [], []
+        observed: dict[str, dict[str, object]] = {}
+        for m in measured:
+            status = self.judge(m)
+            part, obs, table = self.word(m, status)
             statuses.append(status)
-            conflicting = len(involved) - identical
-            if conflicting == 0:
-                nature = (
-                    "all are exact duplicate rows, counted by consistency.duplicate_rows (not graded here)"
-                )
-            else:
-                nature = f"{count(conflicting, 'row')} differ in other columns (conflicting records)"
-                if extra_copies:
-                    nature += (
-                        f"; {count(extra_copies, 'extra row')} exact copies of another row, counted by "
-                        "consistency.duplicate_rows"
-                    )
-            parts.append(
-                f"{count(len(repeated), 'id')} of {col}{tag} repeated: {extra:,} extra rows "
-                f"({_pct(extra / n)} of {n:,}); {nature}{missing}"
-            )
-            observed[col] = {
-                "repeated_ids": len(repeated),
-                "extra_rows": extra,
-                "copies": extra_copies,
-                "share": round(share, 4),
-            }
-            values = s.to_numpy()
-            examples = []
-            for value in repeated.index[:5]:  # five vectorised scans, one per example id
-                rows = np.flatnonzero(values == value)
-                ident = bool(rows.size and np.isin(rows, c_idx).all())
-                examples.append(
-                    (
-                        mask_example(value, column=col, kind=st.kind),
-                        int(repeated[value]),
-                        _row_list(rows),
-                        ident,
-                    )
-                )
-            evidence.append(
-                Table.of(
-                    ("id", "rows", "row numbers", "identical rows"),
-                    examples,
-                    title=f"Most repeated ids of {col}",
-                )
-            )
-        single = len(targets) == 1
+            parts.append(part)
+            observed[m.column] = obs
+            if table is not None:
+                evidence.append(table)
         return Outcome.make(
             worst_status(*statuses),
             "; ".join(parts),
-            observed=(observed[targets[0][0]] if single else observed),
-            expected=expected,
-            columns=columns,
+            observed=(observed[targets[0][0]] if len(targets) == 1 else observed),
+            expected=_expected(
+                self.warn_above, self.fail_above, "share of repeated-id rows that are not copies"
+            ),
+            columns=[col for col, _ in targets],
             evidence=evidence,
         )
+
+    # -- measure: exact value counts of the id, exact duplicate groups, a few example groups by position
+    def measure(self, data: Dataset, col: str, how: str) -> IdRepeats:
+        st = data.stats[col]
+        vc = data.stats.value_counts(col)
+        repeated = vc[vc > 1]
+        extra = int((repeated - 1).sum())
+        base = IdRepeats(
+            column=col,
+            how=how,
+            rows=data.n_rows,
+            count=st.count,
+            distinct=st.distinct,
+            missing=st.missing,
+            kind=st.kind,
+        )
+        if not extra:
+            return base
+        # rows that are exact duplicates over every column (the id included) are plain copies: the same
+        # groups as consistency.duplicate_rows, so the two checks agree. A copy shares its id, so every row
+        # of those groups holds a repeated id, unless the id is missing there.
+        exact = _exact_duplicates(data, data.columns)
+        sizes = exact.sizes
+        if exact.groups and st.missing:
+            every = data.memo(
+                ("engine.duplicates", tuple(data.columns), exact.groups),
+                lambda: data.engine.duplicates(data.columns, limit=exact.groups),
+            )
+            firsts = [g[0] for g in every.examples]
+            sizes = every.sizes[data.engine.rows(firsts, [col])[col].notna().to_numpy()]
+        # the most repeated ids: the engine's largest groups of this one column (missing is no id)
+        groups = data.engine.duplicates([col], limit=MAX_EXAMPLES + int(st.missing >= 2))
+        values = data.engine.rows([g[0] for g in groups.examples], [col])[col].tolist()
+        examples = []
+        for value, size, rows in zip(values, groups.sizes, groups.examples):
+            if pd.isna(value) or len(examples) == MAX_EXAMPLES:
+                continue
+            examples.append(
+                (value, int(size), _row_list(rows), self._identical(data, col, value, rows, exact))
+            )
+        return dataclasses.replace(
+            base,
+            repeated_ids=len(repeated),
+            extra=extra,
+            involved=int(repeated.sum()),
+            identical=int(sizes.sum()),
+            extra_copies=int((sizes - 1).sum()),
+            examples=examples,
+        )
+
+    #: an id group with more rows than this is not fetched to tell whether its rows are copies
+    MAX_FETCH: ClassVar[int] = 10_000
+
+    def _identical(self, data: Dataset, col: str, value, rows: tuple[int, ...], exact: GroupSummary) -> bool:
+        """Whether every row holding ``value`` is an exact copy of another row. A copy shares its id, so
+        its whole group of copies lies among these rows: fetched by position and compared; for a very
+        large id group, the exact groups' sizes are summed by their id instead (their first rows fetched)."""
+        if not exact.groups:
+            return False
+        if len(rows) <= self.MAX_FETCH:
+            return bool(_row_hash(data.engine.rows(rows, data.columns)).duplicated(keep=False).all())
+        every = data.memo(
+            ("engine.duplicates", tuple(data.columns), exact.groups),
+            lambda: data.engine.duplicates(data.columns, limit=exact.groups),
+        )
+        ids = data.engine.rows([g[0] for g in every.examples], [col])[col].to_numpy()
+        return int(every.sizes[ids == value].sum()) == len(rows)
+
+    # -- judge: the share of extra rows that are not plain copies against the thresholds
+    def judge(self, m: IdRepeats) -> Status:
+        if not m.extra:
+            return Status.PASS
+        status = grade(m.graded_share, warn=self.warn_above, fail=self.fail_above, higher_is_worse=True)
+        if m.how in ("probable", "detected") and status == Status.FAIL:
+            status = Status.WARN  # a guessed role reports but does not fail the verdict
+        return status
+
+    # -- word: the message part, observed values and the table of examples
+    def word(self, m: IdRepeats, status: Status) -> tuple[str, dict[str, object], Table | None]:
+        col, n = m.column, m.rows
+        share_distinct = m.distinct / m.count if m.count else 0.0
+        if m.how == "detected":
+            tag = f" (detected as the id; declare it with --id {col} or 'id: {col}' in dataaudit.yaml)"
+        elif m.how == "probable":
+            tag = (
+                f" (detected as a probable id: named like one, {share_distinct:.1%} distinct; declare it "
+                f"with --id {col} or 'id: {col}' in dataaudit.yaml)"
+            )
+        else:
+            tag = ""
+        missing = f"; {count(m.missing, 'row')} without an id" if m.missing else ""
+        if not m.extra:
+            return (
+                f"all {m.count:,} values of {col}{tag} are unique{missing}",
+                {"repeated_ids": 0, "extra_rows": 0},
+                None,
+            )
+        conflicting = m.involved - m.identical
+        if conflicting == 0:
+            nature = "all are exact duplicate rows, counted by consistency.duplicate_rows (not graded here)"
+        else:
+            nature = f"{count(conflicting, 'row')} differ in other columns (conflicting records)"
+            if m.extra_copies:
+                nature += (
+                    f"; {count(m.extra_copies, 'extra row')} exact copies of another row, counted by "
+                    "consistency.duplicate_rows"
+                )
+        part = (
+            f"{count(m.repeated_ids, 'id')} of {col}{tag} repeated: {m.extra:,} extra rows "
+            f"({_pct(m.extra / n)} of {n:,}); {nature}{missing}"
+        )
+        observed = {
+            "repeated_ids": m.repeated_ids,
+            "extra_rows": m.extra,
+            "copies": m.extra_copies,
+            "share": round(m.graded_share, 4),
+        }
+        table = Table.of(
+            ("id", "rows", "row numbers", "identical rows"),
+            [
+                (mask_example(v, column=col, kind=m.kind), size, rows, ident)
+                for v, size, rows, ident in m.examples
+            ],
+            title=f"Most repeated ids of {col}",
+        )
+        return part, observed, table

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
 import pandas as pd
 
-from dataaudit.checks.consistency._common import MAX_EXAMPLES, _labels, _rows
+from dataaudit.checks.consistency._common import MAX_EXAMPLES, _label_placeholder_mask, _labels, _rows
 from dataaudit.dataset import Dataset
+from dataaudit.engine import PandasEngine
 from dataaudit.model import Area, Check, Outcome, Status, Table, count, grade
 
 __all__ = ["ConflictingLabels", "TargetMissing", "chance_identical_pairs", "explained_by_chance"]
@@ -21,7 +23,11 @@ CHANCE_MAX_COLUMNS = 30
 
 
 def chance_identical_pairs(
-    frame: pd.DataFrame, columns: list[str], observed_pairs: float, discount: bool = True
+    frame: pd.DataFrame,
+    columns: list[str],
+    observed_pairs: float,
+    discount: bool = True,
+    n_rows: int | None = None,
 ) -> float:
     """Pairs of rows expected to be identical over ``columns`` by coincidence, for different records.
 
@@ -37,14 +43,19 @@ def chance_identical_pairs(
     estimate meant to judge them; without it, the estimate suits a table whose rows cannot all differ
     (three coarse columns). So correlated coarse columns (age and years married in a survey) are
     followed, and tables where identical rows are unavoidable are recognised. Columns beyond the
-    ``CHANCE_MAX_COLUMNS`` most shared ones count as independent. Estimated on a seeded sample of at most
-    ``CHANCE_SAMPLE`` rows."""
-    n = len(frame)
-    if n < 2 or not columns:
+    ``CHANCE_MAX_COLUMNS`` most shared ones count as independent.
+
+    A model estimate, not a count: it is estimated on ``frame``, the rows of a table of ``n_rows`` rows
+    (default: ``frame`` is the whole table), taken down to a seeded sample of at most ``CHANCE_SAMPLE`` rows
+    (callers pass ``data.sample(CHANCE_SAMPLE)``: the same rows on every engine). It stays on a sample by
+    design: the exact version needs the group counts of every pair of columns, up to 435 scans per audit,
+    each as large as the table for two continuous columns."""
+    n = len(frame) if n_rows is None else n_rows
+    if n < 2 or not columns or len(frame) < 2:
         return 0.0
     pairs = n * (n - 1) / 2
     sub = frame[columns]
-    if n > CHANCE_SAMPLE:
+    if len(sub) > CHANCE_SAMPLE:
         sub = sub.sample(n=CHANCE_SAMPLE, random_state=0)
     m = len(sub)
     m_pairs = m * (m - 1) / 2
@@ -71,7 +82,9 @@ def chance_identical_pairs(
     def both(c: str, parent: str) -> float:
         if (c, parent) not in joint:
             a, b = codes[c], codes[parent]
-            joint[(c, parent)] = agree(a * (int(b.max()) + 1) + b)
+            # the pair's codes made compact first: a bincount over the raw product of two many-valued
+            # columns (an id and a timestamp) would allocate gigabytes
+            joint[(c, parent)] = agree(pd.factorize(a * (int(b.max()) + 1) + b)[0])
         return joint[(c, parent)]
 
     def chance(copies: float) -> float:
@@ -267,34 +280,12 @@ class ConflictingLabels(Check):
     id: ClassVar[str] = "consistency.conflicting_labels"
     title: ClassVar[str] = "Identical rows, different labels"
     area: ClassVar[Area] = Area.CONSISTENCY
+    all_rows = True  # counts from data.stats / data.engine: exact over all rows on every engine
     requires: ClassVar[tuple[str, ...]] = ("target",)
 
     warn_above: float = 0.0
     fail_above: float = 0.01
     min_distinct_share: float = 0.5
-
-    PRUNE_COLUMNS: ClassVar[int] = 3
-
-    def _candidates(self, frame: pd.DataFrame, features: list[str], data: Dataset) -> np.ndarray:
-        """Rows that may have an identical twin. Rows identical on every feature are identical on any
-        subset, so cheap scans prune first: a joint hash of the numeric, boolean and datetime columns (fast
-        to hash), then one-column duplicate scans of the text columns with the most distinct values, on the
-        remaining rows only. Whole feature rows are hashed for the survivors alone."""
-        candidates = np.ones(len(frame), dtype=bool)
-        cheap = [c for c in features if frame[c].dtype.kind in "biufcmM"]
-        if cheap:
-            candidates = _row_hash(frame[cheap]).duplicated(keep=False).to_numpy()
-        rest = sorted((c for c in features if c not in cheap), key=lambda c: -data.stats[c].distinct)
-        for col in rest[: self.PRUNE_COLUMNS]:
-            if not candidates.any():
-                break
-            values = frame[col][candidates]
-            try:
-                again = values.duplicated(keep=False).to_numpy()
-            except TypeError:  # unhashable values: compare their text
-                again = values.astype(str).duplicated(keep=False).to_numpy()
-            candidates[np.flatnonzero(candidates)[~again]] = False
-        return candidates
 
     def run(self, data: Dataset) -> Outcome:
         target = data.roles.target
@@ -306,43 +297,89 @@ class ConflictingLabels(Check):
         features = [c for c in data.features if data.stats[c].kind != "empty"]
         if not features:
             return Outcome.skip("no features to compare rows on")
-        y, labelled = _labels(data)
-        y = y[labelled]
-        n = len(y)
+        m = self.measure(data, features)
+        if m.labelled < 2:
+            return Outcome.skip(f"{count(m.labelled, 'labelled row')}: nothing to compare")
+        if m.distinct_rows < self.min_distinct_share * m.labelled:
+            return Outcome.skip(
+                f"the {count(len(features), 'feature')} take only {m.distinct_rows:,} distinct combinations "
+                f"over {m.labelled:,} labelled rows ({m.distinct_rows / m.labelled:.1%} < "
+                f"{self.min_distinct_share:.0%}): equal rows with different labels are expected there, not "
+                "contradictions"
+            )
+        return self.word(m, self.judge(m), target, len(features))
+
+    # -- measure: duplicate and conflicting groups over all labelled rows, from the engine
+    def measure(self, data: Dataset, features: list[str]) -> LabelConflicts:
+        """Every row labelled (the usual case): the engine's groups over all rows. Otherwise the labelled
+        rows of ``data.frame`` (all rows in memory; the stated sample out of core) in a pandas engine of
+        their own, as the engine cannot leave out placeholder labels ('?', 'unknown') or keep unlabelled
+        rows out of the duplicate groups."""
+        target = data.roles.target
+        counts = data.stats.value_counts(target)
+        placeholders = _label_placeholder_mask(counts.index.to_series(), counts)
+        if data.stats[target].missing == 0 and not placeholders.any():
+            engine, n = data.engine, data.n_rows
+            positions = None
+            chance_rows = data.sample(CHANCE_SAMPLE)  # the model's estimate is on the seeded sample
+        else:
+            y, labelled = _labels(data)
+            frame = data.frame[labelled.to_numpy()]
+            positions = np.flatnonzero(labelled.to_numpy())
+            engine, n = PandasEngine(frame.reset_index(drop=True)), len(frame)
+            chance_rows = frame
         if n < 2:
-            return Outcome.skip(f"{count(n, 'labelled row')}: nothing to compare")
-        frame = data.frame if bool(labelled.all()) else data.frame[labelled.to_numpy()]
-        candidates = self._candidates(frame, features, data)
-        keys = (
-            _row_hash(frame.loc[candidates, features]) if candidates.any() else pd.Series([], dtype="uint64")
+            return LabelConflicts(labelled=n, distinct_rows=n)
+        dup = engine.duplicates(features, limit=0)
+        base = LabelConflicts(
+            labelled=n,
+            distinct_rows=n - dup.extra_copies,
+            repeated_groups=dup.groups,
+            repeated_rows=dup.rows,
+            identical_pairs=int(_pairs(dup.sizes)),
         )
-        groups = pd.DataFrame(
-            {"key": keys.to_numpy(), "y": y[candidates].to_numpy()}, index=y.index[candidates]
+        if n - dup.extra_copies < self.min_distinct_share * n or not dup.groups:
+            return base
+        conf = engine.conflicts(features, target, limit=MAX_EXAMPLES)
+        if not conf.groups:
+            return base
+        examples = []
+        for size, rows in zip(conf.sizes, conf.examples):  # ≤5 groups, not rows
+            labels = engine.rows(rows, [target])[target].astype(str).value_counts()
+            shown = rows if positions is None else data.frame.index[positions[list(rows)]]
+            examples.append(
+                (int(size), _rows(pd.Index(shown)), ", ".join(f"{k!r} × {v}" for k, v in labels.items()))
+            )
+        chance = chance_identical_pairs(chance_rows, features, base.identical_pairs, n_rows=n)
+        return dataclasses.replace(
+            base,
+            conflicting_groups=conf.groups,
+            conflicting_rows=conf.rows,
+            examples=examples,
+            chance_pairs=chance,
         )
-        distinct_rows = int(n - candidates.sum() + groups["key"].nunique())
+
+    # -- judge
+    def judge(self, m: LabelConflicts) -> Status:
+        if not m.conflicting_groups:
+            return Status.PASS
+        if explained_by_chance(m.identical_pairs, m.chance_pairs):
+            return Status.PASS  # equal rows no more often than chance: different labels are noise
+        return grade(m.share, warn=self.warn_above, fail=self.fail_above, higher_is_worse=True)
+
+    # -- word
+    def word(self, m: LabelConflicts, status: Status, target: str, n_features: int) -> Outcome:
         expected = (
             f"<= {self.warn_above:.1%} of labelled rows in conflicting groups "
             f"(fail above {self.fail_above:.1%})"
         )
-        if distinct_rows < self.min_distinct_share * n:
-            return Outcome.skip(
-                f"the {count(len(features), 'feature')} take only {distinct_rows:,} distinct combinations "
-                f"over {n:,} labelled rows ({distinct_rows / n:.1%} < {self.min_distinct_share:.0%}): equal "
-                "rows with different labels are expected there, not contradictions"
-            )
-        dup = groups[groups["key"].duplicated(keep=False)]
-        labels_per_key = dup.groupby("key", sort=False)["y"].nunique()
-        bad_keys = labels_per_key.index[labels_per_key.to_numpy() > 1]
-        in_conflict = dup[dup["key"].isin(bad_keys)]
-        n_rows, n_groups = len(in_conflict), len(bad_keys)
-        share = n_rows / n
-        n_dup_groups = len(labels_per_key)
-        if n_groups == 0:
+        n = m.labelled
+        if not m.conflicting_groups:
             agree = (
-                f"{count(n_dup_groups, 'group')} of identical feature rows ({count(len(dup), 'row')}) all "
-                f"agree on {target!r}"
-                if n_dup_groups
-                else f"no two labelled rows are identical on the {count(len(features), 'feature')}"
+                f"{count(m.repeated_groups, 'group')} of identical feature rows "
+                f"({count(m.repeated_rows, 'row')}) all agree on {target!r}"
+                if m.repeated_groups
+                else f"no two labelled rows are identical on the {count(n_features, 'feature')}"
             )
             return Outcome.ok(
                 f"no conflicting labels: {agree}",
@@ -350,53 +387,61 @@ class ConflictingLabels(Check):
                 expected=expected,
                 columns=[target],
             )
-        status = grade(share, warn=self.warn_above, fail=self.fail_above, higher_is_worse=True)
-        group_sizes = dup.groupby("key", sort=False).size().to_numpy()
-        observed_pairs = int((group_sizes * (group_sizes - 1) // 2).sum())
-        chance_pairs = chance_identical_pairs(frame, features, observed_pairs)
-        if explained_by_chance(observed_pairs, chance_pairs):
-            status = Status.PASS  # equal rows no more often than chance: different labels are noise
         msg = (
-            f"{count(n_groups, 'group')} of identical feature rows have different {target!r} labels: "
-            f"{count(n_rows, 'row')} ({share:.2%} of {n:,} labelled rows; "
-            f"{n_groups / max(n_dup_groups, 1):.0%} of the {count(n_dup_groups, 'group')} of repeated "
-            "feature rows)"
+            f"{count(m.conflicting_groups, 'group')} of identical feature rows have different {target!r} "
+            f"labels: {count(m.conflicting_rows, 'row')} ({m.share:.2%} of {n:,} labelled rows; "
+            f"{m.conflicting_groups / max(m.repeated_groups, 1):.0%} of the "
+            f"{count(m.repeated_groups, 'group')} of repeated feature rows)"
         )
         if status == Status.PASS:
             msg = (
                 f"no contradiction: {msg}, but identical feature rows are no more frequent than chance "
-                f"predicts for these features ({observed_pairs:,} pairs observed, {chance_pairs:,.1f} "
+                f"predicts for these features ({m.identical_pairs:,} pairs observed, {m.chance_pairs:,.1f} "
                 "expected), so these are different records that happen to look alike"
             )
-        # evidence: the largest conflicting groups, ≤5, each with its rows and label counts
-        sizes = in_conflict.groupby("key", sort=False).size().sort_values(ascending=False, kind="stable")
-        examples = in_conflict[in_conflict["key"].isin(sizes.index[:MAX_EXAMPLES])]
-        rows: list[tuple[int, int, str, str]] = []
-        for key, grp in examples.groupby("key", sort=False):  # ≤5 groups, not rows
-            labels = grp["y"].astype(str).value_counts()
-            rows.append(
-                (
-                    len(rows) + 1,
-                    int(sizes[key]),
-                    _rows(grp.index),
-                    ", ".join(f"{k!r} × {v}" for k, v in labels.items()),
-                )
-            )
+        rows = [(i + 1, *example) for i, example in enumerate(m.examples)]
         return Outcome.make(
             status,
             msg,
             observed={
-                "conflicting_groups": n_groups,
-                "rows": n_rows,
-                "share": round(share, 5),
-                "identical_pairs": observed_pairs,
-                "chance_pairs": round(chance_pairs, 2),
+                "conflicting_groups": m.conflicting_groups,
+                "rows": m.conflicting_rows,
+                "share": round(m.share, 5),
+                "identical_pairs": m.identical_pairs,
+                "chance_pairs": round(m.chance_pairs, 2),
             },
             expected=expected,
             columns=[target],
             evidence=Table.of(
                 ("group", "rows", "row numbers", f"{target} labels"),
                 rows,
-                title=f"Conflicting groups (largest first), compared on {count(len(features), 'feature')}",
+                title=f"Conflicting groups (largest first), compared on {count(n_features, 'feature')}",
             ),
         )
+
+
+@dataclass(frozen=True)
+class LabelConflicts:
+    """What `ConflictingLabels` measured over the labelled rows: groups of identical feature rows, those
+    among them holding more than one label, examples of the largest, and the chance model's estimate of
+    identical pairs among different records."""
+
+    labelled: int
+    distinct_rows: int
+    repeated_groups: int = 0
+    repeated_rows: int = 0
+    identical_pairs: int = 0
+    conflicting_groups: int = 0
+    conflicting_rows: int = 0
+    examples: list[tuple[int, str, str]] = dataclasses.field(default_factory=list)
+    chance_pairs: float = 0.0
+
+    @property
+    def share(self) -> float:
+        return self.conflicting_rows / self.labelled if self.labelled else 0.0
+
+
+def _pairs(sizes: np.ndarray) -> float:
+    """Pairs of identical rows in groups of these sizes."""
+    sizes = np.asarray(sizes, dtype="float64")
+    return float((sizes * (sizes - 1) / 2).sum())

@@ -75,9 +75,14 @@ class MissingValues(Check):
     grade_free_text: bool = False
 
     def run(self, data: Dataset) -> Outcome:
-        n = data.n_rows
-        if n == 0:
+        if data.n_rows == 0:
             return Outcome.skip("no rows to examine")
+        m = self.measure(data)
+        return self.word(m, self.judge(m))
+
+    # -- measure: missing cells per column from the shared statistics (exact over all rows), empty rows
+    def measure(self, data: Dataset) -> MissingCounts:
+        n = data.n_rows
         cols = [c for c in data.columns if c != data.roles.target]
         rows, graded, chart = [], [], []
         for c in cols:
@@ -87,6 +92,7 @@ class MissingValues(Check):
             is_graded = not free_text or self.grade_free_text
             chart.append((c, share))
             if st.missing:
+                markers = _markers_text(_markers(data, c))
                 rows.append(
                     (
                         c,
@@ -94,33 +100,42 @@ class MissingValues(Check):
                         st.missing,
                         round(share, 4),
                         "yes" if is_graded else "no (free text)",
-                        _markers_text(_markers(data, c)),
+                        markers,
                     )
                 )
                 if is_graded:
                     graded.append((c, st.missing, share))
-        # an entirely empty row has every column missing: if any column is complete, there is none
+        # an entirely empty row has every column missing: if any column is complete, there is none. Only
+        # then are rows read (data.frame: all rows in memory; the stated sample out of core), as no engine
+        # operation counts rows meeting several predicates at once
         empty_rows = np.empty(0, dtype=np.intp)
         if cols and all(data.stats[c].missing for c in cols):
             empty_rows = np.flatnonzero(data.frame[cols].isna().all(axis=1).to_numpy())
+        return MissingCounts(n, rows, graded, chart, empty_rows)
+
+    # -- judge: the worst graded column share, and the share of empty rows
+    def judge(self, m: MissingCounts) -> Status:
+        empty = grade(
+            len(m.empty_rows) / m.rows,
+            warn=self.empty_rows_warn_above,
+            fail=self.empty_rows_fail_above,
+            higher_is_worse=True,
+        )
+        return worst_status(
+            _grade_worst([s for _, _, s in m.graded], self.warn_above, self.fail_above), empty
+        )
+
+    # -- word
+    def word(self, m: MissingCounts, status: Status) -> Outcome:
+        n, rows, empty_rows = m.rows, m.columns, m.empty_rows
         empty = len(empty_rows)
         empty_share = empty / n
-        statuses = [_grade_worst([s for _, _, s in graded], self.warn_above, self.fail_above)]
-        statuses.append(
-            grade(
-                empty_share,
-                warn=self.empty_rows_warn_above,
-                fail=self.empty_rows_fail_above,
-                higher_is_worse=True,
-            )
-        )
-        status = worst_status(*statuses)
-        graded.sort(key=lambda g: -g[2])
+        graded = sorted(m.graded, key=lambda g: -g[2])
         flagged = [g for g in graded if g[2] > self.warn_above]
         parts = []
         if flagged:
             parts.append(
-                ", ".join(f"{c} {_pct(s)} missing ({m:,} of {n:,} rows)" for c, m, s in flagged[:4])
+                ", ".join(f"{c} {_pct(s)} missing ({k:,} of {n:,} rows)" for c, k, s in flagged[:4])
                 + (f" and {len(flagged) - 4} more columns" if len(flagged) > 4 else "")
                 + f" (warn above {_pct(self.warn_above)})"
             )
@@ -136,7 +151,7 @@ class MissingValues(Check):
         skipped = [r[0] for r in rows if r[4] != "yes"]
         if skipped and status == Status.PASS:
             parts.append(f"free text not graded: {', '.join(skipped[:3])}")
-        chart.sort(key=lambda t: -t[1])
+        chart = sorted(m.chart, key=lambda t: -t[1])
         evidence = [
             Table.of(
                 ("column", "kind", "missing", "share", "graded", "written as"),
@@ -168,6 +183,19 @@ class MissingValues(Check):
                 threshold=self.warn_above * 100,
             ),
         )
+
+
+@dataclass(frozen=True)
+class MissingCounts:
+    """What `MissingValues` measured: per column with gaps (column, kind, missing, share, graded, how they
+    were written), the graded (column, missing, share), every column's share for the chart, and the
+    positions of entirely empty rows."""
+
+    rows: int
+    columns: list[tuple]
+    graded: list[tuple[str, int, float]]
+    chart: list[tuple[str, float]]
+    empty_rows: np.ndarray
 
 
 # ----------------------------------------------------------------------------------------------------------

@@ -12,10 +12,10 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from dataaudit.checks._shared import numeric_values
 from dataaudit.checks.consistency._common import _expected, _grade_worst, _num, _pct, _sentinels
 from dataaudit.dataset import Dataset
-from dataaudit.model import Area, Check, Outcome, Table, count, worst_status
+from dataaudit.engine.base import Predicate
+from dataaudit.model import Area, Check, Outcome, Status, Table, count, worst_status
 from dataaudit.roles import ID_TOKENS
 
 __all__ = ["Outliers"]
@@ -81,6 +81,7 @@ class Outliers(Check):
     id: ClassVar[str] = "consistency.outliers"
     title: ClassVar[str] = "Outliers"
     area: ClassVar[Area] = Area.CONSISTENCY
+    all_rows = True  # counts from data.stats / data.engine: exact over all rows on every engine
 
     warn_above: float = 0.001
     fail_above: float = 0.01
@@ -88,75 +89,141 @@ class Outliers(Check):
     min_count: int = 3
 
     def run(self, data: Dataset) -> Outcome:
-        findings, table = [], []
         cols = _numeric_columns(data, data.features)
         if not cols:
             return Outcome.skip("no numeric feature with more than two values")
-        for c in cols:
-            res = self._column(data, c)
-            if res is None:
-                continue
-            scale, lo, hi, n_out, far, n_judged, low_ex, high_ex, note = res
-            share = n_out / n_judged if n_judged else 0.0
-            table.append(
-                (c, scale, _num(lo), _num(hi), n_out, round(share, 5), _examples(low_ex, high_ex), note)
-            )
-            if n_out >= self.min_count or far:
-                far_share = far / n_judged if n_judged else 0.0
-                findings.append((c, share, n_out, n_judged, scale, lo, hi, low_ex, high_ex, far_share))
-        expected = _expected(self.warn_above, self.fail_above, f"share beyond {self.k:g} IQR fences")
-        judged = [r for r in table if r[1] != "—"]
+        measured = self.measure(data, cols)
+        judged = [m for m in measured if m.scale != "—"]
         if not judged:
-            why = "; ".join(f"{r[0]}: {r[7]}" for r in table[:5]) or "too few values"
+            why = "; ".join(f"{m.column}: {m.note}" for m in measured[:5]) or "too few values"
             return Outcome.skip(f"no numeric feature could be judged ({why})")
-        # a share past the fences warns; only values far past them (twice the distance: an extra zero, a unit
-        # mix-up) fail, since a real heavy tail just past a fence and an error look alike there
-        status = worst_status(
-            _grade_worst([f[1] for f in findings], self.warn_above, None),
-            _grade_worst([f[9] for f in findings], None, self.fail_above),
+        return self.word(measured, self.judge(measured), len(judged))
+
+    # -- measure: fences from the exact quantiles and value counts, counts beyond them in one engine scan
+    def measure(self, data: Dataset, cols: list[str]) -> list[ColumnOutliers]:
+        done: dict[str, ColumnOutliers] = {}
+        plans: dict[str, _Plan] = {}
+        for c in cols:
+            res = self._plan(data, c)
+            if isinstance(res, ColumnOutliers):
+                done[c] = res
+            elif res is not None:
+                plans[c] = res
+        # every column's fences and far fences, counted together in one scan over all rows
+        counted = data.engine.count_where(
+            {
+                f"{c}\x00{what}": Predicate(c, "outside", fences)
+                for c, plan in plans.items()
+                for what, fences in (("out", (plan.lo, plan.hi)), ("far", plan.far_fences))
+            }
         )
+        for c, plan in plans.items():
+            done[c] = self._finish(plan, counted[f"{c}\x00out"], counted[f"{c}\x00far"])
+        return [done[c] for c in cols if c in done]
+
+    def _finish(self, plan: _Plan, beyond: int, beyond_far: int) -> ColumnOutliers:
+        """The counts beyond the fences, less the values left out (sentinels, a spike of zeros), and the
+        most extreme values on each side as examples, from the exact value counts."""
+        keys, weights = plan.counts.index.to_numpy(dtype="float64"), plan.counts.to_numpy()
+        left_out = np.isin(keys, plan.excluded)
+        (far_lo, far_hi), note = plan.far_fences, list(plan.note)
+        n_out = beyond - int(weights[left_out & ((keys < plan.lo) | (keys > plan.hi))].sum())
+        far = beyond_far - int(weights[left_out & ((keys < far_lo) | (keys > far_hi))].sum())
+        low_ex = high_ex = []
+        if n_out:
+            low = np.sort(keys[~left_out & (keys < plan.lo)])
+            high = np.sort(keys[~left_out & (keys > plan.hi)])[::-1]
+            by_value = pd.Series(weights, index=keys)
+            low_ex = np.repeat(low[:3], by_value.reindex(low[:3]).to_numpy(dtype=np.int64))[:3].tolist()
+            high_ex = np.repeat(high[:3], by_value.reindex(high[:3]).to_numpy(dtype=np.int64))[:3].tolist()
+            if n_out < self.min_count and not far:
+                none_far = f"none beyond {2 * self.k:g} IQRs"
+                note.append(f"{count(n_out, 'value')} just past the fence, {none_far}: not graded")
+        return ColumnOutliers(
+            plan.column,
+            plan.scale,
+            plan.lo,
+            plan.hi,
+            n_out,
+            far,
+            plan.judged,
+            low_ex,
+            high_ex,
+            "; ".join(note),
+        )
+
+    # -- judge: a share past the fences warns; only values far past them fail
+    def judge(self, measured: list[ColumnOutliers]) -> Status:
+        # twice the distance (an extra zero, a unit mix-up) fails, since a real heavy tail just past a fence
+        # and an error look alike there
+        findings = [m for m in measured if m.graded(self.min_count)]
+        return worst_status(
+            _grade_worst([m.share for m in findings], self.warn_above, None),
+            _grade_worst([m.far_share for m in findings], None, self.fail_above),
+        )
+
+    # -- word
+    def word(self, measured: list[ColumnOutliers], status: Status, n_judged: int) -> Outcome:
+        findings = [m for m in measured if m.graded(self.min_count)]
+        table = [
+            (
+                m.column,
+                m.scale,
+                _num(m.lo),
+                _num(m.hi),
+                m.n_out,
+                round(m.share, 5),
+                _examples(m.low_ex, m.high_ex),
+                m.note,
+            )
+            for m in measured
+        ]
+        expected = _expected(self.warn_above, self.fail_above, f"share beyond {self.k:g} IQR fences")
         table.sort(key=lambda r: -r[5])
         evidence = Table.of(
             ("column", "scale", "lower fence", "upper fence", "outliers", "share", "examples", "note"),
             table,
             title="Outliers per numeric column",
         )
-        flagged = sorted((f for f in findings if f[1] > self.warn_above), key=lambda f: -f[1])
+        observed = {m.column: round(m.share, 5) for m in findings}
+        flagged = sorted((m for m in findings if m.share > self.warn_above), key=lambda m: -m.share)
         if not flagged:
-            most = max(findings, key=lambda f: f[1], default=None)
+            most = max(findings, key=lambda m: m.share, default=None)
             tail = (
-                f"; the most {most[0]} with {count(most[2], 'value')} ({_pct(most[1])}), within "
+                f"; the most {most.column} with {count(most.n_out, 'value')} ({_pct(most.share)}), within "
                 f"{_pct(self.warn_above)}"
                 if most
                 else ""
             )
             return Outcome.ok(
                 f"no column has more than {_pct(self.warn_above)} outliers among "
-                f"{count(len(judged), 'numeric feature')} judged{tail}",
-                observed={f[0]: round(f[1], 5) for f in findings},
+                f"{count(n_judged, 'numeric feature')} judged{tail}",
+                observed=observed,
                 expected=expected,
                 evidence=evidence,
             )
         parts = [
-            f"{c}: {count(k, 'value')} ({_pct(s)}) far from the column's two values "
-            f"{_num(lo + 2 * (hi - lo) / 5)} and {_num(hi - 2 * (hi - lo) / 5)} (e.g. {_examples(le, he)})"
-            if scale == "two values"
-            else f"{c}: {count(k, 'value')} ({_pct(s)}) outside [{_num(lo)}, {_num(hi)}] on the {scale} "
-            f"scale (e.g. {_examples(le, he)})"
-            for c, s, k, _, scale, lo, hi, le, he, _far in flagged[:3]
+            f"{m.column}: {count(m.n_out, 'value')} ({_pct(m.share)}) far from the column's two values "
+            f"{_num(m.lo + 2 * (m.hi - m.lo) / 5)} and {_num(m.hi - 2 * (m.hi - m.lo) / 5)} "
+            f"(e.g. {m.examples})"
+            if m.scale == "two values"
+            else f"{m.column}: {count(m.n_out, 'value')} ({_pct(m.share)}) outside "
+            f"[{_num(m.lo)}, {_num(m.hi)}] on the {m.scale} scale (e.g. {m.examples})"
+            for m in flagged[:3]
         ]
         msg = "; ".join(parts) + (f"; and {len(flagged) - 3} more columns" if len(flagged) > 3 else "")
         return Outcome.make(
             status,
             msg,
-            observed={f[0]: round(f[1], 5) for f in findings},
+            observed=observed,
             expected=expected,
-            columns=[f[0] for f in flagged],
+            columns=[m.column for m in flagged],
             evidence=evidence,
         )
 
-    def _column(self, data: Dataset, c: str):
-        x = numeric_values(data, c)
+    def _plan(self, data: Dataset, c: str) -> _Plan | ColumnOutliers | None:
+        """The fences of one column, from its exact quantiles and value counts (no row is read): a plan to
+        count, or the finished answer for a code or a two-value column, or None (too few values)."""
         st = data.stats[c]
         q = st.quantiles
         if q is None:
@@ -164,44 +231,48 @@ class Outliers(Check):
         counts = _numeric_counts(data, c)
         code = _code_reason(data, c, counts)
         if code:
-            return "—", np.nan, np.nan, 0, 0, int(st.count), [], [], f"{code}: not judged"
+            return ColumnOutliers(c, "—", np.nan, np.nan, 0, 0, int(st.count), [], [], f"{code}: not judged")
         sentinels = _sentinels(data, c)
         two = self._two_values(counts, st, sentinels)
         if two is not None:
-            return two
+            return ColumnOutliers(c, *two)
+        # the values sorted, with their counts: every quantile below is numpy's, taken from the counts
+        ordered = counts.sort_index()
+        values, weights = ordered.index.to_numpy(dtype="float64"), ordered.to_numpy(dtype=np.int64)
         note = []
-        exclude = rest = None
+        excluded: list[float] = []
+        rest: tuple[np.ndarray, np.ndarray] | None = None  # the values judged (without sentinels or a spike of zeros) as (values, counts)
         zeros_out = False
-        zeros = int((x == 0).sum())
+        zeros = int(weights[values == 0].sum())
         zero_spike = zeros >= 0.01 * st.count
         if sentinels or zero_spike:
-            arr = x.to_numpy(dtype="float64", na_value=np.nan)
-            exclude = np.isin(arr, list(sentinels)) if sentinels else np.zeros(arr.size, dtype=bool)
-            rest = arr[~exclude & np.isfinite(arr)]
-            if zero_spike and rest.size and rest.min() >= 0:  # a spike of zeros is its own mode
+            finite = np.isfinite(values)
+            keep = finite & ~np.isin(values, list(sentinels))
+            excluded = list(sentinels)
+            rest = (values[keep], weights[keep])
+            if zero_spike and rest[0].size and rest[0].min() >= 0:  # a spike of zeros is its own mode
                 zeros_out = True
-                exclude |= arr == 0
-                rest = rest[rest != 0]
+                excluded.append(0.0)
+                rest = (rest[0][rest[0] != 0], rest[1][rest[0] != 0])
                 note.append(f"{count(zeros, 'zero')} left out")
             elif not sentinels:
-                exclude, rest = None, None
+                excluded, rest = [], None
             if sentinels:
                 note.insert(0, "sentinels " + ", ".join(f"{v:g}" for v in sentinels) + " left out")
         if rest is not None:
-            if rest.size < 10:
+            if rest[1].sum() < 10:
                 return None
-            vmin, q1, q2, q3 = np.quantile(rest, [0.0, 0.25, 0.5, 0.75])
+            vmin, q1, q2, q3 = _quantiles(*rest, [0.0, 0.25, 0.5, 0.75])
         else:
             vmin, q1, q2, q3 = (q[k] for k in ("min", "p25", "p50", "p75"))
         # the tail's shape is read at the 1st/99th percentile, or, in a small column, further in (at least
         # three values beyond it), so that one wrong value does not make its own tail look long
-        n_judged = int(rest.size if rest is not None else st.count)
+        n_judged = int(rest[1].sum() if rest is not None else st.count)
         p_tail = min(max(0.01, 3 / max(n_judged, 1)), 0.10)
         if p_tail > 0.01:
-            base = rest if rest is not None else x.dropna().to_numpy(dtype="float64")
-            p01, p99 = np.quantile(base, [p_tail, 1 - p_tail])
+            p01, p99 = _quantiles(*(rest if rest is not None else (values, weights)), [p_tail, 1 - p_tail])
         elif rest is not None:
-            p01, p99 = np.quantile(rest, [0.01, 0.99])
+            p01, p99 = _quantiles(*rest, [0.01, 0.99])
         else:
             p01, p99 = q["p01"], q["p99"]
         normal_tail = (NormalDist().inv_cdf(1 - p_tail) - 0.6745) / 1.3490
@@ -220,7 +291,6 @@ class Outliers(Check):
                 # log scale stretches values near zero, so a waiting time's short lower tail stays on sqrt
                 if side not in best or distance < 0.75 * best[side][0]:
                     best[side] = (distance, name)
-        arr = x.to_numpy(dtype="float64", na_value=np.nan)
         # the distinct values, for fences that a dominant value or a coarse scale cannot collapse
         levels = counts.index.to_numpy(dtype="float64")
         levels = levels[np.isfinite(levels)]
@@ -233,7 +303,7 @@ class Outliers(Check):
             # distinct values alone
             if levels.size < 3:
                 note.append("interquartile range is 0: not judged")
-                return "—", np.nan, np.nan, 0, 0, int(st.count), [], [], "; ".join(note)
+                return ColumnOutliers(c, "—", np.nan, np.nan, 0, 0, int(st.count), [], [], "; ".join(note))
             best = {"low": (0.0, "raw"), "high": (0.0, "raw")}
             lo = far_lo = np.inf
             hi = far_hi = -np.inf
@@ -243,11 +313,10 @@ class Outliers(Check):
             hi, far_hi = self._fence(q1, q3, best["high"][1], "high")
             levels_only = False
         scale = best["low"][1] if best["low"][1] == best["high"][1] else f"{best['low'][1]}/{best['high'][1]}"
-        out = (arr < lo) | (arr > hi)
-        if exclude is not None:
-            out &= ~exclude
+        keys = counts.index.to_numpy(dtype="float64")
+        judged_keys = keys[~np.isin(keys, excluded)]
         widened = False
-        if out.any() and levels.size >= 3:
+        if ((judged_keys < lo) | (judged_keys > hi)).any() and levels.size >= 3:
             # a value is an outlier only if it is also beyond the fences drawn over the distinct values: a
             # 7-point scale's 1 or a censored column's many small values are not outliers because one or
             # two values hold most rows (for continuous data the two sets of fences coincide)
@@ -261,34 +330,18 @@ class Outliers(Check):
             elif levels_only:
                 lo = far_lo = -np.inf
                 hi = far_hi = np.inf
-            out = (arr < lo) | (arr > hi)
-            if exclude is not None:
-                out &= ~exclude
         if levels_only:
             note.append("one value holds the middle half of the rows: fences drawn over the distinct values")
         elif widened:
             note.append("fences widened to those of the distinct values (a dominant value or a coarse scale)")
-        n_out = int(out.sum())
-        judged = int(st.count - (exclude.sum() if exclude is not None else 0))
-        low_ex = high_ex = []
-        far = 0
-        if n_out:
-            picked = arr[out]
-            # far: beyond twice the fence distance, or below a third of a positive lower fence / above three
-            # times a positive upper one: on a log scale the far fence is orders of magnitude out, and an
-            # extra zero or a unit mix-up (×10, ×100, ×1000) is what such a value looks like
-            far_mag = ((hi > 0) & (picked > 3 * hi)) | ((lo > 0) & (picked < lo / 3))
-            far = int(((picked < far_lo) | (picked > far_hi) | far_mag).sum())
-            low_ex = np.sort(picked[picked < lo])[:3].tolist()
-            high_ex = np.sort(picked[picked > hi])[::-1][:3].tolist()
-            if n_out < self.min_count and not far:
-                far_k = 2 * self.k
-                note.append(
-                    f"{count(n_out, 'value')} just past the fence, none beyond {far_k:g} IQRs: not graded"
-                )
-        return scale, lo, hi, n_out, far, judged, low_ex, high_ex, "; ".join(note)
+        # far: beyond twice the fence distance, or below a third of a positive lower fence / above three
+        # times a positive upper one: on a log scale the far fence is orders of magnitude out, and an extra
+        # zero or a unit mix-up (×10, ×100, ×1000) is what such a value looks like
+        far_fences = (max(far_lo, lo / 3) if lo > 0 else far_lo, min(far_hi, 3 * hi) if hi > 0 else far_hi)
+        judged = int(st.count - weights[np.isin(values, excluded)].sum())
+        return _Plan(c, scale, lo, hi, far_fences, excluded, judged, note, counts)
 
-    def _fence(self, q1: float, q3: float, name: str, side: str) -> tuple[float, ...]:
+    def _fence(self, q1: float, q3: float, name: str, side: str) -> tuple[float, float]:
         """(fence, far fence) in raw units, ``k`` and ``2k`` interquartile ranges beyond a quartile on the
         scale ``name``."""
         fwd, inv = _TRANSFORMS[name]
@@ -297,8 +350,10 @@ class Outliers(Check):
         iqr = t3 - t1
         if side == "low":
             fences = (t1 - self.k * iqr, t1 - 2 * self.k * iqr)
-            return tuple(-np.inf if name == "sqrt" and f <= 0 else float(inv(f)) for f in fences)
-        return tuple(float(inv(f)) for f in (t3 + self.k * iqr, t3 + 2 * self.k * iqr))
+            low, far_low = (-np.inf if name == "sqrt" and f <= 0 else float(inv(f)) for f in fences)
+            return low, far_low
+        high, far_high = (float(inv(f)) for f in (t3 + self.k * iqr, t3 + 2 * self.k * iqr))
+        return high, far_high
 
     def _two_values(self, vc: pd.Series, st, sentinels: dict):
         """A column of two values (0/1, 1/2) with a few values far from both: those are the outliers.
@@ -329,6 +384,78 @@ class Outliers(Check):
             "distance away is an outlier"
         )
         return "two values", lo, hi, n_out, n_out, int(st.count), low_ex, high_ex, note
+
+
+@dataclass(frozen=True)
+class ColumnOutliers:
+    """What `Outliers` measured on one column: its scale and fences, the values beyond them (all rows), the
+    values far beyond them, the values judged, the most extreme values on each side and a note."""
+
+    column: str
+    scale: str  # raw, sqrt, log, low/high mixes, "two values", or "—" (not judged)
+    lo: float
+    hi: float
+    n_out: int
+    far: int
+    judged: int
+    low_ex: list[float]
+    high_ex: list[float]
+    note: str
+
+    @property
+    def share(self) -> float:
+        return self.n_out / self.judged if self.judged else 0.0
+
+    @property
+    def far_share(self) -> float:
+        return self.far / self.judged if self.judged else 0.0
+
+    @property
+    def examples(self) -> str:
+        return _examples(self.low_ex, self.high_ex)
+
+    def graded(self, min_count: int) -> bool:
+        """Enough values past the fence, or one far past it, to grade the column."""
+        return self.scale != "—" and (self.n_out >= min_count or self.far > 0)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """One column's fences, before the engine counts the values beyond them."""
+
+    column: str
+    scale: str
+    lo: float
+    hi: float
+    far_fences: tuple[float, float]
+    excluded: list[float]  # values left out: sentinels, a spike of zeros
+    judged: int
+    note: list[str]
+    counts: pd.Series  # exact value counts keyed by float
+
+
+def _quantiles(values: np.ndarray, counts: np.ndarray, qs: list[float]) -> np.ndarray:
+    """``np.quantile(np.repeat(values, counts), qs)`` (numpy's linear method, the same floats) from sorted
+    distinct values and their counts, without expanding them to rows."""
+    cum = np.cumsum(np.asarray(counts, dtype=np.int64))
+    n = int(cum[-1])
+    q = np.asarray(qs, dtype="float64")
+    virtual = np.asanyarray((n - 1) * q)
+    prev = np.floor(virtual)
+    nxt = prev + 1
+    above = virtual >= n - 1
+    prev[above] = nxt[above] = n - 1
+    below = virtual < 0
+    prev[below] = nxt[below] = 0
+    gamma_prev = prev.copy()
+    gamma_prev[above] = -1  # as numpy marks the last element (both ends equal there: gamma is moot)
+    a = values[np.searchsorted(cum, prev.astype(np.int64), side="right")]
+    b = values[np.searchsorted(cum, nxt.astype(np.int64), side="right")]
+    t = np.asanyarray(virtual - gamma_prev)
+    diff = b - a
+    out = np.asanyarray(a + diff * t)
+    np.subtract(b, diff * (1 - t), out=out, where=t >= 0.5)
+    return out
 
 
 def _examples(low: list[float], high: list[float]) -> str:
@@ -392,6 +519,6 @@ def _numeric_columns(data: Dataset, columns) -> list[str]:
     out = []
     for c in columns:
         st = data.stats[c]
-        if st.kind == "numeric" and st.distinct > 2 and data.stats.numeric(c) is not None:
+        if st.kind == "numeric" and st.distinct > 2:  # numeric: numbers, or text that parses as numbers
             out.append(c)
     return out

@@ -20,7 +20,9 @@ from dataaudit.checks.consistency._common import (
     _sentinels,
     _text_counts,
 )
+from dataaudit.checks.consistency.outliers import _numeric_counts
 from dataaudit.dataset import Dataset
+from dataaudit.engine.base import Predicate
 from dataaudit.model import Area, Check, Outcome, Status, Table, count, worst_status
 from dataaudit.roles import tokens
 
@@ -142,6 +144,7 @@ class ValueRanges(Check):
     id: ClassVar[str] = "consistency.value_ranges"
     title: ClassVar[str] = "Value ranges"
     area: ClassVar[Area] = Area.CONSISTENCY
+    all_rows = True  # counts from data.stats / data.engine: exact over all rows on every engine
 
     ranges: dict[str, tuple[Bound, Bound]] = field(default_factory=dict)
     allowed: dict[str, list[str | int | float | bool]] = field(default_factory=dict)
@@ -160,7 +163,7 @@ class ValueRanges(Check):
                 raise ValueError(
                     f"ranges.{col}: both bounds must be numbers or both dates, got {lo!r}, {hi!r}"
                 )
-            if _inverted(lo, hi):
+            if lo is not None and hi is not None and lo > hi:
                 raise ValueError(f"ranges.{col}: min {lo!r} is above max {hi!r}")
         for col, values in self.allowed.items():
             if not values:
@@ -174,17 +177,26 @@ class ValueRanges(Check):
     def run(self, data: Dataset) -> Outcome:
         rules = []  # (column, rule, violations, judged, examples)
         unknown, problems = [], []
-        for col, (lo, hi) in self.ranges.items():
-            if col not in data.frame.columns:
+        # measure: every numeric range (declared and implied) is counted in one engine.count_where
+        declared = {
+            col: self._range(data, col, lo, hi, "declared")
+            for col, (lo, hi) in self.ranges.items()
+            if col in data.columns
+        }
+        implied = self._implied_rules(data) if self.implied else []
+        counted = _count_ranges(data, [*declared.values(), *implied])
+        implied = [_finish(r, counted) for r in implied]
+        for col in self.ranges:
+            if col not in declared:
                 unknown.append(col)
                 continue
-            rule = self._range(data, col, lo, hi, "declared")
+            rule = _finish(declared[col], counted)
             if rule[3] == 0 and rule[1].endswith(("is not dates", "is not numeric")):
                 problems.append(f"ranges.{col}: {rule[1].split(': ', 1)[1].replace('column', col)}")
                 continue
             rules.append(rule)
         for col, values in self.allowed.items():
-            if col not in data.frame.columns:
+            if col not in data.columns:
                 unknown.append(col)
                 continue
             vc = data.stats.value_counts(col)
@@ -202,7 +214,7 @@ class ValueRanges(Check):
                 )
             )
         for col, pattern in self.patterns.items():
-            if col not in data.frame.columns:
+            if col not in data.columns:
                 unknown.append(col)
                 continue
             vc, note = _text_counts(data, col)
@@ -218,8 +230,8 @@ class ValueRanges(Check):
                 )
             )
         if self.implied:
-            declared = {(d[0], d[1]) for d in rules}
-            rules += [r for r in self._implied(data) if (r[0], r[1]) not in declared]
+            seen = {(d[0], d[1]) for d in rules}
+            rules += [r for r in self._implied(implied) if (r[0], r[1]) not in seen]
         expected = _expected(self.warn_above, self.fail_above, "share of a column's values breaking a rule")
         broken = sorted((r for r in rules if r[2]), key=lambda r: -r[2] / max(r[3], 1))
         status = _grade_worst([r[2] / max(r[3], 1) for r in broken], self.warn_above, self.fail_above)
@@ -269,18 +281,18 @@ class ValueRanges(Check):
     def _range(self, data: Dataset, col: str, lo: Bound, hi: Bound, why: str, exclude=()):
         rule = f"range [{_bound(lo)}, {_bound(hi)}]" + ("" if why == "declared" else f" ({why})")
         is_date = isinstance(lo, dt.datetime) or isinstance(hi, dt.datetime)
-        lo_v: pd.Timestamp | Bound
-        hi_v: pd.Timestamp | Bound
         if is_date:
             s = data.stats.datetimes(col)
             if s is None:
                 return (col, rule + ": column is not dates", 0, 0, "")
             lo_v, hi_v = _utc(lo), _utc(hi)
         else:
-            s = data.stats.numeric(col)
-            if s is None:
+            st = data.stats[col]
+            # numeric: numbers, or text that parses as numbers (an empty column: as its values read)
+            if st.kind != "numeric" and (st.kind != "empty" or data.stats.numeric(col) is None):
                 return (col, rule + ": column is not numeric", 0, 0, "")
-            lo_v, hi_v = lo, hi
+            # counted by the engine with the other ranges; examples from the exact value counts
+            return _Range(col, rule, lo, hi, tuple(exclude), _numeric_counts(data, col))
         bad = pd.Series(False, index=s.index)
         if lo_v is not None:
             bad |= s < lo_v
@@ -293,14 +305,13 @@ class ValueRanges(Check):
         if k:
             vals = s[bad]
             if is_date:
-                ex = ", ".join(str(v.date()) for v in vals.sort_values().iloc[np.array([0, -1])].unique()[:3])
+                ex = ", ".join(str(v.date()) for v in vals.sort_values().iloc[[0, -1]].unique()[:3])
             else:
                 ordered = np.sort(vals.to_numpy())
                 ex = ", ".join(_num(v) for v in pd.unique(np.r_[ordered[:2], ordered[-2:]])[:4])
         return (col, rule, k, int(s.notna().sum()), ex)
 
-    def _implied(self, data: Dataset) -> list:
-        rules = self._implied_rules(data)
+    def _implied(self, rules: list) -> list:
         out = []
         for c, rule, k, judged, ex in rules:
             # a name-implied rule that most values break means the name misled us (a standardised age,
@@ -352,19 +363,55 @@ class ValueRanges(Check):
         return out
 
 
-def _inverted(lo: Bound, hi: Bound) -> bool:
-    """Whether both bounds are given (of one type: checked before) and the minimum is above the maximum."""
-    if isinstance(lo, dt.datetime) and isinstance(hi, dt.datetime):
-        return lo > hi
-    if isinstance(lo, int | float) and isinstance(hi, int | float):
-        return lo > hi
-    return False
+@dataclass(frozen=True)
+class _Range:
+    """A numeric range rule waiting for its count: values below ``lo`` or above ``hi`` (None: open), the
+    values in ``exclude`` (sentinels) left out."""
+
+    column: str
+    rule: str
+    lo: float | None
+    hi: float | None
+    exclude: tuple
+    counts: pd.Series = field(repr=False, compare=False)  # exact value counts keyed by float
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        return (-np.inf if self.lo is None else self.lo, np.inf if self.hi is None else self.hi)
 
 
-def _utc(v: Bound) -> pd.Timestamp | None:
-    """A date bound as a UTC timestamp (a naive one is taken as UTC); None without a bound (a number never
-    comes here: both bounds of a date range are dates)."""
-    if not isinstance(v, dt.datetime):
+def _count_ranges(data: Dataset, items: list) -> dict[int, int]:
+    """Values outside each numeric range, all in one engine scan over all rows: {position in items: n}."""
+    ranges = [(i, r) for i, r in enumerate(items) if isinstance(r, _Range)]
+    asks = {str(i): Predicate(r.column, "outside", r.bounds) for i, r in ranges}
+    got = data.engine.count_where(asks) if asks else {}
+    return {id(items[int(k)]): v for k, v in got.items()}
+
+
+def _finish(item, counted: dict[int, int]) -> tuple:
+    """A rule as (column, rule, violations, judged, examples); a numeric range from its engine count, less
+    the excluded values, and its examples (the two lowest and two highest violations) from the exact value
+    counts."""
+    if not isinstance(item, _Range):
+        return item
+    vc = item.counts
+    keys, weights = vc.index.to_numpy(dtype="float64"), vc.to_numpy()
+    lo, hi = item.bounds
+    outside = (keys < lo) | (keys > hi)
+    left_out = np.isin(keys, list(item.exclude)) if item.exclude else np.zeros(keys.size, dtype=bool)
+    k = counted[id(item)] - int(weights[outside & left_out].sum())
+    ex = ""
+    if k:
+        bad = pd.Series(weights[outside & ~left_out], index=keys[outside & ~left_out]).sort_index()
+        low = np.repeat(bad.index[:2], bad.to_numpy()[:2])[:2]
+        high = np.repeat(bad.index[-2:], bad.to_numpy()[-2:])[-2:]
+        ex = ", ".join(_num(v) for v in pd.unique(np.r_[low, high])[:4])
+    return (item.column, item.rule, k, int(weights.sum()), ex)
+
+
+def _utc(v: dt.datetime | None) -> pd.Timestamp | None:
+    """A date bound as a UTC timestamp (a naive one is taken as UTC)."""
+    if v is None:
         return None
     return pd.Timestamp(v).tz_localize("UTC") if v.tzinfo is None else pd.Timestamp(v)
 

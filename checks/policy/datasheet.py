@@ -163,6 +163,7 @@ class LicenceCheck(Check):
     id: ClassVar[str] = "policy.licence"
     title: ClassVar[str] = "Licence known and compatible"
     area: ClassVar[Area] = Area.POLICY
+    all_rows = True  # counts from data.stats / data.engine: exact over all rows on every engine
 
     commercial_terms: tuple[str, ...] = COMMERCIAL_TERMS
 
@@ -250,6 +251,7 @@ class Retention(Check):
     id: ClassVar[str] = "policy.retention"
     title: ClassVar[str] = "Within retention period"
     area: ClassVar[Area] = Area.POLICY
+    all_rows = True  # counts from data.stats / data.engine: exact over all rows on every engine
 
     warn_within_days: int = 30
 

@@ -312,6 +312,7 @@ class SpecialCategories(Check):
     id: ClassVar[str] = "policy.special_categories"
     title: ClassVar[str] = "Special-category data has a legal basis"
     area: ClassVar[Area] = Area.POLICY
+    all_rows = True  # counts from data.stats / data.engine: exact over all rows on every engine
 
     value_share: float = 0.5
 

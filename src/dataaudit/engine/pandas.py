@@ -53,13 +53,24 @@ class PandasEngine(Engine):
         out = counts.rename("count").reset_index()
         return out.sort_values("count", ascending=False, kind="stable").reset_index(drop=True)
 
+    def _keys(self, columns: Sequence[str]) -> np.ndarray:
+        """Row keys over ``columns``, kept for the next call (duplicates then conflicts on the same features
+        hash the rows once)."""
+        cache: dict[tuple[str, ...], np.ndarray] = self.__dict__.setdefault("_key_cache", {})
+        key = tuple(columns)
+        if key not in cache:
+            if len(cache) >= 4:
+                cache.clear()
+            cache[key] = _row_keys(self.frame, columns)
+        return cache[key]
+
     def duplicates(self, columns: Sequence[str], limit: int = 5) -> GroupSummary:
-        keys = _row_keys(self.frame, columns)
+        keys = self._keys(columns)
         return _summary(keys, np.ones(len(keys), dtype=bool), None, limit)
 
     def conflicts(self, features: Sequence[str], target: str, limit: int = 5) -> GroupSummary:
         labelled = self.frame[target].notna().to_numpy()
-        keys = _row_keys(self.frame, features)
+        keys = self._keys(features)
         y = pd.factorize(self.frame[target])[0]
         return _summary(keys, labelled, y, limit)
 
@@ -177,9 +188,15 @@ def _summary(keys: np.ndarray, use: np.ndarray, labels: np.ndarray | None, limit
     first = np.full(len(sizes), len(positions), dtype=np.int64)
     np.minimum.at(first, codes, np.arange(len(codes)))
     order = groups[np.lexsort((first[groups], -sizes[groups]))]
-    examples = []
-    for g in order[:limit]:
-        examples.append(tuple(int(p) for p in positions[codes == g]))
+    # the rows of the first ``limit`` groups in one pass (a scan per group is quadratic for large limits)
+    rank = np.full(len(sizes), -1, dtype=np.int64)
+    shown = order[:limit]
+    rank[shown] = np.arange(len(shown))
+    r = rank[codes]
+    sel = np.flatnonzero(r >= 0)
+    sel = sel[np.argsort(r[sel], kind="stable")]  # grouped by rank, ascending within each group
+    parts = np.split(positions[sel], np.cumsum(np.bincount(r[sel], minlength=len(shown)))[:-1])
+    examples = [tuple(part.tolist()) for part in parts] if len(shown) else []
     return GroupSummary(
         sizes=sizes[order],
         examples=tuple(examples),
