@@ -69,11 +69,7 @@ def chance_identical_pairs(
         codes[c] = np.asarray(k, dtype=np.int64)
 
     def agree(key: np.ndarray) -> float:
-        # a pair key spans up to distinct(a) x distinct(b): counted densely only when that range is small
-        if key.size and int(key.max()) > 4 * key.size:
-            cnt = np.unique(key, return_counts=True)[1].astype("float64")
-        else:
-            cnt = np.bincount(key).astype("float64")
+        cnt = np.bincount(key).astype("float64")
         return float((cnt * (cnt - 1) / 2).sum()) / m_pairs
 
     raw = {c: agree(codes[c]) for c in columns}
