@@ -420,3 +420,22 @@ def test_a_directory_whose_files_disagree_is_refused(tmp_path):
     (folder / "b.parquet").write_bytes(b"PAR1")
     with pytest.raises(DataLoadError, match="the directory mixes formats"):
         open_duckdb(folder)
+
+
+def test_a_child_cgroup_limit_is_read_where_the_process_is(monkeypatch):
+    """A job put in a child memory group (a CI runner, systemd, cgcreate) is limited there, not at the root:
+    bench/scale.py's 8 GiB cap went unseen when only the root's files were read."""
+    files = {
+        "/proc/self/cgroup": "9:name=systemd:/\n4:memory:/jobs/audit\n0::/\n",
+        "/sys/fs/cgroup/memory/memory.limit_in_bytes": "9223372036854771712\n",  # the root: no limit
+        "/sys/fs/cgroup/memory/memory.usage_in_bytes": "5000000000\n",
+        "/sys/fs/cgroup/memory/jobs/audit/memory.limit_in_bytes": "8589934592\n",  # 8 GiB
+        "/sys/fs/cgroup/memory/jobs/audit/memory.usage_in_bytes": "1073741824\n",
+    }
+    monkeypatch.setattr(memory, "_read", lambda p: files.get(p))
+    assert memory._cgroup_limit_and_usage() == (8 * 1024**3, 1024**3)
+    assert "cgroup limit 8.0 GiB (7.0 GiB free)" in memory.describe_limits()
+    files["/proc/self/cgroup"] = "0::/ci/job\n"  # cgroup v2: the group's memory.max
+    files["/sys/fs/cgroup/ci/job/memory.max"] = "2147483648\n"
+    files["/sys/fs/cgroup/ci/job/memory.current"] = "0\n"
+    assert memory._cgroup_limit_and_usage() == (2 * 1024**3, 0)

@@ -46,17 +46,36 @@ def _cgroup_headroom() -> int | None:
 
 
 def _cgroup_limit_and_usage() -> tuple[int, int] | None:
-    for limit_file, usage_file in (
-        ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory.current"),  # v2 (unified)
-        ("/sys/fs/cgroup/memory/memory.limit_in_bytes", "/sys/fs/cgroup/memory/memory.usage_in_bytes"),  # v1
-    ):
-        limit, used = _read(limit_file), _read(usage_file)
-        if not limit or not used or not limit.strip().isdigit() or not used.strip().isdigit():
-            continue  # no such file, or "max" (v2 without a limit)
-        if int(limit) >= _NO_LIMIT:
-            continue  # v1 without a limit
-        return int(limit), int(used)
-    return None
+    """The tightest (limit, usage) of this process's own memory cgroup and the hierarchy's root, v2 or v1:
+    a job put in a child group (``cgcreate``, systemd, a CI runner) is limited there, not at the root."""
+    found = []
+    for base in _cgroup_dirs():
+        for limit_name, usage_name in (
+            ("memory.max", "memory.current"),  # v2 (unified)
+            ("memory.limit_in_bytes", "memory.usage_in_bytes"),  # v1
+        ):
+            limit, used = _read(f"{base}/{limit_name}"), _read(f"{base}/{usage_name}")
+            if not limit or not used or not limit.strip().isdigit() or not used.strip().isdigit():
+                continue  # no such file, or "max" (v2 without a limit)
+            if int(limit) >= _NO_LIMIT:
+                continue  # v1 without a limit
+            found.append((int(limit), int(used)))
+    return min(found, key=lambda lu: lu[0] - lu[1]) if found else None
+
+
+def _cgroup_dirs() -> list[str]:
+    """The root of the v2 and v1 memory hierarchies, and this process's own group in each, from
+    ``/proc/self/cgroup`` (``0::/path`` for v2, ``N:memory:/path`` or ``N:...,memory,...:/path`` for v1)."""
+    dirs = ["/sys/fs/cgroup", "/sys/fs/cgroup/memory"]
+    for line in (_read("/proc/self/cgroup") or "").splitlines():
+        parts = line.split(":", 2)
+        if len(parts) != 3 or parts[2] in ("", "/"):
+            continue
+        if parts[0] == "0" and parts[1] == "":
+            dirs.append("/sys/fs/cgroup" + parts[2])
+        elif "memory" in parts[1].split(","):
+            dirs.append("/sys/fs/cgroup/memory" + parts[2])
+    return list(dict.fromkeys(dirs))
 
 
 def disk_free_bytes(path: str) -> int | None:
