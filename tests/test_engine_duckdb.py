@@ -439,3 +439,36 @@ def test_a_child_cgroup_limit_is_read_where_the_process_is(monkeypatch):
     files["/sys/fs/cgroup/ci/job/memory.max"] = "2147483648\n"
     files["/sys/fs/cgroup/ci/job/memory.current"] = "0\n"
     assert memory._cgroup_limit_and_usage() == (2 * 1024**3, 0)
+
+
+def test_a_killed_audits_temporary_folder_is_removed_by_the_next(tmp_path):
+    """A process killed outright cannot clean up; the next audit removes folders whose owner is gone, and
+    leaves a live process's folder and folders it did not make alone."""
+    import subprocess
+    import sys
+
+    from dataaudit.engine.workdir import OWNER
+
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    abandoned = tmp_path / "dataaudit-killed"
+    abandoned.mkdir()
+    (abandoned / OWNER).write_text(dead.stdout.strip())
+    (abandoned / "spill.tmp").write_bytes(b"x" * 1000)
+    live = tmp_path / "dataaudit-live"
+    live.mkdir()
+    (live / OWNER).write_text(str(os.getpid()))
+    foreign = tmp_path / "dataaudit-unknown"
+    foreign.mkdir()
+    path = tmp_path / "d.csv"
+    path.write_text("a,b\n1,2\n3,4\n")
+    engine, _ = open_duckdb(path, temp_dir=str(tmp_path))
+    try:
+        assert not abandoned.exists()
+        assert live.exists() and foreign.exists()
+        mine = [p for p in tmp_path.glob("dataaudit-*") if p not in (live, foreign)]
+        assert len(mine) == 1 and (mine[0] / OWNER).read_text() == str(os.getpid())
+    finally:
+        engine.close()
+    assert not mine[0].exists()

@@ -35,7 +35,6 @@ ranks that ``quantile_cont`` interpolates between): still exact, slower (minutes
 from __future__ import annotations
 
 import shutil
-import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -54,6 +53,7 @@ from dataaudit.engine.duckdb_base import (
 )
 from dataaudit.engine.duckdb_profile import DuckDBProfile
 from dataaudit.engine.duckdb_types import _as_dtype, _frame_column, _list_for, _numpy_number, _timestamp_param
+from dataaudit.engine.workdir import make_workdir
 
 __all__ = ["DuckDBEngine", "qi"]
 
@@ -81,7 +81,7 @@ class DuckDBEngine(DuckDBProfile):
         (mixed Python objects) are stored as their text."""
         import pyarrow as pa
 
-        tmp = tempfile.mkdtemp(prefix="dataaudit-", dir=temp_dir)
+        tmp = make_workdir(temp_dir)
         try:
             con = connect(None, tmp, memory_limit, threads)
             columns = [str(c) for c in frame.columns]

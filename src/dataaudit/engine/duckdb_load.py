@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -40,6 +39,7 @@ from dataaudit.engine.duckdb_base import connect
 from dataaudit.engine.duckdb_csv import _open_csv
 from dataaudit.engine.duckdb_parquet import _open_parquet
 from dataaudit.engine.duckdb_resources import _bytes, _engine_memory, estimate_needs
+from dataaudit.engine.workdir import make_workdir
 from dataaudit.errors import DataLoadError
 from dataaudit.formats import detect_format
 from dataaudit.loading.digest import file_sha256
@@ -69,7 +69,7 @@ def open_duckdb(
     size = sum(f.stat().st_size for f in files)
     if size == 0:
         raise DataLoadError(f"{path}: file is empty (0 bytes)")
-    tmp = tempfile.mkdtemp(prefix="dataaudit-", dir=temp_dir)
+    tmp = make_workdir(temp_dir)
     notes: list[str] = []
     try:
         limit = _engine_memory(files, fmt, compression, size, memory_limit, tmp)
