@@ -92,12 +92,16 @@ def mark(
 # auditing
 
 
+#: the engine every audit runs on (--engine): the same judgement is expected on each
+ENGINE = "auto"
+
+
 def _audit(data: Any, **kw: Any):
     import dataaudit
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the harness records results; library warnings are not its output
-        return dataaudit.audit(data, config={}, **kw)
+        return dataaudit.audit(data, config={}, engine=ENGINE, **kw)
 
 
 def _flags(report) -> list[dict[str, Any]]:
@@ -653,7 +657,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-pairs", action="store_true", help="skip the dirty/clean pairs")
     ap.add_argument("--pair-rows", type=int, help="audit only the first N rows of each pair")
     ap.add_argument("--baseline", type=Path, help="an earlier results.json: print (and write) what changed")
+    ap.add_argument(
+        "--engine",
+        default="auto",
+        choices=["auto", "pandas", "duckdb", "spark"],
+        help="the engine to audit on",
+    )
     args = ap.parse_args(argv)
+    global ENGINE
+    ENGINE = args.engine
     unknown = sorted(set(args.only or ()) - set(BY_NAME) - set(PAIRS))
     if unknown:
         ap.error(f"unknown table(s): {', '.join(unknown)}; known: {', '.join([*BY_NAME, *PAIRS])}")
