@@ -414,3 +414,23 @@ def test_a_catalog_table_opens_by_name(spark):
     with pytest.raises(DataLoadError, match="no_such_table"):
         open_spark(table="no_such_table", session=spark)
     engine.close()
+
+
+def test_the_cli_on_a_missing_catalog_table_prints_one_line_and_exits_2(tmp_path):
+    """``--table`` through the command line, in a fresh process: exit 2 and exactly one line on stderr, not
+    the JVM's start-up banner or log lines."""
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "dataaudit", "run", "--table", "nosuch.table", "--engine", "spark", "-q"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=300,
+    )
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stdout == ""
+    lines = proc.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: nosuch.table: cannot read the table"), lines
+    assert list(tmp_path.iterdir()) == []  # no half-written report

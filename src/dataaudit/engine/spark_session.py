@@ -4,8 +4,10 @@ GiB), after checking that pyspark and Java are there. Part of :mod:`dataaudit.en
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -88,10 +90,13 @@ def get_session() -> Any:
         builder = SparkSession.builder
         conf = dict(LOCAL_CONF)
         conf["spark.driver.extraJavaOptions"] = f"-Dlog4j.configurationFile=file:{_log4j_file()}"
+        # the catalog's warehouse folder, which Spark would otherwise create in the user's working directory
+        conf["spark.sql.warehouse.dir"] = str(_temp_path("dataaudit-spark-warehouse"))
         for key, value in conf.items():
             builder = builder.config(key, value)
         os.environ.setdefault("PYSPARK_PYTHON", _python())
-        _LOCAL = builder.getOrCreate()
+        with _jvm_stderr_silenced():  # the JVM's banner and log lines are not the audit's output
+            _LOCAL = builder.getOrCreate()
     except Exception as exc:  # noqa: BLE001 - the JVM did not start: one line, not a traceback
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         where = f"Spark Connect at {remote}" if remote else "a local Spark session (local[2])"
@@ -100,10 +105,37 @@ def get_session() -> Any:
     return _LOCAL
 
 
-def _log4j_file() -> str:
+@contextlib.contextmanager
+def _jvm_stderr_silenced() -> Iterator[None]:
+    """The local JVM inherits file descriptor 2 when it starts: pointed at /dev/null meanwhile, so that a
+    failed audit prints its one-line error and not Spark's start-up banner ("Setting default log level…") or
+    later WARN lines. Errors still reach Python through py4j, as exceptions."""
+    import sys
+
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (AttributeError, ValueError, OSError):  # no usable descriptor 2 (an embedding host)
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+def _temp_path(name: str) -> Path:
     import tempfile
 
-    path = Path(tempfile.gettempdir()) / "dataaudit-spark-log4j2.properties"
+    return Path(tempfile.gettempdir()) / name
+
+
+def _log4j_file() -> str:
+    path = _temp_path("dataaudit-spark-log4j2.properties")
     if not path.exists() or path.read_text() != _LOG4J:
         path.write_text(_LOG4J)
     return str(path)
