@@ -162,26 +162,6 @@ class Dataset:
         self._samples: dict[tuple[int, int], pd.DataFrame] = {}
         self._sample_view: Dataset | None = None
 
-    @classmethod
-    def from_engine(
-        cls,
-        engine: Engine,
-        *,
-        sample_rows: int = DEFAULT_SAMPLE_ROWS,
-        stats: Stats | None = None,
-        **kwargs: Any,
-    ) -> Dataset:
-        """A dataset whose rows live in ``engine`` (DuckDB, Spark): ``frame`` is a seeded sample of
-        ``sample_rows`` rows by position, ``stats`` answer from the engine over all rows."""
-        if engine.in_memory:
-            return cls(engine.frame, engine=engine, sample_rows=sample_rows, stats=stats, **kwargs)  # type: ignore[attr-defined]
-        from dataaudit.engine.stats import EngineStats
-
-        frame = engine.sample(sample_rows)
-        if stats is None or stats.frame is not frame:
-            stats = EngineStats(engine, frame, kwargs.get("as_of"))
-        return cls(frame, engine=engine, sample_rows=sample_rows, stats=stats, **kwargs)
-
     def sample_view(self) -> Dataset:
         """The dataset as if the table were its sample: what a check not written for out-of-core data
         (``Check.all_rows`` false) runs on when the rows live in an engine. Its counts, shares, groups and
@@ -280,7 +260,8 @@ class Dataset:
         if (n, seed) == (len(self._frame), 0):
             return self._frame
         if (n, seed) not in self._samples:
-            self._samples[(n, seed)] = self.engine.sample(n, seed)
+            # the audited columns only (not those ignored): the same positions as every engine's sample
+            self._samples[(n, seed)] = self.engine.rows(sample_positions(self.n_rows, n, seed), self.columns)
         return self._samples[(n, seed)]
 
     def sample_positions(self, n: int | None = None, seed: int = 0) -> np.ndarray:

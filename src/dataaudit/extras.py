@@ -19,8 +19,6 @@ EXTRAS: dict[str, tuple[str, tuple[str, ...]]] = {
     "gx": ("great-expectations", ("great_expectations",)),
     # ydata-profiling imports pkg_resources (from setuptools<82) without declaring it
     "profile": ("ydata-profiling", ("ydata_profiling", "pkg_resources")),
-    # --engine spark: pyspark (its wheel carries Spark's jars; a Java runtime is checked when it starts)
-    "spark": ("pyspark", ("pyspark",)),
 }
 
 

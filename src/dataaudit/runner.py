@@ -143,32 +143,8 @@ def run_one(
     guessed role, then a matching waiver (``waived``)."""
     check = p.check
     start = time.perf_counter()
-    error = tb = None
-    missing = [role for role in check.requires if not _has_role(data, role)]
-    tracked = scope.tracking()
-    tracker = tracked.__enter__()
-    try:
-        if missing:
-            outcome = Outcome.skip(_skip_reason(data, missing[0]))
-        else:
-            # out of core, a check that reads rows runs on the sample as if it were the table (and says so)
-            seen = data if check.all_rows or data.in_memory else data.sample_view()
-            if seen is not data:
-                scope.note_sample(seen.n_rows)
-            outcome = call_with_deadline(lambda: check.run(seen), timeout)
-            if not isinstance(outcome, Outcome):
-                raise TypeError(f"run() returned {type(outcome).__name__}, expected an Outcome")
-    except TimedOut as exc:  # the audit goes on without it; the limit is check_timeout / --check-timeout
-        error = f"TimedOut: {exc}"
-        outcome = Outcome.make(
-            Status.ERROR, f"check timed out: {exc} (the limit is check_timeout, or --check-timeout)"
-        )
-    except (Exception, SystemExit) as exc:  # one crashing check never takes down (or ends) the audit
-        error = mask_text(f"{type(exc).__name__}: {exc}", 500)
-        tb = traceback.format_exc()
-        outcome = Outcome.make(Status.ERROR, f"check crashed: {error}"[:500])
-    finally:
-        tracked.__exit__(None, None, None)
+    with scope.tracking() as tracker:  # what the check reads: its result's scope
+        outcome, error, tb = _guarded_run(check, data, timeout)
     status, message = _capped(outcome, p, data)
     result = CheckResult(
         id=check.id,
@@ -207,6 +183,31 @@ def _capped(outcome: Outcome, p: Planned, data: Dataset) -> tuple[Status, str]:
         status = Status.WARN
         message += _guess_note(data, guessed, capped)
     return status, message
+
+
+def _guarded_run(
+    check: Check, data: Dataset, timeout: float | None
+) -> tuple[Outcome, str | None, str | None]:
+    """The check's outcome, its error (``Type: message``) and traceback: a skip when a required role is
+    missing, an ``error`` outcome when it crashes or runs out of time."""
+    missing = [role for role in check.requires if not _has_role(data, role)]
+    if missing:
+        return Outcome.skip(_skip_reason(data, missing[0])), None, None
+    try:
+        # out of core, a check that reads rows runs on the sample as if it were the table (and says so)
+        seen = data if check.all_rows or data.in_memory else data.sample_view()
+        if seen is not data:
+            scope.note_sample(seen.n_rows)
+        outcome = call_with_deadline(lambda: check.run(seen), timeout)
+        if not isinstance(outcome, Outcome):
+            raise TypeError(f"run() returned {type(outcome).__name__}, expected an Outcome")
+        return outcome, None, None
+    except TimedOut as exc:  # the audit goes on without it; the limit is check_timeout / --check-timeout
+        message = f"check timed out: {exc} (the limit is check_timeout, or --check-timeout)"
+        return Outcome.make(Status.ERROR, message), f"TimedOut: {exc}", None
+    except (Exception, SystemExit) as exc:  # one crashing check never takes down (or ends) the audit
+        error = mask_text(f"{type(exc).__name__}: {exc}", 500)
+        return Outcome.make(Status.ERROR, f"check crashed: {error}"[:500]), error, traceback.format_exc()
 
 
 def roles_used(check: Check) -> tuple[str, ...]:

@@ -151,9 +151,19 @@ class Engine(abc.ABC):
         return False
 
     # ------------------------------------------------------------------ one pass over all columns
-    @abc.abstractmethod
     def profile(self, columns: Sequence[str] | None = None) -> dict[str, ColumnProfile]:
-        """A :class:`ColumnProfile` of each column (all columns by default), in as few scans as possible."""
+        """A :class:`ColumnProfile` of each column (all columns by default), in as few scans as possible;
+        a column profiled once is not scanned again (the statistics and the freshness checks both ask)."""
+        cache: dict[str, ColumnProfile] = self.__dict__.setdefault("_profile_cache", {})
+        wanted = list(self.columns if columns is None else columns)
+        todo = [c for c in dict.fromkeys(wanted) if c not in cache]
+        if todo:
+            cache.update(self._profile_columns(todo))
+        return {c: cache[c] for c in wanted}
+
+    @abc.abstractmethod
+    def _profile_columns(self, columns: list[str]) -> dict[str, ColumnProfile]:
+        """The profiles of ``columns`` (none profiled yet), in as few scans as possible."""
 
     # ------------------------------------------------------------------ counts
     @abc.abstractmethod

@@ -26,8 +26,8 @@ class DuckDBProfile(DuckDBBase):
     """The profile of :class:`~dataaudit.engine.duckdb.DuckDBEngine` (which see)."""
 
     # ------------------------------------------------------------------ one pass over all columns
-    def profile(self, columns: Sequence[str] | None = None) -> dict[str, ColumnProfile]:
-        cols = list(columns or self._columns)
+    def _profile_columns(self, columns: list[str]) -> dict[str, ColumnProfile]:
+        cols = list(columns)
         self._check(cols)
         if not cols:
             return {}

@@ -42,9 +42,9 @@ def _duckdb(data: Any, path: Path | None, fmt: str | None, nulls: NullTokens, cf
 
 
 def _spark(data: Any, path: Path | None, fmt: str | None, nulls: NullTokens, cfg: Config):
-    from dataaudit.extras import require
+    from dataaudit.engine.spark_session import require_spark
 
-    require("spark", "--engine spark")
+    require_spark()  # pyspark and Java, or SPARK_REMOTE: one line naming the [spark] extra
     from dataaudit.engine.spark import SparkEngine
     from dataaudit.engine.spark_load import null_tokens_as_missing, open_spark
 

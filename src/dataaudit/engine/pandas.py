@@ -32,8 +32,8 @@ class PandasEngine(Engine):
     def in_memory(self) -> bool:
         return True
 
-    def profile(self, columns: Sequence[str] | None = None) -> dict[str, ColumnProfile]:
-        return {c: _profile(self.frame[c], c) for c in (columns or self.columns)}
+    def _profile_columns(self, columns: list[str]) -> dict[str, ColumnProfile]:
+        return {c: _profile(self.frame[c], c) for c in columns}
 
     def value_counts(self, column: str, limit: int | None = None) -> pd.Series:
         from dataaudit.stats import _value_counts

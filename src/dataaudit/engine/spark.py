@@ -111,7 +111,7 @@ class SparkEngine(SparkBase):
         return cls(sdf, len(frame), non_null, dtypes=dtypes, reason=reason)
 
     # ------------------------------------------------------------------ profile
-    def profile(self, columns: Sequence[str] | None = None) -> dict[str, ColumnProfile]:
+    def _profile_columns(self, columns: list[str]) -> dict[str, ColumnProfile]:
         """Three aggregate queries whatever the number of columns: (1) counts, the numbers' min/max/mean/std
         and mean text length of every column; (2) the exact distinct count of every column; (3) the quantiles
         of every column holding numbers. (2) is its own query because Spark computes several distinct counts
@@ -119,8 +119,8 @@ class SparkEngine(SparkBase):
         than the three queries apart."""
         from pyspark.sql import functions as F
 
-        wanted = list(columns or self._columns)
-        todo = [c for c in wanted if c not in self._profiles]
+        todo = columns
+        profiles: dict[str, ColumnProfile] = {}
         if todo:
             aggs: list[Any] = [F.count(F.lit(1)).alias("n")]
             for i, c in enumerate(todo):
@@ -143,8 +143,8 @@ class SparkEngine(SparkBase):
             row.update(distinct.collect()[0].asDict())
             quantiles = self._quantiles(todo, row)
             for i, c in enumerate(todo):
-                self._profiles[c] = self._column_profile(c, i, row, quantiles.get(c))
-        return {c: self._profiles[c] for c in wanted}
+                profiles[c] = self._column_profile(c, i, row, quantiles.get(c))
+        return profiles
 
     def _quantiles(self, cols: list[str], row: dict[str, Any]) -> dict[str, tuple[dict[str, float], bool]]:
         """The profile quantiles of every column holding numbers, in one query: exact (``percentile``, linear

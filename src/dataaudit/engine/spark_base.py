@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dataaudit.engine.base import ColumnProfile, Engine, Predicate
+from dataaudit.engine.base import Engine, Predicate
 from dataaudit.engine.spark_types import (
     _NUMPY_NUMBERS,
     _as_dtype,
@@ -76,7 +76,6 @@ class SparkBase(Engine):
             for c in self._columns
         }
         self.reason = reason
-        self._profiles: dict[str, ColumnProfile] = {}
 
     # ------------------------------------------------------------------ shape
     @property

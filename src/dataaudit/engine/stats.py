@@ -28,14 +28,11 @@ class EngineStats(Stats):
         super().__init__(sample, as_of)
         self.engine = engine
         self._on_sample = Stats(sample, self.as_of)
-        self._profiles: dict[str, ColumnProfile] | None = None
 
     @property
     def profiles(self) -> dict[str, ColumnProfile]:
-        """Every column's profile, from one pass over all rows (computed on first use)."""
-        if self._profiles is None:
-            self._profiles = self.engine.profile([str(c) for c in self.frame.columns])
-        return self._profiles
+        """Every column's profile, from one pass over all rows (the engine computes it once)."""
+        return self.engine.profile([str(c) for c in self.frame.columns])
 
     def value_counts(self, column: str) -> pd.Series:
         if column not in self._counts:
