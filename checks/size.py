@@ -1,9 +1,11 @@
 """Size: do we have enough data? Rows, rows per feature, rows per class, rows per sensitive group.
 
 Rows, rows per feature and rows per class are rules of thumb. Where the learning curve
-(``size.learning_curve``) runs and has measurably flattened, it answers "do I have enough?" with evidence from
-this data, and the rules of thumb do not warn on their own (a fail becomes a warning); where no curve can
-run (no target, too few rows, the curve switched off), they remain the answer. The curve is computed once
+(``size.learning_curve``) runs to a verdict, it answers "do I have enough?" with evidence from this data, and
+the rules of thumb do not warn on their own (a fail becomes a warning): when it has flattened they say so;
+when it is still improving the curve reports that itself (one finding, not four); when it shows no clear gain
+either way, a generic count is no evidence against this data. Where no curve can run (no target, too few
+rows, the curve switched off), they remain the answer. The curve is computed once
 per audit and shared (see :mod:`dataaudit.checks._shared`).
 """
 
@@ -31,6 +33,9 @@ class CurveSays:
 
     enough: bool
     note: str
+    #: the curve ran to a verdict on this data (a plateau, still improving, or no clear gain either way): it
+    #: is the evidence, and a rule of thumb softens by one step and refers to it
+    ran: bool = False
 
 
 def curve_says(data: Dataset, *, per_class: bool = False) -> CurveSays:
@@ -60,7 +65,9 @@ def curve_says(data: Dataset, *, per_class: bool = False) -> CurveSays:
         if se > bar and not obs.get("at_ceiling"):
             return CurveSays(
                 False,
-                f"the learning curve's plateau is too imprecise to go by (SE {se:.3f} > {bar:.3f})",
+                f"but the learning curve, measured on this data, shows no clear gain from more rows (gain "
+                f"{gain:+.3f}, SE {se:.3f}; see {LearningCurve.id})",
+                ran=True,
             )
         if obs.get("at_ceiling"):
             return CurveSays(
@@ -74,12 +81,25 @@ def curve_says(data: Dataset, *, per_class: bool = False) -> CurveSays:
             f"{se:.3f}, over the last doubling; plateau below {bar:+.3f}): more rows of the same kind are "
             "unlikely to help",
         )
+    if per_class and obs.get("classes_left_out"):
+        n = len(obs["classes_left_out"])
+        return CurveSays(
+            False, f"the learning curve left out {count(n, 'class', 'classes')} too rare to split"
+        )
     if verdict == IMPROVING:
         return CurveSays(
-            False, f"the learning curve is still improving ({metric} gain {gain:+.3f} per doubling)"
+            False,
+            f"the learning curve, measured on this data, is still improving ({metric} gain {gain:+.3f} per "
+            f"doubling): {LearningCurve.id} reports it",
+            ran=True,
         )
     if verdict == NOISY and gain is not None:
-        return CurveSays(False, f"the learning curve is too noisy to say (gain {gain:+.3f}, SE {se:.3f})")
+        return CurveSays(
+            False,
+            f"but the learning curve, measured on this data, shows no clear gain from more rows (gain "
+            f"{gain:+.3f}, SE {se:.3f}; see {LearningCurve.id})",
+            ran=True,
+        )
     return CurveSays(False, "the learning curve is too short to say")
 
 
@@ -89,6 +109,8 @@ def _by_the_curve(status: Status, msg: str, says: CurveSays) -> tuple[Status, st
         return status, msg
     if says.enough:
         return (Status.PASS if status == Status.WARN else Status.WARN), f"{msg}; but {says.note}"
+    if says.ran:  # the curve is the evidence: it answers, or reports the shortfall itself (one finding)
+        return (Status.PASS if status == Status.WARN else Status.WARN), f"{msg}; {says.note}"
     return status, f"{msg}; {says.note}" if says.note else msg
 
 
@@ -97,8 +119,8 @@ class MinRows(Check):
     """The dataset has enough rows to train and validate a model.
 
     This is a rule of thumb. With a target, the learning curve (``size.learning_curve``) answers the question
-    from the data itself: where it has flattened, measured to within its ``plateau_gain``, more rows of the
-    same kind would not help, and this check does not warn on its own (a fail becomes a warning).
+    from the data itself: where it runs to a verdict (flattened, still improving, or no clear gain), this
+    check does not warn on its own (a fail becomes a warning) and says what the curve found.
 
     Why it matters: with fewer than about a hundred rows, a train/test split leaves too few examples to
     estimate anything, and metrics swing from run to run. Below about a thousand rows, estimates are
@@ -138,8 +160,8 @@ class RowsPerFeature(Check):
     timestamps and ignored columns, and except empty or constant columns. The evidence also gives the
     one-hot width (numeric columns plus the levels of categorical ones), which is what a linear model sees.
 
-    This is a rule of thumb: where the learning curve (``size.learning_curve``) has flattened, measured to
-    within its ``plateau_gain``, it does not warn on its own (a fail becomes a warning).
+    This is a rule of thumb: where the learning curve (``size.learning_curve``) runs to a verdict, it does not
+    warn on its own (a fail becomes a warning).
 
     Why it matters: with few rows per feature, a model can fit noise: the classic "one in ten" rule for
     regression asks for at least ten events per variable, and flexible models want far more. The defaults
@@ -209,8 +231,9 @@ class ClassCounts(Check):
     targets (text, booleans, or numbers with at most 20 distinct values); a continuous target is skipped.
 
     These counts are a rule of thumb: where the learning curve (``size.learning_curve``) kept every class and
-    has flattened, measured to within its ``plateau_gain``, this check does not warn on its own (a fail
-    becomes a warning).
+    runs to a verdict, this check does not warn on its own (a fail becomes a warning), unless the smallest
+    class holds under half an equal share of the rows and the curve has not flattened: one score over all
+    classes can hide a minority class.
 
     Why it matters: a model learns a class from its examples. With fewer than about 20, 5-fold
     cross-validation leaves 4 or fewer per test fold, so its recall cannot be measured; below about 100,
@@ -267,7 +290,15 @@ class ClassCounts(Check):
         if status != "pass":
             need = self.fail_below if status == "fail" else self.warn_below
             msg += f"; at least {need:,} needed by the rule of thumb"
-            status, msg = _by_the_curve(status, msg, curve_says(data, per_class=True))
+            says = curve_says(data, per_class=True)
+            if says.ran and n_min / total < 0.5 / len(counts):
+                # the curve's one score over all classes can hide a minority class: no evidence for it
+                says = CurveSays(
+                    False,
+                    f"the learning curve's score over all classes cannot speak for a class this small "
+                    f"({n_min / total:.1%} of rows, under half an equal share)",
+                )
+            status, msg = _by_the_curve(status, msg, says)
         chart = Chart.of(
             "bars",
             counts.index[:30],

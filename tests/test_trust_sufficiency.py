@@ -70,15 +70,48 @@ def test_the_rules_of_thumb_remain_where_no_curve_runs(cancer):
     assert not_selected.result("size.min_rows").status == "warn"
 
 
-def test_a_curve_still_improving_or_too_noisy_leaves_the_rule_of_thumb_standing():
-    wine = audit(sk("wine"), target="target")  # 178 rows: the curve cannot tell yet
+def test_a_curve_with_no_clear_gain_is_the_evidence_not_the_rule_of_thumb():
+    wine = audit(sk("wine"), target="target")  # 178 rows: the curve shows no clear gain either way
     curve = wine.result("size.learning_curve")
-    assert curve.observed["verdict"] != PLATEAU
+    assert curve.observed["verdict"] != PLATEAU and curve.status == "pass"
     for cid in ("size.min_rows", "size.class_counts"):
         r = wine.result(cid)
-        assert r.status == "warn", cid
+        assert r.status == "pass", cid  # a generic count is no evidence against this data's own curve
         assert "needed by the rule of thumb" in r.message
-        assert "the learning curve is" in r.message  # says why the curve could not overrule it
+        assert "shows no clear gain from more rows" in r.message and "size.learning_curve" in r.message
+
+
+def test_a_minority_class_keeps_its_warning_when_the_curve_cannot_speak_for_it():
+    wine = sk("wine")
+    few = pd.concat([wine[wine.target != 2], wine[wine.target == 2].head(22)])  # class 2: 22 of 152 rows
+    report = audit(few, target="target")
+    assert report.result("size.learning_curve").observed["verdict"] != PLATEAU
+    assert report.result("size.min_rows").status == "pass"  # the whole table: the curve is the evidence
+    r = report.result("size.class_counts")
+    assert r.status == "warn"
+    assert "cannot speak for a class this small (14.5% of rows" in r.message
+
+
+def test_a_curve_still_improving_is_one_finding_and_a_fail_of_the_rule_stays_a_warning():
+    from sklearn.datasets import make_classification
+
+    x, y = make_classification(n_samples=400, n_features=90, n_informative=20, random_state=3)
+    frame = pd.DataFrame(x, columns=[f"x{i}" for i in range(90)]).assign(target=y)
+    report = audit(frame, target="target")
+    curve = report.result("size.learning_curve")
+    assert curve.observed["verdict"].startswith("still improving") and curve.status == "warn"
+    rows = report.result("size.min_rows")  # 400 rows: the curve reports the shortfall, one finding
+    assert (
+        rows.status == "pass" and "still improving" in rows.message and "size.learning_curve" in rows.message
+    )
+    per_feature = report.result("size.rows_per_feature")  # 4.4 rows per feature: below the fail line of 5
+    assert per_feature.status == "warn" and "still improving" in per_feature.message
+    # the same data without a target: no curve, so the rules of thumb are the answer
+    alone = audit(frame, select=["size.min_rows", "size.rows_per_feature"])
+    assert (alone.result("size.min_rows").status, alone.result("size.rows_per_feature").status) == (
+        "warn",
+        "fail",
+    )
 
 
 def test_the_curve_runs_once_per_audit_whichever_check_asks_first(cancer, monkeypatch):

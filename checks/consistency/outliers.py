@@ -139,6 +139,9 @@ class Outliers(Check):
             if n_out < self.min_count and not far:
                 none_far = f"none beyond {2 * self.k:g} IQRs"
                 note.append(f"{count(n_out, 'value')} just past the fence, {none_far}: not graded")
+        apart = far > 0 and _far_apart(plan, keys[~left_out])
+        if far and not apart:
+            note.append("the far values continue the tail without a gap (a long tail, not a slip): warn only")
         return ColumnOutliers(
             plan.column,
             plan.scale,
@@ -150,6 +153,7 @@ class Outliers(Check):
             low_ex,
             high_ex,
             "; ".join(note),
+            apart,
         )
 
     # -- judge: a share past the fences warns; only values far past them fail
@@ -157,9 +161,10 @@ class Outliers(Check):
         # twice the distance (an extra zero, a unit mix-up) fails, since a real heavy tail just past a fence
         # and an error look alike there
         findings = [m for m in measured if m.graded(self.min_count)]
+        systematic = [m.far_share for m in findings if m.far >= self.min_count and m.far_apart]
         return worst_status(
             _grade_worst([m.share for m in findings], self.warn_above, None),
-            _grade_worst([m.far_share for m in findings], None, self.fail_above),
+            _grade_worst(systematic, None, self.fail_above),
         )
 
     # -- word
@@ -402,6 +407,7 @@ class ColumnOutliers:
     low_ex: list[float]
     high_ex: list[float]
     note: str
+    far_apart: bool = True  # the far values stand apart from the rest (a gap), not a continuous long tail
 
     @property
     def share(self) -> float:
@@ -433,6 +439,33 @@ class _Plan:
     judged: int
     note: list[str]
     counts: pd.Series  # exact value counts keyed by float
+
+
+def _far_apart(plan: _Plan, keys: np.ndarray) -> bool:
+    """Whether, on some side with values beyond the far fence, those values stand apart from the rest: an
+    empty stretch at least half as wide as the one between the fence and the far fence (on that side's
+    scale) separates them from the column's other values, as an extra zero or a unit mix-up leaves. A
+    heavy tail that thins out continuously past the fences (Boston's ``black``) has no such gap."""
+    keys = np.sort(keys[np.isfinite(keys)])
+    names = plan.scale.split("/")
+    sides = (("low", names[0], plan.lo, plan.far_fences[0]), ("high", names[-1], plan.hi, plan.far_fences[1]))
+    for side, name, fence, far in sides:
+        fwd = _TRANSFORMS.get(name, _TRANSFORMS["raw"])[0]
+        beyond = keys < far if side == "low" else keys > far
+        if not beyond.any() or not np.isfinite(fence) or not np.isfinite(far):
+            continue
+        # from the farthest value in to the first value inside the fence: the widest empty stretch
+        inside = keys >= fence if side == "low" else keys <= fence
+        stretch = np.concatenate(
+            [keys[~inside], keys[inside][:1]] if side == "low" else [keys[inside][-1:], keys[~inside]]
+        )
+        with np.errstate(all="ignore"):
+            t = np.asarray(fwd(stretch), dtype="float64")
+            width = abs(float(fwd(far)) - float(fwd(fence)))
+        t = t[np.isfinite(t)]
+        if t.size > 1 and width > 0 and float(np.max(np.diff(t))) >= 0.5 * width:
+            return True
+    return False
 
 
 def _quantiles(values: np.ndarray, counts: np.ndarray, qs: list[float]) -> np.ndarray:
