@@ -100,11 +100,16 @@ def test_class_imbalance_single_class_is_skipped_not_crashed():
 
 
 @pytest.mark.parametrize(
-    ("sigma", "status"), [(0.1, "pass"), (1.0, "warn")], ids=["near-normal", "lognormal"]
+    ("kind", "status"),
+    [("near-normal", "pass"), ("zero-inflated", "warn"), ("left tail", "warn")],
 )
-def test_class_imbalance_regression_target_reports_skew(sigma, status):
+def test_class_imbalance_regression_target_reports_skew(kind, status):
     rng = np.random.default_rng(1)
-    price = rng.lognormal(3, sigma, 5000)
+    price = {
+        "near-normal": rng.lognormal(3, 0.1, 5000),
+        "zero-inflated": np.where(rng.random(5000) < 0.7, 0.0, rng.lognormal(3, 1.0, 5000)),
+        "left tail": 100 - rng.lognormal(2, 1.0, 5000),
+    }[kind]
     result = run_check(ClassImbalance(), make_dataset(pd.DataFrame({"price": price}), target="price"))
     assert result.status == status
     skew = pd.Series(price).skew()
@@ -112,10 +117,22 @@ def test_class_imbalance_regression_target_reports_skew(sigma, status):
     assert result.observed["skewness"] == pytest.approx(skew, abs=1e-3)
 
 
+def test_a_long_tail_that_a_log_takes_away_is_a_scale_not_an_imbalance():
+    # a lognormal price (skewness about 6): normal on a log scale, so the check passes and names the scale
+    price = np.random.default_rng(1).lognormal(3, 1.0, 5000)
+    result = run_check(ClassImbalance(), make_dataset(pd.DataFrame({"price": price}), target="price"))
+    assert result.status == "pass"
+    assert f"skewness {pd.Series(price).skew():.2f} on its own scale" in result.message
+    assert "model log(1 + price)" in result.message
+    assert abs(result.observed["log_skewness"]) < 1
+
+
 def test_class_imbalance_skew_fail_threshold_is_optional():
     rng = np.random.default_rng(1)
-    df = pd.DataFrame({"price": rng.lognormal(3, 1.0, 5000)})
-    assert run_check(ClassImbalance(skew_fail_above=2.0), make_dataset(df, target="price")).status == "fail"
+    visits = np.where(rng.random(5000) < 0.7, 0.0, rng.lognormal(3, 1.0, 5000))  # a log keeps this tail
+    df = pd.DataFrame({"visits": visits})
+    assert run_check(ClassImbalance(), make_dataset(df, target="visits")).status == "warn"
+    assert run_check(ClassImbalance(skew_fail_above=2.0), make_dataset(df, target="visits")).status == "fail"
 
 
 # -- bias.group_representation -----------------------------------------------------------------------------

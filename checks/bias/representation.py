@@ -30,6 +30,9 @@ class ClassImbalance(Check):
     models predict the majority only unless the imbalance is handled deliberately. A strongly skewed
     regression target (|skewness| above 1, the usual line for "highly skewed") lets a few extreme values
     dominate a squared-error loss; no fail threshold by default (`skew_fail_above`), as a transform fixes it.
+    A non-negative target whose long right tail a log takes away (|skewness of log(1 + y)| within the same
+    line: prices, incomes, counts of visits) passes and says so: that is the scale to model on, not an
+    imbalance. A tail the log keeps (most values zero and a few large ones) still warns.
 
     How to fix: use metrics that see the rare class (precision/recall, PR-AUC, balanced accuracy), class
     weights or stratified resampling, and a tuned decision threshold; collect more rare-class examples.
@@ -104,12 +107,25 @@ class ClassImbalance(Check):
         q = values.quantile([0.01, 0.5, 0.99])
         side = "right (a long tail of large values)" if skew > 0 else "left (a long tail of small values)"
         msg = f"continuous target {target!r} has skewness {skew:.2f}"
+        log_skew = None
+        if status != Status.PASS and skew > 0 and float(values.min()) >= 0:
+            # a positive long tail that a log takes away is a scale to model on, not an imbalance
+            log_skew = float(np.log1p(values).skew())  # type: ignore[arg-type]
+            if abs(log_skew) <= self.skew_warn_above:
+                status = Status.PASS
+                msg += (
+                    f" on its own scale and {log_skew:.2f} on a log scale (log(1 + {target})): a long tail "
+                    f"that the log takes away; model log(1 + {target}) or use a robust loss"
+                )
         if status != Status.PASS:
             msg += f", skewed to the {side}; |skewness| above {self.skew_warn_above:g}"
+            if log_skew is not None:
+                msg += f" (still {log_skew:.2f} on a log scale: a log does not take the tail away)"
         table = Table.of(
             ("measure", "value"),
             [
                 ("skewness", round(skew, 4)),
+                *([("skewness of log(1 + value)", round(log_skew, 4))] if log_skew is not None else []),
                 ("p01", float(q.iloc[0])),
                 ("median", float(q.iloc[1])),
                 ("p99", float(q.iloc[2])),
@@ -121,7 +137,8 @@ class ClassImbalance(Check):
         return Outcome.make(
             status,
             msg,
-            observed={"skewness": round(skew, 4)},
+            observed={"skewness": round(skew, 4)}
+            | ({"log_skewness": round(log_skew, 4)} if log_skew is not None else {}),
             expected=f"|skewness| <= {self.skew_warn_above:g}",
             columns=[target],
             evidence=table,

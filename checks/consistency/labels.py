@@ -18,6 +18,8 @@ from dataaudit.model import Area, Check, Outcome, Status, Table, count, grade
 
 __all__ = ["ConflictingLabels", "TargetMissing", "chance_identical_pairs", "explained_by_chance"]
 
+#: a matched-set column: this many sets at least, of at most this many rows each
+MATCHED_MIN_SETS, MATCHED_MAX_SIZE = 10, 10
 #: rows the chance model of identical rows is estimated on (a seeded sample above this)
 CHANCE_SAMPLE = 50_000
 #: columns whose pairwise dependence the model follows (the rest count as independent)
@@ -350,12 +352,16 @@ class ConflictingLabels(Check):
                 (int(size), _rows(pd.Index(shown)), ", ".join(f"{k!r} × {v}" for k, v in labels.items()))
             )
         chance = chance_identical_pairs(chance_rows, features, base.identical_pairs, n_rows=n)
+        matched = None
+        if not explained_by_chance(base.identical_pairs, chance) and positions is None:
+            matched = _matched_sets(data, features, target)
         return dataclasses.replace(
             base,
             conflicting_groups=conf.groups,
             conflicting_rows=conf.rows,
             examples=examples,
             chance_pairs=chance,
+            matched=matched,
         )
 
     # -- judge
@@ -364,7 +370,10 @@ class ConflictingLabels(Check):
             return Status.PASS
         if explained_by_chance(m.identical_pairs, m.chance_pairs):
             return Status.PASS  # equal rows no more often than chance: different labels are noise
-        return grade(m.share, warn=self.warn_above, fail=self.fail_above, higher_is_worse=True)
+        status = grade(m.share, warn=self.warn_above, fail=self.fail_above, higher_is_worse=True)
+        if m.matched is not None and status == Status.FAIL:
+            return Status.WARN  # a matched design: identical covariates with different labels are its plan
+        return status
 
     # -- word
     def word(self, m: LabelConflicts, status: Status, target: str, n_features: int) -> Outcome:
@@ -392,6 +401,14 @@ class ConflictingLabels(Check):
             f"{m.conflicting_groups / max(m.repeated_groups, 1):.0%} of the "
             f"{count(m.repeated_groups, 'group')} of repeated feature rows)"
         )
+        if m.matched is not None:
+            column, sets, label, per_set = m.matched
+            msg += (
+                f"; the rows come in matched sets by {column!r} (each of its {sets:,} sets holds exactly "
+                f"{count(per_set, 'row')} labelled {label!r}): in a matched design (a case-control study, "
+                "a blocked experiment) rows of one set share their covariates by plan, so analyse by set "
+                "(a conditional model) rather than read these as label errors (capped at warn)"
+            )
         if status == Status.PASS:
             msg = (
                 f"no contradiction: {msg}, but identical feature rows are no more frequent than chance "
@@ -434,6 +451,8 @@ class LabelConflicts:
     conflicting_rows: int = 0
     examples: list[tuple[int, str, str]] = dataclasses.field(default_factory=list)
     chance_pairs: float = 0.0
+    #: a matched-set column: (name, sets, the label each set holds a fixed number of, that number)
+    matched: tuple[str, int, str, int] | None = None
 
     @property
     def share(self) -> float:
@@ -444,3 +463,29 @@ def _pairs(sizes: np.ndarray) -> float:
     """Pairs of identical rows in groups of these sizes."""
     sizes = np.asarray(sizes, dtype="float64")
     return float((sizes * (sizes - 1) / 2).sum())
+
+
+def _matched_sets(data: Dataset, features: list[str], target: str) -> tuple[str, int, str, int] | None:
+    """A feature that splits the rows into matched sets: at least ``MATCHED_MIN_SETS`` values holding 2 to
+    ``MATCHED_MAX_SIZE`` rows each, every one of them with the same number of rows of one label (a
+    case-control study's strata: one case and two controls each; a blocked experiment's blocks). Copies of
+    a record with a flipped label do not line up that way. From the engine's group counts (all rows)."""
+    n = data.n_rows
+    for col in features:
+        st = data.stats[col]
+        if st.missing or not (MATCHED_MIN_SETS <= st.distinct <= n / 2):
+            continue
+        if st.distinct * MATCHED_MAX_SIZE < n:  # sets larger than a matched set on average
+            continue
+        cells = data.engine.group_counts([col, target])
+        sizes = cells.groupby(col, dropna=False)["count"].sum()
+        if sizes.min() < 2 or sizes.max() > MATCHED_MAX_SIZE:
+            continue
+        per_label = cells.pivot_table(index=col, columns=target, values="count", aggfunc="sum", fill_value=0)
+        for label in (
+            per_label.sum().sort_values(kind="stable").index
+        ):  # the rarer label first: one case per set
+            held = per_label[label]
+            if held.min() >= 1 and held.nunique() == 1 and held.iloc[0] < sizes.min():
+                return col, len(sizes), str(label), int(held.iloc[0])
+    return None

@@ -70,9 +70,12 @@ class Outliers(Check):
     Why it matters: gross outliers (an extra zero, a unit mix-up, a test record) dominate squared-error
     losses, scaling and linear models. With k = 3 on the right scale, clean normal or lognormal data has
     about one such value per million, so the defaults warn when more than 0.1% of a column's values are
-    outliers, and fail when more than 1% lie far out (beyond twice that distance, or on positive data three
-    times a fence's magnitude: an extra zero, a unit mix-up), where they are systematic. Real data with a
-    heavy tail has values just past the fences that no fence can tell from errors: those warn, not fail.
+    outliers with some far out and standing apart from the rest (beyond twice that distance, or on positive
+    data three times a fence's magnitude, past an empty stretch: an extra zero, a unit mix-up), and fail
+    when more than 1% are (at least `min_count` of them), where they are systematic. Real, clean
+    measurements have heavier tails than the normal (Student's t with 5 degrees of freedom puts about 0.4%
+    of its values past these fences): values past the fences that continue the tail without a gap warn
+    only above 0.5% (`tail_warn_above`), and never fail: no fence can tell them from errors.
 
     How to fix: look at the examples: correct unit or entry errors at the source, drop test records, and
     for real extremes use a robust loss, a transformation or winsorising.
@@ -84,6 +87,7 @@ class Outliers(Check):
     all_rows = True  # counts from data.stats / data.engine: exact over all rows on every engine
 
     warn_above: float = 0.001
+    tail_warn_above: float = 0.005
     fail_above: float = 0.01
     k: float = 3.0
     min_count: int = 3
@@ -163,9 +167,17 @@ class Outliers(Check):
         findings = [m for m in measured if m.graded(self.min_count)]
         systematic = [m.far_share for m in findings if m.far >= self.min_count and m.far_apart]
         return worst_status(
-            _grade_worst([m.share for m in findings], self.warn_above, None),
+            Status.WARN if any(self._flagged(m) for m in findings) else Status.PASS,
             _grade_worst(systematic, None, self.fail_above),
         )
+
+    def _warn_line(self, m: ColumnOutliers) -> float:
+        """The share that warns: ``warn_above`` where values far out stand apart (an error's signature),
+        ``tail_warn_above`` where the values past the fences continue the column's tail."""
+        return self.warn_above if m.far and m.far_apart else self.tail_warn_above
+
+    def _flagged(self, m: ColumnOutliers) -> bool:
+        return m.share > self._warn_line(m)
 
     # -- word
     def word(self, measured: list[ColumnOutliers], status: Status, n_judged: int) -> Outcome:
@@ -191,17 +203,19 @@ class Outliers(Check):
             title="Outliers per numeric column",
         )
         observed = {m.column: round(m.share, 5) for m in findings}
-        flagged = sorted((m for m in findings if m.share > self.warn_above), key=lambda m: -m.share)
+        flagged = sorted((m for m in findings if self._flagged(m)), key=lambda m: -m.share)
         if not flagged:
             most = max(findings, key=lambda m: m.share, default=None)
             tail = (
                 f"; the most {most.column} with {count(most.n_out, 'value')} ({_pct(most.share)}), within "
-                f"{_pct(self.warn_above)}"
+                f"{_pct(self._warn_line(most))}"
+                + (" for a tail without a gap" if self._warn_line(most) != self.warn_above else "")
                 if most
                 else ""
             )
             return Outcome.ok(
-                f"no column has more than {_pct(self.warn_above)} outliers among "
+                f"no column has more than {_pct(self.warn_above)} outliers standing apart or "
+                f"{_pct(self.tail_warn_above)} in a continuous tail among "
                 f"{count(n_judged, 'numeric feature')} judged{tail}",
                 observed=observed,
                 expected=expected,
