@@ -26,6 +26,7 @@ def bounded_with_long_tail(n: int = 506, seed: int = 0) -> pd.DataFrame:
     tail = np.linspace(0.3, 350, 45) + rng.uniform(-3, 3, 45)  # thinning out evenly, no empty stretch
     return pd.DataFrame({"black": np.round(np.r_[body, tail], 2), "x": rng.normal(size=n)})
 
+
 def test_a_continuous_long_tail_warns_but_does_not_fail():
     r = outliers(bounded_with_long_tail())
     assert r.status == "warn", r.message
@@ -56,3 +57,21 @@ def test_a_long_tail_with_a_block_of_extra_zeros_still_fails():
     df.loc[:19, "black"] = df.loc[:19, "black"] * 100  # twenty values with two extra zeros: a gap, far out
     r = outliers(df)
     assert r.status == "fail", r.message
+
+
+def test_a_heavy_but_clean_tail_is_quiet_where_the_same_share_of_slips_warns():
+    rng = np.random.default_rng(5)
+    # Student's t with 5 degrees of freedom: real measurements' tails, about 0.4% past the fences
+    clean = pd.DataFrame(
+        {"reading": (50 + 5 * rng.standard_t(5, 20_000)).round(2), "x": rng.normal(size=20_000)}
+    )
+    r = outliers(clean)
+    assert r.status == "pass", r.message
+    assert "in a continuous tail" in r.message
+    # the same column with 0.3% of its values entered with an extra zero: far out, standing apart
+    dirty = clean.copy()
+    slips = rng.choice(20_000, 60, replace=False)
+    dirty.loc[slips, "reading"] = dirty.loc[slips, "reading"] * 10
+    r = outliers(dirty)
+    assert r.status == "warn", r.message
+    assert r.observed["reading"] > 0.003
