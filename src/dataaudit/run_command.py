@@ -266,8 +266,6 @@ def _tell(
 ) -> None:
     """After the files are written: crashed checks' tracebacks (--debug), the JSON on stdout (--json -),
     then the summary (on stderr when stdout carries the JSON), or only the verdict line with -q."""
-    from dataaudit.report.console import print_summary
-
     if debug:
         for r in report.results:
             if r.traceback:
@@ -283,4 +281,6 @@ def _tell(
             file=summary_out,
         )
     else:
+        from dataaudit.report.console import print_summary  # rich: only for the summary, not with -q
+
         print_summary(report, summary_out, outputs=outputs, color=color)
