@@ -73,9 +73,10 @@ class Outliers(Check):
     outliers with some far out and standing apart from the rest (beyond twice that distance, or on positive
     data three times a fence's magnitude, past an empty stretch: an extra zero, a unit mix-up), and fail
     when more than 1% are (at least `min_count` of them), where they are systematic. Real, clean
-    measurements have heavier tails than the normal (Student's t with 5 degrees of freedom puts about 0.4%
-    of its values past these fences): values past the fences that continue the tail without a gap warn
-    only above 0.5% (`tail_warn_above`), and never fail: no fence can tell them from errors.
+    columns have heavier tails than the normal (in the field corpus, gapminder's GDP per capita has 0.29% of
+    its values past the fences, email's message lengths 0.26%, all real): values past the fences that
+    continue the tail without a gap warn only above 0.5% (`tail_warn_above`), and never fail: no fence can
+    tell them from errors.
 
     How to fix: look at the examples: correct unit or entry errors at the source, drop test records, and
     for real extremes use a robust loss, a transformation or winsorising.
