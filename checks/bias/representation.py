@@ -110,7 +110,7 @@ class ClassImbalance(Check):
         log_skew = None
         if status != Status.PASS and skew > 0 and float(values.min()) >= 0:
             # a positive long tail that a log takes away is a scale to model on, not an imbalance
-            log_skew = float(np.log1p(values).skew())  # type: ignore[arg-type]
+            log_skew = float(np.log1p(values).skew())
             if abs(log_skew) <= self.skew_warn_above:
                 status = Status.PASS
                 msg += (
