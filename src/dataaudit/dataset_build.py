@@ -55,9 +55,16 @@ def pandas_dataset(
     name = source.path or "the DataFrame"
     phase(progress, f"statistics over {frame.shape[1]:,} columns × {len(frame):,} rows")
     # one Stats object, over the audited columns, serves role detection and then every check
-    kept = frame.drop(columns=[c for c in cfg.ignore_columns if c in frame.columns])
+    columns = list(frame.columns)
+    dropped = [c for c in cfg.ignore_columns if c in frame.columns]
+    # a frame just read from a file is ours: with no column to leave out it is used as it is (``drop``
+    # copies every column, and both copies lived until this function returned); a caller's DataFrame is
+    # copied, so that nothing done in the audit reaches it
+    own = not isinstance(data, pd.DataFrame) and not dropped
+    kept = frame if own else frame.drop(columns=dropped)
+    del frame
     stats = Stats(kept, as_of)  # as_of: two-digit years are read relative to it, not to today
-    roles = resolve_roles(list(frame.columns), cfg, stats, name, origin)
+    roles = resolve_roles(columns, cfg, stats, name, origin)
     dataset = Dataset(
         kept,
         stats=stats,

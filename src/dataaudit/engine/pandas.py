@@ -3,7 +3,7 @@ against (tests/test_engine_differential.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -165,12 +165,34 @@ def _mask(s: pd.Series, p: Predicate) -> np.ndarray:
 
 
 def _row_keys(frame: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
-    """One integer per row, equal for rows equal on ``columns`` (missing equals missing)."""
-    sub = frame[list(columns)]
+    """One integer per row, equal for rows equal on ``columns`` (missing equals missing):
+    ``pd.util.hash_pandas_object(frame[columns], index=False)``, column by column, without the copy of every
+    column that ``frame[columns]`` makes (1M rows × 20 columns: 0.25 GiB at the audit's peak)."""
     try:
-        return pd.util.hash_pandas_object(sub, index=False).to_numpy()
-    except TypeError:  # unhashable cells
-        return pd.util.hash_pandas_object(sub.astype(str), index=False).to_numpy()
+        return _combine((_column_hash(frame[c]) for c in columns), len(columns))
+    except TypeError:  # unhashable cells: every column's text, as hash_pandas_object(sub.astype(str))
+        return _combine((_column_hash(frame[c].astype(str)) for c in columns), len(columns))
+
+
+def _column_hash(s: pd.Series) -> np.ndarray:
+    return pd.util.hash_pandas_object(s, index=False).to_numpy()
+
+
+def _combine(hashes: Iterator[np.ndarray], n: int) -> np.ndarray:
+    """Per-column hashes combined into one per row, as ``hash_pandas_object`` combines a frame's columns
+    (pandas.core.util.hashing.combine_hash_arrays: CPython's tuple hash), in place."""
+    out: np.ndarray | None = None
+    mult = np.uint64(1000003)
+    for i, h in enumerate(hashes):
+        if out is None:
+            out = np.full(len(h), 0x345678, dtype=np.uint64)
+        out ^= h
+        out *= mult
+        mult += np.uint64(82520 + 2 * (n - i))
+    if out is None:
+        return np.array([], dtype=np.uint64)
+    out += np.uint64(97531)
+    return out
 
 
 def _summary(keys: np.ndarray, use: np.ndarray, labels: np.ndarray | None, limit: int) -> GroupSummary:
