@@ -174,7 +174,27 @@ def _row_keys(frame: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
         return _combine((_column_hash(frame[c].astype(str)) for c in columns), len(columns))
 
 
+#: distinct text values hashed at a time (pandas keeps every value's encoded bytes until the end of a call)
+HASH_CHUNK = 1 << 16
+
+
 def _column_hash(s: pd.Series) -> np.ndarray:
+    """``pd.util.hash_pandas_object(s, index=False)``. For text, pandas hashes the distinct values (then
+    takes the codes), holding the UTF-8 bytes of all of them at once (1M distinct values: 70 MiB more);
+    the distinct values of a column of ``str`` are hashed here in chunks instead, to the same hashes."""
+    values = s.to_numpy()
+    if values.dtype == object and not pd.get_option("future.infer_string"):
+        codes, uniques = pd.factorize(values, sort=False)  # as hash_array(categorize=True) starts
+        if len(uniques) > HASH_CHUNK and pd.api.types.infer_dtype(uniques, skipna=False) == "string":
+            hashed = np.concatenate(
+                [
+                    pd.util.hash_array(uniques[i : i + HASH_CHUNK], categorize=False)
+                    for i in range(0, len(uniques), HASH_CHUNK)
+                ]
+            )
+            out = hashed.take(codes)
+            out[codes < 0] = np.iinfo(np.uint64).max  # missing, as pandas marks it
+            return out
     return pd.util.hash_pandas_object(s, index=False).to_numpy()
 
 
@@ -196,29 +216,40 @@ def _combine(hashes: Iterator[np.ndarray], n: int) -> np.ndarray:
 
 
 def _summary(keys: np.ndarray, use: np.ndarray, labels: np.ndarray | None, limit: int) -> GroupSummary:
-    positions = np.flatnonzero(use)
-    codes, _ = pd.factorize(keys[positions])
+    """The groups of equal ``keys`` among the rows in ``use``. Lean on memory (it runs over every row):
+    no copy of the keys when every row is used, and the groups are numbered in order of their first row
+    (``pd.factorize``), so that order by first row is order by group number."""
+    every = bool(use.all())
+    positions = None if every else np.flatnonzero(use)
+    codes, _ = pd.factorize(keys if positions is None else keys[positions])
     sizes = np.bincount(codes)
     if labels is not None:
-        pairs = pd.DataFrame({"g": codes, "y": labels[positions]}).drop_duplicates()
-        n_labels = np.bincount(pairs["g"].to_numpy(), minlength=len(sizes))
+        y = labels if positions is None else labels[positions]
+        base = int(y.max()) + 2 if len(y) else 2  # labels are codes, -1 for missing
+        pairs = np.unique(codes * base + (y + 1))  # each (group, label) once
+        n_labels = np.bincount(pairs // base, minlength=len(sizes))
+        del y, pairs
         keep = n_labels > 1
     else:
         n_labels = None
         keep = sizes > 1
     groups = np.flatnonzero(keep)
-    first = np.full(len(sizes), len(positions), dtype=np.int64)
-    np.minimum.at(first, codes, np.arange(len(codes)))
-    order = groups[np.lexsort((first[groups], -sizes[groups]))]
+    # largest first, ties by first row: group numbers ascend with their first row
+    order = groups[np.argsort(-sizes[groups], kind="stable")]
     # the rows of the first ``limit`` groups in one pass (a scan per group is quadratic for large limits)
-    rank = np.full(len(sizes), -1, dtype=np.int64)
     shown = order[:limit]
-    rank[shown] = np.arange(len(shown))
-    r = rank[codes]
-    sel = np.flatnonzero(r >= 0)
-    sel = sel[np.argsort(r[sel], kind="stable")]  # grouped by rank, ascending within each group
-    parts = np.split(positions[sel], np.cumsum(np.bincount(r[sel], minlength=len(shown)))[:-1])
-    examples = [tuple(part.tolist()) for part in parts] if len(shown) else []
+    examples: list[tuple[int, ...]] = []
+    if len(shown):
+        rank = np.full(len(sizes), -1, dtype=np.int64)
+        rank[shown] = np.arange(len(shown))
+        sel = np.flatnonzero(rank[codes] >= 0)
+        r = rank[codes[sel]]
+        del rank
+        o = np.argsort(r, kind="stable")  # grouped by rank, ascending within each group
+        sel, r = sel[o], r[o]
+        rows = sel if positions is None else positions[sel]
+        parts = np.split(rows, np.cumsum(np.bincount(r, minlength=len(shown)))[:-1])
+        examples = [tuple(part.tolist()) for part in parts]
     return GroupSummary(
         sizes=sizes[order],
         examples=tuple(examples),
