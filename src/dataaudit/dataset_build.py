@@ -18,6 +18,7 @@ from dataaudit.engine.choose import choose_engine
 from dataaudit.errors import ConfigError, DataLoadError
 from dataaudit.formats import detect_format
 from dataaudit.loading import NullTokens, from_frame, load
+from dataaudit.memory import give_back
 from dataaudit.roles import resolve_roles
 from dataaudit.runner import Progress
 from dataaudit.stats import Stats
@@ -52,6 +53,7 @@ def pandas_dataset(
         assert path is not None  # a file: Spark frames and tables never reach the pandas loader
         phase(progress, f"reading {path.name}")
         frame, source = load(path, fmt=fmt, sheet=sheet, nulls=nulls)
+        give_back()  # what reading freed (the file's bytes, arrow's buffers) goes back to the system
     name = source.path or "the DataFrame"
     phase(progress, f"statistics over {frame.shape[1]:,} columns × {len(frame):,} rows")
     # one Stats object, over the audited columns, serves role detection and then every check
