@@ -61,7 +61,8 @@ class Times:
     def ns(self) -> np.ndarray:
         """The parsed values as int64 nanoseconds since the epoch, NaT dropped."""
         v = self.array
-        return v[~np.isnat(v)].view("int64")
+        nat = np.isnat(v)
+        return v.view("int64") if not nat.any() else v[~nat].view("int64")  # no copy without a NaT
 
     def parse_note(self) -> str:
         if not self.unparseable:

@@ -75,7 +75,7 @@ def pandas_dataset(
         as_of=as_of,
         settings=cfg.model_dump(),
         sample_rows=cfg.sample_rows,
-        engine=PandasEngine(kept, reason),
+        engine=PandasEngine(kept, reason, counts=stats.value_counts),
     )
     return dataset, cfg
 

@@ -3,7 +3,7 @@ against (tests/test_engine_differential.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -16,9 +16,14 @@ __all__ = ["PandasEngine"]
 class PandasEngine(Engine):
     name = "pandas"
 
-    def __init__(self, frame: pd.DataFrame, reason: str = "") -> None:
+    def __init__(
+        self, frame: pd.DataFrame, reason: str = "", counts: Callable[[str], pd.Series] | None = None
+    ) -> None:
         self.frame = frame
         self.reason = reason
+        #: the value counts of a column of ``frame`` when something already keeps them (the dataset's
+        #: :class:`~dataaudit.stats.Stats`, which computes exactly these): not counted a second time
+        self._counts = counts
 
     @property
     def n_rows(self) -> int:
@@ -33,16 +38,22 @@ class PandasEngine(Engine):
         return True
 
     def _profile_columns(self, columns: list[str]) -> dict[str, ColumnProfile]:
-        return {c: _profile(self.frame[c], c) for c in columns}
+        return {c: _profile(self.frame[c], c, self._distinct(c)) for c in columns}
+
+    def _distinct(self, column: str) -> int | None:
+        return None if self._counts is None else len(self._counts(column))
 
     def value_counts(self, column: str, limit: int | None = None) -> pd.Series:
         from dataaudit.stats import _value_counts
 
-        s = self.frame[column]
-        try:
-            vc = _value_counts(s)
-        except TypeError:  # unhashable values (lists, dicts): count their text
-            vc = s.dropna().astype(str).value_counts(sort=True)
+        if self._counts is not None:
+            vc = self._counts(column)
+        else:
+            s = self.frame[column]
+            try:
+                vc = _value_counts(s)
+            except TypeError:  # unhashable values (lists, dicts): count their text
+                vc = s.dropna().astype(str).value_counts(sort=True)
         return vc if limit is None else vc.head(limit)
 
     def count_where(self, predicates: Mapping[str, Predicate]) -> dict[str, int]:
@@ -88,15 +99,17 @@ class PandasEngine(Engine):
         return part.set_axis(pd.Index(pos), axis=0)
 
 
-def _profile(s: pd.Series, name: str) -> ColumnProfile:
+def _profile(s: pd.Series, name: str, distinct: int | None = None) -> ColumnProfile:
+    """``distinct``: the number of distinct values when already known (from the value counts)."""
     from dataaudit.stats import _value_counts
 
     present = s.notna()
     count = int(present.sum())
-    try:
-        distinct = len(_value_counts(s))
-    except TypeError:
-        distinct = int(s.dropna().astype(str).nunique())
+    if distinct is None:
+        try:
+            distinct = len(_value_counts(s))
+        except TypeError:
+            distinct = int(s.dropna().astype(str).nunique())
     numbers = None
     mean_length = None
     lo = hi = None
