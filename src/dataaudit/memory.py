@@ -8,6 +8,7 @@ platform cannot say."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 __all__ = ["available_bytes", "describe_limits", "disk_free_bytes", "give_back"]
@@ -33,16 +34,16 @@ def give_back() -> None:
         pa.default_memory_pool().release_unused()
 
 
-_TRIM: list = []
+_TRIM: list[Callable[[int], object] | None] = []
 
 
-def _malloc_trim():  # type: ignore[no-untyped-def]  # a ctypes function, or None
+def _malloc_trim() -> Callable[[int], object] | None:
     """glibc's ``malloc_trim``, looked up once; None where there is none."""
     if not _TRIM:
         import ctypes
         import sys
 
-        fn = None
+        fn: Callable[[int], object] | None = None
         if sys.platform.startswith("linux"):
             try:
                 fn = ctypes.CDLL("libc.so.6").malloc_trim

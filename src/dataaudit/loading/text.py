@@ -65,7 +65,8 @@ def _read_text(
     tokens: NullTokens = DEFAULT,
     null_counts: NullCounts | None = None,
 ) -> tuple[pd.DataFrame | Pending, str]:
-    """CSV, TSV, JSON or JSONL (a frame, or one still to be made from an arrow table). Tries UTF-8 (after a BOM, if any); falls back to a legacy 8-bit encoding.
+    """CSV, TSV, JSON or JSONL (a frame, or one still to be made from an arrow table). Tries UTF-8 (after a
+    BOM, if any); falls back to a legacy 8-bit encoding.
 
     CSV/TSV: ``tokens`` are read as missing, and ``null_counts`` (if given) receives, per column position
     (as text), the tokens read as missing and how often."""
@@ -73,12 +74,13 @@ def _read_text(
     if not _has_text(data):
         raise _Problem("file has no data (only whitespace)")
     counts: NullCounts = {} if null_counts is None else null_counts
-    read: Callable[[bytes], pd.DataFrame | Pending] = {
+    readers: dict[str, Callable[[bytes], pd.DataFrame | Pending]] = {
         "csv": lambda d: _read_csv(d, None, notes, tokens, counts),
         "tsv": lambda d: _read_csv(d, "\t", notes, tokens, counts),
         "json": lambda d: _read_json(d, notes),
         "jsonl": lambda d: _read_jsonl(d, notes),
-    }[fmt]
+    }
+    read = readers[fmt]
     try:
         return read(data), encoding
     except _NotUtf8:
