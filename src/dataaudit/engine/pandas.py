@@ -64,26 +64,28 @@ class PandasEngine(Engine):
         out = counts.rename("count").reset_index()
         return out.sort_values("count", ascending=False, kind="stable").reset_index(drop=True)
 
-    def _keys(self, columns: Sequence[str]) -> np.ndarray:
-        """Row keys over ``columns``, kept for the next call (duplicates then conflicts on the same features
-        hash the rows once)."""
-        cache: dict[tuple[str, ...], np.ndarray] = self.__dict__.setdefault("_key_cache", {})
+    def _groups(self, columns: Sequence[str]) -> np.ndarray:
+        """Group numbers over ``columns``: rows equal on them share one, numbered in order of their first
+        row (``pd.factorize`` of the row keys). Kept for the next call (duplicates then conflicts on the
+        same features group the rows once); only the last: the checks ask for the same columns one after
+        the other, and each array is as long as the table."""
+        cache: dict[tuple[str, ...], np.ndarray] = self.__dict__.setdefault("_group_cache", {})
         key = tuple(columns)
         if key not in cache:
-            if len(cache) >= 4:
-                cache.clear()
-            cache[key] = _row_keys(self.frame, columns)
+            cache.clear()  # before hashing: the old groups are not needed while the new ones are made
+            keys = _row_keys(self.frame, columns)
+            cache[key] = pd.factorize(keys)[0]
         return cache[key]
 
     def duplicates(self, columns: Sequence[str], limit: int = 5) -> GroupSummary:
-        keys = self._keys(columns)
-        return _summary(keys, np.ones(len(keys), dtype=bool), None, limit)
+        groups = self._groups(columns)
+        return _summary(groups, np.ones(len(groups), dtype=bool), None, limit)
 
     def conflicts(self, features: Sequence[str], target: str, limit: int = 5) -> GroupSummary:
         labelled = self.frame[target].notna().to_numpy()
-        keys = self._keys(features)
+        groups = self._groups(features)
         y = pd.factorize(self.frame[target])[0]
-        return _summary(keys, labelled, y, limit)
+        return _summary(groups, labelled, y, limit)
 
     def rows(
         self, positions: Sequence[int] | np.ndarray, columns: Sequence[str] | None = None
@@ -228,13 +230,14 @@ def _combine(hashes: Iterator[np.ndarray], n: int) -> np.ndarray:
     return out
 
 
-def _summary(keys: np.ndarray, use: np.ndarray, labels: np.ndarray | None, limit: int) -> GroupSummary:
-    """The groups of equal ``keys`` among the rows in ``use``. Lean on memory (it runs over every row):
-    no copy of the keys when every row is used, and the groups are numbered in order of their first row
-    (``pd.factorize``), so that order by first row is order by group number."""
+def _summary(groups: np.ndarray, use: np.ndarray, labels: np.ndarray | None, limit: int) -> GroupSummary:
+    """The groups of rows among those in ``use``, from ``groups`` (group numbers in order of first row, as
+    :meth:`PandasEngine._groups` gives). Lean on memory (it runs over every row): when every row is used,
+    they are the groups as they are; otherwise renumbered over the rows used. Either way group numbers
+    ascend with their first row, so that order by first row is order by group number."""
     every = bool(use.all())
     positions = None if every else np.flatnonzero(use)
-    codes, _ = pd.factorize(keys if positions is None else keys[positions])
+    codes = groups if positions is None else pd.factorize(groups[positions])[0]
     sizes = np.bincount(codes)
     if labels is not None:
         y = labels if positions is None else labels[positions]
@@ -246,9 +249,9 @@ def _summary(keys: np.ndarray, use: np.ndarray, labels: np.ndarray | None, limit
     else:
         n_labels = None
         keep = sizes > 1
-    groups = np.flatnonzero(keep)
+    kept = np.flatnonzero(keep)
     # largest first, ties by first row: group numbers ascend with their first row
-    order = groups[np.argsort(-sizes[groups], kind="stable")]
+    order = kept[np.argsort(-sizes[kept], kind="stable")]
     # the rows of the first ``limit`` groups in one pass (a scan per group is quadratic for large limits)
     shown = order[:limit]
     examples: list[tuple[int, ...]] = []
