@@ -252,7 +252,7 @@ class _ArrowCsv:
             schema = self._first_block_schema(block_size, nulls)
             if schema is not None:
                 return self._read(block_size, nulls, dict(zip(schema.names, schema.types)), [])
-        except pa.ArrowInvalid:
+        except pa.ArrowException:
             pass  # a later block that does not fit (or a malformed file: the read below says how)
         return self._read(block_size, nulls, {}, [])
 
