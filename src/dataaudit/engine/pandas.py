@@ -240,11 +240,14 @@ def _summary(groups: np.ndarray, use: np.ndarray, labels: np.ndarray | None, lim
     codes = groups if positions is None else pd.factorize(groups[positions])[0]
     sizes = np.bincount(codes)
     if labels is not None:
-        y = labels if positions is None else labels[positions]
+        # only a group of more than one row can hold two labels: the (group, label) pairs of those rows
+        multi = np.flatnonzero(sizes[codes] > 1)
+        g = codes[multi]
+        y = labels[multi] if positions is None else labels[positions[multi]]
         base = int(y.max()) + 2 if len(y) else 2  # labels are codes, -1 for missing
-        pairs = np.unique(codes * base + (y + 1))  # each (group, label) once
+        pairs = np.unique(g * base + (y + 1))  # each (group, label) once
         n_labels = np.bincount(pairs // base, minlength=len(sizes))
-        del y, pairs
+        del multi, g, y, pairs
         keep = n_labels > 1
     else:
         n_labels = None
