@@ -154,7 +154,9 @@ class Dataset:
         self.test = test
         self._memo: dict[Any, Any] = {}
         #: what holds the data and runs the operations checks need over all rows (see dataaudit.engine)
-        self.engine: Engine = engine if engine is not None else PandasEngine(frame)
+        self.engine: Engine = (
+            engine if engine is not None else PandasEngine(frame, counts=self.stats.value_counts)
+        )
         #: whether ``frame`` holds every row; when it does not, it is a seeded sample by position (its index
         #: is the row positions), the engine answers over all rows, and reading ``frame`` is noted in the
         #: result's scope (dataaudit.engine.scope)

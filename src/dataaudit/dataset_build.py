@@ -18,6 +18,7 @@ from dataaudit.engine.choose import choose_engine
 from dataaudit.errors import ConfigError, DataLoadError
 from dataaudit.formats import detect_format
 from dataaudit.loading import NullTokens, from_frame, load
+from dataaudit.memory import give_back
 from dataaudit.roles import resolve_roles
 from dataaudit.runner import Progress
 from dataaudit.stats import Stats
@@ -52,12 +53,20 @@ def pandas_dataset(
         assert path is not None  # a file: Spark frames and tables never reach the pandas loader
         phase(progress, f"reading {path.name}")
         frame, source = load(path, fmt=fmt, sheet=sheet, nulls=nulls)
+        give_back()  # what reading freed (the file's bytes, arrow's buffers) goes back to the system
     name = source.path or "the DataFrame"
     phase(progress, f"statistics over {frame.shape[1]:,} columns × {len(frame):,} rows")
     # one Stats object, over the audited columns, serves role detection and then every check
-    kept = frame.drop(columns=[c for c in cfg.ignore_columns if c in frame.columns])
+    columns = list(frame.columns)
+    dropped = [c for c in cfg.ignore_columns if c in frame.columns]
+    # a frame just read from a file is ours: with no column to leave out it is used as it is (``drop``
+    # copies every column, and both copies lived until this function returned); a caller's DataFrame is
+    # copied, so that nothing done in the audit reaches it
+    own = not isinstance(data, pd.DataFrame) and not dropped
+    kept = frame if own else frame.drop(columns=dropped)
+    del frame
     stats = Stats(kept, as_of)  # as_of: two-digit years are read relative to it, not to today
-    roles = resolve_roles(list(frame.columns), cfg, stats, name, origin)
+    roles = resolve_roles(columns, cfg, stats, name, origin)
     dataset = Dataset(
         kept,
         stats=stats,
@@ -66,7 +75,7 @@ def pandas_dataset(
         as_of=as_of,
         settings=cfg.model_dump(),
         sample_rows=cfg.sample_rows,
-        engine=PandasEngine(kept, reason),
+        engine=PandasEngine(kept, reason, counts=stats.value_counts),
     )
     return dataset, cfg
 

@@ -8,12 +8,50 @@ platform cannot say."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
-__all__ = ["available_bytes", "describe_limits", "disk_free_bytes"]
+__all__ = ["available_bytes", "describe_limits", "disk_free_bytes", "give_back"]
 
 #: a cgroup v1 "limit" at or above this is the kernel's way of saying "no limit" (2^63 rounded to a page)
 _NO_LIMIT = 2**60
+
+
+def give_back() -> None:
+    """Return the memory this process freed to the system. glibc's malloc keeps freed heap memory for
+    reuse, and the arrays a check frees (row keys, codes, masks over every row) leave holes that later,
+    differently sized arrays do not fill: the resident size climbs check after check to well above what
+    is in use (1M rows × 20 columns: 0.89 GiB peak against 0.82 GiB with this after each check).
+    ``malloc_trim(0)`` hands every free page back; elsewhere (macOS, musl) nothing is done. Arrow's pool,
+    if arrow is loaded, likewise."""
+    import sys
+
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+    pa = sys.modules.get("pyarrow")
+    if pa is not None:
+        pa.default_memory_pool().release_unused()
+
+
+_TRIM: list[Callable[[int], object] | None] = []
+
+
+def _malloc_trim() -> Callable[[int], object] | None:
+    """glibc's ``malloc_trim``, looked up once; None where there is none."""
+    if not _TRIM:
+        import ctypes
+        import sys
+
+        fn: Callable[[int], object] | None = None
+        if sys.platform.startswith("linux"):
+            try:
+                fn = ctypes.CDLL("libc.so.6").malloc_trim
+                fn.argtypes, fn.restype = [ctypes.c_size_t], ctypes.c_int
+            except (OSError, AttributeError):  # not glibc
+                fn = None
+        _TRIM.append(fn)
+    return _TRIM[0]
 
 
 def available_bytes() -> int | None:

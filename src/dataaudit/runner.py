@@ -17,6 +17,7 @@ from dataaudit.dataset import Dataset
 from dataaudit.deadline import TimedOut, call_with_deadline
 from dataaudit.engine import scope
 from dataaudit.errors import ConfigError
+from dataaudit.memory import give_back
 from dataaudit.model import Area, Check, CheckResult, Outcome, Severity, Status
 from dataaudit.privacy import mask_text
 from dataaudit.registry import Registry, matches
@@ -132,6 +133,7 @@ def run_checks(
         if progress:
             progress(i, len(planned), p.check.id)
         results.append(run_one(data, p, timeout, waivers))
+        give_back()  # what the check freed goes back to the system: the peak is what is in use
     if progress:
         progress(len(planned), len(planned), "")
     return tuple(results)

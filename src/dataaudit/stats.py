@@ -122,7 +122,7 @@ class Stats:
         if pd.api.types.is_bool_dtype(s):
             return None
         if pd.api.types.is_numeric_dtype(s):
-            return s.astype("float64")
+            return s.astype("float64", copy=False)  # a float column is its own view: no copy to keep
         if not _is_text(s):
             return None
         vc = self.value_counts(str(s.name))

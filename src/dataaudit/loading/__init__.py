@@ -20,7 +20,7 @@ import pandas as pd
 from dataaudit.dataset import SourceInfo
 from dataaudit.errors import DataLoadError
 from dataaudit.formats import FORMATS, detect_format
-from dataaudit.loading.arrow import _index_to_columns, _read_feather, _read_parquet
+from dataaudit.loading.arrow import Pending, _index_to_columns, _read_feather, _read_parquet
 from dataaudit.loading.columns import _clean_columns
 from dataaudit.loading.compressed import MAX_DECOMPRESSED_BYTES, _decompress
 from dataaudit.loading.excel import _EXCEL_ERRORS, _read_excel
@@ -62,25 +62,29 @@ def load(
         raise DataLoadError(f"{path}: --sheet applies only to .xlsx workbooks, not to {fmt} data")
     start = time.perf_counter()
     raw = _read_stdin() if stdin else _read_bytes(path)
+    size, sha256 = len(raw), hashlib.sha256(raw).hexdigest()
     notes: list[str] = []
     nulls = nulls or DEFAULT
     try:
-        frame, encoding, by_position = _parse(raw, fmt, compression, sheet, notes, nulls)
+        parsed, encoding, by_position = _parse(raw, fmt, compression, sheet, notes, nulls)
+        del raw  # the file's bytes go before an arrow table becomes the frame: never all three at once
+        frame = parsed if isinstance(parsed, pd.DataFrame) else parsed()
+        del parsed
         frame = _clean_columns(frame, notes)
         frame, null_tokens = _null_tokens(frame, fmt, nulls, by_position)
         _check_shape(frame)
     except _Problem as exc:
         raise DataLoadError(f"{path}: {exc}") from None
     except MemoryError:  # e.g. under a ulimit -v: a clear refusal, not an internal error
-        raise DataLoadError(f"{path}: not enough memory to load it ({len(raw):,} bytes on disk)") from None
+        raise DataLoadError(f"{path}: not enough memory to load it ({size:,} bytes on disk)") from None
     except (ValueError, OSError, EOFError, zipfile.BadZipFile, lzma.LZMAError, zlib.error) as exc:
         # a reader failed in a way we did not foresee: still one line, never a traceback
         raise DataLoadError(f"{path}: cannot read as {fmt}: {_first_line(exc)}") from None
     info = SourceInfo(
         path=str(path),
         format=fmt + (f"+{compression}" if compression else ""),
-        bytes=len(raw),
-        sha256=hashlib.sha256(raw).hexdigest(),
+        bytes=size,
+        sha256=sha256,
         load_seconds=time.perf_counter() - start,
         encoding=encoding,
         notes=tuple(notes),
@@ -176,8 +180,9 @@ def _read_bytes(path: Path) -> bytes:
 
 def _parse(
     raw: bytes, fmt: str, compression: str | None, sheet: str | None, notes: list[str], nulls: NullTokens
-) -> tuple[pd.DataFrame, str | None, NullCounts]:
-    """The frame, the text encoding (None for binary formats) and the null tokens the CSV reader counted
+) -> tuple[pd.DataFrame | Pending, str | None, NullCounts]:
+    """The frame (or the conversion that makes it from an arrow table, for the caller to run once the
+    bytes are gone), the text encoding (None for binary formats) and the null tokens the CSV reader counted
     (by column position)."""
     data = _decompress(raw, compression) if compression else raw
     if not data:

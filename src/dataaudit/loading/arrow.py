@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -22,12 +23,31 @@ def _arrow_to_pandas(table: Any, notes: list[str]) -> pd.DataFrame:
     return table.to_pandas(split_blocks=True, self_destruct=True, date_as_object=False)
 
 
+#: a frame still to be made from an arrow table: :func:`dataaudit.loading.load` lets go of the file's bytes
+#: first, so that they, the table and the frame are never all in memory at once
+Pending = Callable[[], pd.DataFrame]
+
+
+def _pending(table: Any, notes: list[str], index: bool = False) -> Pending:
+    """The conversion of ``table`` (``index``: a pandas index saved in it becomes columns), to run later.
+    Arrow's memory pool keeps freed memory for reuse; what the conversion freed goes back to the system."""
+
+    def convert() -> pd.DataFrame:
+        import pyarrow as pa
+
+        frame = _arrow_to_pandas(table, notes)
+        pa.default_memory_pool().release_unused()
+        return _index_to_columns(frame) if index else frame
+
+    return convert
+
+
 def _note_skipped(nested: list[str], notes: list[str]) -> None:
     if nested:
         notes.append(f"skipped {len(nested)} column(s) holding lists or maps: {', '.join(nested[:10])}")
 
 
-def _read_parquet(data: bytes, notes: list[str]) -> pd.DataFrame:
+def _read_parquet(data: bytes, notes: list[str]) -> Pending:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -40,7 +60,7 @@ def _read_parquet(data: bytes, notes: list[str]) -> pd.DataFrame:
         table = parquet.read()
     except (pa.ArrowException, OSError) as exc:
         raise _Problem(f"not a valid Parquet file or truncated ({_first_line(exc)})") from None
-    return _index_to_columns(_arrow_to_pandas(table, notes))
+    return _pending(table, notes, index=True)
 
 
 def _index_to_columns(frame: pd.DataFrame) -> pd.DataFrame:
@@ -52,7 +72,7 @@ def _index_to_columns(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.reset_index(drop=True) if not isinstance(frame.index, pd.RangeIndex) else frame
 
 
-def _read_feather(data: bytes, notes: list[str]) -> pd.DataFrame:
+def _read_feather(data: bytes, notes: list[str]) -> Pending:
     """Feather (v1, or v2 = the Arrow IPC file format) or an Arrow IPC stream; a pandas index saved in the
     schema metadata is treated as in Parquet."""
     import pyarrow as pa
@@ -68,4 +88,4 @@ def _read_feather(data: bytes, notes: list[str]) -> pd.DataFrame:
             raise _Problem(
                 f"not a valid Feather / Arrow IPC file or truncated ({_first_line(file_exc)})"
             ) from None
-    return _index_to_columns(_arrow_to_pandas(table, notes))
+    return _pending(table, notes, index=True)

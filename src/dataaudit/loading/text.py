@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from dataaudit.loading import csv_guard
-from dataaudit.loading.arrow import _arrow_to_pandas, _note_skipped
+from dataaudit.loading.arrow import Pending, _note_skipped, _pending
 from dataaudit.loading.nulls import DEFAULT, NullCounts, NullTokens, count_spellings, first_pass_counts
 from dataaudit.loading.problems import _first_line, _NotUtf8, _Problem
 
@@ -64,8 +64,9 @@ def _read_text(
     notes: list[str],
     tokens: NullTokens = DEFAULT,
     null_counts: NullCounts | None = None,
-) -> tuple[pd.DataFrame, str]:
-    """CSV, TSV, JSON or JSONL. Tries UTF-8 (after a BOM, if any); falls back to a legacy 8-bit encoding.
+) -> tuple[pd.DataFrame | Pending, str]:
+    """CSV, TSV, JSON or JSONL (a frame, or one still to be made from an arrow table). Tries UTF-8 (after a
+    BOM, if any); falls back to a legacy 8-bit encoding.
 
     CSV/TSV: ``tokens`` are read as missing, and ``null_counts`` (if given) receives, per column position
     (as text), the tokens read as missing and how often."""
@@ -73,12 +74,13 @@ def _read_text(
     if not _has_text(data):
         raise _Problem("file has no data (only whitespace)")
     counts: NullCounts = {} if null_counts is None else null_counts
-    read: Callable[[bytes], pd.DataFrame] = {
+    readers: dict[str, Callable[[bytes], pd.DataFrame | Pending]] = {
         "csv": lambda d: _read_csv(d, None, notes, tokens, counts),
         "tsv": lambda d: _read_csv(d, "\t", notes, tokens, counts),
         "json": lambda d: _read_json(d, notes),
         "jsonl": lambda d: _read_jsonl(d, notes),
-    }[fmt]
+    }
+    read = readers[fmt]
     try:
         return read(data), encoding
     except _NotUtf8:
@@ -157,7 +159,7 @@ def _read_csv(
     notes: list[str],
     tokens: NullTokens = DEFAULT,
     null_counts: NullCounts | None = None,
-) -> pd.DataFrame:
+) -> Pending:
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -206,7 +208,7 @@ def _read_csv(
     hint = csv_guard.delimiter_hint(table, sep)
     if hint:
         notes.append(hint)
-    return _arrow_to_pandas(table, notes)
+    return _pending(table, notes)
 
 
 def _parse_problem(exc: Exception, data: bytes, sep: str) -> Exception:
@@ -233,6 +235,48 @@ class _ArrowCsv:
         text_columns: Sequence[str] = (),
         nulls: Sequence[str] | None = None,
     ) -> Any:
+        """The file as an arrow table, each column's type inferred over all rows (``text_columns``: only
+        those, as text). Types are first inferred from the first block, and the whole file read with them:
+        arrow's reader, left to infer over all rows, keeps every block it parsed until the end (it may have
+        to convert them again), about 2.3× the table at its peak; told the types, it lets each block go once
+        converted. When a later block does not fit the first block's types (an integer column with a decimal
+        further down, a column empty at first), the file is read again as before, inferring over all rows.
+        Either way the types are the ones inference over all rows gives: the first type in arrow's order
+        (null, integer, boolean, date, time, timestamp, …, float, text) that every row converts to, and that
+        type is tried first exactly when it is the first one the first block converts to."""
+        import pyarrow as pa
+
+        if text_columns:
+            return self._read(block_size, nulls, {c: pa.string() for c in text_columns}, list(text_columns))
+        try:
+            schema = self._first_block_schema(block_size, nulls)
+            if schema is not None:
+                return self._read(block_size, nulls, dict(zip(schema.names, schema.types)), [])
+        except pa.ArrowException:
+            pass  # a later block that does not fit (or a malformed file: the read below says how)
+        return self._read(block_size, nulls, {}, [])
+
+    def _first_block_schema(self, block_size: int, nulls: Sequence[str] | None) -> Any:
+        """The column types inferred from the first block; None when column names repeat (types are given
+        by name)."""
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+
+        reader = pacsv.open_csv(
+            pa.py_buffer(self.data),  # type: ignore[arg-type]  # pyarrow-stubs leave out Buffer; pyarrow reads it
+            read_options=pacsv.ReadOptions(block_size=block_size, use_threads=False),
+            parse_options=self.parse_options,
+            convert_options=self._convert(nulls, {}, []),
+        )
+        try:
+            schema = reader.schema
+        finally:
+            reader.close()
+        return schema if len(set(schema.names)) == len(schema.names) else None
+
+    def _read(
+        self, block_size: int, nulls: Sequence[str] | None, types: dict[str, Any], include: list[str]
+    ) -> Any:
         import pyarrow as pa
         import pyarrow.csv as pacsv
 
@@ -240,13 +284,18 @@ class _ArrowCsv:
             pa.py_buffer(self.data),  # type: ignore[arg-type]  # pyarrow-stubs leave out Buffer; pyarrow reads it
             read_options=pacsv.ReadOptions(block_size=block_size),
             parse_options=self.parse_options,
-            convert_options=pacsv.ConvertOptions(
-                strings_can_be_null=True,
-                quoted_strings_can_be_null=True,
-                null_values=self.null_values if nulls is None else list(nulls),
-                column_types=dict.fromkeys(text_columns, pa.string()),
-                include_columns=list(text_columns),
-            ),
+            convert_options=self._convert(nulls, types, include),
+        )
+
+    def _convert(self, nulls: Sequence[str] | None, types: dict[str, Any], include: list[str]) -> Any:
+        import pyarrow.csv as pacsv
+
+        return pacsv.ConvertOptions(
+            strings_can_be_null=True,
+            quoted_strings_can_be_null=True,
+            null_values=self.null_values if nulls is None else list(nulls),
+            column_types=types,
+            include_columns=include,
         )
 
     def raw_text(self, positions: Sequence[int], block_size: int) -> Any:
@@ -305,14 +354,14 @@ def _read_json(data: bytes, notes: list[str]) -> pd.DataFrame:
     return _records_to_frame(doc, notes)
 
 
-def _read_jsonl(data: bytes, notes: list[str]) -> pd.DataFrame:
+def _read_jsonl(data: bytes, notes: list[str]) -> pd.DataFrame | Pending:
     import pyarrow as pa
     import pyarrow.json as pajson
 
     text = _utf8_text(data)  # arrow's JSON reader lets invalid UTF-8 through into its strings
     try:
         buffer = pa.py_buffer(data)
-        return _arrow_to_pandas(pajson.read_json(buffer), notes)  # type: ignore[arg-type]  # as read_csv
+        return _pending(pajson.read_json(buffer), notes)  # type: ignore[arg-type]  # as read_csv
     except pa.ArrowInvalid:
         pass  # a malformed line, or a field whose type changes: the slower, forgiving reader below
     records, bad = [], []
