@@ -51,7 +51,7 @@ from dataaudit.engine.duckdb_base import (
     qi,
     run,
 )
-from dataaudit.engine.duckdb_profile import TOP, DuckDBProfile
+from dataaudit.engine.duckdb_profile import DuckDBProfile
 from dataaudit.engine.duckdb_types import _as_dtype, _frame_column, _list_for, _numpy_number, _timestamp_param
 from dataaudit.engine.workdir import make_workdir
 
@@ -108,28 +108,26 @@ class DuckDBEngine(DuckDBProfile):
     # ------------------------------------------------------------------ counts
     def value_counts(self, column: str, limit: int | None = None) -> pd.Series:
         self._check([column])
-        top = self.__dict__.get("_top", {})
-        if limit is not None and limit <= TOP and top.get(column) is not None:  # kept by the profile
-            values, counts = top[column]
-            return self._counts_series(column, values.slice(0, limit), counts.slice(0, limit))
         q = qi(column)
         # pandas sorts plain numbers (ties in value order); anything else, nullable Int64 included, it
         # factorizes (ties in order of first appearance)
-        tie = q if self._tie_by_value(column) else f"min({self._pos})"
+        tie = (
+            q
+            if self._kinds[column] in _NUMERIC_KINDS and _numpy_number(self._dtypes[column])
+            else f"min({self._pos})"
+        )
         sql = (
             f"SELECT {q}, count(*) FROM {self._table} WHERE {q} IS NOT NULL GROUP BY {q} "
             f"ORDER BY 2 DESC, {tie}" + (" LIMIT ?" if limit is not None else "")
         )
         res = self._q(sql, [int(limit)] if limit is not None else [])
-        return self._counts_series(column, res.column(0), res.column(1))
-
-    def _counts_series(self, column: str, values: Any, counts: Any) -> pd.Series:
-        """value_counts' Series from the Arrow values and counts."""
-        got = _as_dtype(values.to_pandas(date_as_object=False), self._dtypes[column], self._kinds[column])
-        index = pd.Index(got, name=column, tupleize_cols=False)
+        values = _as_dtype(
+            res.column(0).to_pandas(date_as_object=False), self._dtypes[column], self._kinds[column]
+        )
+        index = pd.Index(values, name=column, tupleize_cols=False)
         if self._kinds[column] == "objbool":
-            index = pd.Index(got.astype(object), dtype=object, name=column)
-        return pd.Series(counts.to_numpy().astype(np.int64), index=index, name="count")
+            index = pd.Index(values.astype(object), dtype=object, name=column)
+        return pd.Series(res.column(1).to_numpy().astype(np.int64), index=index, name="count")
 
     def count_where(self, predicates: Mapping[str, Predicate]) -> dict[str, int]:
         if not predicates:

@@ -15,15 +15,11 @@ from dataaudit.engine.duckdb_base import (
     DISTINCT_MEMORY,
     EXACT_DISTINCT_MAX,
     EXACT_DISTINCT_ROWS,
-    _NUMERIC_KINDS,
     DuckDBBase,
     _fresh,
     qi,
 )
-from dataaudit.engine.duckdb_types import _as_dtype, _numpy_number
-
-#: how many of each column's most frequent values the profile keeps (value_counts(col, limit <= TOP) reads them)
-TOP = 10
+from dataaudit.engine.duckdb_types import _as_dtype
 
 
 class DuckDBProfile(DuckDBBase):
@@ -80,11 +76,6 @@ class DuckDBProfile(DuckDBBase):
             if self._kinds[col] == "text":
                 parts.append(f"avg(length(v{i})) AS ml{i}")
         return parts, numeric, project
-
-    def _tie_by_value(self, col: str) -> bool:
-        """Whether value_counts breaks ties by value (pandas sorts plain numbers) rather than by first
-        appearance (what pandas factorizes: anything else, nullable Int64 included)."""
-        return self._kinds[col] in _NUMERIC_KINDS and _numpy_number(self._dtypes[col])
 
     def _recount_few_distinct(
         self, cols: list[str], row: dict[str, Any], distinct_exact: dict[str, bool]
@@ -148,34 +139,14 @@ class DuckDBProfile(DuckDBBase):
         per = len(cols) if self._memory_limit is None else max(1, self._memory_limit // DISTINCT_MEMORY)
         out: list[int] = []
         start = 0
-        n, f = qi(self._alias("n")), qi(self._alias("first"))
         while start < len(cols):
             part = cols[start : start + per]
             sets = ", ".join(f"({qi(c)})" for c in part)
-            terms = []
-            for c in part:
-                # the most frequent values too, in value_counts' order (ties: numbers by value, others by first
-                # appearance): max_by over (count, tie) keys, so that value_counts(col, <= TOP) needs no query
-                q = qi(c)
-                tie = f"-CAST({q} AS DOUBLE)" if self._tie_by_value(c) else f"-{f}"
-                key = f"row({n}, {tie})"
-                terms += [
-                    f"count({q})",
-                    f"max_by({q}, {key}, {TOP}) FILTER (WHERE {q} IS NOT NULL)",
-                    f"max_by({n}, {key}, {TOP}) FILTER (WHERE {q} IS NOT NULL)",
-                ]
+            counts = ", ".join(f"count({qi(c)})" for c in part)
             keys = ", ".join(qi(c) for c in part)
-            sql = (
-                f"SELECT {', '.join(terms)} FROM (SELECT {keys}, count(*) AS {n}, min({self._pos}) AS {f} "
-                f"FROM {self._table} GROUP BY GROUPING SETS ({sets}))"
-            )
+            sql = f"SELECT {counts} FROM (SELECT {keys} FROM {self._table} GROUP BY GROUPING SETS ({sets}))"
             try:
-                res = self._q(sql)
-                top: dict[str, Any] = self.__dict__.setdefault("_top", {})
-                for k, c in enumerate(part):
-                    out.append(int(res.column(3 * k)[0].as_py()))
-                    values, counts = res.column(3 * k + 1)[0].values, res.column(3 * k + 2)[0].values
-                    top[c] = (values, counts) if values is not None else None
+                out += [int(v) for v in self._q(sql).to_pylist()[0].values()]
             except duckdb.OutOfMemoryException:
                 if per == 1:
                     raise
