@@ -108,6 +108,21 @@ class DuckDBEngine(DuckDBProfile):
     # ------------------------------------------------------------------ counts
     def value_counts(self, column: str, limit: int | None = None) -> pd.Series:
         self._check([column])
+        # one GROUP BY per column: the statistics ask for the top 10 first, the checks for all counts (at most
+        # MAX_VALUE_COUNTS) later, so the first ask fetches up to that many and the later ones read them
+        cache: dict[str, tuple[pd.Series, bool]] = self.__dict__.setdefault("_value_counts", {})
+        if column in cache:
+            got, complete = cache[column]
+            if complete or (limit is not None and limit <= len(got)):  # a new Series: callers may change it
+                return got.copy(deep=False) if limit is None or limit >= len(got) else got.head(limit)
+        from dataaudit.engine.stats import MAX_VALUE_COUNTS
+
+        fetch = None if limit is None else max(int(limit), MAX_VALUE_COUNTS)
+        counts = self._fetch_value_counts(column, fetch)
+        cache[column] = (counts, fetch is None or len(counts) < fetch)
+        return counts.copy(deep=False) if limit is None or limit >= len(counts) else counts.head(limit)
+
+    def _fetch_value_counts(self, column: str, limit: int | None) -> pd.Series:
         q = qi(column)
         # pandas sorts plain numbers (ties in value order); anything else, nullable Int64 included, it
         # factorizes (ties in order of first appearance)
