@@ -1,10 +1,9 @@
-"""The duckdb loader's native CSV path (DuckDB's own reader, typed in SQL): on tricky files it loads the values,
-types, null-token counts and notes the pandas loader gives, and hands to the two-pass pyarrow path exactly the
-files it cannot reproduce (which then load alike too, with the pandas loader's one-line errors)."""
+"""The duckdb loader's native CSV path (DuckDB's own reader, typed in SQL): on tricky files it loads the
+values, types, null-token counts and notes the pandas loader gives, and hands to the two-pass pyarrow path
+exactly the files it cannot reproduce (which then load alike too, with the pandas loader's one-line
+errors)."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -35,7 +34,7 @@ def paths(monkeypatch):
 #: files the native path reads (name -> bytes)
 NATIVE: dict[str, bytes] = {
     "null_tokens.csv": (
-        b"a,b,c,d\n1,NA,x,\n2,N/A,null,2020-01-02\n,3.5,NaN,2020-01-03\nNULL,nan,\"\",2020-01-04\n"
+        b'a,b,c,d\n1,NA,x,\n2,N/A,null,2020-01-02\n,3.5,NaN,2020-01-03\nNULL,nan,"",2020-01-04\n'
         b'5,"NA",#N/A,\n6,1.5,<NA>,2020-01-06\n'
     ),
     "quoted_newlines.csv": b'id,text,n\n1,"line one\nline two",3\n2,"say ""hi"", then, go",4\n3,plain,5\n',
@@ -43,7 +42,8 @@ NATIVE: dict[str, bytes] = {
     "overflow.csv": b"big,small,neg\n99999999999999999999,1,-9223372036854775808\n2,2,-1\n3,3,-2\n",
     "mixed.csv": b"a,b,c\n1,x,1.5\n2,3,2\nthree,4.5,NaN\n",
     "dates.csv": (
-        b"d,ts,tz,t,ns\n2020-01-01,2020-01-01 10:11:12,2020-01-01T10:00Z,10:30,2020-01-01 10:11:12.123456789\n"
+        b"d,ts,tz,t,ns\n"
+        b"2020-01-01,2020-01-01 10:11:12,2020-01-01T10:00Z,10:30,2020-01-01 10:11:12.123456789\n"
         b"2021-12-31,2021-12-31T23:59:59,2020-06-01T10:00+02:00,23:59:59,2020-01-02 00:00:00.5\n"
     ),
     "bools.csv": b"b,c,n\ntrue,True,1\nfalse,FALSE,0\n,true,1\n",
@@ -104,7 +104,9 @@ HANDED: dict[str, bytes] = {
 
 
 @pytest.mark.parametrize("name", sorted(HANDED))
-def test_what_the_native_path_cannot_reproduce_loads_alike_through_the_other(tmp_path, monkeypatch, paths, name):
+def test_what_the_native_path_cannot_reproduce_loads_alike_through_the_other(
+    tmp_path, monkeypatch, paths, name
+):
     monkeypatch.setattr(native, "CSV_BLOCK", 64)
     path = tmp_path / name
     path.write_bytes(HANDED[name])

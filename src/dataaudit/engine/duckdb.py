@@ -233,7 +233,8 @@ class DuckDBEngine(DuckDBProfile):
                 if len(sizes):
                     got = self._q(  # every group of g has rows with a label: one row each, in g's order
                         f"SELECT count(DISTINCT t.{qi(target)}) FROM {self._table} t JOIN {g} top ON {on} "
-                        f"WHERE t.{qi(target)} IS NOT NULL GROUP BY top.{f}, top.{n} ORDER BY top.{n} DESC, top.{f}"
+                        f"WHERE t.{qi(target)} IS NOT NULL GROUP BY top.{f}, top.{n} "
+                        f"ORDER BY top.{n} DESC, top.{f}"
                     )
                     n_labels = got.column(0).to_numpy().astype(np.int64)
             examples: tuple[tuple[int, ...], ...] = ()

@@ -1,5 +1,5 @@
-"""The duckdb loader's fast CSV/TSV path: DuckDB's own parallel CSV reader (C++), every column read as text and
-typed in SQL, with the pandas loader's semantics. Part of :mod:`dataaudit.engine.duckdb_load`.
+"""The duckdb loader's fast CSV/TSV path: DuckDB's own parallel CSV reader (C++), every column read as text
+and typed in SQL, with the pandas loader's semantics. Part of :mod:`dataaudit.engine.duckdb_load`.
 
 1. **Head**: the first parser block (16 MiB) is read by pyarrow, as the two-pass path reads it (header row,
    column names, each column's type inferred as pyarrow infers it: :class:`~.duckdb_csv_types._Column`). That
@@ -189,15 +189,18 @@ def _padded(pattern: str) -> str:
 
 
 def _accepts_sql(stage: str, v: str) -> str:
-    """SQL true when the text ``v`` is written as pyarrow's grammar for ``stage`` (the regular expressions of
-    :func:`~.duckdb_csv_types._accepts`). What the grammar cannot see (an int64's range, a real day of the
-    month, a timestamp DuckDB cannot cast) makes the load's strict cast fail, and the two-pass path decides."""
+    """SQL true when the text ``v`` is written as pyarrow's grammar for ``stage`` (the regular expressions
+    of :func:`~.duckdb_csv_types._accepts`). What the grammar cannot see (an int64's range, a real day of the
+    month, a timestamp DuckDB cannot cast) makes the load's strict cast fail; the two-pass path decides."""
 
     def match(pattern: str) -> str:
         return f"regexp_full_match({v}, {_lit(_padded(pattern))})"
 
     if stage == "int":  # only 19 characters or more can overflow int64
-        return f"(CASE WHEN NOT {match(_INT)} THEN false WHEN strlen({v}) < 19 THEN true ELSE TRY_CAST({v} AS BIGINT) IS NOT NULL END)"
+        return (
+            f"(CASE WHEN NOT {match(_INT)} THEN false WHEN strlen({v}) < 19 THEN true "
+            f"ELSE TRY_CAST({v} AS BIGINT) IS NOT NULL END)"
+        )
     if stage == "bool":
         return f"({v} IN ({', '.join(map(_lit, _BOOL_TEXT))}))"
     pattern = {
@@ -279,7 +282,8 @@ def _token_counts(
     longest = max(len(t.encode("utf-8")) for t in common)
     listed = ", ".join(_lit(t) for t in common)
     parts = [
-        f"histogram(c{i}) FILTER (WHERE strlen(c{i}) <= {longest} AND c{i} IN ({listed})) AS h{i}" for i in columns
+        f"histogram(c{i}) FILTER (WHERE strlen(c{i}) <= {longest} AND c{i} IN ({listed})) AS h{i}"
+        for i in columns
     ]
     got = _one_row(con, parts, _source(text, sep, n_cols, []))
     for i in columns:
@@ -294,7 +298,10 @@ def _plain_ints(
     if not columns:
         return {}
     pattern = _lit(_PLAIN_INT)
-    parts = [f"count(*) FILTER (WHERE c{i} IS NOT NULL AND NOT regexp_full_match(c{i}, {pattern})) AS p{i}" for i in columns]
+    parts = [
+        f"count(*) FILTER (WHERE c{i} IS NOT NULL AND NOT regexp_full_match(c{i}, {pattern})) AS p{i}"
+        for i in columns
+    ]
     got = _one_row(con, parts, _source(text, sep, n_cols, common))
     return {i: got[f"p{i}"] == 0 for i in columns}
 
@@ -334,7 +341,9 @@ def _load(
 ) -> None:
     """The typed table, in file order (its ``rowid`` is the row's position), and the view ``data`` over it
     with the position column."""
-    select = ", ".join(f"{_cast_sql(plan, f'c{i}')} AS {qi(name)}" for i, (plan, name) in enumerate(zip(plans, names)))
+    select = ", ".join(
+        f"{_cast_sql(plan, f'c{i}')} AS {qi(name)}" for i, (plan, name) in enumerate(zip(plans, names))
+    )
     import duckdb
 
     create = f"CREATE TABLE {_TABLE} AS SELECT {select} FROM {_source(text, sep, len(plans), common)}"
