@@ -366,17 +366,19 @@ def _count_columns(file: str, parse: Any, block: int) -> int:
     return len(reader.schema)
 
 
-def _open_reader(file: str, parse: Any, types: list[Any], block: int, nulls: list[str] | None) -> Any:
+def _open_reader(
+    file: str, parse: Any, types: list[Any], block: int, nulls: list[str] | None, threads: bool = True
+) -> Any:
     """pyarrow's streaming CSV reader, columns by position with ``types``. ``nulls`` None: every cell as
     written, header row included (the first pass); else the header skipped and ``nulls`` read as missing,
-    quoted or not, as the pandas loader reads them."""
+    quoted or not, as the pandas loader reads them. ``threads`` False: no blocks read ahead (for one block)."""
     import pyarrow.csv as pacsv
 
     names = [f"f{i}" for i in range(len(types))]
     return pacsv.open_csv(
         file,
         read_options=pacsv.ReadOptions(
-            column_names=names, skip_rows=0 if nulls is None else 1, block_size=block
+            column_names=names, skip_rows=0 if nulls is None else 1, block_size=block, use_threads=threads
         ),
         parse_options=parse,
         convert_options=pacsv.ConvertOptions(
