@@ -371,7 +371,7 @@ def _open_reader(
 ) -> Any:
     """pyarrow's streaming CSV reader, columns by position with ``types``. ``nulls`` None: every cell as
     written, header row included (the first pass); else the header skipped and ``nulls`` read as missing,
-    quoted or not, as the pandas loader reads them. ``threads`` False: no blocks read ahead (for one block)."""
+    quoted or not, as the pandas loader reads them. ``threads`` False: no blocks read ahead (one block)."""
     import pyarrow.csv as pacsv
 
     names = [f"f{i}" for i in range(len(types))]
