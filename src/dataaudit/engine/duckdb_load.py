@@ -1,7 +1,10 @@
 """Open a file as a :class:`~dataaudit.engine.duckdb.DuckDBEngine`, with the loading semantics of
 :func:`dataaudit.loading.load`, without holding the file in memory.
 
-- **CSV/TSV** (plain, or .gz/.bz2/.xz/.zip, decompressed in a stream to the temporary folder): parsed by the
+- **CSV/TSV** (plain, or .gz/.bz2/.xz/.zip, decompressed in a stream to the temporary folder): one file is
+  read by DuckDB's own parallel reader and typed in SQL with the same semantics
+  (:mod:`~dataaudit.engine.duckdb_native`: two passes of C++ over the file, the types pyarrow infers checked
+  by pyarrow's grammar); what that path cannot reproduce (see there) and a directory of files are parsed by the
   same parser as the pandas loader (pyarrow's CSV reader, here its streaming form, every column as text), so
   quoting, delimiters, ragged rows and unterminated quotes behave identically. The null tokens are set to
   NULL and counted batch by batch; each column's type is inferred as pyarrow infers it (int64, bool, date,
@@ -58,8 +61,8 @@ def open_duckdb(
     threads: int | None = None,
 ) -> tuple[DuckDBEngine, SourceInfo]:
     """Open ``path`` (CSV, TSV, Parquet or JSON Lines) as a DuckDB engine. ``memory_limit`` (e.g.
-    ``"500MB"``): DuckDB's limit (default: half the memory available, at least 256 MiB); ``temp_dir``: where
-    the temporary folder goes (default: the system's). Raises :class:`DataLoadError` (one line, starting with
+    ``"500MB"``): DuckDB's limit (default: a fixed 1 GiB, or half the memory available when that is less);
+    ``temp_dir``: where the temporary folder goes (default: the system's). Raises :class:`DataLoadError` (one line, starting with
     the path) as :func:`dataaudit.loading.load` does, and when memory or disk cannot be met."""
     path = Path(path)
     files = _data_files(path, fmt)
