@@ -138,11 +138,31 @@ def test_ragged_rows_and_unterminated_quotes_name_the_line(tmp_path, paths):
         open_duckdb(quote)
 
 
-def test_user_tokens_go_through_the_two_pass_path_with_the_same_answers(tmp_path, paths):
+@pytest.mark.parametrize(
+    "tokens",
+    [
+        NullTokens(extra=("-",)),
+        NullTokens(per_column={"c": ("-", "missing"), "b": ("-",)}),
+        NullTokens(keep_default=False),
+        NullTokens(extra=("-", "missing")),
+        NullTokens(per_column={"d": ("-999",), "a": ("7",)}),
+    ],
+    ids=["extra", "per-column", "no-defaults", "two-extra", "numeric-per-column"],
+)
+def test_the_users_null_tokens_natively_as_the_pandas_loader(tmp_path, paths, tokens):
+    path = tmp_path / "user.csv"
+    path.write_text("a,b,c,d,e\n1,-,x,-999,true\n7,2,-,5.5,\n3,4,y,-999.0,false\n,n/a,missing,1,true\n")
+    assert_loads_alike(path, nulls=tokens).close()
+    assert paths == [True]
+
+
+def test_a_text_column_left_with_numbers_by_the_users_tokens_is_numeric(tmp_path, paths):
     path = tmp_path / "u.csv"
-    path.write_bytes(b"a,b\n1,x\n2,missing\n3,y\n")
-    assert_loads_alike(path, nulls=NullTokens.from_settings(["missing"])).close()
-    assert paths == [False]
+    path.write_text("a,b\n1,2.5\n2,missing\n3, 4 \n")
+    engine = assert_loads_alike(path, nulls=NullTokens(extra=("missing",)))
+    with engine:
+        assert engine.dtypes["b"] == "float64"
+    assert paths == [True]
 
 
 def test_rows_keep_the_files_order_across_parallel_readers(tmp_path, paths):

@@ -6,19 +6,23 @@ and typed in SQL, with the pandas loader's semantics. Part of :mod:`dataaudit.en
    type is each column's *candidate*: over the whole file a column can only end up with the same type or a
    later one (a value that parses as a later type only).
 2. **Scan** (one DuckDB query over the file read as text): the rows, each column's null tokens (how many of
-   each), and how many of its other values do NOT parse as its candidate type (pyarrow's grammar as a regular
-   expression, and DuckDB's cast for ranges: an int64, a real date). A column whose head held only null
-   tokens is tested against every type. For a float column, whether every value is a plain integer and one of
-   them beyond the 64-bit range (then it stays text, as in the pandas loader).
+   each), and how many of its other values are NOT written as its candidate type (pyarrow's grammar as a
+   regular expression). A column whose head held only null tokens is tested against every type. For a float
+   column, whether every value is a plain integer and one of them beyond the 64-bit range (then it stays text,
+   as in the pandas loader). The user's own tokens (``na_values``), which the pandas loader applies after
+   typing: how many cells hold each, and whether a text column holds only numbers besides them.
 3. **Load** (one ``CREATE TABLE … AS SELECT`` over the file, the null tokens read as NULL, quoted or not, as
-   pyarrow reads them): each column cast to its type, NaN set to NULL. Insertion order is kept, so each row's
-   ``rowid`` is its position in the file; the engine's position column is ``rowid`` through a view.
+   pyarrow reads them): each column cast to its type by strict casts (a value DuckDB cannot cast, e.g. an
+   int64 out of range or the 30th of February, fails the load), NaN and the user's tokens set to NULL.
+   Insertion order is kept, so each row's ``rowid`` is its position in the file; the engine's position column
+   is ``rowid`` through a view.
 
 Whenever this path cannot reproduce the pandas loader exactly, it returns None and the two-pass pyarrow path
 (:mod:`~.duckdb_csv`) runs instead, which is slower but gives the pandas loader's answers and messages: the
-file is not valid UTF-8 (DuckDB refuses it), a row is ragged or a quote unterminated (those messages name
-the line as the pandas loader does), the user gave extra null tokens (``na_values``: applied after typing,
-with numeric tokens), a candidate type does not hold over the whole file (a value after the head that only
+file is not valid UTF-8 (DuckDB refuses it; it is repaired as the two-pass path repairs it and read here
+again), a row is ragged or a quote unterminated (those messages name the line as the pandas loader does), a
+column of nothing but null tokens in the head when the user gave tokens of their own (``na_values``, which
+apply after typing), a candidate type does not hold over the whole file (a value after the head that only
 pyarrow parses, or none), a cell longer than DuckDB's line limit, a directory of files.
 """
 
@@ -26,7 +30,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dataaudit.engine.duckdb_base import _position_name, qi, run
+from dataaudit.engine.duckdb_base import _PNUM, _position_name, qi, run
 from dataaudit.engine.duckdb_csv_types import (
     _BOOL_TEXT,
     _DATE,
@@ -68,7 +72,7 @@ def native_csv(
     column, null counts), or None when the pyarrow path must read it (see the module's docstring)."""
     import duckdb
 
-    if nulls.extra or nulls.per_column or text.quotes % 2 or len(sep) != 1:
+    if text.quotes % 2 or len(sep) != 1:
         return None
     head_notes: list[str] = []
     head = _head(text, sep, nulls, head_notes)
@@ -76,14 +80,18 @@ def native_csv(
         return None
     header, names, columns = head
     common = sorted(nulls.common)
+    users = [_UserTokens(nulls, name) for name in names]
     try:
-        scanned = _scan(con, text, sep, common, columns)
+        scanned = _scan(con, text, sep, common, columns, users)
         if scanned is None:
             return None
         n_rows, counts, stages = scanned
         if n_rows == 0:
             return None
         plans = [_plan(col, name, bool(counts[i]), nulls) for i, (col, name) in enumerate(zip(stages, names))]
+        for plan, col in zip(plans, stages):
+            if plan.numbers:  # the user's numeric tokens found in a numeric column (counted by the scan)
+                plan.hits = {t: k for t, k in col.user_hits.items() if k and t in plan.numbers}
         position = _position_name(names)
         _load(con, text, sep, common, plans, names, position)
     except (duckdb.InvalidInputException, duckdb.ConversionException) as exc:
@@ -220,8 +228,21 @@ def _accepts_sql(stage: str, v: str) -> str:
     return match(pattern) if pattern else "true"
 
 
+class _UserTokens:
+    """A column's tokens of the user's (``na_values``), applied after typing as the pandas loader does: on a
+    text column the ones that are not common tokens (then a column left holding only numbers is read as
+    numbers), on a numeric column those that read as numbers (``-999``)."""
+
+    def __init__(self, nulls: NullTokens, name: str) -> None:
+        from dataaudit.engine.duckdb_csv_types import _numeric_tokens
+
+        self.text = sorted(nulls.for_column(name) - nulls.common)
+        numbers = _numeric_tokens(nulls.user_tokens(name))
+        self.numbers = {t: x for t, x in numbers.items() if x == x}  # NaN equals nothing in pyarrow
+
+
 def _scan(
-    con: Any, text: _Text, sep: str, common: list[str], head: list[_Column]
+    con: Any, text: _Text, sep: str, common: list[str], head: list[_Column], users: list[_UserTokens]
 ) -> tuple[int, list[dict[str, int]], list[_Column]] | None:
     """(rows, each column's null-token counts, each column's inference), or None when a column's candidate
     type does not hold over the whole file. One query over the file tests the values that are not null
@@ -247,6 +268,24 @@ def _scan(
             parts.append(f"count(*) FILTER (WHERE {value} AND NOT {_accepts_sql(s, v)}) AS b{i}_{s}")
         if "float" in stages:
             parts.append(f"max(CASE WHEN strlen({v}) >= 19 THEN abs(TRY_CAST({v} AS DOUBLE)) END) AS m{i}")
+        user = users[i]
+        if (user.text or user.numbers) and stage == "null":
+            return None  # which of the user's tokens apply depends on a type the head does not show
+        if user.text and stage == "text":
+            listed = ", ".join(_lit(t) for t in user.text)
+            parts.append(f"histogram({v}) FILTER (WHERE {v} IN ({listed})) AS u{i}")
+            number = f"regexp_full_match({v}, {_lit(_PNUM)})"
+            parts.append(
+                f"count(*) FILTER (WHERE {value} AND {v} NOT IN ({listed}) AND NOT {number}) AS r{i}"
+            )
+        if user.numbers and stage in ("int", "float"):
+            x = (
+                f"TRY_CAST(TRY_CAST({v} AS BIGINT) AS DOUBLE)"
+                if stage == "int"
+                else f"TRY_CAST({v} AS DOUBLE)"
+            )
+            for k, number_value in enumerate(user.numbers.values()):
+                parts.append(f"count(*) FILTER (WHERE {x} = {number_value!r}::DOUBLE) AS x{i}_{k}")
     got = _one_row(con, parts, _source(text, sep, len(head), readers))
     n_rows = int(got["n"])
     others = [i for i in range(len(head)) if int(got[f"k{i}"]) < n_rows]  # tokens besides the empty cell
@@ -267,6 +306,11 @@ def _scan(
         col.viable = passing[:1] + ["text"] if values else ["text"]
         col.beyond = i in beyond
         col.plain_int = plain.get(i, False)
+        if f"u{i}" in got:  # the user's text tokens: counted, and whether the rest are all numbers
+            col.user_hits = {str(t): int(k) for t, k in (got[f"u{i}"] or {}).items()}
+            col.numeric_rest = got[f"r{i}"] == 0
+        elif users[i].numbers and column.stage in ("int", "float"):
+            col.user_hits = {t: int(got[f"x{i}_{k}"]) for k, t in enumerate(users[i].numbers)}
         out.append(col)
     return n_rows, counts, out
 
@@ -320,6 +364,15 @@ def _cast_sql(plan: _Plan, v: str) -> str:
     import pyarrow as pa
 
     t = plan.arrow
+    if plan.user is not None:  # a text column: the user's tokens missing, then maybe read as numbers
+        listed = ", ".join(_lit(str(u)) for u in plan.user.to_pylist())
+        kept = f"CASE WHEN {v} IN ({listed}) THEN NULL ELSE {v} END"
+        return f"nullif(CAST({kept} AS DOUBLE), 'NaN'::DOUBLE)" if plan.to_number else kept
+    if plan.numbers and pa.types.is_floating(t):  # a numeric column: the user's numeric tokens missing
+        listed = ", ".join(f"{x!r}::DOUBLE" for x in plan.numbers.values() if x == x)
+        base = _Plan(plan.stage, t, plan.dtype, plan.kind)
+        x = _cast_sql(base, v)
+        return f"CASE WHEN {x} IN ({listed}) THEN NULL ELSE {x} END" if listed else x
     if plan.stage == "int":
         x = f"CAST({v} AS BIGINT)"
         return f"CAST({x} AS DOUBLE)" if pa.types.is_floating(t) else x
