@@ -124,6 +124,24 @@ def test_a_column_missing_in_the_head_is_typed_over_the_whole_file(tmp_path, mon
     assert paths == [True]
 
 
+@pytest.mark.parametrize(
+    "body",
+    [b"h,n\n5'11\",1\n6'0\",2\n", b'a,b\n1,"x"\n2,y"z\n', b'a,b\n1,"x""\n2,y\n'],
+    ids=["stray-quotes", "quote-inside", "odd-doubled"],
+)
+def test_stray_quotes_load_alike_or_are_refused_alike(tmp_path, paths, body):
+    path = tmp_path / "q.csv"
+    path.write_bytes(body)
+    try:
+        load(path)
+    except DataLoadError as refused:
+        with pytest.raises(DataLoadError) as got:
+            open_duckdb(path)
+        assert str(got.value) == str(refused)
+        return
+    assert_loads_alike(path).close()
+
+
 def test_ragged_rows_and_unterminated_quotes_name_the_line(tmp_path, paths):
     ragged = tmp_path / "ragged.csv"
     ragged.write_bytes(b"a,b\n1,2\n3,4\n5,6,7\n8,9\n")

@@ -72,7 +72,7 @@ def native_csv(
     column, null counts), or None when the pyarrow path must read it (see the module's docstring)."""
     import duckdb
 
-    if text.quotes % 2 or len(sep) != 1:
+    if len(sep) != 1:
         return None
     head_notes: list[str] = []
     head = _head(text, sep, nulls, head_notes)
@@ -152,7 +152,8 @@ def _head(
 
     from dataaudit.engine.duckdb_csv import _count_columns, _open_reader, _Scan, _scan_batch, _start_scan
 
-    parse = pacsv.ParseOptions(delimiter=sep, newlines_in_values=text.quotes > 0)
+    # values may hold line breaks (inside quotes); without quotes in the file the answer is the same
+    parse = pacsv.ParseOptions(delimiter=sep, newlines_in_values=True)
     common = sorted(nulls.common)
     common_set = pa.array(common, pa.string()) if common else None
     scan = _Scan()
