@@ -37,6 +37,11 @@ def _open_csv(
         texts.append(text)
     sep = "\t" if fmt == "tsv" else _sniff_delimiter(_head(texts[0].file, 65537))
     repair_notes: list[str] = []
+    if len(texts) == 1:  # DuckDB's own parallel reader where it gives the pandas loader's answers
+        native, sep = _native(con, texts, fmt, sep, nulls, tmp, notes, repair_notes)
+        if native is not None:
+            notes[:] = _place_repair_note(notes, repair_notes)
+            return native, texts[0].encoding
     while True:
         try:
             parts = _ingest_csv(con, texts, sep, fmt != "tsv", nulls, notes)
@@ -56,6 +61,41 @@ def _open_csv(
     notes[:] = _place_repair_note(notes, repair_notes)
     encodings = sorted({t.encoding for t in texts})
     return parts, encodings[0] if len(encodings) == 1 else ", ".join(encodings)
+
+
+def _native(
+    con: Any,
+    texts: list[_Text],
+    fmt: str,
+    sep: str,
+    nulls: NullTokens,
+    tmp: str,
+    notes: list[str],
+    repair_notes: list[str],
+) -> tuple[tuple[Any, ...] | None, str]:
+    """The native path (:mod:`~.duckdb_native`) on one file; text that is not UTF-8 is repaired as the
+    two-pass path repairs it (into ``texts[0]``, noted in ``repair_notes``), then read natively too. None: the
+    two-pass path reads it (with the separator returned)."""
+    from dataaudit.engine.duckdb_native import native_csv
+
+    for attempt in range(2):
+        try:
+            return native_csv(con, texts[0], sep, fmt != "tsv", nulls, notes), sep
+        except _NotUtf8:
+            text = texts[0]
+            if attempt or text.encoding != "utf-8":
+                break  # the two-pass path says what is wrong
+            texts[0] = _repair(text, tmp, repair_notes, 0)
+            texts[0].name = text.name
+            if fmt != "tsv":
+                sep = _sniff_delimiter_of(texts[0])
+    return None, sep
+
+
+def _sniff_delimiter_of(text: _Text) -> str:
+    from dataaudit.loading.text import _sniff_delimiter
+
+    return _sniff_delimiter(_head(text.file, 65537))
 
 
 def _other_header(text: _Text, header: Any, row: Any) -> str:
@@ -326,17 +366,19 @@ def _count_columns(file: str, parse: Any, block: int) -> int:
     return len(reader.schema)
 
 
-def _open_reader(file: str, parse: Any, types: list[Any], block: int, nulls: list[str] | None) -> Any:
+def _open_reader(
+    file: str, parse: Any, types: list[Any], block: int, nulls: list[str] | None, threads: bool = True
+) -> Any:
     """pyarrow's streaming CSV reader, columns by position with ``types``. ``nulls`` None: every cell as
     written, header row included (the first pass); else the header skipped and ``nulls`` read as missing,
-    quoted or not, as the pandas loader reads them."""
+    quoted or not, as the pandas loader reads them. ``threads`` False: no blocks read ahead (one block)."""
     import pyarrow.csv as pacsv
 
     names = [f"f{i}" for i in range(len(types))]
     return pacsv.open_csv(
         file,
         read_options=pacsv.ReadOptions(
-            column_names=names, skip_rows=0 if nulls is None else 1, block_size=block
+            column_names=names, skip_rows=0 if nulls is None else 1, block_size=block, use_threads=threads
         ),
         parse_options=parse,
         convert_options=pacsv.ConvertOptions(

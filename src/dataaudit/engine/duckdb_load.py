@@ -1,14 +1,17 @@
 """Open a file as a :class:`~dataaudit.engine.duckdb.DuckDBEngine`, with the loading semantics of
 :func:`dataaudit.loading.load`, without holding the file in memory.
 
-- **CSV/TSV** (plain, or .gz/.bz2/.xz/.zip, decompressed in a stream to the temporary folder): parsed by the
-  same parser as the pandas loader (pyarrow's CSV reader, here its streaming form, every column as text), so
-  quoting, delimiters, ragged rows and unterminated quotes behave identically. The null tokens are set to
+- **CSV/TSV** (plain, or .gz/.bz2/.xz/.zip, decompressed in a stream to the temporary folder): one file is
+  read by DuckDB's own parallel reader and typed in SQL with the same semantics
+  (:mod:`~dataaudit.engine.duckdb_native`: two passes of C++ over the file, the types pyarrow infers checked
+  by pyarrow's grammar); what that path cannot reproduce (see there) and a directory of files are parsed by
+  the same parser as the pandas loader (pyarrow's CSV reader, here its streaming form, every column as text),
+  so quoting, delimiters, ragged rows and unterminated quotes behave identically. The null tokens are set to
   NULL and counted batch by batch; each column's type is inferred as pyarrow infers it (int64, bool, date,
   time, timestamp[s|ns] with or without a zone, float64, else text: the first type every value parses as,
   checked batch by batch with pyarrow's own casts), the text goes into a DuckDB table on disk, and one
-  ``CREATE TABLE … AS SELECT`` gives it those types. Integers past 64 bits stay text, as in the pandas
-  loader; the user's extra null tokens are applied after typing, as there.
+  ``CREATE TABLE … AS SELECT`` gives it those types. Integers past 64 bits stay text, as in the pandas loader;
+  the user's extra null tokens are applied after typing, as there.
 - **Encodings**: UTF-8 (with or without a BOM) is read in place; UTF-16 (by its BOM) and text that is not
   valid UTF-8 (damaged UTF-8 with replacement characters, else cp1252, else latin-1: the pandas loader's
   rule) are transcoded in chunks to a UTF-8 file in the temporary folder first.
@@ -58,9 +61,10 @@ def open_duckdb(
     threads: int | None = None,
 ) -> tuple[DuckDBEngine, SourceInfo]:
     """Open ``path`` (CSV, TSV, Parquet or JSON Lines) as a DuckDB engine. ``memory_limit`` (e.g.
-    ``"500MB"``): DuckDB's limit (default: half the memory available, at least 256 MiB); ``temp_dir``: where
-    the temporary folder goes (default: the system's). Raises :class:`DataLoadError` (one line, starting with
-    the path) as :func:`dataaudit.loading.load` does, and when memory or disk cannot be met."""
+    ``"500MB"``): DuckDB's limit (default: a fixed 1 GiB, or half the memory available when that is less);
+    ``temp_dir``: where the temporary folder goes (default: the system's). Raises :class:`DataLoadError`
+    (one line, starting with the path) as :func:`dataaudit.loading.load` does, and when memory or disk cannot
+    be met."""
     path = Path(path)
     files = _data_files(path, fmt)
     fmt, compression = detect_format(files[0], fmt)

@@ -159,23 +159,42 @@ class DuckDBProfile(DuckDBBase):
         self, numeric: Mapping[str, str], counts: Mapping[str, int], source: str
     ) -> dict[str, dict[str, float]]:
         """Exact quantiles (linear interpolation, as ``numpy.quantile``) of the finite numbers of each column:
-        ``quantile_cont`` in one query when the values fit in a quarter of the memory limit, else one
-        spilling windowed sort of all of them."""
+        ``quantile_cont`` (which holds a column's values in memory) over as many columns at a time as fit in a
+        quarter of the memory limit, and one spilling windowed sort of the values of the columns that do not
+        fit alone. (All columns in one windowed sort whenever they did not fit together cost 62 s of a 138 s
+        audit at 10M rows × 11 numeric columns.)"""
         cols = [c for c in numeric if counts[c]]
         if not cols:
             return {}
-        probs = list(QUANTILES.values())
-        values_bytes = 16 * sum(counts[c] for c in cols)
-        if self._memory_limit is None or values_bytes <= self._memory_limit // 4:
-            import duckdb
+        import duckdb
 
-            parts = [f"quantile_cont({numeric[c]}, ?::DOUBLE[]) AS q{i}" for i, c in enumerate(cols)]
+        probs = list(QUANTILES.values())
+        budget = None if self._memory_limit is None else self._memory_limit // 4
+        batches: list[list[str]] = []
+        alone: list[str] = []  # too many values for quantile_cont within the budget
+        used = 0
+        for c in cols:
+            size = 16 * counts[c]
+            if budget is not None and size > budget:
+                alone.append(c)
+                continue
+            if not batches or (budget is not None and used + size > budget):
+                batches.append([])
+                used = 0
+            batches[-1].append(c)
+            used += size
+        out: dict[str, dict[str, float]] = {}
+        for batch in batches:
+            parts = [f"quantile_cont({numeric[c]}, ?::DOUBLE[]) AS q{i}" for i, c in enumerate(batch)]
             try:
-                row = self._q(f"SELECT {', '.join(parts)} FROM {source}", [probs] * len(cols)).to_pylist()[0]
+                row = self._q(f"SELECT {', '.join(parts)} FROM {source}", [probs] * len(batch)).to_pylist()[0]
             except duckdb.OutOfMemoryException:  # the estimate was short: the spilling way
-                return self._quantiles_by_rank(numeric, counts, cols, probs, source)
-            return {c: dict(zip(QUANTILES, map(float, row[f"q{i}"]))) for i, c in enumerate(cols)}
-        return self._quantiles_by_rank(numeric, counts, cols, probs, source)
+                alone += batch
+                continue
+            out.update({c: dict(zip(QUANTILES, map(float, row[f"q{i}"]))) for i, c in enumerate(batch)})
+        if alone:
+            out.update(self._quantiles_by_rank(numeric, counts, alone, probs, source))
+        return out
 
     def _quantiles_by_rank(
         self,

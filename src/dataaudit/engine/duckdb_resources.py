@@ -18,7 +18,7 @@ CSV_BLOCK = 16 * 1024 * 1024
 #: in flight, the seeded sample frame the checks read (measured: ~0.25 GiB for 1M × 20 with a 100k sample)
 BASE_MEMORY = 256 * 1024**2
 #: DuckDB's memory limit unless one is given (less when less is free)
-DEFAULT_ENGINE_MEMORY = 2 * 1024**3
+DEFAULT_ENGINE_MEMORY = 1024**3
 #: the smallest DuckDB memory limit accepted: below it even a GROUP BY of a few columns cannot run
 MIN_ENGINE_MEMORY = 32 * 1024**2
 #: disk for a CSV: the raw text table and the typed table exist together while typing (DuckDB compresses

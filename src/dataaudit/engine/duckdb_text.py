@@ -54,9 +54,17 @@ class _Text:
     """A UTF-8 text file ready for the CSV parser: the file itself, or a decompressed / transcoded copy in
     the temporary folder; with what the pandas loader computes over its bytes (size, quote characters)."""
 
-    def __init__(self, file: str, size: int, quotes: int, encoding: str, name: str = "") -> None:
-        self.file, self.size, self.quotes, self.encoding = file, size, quotes, encoding
+    def __init__(self, file: str, size: int, quotes: int | None, encoding: str, name: str = "") -> None:
+        self.file, self.size, self._quotes, self.encoding = file, size, quotes, encoding
         self.name = name or os.path.basename(file)
+
+    @property
+    def quotes(self) -> int:
+        """How many quote characters the file holds (counted when first asked: the native path never asks,
+        which saves a pass over the file)."""
+        if self._quotes is None:
+            self._quotes = sum(block.count(b'"') for block in _chunks(self.file))
+        return self._quotes
 
 
 def _prepare_text(path: Path, compression: str | None, fmt: str, tmp: str, k: int = 0) -> _Text:
@@ -81,11 +89,7 @@ def _prepare_text(path: Path, compression: str | None, fmt: str, tmp: str, k: in
     encoding = "utf-8-sig" if head.startswith(_UTF8_BOM) else "utf-8"
     if encoding == "utf-8":
         _refuse_binary(head[:8192], fmt)
-    size, quotes = 0, 0
-    for block in _chunks(source):
-        size += len(block)
-        quotes += block.count(b'"')
-    return _Text(source, size, quotes, encoding)
+    return _Text(source, os.path.getsize(source), None, encoding)
 
 
 def _head(file: str, n: int) -> bytes:

@@ -1,0 +1,425 @@
+"""The duckdb loader's fast CSV/TSV path: DuckDB's own parallel CSV reader (C++), every column read as text
+and typed in SQL, with the pandas loader's semantics. Part of :mod:`dataaudit.engine.duckdb_load`.
+
+1. **Head**: the first parser block (16 MiB) is read by pyarrow, as the two-pass path reads it (header row,
+   column names, each column's type inferred as pyarrow infers it: :class:`~.duckdb_csv_types._Column`). That
+   type is each column's *candidate*: over the whole file a column can only end up with the same type or a
+   later one (a value that parses as a later type only).
+2. **Scan** (one DuckDB query over the file read as text): the rows, each column's null tokens (how many of
+   each), and how many of its other values are NOT written as its candidate type (pyarrow's grammar as a
+   regular expression). A column whose head held only null tokens is tested against every type. For a float
+   column, whether every value is a plain integer and one of them beyond the 64-bit range (then it stays text,
+   as in the pandas loader). The user's own tokens (``na_values``), which the pandas loader applies after
+   typing: how many cells hold each, and whether a text column holds only numbers besides them.
+3. **Load** (one ``CREATE TABLE … AS SELECT`` over the file, the null tokens read as NULL, quoted or not, as
+   pyarrow reads them): each column cast to its type by strict casts (a value DuckDB cannot cast, e.g. an
+   int64 out of range or the 30th of February, fails the load), NaN and the user's tokens set to NULL.
+   Insertion order is kept, so each row's ``rowid`` is its position in the file; the engine's position column
+   is ``rowid`` through a view.
+
+Whenever this path cannot reproduce the pandas loader exactly, it returns None and the two-pass pyarrow path
+(:mod:`~.duckdb_csv`) runs instead, which is slower but gives the pandas loader's answers and messages: the
+file is not valid UTF-8 (DuckDB refuses it; it is repaired as the two-pass path repairs it and read here
+again), a row is ragged or a quote unterminated (those messages name the line as the pandas loader does), a
+column of nothing but null tokens in the head when the user gave tokens of their own (``na_values``, which
+apply after typing), a candidate type does not hold over the whole file (a value after the head that only
+pyarrow parses, or none), a cell longer than DuckDB's line limit, a directory of files.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dataaudit.engine.duckdb_base import _PNUM, _position_name, qi, run
+from dataaudit.engine.duckdb_csv_types import (
+    _BOOL_TEXT,
+    _DATE,
+    _FLOAT,
+    _INT,
+    _PLAIN_INT,
+    _STAGES,
+    _TIME,
+    _TS,
+    _TS_TZ,
+    _Column,
+    _Plan,
+    _plan,
+)
+from dataaudit.engine.duckdb_resources import CSV_BLOCK
+from dataaudit.engine.duckdb_text import _Text
+from dataaudit.loading.nulls import NullTokens
+from dataaudit.loading.problems import _NotUtf8
+
+__all__ = ["native_csv"]
+
+#: DuckDB's nullstr when nothing may be read as NULL (it needs one): text no cell is expected to hold exactly
+_NO_NULL = "\x01dataaudit-no-null\x02"
+#: the timestamp grammars without a fraction of a second (pyarrow's timestamp[s] refuses one)
+_TS_S = _TS.replace(r"(\.[0-9]{1,9})?", "")
+_TS_S_TZ = _TS_TZ.replace(r"(\.[0-9]{1,9})?", "")
+_TABLE = "data_rows"
+
+
+def _lit(text: str) -> str:
+    """A SQL string literal (single quotes doubled; DuckDB's plain literals take no backslash escapes)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def native_csv(
+    con: Any, text: _Text, sep: str, sniffed: bool, nulls: NullTokens, notes: list[str]
+) -> tuple[Any, ...] | None:
+    """The table ``data`` from one UTF-8 CSV file with DuckDB's reader: (names, dtypes, kinds, rows, position
+    column, null counts), or None when the pyarrow path must read it (see the module's docstring)."""
+    import duckdb
+
+    if len(sep) != 1:
+        return None
+    head_notes: list[str] = []
+    head = _head(text, sep, nulls, head_notes)
+    if head is None:
+        return None
+    header, names, columns = head
+    common = sorted(nulls.common)
+    users = [_UserTokens(nulls, name) for name in names]
+    try:
+        scanned = _scan(con, text, sep, common, columns, users)
+        if scanned is None:
+            return None
+        n_rows, counts, stages = scanned
+        if n_rows == 0:
+            return None
+        plans = [_plan(col, name, bool(counts[i]), nulls) for i, (col, name) in enumerate(zip(stages, names))]
+        for plan, col in zip(plans, stages):
+            if plan.numbers:  # the user's numeric tokens found in a numeric column (counted by the scan)
+                plan.hits = {t: k for t, k in col.user_hits.items() if k and t in plan.numbers}
+        position = _position_name(names)
+        _load(con, text, sep, common, plans, names, position)
+    except (duckdb.InvalidInputException, duckdb.ConversionException) as exc:
+        run(con, "DROP VIEW IF EXISTS data")
+        run(con, f"DROP TABLE IF EXISTS {_TABLE}")
+        if "Invalid unicode" in str(exc):
+            raise _NotUtf8() from None
+        return None
+    return _finish(header, names, plans, counts, n_rows, position, sep, sniffed, notes, head_notes)
+
+
+def _finish(
+    header: list[str],
+    names: list[str],
+    plans: list[_Plan],
+    counts: list[dict[str, int]],
+    n_rows: int,
+    position: str,
+    sep: str,
+    sniffed: bool,
+    notes: list[str],
+    head_notes: list[str],
+) -> tuple[Any, ...]:
+    """The notes the two-pass path writes, in its order, and its result tuple."""
+    import pyarrow as pa
+
+    from dataaudit.engine.duckdb_csv import _Cols, _final_nulls_and_types, _reader_note_slot
+    from dataaudit.loading import csv_guard
+    from dataaudit.loading.text import _SEP_NAMES
+
+    notes.extend(head_notes)
+    kept = [name for name, plan in zip(names, plans) if plan.wide]
+    if kept:
+        notes.append(
+            f"{len(kept)} column(s) hold integers beyond the 64-bit range, kept as text so no digit is lost: "
+            + ", ".join(kept[:10])
+        )
+    null_counts, dtypes, kinds = _final_nulls_and_types(names, plans, counts)
+    if sniffed and sep != ",":
+        notes.insert(_reader_note_slot(notes), f"delimiter {_SEP_NAMES.get(sep, repr(sep))} detected")
+    n_cols = len(header)
+    hint = csv_guard.delimiter_hint(
+        pa.table({h or "": [] for h in header[:1]}) if n_cols == 1 else _Cols(n_cols), sep
+    )
+    if hint:
+        notes.insert(_reader_note_slot(notes), hint)
+    return names, dtypes, kinds, n_rows, position, null_counts
+
+
+# ---------------------------------------------------------------------- head
+def _head(
+    text: _Text, sep: str, nulls: NullTokens, notes: list[str]
+) -> tuple[list[str], list[str], list[_Column]] | None:
+    """The header, the column names and each column's inference over the first block (pyarrow's reader, as
+    the two-pass path's first pass); None when pyarrow cannot read that block as a CSV."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    from dataaudit.engine.duckdb_csv import _count_columns, _open_reader, _Scan, _scan_batch, _start_scan
+
+    # values may hold line breaks (inside quotes); without quotes in the file the answer is the same
+    parse = pacsv.ParseOptions(delimiter=sep, newlines_in_values=True)
+    common = sorted(nulls.common)
+    common_set = pa.array(common, pa.string()) if common else None
+    scan = _Scan()
+    try:
+        n_cols = _count_columns(text.file, parse, 1024 * 1024)
+        # one block, no read-ahead: the threaded reader parses several blocks ahead (0.7 GiB held on a 2 GB
+        # file, kept by Arrow's memory pool), which the head does not need
+        reader = _open_reader(text.file, parse, [pa.string()] * n_cols, CSV_BLOCK, None, threads=False)
+        for batch in reader:
+            if batch.num_rows == 0:
+                continue
+            if scan.header is None:
+                row = [batch.column(i)[0].as_py() for i in range(n_cols)]
+                _start_scan(scan, row, n_cols, nulls, notes)
+                batch = batch.slice(1)
+            if batch.num_rows:
+                _scan_batch(scan, batch, n_cols, common_set)
+                break
+    except (pa.ArrowInvalid, OSError) as exc:
+        if "UTF8" in str(exc):
+            raise _NotUtf8() from None
+        return None
+    finally:
+        reader = batch = None
+        pa.default_memory_pool().release_unused()
+    if scan.header is None:
+        return None
+    return scan.header, scan.names, scan.columns
+
+
+# ---------------------------------------------------------------------- scan
+def _source(text: _Text, sep: str, n_cols: int, null_tokens: list[str]) -> str:
+    """DuckDB's reader over the file: columns ``c0…`` as text, the header row skipped, ``null_tokens`` read
+    as NULL (quoted or not), strict (a ragged row or an unterminated quote is an error)."""
+    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(n_cols)) + "}"
+    tokens = "[" + ", ".join(_lit(t) for t in (null_tokens or [_NO_NULL])) + "]"
+    return (
+        f"read_csv({_lit(text.file)}, header = true, delim = {_lit(sep)}, quote = '\"', escape = '\"', "
+        f"nullstr = {tokens}, allow_quoted_nulls = true, strict_mode = true, auto_detect = false, "
+        f"columns = {columns})"
+    )
+
+
+def _padded(pattern: str) -> str:
+    """``pattern`` (anchored) with spaces and tabs allowed around the value, as pyarrow trims them."""
+    return r"^[ \t]*(" + pattern.removeprefix("^").removesuffix("$") + r")[ \t]*$"
+
+
+def _accepts_sql(stage: str, v: str) -> str:
+    """SQL true when the text ``v`` is written as pyarrow's grammar for ``stage`` (the regular expressions
+    of :func:`~.duckdb_csv_types._accepts`). What the grammar cannot see (an int64's range, a real day of the
+    month, a timestamp DuckDB cannot cast) makes the load's strict cast fail; the two-pass path decides."""
+
+    def match(pattern: str) -> str:
+        return f"regexp_full_match({v}, {_lit(_padded(pattern))})"
+
+    if stage == "int":  # only 19 characters or more can overflow int64
+        return (
+            f"(CASE WHEN NOT {match(_INT)} THEN false WHEN strlen({v}) < 19 THEN true "
+            f"ELSE TRY_CAST({v} AS BIGINT) IS NOT NULL END)"
+        )
+    if stage == "bool":
+        return f"({v} IN ({', '.join(map(_lit, _BOOL_TEXT))}))"
+    pattern = {
+        "date": _DATE,
+        "time": _TIME,
+        "ts_s": _TS_S,
+        "ts_ns": _TS,
+        "ts_s_tz": _TS_S_TZ,
+        "ts_ns_tz": _TS_TZ,
+        "float": _FLOAT,
+    }.get(stage)
+    return match(pattern) if pattern else "true"
+
+
+class _UserTokens:
+    """A column's tokens of the user's (``na_values``), applied after typing as the pandas loader does: on a
+    text column the ones that are not common tokens (then a column left holding only numbers is read as
+    numbers), on a numeric column those that read as numbers (``-999``)."""
+
+    def __init__(self, nulls: NullTokens, name: str) -> None:
+        from dataaudit.engine.duckdb_csv_types import _numeric_tokens
+
+        self.text = sorted(nulls.for_column(name) - nulls.common)
+        numbers = _numeric_tokens(nulls.user_tokens(name))
+        self.numbers = {t: x for t, x in numbers.items() if x == x}  # NaN equals nothing in pyarrow
+
+
+def _scan(
+    con: Any, text: _Text, sep: str, common: list[str], head: list[_Column], users: list[_UserTokens]
+) -> tuple[int, list[dict[str, int]], list[_Column]] | None:
+    """(rows, each column's null-token counts, each column's inference), or None when a column's candidate
+    type does not hold over the whole file. One query over the file tests the values that are not null
+    tokens, the tokens read as NULL by the reader (cheap), except the empty cell, counted as such (the usual
+    token, and often the only one). A second query, only when a column held other tokens, counts which token
+    each was; a third, only for a float column with a value beyond the 64-bit range, asks whether all its
+    values are plain integers (then the pandas loader keeps it as text)."""
+    empty = "" in common
+    readers = [t for t in common if t]
+    parts = ["count(*) AS n"]
+    checks: list[list[str]] = []
+    for i, column in enumerate(head):
+        v = f"c{i}"
+        value = f"{v} IS NOT NULL AND {v} <> ''" if empty else f"{v} IS NOT NULL"
+        parts.append(f"count({v}) AS k{i}")
+        if empty:
+            parts.append(f"count(*) FILTER (WHERE {v} = '') AS e{i}")
+        stage = column.stage
+        stages = [s for s in _STAGES if s != "text"] if stage == "null" else [stage]
+        stages = [s for s in stages if s != "text"]
+        checks.append(stages)
+        for s in stages:
+            parts.append(f"count(*) FILTER (WHERE {value} AND NOT {_accepts_sql(s, v)}) AS b{i}_{s}")
+        if "float" in stages:
+            parts.append(f"max(CASE WHEN strlen({v}) >= 19 THEN abs(TRY_CAST({v} AS DOUBLE)) END) AS m{i}")
+        user = users[i]
+        if (user.text or user.numbers) and stage == "null":
+            return None  # which of the user's tokens apply depends on a type the head does not show
+        if user.text and stage == "text":
+            listed = ", ".join(_lit(t) for t in user.text)
+            parts.append(f"histogram({v}) FILTER (WHERE {v} IN ({listed})) AS u{i}")
+            number = f"regexp_full_match({v}, {_lit(_PNUM)})"
+            parts.append(
+                f"count(*) FILTER (WHERE {value} AND {v} NOT IN ({listed}) AND NOT {number}) AS r{i}"
+            )
+        if user.numbers and stage in ("int", "float"):
+            x = (
+                f"TRY_CAST(TRY_CAST({v} AS BIGINT) AS DOUBLE)"
+                if stage == "int"
+                else f"TRY_CAST({v} AS DOUBLE)"
+            )
+            for k, number_value in enumerate(user.numbers.values()):
+                parts.append(f"count(*) FILTER (WHERE {x} = {number_value!r}::DOUBLE) AS x{i}_{k}")
+    got = _one_row(con, parts, _source(text, sep, len(head), readers))
+    n_rows = int(got["n"])
+    others = [i for i in range(len(head)) if int(got[f"k{i}"]) < n_rows]  # tokens besides the empty cell
+    counts = _token_counts(con, text, sep, common, len(head), others)
+    for i in range(len(head)):
+        if empty and i not in others and got[f"e{i}"]:
+            counts[i] = {"": int(got[f"e{i}"])}
+    beyond = [i for i in range(len(head)) if got.get(f"m{i}") is not None and float(got[f"m{i}"]) >= 2.0**63]
+    plain = _plain_ints(con, text, sep, common, len(head), beyond)
+    out: list[_Column] = []
+    for i, column in enumerate(head):
+        values = n_rows - sum(counts[i].values())
+        passing = [s for s in checks[i] if got[f"b{i}_{s}"] == 0]
+        if column.stage != "null" and column.stage != "text" and not passing:
+            return None  # a value past the head that pyarrow may read differently: the two-pass path decides
+        col = _Column()
+        col.values = values
+        col.viable = passing[:1] + ["text"] if values else ["text"]
+        col.beyond = i in beyond
+        col.plain_int = plain.get(i, False)
+        if f"u{i}" in got:  # the user's text tokens: counted, and whether the rest are all numbers
+            col.user_hits = {str(t): int(k) for t, k in (got[f"u{i}"] or {}).items()}
+            col.numeric_rest = got[f"r{i}"] == 0
+        elif users[i].numbers and column.stage in ("int", "float"):
+            col.user_hits = {t: int(got[f"x{i}_{k}"]) for k, t in enumerate(users[i].numbers)}
+        out.append(col)
+    return n_rows, counts, out
+
+
+def _one_row(con: Any, parts: list[str], source: str) -> dict[str, Any]:
+    """``SELECT parts FROM source`` as {alias: value} (every part ends ``AS alias``)."""
+    row = con.sql(f"SELECT {', '.join(parts)} FROM {source}").fetchall()[0]
+    return dict(zip([p.rsplit(" AS ", 1)[1] for p in parts], row))
+
+
+def _token_counts(
+    con: Any, text: _Text, sep: str, common: list[str], n_cols: int, columns: list[int]
+) -> list[dict[str, int]]:
+    """How many cells of each of ``columns`` hold each null token (the file read with no null tokens)."""
+    counts: list[dict[str, int]] = [{} for _ in range(n_cols)]
+    if not columns:
+        return counts
+    longest = max(len(t.encode("utf-8")) for t in common)
+    listed = ", ".join(_lit(t) for t in common)
+    parts = [
+        f"histogram(c{i}) FILTER (WHERE strlen(c{i}) <= {longest} AND c{i} IN ({listed})) AS h{i}"
+        for i in columns
+    ]
+    got = _one_row(con, parts, _source(text, sep, n_cols, []))
+    for i in columns:
+        counts[i] = {str(k): int(c) for k, c in (got[f"h{i}"] or {}).items()}
+    return counts
+
+
+def _plain_ints(
+    con: Any, text: _Text, sep: str, common: list[str], n_cols: int, columns: list[int]
+) -> dict[int, bool]:
+    """Whether every value (null tokens aside) of each of ``columns`` is written as a plain integer."""
+    if not columns:
+        return {}
+    pattern = _lit(_PLAIN_INT)
+    parts = [
+        f"count(*) FILTER (WHERE c{i} IS NOT NULL AND NOT regexp_full_match(c{i}, {pattern})) AS p{i}"
+        for i in columns
+    ]
+    got = _one_row(con, parts, _source(text, sep, n_cols, common))
+    return {i: got[f"p{i}"] == 0 for i in columns}
+
+
+# ---------------------------------------------------------------------- load
+def _cast_sql(plan: _Plan, v: str) -> str:
+    """The column's value as the type the two-pass path gives it (``plan.arrow``), NaN as NULL. The casts are
+    strict: a value the scan let through that DuckDB cannot read fails the load (and the two-pass path reads
+    the file). DuckDB's casts to numbers skip the spaces and tabs pyarrow trims; its casts to dates and times
+    refuse them, and so send such a file to the two-pass path."""
+    import pyarrow as pa
+
+    t = plan.arrow
+    if plan.user is not None:  # a text column: the user's tokens missing, then maybe read as numbers
+        listed = ", ".join(_lit(str(u)) for u in plan.user.to_pylist())
+        kept = f"CASE WHEN {v} IN ({listed}) THEN NULL ELSE {v} END"
+        return f"nullif(CAST({kept} AS DOUBLE), 'NaN'::DOUBLE)" if plan.to_number else kept
+    if plan.numbers and pa.types.is_floating(t):  # a numeric column: the user's numeric tokens missing
+        listed = ", ".join(f"{x!r}::DOUBLE" for x in plan.numbers.values() if x == x)
+        base = _Plan(plan.stage, t, plan.dtype, plan.kind)
+        x = _cast_sql(base, v)
+        return f"CASE WHEN {x} IN ({listed}) THEN NULL ELSE {x} END" if listed else x
+    if plan.stage == "int":
+        x = f"CAST({v} AS BIGINT)"
+        return f"CAST({x} AS DOUBLE)" if pa.types.is_floating(t) else x
+    if plan.stage == "bool":
+        true = ", ".join(_lit(b) for b in _BOOL_TEXT if b in ("1", "True", "TRUE", "true"))
+        return f"CASE WHEN {v} IS NULL THEN NULL WHEN {v} IN ({true}) THEN true ELSE false END"
+    if plan.stage == "date":
+        return f"CAST({v} AS DATE)"
+    if plan.stage == "time":
+        return f"CAST({v} AS TIME)"
+    if plan.stage == "ts_s":
+        return f"CAST(CAST({v} AS TIMESTAMP) AS TIMESTAMP_S)"
+    if plan.stage == "ts_ns":
+        return f"CAST({v} AS TIMESTAMP_NS)"
+    if plan.stage in ("ts_s_tz", "ts_ns_tz"):
+        return f"CAST({v} AS TIMESTAMPTZ)"
+    if plan.stage == "float" and pa.types.is_floating(t):
+        return f"nullif(CAST({v} AS DOUBLE), 'NaN'::DOUBLE)"  # DuckDB's NaN equals NaN
+    return v  # text (also integers beyond 64 bits, and a column of nothing but missing values)
+
+
+def _load(
+    con: Any, text: _Text, sep: str, common: list[str], plans: list[_Plan], names: list[str], position: str
+) -> None:
+    """The typed table, in file order (its ``rowid`` is the row's position), and the view ``data`` over it
+    with the position column."""
+    select = ", ".join(
+        f"{_cast_sql(plan, f'c{i}')} AS {qi(name)}" for i, (plan, name) in enumerate(zip(plans, names))
+    )
+    import duckdb
+
+    create = f"CREATE TABLE {_TABLE} AS SELECT {select} FROM {_source(text, sep, len(plans), common)}"
+    run(con, "SET preserve_insertion_order = true")
+    try:
+        try:
+            run(con, create)
+        except duckdb.OutOfMemoryException:
+            # keeping the file's order across parallel readers holds batches back; under a very small memory
+            # limit one reader (which needs no reordering) still fits
+            threads = run(con, "SELECT current_setting('threads')")[0][0]
+            run(con, f"DROP TABLE IF EXISTS {_TABLE}")
+            run(con, "SET threads = 1")
+            try:
+                run(con, create)
+            finally:
+                run(con, f"SET threads = {int(threads)}")
+    finally:
+        run(con, "SET preserve_insertion_order = false")
+    run(con, f"CREATE VIEW data AS SELECT rowid AS {qi(position)}, * FROM {_TABLE}")

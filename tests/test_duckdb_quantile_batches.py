@@ -1,0 +1,43 @@
+"""The DuckDB engine's exact quantiles when the columns' values do not all fit in memory at once: as many
+columns per ``quantile_cont`` query as fit in a quarter of the memory limit, a spilling sort by rank for a
+column too large alone; the same answers as the pandas engine either way."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from dataaudit.engine import PandasEngine
+from dataaudit.engine.duckdb import DuckDBEngine
+
+
+@pytest.fixture
+def frame() -> pd.DataFrame:
+    rng = np.random.default_rng(11)
+    n = 5_000
+    big = rng.normal(50, 10, n)
+    small = np.where(rng.random(n) < 0.9, np.nan, rng.exponential(3, n))  # ~500 numbers
+    return pd.DataFrame(
+        {
+            "big": big,
+            "ints": rng.integers(0, 1000, n),
+            "small": small,
+            "tiny": np.where(np.arange(n) < 40, rng.normal(size=n), np.nan),
+            "text": [f"t{i % 17}" for i in range(n)],
+        }
+    )
+
+
+@pytest.mark.parametrize("budget_values", [10_000, 600, 40])
+def test_quantiles_in_batches_and_alone_match_pandas(frame, budget_values):
+    """``budget_values``: how many values fit in the quarter of the (pretended) memory limit: all columns
+    together; the small ones batched and the large ones alone; every column alone (except the tiny one)."""
+    ref = PandasEngine(frame).profile()
+    with DuckDBEngine.from_frame(frame) as eng:
+        eng._memory_limit = 4 * 16 * budget_values
+        got = eng.profile()
+    for c in ("big", "ints", "small", "tiny"):
+        assert got[c].quantiles is not None and ref[c].quantiles is not None
+        for k, v in ref[c].quantiles.items():
+            assert got[c].quantiles[k] == pytest.approx(v, rel=1e-12, abs=1e-12), (c, k, budget_values)
