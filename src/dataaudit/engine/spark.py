@@ -41,6 +41,7 @@ from dataaudit.engine.spark_base import (
     SparkBase,
     col,
 )
+from dataaudit.engine.spark_counts import ColumnGroups, exact_quantiles
 from dataaudit.engine.spark_frames import _nan_to_null, _non_null_counts, number_rows
 
 __all__ = ["EXACT_QUANTILE_DISTINCT", "ROW", "SparkEngine", "col"]
@@ -139,8 +140,12 @@ class SparkEngine(SparkBase):
                 if self._dtypes[c] == "object" and self._kinds[c] == "str":
                     aggs.append(F.avg(F.char_length(col(c))).alias(f"len{i}"))
             row = self._df.agg(*aggs).collect()[0].asDict()
-            distinct = self._df.agg(*[F.count_distinct(col(c)).alias(f"d{i}") for i, c in enumerate(todo)])
-            row.update(distinct.collect()[0].asDict())
+            grouped = self._column_groups()
+            rest = [(i, c) for i, c in enumerate(todo) if c not in grouped.distinct]
+            row.update({f"d{i}": grouped.distinct[c] for i, c in enumerate(todo) if c in grouped.distinct})
+            if rest:  # columns of other types (decimals): Spark's own distinct count
+                distinct = self._df.agg(*[F.count_distinct(col(c)).alias(f"d{i}") for i, c in rest])
+                row.update(distinct.collect()[0].asDict())
             quantiles = self._quantiles(todo, row)
             for i, c in enumerate(todo):
                 profiles[c] = self._column_profile(c, i, row, quantiles.get(c))
@@ -155,23 +160,35 @@ class SparkEngine(SparkBase):
 
         probs = list(QUANTILES.values())
         aggs, exact = [], {}
+        grouped = self._column_groups()
+        # numeric columns: exact, from the value groups (one window query for all of them)
+        numeric = {
+            c: int(row[f"k{i}"])
+            for i, c in enumerate(cols)
+            if self._kinds[c] == "num" and c in grouped.index and row.get(f"k{i}")
+        }
+        done = exact_quantiles(grouped, numeric, probs) if numeric else {}
         for i, c in enumerate(cols):
             num = self._number(c)
-            if num is None or not row.get(f"k{i}"):
+            if num is None or not row.get(f"k{i}") or c in done:
                 continue
             exact[c] = (row[f"d{i}"] or 0) <= EXACT_QUANTILE_DISTINCT
             if exact[c]:
                 aggs.append(F.percentile(num, F.array(*[F.lit(p) for p in probs])).alias(f"q{i}"))
             else:
                 aggs.append(F.percentile_approx(num, probs, APPROX_ACCURACY).alias(f"q{i}"))
+        out = {c: (dict(zip(QUANTILES, qs)), True) for c, qs in done.items()}
         if not aggs:
-            return {}
+            return out
         got = self._df.agg(*aggs).collect()[0].asDict()
-        return {
-            c: (dict(zip(QUANTILES, (float(q) for q in got[f"q{i}"]))), exact[c])
-            for i, c in enumerate(cols)
-            if c in exact
-        }
+        out.update(
+            {
+                c: (dict(zip(QUANTILES, (float(q) for q in got[f"q{i}"]))), exact[c])
+                for i, c in enumerate(cols)
+                if c in exact
+            }
+        )
+        return out
 
     def _column_profile(
         self, c: str, i: int, row: dict[str, Any], quantiles: tuple[dict[str, float], bool] | None
@@ -203,9 +220,21 @@ class SparkEngine(SparkBase):
         )
 
     # ------------------------------------------------------------------ counts
+    def _column_groups(self) -> ColumnGroups:
+        """The value groups of every column, built once (:mod:`dataaudit.engine.spark_counts`)."""
+        if self._value_groups is None:
+            from dataaudit.engine.stats import MAX_VALUE_COUNTS
+
+            self._value_groups = ColumnGroups(self, list(self._columns), MAX_VALUE_COUNTS)
+        return self._value_groups
+
     def value_counts(self, column: str, limit: int | None = None) -> pd.Series:
         from pyspark.sql import functions as F
 
+        grouped = self._column_groups()
+        if column in grouped.index and (grouped.complete(column) or (limit is not None and limit <= grouped.fetch_limit)):
+            counts = grouped.counts()[column]
+            return counts if limit is None else counts.iloc[: int(limit)]
         c = col(column)
         grouped = (
             self._df.where(c.isNotNull())
