@@ -138,7 +138,9 @@ def main(argv: list[str] | None = None) -> None:
     wall = time.perf_counter() - t1
     jobs = _jobs(sc) - jobs0
 
-    print(f"session start {start_s:.1f} s; audit {wall:.1f} s, {jobs} Spark jobs; durations {report.durations}")
+    print(
+        f"session start {start_s:.1f} s; audit {wall:.1f} s, {jobs} Spark jobs; durations {report.durations}"
+    )
     print(f"{'operation':34} {'calls':>6} {'seconds':>9} {'jobs':>6}")
     for name, (calls, secs, nj) in sorted(STATS.items(), key=lambda kv: -kv[1][1]):
         print(f"{name:34} {calls:6d} {secs:9.1f} {nj:6d}")

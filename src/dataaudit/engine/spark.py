@@ -232,7 +232,9 @@ class SparkEngine(SparkBase):
         from pyspark.sql import functions as F
 
         grouped = self._column_groups()
-        if column in grouped.index and (grouped.complete(column) or (limit is not None and limit <= grouped.fetch_limit)):
+        if column in grouped.index and (
+            grouped.complete(column) or (limit is not None and limit <= grouped.fetch_limit)
+        ):
             counts = grouped.counts()[column]
             return counts if limit is None else counts.iloc[: int(limit)]
         c = col(column)
@@ -294,13 +296,41 @@ class SparkEngine(SparkBase):
                 *[col(c).alias(k) for c, k in zip(cols, keys)], col(target).alias("y"), F.col(ROW)
             )
             aggs.append(F.count_distinct(F.col("y")).alias("labels"))
-        grouped = keyed.groupBy(*keys).agg(*aggs) if keys else keyed.agg(*aggs)
-        grouped = grouped.where(F.col("labels") > 1 if target is not None else F.col("n") > 1)
-        got = (
-            grouped.select("n", "first", *(["labels"] if target else []))
-            .orderBy(F.col("n").desc(), F.col("first").asc())
-            .collect()
-        )
+        small = None
+        if keys:
+            # first the rows whose 64-bit hash of the key columns repeats (and, for conflicts, whose hash
+            # group holds two labels): a shuffle of hashes, not of the columns' values; the exact grouping
+            # below then runs on those candidate rows only (a hash collision adds candidates, never loses one)
+            floats = {
+                c for c in cols if self._kinds.get(c) == "num" and self._dtypes.get(c, "").startswith("float")
+            }
+            # x + 0.0 makes -0.0 the +0.0 it equals (the exact grouping treats them as one value)
+            parts = [F.col(k) + F.lit(0.0) if c in floats else F.col(k) for c, k in zip(cols, keys)]
+            h = F.xxhash64(*parts).alias("_h")
+            hashed = keyed.select(h, *keyed.columns)
+            if target is None:
+                hot = hashed.groupBy("_h").agg(F.count(F.lit(1)).alias("_n")).where(F.col("_n") > 1)
+            else:
+                hot = hashed.groupBy("_h").agg(F.min("y").alias("_lo"), F.max("y").alias("_hi"))
+                hot = hot.where(F.col("_lo") != F.col("_hi"))
+            small = hashed.join(hot.select("_h"), on="_h", how="left_semi").drop("_h").persist()
+            keyed = small
+        try:
+            grouped = keyed.groupBy(*keys).agg(*aggs) if keys else keyed.agg(*aggs)
+            grouped = grouped.where(F.col("labels") > 1 if target is not None else F.col("n") > 1)
+            got = (
+                grouped.select("n", "first", *(["labels"] if target else []))
+                .orderBy(F.col("n").desc(), F.col("first").asc())
+                .collect()
+            )
+            return self._summary(keyed, grouped, keys, got, target, limit)
+        finally:
+            if small is not None:
+                small.unpersist()
+
+    def _summary(
+        self, keyed: Any, grouped: Any, keys: list[str], got: list[Any], target: str | None, limit: int
+    ) -> GroupSummary:
         sizes = np.array([r["n"] for r in got], dtype=np.int64)
         labels = np.array([r["labels"] for r in got], dtype=np.int64) if target is not None else None
         examples: tuple[tuple[int, ...], ...] = ()

@@ -78,7 +78,6 @@ class SparkBase(Engine):
         self.reason = reason
         self._value_groups: Any = None  # the value groups of every column (spark_counts.ColumnGroups), once
 
-
     # ------------------------------------------------------------------ shape
     @property
     def n_rows(self) -> int:

@@ -153,7 +153,11 @@ class ColumnGroups:
                 order = np.lexsort((raw.to_numpy(), -n))
             else:
                 order = np.lexsort((part.column("first").to_numpy().astype(np.int64), -n))
-            values = pd.Series(raw.to_numpy()[order]) if s != "dt" else pd.Series(raw.to_numpy(dtype=object)[order])
+            values = (
+                pd.Series(raw.to_numpy()[order])
+                if s != "dt"
+                else pd.Series(raw.to_numpy(dtype=object)[order])
+            )
             index = engine._index(values, c)
             out[c] = pd.Series(n[order], index=index, name="count")
         return out

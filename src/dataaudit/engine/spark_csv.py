@@ -233,9 +233,8 @@ def _fits(v: Any) -> Any:
     # fast paths first, for the plain shapes most cells have (one short regex each, and for dates one cast
     # that succeeds): what the full tests below give those cells, without their regexes and failing casts
     plain_int = v.rlike(_PLAIN_INT)
-    int_bits = (
-        F.lit(_BITS["intlike"] | _BITS["float"] | _BITS["int"])
-        + flag(v.isin(*_BOOL_TRUE, *_BOOL_FALSE), "bool")
+    int_bits = F.lit(_BITS["intlike"] | _BITS["float"] | _BITS["int"]) + flag(
+        v.isin(*_BOOL_TRUE, *_BOOL_FALSE), "bool"
     )
     plain_ts = v.rlike(_PLAIN_TS) & _cast(v, "timestamp_ntz").isNotNull()
     plain_date = v.rlike(_PLAIN_DATE) & _cast(v, "date").isNotNull()
