@@ -21,7 +21,9 @@ LOCAL_CONF: dict[str, str] = {
     "spark.app.name": "dataaudit",
     "spark.ui.enabled": "false",
     "spark.ui.showConsoleProgress": "false",
-    "spark.sql.shuffle.partitions": "4",
+    # a few more than the cores: a large grouping (every column's values) then spills less per task, and
+    # adaptive execution coalesces the partitions of a small one
+    "spark.sql.shuffle.partitions": "16",
     "spark.default.parallelism": "2",
     "spark.driver.memory": "2g",
     "spark.sql.session.timeZone": "UTC",
@@ -89,6 +91,7 @@ def get_session() -> Any:
             return SparkSession.builder.remote(remote).getOrCreate()
         builder = SparkSession.builder
         conf = dict(LOCAL_CONF)
+        conf["spark.driver.memory"] = _driver_memory()
         conf["spark.driver.extraJavaOptions"] = f"-Dlog4j.configurationFile=file:{_log4j_file()}"
         # the catalog's warehouse folder, which Spark would otherwise create in the user's working directory
         conf["spark.sql.warehouse.dir"] = str(_temp_path("dataaudit-spark-warehouse"))
@@ -126,6 +129,16 @@ def _jvm_stderr_silenced() -> Iterator[None]:
         os.dup2(saved, 2)
         os.close(saved)
         os.close(devnull)
+
+
+def _driver_memory() -> str:
+    """The local JVM's heap: a third of the memory available, at least 2 GiB and at most 6 GiB (the cached
+    table and the value groups of every column stay in memory longer before they spill to disk)."""
+    from dataaudit.memory import available_bytes
+
+    free = available_bytes() or 0
+    gib = max(2, min(6, int(free / 3 / 1024**3)))
+    return f"{gib}g"
 
 
 def _temp_path(name: str) -> Path:
