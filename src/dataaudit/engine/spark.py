@@ -375,13 +375,18 @@ class SparkEngine(SparkBase):
         pos = np.asarray(positions, dtype=np.int64)
         cols = list(columns) if columns is not None else list(self._columns)
         wanted = np.unique(pos)
+        # the range first: the cached table keeps each batch's smallest and largest position, so batches
+        # outside it are skipped without being read
+        span = self._df
+        if len(wanted):
+            span = span.where(F.col(ROW).between(int(wanted[0]), int(wanted[-1])))
         if len(wanted) <= 2000:
-            picked = self._df.where(F.col(ROW).isin([int(p) for p in wanted]))
+            picked = span.where(F.col(ROW).isin([int(p) for p in wanted]))
         else:  # a long list: a broadcast join with the positions, not a query text holding them all
             spark = self._df.sparkSession
             pdf = pd.DataFrame({ROW: wanted})
             ids = spark.createDataFrame(pdf, schema=T.StructType([T.StructField(ROW, T.LongType(), False)]))
-            picked = self._df.join(F.broadcast(ids), on=ROW, how="inner")
+            picked = span.join(F.broadcast(ids), on=ROW, how="inner")
         exported = picked.select(F.col(ROW), *[self._export(c).alias(f"x{i}") for i, c in enumerate(cols)])
         got = exported.toPandas().set_index(ROW).reindex(pos)
         data = {c: self._values(got[f"x{i}"], c) for i, c in enumerate(cols)}
