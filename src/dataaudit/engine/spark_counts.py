@@ -133,18 +133,16 @@ class ColumnGroups:
             ranked = self.groups.where(F.col("ci").isin(many)).withColumn("_r", rank)
             parts.append(ranked.where(F.col("_r") <= self.fetch_limit).drop("_r"))
         query = parts[0] if len(parts) == 1 else parts[0].unionByName(parts[1])
-        import pyarrow.compute as pc
+        import pyarrow as pa
 
         got = query.toArrow() if hasattr(query, "toArrow") else None
         if got is None:  # pyspark < 4: through pandas (a long slot with other columns' NULLs is float64)
-            import pyarrow as pa
-
             got = pa.Table.from_pandas(query.toPandas(), preserve_index=False)
-        ci = got.column("ci")
+        ci = got.column("ci").to_numpy()
         out: dict[str, pd.Series] = {}
         for c in self.columns:
             i = self.index[c]
-            part = got.filter(pc.equal(ci, i))
+            part = got.filter(pa.array(ci == i))
             s = slot(engine, c)
             assert s is not None
             raw = part.column(s).to_pandas()
