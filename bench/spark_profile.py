@@ -132,15 +132,20 @@ def main(argv: list[str] | None = None) -> None:
 
         runner.run_one = run_one
 
+    import os
+
+    load_before = os.getloadavg()
     jobs0 = _jobs(sc)
     t1 = time.perf_counter()
     report = dataaudit.audit(args.path, engine="spark", as_of="2026-06-30", **ROLES)
     wall = time.perf_counter() - t1
+    load_after = os.getloadavg()
     jobs = _jobs(sc) - jobs0
 
     print(
         f"session start {start_s:.1f} s; audit {wall:.1f} s, {jobs} Spark jobs; durations {report.durations}"
     )
+    print(f"load average before {load_before}, after {load_after}")
     print(f"{'operation':34} {'calls':>6} {'seconds':>9} {'jobs':>6}")
     for name, (calls, secs, nj) in sorted(STATS.items(), key=lambda kv: -kv[1][1]):
         print(f"{name:34} {calls:6d} {secs:9.1f} {nj:6d}")
@@ -162,6 +167,8 @@ def main(argv: list[str] | None = None) -> None:
                     "audit_s": wall,
                     "jobs": jobs,
                     "durations": report.durations,
+                    "load_before": load_before,
+                    "load_after": load_after,
                     "operations": {k: dict(calls=v[0], seconds=v[1], jobs=v[2]) for k, v in STATS.items()},
                     "checks": {k: dict(seconds=v[0], jobs=v[1]) for k, v in per_check.items()},
                 },
