@@ -41,6 +41,7 @@ from dataaudit.engine.spark_base import (
     SparkBase,
     col,
 )
+from dataaudit.engine.spark_counts import ColumnGroups, exact_quantiles
 from dataaudit.engine.spark_frames import _nan_to_null, _non_null_counts, number_rows
 
 __all__ = ["EXACT_QUANTILE_DISTINCT", "ROW", "SparkEngine", "col"]
@@ -139,8 +140,12 @@ class SparkEngine(SparkBase):
                 if self._dtypes[c] == "object" and self._kinds[c] == "str":
                     aggs.append(F.avg(F.char_length(col(c))).alias(f"len{i}"))
             row = self._df.agg(*aggs).collect()[0].asDict()
-            distinct = self._df.agg(*[F.count_distinct(col(c)).alias(f"d{i}") for i, c in enumerate(todo)])
-            row.update(distinct.collect()[0].asDict())
+            grouped = self._column_groups()
+            rest = [(i, c) for i, c in enumerate(todo) if c not in grouped.distinct]
+            row.update({f"d{i}": grouped.distinct[c] for i, c in enumerate(todo) if c in grouped.distinct})
+            if rest:  # columns of other types (decimals): Spark's own distinct count
+                distinct = self._df.agg(*[F.count_distinct(col(c)).alias(f"d{i}") for i, c in rest])
+                row.update(distinct.collect()[0].asDict())
             quantiles = self._quantiles(todo, row)
             for i, c in enumerate(todo):
                 profiles[c] = self._column_profile(c, i, row, quantiles.get(c))
@@ -155,23 +160,35 @@ class SparkEngine(SparkBase):
 
         probs = list(QUANTILES.values())
         aggs, exact = [], {}
+        grouped = self._column_groups()
+        # numeric columns: exact, from the value groups (one window query for all of them)
+        numeric = {
+            c: int(row[f"k{i}"])
+            for i, c in enumerate(cols)
+            if self._kinds[c] == "num" and c in grouped.index and row.get(f"k{i}")
+        }
+        done = exact_quantiles(grouped, numeric, probs) if numeric else {}
         for i, c in enumerate(cols):
             num = self._number(c)
-            if num is None or not row.get(f"k{i}"):
+            if num is None or not row.get(f"k{i}") or c in done:
                 continue
             exact[c] = (row[f"d{i}"] or 0) <= EXACT_QUANTILE_DISTINCT
             if exact[c]:
                 aggs.append(F.percentile(num, F.array(*[F.lit(p) for p in probs])).alias(f"q{i}"))
             else:
                 aggs.append(F.percentile_approx(num, probs, APPROX_ACCURACY).alias(f"q{i}"))
+        out = {c: (dict(zip(QUANTILES, qs)), True) for c, qs in done.items()}
         if not aggs:
-            return {}
+            return out
         got = self._df.agg(*aggs).collect()[0].asDict()
-        return {
-            c: (dict(zip(QUANTILES, (float(q) for q in got[f"q{i}"]))), exact[c])
-            for i, c in enumerate(cols)
-            if c in exact
-        }
+        out.update(
+            {
+                c: (dict(zip(QUANTILES, (float(q) for q in got[f"q{i}"]))), exact[c])
+                for i, c in enumerate(cols)
+                if c in exact
+            }
+        )
+        return out
 
     def _column_profile(
         self, c: str, i: int, row: dict[str, Any], quantiles: tuple[dict[str, float], bool] | None
@@ -203,9 +220,23 @@ class SparkEngine(SparkBase):
         )
 
     # ------------------------------------------------------------------ counts
+    def _column_groups(self) -> ColumnGroups:
+        """The value groups of every column, built once (:mod:`dataaudit.engine.spark_counts`)."""
+        if self._value_groups is None:
+            from dataaudit.engine.stats import MAX_VALUE_COUNTS
+
+            self._value_groups = ColumnGroups(self, list(self._columns), MAX_VALUE_COUNTS)
+        return self._value_groups
+
     def value_counts(self, column: str, limit: int | None = None) -> pd.Series:
         from pyspark.sql import functions as F
 
+        grouped = self._column_groups()
+        if column in grouped.index and (
+            grouped.complete(column) or (limit is not None and limit <= grouped.fetch_limit)
+        ):
+            counts = grouped.counts()[column]
+            return counts if limit is None else counts.iloc[: int(limit)]
         c = col(column)
         grouped = (
             self._df.where(c.isNotNull())
@@ -265,13 +296,41 @@ class SparkEngine(SparkBase):
                 *[col(c).alias(k) for c, k in zip(cols, keys)], col(target).alias("y"), F.col(ROW)
             )
             aggs.append(F.count_distinct(F.col("y")).alias("labels"))
-        grouped = keyed.groupBy(*keys).agg(*aggs) if keys else keyed.agg(*aggs)
-        grouped = grouped.where(F.col("labels") > 1 if target is not None else F.col("n") > 1)
-        got = (
-            grouped.select("n", "first", *(["labels"] if target else []))
-            .orderBy(F.col("n").desc(), F.col("first").asc())
-            .collect()
-        )
+        small = None
+        if keys:
+            # first the rows whose 64-bit hash of the key columns repeats (and, for conflicts, whose hash
+            # group holds two labels): a shuffle of hashes, not of the columns' values; the exact grouping
+            # below then runs on those candidate rows only (a hash collision adds candidates, never loses one)
+            floats = {
+                c for c in cols if self._kinds.get(c) == "num" and self._dtypes.get(c, "").startswith("float")
+            }
+            # x + 0.0 makes -0.0 the +0.0 it equals (the exact grouping treats them as one value)
+            parts = [F.col(k) + F.lit(0.0) if c in floats else F.col(k) for c, k in zip(cols, keys)]
+            h = F.xxhash64(*parts).alias("_h")
+            hashed = keyed.select(h, *keyed.columns)
+            if target is None:
+                hot = hashed.groupBy("_h").agg(F.count(F.lit(1)).alias("_n")).where(F.col("_n") > 1)
+            else:
+                hot = hashed.groupBy("_h").agg(F.min("y").alias("_lo"), F.max("y").alias("_hi"))
+                hot = hot.where(F.col("_lo") != F.col("_hi"))
+            small = hashed.join(hot.select("_h"), on="_h", how="left_semi").drop("_h").persist()
+            keyed = small
+        try:
+            grouped = keyed.groupBy(*keys).agg(*aggs) if keys else keyed.agg(*aggs)
+            grouped = grouped.where(F.col("labels") > 1 if target is not None else F.col("n") > 1)
+            got = (
+                grouped.select("n", "first", *(["labels"] if target else []))
+                .orderBy(F.col("n").desc(), F.col("first").asc())
+                .collect()
+            )
+            return self._summary(keyed, grouped, keys, got, target, limit)
+        finally:
+            if small is not None:
+                small.unpersist()
+
+    def _summary(
+        self, keyed: Any, grouped: Any, keys: list[str], got: list[Any], target: str | None, limit: int
+    ) -> GroupSummary:
         sizes = np.array([r["n"] for r in got], dtype=np.int64)
         labels = np.array([r["labels"] for r in got], dtype=np.int64) if target is not None else None
         examples: tuple[tuple[int, ...], ...] = ()
@@ -316,13 +375,18 @@ class SparkEngine(SparkBase):
         pos = np.asarray(positions, dtype=np.int64)
         cols = list(columns) if columns is not None else list(self._columns)
         wanted = np.unique(pos)
+        # the range first: the cached table keeps each batch's smallest and largest position, so batches
+        # outside it are skipped without being read
+        span = self._df
+        if len(wanted):
+            span = span.where(F.col(ROW).between(int(wanted[0]), int(wanted[-1])))
         if len(wanted) <= 2000:
-            picked = self._df.where(F.col(ROW).isin([int(p) for p in wanted]))
+            picked = span.where(F.col(ROW).isin([int(p) for p in wanted]))
         else:  # a long list: a broadcast join with the positions, not a query text holding them all
             spark = self._df.sparkSession
             pdf = pd.DataFrame({ROW: wanted})
             ids = spark.createDataFrame(pdf, schema=T.StructType([T.StructField(ROW, T.LongType(), False)]))
-            picked = self._df.join(F.broadcast(ids), on=ROW, how="inner")
+            picked = span.join(F.broadcast(ids), on=ROW, how="inner")
         exported = picked.select(F.col(ROW), *[self._export(c).alias(f"x{i}") for i, c in enumerate(cols)])
         got = exported.toPandas().set_index(ROW).reindex(pos)
         data = {c: self._values(got[f"x{i}"], c) for i, c in enumerate(cols)}

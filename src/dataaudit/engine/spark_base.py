@@ -76,6 +76,7 @@ class SparkBase(Engine):
             for c in self._columns
         }
         self.reason = reason
+        self._value_groups: Any = None  # the value groups of every column (spark_counts.ColumnGroups), once
 
     # ------------------------------------------------------------------ shape
     @property
@@ -100,6 +101,8 @@ class SparkBase(Engine):
         import contextlib
 
         with contextlib.suppress(Exception):  # a stopped session has nothing left to release
+            if self._value_groups is not None:
+                self._value_groups.release()
             self._cached.unpersist()
 
     # ------------------------------------------------------------------ expressions

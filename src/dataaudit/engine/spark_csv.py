@@ -24,6 +24,11 @@ _TS = "^" + _TS_BODY + "$"
 _TS_FRACTION = r"^\s*\d{4}-\d{2}-\d{2}[ T][^.]*\.\d"
 _TS_ZONE = "^" + _TS_BODY + r"(Z|[+-]\d{2}(:?\d{2})?)$"
 _NUMERIC_FIRST = tuple("0123456789+-.iInN")
+#: the plain shapes of :func:`_fits`' fast paths (each a strict subset of what the full tests accept)
+_PLAIN_INT = r"^-?[0-9]+$"
+_PLAIN_FLOAT = r"^-?[0-9]*\.[0-9]+$"
+_PLAIN_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+_PLAIN_TS = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}:[0-9]{2}$"
 
 
 def _open_csv(
@@ -125,7 +130,8 @@ def _scan_terms(names: list[str], raw_names: list[str], tokens: Any) -> tuple[li
         extra[f"n{i}"] = F.count(v)
         extra[f"fits{i}"] = F.bit_and(_fits(v))
         dated = F.substring(F.ltrim(v), 5, 1) == F.lit("-")
-        extra[f"frac{i}"] = F.bit_or(F.when(dated & v.rlike(_TS_FRACTION), F.lit(1)).otherwise(F.lit(0)))
+        fraction = dated & v.contains(".") & v.rlike(_TS_FRACTION)  # the cheap test first
+        extra[f"frac{i}"] = F.bit_or(F.when(fraction, F.lit(1)).otherwise(F.lit(0)))
     return cells, extra
 
 
@@ -224,8 +230,20 @@ def _fits(v: Any) -> Any:
     start = F.ltrim(v)
     looks_dated = (F.substring(start, 5, 1) == F.lit("-")) & (F.substring(start, 8, 1) == F.lit("-"))
     looks_numeric = F.substring(start, 1, 1).isin(*_NUMERIC_FIRST)
+    # fast paths first, for the plain shapes most cells have (one short regex each, and for dates one cast
+    # that succeeds): what the full tests below give those cells, without their regexes and failing casts
+    plain_int = v.rlike(_PLAIN_INT)
+    int_bits = F.lit(_BITS["intlike"] | _BITS["float"] | _BITS["int"]) + flag(
+        v.isin(*_BOOL_TRUE, *_BOOL_FALSE), "bool"
+    )
+    plain_ts = v.rlike(_PLAIN_TS) & _cast(v, "timestamp_ntz").isNotNull()
+    plain_date = v.rlike(_PLAIN_DATE) & _cast(v, "date").isNotNull()
     return (
         F.when(v.isNull(), F.lit(None))
+        .when(plain_int & (F.length(v) <= 18), int_bits)
+        .when(v.rlike(_PLAIN_FLOAT), F.lit(_BITS["float"]))
+        .when(plain_ts, F.lit(_BITS["ts"]))
+        .when(plain_date, F.lit(_BITS["date"] | _BITS["ts"]))
         .when(looks_dated, dated)  # before numbers: a date starts with digits
         .when(looks_numeric, numeric)
         .otherwise(boolean)

@@ -21,7 +21,9 @@ LOCAL_CONF: dict[str, str] = {
     "spark.app.name": "dataaudit",
     "spark.ui.enabled": "false",
     "spark.ui.showConsoleProgress": "false",
-    "spark.sql.shuffle.partitions": "4",
+    # a few more than the cores: a large grouping (every column's values) then spills less per task, and
+    # adaptive execution coalesces the partitions of a small one
+    "spark.sql.shuffle.partitions": "16",
     "spark.default.parallelism": "2",
     "spark.driver.memory": "2g",
     "spark.sql.session.timeZone": "UTC",
@@ -84,11 +86,17 @@ def get_session() -> Any:
         except Exception:  # noqa: BLE001 - stopped by the user: start another
             _LOCAL = None
     remote = os.environ.get("SPARK_REMOTE")
+    local_dir = ""
     try:
         if remote:
             return SparkSession.builder.remote(remote).getOrCreate()
         builder = SparkSession.builder
         conf = dict(LOCAL_CONF)
+        conf["spark.driver.memory"] = _driver_memory()
+        # shuffle and spill files (gigabytes for a large table) in a folder of ours, removed at exit; a JVM
+        # stopped without its shutdown hooks left its blockmgr-* folder in /tmp (1.6 GB after 10M rows)
+        local_dir = _local_dir()
+        conf["spark.local.dir"] = local_dir
         conf["spark.driver.extraJavaOptions"] = f"-Dlog4j.configurationFile=file:{_log4j_file()}"
         # the catalog's warehouse folder, which Spark would otherwise create in the user's working directory
         conf["spark.sql.warehouse.dir"] = str(_temp_path("dataaudit-spark-warehouse"))
@@ -98,11 +106,35 @@ def get_session() -> Any:
         with _jvm_stderr_silenced():  # the JVM's banner and log lines are not the audit's output
             _LOCAL = builder.getOrCreate()
     except Exception as exc:  # noqa: BLE001 - the JVM did not start: one line, not a traceback
+        if not remote:
+            shutil.rmtree(local_dir, ignore_errors=True)
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         where = f"Spark Connect at {remote}" if remote else "a local Spark session (local[2])"
         raise ConfigError(f"cannot start {where}: {first[:300]}") from None
     _LOCAL.sparkContext.setLogLevel("WARN")
+    if not remote:
+        import atexit
+
+        atexit.register(_stop_local, local_dir)
     return _LOCAL
+
+
+def _local_dir() -> str:
+    """A new ``dataaudit-*`` temporary folder for Spark's scratch files (its owner recorded, so that the next
+    audit removes it when this process was killed outright)."""
+    from dataaudit.engine.workdir import make_workdir
+
+    return make_workdir()
+
+
+def _stop_local(local_dir: str) -> None:
+    """At exit: stop the local session (its JVM removes its own files) and remove the scratch folder."""
+    global _LOCAL
+    with contextlib.suppress(Exception):
+        if _LOCAL is not None:
+            _LOCAL.stop()
+    _LOCAL = None
+    shutil.rmtree(local_dir, ignore_errors=True)
 
 
 @contextlib.contextmanager
@@ -126,6 +158,16 @@ def _jvm_stderr_silenced() -> Iterator[None]:
         os.dup2(saved, 2)
         os.close(saved)
         os.close(devnull)
+
+
+def _driver_memory() -> str:
+    """The local JVM's heap: a third of the memory available, at least 2 GiB and at most 6 GiB (the cached
+    table and the value groups of every column stay in memory longer before they spill to disk)."""
+    from dataaudit.memory import available_bytes
+
+    free = available_bytes() or 0
+    gib = max(2, min(6, int(free / 3 / 1024**3)))
+    return f"{gib}g"
 
 
 def _temp_path(name: str) -> Path:
