@@ -16,7 +16,6 @@ from dataaudit.engine.duckdb_base import (
     EXACT_DISTINCT_MAX,
     EXACT_DISTINCT_ROWS,
     DuckDBBase,
-    _fresh,
     qi,
 )
 from dataaudit.engine.duckdb_types import _as_dtype
@@ -204,39 +203,84 @@ class DuckDBProfile(DuckDBBase):
         probs: list[float],
         source: str,
     ) -> dict[str, dict[str, float]]:
-        import pyarrow as pa
-
-        wanted_k, wanted_r = [], []
-        for i, c in enumerate(cols):
+        """Exact quantiles of columns too large for ``quantile_cont``, by selection with little memory: the
+        values at the ranks ``numpy.quantile`` interpolates between are bracketed by DuckDB's approximate
+        quantiles (a t-digest, constant memory), the values below each bracket counted exactly in one scan,
+        and only the values inside a bracket (a small slice of the column) fetched and sorted. A bracket
+        that misses its rank is widened and tried again; the answer is exact either way. (A windowed sort
+        of whole columns ran out of memory at 100M rows under the engine's limit.)"""
+        wanted: dict[str, list[int]] = {}  # column -> the 1-based ranks needed
+        for c in cols:
+            ranks: set[int] = set()
             for p in probs:
                 h = (counts[c] - 1) * p
-                for r in {math.floor(h), math.ceil(h)}:
-                    wanted_k.append(i)
-                    wanted_r.append(r + 1)
-        ranks = _fresh("ranks")
-        self._con.register(
-            ranks, pa.table({"k": pa.array(wanted_k, pa.int64()), "r": pa.array(wanted_r, pa.int64())})
-        )
-        try:
-            unions = " UNION ALL ".join(
-                f"SELECT {i}::BIGINT AS k, {numeric[c]} AS x FROM {source} WHERE {numeric[c]} IS NOT NULL"
-                for i, c in enumerate(cols)
-            )
-            sql = (
-                f"WITH v AS ({unions}), "
-                "o AS (SELECT k, x, row_number() OVER (PARTITION BY k ORDER BY x) AS r "
-                f"FROM v) SELECT o.k, o.r, o.x FROM o SEMI JOIN {qi(ranks)} w ON o.k = w.k AND o.r = w.r"
-            )
-            got = self._q(sql).to_pydict()
-        finally:
-            self._con.unregister(ranks)
-        at = {(k, r): x for k, r, x in zip(got["k"], got["r"], got["x"])}
+                ranks |= {math.floor(h) + 1, math.ceil(h) + 1}
+            wanted[c] = sorted(ranks)
+        at: dict[tuple[str, int], float] = {}
+        margin = 0.002
+        todo = {c: list(r) for c, r in wanted.items()}
+        while todo:
+            brackets = self._brackets(numeric, counts, todo, margin, source)
+            for (c, ranks), (below, values) in brackets.items():
+                for rank in ranks:
+                    if below < rank <= below + len(values):
+                        at[(c, rank)] = values[rank - below - 1]
+            todo = {c: [r for r in rs if (c, r) not in at] for c, rs in todo.items()}
+            todo = {c: rs for c, rs in todo.items() if rs}
+            margin *= 4
+            if margin > 1:  # cannot happen with a whole-column bracket; kept as a guard against a loop
+                raise RuntimeError(f"quantile selection did not converge for {sorted(todo)}")
         out = {}
-        for i, c in enumerate(cols):
+        for c in cols:
             qs = {}
             for name, p in QUANTILES.items():
                 h = (counts[c] - 1) * p
-                lo, hi = at[(i, math.floor(h) + 1)], at[(i, math.ceil(h) + 1)]
+                lo, hi = at[(c, math.floor(h) + 1)], at[(c, math.ceil(h) + 1)]
                 qs[name] = float(lo + (h - math.floor(h)) * (hi - lo))
             out[c] = qs
+        return out
+
+    def _brackets(
+        self,
+        numeric: Mapping[str, str],
+        counts: Mapping[str, int],
+        todo: Mapping[str, list[int]],
+        margin: float,
+        source: str,
+    ) -> dict[tuple[str, tuple[int, ...]], tuple[int, list[float]]]:
+        """For each column and run of adjacent ranks: a value range from approximate quantiles ``margin``
+        either side of the ranks (the column's min and max beyond 0 and 1), the exact count of values below
+        it, and the values in it, sorted."""
+        keys: list[tuple[str, tuple[int, ...]]] = []
+        for c, rs in todo.items():
+            run: list[int] = []
+            for r in sorted(rs):
+                if run and r > run[-1] + 1:
+                    keys.append((c, tuple(run)))
+                    run = []
+                run.append(r)
+            keys.append((c, tuple(run)))
+        parts = []
+        for i, (c, ranks) in enumerate(keys):
+            n = max(counts[c] - 1, 1)
+            lo_p, hi_p = (ranks[0] - 1) / n - margin, (ranks[-1] - 1) / n + margin
+            # the positions are our own numbers (DuckDB takes them only as constants), never the data's
+            lo = f"min({numeric[c]})" if lo_p <= 0 else f"approx_quantile({numeric[c]}, {lo_p:.9f}::FLOAT)"
+            hi = f"max({numeric[c]})" if hi_p >= 1 else f"approx_quantile({numeric[c]}, {hi_p:.9f}::FLOAT)"
+            parts.append(f"{lo} AS lo{i}, {hi} AS hi{i}")
+        bounds = self._q(f"SELECT {', '.join(parts)} FROM {source}").to_pylist()[0]
+        # the rows below each bracket, counted exactly in one scan
+        below_parts, below_params = [], []
+        for i, (c, _) in enumerate(keys):
+            below_parts.append(f"count(*) FILTER (WHERE {numeric[c]} < ?) AS b{i}")
+            below_params.append(float(bounds[f"lo{i}"]))
+        below = self._q(f"SELECT {', '.join(below_parts)} FROM {source}", below_params).to_pylist()[0]
+        out = {}
+        for i, (c, ranks) in enumerate(keys):
+            lo, hi = float(bounds[f"lo{i}"]), float(bounds[f"hi{i}"])
+            got = self._q(
+                f"SELECT {numeric[c]} AS x FROM {source} WHERE {numeric[c]} BETWEEN ? AND ? ORDER BY x",
+                [lo, hi],
+            ).column("x")
+            out[(c, ranks)] = (int(below[f"b{i}"]), [float(v) for v in got.to_pylist()])
         return out
