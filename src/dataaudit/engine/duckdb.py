@@ -60,6 +60,8 @@ __all__ = ["DuckDBEngine", "qi"]
 #: duplicate and conflict groups are found by a key hash first unless more than this share of the rows
 #: would then be candidates (most rows duplicated: the exact grouping of the whole table is cheaper)
 CANDIDATE_SHARE = 0.5
+#: the duplicate candidates of the last key columns are kept for the next ask when at most this many rows
+CACHED_CANDIDATES = 1_000_000
 
 
 def _key_hash(keys: Sequence[str]) -> str:
@@ -223,13 +225,44 @@ class DuckDBEngine(DuckDBProfile):
         A single column that is not text is grouped directly (its GROUP BY is as cheap as the hash's)."""
         if not cols or (len(cols) == 1 and self._kinds[cols[0]] != "text"):
             return self._exact_groups(self._table, cols, target, limit)
-        rows = self._candidates(cols, target)
+        rows, owned = self._candidate_rows(cols, target)
         if rows is None:  # most rows are candidates: the exact grouping of the table itself is cheaper
             return self._exact_groups(self._table, cols, target, limit)
         try:
             return self._exact_groups(rows, cols, target, limit)
         finally:
-            run(self._con, f"DROP TABLE IF EXISTS {rows}")
+            if owned:
+                run(self._con, f"DROP TABLE IF EXISTS {rows}")
+
+    def _candidate_rows(self, cols: list[str], target: str | None) -> tuple[str | None, bool]:
+        """The candidate rows' table, and whether the caller drops it. The duplicate candidates of the last
+        key columns asked (up to :data:`CACHED_CANDIDATES` rows) are kept: the checks ask for the same columns
+        again (duplicate rows, then ids), and for conflicts on the features they just asked duplicates of;
+        a conflicting group's rows repeat their key, so they are among those candidates, whose labels then
+        come by a join on the row position (two columns read, no hashing of the table again)."""
+        cache: dict[tuple[str, ...], str] = self.__dict__.setdefault("_candidate_cache", {})
+        key = tuple(cols)
+        if key in cache:
+            if target is None:
+                return cache[key], False
+            rows, y = qi(_fresh("candidates")), qi(target)
+            label = "" if target in cols else f", t.{y}"
+            run(
+                self._con,
+                f"CREATE TEMP TABLE {rows} AS SELECT c.*{label} FROM {cache[key]} c "
+                f"JOIN {self._table} t ON t.{self._pos} = c.{self._pos} WHERE t.{y} IS NOT NULL",
+            )
+            return rows, True
+        rows = self._candidates(cols, target)
+        if target is not None or rows is None:
+            return rows, True
+        if run(self._con, f"SELECT count(*) FROM {rows}")[0][0] > CACHED_CANDIDATES:
+            return rows, True
+        for old in cache.values():
+            run(self._con, f"DROP TABLE IF EXISTS {old}")
+        cache.clear()
+        cache[key] = rows
+        return rows, False
 
     def _candidates(self, cols: list[str], target: str | None) -> str | None:
         """A temporary table of the rows (key columns, target, position) whose key hash repeats
