@@ -245,14 +245,14 @@ class DuckDBEngine(DuckDBProfile):
         if key in cache:
             if target is None:
                 return cache[key], False
-            rows, y = qi(_fresh("candidates")), qi(target)
+            labelled, y = qi(_fresh("candidates")), qi(target)
             label = "" if target in cols else f", t.{y}"
             run(
                 self._con,
-                f"CREATE TEMP TABLE {rows} AS SELECT c.*{label} FROM {cache[key]} c "
+                f"CREATE TEMP TABLE {labelled} AS SELECT c.*{label} FROM {cache[key]} c "
                 f"JOIN {self._table} t ON t.{self._pos} = c.{self._pos} WHERE t.{y} IS NOT NULL",
             )
-            return rows, True
+            return labelled, True
         rows = self._candidates(cols, target)
         if target is not None or rows is None:
             return rows, True
