@@ -57,6 +57,19 @@ from dataaudit.engine.workdir import make_workdir
 
 __all__ = ["DuckDBEngine", "qi"]
 
+#: duplicate and conflict groups are found by a key hash first unless more than this share of the rows
+#: would then be candidates (most rows duplicated: the exact grouping of the whole table is cheaper)
+CANDIDATE_SHARE = 0.5
+#: the duplicate candidates of the last key columns are kept for the next ask when at most this many rows
+CACHED_CANDIDATES = 1_000_000
+
+
+def _key_hash(keys: Sequence[str]) -> str:
+    """The SQL of one 64-bit hash of the (quoted) key columns: DuckDB's ``hash``, NULL-safe (a missing value
+    hashes to a fixed value) and equal for values that GROUP BY counts equal. Only a filter: the groups are
+    then made by the columns themselves, so a collision costs time, never a wrong count."""
+    return f"hash({', '.join(keys)})"
+
 
 class DuckDBEngine(DuckDBProfile):
     """An :class:`Engine` over one DuckDB table. Build it with :meth:`from_frame` or
@@ -207,9 +220,91 @@ class DuckDBEngine(DuckDBProfile):
         return self._groups(list(features), target, limit)
 
     def _groups(self, cols: list[str], target: str | None, limit: int) -> GroupSummary:
-        """GROUP BY the columns themselves (exact: no hash collisions; DuckDB spills the groups to disk),
-        keeping the groups of more than one row (conflicts: of more than one label); the examples are the rows
-        of the first ``limit`` groups, fetched by a join on those groups only."""
+        """The groups over the rows that can be in one: grouped exactly (by the columns themselves), but only
+        among the *candidate* rows that :meth:`_candidates` keeps by a 64-bit hash of the key columns.
+        A single column that is not text is grouped directly (its GROUP BY is as cheap as the hash's)."""
+        if not cols or (len(cols) == 1 and self._kinds[cols[0]] != "text"):
+            return self._exact_groups(self._table, cols, target, limit)
+        rows, owned = self._candidate_rows(cols, target)
+        if rows is None:  # most rows are candidates: the exact grouping of the table itself is cheaper
+            return self._exact_groups(self._table, cols, target, limit)
+        try:
+            return self._exact_groups(rows, cols, target, limit)
+        finally:
+            if owned:
+                run(self._con, f"DROP TABLE IF EXISTS {rows}")
+
+    def _candidate_rows(self, cols: list[str], target: str | None) -> tuple[str | None, bool]:
+        """The candidate rows' table, and whether the caller drops it. The duplicate candidates of the last
+        key columns asked (up to :data:`CACHED_CANDIDATES` rows) are kept: the checks ask for the same columns
+        again (duplicate rows, then ids), and for conflicts on the features they just asked duplicates of;
+        a conflicting group's rows repeat their key, so they are among those candidates, whose labels then
+        come by a join on the row position (two columns read, no hashing of the table again)."""
+        cache: dict[tuple[str, ...], str] = self.__dict__.setdefault("_candidate_cache", {})
+        key = tuple(cols)
+        if key in cache:
+            if target is None:
+                return cache[key], False
+            labelled, y = qi(_fresh("candidates")), qi(target)
+            label = "" if target in cols else f", t.{y}"
+            run(
+                self._con,
+                f"CREATE TEMP TABLE {labelled} AS SELECT c.*{label} FROM {cache[key]} c "
+                f"JOIN {self._table} t ON t.{self._pos} = c.{self._pos} WHERE t.{y} IS NOT NULL",
+            )
+            return labelled, True
+        rows = self._candidates(cols, target)
+        if target is not None or rows is None:
+            return rows, True
+        if run(self._con, f"SELECT count(*) FROM {rows}")[0][0] > CACHED_CANDIDATES:
+            return rows, True
+        for old in cache.values():
+            run(self._con, f"DROP TABLE IF EXISTS {old}")
+        cache.clear()
+        cache[key] = rows
+        return rows, False
+
+    def _candidates(self, cols: list[str], target: str | None) -> str | None:
+        """A temporary table of the rows (key columns, target, position) whose key hash repeats
+        (duplicates) or holds more than one label (conflicts): a GROUP BY on one 64-bit value instead of on
+        all the key columns (1M rows x 15-20 columns: the wide GROUP BY costs several times more and spills
+        sooner). Rows equal on the keys have equal hashes (DuckDB's ``hash`` is NULL-safe and hashes the
+        values its GROUP BY counts equal, -0.0 and 0.0 alike), so every group of :meth:`_exact_groups` is
+        among these rows whole; a collision only brings in rows that the exact grouping then keeps apart.
+        None when more than :data:`CANDIDATE_SHARE` of the rows would be candidates (nothing to gain)."""
+        h = qi(self._alias("hash"))
+        hashed = _key_hash([qi(c) for c in cols])
+        y = qi(target) if target else None
+        where = f"WHERE {y} IS NOT NULL" if y else ""
+        having = f"min({y}) <> max({y})" if y else "count(*) > 1"
+        n = qi(self._alias("n"))
+        cand = qi(_fresh("hashes"))
+        run(
+            self._con,
+            f"CREATE TEMP TABLE {cand} AS SELECT {h}, count(*) AS {n} FROM "
+            f"(SELECT {hashed} AS {h}{', ' + y if y else ''} FROM {self._table} {where}) "
+            f"GROUP BY {h} HAVING {having}",
+        )
+        try:
+            total = run(self._con, f"SELECT coalesce(sum({n}), 0) FROM {cand}")[0][0]
+            if total > CANDIDATE_SHARE * self._n_rows:
+                return None
+            rows = qi(_fresh("candidates"))
+            keep = ", ".join(qi(c) for c in dict.fromkeys([*cols, *([target] if target else [])]))
+            also = f"AND {y} IS NOT NULL" if y else ""
+            run(
+                self._con,
+                f"CREATE TEMP TABLE {rows} AS SELECT {keep}, {self._pos} FROM {self._table} "
+                f"WHERE {hashed} IN (SELECT {h} FROM {cand}) {also}",
+            )
+            return rows
+        finally:
+            run(self._con, f"DROP TABLE IF EXISTS {cand}")
+
+    def _exact_groups(self, table: str, cols: list[str], target: str | None, limit: int) -> GroupSummary:
+        """GROUP BY the columns themselves over ``table`` (exact: no hash collisions; DuckDB spills the
+        groups to disk), keeping the groups of more than one row (conflicts: of more than one label); the
+        examples are the rows of the first ``limit`` groups, fetched by a join on those groups only."""
         pos = self._pos
         keys = ", ".join(qi(c) for c in cols)
         where = f"WHERE {qi(target)} IS NOT NULL" if target else ""
@@ -221,7 +316,7 @@ class DuckDBEngine(DuckDBProfile):
         run(
             self._con,
             f"CREATE TEMP TABLE {g} AS SELECT {keys}, count(*) AS {n}, min({pos}) AS {f} "
-            f"FROM {self._table} {where} GROUP BY {keys} HAVING {having}",
+            f"FROM {table} {where} GROUP BY {keys} HAVING {having}",
         )
         on = " AND ".join(f"t.{qi(c)} IS NOT DISTINCT FROM top.{qi(c)}" for c in cols)
         try:
@@ -232,7 +327,7 @@ class DuckDBEngine(DuckDBProfile):
                 n_labels = np.zeros(len(sizes), dtype=np.int64)
                 if len(sizes):
                     got = self._q(  # every group of g has rows with a label: one row each, in g's order
-                        f"SELECT count(DISTINCT t.{qi(target)}) FROM {self._table} t JOIN {g} top ON {on} "
+                        f"SELECT count(DISTINCT t.{qi(target)}) FROM {table} t JOIN {g} top ON {on} "
                         f"WHERE t.{qi(target)} IS NOT NULL GROUP BY top.{f}, top.{n} "
                         f"ORDER BY top.{n} DESC, top.{f}"
                     )
@@ -242,7 +337,7 @@ class DuckDBEngine(DuckDBProfile):
                 also = f"AND t.{qi(target)} IS NOT NULL" if target else ""
                 rows = self._q(
                     f"WITH top AS (SELECT * FROM {g} ORDER BY {n} DESC, {f} LIMIT ?) "
-                    f"SELECT top.{f}, t.{pos} FROM {self._table} t JOIN top ON {on} {also} "
+                    f"SELECT top.{f}, t.{pos} FROM {table} t JOIN top ON {on} {also} "
                     f"ORDER BY top.{n} DESC, top.{f}, t.{pos}",
                     [int(limit)],
                 )
