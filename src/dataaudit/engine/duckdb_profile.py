@@ -221,8 +221,8 @@ class DuckDBProfile(DuckDBBase):
         todo = {c: list(r) for c, r in wanted.items()}
         while todo:
             brackets = self._brackets(numeric, counts, todo, margin, source)
-            for (c, ranks), (below, values) in brackets.items():
-                for rank in ranks:
+            for (c, run), (below, values) in brackets.items():
+                for rank in run:
                     if below < rank <= below + len(values):
                         at[(c, rank)] = values[rank - below - 1]
             todo = {c: [r for r in rs if (c, r) not in at] for c, rs in todo.items()}
@@ -277,10 +277,10 @@ class DuckDBProfile(DuckDBBase):
         below = self._q(f"SELECT {', '.join(below_parts)} FROM {source}", below_params).to_pylist()[0]
         out = {}
         for i, (c, ranks) in enumerate(keys):
-            lo, hi = float(bounds[f"lo{i}"]), float(bounds[f"hi{i}"])
+            lo_v, hi_v = float(bounds[f"lo{i}"]), float(bounds[f"hi{i}"])
             got = self._q(
                 f"SELECT {numeric[c]} AS x FROM {source} WHERE {numeric[c]} BETWEEN ? AND ? ORDER BY x",
-                [lo, hi],
+                [lo_v, hi_v],
             ).column("x")
             out[(c, ranks)] = (int(below[f"b{i}"]), [float(v) for v in got.to_pylist()])
         return out
