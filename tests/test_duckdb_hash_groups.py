@@ -121,11 +121,6 @@ def test_minus_zero_groups_as_duckdb_groups_it_with_or_without_the_hash(monkeypa
     assert hashed[0].sizes.tolist() == [2, 2, 2] and hashed[1].sizes.tolist() == [2, 2]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the pandas engine's row keys (hash_pandas_object) tell -0.0 from 0.0; DuckDB, Spark and "
-    "DataFrame.duplicated count them equal (pre-existing, not from the hash path)",
-)
 def test_minus_zero_equals_the_pandas_engine() -> None:
     frame = pd.DataFrame({"x": [0.0, -0.0, 2.0], "y": ["a", "a", "b"]})
     with DuckDBEngine.from_frame(frame) as eng:

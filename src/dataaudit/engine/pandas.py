@@ -210,6 +210,8 @@ def _column_hash(s: pd.Series) -> np.ndarray:
             out = hashed.take(codes)
             out[codes < 0] = np.iinfo(np.uint64).max  # missing, as pandas marks it
             return out
+    if values.dtype.kind == "f":  # -0.0 and 0.0 are one value, as DataFrame.duplicated and SQL engines count
+        s = s + 0.0
     return pd.util.hash_pandas_object(s, index=False).to_numpy()
 
 
