@@ -10,13 +10,15 @@ import os
 import re
 import shutil
 import weakref
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
 
 import pandas as pd
 
 from dataaudit.engine.base import Engine
 from dataaudit.engine.duckdb_types import _as_dtype
+
+_T = TypeVar("_T")
 
 #: above this many rows, distinct counts of high-cardinality columns may be HyperLogLog sketches
 EXACT_DISTINCT_ROWS = 50_000_000
@@ -110,7 +112,9 @@ class DuckDBBase(Engine):
 
     def _q(self, sql: str, params: Sequence[Any] | None = None) -> Any:
         """Run ``sql`` and return the result as an Arrow table."""
-        return self._con.sql(sql, params=list(params) if params else None).to_arrow_table()
+        return one_thread_on_oom(
+            self._con, lambda: self._con.sql(sql, params=list(params) if params else None).to_arrow_table()
+        )
 
     def _check(self, columns: Sequence[str]) -> None:
         missing = [c for c in columns if c not in self._kinds]
@@ -158,8 +162,28 @@ def connect(
 
 
 def run(con: Any, sql: str, params: Sequence[Any] | None = None) -> list[Any]:
-    """Run a statement to completion (DuckDB 2 refuses new work on a connection with an unfinished result)."""
-    return con.execute(sql, list(params or [])).fetchall()
+    """Run a statement to completion (DuckDB 2 refuses new work on a connection with an unfinished result).
+    Out of memory, it is run again on one thread (:func:`one_thread_on_oom`)."""
+    return one_thread_on_oom(con, lambda: con.execute(sql, list(params or [])).fetchall())
+
+
+def one_thread_on_oom(con: Any, work: Callable[[], _T]) -> _T:
+    """``work()``, and if DuckDB runs out of memory, ``work()`` again on one thread: every thread holds
+    its own hash tables and sort runs, so one thread needs the least memory and spills the rest (DuckDB's
+    own first advice). The connection's thread count is restored after."""
+    import duckdb
+
+    try:
+        return work()
+    except duckdb.OutOfMemoryException:
+        threads = con.execute("SELECT current_setting('threads')").fetchall()[0][0]
+        if int(threads) <= 1:
+            raise
+        con.execute("SET threads = 1")
+        try:
+            return work()
+        finally:
+            con.execute(f"SET threads = {int(threads)}")
 
 
 def _limit_bytes(con: Any) -> int | None:
