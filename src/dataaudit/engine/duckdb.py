@@ -34,6 +34,7 @@ ranks that ``quantile_cont`` interpolates between): still exact, slower (minutes
 
 from __future__ import annotations
 
+import math
 import shutil
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -60,6 +61,8 @@ __all__ = ["DuckDBEngine", "qi"]
 #: duplicate and conflict groups are found by a key hash first unless more than this share of the rows
 #: would then be candidates (most rows duplicated: the exact grouping of the whole table is cheaper)
 CANDIDATE_SHARE = 0.5
+#: memory per entry of a GROUP BY on a 64-bit hash (key, count, the hash table's slots and pointers)
+HASH_ENTRY_BYTES = 32
 #: the duplicate candidates of the last key columns are kept for the next ask when at most this many rows
 CACHED_CANDIDATES = 1_000_000
 
@@ -264,6 +267,13 @@ class DuckDBEngine(DuckDBProfile):
         cache[key] = rows
         return rows, False
 
+    def _hash_parts(self) -> int:
+        """Parts of the hash space to group one at a time: one, unless a hash table of every row's key
+        (about :data:`HASH_ENTRY_BYTES` each) would need more than half the engine's memory limit."""
+        if self._memory_limit is None:
+            return 1
+        return max(1, math.ceil(self._n_rows * HASH_ENTRY_BYTES / (self._memory_limit / 2)))
+
     def _candidates(self, cols: list[str], target: str | None) -> str | None:
         """A temporary table of the rows (key columns, target, position) whose key hash repeats
         (duplicates) or holds more than one label (conflicts): a GROUP BY on one 64-bit value instead of on
@@ -279,12 +289,20 @@ class DuckDBEngine(DuckDBProfile):
         having = f"min({y}) <> max({y})" if y else "count(*) > 1"
         n = qi(self._alias("n"))
         cand = qi(_fresh("hashes"))
-        run(
-            self._con,
-            f"CREATE TEMP TABLE {cand} AS SELECT {h}, count(*) AS {n} FROM "
-            f"(SELECT {hashed} AS {h}{', ' + y if y else ''} FROM {self._table} {where}) "
-            f"GROUP BY {h} HAVING {having}",
-        )
+        # the hash table holds one entry per distinct key: under a memory limit too small for all of them,
+        # the hash space is grouped in parts, one scan each (each part's result is small: repeats only)
+        parts = self._hash_parts()
+        for i in range(parts):
+            part = f"WHERE {h} % {parts} = {i}" if parts > 1 else ""
+            select = (
+                f"SELECT {h}, count(*) AS {n} FROM "
+                f"(SELECT {hashed} AS {h}{', ' + y if y else ''} FROM {self._table} {where}) "
+                f"{part} GROUP BY {h} HAVING {having}"
+            )
+            run(
+                self._con,
+                f"CREATE TEMP TABLE {cand} AS {select}" if i == 0 else f"INSERT INTO {cand} {select}",
+            )
         try:
             total = run(self._con, f"SELECT coalesce(sum({n}), 0) FROM {cand}")[0][0]
             if total > CANDIDATE_SHARE * self._n_rows:
