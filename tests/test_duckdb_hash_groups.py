@@ -177,8 +177,8 @@ def test_mostly_duplicated_rows_group_the_whole_table(monkeypatch) -> None:
 
 @pytest.mark.parametrize("keys", [["num", "count", "city", "note"], ["city", "note"]])
 def test_hash_space_grouped_in_parts_under_a_small_memory_limit(monkeypatch, keys: list[str]) -> None:
-    """Under a memory limit too small for a hash table of every row's key (100M rows under 1 GiB ran out of
-    memory), the hash space is grouped in parts, one scan each: the same summaries."""
+    """Under a memory limit too small for a hash table of every row's key, the hash space is grouped in
+    parts, one scan each: the same summaries."""
     frame = _frame()
     ref = PandasEngine(frame)
     monkeypatch.setattr(duck, "HASH_ENTRY_BYTES", 200_000)  # 3,000 rows "need" 600 MB: parts under 256MB
