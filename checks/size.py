@@ -55,20 +55,22 @@ def curve_says(data: Dataset, *, per_class: bool = False) -> CurveSays:
     verdict = obs.get("verdict")
     if outcome.status not in (Status.PASS, Status.WARN, Status.FAIL) or verdict is None:
         return CurveSays(False, "no learning curve could run on this data")
+    if per_class and obs.get("classes_left_out"):
+        n = len(obs["classes_left_out"])
+        return CurveSays(
+            False, f"the learning curve left out {count(n, 'class', 'classes')} too rare to split"
+        )
     metric, gain, se = obs["metric"], obs.get("gain_last_doubling"), obs.get("gain_se")
+    no_clear_gain = CurveSays(
+        False,
+        f"but the learning curve, measured on this data, shows no clear gain from more rows (gain "
+        f"{gain or 0:+.3f}, SE {se or 0:.3f}; see {LearningCurve.id})",
+        ran=True,
+    )
     if verdict == PLATEAU and gain is not None and se is not None:
         bar = obs["plateau_gain"]
-        if per_class and obs.get("classes_left_out"):
-            n = len(obs["classes_left_out"])
-            left_out = count(n, "class", "classes")
-            return CurveSays(False, f"the learning curve left out {left_out} too rare to split")
         if se > bar and not obs.get("at_ceiling"):
-            return CurveSays(
-                False,
-                f"but the learning curve, measured on this data, shows no clear gain from more rows (gain "
-                f"{gain:+.3f}, SE {se:.3f}; see {LearningCurve.id})",
-                ran=True,
-            )
+            return no_clear_gain
         if obs.get("at_ceiling"):
             return CurveSays(
                 True,
@@ -81,11 +83,6 @@ def curve_says(data: Dataset, *, per_class: bool = False) -> CurveSays:
             f"{se:.3f}, over the last doubling; plateau below {bar:+.3f}): more rows of the same kind are "
             "unlikely to help",
         )
-    if per_class and obs.get("classes_left_out"):
-        n = len(obs["classes_left_out"])
-        return CurveSays(
-            False, f"the learning curve left out {count(n, 'class', 'classes')} too rare to split"
-        )
     if verdict == IMPROVING:
         return CurveSays(
             False,
@@ -94,17 +91,13 @@ def curve_says(data: Dataset, *, per_class: bool = False) -> CurveSays:
             ran=True,
         )
     if verdict == NOISY and gain is not None:
-        return CurveSays(
-            False,
-            f"but the learning curve, measured on this data, shows no clear gain from more rows (gain "
-            f"{gain:+.3f}, SE {se:.3f}; see {LearningCurve.id})",
-            ran=True,
-        )
+        return no_clear_gain
     return CurveSays(False, "the learning curve is too short to say")
 
 
 def _by_the_curve(status: Status, msg: str, says: CurveSays) -> tuple[Status, str]:
-    """A rule of thumb's status and message, softened by one step when the curve shows enough rows."""
+    """A rule of thumb's status and message, softened by one step when the curve shows enough rows or ran to
+    a verdict of its own (no clear gain, or still improving: then it is the curve's finding)."""
     if status == Status.PASS:
         return status, msg
     if says.enough:

@@ -475,17 +475,15 @@ def _matched_sets(data: Dataset, features: list[str], target: str) -> tuple[str,
         st = data.stats[col]
         if st.missing or not (MATCHED_MIN_SETS <= st.distinct <= n / 2):
             continue
-        if st.distinct * MATCHED_MAX_SIZE < n:  # sets larger than a matched set on average
-            continue
-        cells = data.engine.group_counts([col, target])
-        sizes = cells.groupby(col, dropna=False)["count"].sum()
+        sizes = data.stats.value_counts(col)  # rows per set, from the shared statistics
         if sizes.min() < 2 or sizes.max() > MATCHED_MAX_SIZE:
             continue
+        cells = data.engine.group_counts([col, target])
         per_label = cells.pivot_table(index=col, columns=target, values="count", aggfunc="sum", fill_value=0)
-        for label in (
-            per_label.sum().sort_values(kind="stable").index
-        ):  # the rarer label first: one case per set
+        smallest = int(per_label.sum(axis=1).min())  # exact over every set (value counts may be capped)
+        # the rarer label first: one case per set
+        for label in per_label.sum().sort_values(kind="stable").index:
             held = per_label[label]
-            if held.min() >= 1 and held.nunique() == 1 and held.iloc[0] < sizes.min():
-                return col, len(sizes), str(label), int(held.iloc[0])
+            if held.min() >= 1 and held.nunique() == 1 and held.iloc[0] < smallest:
+                return col, int(st.distinct), str(label), int(held.iloc[0])
     return None
