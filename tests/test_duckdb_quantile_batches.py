@@ -41,3 +41,27 @@ def test_quantiles_in_batches_and_alone_match_pandas(frame, budget_values):
         assert got[c].quantiles is not None and ref[c].quantiles is not None
         for k, v in ref[c].quantiles.items():
             assert got[c].quantiles[k] == pytest.approx(v, rel=1e-12, abs=1e-12), (c, k, budget_values)
+
+
+def test_selection_converges_when_the_approximate_brackets_keep_missing(monkeypatch):
+    """Brackets that miss every rank until they span the whole column still give numpy's exact quantiles
+    (the last round, min to max, cannot miss), not an error."""
+    import numpy as np
+    import pandas as pd
+
+    from dataaudit.engine import duckdb_profile
+    from dataaudit.engine.base import QUANTILES
+    from dataaudit.engine.duckdb import DuckDBEngine
+
+    values = np.random.default_rng(2).lognormal(0, 1, 5000)
+    original = duckdb_profile.DuckDBProfile._brackets
+
+    def wide_only(self, numeric, counts, todo, margin, source):
+        got = original(self, numeric, counts, todo, margin, source)
+        return got if margin >= 1 else {key: (0, []) for key in got}  # every narrow bracket "misses"
+
+    monkeypatch.setattr(duckdb_profile.DuckDBProfile, "_brackets", wide_only)
+    with DuckDBEngine.from_frame(pd.DataFrame({"x": values})) as eng:
+        probs = list(QUANTILES.values())
+        out = eng._quantiles_by_rank({"x": "x"}, {"x": 5000}, ["x"], probs, "(SELECT x FROM data)")
+    assert out["x"] == pytest.approx({k: np.quantile(values, p) for k, p in QUANTILES.items()}, rel=1e-12)

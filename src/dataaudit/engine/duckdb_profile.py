@@ -228,7 +228,9 @@ class DuckDBProfile(DuckDBBase):
             todo = {c: [r for r in rs if (c, r) not in at] for c, rs in todo.items()}
             todo = {c: rs for c, rs in todo.items() if rs}
             margin *= 4
-            if margin > 1:  # cannot happen with a whole-column bracket; kept as a guard against a loop
+            # at a margin of 1 or more every bracket is the whole column (min to max), which cannot miss:
+            # that round is still tried; beyond it, a guard against a loop
+            if todo and margin > 4:
                 raise RuntimeError(f"quantile selection did not converge for {sorted(todo)}")
         out = {}
         for c in cols:
