@@ -186,3 +186,47 @@ def test_hash_space_grouped_in_parts_under_a_small_memory_limit(monkeypatch, key
         assert eng._hash_parts() > 1
         _same(ref.duplicates(keys, limit=5), eng.duplicates(keys, limit=5))
         _same(ref.conflicts(keys, "label", limit=5), eng.conflicts(keys, "label", limit=5))
+
+
+class _OutOfMemoryOnce:
+    """A connection that runs out of memory on the first hash grouping of the whole hash space (no part
+    filter), as DuckDB did on 10M rows under a 100 MB limit; everything else goes to the real connection."""
+
+    def __init__(self, con) -> None:
+        self._con, self.asked = con, []
+
+    def execute(self, sql, *args):
+        import duckdb
+
+        if "GROUP BY" in sql and "hash(" in sql:
+            self.asked.append(sql)
+            if len(self.asked) == 1:
+                raise duckdb.OutOfMemoryException("Out of Memory Error: failed to allocate data of size 32.0 MiB")
+        return self._con.execute(sql, *args)
+
+    def __getattr__(self, name):
+        return getattr(self._con, name)
+
+
+@pytest.mark.parametrize("target", [None, "label"])
+def test_out_of_memory_groups_the_hash_space_again_in_more_parts(target) -> None:
+    """A hash grouping that runs out of memory is done again in more parts (not on one thread, which gives
+    one thread's table every key): the same summaries as the pandas engine, and no table left behind."""
+    frame = _frame()
+    keys = ["num", "count", "city", "note"]
+    ref = PandasEngine(frame)
+    with DuckDBEngine.from_frame(frame, memory_limit="256MB") as eng:
+        assert eng._hash_parts() == 1
+        real = eng._con
+        eng._con = spy = _OutOfMemoryOnce(real)
+        try:
+            got = eng.conflicts(keys, target, limit=5) if target else eng.duplicates(keys, limit=5)
+        finally:
+            eng._con = real
+        want = ref.conflicts(keys, target, limit=5) if target else ref.duplicates(keys, limit=5)
+        _same(want, got)
+        parts = duck.HASH_PARTS_GROWTH
+        assert "%" not in spy.asked[0]
+        assert [f"% {parts} = {i}" in q for i, q in enumerate(spy.asked[1:])] == [True] * parts
+        left = real.execute("SELECT table_name FROM duckdb_tables() WHERE table_name LIKE '%hashes%'").fetchall()
+        assert left == []

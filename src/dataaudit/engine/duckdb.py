@@ -61,8 +61,14 @@ __all__ = ["DuckDBEngine", "qi"]
 #: duplicate and conflict groups are found by a key hash first unless more than this share of the rows
 #: would then be candidates (most rows duplicated: the exact grouping of the whole table is cheaper)
 CANDIDATE_SHARE = 0.5
-#: memory per entry of a GROUP BY on a 64-bit hash (key, count, the hash table's slots and pointers)
-HASH_ENTRY_BYTES = 32
+#: memory per entry of a GROUP BY on a 64-bit hash: the row (key, count, the group's own hash: ~32 bytes)
+#: and the pointer array, whose power-of-two size is allocated whole (10M rows under a 100 MB limit, 7 parts
+#: at 32 bytes: one thread's table of 1.4M keys asked for a 32 MiB array at 64 of 95 MiB used, and failed)
+HASH_ENTRY_BYTES = 64
+#: out of memory all the same, the hash space is grouped again in this many times more parts, up to
+#: :data:`MAX_HASH_PARTS` (each part is one more scan of the key columns)
+HASH_PARTS_GROWTH = 4
+MAX_HASH_PARTS = 1024
 #: the duplicate candidates of the last key columns are kept for the next ask when at most this many rows
 CACHED_CANDIDATES = 1_000_000
 
@@ -282,6 +288,8 @@ class DuckDBEngine(DuckDBProfile):
         values its GROUP BY counts equal, -0.0 and 0.0 alike), so every group of :meth:`_exact_groups` is
         among these rows whole; a collision only brings in rows that the exact grouping then keeps apart.
         None when more than :data:`CANDIDATE_SHARE` of the rows would be candidates (nothing to gain)."""
+        import duckdb
+
         h = qi(self._alias("hash"))
         hashed = _key_hash([qi(c) for c in cols])
         y = qi(target) if target else None
@@ -290,19 +298,24 @@ class DuckDBEngine(DuckDBProfile):
         n = qi(self._alias("n"))
         cand = qi(_fresh("hashes"))
         # the hash table holds one entry per distinct key: under a memory limit too small for all of them,
-        # the hash space is grouped in parts, one scan each (each part's result is small: repeats only)
+        # the hash space is grouped in parts, one scan each (each part's result is small: repeats only); a
+        # part that still runs out of memory starts the grouping again in more parts
         parts = self._hash_parts()
-        for i in range(parts):
-            part = f"WHERE {h} % {parts} = {i}" if parts > 1 else ""
-            select = (
-                f"SELECT {h}, count(*) AS {n} FROM "
-                f"(SELECT {hashed} AS {h}{', ' + y if y else ''} FROM {self._table} {where}) "
-                f"{part} GROUP BY {h} HAVING {having}"
-            )
-            run(
-                self._con,
-                f"CREATE TEMP TABLE {cand} AS {select}" if i == 0 else f"INSERT INTO {cand} {select}",
-            )
+        inner = f"SELECT {hashed} AS {h}{', ' + y if y else ''} FROM {self._table} {where}"
+        while True:
+            try:
+                for i in range(parts):
+                    part = f"WHERE {h} % {parts} = {i}" if parts > 1 else ""
+                    select = f"SELECT {h}, count(*) AS {n} FROM ({inner}) {part} GROUP BY {h} HAVING {having}"
+                    into = f"CREATE TEMP TABLE {cand} AS" if i == 0 else f"INSERT INTO {cand}"
+                    # not :func:`run`: its retry on one thread gives one thread's table every key of the part
+                    self._con.execute(f"{into} {select}").fetchall()
+                break
+            except duckdb.OutOfMemoryException:
+                run(self._con, f"DROP TABLE IF EXISTS {cand}")
+                if parts >= MAX_HASH_PARTS:
+                    raise
+                parts = min(MAX_HASH_PARTS, parts * HASH_PARTS_GROWTH)
         try:
             total = run(self._con, f"SELECT coalesce(sum({n}), 0) FROM {cand}")[0][0]
             if total > CANDIDATE_SHARE * self._n_rows:
