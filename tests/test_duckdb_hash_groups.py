@@ -201,7 +201,9 @@ class _OutOfMemoryOnce:
         if "GROUP BY" in sql and "hash(" in sql:
             self.asked.append(sql)
             if len(self.asked) == 1:
-                raise duckdb.OutOfMemoryException("Out of Memory Error: failed to allocate data of size 32.0 MiB")
+                raise duckdb.OutOfMemoryException(
+                    "Out of Memory Error: failed to allocate data of size 32.0 MiB"
+                )
         return self._con.execute(sql, *args)
 
     def __getattr__(self, name):
@@ -228,5 +230,7 @@ def test_out_of_memory_groups_the_hash_space_again_in_more_parts(target) -> None
         parts = duck.HASH_PARTS_GROWTH
         assert "%" not in spy.asked[0]
         assert [f"% {parts} = {i}" in q for i, q in enumerate(spy.asked[1:])] == [True] * parts
-        left = real.execute("SELECT table_name FROM duckdb_tables() WHERE table_name LIKE '%hashes%'").fetchall()
+        left = real.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE table_name LIKE '%hashes%'"
+        ).fetchall()
         assert left == []

@@ -58,10 +58,40 @@ def test_selection_converges_when_the_approximate_brackets_keep_missing(monkeypa
 
     def wide_only(self, numeric, counts, todo, margin, source):
         got = original(self, numeric, counts, todo, margin, source)
-        return got if margin >= 1 else {key: (0, []) for key in got}  # every narrow bracket "misses"
+        # every narrow bracket "misses"
+        return got if margin >= 1 else {key: (0, np.empty(0), np.empty(0, np.int64)) for key in got}
 
     monkeypatch.setattr(duckdb_profile.DuckDBProfile, "_brackets", wide_only)
     with DuckDBEngine.from_frame(pd.DataFrame({"x": values})) as eng:
         probs = list(QUANTILES.values())
         out = eng._quantiles_by_rank({"x": "x"}, {"x": 5000}, ["x"], probs, "(SELECT x FROM data)")
     assert out["x"] == pytest.approx({k: np.quantile(values, p) for k, p in QUANTILES.items()}, rel=1e-12)
+
+
+def test_a_column_of_few_values_is_selected_by_its_distinct_values(monkeypatch):
+    """A 0/1 column puts most rows in one bracket (between 0 and 0): selection fetches the bracket's distinct
+    values and their counts, never the rows one by one (70M values of a 100M-row 0/1 target took the process
+    past an 8 GiB cap); the quantiles still equal numpy's."""
+    from dataaudit.engine import duckdb_base
+    from dataaudit.engine.base import QUANTILES
+
+    rng = np.random.default_rng(5)
+    frame = pd.DataFrame(
+        {"y": (rng.random(20_000) < 0.3).astype(np.int64), "code": rng.integers(0, 7, 20_000)}
+    )
+    fetched: list[int] = []
+    original = duckdb_base.DuckDBBase._q
+
+    def counting(self, sql, params=None):
+        got = original(self, sql, params)
+        fetched.append(got.num_rows)
+        return got
+
+    monkeypatch.setattr(duckdb_base.DuckDBBase, "_q", counting)
+    with DuckDBEngine.from_frame(frame) as eng:
+        eng._memory_limit = 4 * 16 * 100  # every column "too large" for quantile_cont: selection by rank
+        got = eng.profile()
+    for c in ("y", "code"):
+        want = {k: float(np.quantile(frame[c].to_numpy(), p)) for k, p in QUANTILES.items()}
+        assert got[c].quantiles == pytest.approx(want, rel=1e-12)
+    assert max(fetched) <= 20
