@@ -9,6 +9,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from dataaudit.check_api import FITS_MODELS, Cost
 from dataaudit.checks._model_matrix import (
     _drop_rare_classes,
     _excluded_table,
@@ -100,6 +101,8 @@ class LearningCurve(Check):
     title: ClassVar[str] = "More data still helps? (learning curve)"
     area: ClassVar[Area] = Area.SIZE
     requires: ClassVar[tuple[str, ...]] = ("target",)
+    #: 12-15 HistGradientBoosting fits: --quick leaves it out
+    cost: ClassVar[Cost] = FITS_MODELS
 
     max_rows: int = 10_000
     max_seconds: float = 20.0

@@ -9,6 +9,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from dataaudit.check_api import FITS_MODELS, Cost
 from dataaudit.checks._model_matrix import (
     _drop_rare_classes,
     _excluded_table,
@@ -251,6 +252,8 @@ class LabelErrors(Check):
     title: ClassVar[str] = "Labels likely wrong (confident learning)"
     area: ClassVar[Area] = Area.CONSISTENCY
     requires: ClassVar[tuple[str, ...]] = ("target",)
+    #: k-fold HistGradientBoosting fits: --quick leaves it out
+    cost: ClassVar[Cost] = FITS_MODELS
 
     max_rows: int = 10_000
     folds: int = 5
