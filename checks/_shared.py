@@ -62,10 +62,13 @@ def numeric_values(data: Dataset, column: str) -> pd.Series:
 
 def runs(data: Dataset, check_id: str) -> bool:
     """Whether this audit's configuration runs ``check_id``: not switched off (``enabled: false``,
-    ``severity: off``) and kept by ``select`` / ``ignore``. A dataset built without a configuration runs
-    every check."""
+    ``severity: off``), kept by ``select`` / ``ignore`` and not left out by ``--quick``. A dataset built
+    without a configuration runs every check."""
+    from dataaudit.check_api import left_out_by_quick
     from dataaudit.registry import matches
 
+    if left_out_by_quick(check_id):  # a --quick audit leaves out the checks that fit models
+        return False
     settings = _settings(data, check_id)
     if settings.get("enabled") is False or settings.get("severity") in ("off", False):
         return False

@@ -142,6 +142,22 @@ def test_audit_with_a_target_imports_no_optional_engine(small_csv, tmp_path):
     assert not loaded & set(EXTRAS), sorted(loaded & set(EXTRAS))
 
 
+def test_quick_audit_with_a_target_and_sensitive_attribute_imports_no_modelling_library(small_csv, tmp_path):
+    """--quick (pre-commit) leaves out the checks that fit models; the bias checks' rate tables are computed
+    without fairlearn, which imports scikit-learn (and scipy under it): together most of a small audit's time.
+    """
+    args = ["run", str(small_csv), "-o", str(tmp_path / "r.html"), "--json", str(tmp_path / "r.json")]
+    args += ["--as-of", "2026-06-30", "-q", "--target", "target", "--sensitive", "group", "--id", "id"]
+    code, loaded = _modules_after([*args, "--quick"], tmp_path)
+    assert code in (0, 1)
+    report = json.loads((tmp_path / "r.json").read_text())
+    statuses = {c["id"]: c["status"] for c in report["checks"]}
+    assert statuses["size.learning_curve"] == "skipped"
+    assert statuses["bias.label_rate_disparity"] in ("pass", "warn", "fail")  # it ran, without fairlearn
+    assert {"pandas", "jinja2"} <= loaded
+    assert not loaded & {*EXTRAS, *MODELLING, "rich"}, sorted(loaded & {*EXTRAS, *MODELLING, "rich"})
+
+
 # ---------------------------------------------------------------------------------------------------------
 # the compiled-template cache
 

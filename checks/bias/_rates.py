@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from dataaudit.check_api import quick_mode
 from dataaudit.checks.bias._common import _ORDER, _bonferroni_z, _interval, _pairs
 from dataaudit.model import Status, grade
 
@@ -93,7 +94,9 @@ def _rate_table(
     Python loop does) the same arithmetic is done directly."""
     k, m = cells.shape
     n = cells.sum(axis=1).astype("float64")
-    if use_fairlearn and k <= MAX_FAIRLEARN_GROUPS:
+    # a --quick audit does the same arithmetic without importing fairlearn (which imports scikit-learn,
+    # about 0.6 CPU-seconds: most of a pre-commit audit of a small file)
+    if use_fairlearn and k <= MAX_FAIRLEARN_GROUPS and not quick_mode():
         from fairlearn.metrics import MetricFrame, selection_rate
 
         gi, ci = np.nonzero(cells)

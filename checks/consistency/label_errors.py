@@ -9,6 +9,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from dataaudit.check_api import FITS_MODELS, Cost
 from dataaudit.checks._model_matrix import (
     _drop_rare_classes,
     _excluded_table,
@@ -50,14 +51,19 @@ class LabelScan:
 
 def _oof_probabilities(X, is_cat, y, folds: int, max_iter: int, seed: int) -> np.ndarray:
     """Out-of-fold class probabilities of the learning curve's baseline (stratified k-fold, seeded)."""
+    from sklearn import config_context
     from sklearn.model_selection import StratifiedKFold
     from threadpoolctl import threadpool_limits
 
     k = int(y.max()) + 1
     probs = np.zeros((len(y), k))
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
-    # one OpenMP thread: small fits run many times slower with threads contending for busy cores
-    with threadpool_limits(limits=1, user_api="openmp"):
+    # one OpenMP thread: small fits run many times slower with threads contending for busy cores; the
+    # inputs are built here: sklearn's per-call checks of them and of the parameters are skipped
+    with (
+        threadpool_limits(limits=1, user_api="openmp"),
+        config_context(assume_finite=True, skip_parameter_validation=True),
+    ):
         for train, test in splitter.split(X, y):
             model = baseline_model(True, len(train), is_cat, max_iter, seed)
             model.fit(X[train], y[train])
@@ -251,6 +257,8 @@ class LabelErrors(Check):
     title: ClassVar[str] = "Labels likely wrong (confident learning)"
     area: ClassVar[Area] = Area.CONSISTENCY
     requires: ClassVar[tuple[str, ...]] = ("target",)
+    #: k-fold HistGradientBoosting fits: --quick leaves it out
+    cost: ClassVar[Cost] = FITS_MODELS
 
     max_rows: int = 10_000
     folds: int = 5

@@ -11,6 +11,7 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
+from dataaudit.check_api import FITS_MODELS, Cost
 from dataaudit.checks._shared import configured, numeric_values, role
 from dataaudit.checks.consistency._common import _factorize, _labels
 from dataaudit.dataset import Dataset
@@ -155,6 +156,8 @@ class TargetLeakage(Check):
     title: ClassVar[str] = "Target leakage"
     area: ClassVar[Area] = Area.CONSISTENCY
     requires: ClassVar[tuple[str, ...]] = ("target",)
+    #: a decision tree per feature and fold: --quick leaves it out
+    cost: ClassVar[Cost] = FITS_MODELS
 
     warn_above: float = 0.90
     fail_above: float = 0.98

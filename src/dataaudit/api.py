@@ -170,6 +170,7 @@ def audit(
     engine: str | None = None,
     engine_memory: str | None = None,
     table: str | None = None,
+    quick: bool | None = None,
 ) -> Report:
     """Audit a DataFrame or a data file and return the :class:`Report`.
 
@@ -189,6 +190,11 @@ def audit(
     ``engine``: ``auto`` (default), ``pandas``, ``duckdb`` or ``spark`` — what holds the data (see
     :mod:`dataaudit.engine.choose`); a Spark DataFrame is audited by Spark. ``engine_memory``: the DuckDB
     memory limit (e.g. ``"2GB"``). ``table``: a Spark catalog table to audit instead of ``data`` (``None``).
+
+    ``quick=True`` (``quick: true`` in dataaudit.yaml, ``--quick``): leave out the checks that fit models
+    (``size.learning_curve``, ``consistency.label_errors``, ``consistency.target_leakage``: those whose
+    ``cost`` is ``"fits models"``), each reported as ``skipped`` with the reason; for pre-commit on small
+    files, where scikit-learn's import and the fits are most of the time. ``None``: as the config says.
 
     ``na_values``: extra text read as missing (a list, or a mapping column → list), added to pandas' default
     null tokens unless the config says ``keep_default_na: false``; as ``pandas.read_csv``'s ``na_values``.
@@ -232,6 +238,7 @@ def audit(
         engine=engine,
         engine_memory=engine_memory,
         catalog_table=table,
+        quick=quick,
     )
     try:
         return _audit_prepared(
@@ -270,7 +277,12 @@ def _audit_prepared(
     with masking(policy_for(dataset, cfg.privacy.mask, dataset.roles.sensitive)):
         # each result's status is decided by the runner: severity cap, guessed-role cap, waivers
         results = run_checks(
-            dataset, planned, progress, timeout=cfg.check_timeout or None, waivers=cfg.waivers
+            dataset,
+            planned,
+            progress,
+            timeout=cfg.check_timeout or None,
+            waivers=cfg.waivers,
+            quick=cfg.quick,
         )
         notes = waiver_notes(cfg.waivers, results)
         checks_s = time.perf_counter() - checks_start

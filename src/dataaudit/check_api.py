@@ -3,12 +3,14 @@ it (:func:`count`, :func:`grade`, :func:`worst_status`). Re-exported by :mod:`da
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import dataclasses
 import inspect
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal
 
 from dataaudit.privacy import mask_text
 from dataaudit.values import (
@@ -26,7 +28,56 @@ from dataaudit.values import (
 if TYPE_CHECKING:
     from dataaudit.dataset import Dataset
 
-__all__ = ["Check", "CheckDoc", "Outcome", "Param", "count", "grade", "worst_status"]
+__all__ = [
+    "FITS_MODELS",
+    "QUICK_REASON",
+    "Check",
+    "Cost",
+    "CheckDoc",
+    "Outcome",
+    "Param",
+    "count",
+    "grade",
+    "left_out_by_quick",
+    "quick_audit",
+    "quick_mode",
+    "worst_status",
+]
+
+#: a check's ``cost`` when it trains models (scikit-learn): ``--quick`` leaves it out
+FITS_MODELS: Final = "fits models"
+#: what running a check costs: "light", or "fits models"
+Cost = Literal["light", "fits models"]
+#: the reason a check left out by ``--quick`` (``quick: true``) is skipped with
+QUICK_REASON = "left out by --quick (fits models; run without --quick in CI)"
+
+# the ids --quick leaves out while a quick audit's checks run, or None outside one (a ContextVar: the checks'
+# worker threads run in a copy of the runner's context, see dataaudit.deadline)
+_QUICK: contextvars.ContextVar[frozenset[str] | None]
+_QUICK = contextvars.ContextVar("dataaudit_quick", default=None)
+
+
+@contextlib.contextmanager
+def quick_audit(left_out: Iterable[str]) -> Iterator[None]:
+    """While the checks of a ``--quick`` audit run: ``left_out`` are the ids of the checks it leaves out."""
+    token = _QUICK.set(frozenset(left_out))
+    try:
+        yield
+    finally:
+        _QUICK.reset(token)
+
+
+def quick_mode() -> bool:
+    """Whether the running audit is a ``--quick`` one. A check may then take a lighter path to the same
+    result (the rate tables of the bias checks compute fairlearn's arithmetic without importing it)."""
+    return _QUICK.get() is not None
+
+
+def left_out_by_quick(check_id: str) -> bool:
+    """Whether ``--quick`` leaves ``check_id`` out of the running audit: a check that reads another's result
+    (the size rules of thumb read the learning curve) treats it as not run."""
+    left = _QUICK.get()
+    return left is not None and check_id in left
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +194,9 @@ class Check:
       other check runs on the dataset's seeded sample, as if the table were that sample, and its result
       says so (``scope``); in memory every check sees every row;
     - a docstring: a first paragraph saying what it checks, then ``Why it matters:`` and ``How to fix:``;
+    - ``cost``: ``"fits models"`` (:data:`FITS_MODELS`) for a check that trains models (scikit-learn's
+      import alone is about 0.6 CPU-seconds): ``--quick`` (``quick: true``) leaves it out, as ``skipped``
+      with :data:`QUICK_REASON`; ``"light"`` (the default) for the rest;
     - ``run(data) -> Outcome``: pure; it never reads files, prints or builds HTML.
     """
 
@@ -152,6 +206,7 @@ class Check:
     severity: ClassVar[Severity] = Severity.FAIL
     requires: ClassVar[tuple[str, ...]] = ()
     all_rows: ClassVar[bool] = False
+    cost: ClassVar[Cost] = "light"
 
     def __post_init__(self) -> None:
         """Threshold pairs named ``*warn_below``/``*fail_below`` (and ``*_above``) must be ordered: a fail

@@ -85,6 +85,11 @@ class Config(BaseModel):
     check_timeout: float | None = Field(
         300, ge=0, description="seconds one check may run before it becomes an error (0 or null: no limit)"
     )
+    quick: bool = Field(
+        False,
+        description="leave out the checks that fit models (--quick; for pre-commit on small files): each is "
+        "reported as skipped, with the reason",
+    )
     checks: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="per-check settings: enabled, severity, parameters"
     )

@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from dataaudit.errors import DataAuditError, ExitCode
-from dataaudit.options import as_of_option
+from dataaudit.options import as_of_option, quick_option
 from dataaudit.run_helpers import one_line, parse_as_of, split_values, write_atomic
 
 __all__ = ["SNAPSHOT_SUFFIX", "hook"]
@@ -34,11 +34,12 @@ SNAPSHOT_SUFFIX = ".snapshot.json"
 @as_of_option
 @click.option("--select", multiple=True, help="Run only checks whose id starts with this (repeatable).")
 @click.option("--ignore", multiple=True, help="Skip checks whose id starts with this (repeatable).")
+@quick_option
 @click.option("--snapshots", is_flag=True, help=f"Compare FILE with FILE{SNAPSHOT_SUFFIX} when it exists.")
 @click.option(
     "--html-dir", type=click.Path(path_type=Path, file_okay=False), help="Write each file's HTML report here."
 )
-def hook(files, config_path, fail_on, as_of, select, ignore, snapshots, html_dir) -> int:
+def hook(files, config_path, fail_on, as_of, select, ignore, quick, snapshots, html_dir) -> int:
     """Audit each data FILE (for pre-commit); exit 1 if one is not ready, 2 if one cannot be audited."""
     from dataaudit.api import audit
     from dataaudit.config import cli_flags
@@ -72,6 +73,7 @@ def hook(files, config_path, fail_on, as_of, select, ignore, snapshots, html_dir
                     select=split_values(select),
                     ignore=split_values(ignore),
                     baseline=baseline if snapshots and baseline.is_file() else None,
+                    quick=quick or None,  # absent: as dataaudit.yaml says
                 )
             if html_dir is not None:
                 # named after the whole relative path: data/a/x.csv and data/b/x.csv must not overwrite

@@ -18,6 +18,7 @@ __all__ = [
     "checks_option",
     "config_option",
     "format_option",
+    "quick_option",
     "sheet_option",
     "target_option",
 ]
@@ -43,5 +44,13 @@ checks_option = click.option(
     multiple=True,
     type=click.Path(path_type=Path),
     help="Folder of extra check files (repeatable).",
+)
+quick_option = click.option(
+    "--quick",
+    is_flag=True,
+    default=None,
+    help="Leave out the checks that fit models (learning curve, label errors, target leakage), each "
+    "reported as skipped: for pre-commit on small files, where scikit-learn's import and the fits are most "
+    "of the time; run without --quick in CI [also quick: true in dataaudit.yaml].",
 )
 EPILOG = "Exit codes: 0 ready, 1 not ready, 2 cannot audit (bad input or option), 3 internal error."

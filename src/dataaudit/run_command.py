@@ -11,7 +11,15 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from dataaudit.errors import ExitCode
-from dataaudit.options import EPILOG, as_of_option, checks_option, config_option, format_option, sheet_option
+from dataaudit.options import (
+    EPILOG,
+    as_of_option,
+    checks_option,
+    config_option,
+    format_option,
+    quick_option,
+    sheet_option,
+)
 from dataaudit.role_table import ROLES, role_options
 from dataaudit.run_helpers import one_line as _one_line
 from dataaudit.run_helpers import parse_as_of, write_all
@@ -67,6 +75,7 @@ def _progress(quiet: bool = False):
     help="Lowest status that makes the data not ready [default: fail].",
 )
 @as_of_option
+@quick_option
 @click.option(
     "--check-timeout",
     type=click.FloatRange(min=0),
@@ -165,6 +174,7 @@ def run(
     ignore,
     fail_on,
     as_of,
+    quick,
     checks_dirs,
     fmt,
     sheet,
@@ -242,6 +252,7 @@ def run(
             engine=engine,
             engine_memory=engine_memory,
             table=table,
+            quick=quick or None,  # absent: as dataaudit.yaml says
         )
     if sys.stderr.isatty() and not quiet:
         sys.stderr.write("\r\033[K")

@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
+from dataaudit.check_api import FITS_MODELS, QUICK_REASON, left_out_by_quick, quick_audit
 from dataaudit.config import Config, close_matches, option_name
 from dataaudit.dataset import Dataset
 from dataaudit.deadline import TimedOut, call_with_deadline
@@ -124,10 +125,30 @@ def run_checks(
     progress: Progress | None = None,
     timeout: float | None = None,
     waivers: Sequence[Waiver] = (),
+    quick: bool = False,
 ) -> tuple[CheckResult, ...]:
     """Run each planned check; ``timeout``: seconds one check may take before it becomes an ``error``
     (``None``: no limit; see :mod:`dataaudit.deadline` for how a late check is stopped); ``waivers``: the
-    accepted risks of dataaudit.yaml (:mod:`dataaudit.waivers`)."""
+    accepted risks of dataaudit.yaml (:mod:`dataaudit.waivers`); ``quick``: leave out the checks that fit
+    models (``cost = "fits models"``), each reported as ``skipped`` with :data:`QUICK_REASON`."""
+    if not quick:
+        return _run_all(data, planned, progress, timeout, waivers)
+    with quick_audit(p.check.id for p in planned if left_out(p.check, quick)):
+        return _run_all(data, planned, progress, timeout, waivers)
+
+
+def left_out(check: Check | type[Check], quick: bool) -> bool:
+    """Whether a ``--quick`` audit leaves ``check`` out: it fits models."""
+    return quick and getattr(check, "cost", "light") == FITS_MODELS
+
+
+def _run_all(
+    data: Dataset,
+    planned: Sequence[Planned],
+    progress: Progress | None,
+    timeout: float | None,
+    waivers: Sequence[Waiver],
+) -> tuple[CheckResult, ...]:
     results = []
     for i, p in enumerate(planned):
         if progress:
@@ -193,6 +214,8 @@ def _guarded_run(
 ) -> tuple[Outcome, str | None, str | None]:
     """The check's outcome, its error (``Type: message``) and traceback: a skip when a required role is
     missing, an ``error`` outcome when it crashes or runs out of time."""
+    if left_out_by_quick(check.id):  # a --quick audit (run_checks): the checks that fit models
+        return Outcome.skip(QUICK_REASON), None, None
     missing = [role for role in check.requires if not _has_role(data, role)]
     if missing:
         return Outcome.skip(_skip_reason(data, missing[0])), None, None
