@@ -140,11 +140,24 @@ class DuckDBEngine(DuckDBProfile):
         from dataaudit.engine.stats import MAX_VALUE_COUNTS
 
         fetch = None if limit is None else max(int(limit), MAX_VALUE_COUNTS)
-        counts = self._fetch_value_counts(column, fetch)
-        cache[column] = (counts, fetch is None or len(counts) < fetch)
+        counts, groups = self._fetch_value_counts(column, fetch)
+        self.__dict__.setdefault("_n_distinct", {})[column] = groups
+        cache[column] = (counts, groups <= len(counts))
         return counts.copy(deep=False) if limit is None or limit >= len(counts) else counts.head(limit)
 
-    def _fetch_value_counts(self, column: str, limit: int | None) -> pd.Series:
+    def _distinct_values(self, cols: Sequence[str]) -> list[int]:
+        """Exact distinct non-missing values of each column: the number of groups of its value counts, which
+        the statistics ask for anyway (one GROUP BY gives both; a separate exact distinct count of every
+        column cost 11 s of a 120 s audit at 10M rows × 20)."""
+        groups: dict[str, int] = self.__dict__.setdefault("_n_distinct", {})
+        for c in cols:
+            if c not in groups:
+                self.value_counts(c, 10)
+        return [groups[c] for c in cols]
+
+    def _fetch_value_counts(self, column: str, limit: int | None) -> tuple[pd.Series, int]:
+        """The value counts (at most ``limit``) and how many groups (distinct non-missing values) there are
+        in all."""
         q = qi(column)
         # pandas sorts plain numbers (ties in value order); anything else, nullable Int64 included, it
         # factorizes (ties in order of first appearance)
@@ -153,8 +166,10 @@ class DuckDBEngine(DuckDBProfile):
             if self._kinds[column] in _NUMERIC_KINDS and _numpy_number(self._dtypes[column])
             else f"min({self._pos})"
         )
+        # the number of groups before the LIMIT: a window over the aggregate (about 10% of the GROUP BY)
+        groups = ", count(*) OVER ()" if limit is not None else ""
         sql = (
-            f"SELECT {q}, count(*) FROM {self._table} WHERE {q} IS NOT NULL GROUP BY {q} "
+            f"SELECT {q}, count(*){groups} FROM {self._table} WHERE {q} IS NOT NULL GROUP BY {q} "
             f"ORDER BY 2 DESC, {tie}" + (" LIMIT ?" if limit is not None else "")
         )
         res = self._q(sql, [int(limit)] if limit is not None else [])
@@ -164,7 +179,8 @@ class DuckDBEngine(DuckDBProfile):
         index = pd.Index(values, name=column, tupleize_cols=False)
         if self._kinds[column] == "objbool":
             index = pd.Index(values.astype(object), dtype=object, name=column)
-        return pd.Series(res.column(1).to_numpy().astype(np.int64), index=index, name="count")
+        counts = pd.Series(res.column(1).to_numpy().astype(np.int64), index=index, name="count")
+        return counts, int(res.column(2)[0].as_py()) if limit is not None and res.num_rows else len(counts)
 
     def count_where(self, predicates: Mapping[str, Predicate]) -> dict[str, int]:
         if not predicates:

@@ -25,9 +25,6 @@ EXACT_DISTINCT_ROWS = 50_000_000
 #: ... for columns whose sketch says more distinct values than this
 EXACT_DISTINCT_MAX = 5_000_000
 
-#: memory limit per column of one distinct-count query (DuckDB's hash tables need a few MB each to start)
-DISTINCT_MEMORY = 12 * 1024**2
-
 #: text that ``pandas.to_numeric`` reads as a number (what the pandas engine counts as ``numbers`` of a text
 #: column); values beyond the float range and NaN are then dropped as not finite, as there
 _PNUM = r"^[ \t\n\r\f\v]*[+-]?(([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?|(?i:inf|infinity))[ \t\n\r\f\v]*$"

@@ -13,7 +13,6 @@ import pandas as pd
 
 from dataaudit.engine.base import QUANTILES, ColumnProfile
 from dataaudit.engine.duckdb_base import (
-    DISTINCT_MEMORY,
     EXACT_DISTINCT_MAX,
     EXACT_DISTINCT_ROWS,
     DuckDBBase,
@@ -37,7 +36,7 @@ class DuckDBProfile(DuckDBBase):
         source = f"(SELECT {', '.join(project)} FROM {self._table})"
         row = self._q(f"SELECT {', '.join(parts)} FROM {source}").to_pylist()[0]
         if not sketch:
-            row.update({f"d{i}": d for i, d in enumerate(self._distinct(cols))})
+            row.update({f"d{i}": d for i, d in enumerate(self._distinct_values(cols))})
         counts = {col: int(row[f"k{i}"]) for i, col in enumerate(cols) if col in numeric}
         quantiles = self._quantiles(numeric, counts, source)
         distinct_exact = dict.fromkeys(cols, True)
@@ -84,7 +83,7 @@ class DuckDBProfile(DuckDBBase):
         big = {c: int(row[f"d{i}"]) for i, c in enumerate(cols)}
         exact = [c for c in cols if big[c] <= EXACT_DISTINCT_MAX]
         if exact:
-            for c, v in zip(exact, self._distinct(exact)):
+            for c, v in zip(exact, self._distinct_values(exact)):
                 row[f"d{cols.index(c)}"] = v
         for c in cols:
             distinct_exact[c] = c in exact
@@ -128,32 +127,9 @@ class DuckDBProfile(DuckDBBase):
             **prof,
         )
 
-    def _distinct(self, cols: Sequence[str]) -> list[int]:
-        """Exact distinct non-missing values of each column: one GROUP BY per column as GROUPING SETS in one
-        query (each spills to disk), then the non-missing groups of each set counted. Every hash table
-        needs a few MB of its own, so under a small memory limit the columns go in a few queries of
-        :data:`DISTINCT_MEMORY` each (halved again if DuckDB still runs out of memory)."""
-        import duckdb
-
-        cols = list(cols)
-        per = len(cols) if self._memory_limit is None else max(1, self._memory_limit // DISTINCT_MEMORY)
-        out: list[int] = []
-        start = 0
-        while start < len(cols):
-            part = cols[start : start + per]
-            sets = ", ".join(f"({qi(c)})" for c in part)
-            counts = ", ".join(f"count({qi(c)})" for c in part)
-            keys = ", ".join(qi(c) for c in part)
-            sql = f"SELECT {counts} FROM (SELECT {keys} FROM {self._table} GROUP BY GROUPING SETS ({sets}))"
-            try:
-                out += [int(v) for v in self._q(sql).to_pylist()[0].values()]
-            except duckdb.OutOfMemoryException:
-                if per == 1:
-                    raise
-                per = max(1, per // 2)
-                continue
-            start += len(part)
-        return out
+    def _distinct_values(self, cols: Sequence[str]) -> list[int]:
+        """Exact distinct non-missing values of each column (the engine's, from its value counts)."""
+        raise NotImplementedError
 
     def _quantiles(
         self, numeric: Mapping[str, str], counts: Mapping[str, int], source: str
