@@ -153,7 +153,7 @@ def _progress(quiet: bool = False):
 @click.option(
     "--engine-memory",
     metavar="SIZE",
-    help="Memory limit of the duckdb engine, e.g. 2GB [default: 60% of free].",
+    help="Memory limit of the duckdb engine, e.g. 2GB [default: half of what is free, at most 1 GiB].",
 )
 @click.option("--table", metavar="NAME", help="Audit a Spark catalog table instead of DATA (--engine spark).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the verdict line (no progress).")
