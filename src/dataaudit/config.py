@@ -78,7 +78,9 @@ class Config(BaseModel):
         "(a cluster); auto: pandas unless the table would not fit in memory",
     )
     engine_memory: str | None = Field(
-        None, description="memory limit of the duckdb engine, e.g. 2GB (default: half of what is free, at most 1 GiB)"
+        None,
+        description="memory limit of the duckdb engine, e.g. 2GB (default: half of what is free, at most "
+        "1 GiB)",
     )
     catalog_table: str | None = Field(None, description="a Spark catalog table to audit (engine: spark)")
     # 5 minutes: 50× the slowest built-in check at 1M rows, so only a hung or runaway check reaches it
