@@ -258,7 +258,10 @@ def measure(
             with contextlib.suppress(OSError):
                 os.killpg(proc.pid, signal.SIGKILL)  # stragglers of our own session only
     err_file.seek(0)
-    m.stderr_tail = err_file.read().decode(errors="replace")[-600:]
+    err = err_file.read().decode(errors="replace")
+    m.stderr_tail = err[-600:]
+    if m.exit not in ok and err.strip():  # a failed run's stderr (a traceback with --extra --debug), whole
+        print(f"--- stderr of {name} (exit {m.exit}) ---\n{err[-8000:]}--- end ---", flush=True)
     err_file.close()
     if timed_out:
         m.note = f"stopped after the {timeout:g} s timeout"
