@@ -69,6 +69,9 @@ HASH_ENTRY_BYTES = 64
 #: :data:`MAX_HASH_PARTS` (each part is one more scan of the key columns)
 HASH_PARTS_GROWTH = 4
 MAX_HASH_PARTS = 1024
+#: value counts that run out of memory fall back to the exact counts of this many values DuckDB's
+#: ``approx_top_k`` sketch takes for the most frequent (marked approximate)
+APPROXIMATE_TOP = 10_000
 #: the duplicate candidates of the last key columns are kept for the next ask when at most this many rows
 CACHED_CANDIDATES = 1_000_000
 
@@ -129,20 +132,36 @@ class DuckDBEngine(DuckDBProfile):
 
     # ------------------------------------------------------------------ counts
     def value_counts(self, column: str, limit: int | None = None) -> pd.Series:
+        return self._value_counts_of(column, limit, groups=False)
+
+    def _value_counts_of(self, column: str, limit: int | None, groups: bool) -> pd.Series:
+        """:meth:`value_counts`; with ``groups``, also how many groups there are (``_n_distinct``)."""
+        import duckdb
+
         self._check([column])
         # one GROUP BY per column: the statistics ask for the top 10 first, the checks for all counts (at most
         # MAX_VALUE_COUNTS) later, so the first ask fetches up to that many and the later ones read them
         cache: dict[str, tuple[pd.Series, bool]] = self.__dict__.setdefault("_value_counts", {})
-        if column in cache:
+        n_distinct: dict[str, int] = self.__dict__.setdefault("_n_distinct", {})
+        if column in cache and (not groups or column in n_distinct):
             got, complete = cache[column]
             if complete or (limit is not None and limit <= len(got)):  # a new Series: callers may change it
                 return got.copy(deep=False) if limit is None or limit >= len(got) else got.head(limit)
         from dataaudit.engine.stats import MAX_VALUE_COUNTS
 
         fetch = None if limit is None else max(int(limit), MAX_VALUE_COUNTS)
-        counts, groups = self._fetch_value_counts(column, fetch)
-        self.__dict__.setdefault("_n_distinct", {})[column] = groups
-        cache[column] = (counts, groups <= len(counts))
+        try:
+            counts, n = self._fetch_value_counts(column, fetch, groups)
+            complete = n <= len(counts) if n is not None else fetch is None or len(counts) < fetch
+        except duckdb.OutOfMemoryException:
+            if groups or fetch is None:
+                raise
+            counts, n = self._approximate_counts(column, min(fetch, APPROXIMATE_TOP)), None
+            complete = False
+            self.__dict__.setdefault("approximate_counts", set()).add(column)
+        if n is not None:
+            n_distinct[column] = n
+        cache[column] = (counts, complete)
         return counts.copy(deep=False) if limit is None or limit >= len(counts) else counts.head(limit)
 
     def _distinct_values(self, cols: Sequence[str]) -> list[int]:
@@ -152,35 +171,58 @@ class DuckDBEngine(DuckDBProfile):
         groups: dict[str, int] = self.__dict__.setdefault("_n_distinct", {})
         for c in cols:
             if c not in groups:
-                self.value_counts(c, 10)
+                self._value_counts_of(c, 10, groups=True)
         return [groups[c] for c in cols]
 
-    def _fetch_value_counts(self, column: str, limit: int | None) -> tuple[pd.Series, int]:
-        """The value counts (at most ``limit``) and how many groups (distinct non-missing values) there are
-        in all."""
+    def _tie(self, column: str, table: str = "") -> str:
+        """How value counts break ties, as pandas does: plain numbers by value; anything else, nullable
+        Int64 included, by first appearance."""
+        q = f"{table}{qi(column)}"
+        numeric = self._kinds[column] in _NUMERIC_KINDS and _numpy_number(self._dtypes[column])
+        return q if numeric else f"min({table}{self._pos})"
+
+    def _fetch_value_counts(
+        self, column: str, limit: int | None, groups: bool
+    ) -> tuple[pd.Series, int | None]:
+        """The value counts (at most ``limit``) and, with ``groups``, how many groups (distinct non-missing
+        values) there are in all (None without)."""
         q = qi(column)
-        # pandas sorts plain numbers (ties in value order); anything else, nullable Int64 included, it
-        # factorizes (ties in order of first appearance)
-        tie = (
-            q
-            if self._kinds[column] in _NUMERIC_KINDS and _numpy_number(self._dtypes[column])
-            else f"min({self._pos})"
-        )
         # the number of groups before the LIMIT: a window over the aggregate (about 10% of the GROUP BY)
-        groups = ", count(*) OVER ()" if limit is not None else ""
+        window = ", count(*) OVER ()" if limit is not None and groups else ""
         sql = (
-            f"SELECT {q}, count(*){groups} FROM {self._table} WHERE {q} IS NOT NULL GROUP BY {q} "
-            f"ORDER BY 2 DESC, {tie}" + (" LIMIT ?" if limit is not None else "")
+            f"SELECT {q}, count(*){window} FROM {self._table} WHERE {q} IS NOT NULL GROUP BY {q} "
+            f"ORDER BY 2 DESC, {self._tie(column)}" + (" LIMIT ?" if limit is not None else "")
         )
         res = self._q(sql, [int(limit)] if limit is not None else [])
+        counts = self._counts_series(column, res)
+        if limit is None:
+            return counts, len(counts)
+        return counts, (int(res.column(2)[0].as_py()) if res.num_rows else 0) if groups else None
+
+    def _approximate_counts(self, column: str, k: int) -> pd.Series:
+        """The exact counts of the ``k`` values DuckDB's ``approx_top_k`` (a constant-memory sketch) takes
+        for the most frequent: when the exact GROUP BY runs out of memory (100M distinct ids under 1 GiB).
+        The result is marked approximate."""
+        from dataaudit.engine.scope import note_approximate
+
+        q = qi(column)
+        sql = (
+            f"WITH top AS (SELECT unnest(approx_top_k({q}, {int(k)})) AS v FROM {self._table}) "
+            f"SELECT t.{q}, count(*) FROM {self._table} t JOIN top ON t.{q} = top.v "
+            f"GROUP BY t.{q} ORDER BY 2 DESC, {self._tie(column, 't.')}"
+        )
+        note_approximate()
+        return self._counts_series(column, self._q(sql))
+
+    def _counts_series(self, column: str, res: Any) -> pd.Series:
+        """Value counts as pandas gives them, from a result of (value, count) rows."""
         values = _as_dtype(
             res.column(0).to_pandas(date_as_object=False), self._dtypes[column], self._kinds[column]
         )
         index = pd.Index(values, name=column, tupleize_cols=False)
         if self._kinds[column] == "objbool":
             index = pd.Index(values.astype(object), dtype=object, name=column)
-        counts = pd.Series(res.column(1).to_numpy().astype(np.int64), index=index, name="count")
-        return counts, int(res.column(2)[0].as_py()) if limit is not None and res.num_rows else len(counts)
+        return pd.Series(res.column(1).to_numpy().astype(np.int64), index=index, name="count")
 
     def count_where(self, predicates: Mapping[str, Predicate]) -> dict[str, int]:
         if not predicates:

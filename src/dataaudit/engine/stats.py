@@ -41,9 +41,15 @@ class EngineStats(Stats):
             if prof.distinct > MAX_VALUE_COUNTS:
                 limit = MAX_VALUE_COUNTS
             self._counts[column] = self.engine.value_counts(column, limit)
-        if self.profiles[column].distinct > MAX_VALUE_COUNTS or not self.profiles[column].distinct_exact:
+        prof = self.profiles[column]
+        # cut to the most frequent, a sketched distinct count, or (out of memory) a sketch's top values
+        if prof.distinct > MAX_VALUE_COUNTS or not prof.distinct_exact or column in self._sketched_counts():
             note_approximate()
         return self._counts[column]
+
+    def _sketched_counts(self) -> set[str]:
+        """Columns whose value counts the engine took from a sketch (DuckDB, out of memory)."""
+        return getattr(self.engine, "approximate_counts", set())
 
     def numeric(self, column: str) -> pd.Series | None:
         note_sample(len(self.frame))
