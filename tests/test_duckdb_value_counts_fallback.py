@@ -79,7 +79,7 @@ def test_the_statistics_of_a_sketched_column_survive_an_exact_group_by_out_of_me
             city = stats["city"].top
         finally:
             eng._con = real
-    assert spy.failed >= 1
+    assert spy.failed == 1  # once out of memory, the column goes to the sketch straight away (no retry)
     assert scope.approximate and "id" in eng.approximate_counts
     want = PandasEngine(frame).value_counts("id")
     assert top == tuple(want.head(10).items())  # the heavy hitters, counted exactly

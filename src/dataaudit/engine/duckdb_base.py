@@ -107,11 +107,14 @@ class DuckDBBase(Engine):
             name = "_" + name
         return name
 
-    def _q(self, sql: str, params: Sequence[Any] | None = None) -> Any:
-        """Run ``sql`` and return the result as an Arrow table."""
-        return one_thread_on_oom(
-            self._con, lambda: self._con.sql(sql, params=list(params) if params else None).to_arrow_table()
-        )
+    def _q(self, sql: str, params: Sequence[Any] | None = None, retry: bool = True) -> Any:
+        """Run ``sql`` and return the result as an Arrow table; out of memory, once more on one thread
+        (``retry``), unless the caller has a cheaper way out."""
+
+        def work() -> Any:
+            return self._con.sql(sql, params=list(params) if params else None).to_arrow_table()
+
+        return one_thread_on_oom(self._con, work) if retry else work()
 
     def _check(self, columns: Sequence[str]) -> None:
         missing = [c for c in columns if c not in self._kinds]
