@@ -82,9 +82,10 @@ def test_a_column_of_few_values_is_selected_by_its_distinct_values(monkeypatch):
     fetched: list[int] = []
     original = duckdb_base.DuckDBBase._q
 
-    def counting(self, sql, params=None):
-        got = original(self, sql, params)
-        fetched.append(got.num_rows)
+    def counting(self, sql, params=None, retry=True):
+        got = original(self, sql, params, retry)
+        if "BETWEEN" in sql:  # a bracket's values
+            fetched.append(got.num_rows)
         return got
 
     monkeypatch.setattr(duckdb_base.DuckDBBase, "_q", counting)
@@ -94,4 +95,4 @@ def test_a_column_of_few_values_is_selected_by_its_distinct_values(monkeypatch):
     for c in ("y", "code"):
         want = {k: float(np.quantile(frame[c].to_numpy(), p)) for k, p in QUANTILES.items()}
         assert got[c].quantiles == pytest.approx(want, rel=1e-12)
-    assert max(fetched) <= 20
+    assert fetched and max(fetched) <= 20
