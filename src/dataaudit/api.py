@@ -36,7 +36,7 @@ from dataaudit.privacy import masking, policy_for
 from dataaudit.registry import Registry
 from dataaudit.report_builder import build_report
 from dataaudit.role_table import ROLES
-from dataaudit.runner import Progress, plan, run_checks
+from dataaudit.runner import Progress, check_limit, plan, run_checks
 from dataaudit.snapshot import Snapshot
 from dataaudit.testset import plan_test
 from dataaudit.waivers import check_waivers, waiver_notes
@@ -280,7 +280,7 @@ def _audit_prepared(
             dataset,
             planned,
             progress,
-            timeout=cfg.check_timeout or None,
+            timeout=check_limit(cfg, dataset.n_rows),
             waivers=cfg.waivers,
             quick=cfg.quick,
         )

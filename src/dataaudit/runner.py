@@ -119,6 +119,22 @@ def build(cls: type[Check], settings: dict[str, Any], where: str) -> Check:
         raise ConfigError(f"{where}: {exc}") from None
 
 
+#: the default ``check_timeout`` holds for tables up to this many rows and grows in proportion beyond: it is
+#: 50× the slowest built-in check at 1M rows, and a check over 100M rows (out of core) does 100× the work
+TIMEOUT_ROWS = 1_000_000
+
+
+def check_limit(cfg: Config, n_rows: int) -> float | None:
+    """Seconds one check may run: ``check_timeout`` as the user set it (0 or null: no limit); left at its
+    default, the default scaled with the rows beyond :data:`TIMEOUT_ROWS` (300 s at 1M, 30,000 s at 100M:
+    the 100M-row audit's duplicate grouping took more than 300 s and would have become an error)."""
+    if not cfg.check_timeout:
+        return None
+    if "check_timeout" in cfg.model_fields_set:
+        return float(cfg.check_timeout)
+    return float(cfg.check_timeout) * max(1.0, n_rows / TIMEOUT_ROWS)
+
+
 def run_checks(
     data: Dataset,
     planned: Sequence[Planned],
