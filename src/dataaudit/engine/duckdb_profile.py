@@ -246,38 +246,41 @@ class DuckDBProfile(DuckDBBase):
         # each bracket's ends: the column's min or max beyond 0 and 1, else an approximate quantile; ONE
         # t-digest per column for all its positions (one per position, 10 columns x 14 ends at 100M rows,
         # took minutes and ran out of DuckDB's memory)
-        ends: dict[str, list[float]] = {}
+        spans = []
         for c, ranks in keys:
             n = max(counts[c] - 1, 1)
-            ends.setdefault(c, []).extend([(ranks[0] - 1) / n - margin, (ranks[-1] - 1) / n + margin])
+            spans.append((c, (ranks[0] - 1) / n - margin, (ranks[-1] - 1) / n + margin))
+        inner: dict[str, list[float]] = {}
+        for c, lo_p, hi_p in spans:
+            inner.setdefault(c, []).extend(p for p in (lo_p, hi_p) if 0 < p < 1)
+        inner = {c: sorted(set(ps)) for c, ps in inner.items()}
         parts = []
-        for j, (c, ps) in enumerate(ends.items()):
-            inner = sorted({p for p in ps if 0 < p < 1})
+        for j, (c, ps) in enumerate(inner.items()):
             parts.append(f"min({numeric[c]}) AS lo{j}, max({numeric[c]}) AS hi{j}")
-            if inner:  # the positions are our own numbers (constants in the SQL), never the data's
-                listed = ", ".join(f"{p:.9f}" for p in inner)
+            if ps:  # the positions are our own numbers (constants in the SQL), never the data's
+                listed = ", ".join(f"{p:.9f}" for p in ps)
                 parts.append(f"approx_quantile({numeric[c]}, [{listed}]::FLOAT[]) AS q{j}")
         got = self._q(f"SELECT {', '.join(parts)} FROM {source}").to_pylist()[0]
-        at_position: dict[tuple[str, float], Any] = {}
-        for j, (c, ps) in enumerate(ends.items()):
-            inner = sorted({p for p in ps if 0 < p < 1})
-            at_position.update({(c, p): v for p, v in zip(inner, got.get(f"q{j}") or [])})
-            at_position.update({(c, p): got[f"lo{j}"] for p in ps if p <= 0})
-            at_position.update({(c, p): got[f"hi{j}"] for p in ps if p >= 1})
-        bounds = {}
-        for i, (c, ranks) in enumerate(keys):
-            n = max(counts[c] - 1, 1)
-            lo_p, hi_p = (ranks[0] - 1) / n - margin, (ranks[-1] - 1) / n + margin
-            bounds[f"lo{i}"], bounds[f"hi{i}"] = at_position[(c, lo_p)], at_position[(c, hi_p)]
+        index = {c: j for j, c in enumerate(inner)}
+
+        def at(c: str, p: float) -> Any:
+            j = index[c]
+            if p <= 0:
+                return got[f"lo{j}"]
+            if p >= 1:
+                return got[f"hi{j}"]
+            return got[f"q{j}"][inner[c].index(p)]
+
+        bounds = [(at(c, lo_p), at(c, hi_p)) for c, lo_p, hi_p in spans]
         # the rows below each bracket, counted exactly in one scan
         below_parts, below_params = [], []
         for i, (c, _) in enumerate(keys):
             below_parts.append(f"count(*) FILTER (WHERE {numeric[c]} < ?) AS b{i}")
-            below_params.append(float(bounds[f"lo{i}"]))
+            below_params.append(float(bounds[i][0]))
         below = self._q(f"SELECT {', '.join(below_parts)} FROM {source}", below_params).to_pylist()[0]
         out = {}
         for i, (c, ranks) in enumerate(keys):
-            lo_v, hi_v = float(bounds[f"lo{i}"]), float(bounds[f"hi{i}"])
+            lo_v, hi_v = float(bounds[i][0]), float(bounds[i][1])
             got = self._q(
                 f"SELECT {numeric[c]} AS x, count(*) AS k FROM {source} WHERE {numeric[c]} BETWEEN ? AND ? "
                 "GROUP BY x ORDER BY x",
