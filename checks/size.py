@@ -128,6 +128,8 @@ class MinRows(Check):
     id: ClassVar[str] = "size.min_rows"
     title: ClassVar[str] = "Enough rows"
     area: ClassVar[Area] = Area.SIZE
+    #: where the learning curve has measurably flattened, this rule of thumb does not warn on its own
+    reads: ClassVar[tuple[str, ...]] = (LearningCurve.id,)
     all_rows = True  # counts from data.stats / data.engine: exact over all rows on every engine
 
     warn_below: int = 1_000
@@ -167,6 +169,8 @@ class RowsPerFeature(Check):
     id: ClassVar[str] = "size.rows_per_feature"
     title: ClassVar[str] = "Rows per feature"
     area: ClassVar[Area] = Area.SIZE
+    #: where the learning curve has measurably flattened, this rule of thumb does not warn on its own
+    reads: ClassVar[tuple[str, ...]] = (LearningCurve.id,)
     all_rows = True  # counts from data.stats / data.engine: exact over all rows on every engine
 
     warn_below: float = 20.0
@@ -240,6 +244,8 @@ class ClassCounts(Check):
     id: ClassVar[str] = "size.class_counts"
     title: ClassVar[str] = "Examples per class"
     area: ClassVar[Area] = Area.SIZE
+    #: where the learning curve has measurably flattened, this rule of thumb does not warn on its own
+    reads: ClassVar[tuple[str, ...]] = (LearningCurve.id,)
     all_rows = True  # counts from data.stats / data.engine: exact over all rows on every engine
     requires: ClassVar[tuple[str, ...]] = ("target",)
 

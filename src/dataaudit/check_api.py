@@ -197,6 +197,9 @@ class Check:
     - ``cost``: ``"fits models"`` (:data:`FITS_MODELS`) for a check that trains models (scikit-learn's
       import alone is about 0.6 CPU-seconds): ``--quick`` (``quick: true``) leaves it out, as ``skipped``
       with :data:`QUICK_REASON`; ``"light"`` (the default) for the rest;
+    - ``reads``: the ids of the checks whose results it reads (the size rules of thumb read
+      ``size.learning_curve``'s, through ``data.memo``): where the checks that fit models run beside the
+      others (:mod:`dataaudit.lanes`), it runs after them;
     - ``run(data) -> Outcome``: pure; it never reads files, prints or builds HTML.
     """
 
@@ -207,6 +210,7 @@ class Check:
     requires: ClassVar[tuple[str, ...]] = ()
     all_rows: ClassVar[bool] = False
     cost: ClassVar[Cost] = "light"
+    reads: ClassVar[tuple[str, ...]] = ()
 
     def __post_init__(self) -> None:
         """Threshold pairs named ``*warn_below``/``*fail_below`` (and ``*_above``) must be ordered: a fail

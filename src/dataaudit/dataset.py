@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -153,6 +154,8 @@ class Dataset:
         #: the test set (``--test``) as a Dataset with this one's roles, read by the split checks
         self.test = test
         self._memo: dict[Any, Any] = {}
+        self._memo_lock = threading.Lock()
+        self._memo_locks: dict[Any, threading.RLock] = {}
         #: what holds the data and runs the operations checks need over all rows (see dataaudit.engine)
         self.engine: Engine = (
             engine if engine is not None else PandasEngine(frame, counts=self.stats.value_counts)
@@ -198,9 +201,16 @@ class Dataset:
     def memo(self, key: Any, compute: Callable[[], T]) -> T:
         """``compute()`` once per ``key`` for this dataset, then the cached value: for work several checks
         share (the learning curve read by the size checks, the leak scan read by the learning curve), so that
-        it runs once per audit whichever check asks first. A ``compute`` that raises caches nothing."""
-        if key not in self._memo:
-            self._memo[key] = compute()
+        it runs once per audit whichever check asks first, also when checks run beside each other (a check
+        that asks while another computes the key waits for its value). A ``compute`` that raises caches
+        nothing."""
+        if key in self._memo:
+            return self._memo[key]
+        with self._memo_lock:  # one lock per key: checks running beside each other (dataaudit.lanes)
+            lock = self._memo_locks.setdefault(key, threading.RLock())
+        with lock:  # the first to ask computes, the others wait for its value
+            if key not in self._memo:
+                self._memo[key] = compute()
         return self._memo[key]
 
     def __repr__(self) -> str:

@@ -18,6 +18,7 @@ from dataaudit.dataset import Dataset
 from dataaudit.deadline import TimedOut, call_with_deadline
 from dataaudit.engine import scope
 from dataaudit.errors import ConfigError
+from dataaudit.lanes import fits_lane, run_in_lanes
 from dataaudit.memory import give_back
 from dataaudit.model import Area, Check, CheckResult, Outcome, Severity, Status
 from dataaudit.privacy import mask_text
@@ -165,15 +166,25 @@ def _run_all(
     timeout: float | None,
     waivers: Sequence[Waiver],
 ) -> tuple[CheckResult, ...]:
-    results = []
-    for i, p in enumerate(planned):
-        if progress:
-            progress(i, len(planned), p.check.id)
-        results.append(run_one(data, p, timeout, waivers))
+    def one(p: Planned) -> CheckResult:
+        result = run_one(data, p, timeout, waivers)
         give_back()  # what the check freed goes back to the system: the peak is what is in use
+        return result
+
+    # the checks that fit models run beside the others where the rows are in memory (dataaudit.lanes)
+    second = fits_lane(planned, data.in_memory, lambda check: left_out_by_quick(check.id))
+    if second:
+        results = run_in_lanes(planned, second, one, progress)
+    else:
+        done = []
+        for i, p in enumerate(planned):
+            if progress:
+                progress(i, len(planned), p.check.id)
+            done.append(one(p))
+        results = tuple(done)
     if progress:
         progress(len(planned), len(planned), "")
-    return tuple(results)
+    return results
 
 
 def run_one(

@@ -71,11 +71,12 @@ class PandasEngine(Engine):
         the other, and each array is as long as the table."""
         cache: dict[tuple[str, ...], np.ndarray] = self.__dict__.setdefault("_group_cache", {})
         key = tuple(columns)
-        if key not in cache:
+        groups = cache.get(key)
+        if groups is None:
             cache.clear()  # before hashing: the old groups are not needed while the new ones are made
-            keys = _row_keys(self.frame, columns)
-            cache[key] = pd.factorize(keys)[0]
-        return cache[key]
+            groups = pd.factorize(_row_keys(self.frame, columns))[0]
+            cache[key] = groups  # read back only through ``groups``: a check beside this one may clear it
+        return groups
 
     def duplicates(self, columns: Sequence[str], limit: int = 5) -> GroupSummary:
         groups = self._groups(columns)

@@ -1,0 +1,115 @@
+"""Two lanes of checks on a machine with two or more cores: the checks that fit models (``cost = "fits
+models"``: scikit-learn's fits run mostly without the GIL) in a second thread, beside the others in the
+caller's thread. On 1M rows × 20 columns the model fits (learning curve, leak scan, label errors: about three
+CPU-seconds with scikit-learn's import) overlapped the other checks' hashing and counting, and the checks
+took 4.6-4.9 s instead of 6.6-7.8 s, with every result identical (bench/RESULTS.md).
+
+What keeps the lanes' results those of one lane:
+
+- each check's work is its own and seeded; what checks share goes through :meth:`Dataset.memo`, which
+  computes a key once whichever lane asks first (the other waits for it);
+- a check that reads another's result declares it (``Check.reads``: the size rules of thumb read the
+  learning curve): it runs after the second lane has finished, not waiting in the first;
+- the second lane runs in a copy of the caller's context (the masking policy, ``--quick`` and the result's
+  scope tracking are ContextVars), its checks in its own order, each with its time limit as before;
+- ``warnings.catch_warnings`` is process-wide and not thread-safe: the lanes run under one that ignores
+  warnings (checks never print; library warnings inside them are noise) and restores the filters after.
+
+Only where every row is in memory (the pandas engine): the out-of-core engines' connections serve one
+query at a time, and there the model fits run on the 100k-row sample, a small part of the audit.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import os
+import threading
+import warnings
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from dataaudit.check_api import FITS_MODELS
+
+if TYPE_CHECKING:
+    from dataaudit.model import Check, CheckResult
+    from dataaudit.runner import Planned
+
+__all__ = ["cores", "fits_lane", "run_in_lanes"]
+
+
+def cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not Linux
+        return os.cpu_count() or 1
+
+
+def fits_lane(planned: Sequence[Planned], in_memory: bool, skipped: Callable[[Check], bool]) -> list[int]:
+    """The positions in ``planned`` of the checks for the second lane: those that fit models and are not
+    left out (``skipped``), when the rows are in memory and two cores can share the work; else none."""
+    if not in_memory or cores() < 2:
+        return []
+    return [
+        i
+        for i, p in enumerate(planned)
+        if getattr(p.check, "cost", "light") == FITS_MODELS and not skipped(p.check)
+    ]
+
+
+def run_in_lanes(
+    planned: Sequence[Planned],
+    second: Sequence[int],
+    run: Callable[[Planned], CheckResult],
+    progress: Callable[[int, int, str], None] | None,
+) -> tuple[CheckResult, ...]:
+    """``run`` each planned check, those at positions ``second`` in a second thread, the rest here; a check
+    that ``reads`` a second-lane check's result after the second lane. Results in ``planned``'s order.
+    ``progress(i, n, id)`` is called here, in order, before each check of this lane and as each of the
+    second lane's is reached in order (it may already be running)."""
+    results: dict[int, CheckResult] = {}
+    lane_ids = {planned[i].check.id for i in second}
+    box: dict[str, BaseException] = {}
+    shown: set[int] = set()
+
+    def work() -> None:
+        try:
+            for i in second:
+                results[i] = run(planned[i])
+        except BaseException as exc:  # handed to the caller
+            box["error"] = exc
+
+    first = [i for i in range(len(planned)) if i not in set(second)]
+    after = [i for i in first if lane_ids.intersection(getattr(planned[i].check, "reads", ()))]
+    first = [i for i in first if i not in set(after)]
+    n = len(planned)
+    told = 0
+
+    def tell(i: int) -> None:
+        nonlocal told
+        if progress is not None:
+            progress(told, n, planned[i].check.id)
+        told += 1
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        context = contextvars.copy_context()
+        worker = threading.Thread(target=context.run, args=(work,), name="dataaudit-fits", daemon=True)
+        worker.start()
+        for i in first:
+            for j in second:  # the second lane's checks, told as this lane passes them in order
+                if j < i and j not in shown:
+                    shown.add(j)
+                    tell(j)
+            tell(i)
+            results[i] = run(planned[i])
+        worker.join()
+        if "error" in box:
+            raise box["error"]
+        for j in second:
+            if j not in shown:
+                tell(j)
+        for i in after:
+            tell(i)
+            results[i] = run(planned[i])
+    return tuple(results[i] for i in range(n))
