@@ -67,7 +67,8 @@ def test_the_statistics_of_a_sketched_column_survive_an_exact_group_by_out_of_me
     monkeypatch.setattr(duckdb_profile, "EXACT_DISTINCT_MAX", 100)
     monkeypatch.setattr(engine_stats, "MAX_VALUE_COUNTS", 1000)  # 20k ids: "too many" to count all
     frame = _frame()
-    frame.loc[: 10 * 100 - 1, "id"] = np.repeat(np.arange(10), 100)  # 10 ids 100 times each: the heavy hitters
+    # 10 ids 100 times each: the heavy hitters
+    frame.loc[: 10 * 100 - 1, "id"] = np.repeat(np.arange(10), 100)
     with DuckDBEngine.from_frame(frame) as eng:
         stats = EngineStats(eng, frame.head(1000))
         real = eng._con
