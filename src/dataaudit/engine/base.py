@@ -21,6 +21,7 @@ from __future__ import annotations
 import abc
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Literal
 
 import numpy as np
@@ -154,12 +155,18 @@ class Engine(abc.ABC):
     def profile(self, columns: Sequence[str] | None = None) -> dict[str, ColumnProfile]:
         """A :class:`ColumnProfile` of each column (all columns by default), in as few scans as possible;
         a column profiled once is not scanned again (the statistics and the freshness checks both ask)."""
-        cache: dict[str, ColumnProfile] = self.__dict__.setdefault("_profile_cache", {})
+        cache = self._profile_cache
         wanted = list(self.columns if columns is None else columns)
         todo = [c for c in dict.fromkeys(wanted) if c not in cache]
         if todo:
             cache.update(self._profile_columns(todo))
         return {c: cache[c] for c in wanted}
+
+    @cached_property
+    def _profile_cache(self) -> dict[str, ColumnProfile]:
+        """The profiles computed so far, by column (created on first use: engines need not call
+        ``Engine.__init__``)."""
+        return {}
 
     @abc.abstractmethod
     def _profile_columns(self, columns: list[str]) -> dict[str, ColumnProfile]:

@@ -37,6 +37,7 @@ from __future__ import annotations
 import math
 import shutil
 from collections.abc import Callable, Mapping, Sequence
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -131,6 +132,27 @@ class DuckDBEngine(DuckDBProfile):
     def __enter__(self) -> DuckDBEngine:
         return self
 
+    # ------------------------------------------------------------------ what the engine keeps
+    @cached_property
+    def _value_counts_cache(self) -> dict[str, tuple[pd.Series, bool]]:
+        """Each column's value counts fetched so far, and whether they are all of them."""
+        return {}
+
+    @cached_property
+    def _n_distinct(self) -> dict[str, int]:
+        """Each column's number of distinct non-missing values, where a GROUP BY counted them."""
+        return {}
+
+    @cached_property
+    def approximate_counts(self) -> set[str]:
+        """The columns whose value counts came from the sketch (their exact GROUP BY ran out of memory)."""
+        return set()
+
+    @cached_property
+    def _candidate_cache(self) -> dict[tuple[str, ...], str]:
+        """The table holding the candidate rows of duplicate and conflict grouping, by the columns grouped."""
+        return {}
+
     # ------------------------------------------------------------------ counts
     def value_counts(self, column: str, limit: int | None = None) -> pd.Series:
         return self._value_counts_of(column, limit, groups=False)
@@ -142,8 +164,7 @@ class DuckDBEngine(DuckDBProfile):
         self._check([column])
         # one GROUP BY per column: the statistics ask for the top 10 first, the checks for all counts (at most
         # MAX_VALUE_COUNTS) later, so the first ask fetches up to that many and the later ones read them
-        cache: dict[str, tuple[pd.Series, bool]] = self.__dict__.setdefault("_value_counts", {})
-        n_distinct: dict[str, int] = self.__dict__.setdefault("_n_distinct", {})
+        cache, n_distinct = self._value_counts_cache, self._n_distinct
         if column in cache and (not groups or column in n_distinct):
             got, complete = cache[column]
             if complete or (limit is not None and limit <= len(got)):  # a new Series: callers may change it
@@ -151,7 +172,7 @@ class DuckDBEngine(DuckDBProfile):
         from dataaudit.engine.stats import MAX_VALUE_COUNTS
 
         fetch = None if limit is None else max(int(limit), MAX_VALUE_COUNTS)
-        sketched: set[str] = self.__dict__.setdefault("approximate_counts", set())
+        sketched = self.approximate_counts
         # a column whose exact GROUP BY ran out of memory once goes to the sketch straight away
         sketch = limit is not None and not groups and column in sketched
         if not sketch:
@@ -176,7 +197,7 @@ class DuckDBEngine(DuckDBProfile):
         """Exact distinct non-missing values of each column: the number of groups of its value counts, which
         the statistics ask for anyway (one GROUP BY gives both; a separate exact distinct count of every
         column cost 11 s of a 120 s audit at 10M rows × 20)."""
-        groups: dict[str, int] = self.__dict__.setdefault("_n_distinct", {})
+        groups = self._n_distinct
         for c in cols:
             if c not in groups:
                 self._value_counts_of(c, 10, groups=True)
@@ -315,7 +336,7 @@ class DuckDBEngine(DuckDBProfile):
         again (duplicate rows, then ids), and for conflicts on the features they just asked duplicates of;
         a conflicting group's rows repeat their key, so they are among those candidates, whose labels then
         come by a join on the row position (two columns read, no hashing of the table again)."""
-        cache: dict[tuple[str, ...], str] = self.__dict__.setdefault("_candidate_cache", {})
+        cache = self._candidate_cache
         key = tuple(cols)
         if key in cache:
             if target is None:

@@ -4,6 +4,7 @@ against (tests/test_engine_differential.py)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -69,7 +70,7 @@ class PandasEngine(Engine):
         row (``pd.factorize`` of the row keys). Kept for the next call (duplicates then conflicts on the
         same features group the rows once); only the last: the checks ask for the same columns one after
         the other, and each array is as long as the table."""
-        cache: dict[tuple[str, ...], np.ndarray] = self.__dict__.setdefault("_group_cache", {})
+        cache = self._group_cache
         key = tuple(columns)
         groups = cache.get(key)
         if groups is None:
@@ -77,6 +78,11 @@ class PandasEngine(Engine):
             groups = pd.factorize(_row_keys(self.frame, columns))[0]
             cache[key] = groups  # read back only through ``groups``: a check beside this one may clear it
         return groups
+
+    @cached_property
+    def _group_cache(self) -> dict[tuple[str, ...], np.ndarray]:
+        """The last grouping :meth:`_groups` made, by its columns."""
+        return {}
 
     def duplicates(self, columns: Sequence[str], limit: int = 5) -> GroupSummary:
         groups = self._groups(columns)
