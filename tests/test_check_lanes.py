@@ -94,8 +94,13 @@ def plugins():
 
 
 @two_cores
-def test_the_model_check_runs_beside_the_others_and_shared_work_is_computed_once(plugins):
-    report = dataaudit.audit(pd.DataFrame({"x": np.arange(200)}), registry=plugins, as_of=AS_OF)
+@pytest.mark.parametrize("engine", ["pandas", "duckdb"])
+def test_the_model_check_runs_beside_the_others_and_shared_work_is_computed_once(plugins, engine):
+    """Out of core (duckdb) the model check reads the in-memory sample, beside the first lane's queries."""
+    report = dataaudit.audit(
+        pd.DataFrame({"x": np.arange(200)}), registry=plugins, as_of=AS_OF, engine=engine
+    )
+    assert report.dataset.engine == engine
     model = report.result("consistency.lanes_model")
     assert model.status == Status.PASS, model.message
     assert "saw the light check: True" in model.message
@@ -159,11 +164,12 @@ def _results(report) -> list[tuple]:
 
 
 @two_cores
-def test_two_lanes_give_one_lanes_results_on_the_sample_data(monkeypatch):
+@pytest.mark.parametrize("engine", ["pandas", "duckdb"])
+def test_two_lanes_give_one_lanes_results_on_the_sample_data(monkeypatch, engine):
     """loans.csv with its target: the learning curve, leak scan and label errors run in the second lane;
     every result, and the size rules that read the curve, as in one lane."""
-    lanes = dataaudit.audit(SAMPLE / "loans.csv", as_of=AS_OF)
+    lanes = dataaudit.audit(SAMPLE / "loans.csv", as_of=AS_OF, engine=engine)
     monkeypatch.setattr(dataaudit.lanes, "cores", lambda: 1)
-    one = dataaudit.audit(SAMPLE / "loans.csv", as_of=AS_OF)
+    one = dataaudit.audit(SAMPLE / "loans.csv", as_of=AS_OF, engine=engine)
     assert lanes.result("consistency.target_leakage").status == Status.FAIL
     assert _results(lanes) == _results(one)

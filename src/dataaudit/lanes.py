@@ -15,8 +15,9 @@ What keeps the lanes' results those of one lane:
 - ``warnings.catch_warnings`` is process-wide and not thread-safe: the lanes run under one that ignores
   warnings (checks never print; library warnings inside them are noise) and restores the filters after.
 
-Only where every row is in memory (the pandas engine): the out-of-core engines' connections serve one
-query at a time, and there the model fits run on the 100k-row sample, a small part of the audit.
+Out of core (DuckDB, Spark) the checks that fit models read the seeded sample, a pandas frame: the second
+lane never touches the engine's connection, which serves one query at a time, and its fits overlap the
+first lane's queries, which run outside the GIL too.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from typing import TYPE_CHECKING
 from dataaudit.check_api import FITS_MODELS
 
 if TYPE_CHECKING:
+    from dataaudit.dataset import Dataset
     from dataaudit.model import Check, CheckResult
     from dataaudit.runner import Planned
 
@@ -45,16 +47,23 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
-def fits_lane(planned: Sequence[Planned], in_memory: bool, skipped: Callable[[Check], bool]) -> list[int]:
+def fits_lane(planned: Sequence[Planned], data: Dataset, skipped: Callable[[Check], bool]) -> list[int]:
     """The positions in ``planned`` of the checks for the second lane: those that fit models and are not
-    left out (``skipped``), when the rows are in memory and two cores can share the work; else none."""
-    if not in_memory or cores() < 2:
+    left out (``skipped``), when two cores can share the work and the check reads rows in memory: all of
+    them, or out of core the seeded sample (``Check.all_rows`` false), which is then made here, before the
+    lanes start, so that only the first lane ever uses the engine's connection."""
+    if cores() < 2:
         return []
-    return [
+    lane = [
         i
         for i, p in enumerate(planned)
-        if getattr(p.check, "cost", "light") == FITS_MODELS and not skipped(p.check)
+        if getattr(p.check, "cost", "light") == FITS_MODELS
+        and not skipped(p.check)
+        and (data.in_memory or not p.check.all_rows)
     ]
+    if lane and not data.in_memory:
+        data.sample_view()
+    return lane
 
 
 def run_in_lanes(

@@ -171,8 +171,8 @@ def _run_all(
         give_back()  # what the check freed goes back to the system: the peak is what is in use
         return result
 
-    # the checks that fit models run beside the others where the rows are in memory (dataaudit.lanes)
-    second = fits_lane(planned, data.in_memory, lambda check: left_out_by_quick(check.id))
+    # the checks that fit models run beside the others, on two cores (dataaudit.lanes)
+    second = fits_lane(planned, data, lambda check: left_out_by_quick(check.id))
     if second:
         results = run_in_lanes(planned, second, one, progress)
     else:
