@@ -173,3 +173,48 @@ def test_two_lanes_give_one_lanes_results_on_the_sample_data(monkeypatch, engine
     one = dataaudit.audit(SAMPLE / "loans.csv", as_of=AS_OF, engine=engine)
     assert lanes.result("consistency.target_leakage").status == Status.FAIL
     assert _results(lanes) == _results(one)
+
+
+SECOND_MODEL_RAN = threading.Event()
+
+
+@dataclasses.dataclass(frozen=True)
+class _FirstModel(Check):
+    """Fits a model: passes when the second model check ran while it was fitting."""
+
+    id: ClassVar[str] = "consistency.lanes_first_model"
+    title: ClassVar[str] = "the first model"
+    area: ClassVar[Area] = Area.CONSISTENCY
+    cost: ClassVar[Cost] = FITS_MODELS
+
+    def run(self, data) -> Outcome:
+        seen = SECOND_MODEL_RAN.wait(WAIT["seconds"])
+        return Outcome.ok("the second model ran beside it") if seen else Outcome.fail("ran alone")
+
+
+@dataclasses.dataclass(frozen=True)
+class _SecondModel(Check):
+    """Fits another model."""
+
+    id: ClassVar[str] = "consistency.lanes_second_model"
+    title: ClassVar[str] = "the second model"
+    area: ClassVar[Area] = Area.CONSISTENCY
+    cost: ClassVar[Cost] = FITS_MODELS
+
+    def run(self, data) -> Outcome:
+        SECOND_MODEL_RAN.set()
+        return Outcome.ok("fitted")
+
+
+@two_cores
+def test_the_first_lane_takes_the_next_model_check_when_it_is_done():
+    """On a small table the light checks finish long before the fits: the first lane then takes the second
+    lane's next check, and two fits run at once."""
+    SECOND_MODEL_RAN.clear()
+    registry = Registry()
+    registry.add_all([_FirstModel, _SecondModel, _Light], "test")
+    OTHER_RAN.clear()
+    report = dataaudit.audit(pd.DataFrame({"x": np.arange(50)}), registry=registry, as_of=AS_OF)
+    assert report.result(_FirstModel.id).message == "the second model ran beside it"
+    assert report.result(_SecondModel.id).status == Status.PASS
+    assert [r.id for r in report.results] == [_FirstModel.id, _SecondModel.id, _Light.id]

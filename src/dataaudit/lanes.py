@@ -26,6 +26,7 @@ import contextvars
 import os
 import threading
 import warnings
+from collections import deque
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
@@ -72,18 +73,24 @@ def run_in_lanes(
     run: Callable[[Planned], CheckResult],
     progress: Callable[[int, int, str], None] | None,
 ) -> tuple[CheckResult, ...]:
-    """``run`` each planned check, those at positions ``second`` in a second thread, the rest here; a check
-    that ``reads`` a second-lane check's result after the second lane. Results in ``planned``'s order.
-    ``progress(i, n, id)`` is called here, in order, before each check of this lane and as each of the
-    second lane's is reached in order (it may already be running)."""
+    """``run`` each planned check: those at positions ``second`` in a second thread, in order, the rest
+    here; when this lane is done first, it takes the second lane's next checks too (on a small table the
+    fits outlast everything else). A check that ``reads`` a second-lane check's result runs after them
+    all. Results in ``planned``'s order. ``progress(i, n, id)`` is called here, counting up, before each
+    check of this lane and as each of the second lane's is reached in order (it may already be running)."""
     results: dict[int, CheckResult] = {}
     lane_ids = {planned[i].check.id for i in second}
     box: dict[str, BaseException] = {}
-    shown: set[int] = set()
+    queue = deque(second)
+    taking = threading.Lock()
+
+    def take() -> int | None:
+        with taking:
+            return queue.popleft() if queue else None
 
     def work() -> None:
         try:
-            for i in second:
+            while (i := take()) is not None:
                 results[i] = run(planned[i])
         except BaseException as exc:  # handed to the caller
             box["error"] = exc
@@ -92,13 +99,14 @@ def run_in_lanes(
     after = [i for i in first if lane_ids.intersection(getattr(planned[i].check, "reads", ()))]
     first = [i for i in first if i not in set(after)]
     n = len(planned)
-    told = 0
+    told: list[int] = []
 
-    def tell(i: int) -> None:
-        nonlocal told
-        if progress is not None:
-            progress(told, n, planned[i].check.id)
-        told += 1
+    def tell(*positions: int) -> None:
+        for i in positions:
+            if i not in told:
+                if progress is not None:
+                    progress(len(told), n, planned[i].check.id)
+                told.append(i)
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -106,18 +114,15 @@ def run_in_lanes(
         worker = threading.Thread(target=context.run, args=(work,), name="dataaudit-fits", daemon=True)
         worker.start()
         for i in first:
-            for j in second:  # the second lane's checks, told as this lane passes them in order
-                if j < i and j not in shown:
-                    shown.add(j)
-                    tell(j)
+            tell(*(j for j in second if j < i), i)  # the second lane's, told as this lane passes them
+            results[i] = run(planned[i])
+        while (i := take()) is not None:
             tell(i)
             results[i] = run(planned[i])
         worker.join()
         if "error" in box:
             raise box["error"]
-        for j in second:
-            if j not in shown:
-                tell(j)
+        tell(*second)
         for i in after:
             tell(i)
             results[i] = run(planned[i])
