@@ -35,8 +35,9 @@ try:
     runpy.run_module("dataaudit", run_name="__main__")
 except SystemExit as exc:
     code = exc.code
+state = {"code": code, "modules": sorted(sys.modules), "frozen": gc.get_freeze_count(), "gc": gc.isenabled()}
 with open(OUT, "w") as f:
-    json.dump({"code": code, "modules": sorted(sys.modules), "frozen": gc.get_freeze_count()}, f)
+    json.dump(state, f)
 """
 
 
@@ -151,24 +152,35 @@ def test_croissant_reader_is_imported_when_a_croissant_file_is_beside_the_data(s
     assert _loaded(result["modules"], (*MODELLING, *RENDERING)) == []
 
 
-def test_the_command_leaves_its_objects_to_the_os_at_exit(staged, tmp_path):
-    """The command freezes the garbage collector's objects as it ends (the collection at interpreter exit
-    costs ~0.1 s): after ``python -m dataaudit``, objects are frozen; the reports are complete; an atexit
-    handler still runs."""
+def test_the_command_collects_no_garbage_at_start_up_or_exit_but_does_while_auditing(staged, tmp_path):
+    """The command turns the garbage collector off while it imports and back on before it reads the data
+    (dataaudit.startup), and freezes its objects as it ends (the collection at interpreter exit costs
+    ~0.1 s): after ``python -m dataaudit run``, the collector is on and objects are frozen; the report is
+    complete; an atexit handler still runs."""
     out = tmp_path / "r.json"
     marker = tmp_path / "atexit-ran"
     prelude = f"import atexit, pathlib\natexit.register(pathlib.Path({str(marker)!r}).touch)\n"
     args = ["run", str(staged), "--no-html", "--json", str(out), "--as-of", "2026-06-30", "-q", "--quick"]
     result = _run(args, staged.parent, prelude)
     assert result["code"] in (0, 1), result["stderr"][-2000:]
+    assert result["gc"] is True  # back on before the data was read
     assert result["frozen"] > 10_000  # everything the imports made
     assert json.loads(out.read_text())["dataset"]["rows"] == 400
     assert marker.exists()
 
 
-def test_the_click_group_called_in_process_does_not_freeze(staged):
+def test_init_reads_its_data_with_the_collector_on(staged, tmp_path):
+    """``dataaudit init`` reads the data without dataaudit.api: loading turns the collector back on too."""
+    out = tmp_path / "starter.yaml"
+    result = _run(["init", str(staged), "-o", str(out)], staged.parent)
+    assert result["code"] == 0, result["stderr"][-2000:]
+    assert "target" in out.read_text()
+    assert result["gc"] is True
+
+
+def test_the_click_group_called_in_process_leaves_the_collector_alone(staged):
     """Tests and applications call the ``cli`` group in-process: it must not freeze their heap (every cycle
-    made after a freeze and dropped would stay in memory)."""
+    made after a freeze and dropped would stay in memory) nor turn their collector off."""
     import gc
 
     from click.testing import CliRunner
@@ -180,3 +192,4 @@ def test_the_click_group_called_in_process_does_not_freeze(staged):
     assert res.exit_code in (0, 1), res.output
     assert "loans.csv" in res.output
     assert gc.get_freeze_count() == before
+    assert gc.isenabled()

@@ -234,7 +234,11 @@ cli.add_command(hook)  # `dataaudit hook FILE...`: several files at once, for pr
 
 
 def main() -> None:
-    """The ``dataaudit`` command: the console script and ``python -m dataaudit``."""
+    """The ``dataaudit`` command: the console script and ``python -m dataaudit``. The garbage collector
+    waits while modules are imported (:mod:`dataaudit.startup`) and is left out at exit."""
+    from dataaudit.startup import defer_collection
+
+    defer_collection()
     try:
         cli.main()
     finally:
@@ -250,7 +254,8 @@ def _exit_without_collecting() -> None:
     handlers still run (an engine's temporary files), standard streams are still flushed and every object
     outside a cycle is still freed; the outputs are written and closed by now. Only ``__del__`` methods of
     objects in cycles are skipped, which Python never promises at exit. Here, not in ``cli``: tests call
-    ``cli`` in-process, where a frozen heap would keep every later cycle's garbage alive."""
+    ``cli`` in-process, where a frozen heap would keep every later cycle's garbage alive, and a collector
+    left off would collect nothing."""
     import gc
 
     gc.freeze()
