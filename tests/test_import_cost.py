@@ -152,6 +152,15 @@ def test_croissant_reader_is_imported_when_a_croissant_file_is_beside_the_data(s
     assert _loaded(result["modules"], (*MODELLING, *RENDERING)) == []
 
 
+def test_excel_reader_is_imported_for_a_workbook(staged):
+    """openpyxl and the XML parser it raises errors from are imported for a workbook, not for a CSV."""
+    pytest.importorskip("openpyxl")
+    workbook = staged.with_suffix(".xlsx")
+    pd.read_csv(staged).to_excel(workbook, index=False)
+    result = _hook(workbook, "--quick")
+    assert _loaded(result["modules"], ("openpyxl", "xml.etree")) == ["openpyxl", "xml.etree"]
+
+
 def test_the_command_collects_no_garbage_at_start_up_or_exit_but_does_while_auditing(staged, tmp_path):
     """The command turns the garbage collector off while it imports and back on before it reads the data
     (dataaudit.startup), and freezes its objects as it ends (the collection at interpreter exit costs
