@@ -9,7 +9,6 @@ from typing import ClassVar
 from dataaudit.checks.policy._common import _policy
 from dataaudit.dataset import Dataset
 from dataaudit.datasheet import FIELDS
-from dataaudit.licences import licence_info, suggest_licence
 from dataaudit.model import Area, Check, Outcome, Status, Table, count, grade
 
 __all__ = ["DatasheetComplete", "LicenceCheck", "Retention"]
@@ -178,6 +177,8 @@ class LicenceCheck(Check):
                 observed={"licence": None, "summary": "no licence declared"},
                 expected="an SPDX licence id",
             )
+        from dataaudit.licences import licence_info, suggest_licence  # the SPDX table: only with a licence
+
         known, unknown, op = licence_info(policy.licence)
         lic = policy.licence
         if unknown or not known:

@@ -38,6 +38,7 @@ from dataaudit.report_builder import build_report
 from dataaudit.role_table import ROLES
 from dataaudit.runner import Progress, check_limit, plan, run_checks
 from dataaudit.snapshot import Snapshot
+from dataaudit.startup import startup_done
 from dataaudit.testset import plan_test
 from dataaudit.waivers import check_waivers, waiver_notes
 
@@ -111,6 +112,7 @@ def prepare(
     origin = {
         role: option_name(role) if overrides.get(role) else f"{cfg_source}: {role}" for role in _ROLE_KEYS
     }
+    startup_done()  # from the command line: collect garbage again before the data is read (dataaudit.startup)
     engine_name, reason = which_engine(cfg.engine, data, path, fmt, cfg.catalog_table)
     if engine_name != "pandas":
         phase(progress, f"reading {path.name if path else 'the DataFrame'} into {engine_name}")

@@ -10,15 +10,31 @@ from typing import Any
 
 from dataaudit.config import Config, find_config, load_config, validate_config
 
-__all__ = ["config_for", "with_croissant"]
+__all__ = ["CROISSANT_NAMES", "config_for", "find_croissant", "with_croissant"]
+
+#: the names looked for beside a data file, ``{stem}`` being the data file's name without its extensions
+CROISSANT_NAMES = ("{stem}.croissant.json", "croissant.json")
+
+
+def find_croissant(data_path: Path | None) -> Path | None:
+    """``<data-stem>.croissant.json`` or ``croissant.json`` beside the data file, or None. Here rather than in
+    :mod:`dataaudit.croissant` (which re-exports it): looking costs two ``stat`` calls, reading needs the
+    SPDX licence table."""
+    if data_path is None:
+        return None
+    folder = data_path.resolve().parent
+    stem = data_path.name.split(".")[0]
+    for pattern in CROISSANT_NAMES:
+        candidate = folder / pattern.format(stem=stem)
+        if candidate.is_file():
+            return candidate
+    return None
 
 
 def with_croissant(cfg: Config, cfg_path: Path | None, data_path: Path | None, explicit) -> Config:
     """The config with the datasheet read from a Croissant file: ``croissant=`` (``--croissant``), else
     ``croissant:`` in dataaudit.yaml (relative to its folder), else one beside the data file. The policy
     block overrides the file field by field (see :mod:`dataaudit.croissant`)."""
-    from dataaudit.croissant import find_croissant, merge_policy, read_croissant
-
     if explicit is not None:
         file: Path | None = Path(explicit)
     elif cfg.croissant:
@@ -29,6 +45,8 @@ def with_croissant(cfg: Config, cfg_path: Path | None, data_path: Path | None, e
         file = find_croissant(data_path)
     if file is None:
         return cfg
+    from dataaudit.croissant import merge_policy, read_croissant  # only with a Croissant file
+
     sheet = read_croissant(file)
     return cfg.model_copy(update={"policy": merge_policy(cfg.policy, sheet), "croissant": str(file)})
 

@@ -35,6 +35,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from dataaudit.config_for import CROISSANT_NAMES, find_croissant
 from dataaudit.croissant_jsonld import CR, RAI, _context, _dataset_node, _get, _texts
 from dataaudit.errors import ConfigError
 from dataaudit.licences import SPDX, licence_info, suggest_licence
@@ -50,8 +51,6 @@ __all__ = [
 ]
 
 MAX_CROISSANT_BYTES = 20 * 1024 * 1024  # the largest public cards (many record sets) are a few MB
-#: the names looked for beside a data file, ``{stem}`` being the data file's name without its extensions
-CROISSANT_NAMES = ("{stem}.croissant.json", "croissant.json")
 SOURCE_MAX = 400  # characters of a description kept in ``source``
 #: how entries that record what an audit *found* begin (dataaudit.croissant_writer); reading skips them, so a
 #: file dataaudit wrote gives back only what was declared
@@ -66,19 +65,6 @@ class CroissantSheet(dict):
     def __init__(self, fields: Mapping[str, Any], path: str) -> None:
         super().__init__(fields)
         self.path = path
-
-
-def find_croissant(data_path: Path | None) -> Path | None:
-    """``<data-stem>.croissant.json`` or ``croissant.json`` beside the data file, or None."""
-    if data_path is None:
-        return None
-    folder = data_path.resolve().parent
-    stem = data_path.name.split(".")[0]
-    for pattern in CROISSANT_NAMES:
-        candidate = folder / pattern.format(stem=stem)
-        if candidate.is_file():
-            return candidate
-    return None
 
 
 def read_croissant(path: str | Path) -> CroissantSheet:

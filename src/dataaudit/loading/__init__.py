@@ -27,6 +27,7 @@ from dataaudit.loading.excel import _EXCEL_ERRORS, _read_excel
 from dataaudit.loading.nulls import DEFAULT, DEFAULT_NULL_TOKENS, NullCounts, NullTokens, apply_null_tokens
 from dataaudit.loading.problems import _first_line, _Problem
 from dataaudit.loading.text import _has_text, _read_text
+from dataaudit.startup import startup_done
 
 __all__ = [
     "DEFAULT_NULL_TOKENS",
@@ -49,6 +50,7 @@ def load(
     Raises :class:`DataLoadError` (one line, starting with the path) when the file is missing, unreadable,
     unsupported or holds no data.
     """
+    startup_done()  # from the command line: collect garbage again before the data is read (dataaudit.startup)
     stdin = str(path) == "-"  # standard input: CSV unless fmt says otherwise; named <stdin> in messages
     path = Path("<stdin>") if stdin else Path(path)
     if stdin:

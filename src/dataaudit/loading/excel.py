@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import zipfile
 from typing import Any
-from xml.etree.ElementTree import ParseError
 
 import pandas as pd
 
@@ -16,6 +15,8 @@ _EXCEL_ERRORS = frozenset({"#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NU
 
 def _read_excel(data: bytes, sheet: str | None, notes: list[str]) -> pd.DataFrame:
     """The first row is the header; empty rows are skipped; cells keep their types (numbers, dates)."""
+    from xml.etree.ElementTree import ParseError  # here, with openpyxl: a CSV audit needs no XML parser
+
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
