@@ -116,9 +116,9 @@ def run_in_lanes(
         for i in first:
             tell(*(j for j in second if j < i), i)  # the second lane's, told as this lane passes them
             results[i] = run(planned[i])
-        while (i := take()) is not None:
-            tell(i)
-            results[i] = run(planned[i])
+        while (k := take()) is not None:  # done first: the second lane's next checks, here too
+            tell(k)
+            results[k] = run(planned[k])
         worker.join()
         if "error" in box:
             raise box["error"]
