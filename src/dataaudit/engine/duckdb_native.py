@@ -81,24 +81,29 @@ def native_csv(
     header, names, columns = head
     common = sorted(nulls.common)
     users = [_UserTokens(nulls, name) for name in names]
+    if any((user.text or user.numbers) and col.stage == "null" for user, col in zip(users, columns)):
+        return None  # which of the user's tokens apply depends on a type the head does not show
+    position = _position_name(names)
     try:
-        scanned = _scan(con, text, sep, common, columns, users)
-        if scanned is None:
-            return None
-        n_rows, counts, stages = scanned
-        if n_rows == 0:
-            return None
-        plans = [_plan(col, name, bool(counts[i]), nulls) for i, (col, name) in enumerate(zip(stages, names))]
-        for plan, col in zip(plans, stages):
-            if plan.numbers:  # the user's numeric tokens found in a numeric column (counted by the scan)
-                plan.hits = {t: k for t, k in col.user_hits.items() if k and t in plan.numbers}
-        position = _position_name(names)
-        _load(con, text, sep, common, plans, names, position)
+        loaded = _one_parse(con, text, sep, common, columns, users, names, position, nulls)
     except (duckdb.InvalidInputException, duckdb.ConversionException) as exc:
-        run(con, "DROP VIEW IF EXISTS data")
-        run(con, f"DROP TABLE IF EXISTS {_TABLE}")
+        _drop(con)
         if "Invalid unicode" in str(exc):
             raise _NotUtf8() from None
+        loaded = None  # a value outside its candidate type, a ragged row...: the two parses decide, as before
+    if loaded is None:
+        try:
+            loaded = _scan_and_load(con, text, sep, common, columns, users, names, position, nulls)
+        except (duckdb.InvalidInputException, duckdb.ConversionException) as exc:
+            _drop(con)
+            if "Invalid unicode" in str(exc):
+                raise _NotUtf8() from None
+            return None
+        if loaded is None:
+            return None
+    n_rows, counts, plans = loaded
+    if n_rows == 0:
+        _drop(con)
         return None
     return _finish(header, names, plans, counts, n_rows, position, sep, sniffed, notes, head_notes)
 
@@ -184,6 +189,208 @@ def _head(
     return scan.header, scan.names, scan.columns
 
 
+# ---------------------------------------------------------------------- one parse
+#: SQL types of the loaded columns (by ``_Plan.stage``; an integer column with missing values is a float)
+_SQL_TYPES = {
+    "int": "BIGINT",
+    "bool": "BOOLEAN",
+    "date": "DATE",
+    "time": "TIME",
+    "ts_s": "TIMESTAMP_S",
+    "ts_ns": "TIMESTAMP_NS",
+    "ts_s_tz": "TIMESTAMPTZ",
+    "ts_ns_tz": "TIMESTAMPTZ",
+    "float": "DOUBLE",
+}
+
+
+def _sql_type(plan: _Plan) -> str:
+    import pyarrow as pa
+
+    if pa.types.is_floating(plan.arrow):
+        return "DOUBLE"
+    return _SQL_TYPES.get(plan.stage, "VARCHAR") if plan.stage != "text" else "VARCHAR"
+
+
+def _hidden_names(names: list[str], position: str) -> list[str]:
+    """One name per column for its hidden "which token" column, clashing with no column of the file."""
+    taken = set(names) | {position}
+    prefix = "__dataaudit_token_"
+    while any(n.startswith(prefix) for n in taken):
+        prefix = "_" + prefix
+    return [f"{prefix}{i}" for i in range(len(names))]
+
+
+def _one_parse(
+    con: Any,
+    text: _Text,
+    sep: str,
+    common: list[str],
+    head: list[_Column],
+    users: list[_UserTokens],
+    names: list[str],
+    position: str,
+    nulls: NullTokens,
+) -> tuple[int, list[dict[str, int]], list[_Plan]] | None:
+    """The scan and the load in one parse of the file: (rows, each column's null-token counts, plans), or
+    None when the two parses must decide (a float column holding a value beyond the 64-bit range, which the
+    pandas loader keeps as text if every value is a plain integer: only the file's text can tell).
+
+    Every column is read as text with no null tokens. A column with a candidate type is cast to it in the
+    same ``SELECT``, and a value that is not written as that type raises DuckDB's ``error()``: the load fails
+    where the scan would have found the mismatch (the caller then runs the two parses). Which null token (or
+    token of the user's) each cell held goes into a hidden column of the table (an index, NULL for a value:
+    DuckDB stores a column of NULLs in almost nothing), counted afterwards by one aggregate over the table
+    (columnar, far cheaper than parsing the file again) and then dropped. A column whose head held only null
+    tokens is loaded as text and typed from the table, as the scan types it from the file."""
+    hidden = _hidden_names(names, position)
+    tokens: list[list[str]] = []  # per column: the tokens its hidden column indexes (1-based)
+    inner, outer = [], []
+    for i, (column, user, name) in enumerate(zip(head, users, names)):
+        v, h = f"c{i}", qi(hidden[i])
+        stage = column.stage
+        listed = common + (user.text if stage == "text" else [])
+        tokens.append(listed + (list(user.numbers) if stage in ("int", "float") else []))
+        inner.append(v)
+        if listed:
+            inner.append(f"list_position([{', '.join(map(_lit, listed))}], {v}) AS t{i}")
+        is_token = f"t{i} IS NOT NULL" if listed else "false"
+        which = f"t{i}" if listed else "NULL"
+        if stage in ("null", "text"):
+            outer.append(f"CASE WHEN {is_token} THEN NULL ELSE {v} END AS {qi(name)}")
+        else:
+            if column.plain_int and column.beyond:
+                return None  # a float column of integers beyond 64 bits so far: text, or float, by the rest
+            stub = _Column()
+            stub.values, stub.viable = 1, [stage]
+            plan = _plan(stub, name, False, nulls)  # the type as if no value were missing
+            x = _cast_sql(plan, v)
+            failed = f"error({_lit(f'dataaudit: column {i} is not {stage}')})"
+            outer.append(
+                f"CASE WHEN {is_token} THEN NULL WHEN NOT {_accepts_sql(stage, v)} THEN {failed} "
+                f"ELSE {x} END AS {qi(name)}"
+            )
+            if plan.numbers:  # the user's numeric tokens, found by value (``-999.0`` is ``-999``)
+                base = _cast_sql(_Plan(plan.stage, plan.arrow, plan.dtype, plan.kind), v)
+                hits = " ".join(
+                    f"WHEN {base} = {x!r}::DOUBLE THEN {len(listed) + k + 1}"
+                    for k, x in enumerate(user.numbers.values())
+                )
+                which = f"CASE WHEN {is_token} THEN t{i} {hits} END"
+        if tokens[i]:
+            outer.append(f"CAST({which} AS USMALLINT) AS {h}")
+    source = f"(SELECT {', '.join(inner)} FROM {_source(text, sep, len(head), [])})"
+    _create(con, f"CREATE TABLE {_TABLE} AS SELECT {', '.join(outer)} FROM {source}")
+    facts = _facts(con, head, users, names, hidden, tokens, len(common))
+    if facts is None:
+        _drop(con)
+        return None
+    n_rows, counts, columns = facts
+    plans = [_plan(col, name, bool(counts[i]), nulls) for i, (col, name) in enumerate(zip(columns, names))]
+    for i, (plan, col) in enumerate(zip(plans, columns)):
+        if plan.numbers:
+            plan.hits = {t: k for t, k in col.user_hits.items() if k and t in plan.numbers}
+        _retype(con, head[i].stage, plan, names[i])
+    for i, h in enumerate(hidden):
+        if tokens[i]:
+            run(con, f"ALTER TABLE {_TABLE} DROP COLUMN {qi(h)}")
+    _view(con, names, position)
+    return n_rows, counts, plans
+
+
+def _facts(
+    con: Any,
+    head: list[_Column],
+    users: list[_UserTokens],
+    names: list[str],
+    hidden: list[str],
+    tokens: list[list[str]],
+    n_common: int,
+) -> tuple[int, list[dict[str, int]], list[_Column]] | None:
+    """What the scan learns from the file, from the loaded table in one aggregate: (rows, each column's
+    null-token counts, each column's inference); None when a float column holds a value beyond the 64-bit
+    range (then the file's text decides)."""
+    parts = ["count(*) AS n"]
+    for i, column in enumerate(head):
+        c, stage = qi(names[i]), column.stage
+        if tokens[i]:
+            h = qi(hidden[i])
+            parts += [f"count({h}) AS h{i}", f"min({h}) AS lo{i}", f"max({h}) AS hi{i}"]
+        if stage == "float":  # an infinity too sends the column to the two parses (rare)
+            parts.append(f"max(abs({c})) AS m{i}")
+        elif stage == "text" and users[i].text:
+            parts.append(
+                f"count(*) FILTER (WHERE {c} IS NOT NULL AND NOT regexp_full_match({c}, {_lit(_PNUM)})) "
+                f"AS r{i}"
+            )
+        elif stage == "null":  # only null tokens in the head: the text loaded is typed as the scan types it
+            other = f"count(*) FILTER (WHERE {c} IS NOT NULL AND NOT"
+            parts += [f"{other} {_accepts_sql(s, c)}) AS b{i}_{s}" for s in _STAGES[:-1]]
+            parts.append(f"{other} regexp_full_match({c}, {_lit(_PLAIN_INT)})) AS p{i}")
+            parts.append(f"max(CASE WHEN strlen({c}) >= 19 THEN abs(TRY_CAST({c} AS DOUBLE)) END) AS m{i}")
+    got = _table_row(con, parts)
+    # which tokens: a column whose cells hold one kind is counted already, another once per token between
+    # its least and its greatest (one more aggregate, over those hidden columns only)
+    held = {
+        i: range(int(got[f"lo{i}"]), int(got[f"hi{i}"]) + 1) for i in range(len(head)) if got.get(f"h{i}")
+    }
+    several = [
+        f"count(*) FILTER (WHERE {qi(hidden[i])} = {k}) AS w{i}_{k}"
+        for i, kinds in held.items()
+        if len(kinds) > 1
+        for k in kinds
+    ]
+    each = _table_row(con, several) if several else {}
+    n_rows = int(got["n"])
+    counts: list[dict[str, int]] = []
+    out: list[_Column] = []
+    for i, column in enumerate(head):
+        stage = column.stage
+        kinds = held.get(i, range(0))
+        if len(kinds) == 1:
+            found = {kinds[0] - 1: int(got[f"h{i}"])}
+        else:
+            found = {k - 1: int(each[f"w{i}_{k}"]) for k in kinds if each[f"w{i}_{k}"]}
+        common = {tokens[i][k]: c for k, c in found.items() if k < n_common}
+        theirs = {tokens[i][k]: c for k, c in found.items() if k >= n_common}
+        counts.append(common)
+        col = _Column()
+        col.values = n_rows - sum(common.values())
+        if stage == "float" and got[f"m{i}"] is not None and float(got[f"m{i}"]) >= 2.0**63:
+            return None
+        if stage == "null":
+            passing = [s for s in _STAGES[:-1] if got[f"b{i}_{s}"] == 0]
+            col.viable = passing[:1] + ["text"] if col.values else ["text"]
+            col.beyond = got[f"m{i}"] is not None and float(got[f"m{i}"]) >= 2.0**63
+            col.plain_int = got[f"p{i}"] == 0
+        else:
+            col.viable = [stage, "text"] if stage != "text" and col.values else ["text"]
+            col.beyond = col.plain_int = False
+        if stage == "text" and users[i].text:
+            col.user_hits = theirs
+            col.numeric_rest = got[f"r{i}"] == 0
+        elif stage in ("int", "float") and users[i].numbers:
+            col.user_hits = {t: theirs.get(t, 0) for t in users[i].numbers}
+        out.append(col)
+    return n_rows, counts, out
+
+
+def _retype(con: Any, head_stage: str, plan: _Plan, name: str) -> None:
+    """The loaded column given its final type where the table's facts change it: an integer column with
+    missing values becomes a float, a text column left with numbers by the user's tokens a number, a column
+    whose head held only null tokens its type over the whole file."""
+    col = qi(name)
+    if head_stage == "text" and plan.to_number:
+        using = f"nullif(CAST({col} AS DOUBLE), 'NaN'::DOUBLE)"
+    elif head_stage == "null" and plan.stage not in ("null", "text"):
+        using = _cast_sql(plan, col)
+    elif head_stage == "int" and _sql_type(plan) == "DOUBLE" and not plan.numbers:
+        using = f"CAST({col} AS DOUBLE)"
+    else:
+        return
+    run(con, f"ALTER TABLE {_TABLE} ALTER {col} SET DATA TYPE {_sql_type(plan)} USING {using}")
+
+
 # ---------------------------------------------------------------------- scan
 def _source(text: _Text, sep: str, n_cols: int, null_tokens: list[str]) -> str:
     """DuckDB's reader over the file: columns ``c0…`` as text, the header row skipped, ``null_tokens`` read
@@ -240,6 +447,32 @@ class _UserTokens:
         self.text = sorted(nulls.for_column(name) - nulls.common)
         numbers = _numeric_tokens(nulls.user_tokens(name))
         self.numbers = {t: x for t, x in numbers.items() if x == x}  # NaN equals nothing in pyarrow
+
+
+def _scan_and_load(
+    con: Any,
+    text: _Text,
+    sep: str,
+    common: list[str],
+    head: list[_Column],
+    users: list[_UserTokens],
+    names: list[str],
+    position: str,
+    nulls: NullTokens,
+) -> tuple[int, list[dict[str, int]], list[_Plan]] | None:
+    """The two parses (the scan, then the load) where one cannot decide; None: the two-pass pyarrow path."""
+    scanned = _scan(con, text, sep, common, head, users)
+    if scanned is None:
+        return None
+    n_rows, counts, stages = scanned
+    if n_rows == 0:
+        return 0, counts, []
+    plans = [_plan(col, name, bool(counts[i]), nulls) for i, (col, name) in enumerate(zip(stages, names))]
+    for plan, col in zip(plans, stages):
+        if plan.numbers:  # the user's numeric tokens found in a numeric column (counted by the scan)
+            plan.hits = {t: k for t, k in col.user_hits.items() if k and t in plan.numbers}
+    _load(con, text, sep, common, plans, names, position)
+    return n_rows, counts, plans
 
 
 def _scan(
@@ -314,6 +547,12 @@ def _scan(
             col.user_hits = {t: int(got[f"x{i}_{k}"]) for k, t in enumerate(users[i].numbers)}
         out.append(col)
     return n_rows, counts, out
+
+
+def _table_row(con: Any, parts: list[str]) -> dict[str, Any]:
+    """``SELECT parts FROM`` the loaded table as {alias: value} (run again on one thread if out of memory)."""
+    row = run(con, f"SELECT {', '.join(parts)} FROM {_TABLE}")[0]
+    return dict(zip([p.rsplit(" AS ", 1)[1] for p in parts], row))
 
 
 def _one_row(con: Any, parts: list[str], source: str) -> dict[str, Any]:
@@ -403,10 +642,19 @@ def _load(
     select = ", ".join(
         f"{_cast_sql(plan, f'c{i}')} AS {qi(name)}" for i, (plan, name) in enumerate(zip(plans, names))
     )
+    _create(con, f"CREATE TABLE {_TABLE} AS SELECT {select} FROM {_source(text, sep, len(plans), common)}")
+    _view(con, names, position)
+
+
+def _create(con: Any, create: str) -> None:
+    """Run ``create`` (a ``CREATE TABLE … AS SELECT`` over the file) keeping the file's order."""
     import duckdb
 
-    create = f"CREATE TABLE {_TABLE} AS SELECT {select} FROM {_source(text, sep, len(plans), common)}"
     run(con, "SET preserve_insertion_order = true")
+    # DuckDB rewrites a long IN list into a join, which does not keep the file's order (booleans, the user's
+    # tokens): the lists are compared value by value instead
+    disabled = run(con, "SELECT current_setting('disabled_optimizers')")[0][0]
+    run(con, f"SET disabled_optimizers = {_lit(','.join(filter(None, [disabled, 'in_clause'])))}")
     try:
         try:
             run(con, create)
@@ -422,4 +670,15 @@ def _load(
                 run(con, f"SET threads = {int(threads)}")
     finally:
         run(con, "SET preserve_insertion_order = false")
-    run(con, f"CREATE VIEW data AS SELECT rowid AS {qi(position)}, * FROM {_TABLE}")
+        run(con, f"SET disabled_optimizers = {_lit(disabled)}")
+
+
+def _view(con: Any, names: list[str], position: str) -> None:
+    """The view ``data``: the position column (``rowid``, the row's place in the file), then the columns."""
+    columns = ", ".join(qi(name) for name in names)
+    run(con, f"CREATE VIEW data AS SELECT rowid AS {qi(position)}, {columns} FROM {_TABLE}")
+
+
+def _drop(con: Any) -> None:
+    run(con, "DROP VIEW IF EXISTS data")
+    run(con, f"DROP TABLE IF EXISTS {_TABLE}")
