@@ -5,17 +5,28 @@ and typed in SQL, with the pandas loader's semantics. Part of :mod:`dataaudit.en
    column names, each column's type inferred as pyarrow infers it: :class:`~.duckdb_csv_types._Column`). That
    type is each column's *candidate*: over the whole file a column can only end up with the same type or a
    later one (a value that parses as a later type only).
-2. **Scan** (one DuckDB query over the file read as text): the rows, each column's null tokens (how many of
-   each), and how many of its other values are NOT written as its candidate type (pyarrow's grammar as a
-   regular expression). A column whose head held only null tokens is tested against every type. For a float
-   column, whether every value is a plain integer and one of them beyond the 64-bit range (then it stays text,
-   as in the pandas loader). The user's own tokens (``na_values``), which the pandas loader applies after
-   typing: how many cells hold each, and whether a text column holds only numbers besides them.
-3. **Load** (one ``CREATE TABLE … AS SELECT`` over the file, the null tokens read as NULL, quoted or not, as
-   pyarrow reads them): each column cast to its type by strict casts (a value DuckDB cannot cast, e.g. an
-   int64 out of range or the 30th of February, fails the load), NaN and the user's tokens set to NULL.
-   Insertion order is kept, so each row's ``rowid`` is its position in the file; the engine's position column
-   is ``rowid`` through a view.
+2. **Load, in one parse** (one ``CREATE TABLE … AS SELECT`` over the file read as text, no null tokens):
+   each cell that is a null token (quoted or not, as pyarrow reads them) is NULL, and which token it was goes
+   into a hidden one-byte column; every other value of a column with a candidate type is checked against
+   that type's grammar (pyarrow's, as a regular expression: a value outside it raises DuckDB's ``error()``,
+   which fails the load) and cast to it by strict casts (a value DuckDB cannot cast, e.g. an int64 out of
+   range or the 30th of February, fails the load too); NaN and the user's tokens (``na_values``, which the
+   pandas loader applies after typing) are set to NULL, their kind recorded in the hidden column. Insertion
+   order is kept, so each row's ``rowid`` is its position in the file; the engine's position column is
+   ``rowid`` through a view.
+3. **Facts, from the table** (one aggregate over the loaded table, columnar, far cheaper than parsing the
+   file again): the rows, each column's null tokens (how many of each) and the user's; whether a text column
+   left by the user's tokens holds only numbers (then it becomes one); a column whose head held only null
+   tokens, loaded as text, is tested against every type and given the first that holds (``ALTER … USING``
+   the same strict casts); an integer column with missing values becomes a float. The hidden columns are
+   then dropped.
+
+Where one parse cannot decide, the file is parsed twice, as before: a **Scan** (one DuckDB query over the
+file read as text: null tokens, values NOT written as each column's candidate type, the plain-integer and
+64-bit tests, the user's tokens), then the **Load**. That happens when the load fails (a value outside its
+candidate type after the head: the scan then hands the file to the pyarrow path, as it always did) and for a
+float column holding a value beyond the 64-bit range or an infinity (the pandas loader keeps a column of
+plain integers beyond 64 bits as text: only the file's text can tell).
 
 Whenever this path cannot reproduce the pandas loader exactly, it returns None and the two-pass pyarrow path
 (:mod:`~.duckdb_csv`) runs instead, which is slower but gives the pandas loader's answers and messages: the
@@ -278,7 +289,8 @@ def _one_parse(
                 )
                 which = f"CASE WHEN {is_token} THEN t{i} {hits} END"
         if tokens[i]:
-            outer.append(f"CAST({which} AS USMALLINT) AS {h}")
+            small = "UTINYINT" if len(tokens[i]) < 255 else "USMALLINT"  # one byte a row, before compression
+            outer.append(f"CAST({which} AS {small}) AS {h}")
     source = f"(SELECT {', '.join(inner)} FROM {_source(text, sep, len(head), [])})"
     _create(con, f"CREATE TABLE {_TABLE} AS SELECT {', '.join(outer)} FROM {source}")
     facts = _facts(con, head, users, names, hidden, tokens, len(common))
