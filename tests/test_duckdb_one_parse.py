@@ -131,12 +131,35 @@ def test_an_integer_column_missing_values_after_the_head_becomes_float_in_one_pa
     tmp_path, monkeypatch, calls
 ):
     monkeypatch.setattr(native, "CSV_BLOCK", 64)
-    path = tmp_path / "late_na.csv"
-    path.write_bytes(b"a,b\n" + b"".join(b"%d,%d\n" % (i, i) for i in range(40)) + b"41,NA\n42,\n")
+    path = tmp_path / "late_empty.csv"
+    path.write_bytes(b"a,b\n" + b"".join(b"%d,%d\n" % (i, i) for i in range(40)) + b"41,\n42,\n")
     engine = assert_loads_alike(path)
     with engine:
         assert engine.dtypes["b"] == "float64"
         assert engine.rows([40, 41])["b"].isna().all()
+    assert calls.parses == 1
+
+
+def test_tokens_the_head_did_not_show_are_told_apart_by_one_more_parse(tmp_path, monkeypatch, calls):
+    """The reader reads the tokens besides the empty cell as NULL; which of them a column held is asked of
+    the file once more (the two parses needed a third for it)."""
+    monkeypatch.setattr(native, "CSV_BLOCK", 64)
+    path = tmp_path / "late_na.csv"
+    path.write_bytes(b"a,b\n" + b"".join(b"%d,%d\n" % (i, i) for i in range(40)) + b"41,NA\n42,\n43,null\n")
+    engine, info = open_duckdb(path)
+    with engine:
+        assert engine.dtypes["b"] == "float64"
+        assert info.null_tokens == {"b": {"NA": 1, "": 1, "null": 1}}
+    assert calls.parses == 2
+    assert_loads_alike(path).close()
+
+
+def test_tokens_in_the_head_are_told_apart_in_the_one_parse(tmp_path, calls):
+    path = tmp_path / "na.csv"
+    path.write_text("a,b\n1,NA\n2,\n3,null\n4,N/A\n5,2.5\n")
+    engine, info = open_duckdb(path)
+    with engine:
+        assert info.null_tokens == {"b": {"NA": 1, "": 1, "null": 1, "N/A": 1}}
     assert calls.parses == 1
 
 
@@ -158,8 +181,9 @@ def test_a_column_of_tokens_in_the_head_is_typed_from_the_table(tmp_path, monkey
         NullTokens(per_column={"c": ("-", "missing"), "b": ("-",)}),
         NullTokens(keep_default=False),
         NullTokens(per_column={"d": ("-999",), "a": ("7",)}),
+        NullTokens(keep_default=False, per_column={"d": ("-999",), "b": ("-",)}),
     ],
-    ids=["extra", "per-column", "no-defaults", "numeric-per-column"],
+    ids=["extra", "per-column", "no-defaults", "numeric-per-column", "numeric-no-defaults"],
 )
 def test_the_users_tokens_are_counted_in_the_same_parse(tmp_path, calls, tokens):
     path = tmp_path / "user.csv"

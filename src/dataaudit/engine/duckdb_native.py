@@ -89,14 +89,17 @@ def native_csv(
     head = _head(text, sep, nulls, head_notes)
     if head is None:
         return None
-    header, names, columns = head
+    header, names, columns, head_counts = head
     common = sorted(nulls.common)
     users = [_UserTokens(nulls, name) for name in names]
     if any((user.text or user.numbers) and col.stage == "null" for user, col in zip(users, columns)):
         return None  # which of the user's tokens apply depends on a type the head does not show
     position = _position_name(names)
     try:
-        loaded = _one_parse(con, text, sep, common, columns, users, names, position, nulls)
+        # which null token each cell held is told apart in the load itself when the head holds tokens besides
+        # the empty cell and there are several; otherwise the reader reads them as NULL (cheaper)
+        exact = len([t for t in common if t]) > 1 and any(set(c) - {""} for c in head_counts)
+        loaded = _one_parse(con, text, sep, common, columns, users, names, position, nulls, exact)
     except (duckdb.InvalidInputException, duckdb.ConversionException) as exc:
         _drop(con)
         if "Invalid unicode" in str(exc):
@@ -160,9 +163,10 @@ def _finish(
 # ---------------------------------------------------------------------- head
 def _head(
     text: _Text, sep: str, nulls: NullTokens, notes: list[str]
-) -> tuple[list[str], list[str], list[_Column]] | None:
-    """The header, the column names and each column's inference over the first block (pyarrow's reader, as
-    the two-pass path's first pass); None when pyarrow cannot read that block as a CSV."""
+) -> tuple[list[str], list[str], list[_Column], list[dict[str, int]]] | None:
+    """The header, the column names, each column's inference and null-token counts over the first block
+    (pyarrow's reader, as the two-pass path's first pass); None when pyarrow cannot read that block
+    as a CSV."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -197,7 +201,7 @@ def _head(
         pa.default_memory_pool().release_unused()
     if scan.header is None:
         return None
-    return scan.header, scan.names, scan.columns
+    return scan.header, scan.names, scan.columns, scan.counts
 
 
 # ---------------------------------------------------------------------- one parse
@@ -232,6 +236,11 @@ def _hidden_names(names: list[str], position: str) -> list[str]:
     return [f"{prefix}{i}" for i in range(len(names))]
 
 
+#: what a hidden column holds: the empty cell, another null token (read as NULL by the reader: which one is
+#: counted from the file only when a column holds one and there are several), then the user's tokens
+_EMPTY, _OTHER, _USER = 1, 2, 3
+
+
 def _one_parse(
     con: Any,
     text: _Text,
@@ -242,69 +251,94 @@ def _one_parse(
     names: list[str],
     position: str,
     nulls: NullTokens,
+    exact: bool,
 ) -> tuple[int, list[dict[str, int]], list[_Plan]] | None:
     """The scan and the load in one parse of the file: (rows, each column's null-token counts, plans), or
     None when the two parses must decide (a float column holding a value beyond the 64-bit range, which the
     pandas loader keeps as text if every value is a plain integer: only the file's text can tell).
 
-    Every column is read as text with no null tokens. A column with a candidate type is cast to it in the
-    same ``SELECT``, and a value that is not written as that type raises DuckDB's ``error()``: the load fails
-    where the scan would have found the mismatch (the caller then runs the two parses). Which null token (or
-    token of the user's) each cell held goes into a hidden column of the table (an index, NULL for a value:
-    DuckDB stores a column of NULLs in almost nothing), counted afterwards by one aggregate over the table
-    (columnar, far cheaper than parsing the file again) and then dropped. A column whose head held only null
-    tokens is loaded as text and typed from the table, as the scan types it from the file."""
+    The reader reads the null tokens other than the empty cell as NULL (as the scan did); or, ``exact``, reads
+    every cell as it is written and finds each token's place in the list. A column with a
+    candidate type is cast to it in the same ``SELECT``, and a value that is not written as that type raises
+    DuckDB's ``error()``: the load fails where the scan would have found the mismatch (the caller then runs
+    the two parses). What each missing cell held (the empty cell, another token, a token of the user's) goes
+    into a hidden one-byte column of the table (NULL for a value: DuckDB stores a column of NULLs in almost
+    nothing), counted afterwards by an aggregate over the table and then dropped. Which of several tokens a
+    NULL was is asked of the file again only for a column that holds such tokens (one more parse, as the
+    scan needed one). A column whose head held only null tokens is loaded as text and typed from the table,
+    as the scan types it from the file."""
     hidden = _hidden_names(names, position)
-    tokens: list[list[str]] = []  # per column: the tokens its hidden column indexes (1-based)
-    inner, outer = [], []
+    empty = "" in common
+    kinds: list[list[str]] = []  # per column: the user's tokens its hidden column counts (from _USER on)
+    select = []
+    inner = []
+    listed = f"[{', '.join(map(_lit, common))}]"
     for i, (column, user, name) in enumerate(zip(head, users, names)):
-        v, h = f"c{i}", qi(hidden[i])
-        stage = column.stage
-        listed = common + (user.text if stage == "text" else [])
-        tokens.append(listed + (list(user.numbers) if stage in ("int", "float") else []))
+        v, stage = f"c{i}", column.stage
+        theirs = user.text if stage == "text" else list(user.numbers) if stage in ("int", "float") else []
+        kinds.append(theirs)
         inner.append(v)
-        if listed:
-            inner.append(f"list_position([{', '.join(map(_lit, listed))}], {v}) AS t{i}")
-        is_token = f"t{i} IS NOT NULL" if listed else "false"
-        which = f"t{i}" if listed else "NULL"
+        if exact:  # the common tokens' places come after the user's tokens
+            inner.append(f"list_position({listed}, {v}) AS t{i}")
+            missing = [f"WHEN t{i} IS NOT NULL THEN {_USER + len(theirs) - 1} + t{i}"]
+            token = f"t{i} IS NOT NULL"
+        else:
+            missing = [f"WHEN {v} IS NULL THEN {_OTHER}"] if len(common) > empty else []
+            if empty:
+                missing.append(f"WHEN {v} = '' THEN {_EMPTY}")
+            token = f"{v} IS NULL OR {v} = ''" if empty else f"{v} IS NULL"
         if stage in ("null", "text"):
-            outer.append(f"CASE WHEN {is_token} THEN NULL ELSE {v} END AS {qi(name)}")
+            value = f"CASE WHEN {token} THEN NULL ELSE {v} END" if exact or empty else v
+            if user.text and stage == "text":
+                own = f"[{', '.join(map(_lit, user.text))}]"
+                value = f"CASE WHEN list_position({own}, {v}) IS NOT NULL THEN NULL ELSE {value} END"
+                missing.append(
+                    f"WHEN list_position({own}, {v}) IS NOT NULL THEN {_USER - 1} + "
+                    f"list_position({own}, {v})"
+                )
+            select.append(f"{value} AS {qi(name)}")
         else:
             if column.plain_int and column.beyond:
                 return None  # a float column of integers beyond 64 bits so far: text, or float, by the rest
             stub = _Column()
             stub.values, stub.viable = 1, [stage]
             plan = _plan(stub, name, False, nulls)  # the type as if no value were missing
-            x = _cast_sql(plan, v)
             failed = f"error({_lit(f'dataaudit: column {i} is not {stage}')})"
-            outer.append(
-                f"CASE WHEN {is_token} THEN NULL WHEN NOT {_accepts_sql(stage, v)} THEN {failed} "
-                f"ELSE {x} END AS {qi(name)}"
+            select.append(
+                f"CASE WHEN {token} THEN NULL WHEN NOT {_accepts_sql(stage, v)} THEN {failed} "
+                f"ELSE {_cast_sql(plan, v)} END AS {qi(name)}"
             )
             if plan.numbers:  # the user's numeric tokens, found by value (``-999.0`` is ``-999``)
                 base = _cast_sql(_Plan(plan.stage, plan.arrow, plan.dtype, plan.kind), v)
-                hits = " ".join(
-                    f"WHEN {base} = {x!r}::DOUBLE THEN {len(listed) + k + 1}"
-                    for k, x in enumerate(user.numbers.values())
-                )
-                which = f"CASE WHEN {is_token} THEN t{i} {hits} END"
-        if tokens[i]:
-            small = "UTINYINT" if len(tokens[i]) < 255 else "USMALLINT"  # one byte a row, before compression
-            outer.append(f"CAST({which} AS {small}) AS {h}")
-    source = f"(SELECT {', '.join(inner)} FROM {_source(text, sep, len(head), [])})"
-    _create(con, f"CREATE TABLE {_TABLE} AS SELECT {', '.join(outer)} FROM {source}")
-    facts = _facts(con, head, users, names, hidden, tokens, len(common))
+                missing += [
+                    f"WHEN {base} = {number!r}::DOUBLE THEN {_USER + k}"
+                    for k, number in enumerate(user.numbers.values())
+                ]
+        if missing:
+            small = "UTINYINT" if _USER + len(theirs) + len(common) < 256 else "USMALLINT"  # a byte a row
+            select.append(f"CAST(CASE {' '.join(missing)} END AS {small}) AS {qi(hidden[i])}")
+    readers = [t for t in common if t]
+    source = _source(text, sep, len(head), [] if exact else readers)
+    if exact:
+        source = f"(SELECT {', '.join(inner)} FROM {source})"
+    _create(con, f"CREATE TABLE {_TABLE} AS SELECT {', '.join(select)} FROM {source}")
+    has_hidden = [bool(common) or bool(kinds[i]) for i in range(len(head))]
+    facts = _facts(con, head, users, names, hidden, has_hidden, kinds, common)
     if facts is None:
         _drop(con)
         return None
-    n_rows, counts, columns = facts
+    n_rows, counts, columns, others = facts
+    if others:  # which of several tokens: asked of the file, for the columns holding them only
+        recounted = _token_counts(con, text, sep, common, len(head), others)
+        for i in others:
+            counts[i] = recounted[i]
     plans = [_plan(col, name, bool(counts[i]), nulls) for i, (col, name) in enumerate(zip(columns, names))]
     for i, (plan, col) in enumerate(zip(plans, columns)):
         if plan.numbers:
             plan.hits = {t: k for t, k in col.user_hits.items() if k and t in plan.numbers}
         _retype(con, head[i].stage, plan, names[i])
     for i, h in enumerate(hidden):
-        if tokens[i]:
+        if has_hidden[i]:
             run(con, f"ALTER TABLE {_TABLE} DROP COLUMN {qi(h)}")
     _view(con, names, position)
     return n_rows, counts, plans
@@ -316,16 +350,18 @@ def _facts(
     users: list[_UserTokens],
     names: list[str],
     hidden: list[str],
-    tokens: list[list[str]],
-    n_common: int,
-) -> tuple[int, list[dict[str, int]], list[_Column]] | None:
+    has_hidden: list[bool],
+    kinds: list[list[str]],
+    common: list[str],
+) -> tuple[int, list[dict[str, int]], list[_Column], list[int]] | None:
     """What the scan learns from the file, from the loaded table in one aggregate: (rows, each column's
-    null-token counts, each column's inference); None when a float column holds a value beyond the 64-bit
-    range (then the file's text decides)."""
+    null-token counts, each column's inference, the columns holding null tokens besides the empty cell when
+    there are several kinds: which ones, only the file can say); None when a float column holds a value
+    beyond the 64-bit range (then the file's text decides)."""
     parts = ["count(*) AS n"]
     for i, column in enumerate(head):
         c, stage = qi(names[i]), column.stage
-        if tokens[i]:
+        if has_hidden[i]:
             h = qi(hidden[i])
             parts += [f"count({h}) AS h{i}", f"min({h}) AS lo{i}", f"max({h}) AS hi{i}"]
         if stage == "float":  # an infinity too sends the column to the two parses (rare)
@@ -341,33 +377,42 @@ def _facts(
             parts.append(f"{other} regexp_full_match({c}, {_lit(_PLAIN_INT)})) AS p{i}")
             parts.append(f"max(CASE WHEN strlen({c}) >= 19 THEN abs(TRY_CAST({c} AS DOUBLE)) END) AS m{i}")
     got = _table_row(con, parts)
-    # which tokens: a column whose cells hold one kind is counted already, another once per token between
-    # its least and its greatest (one more aggregate, over those hidden columns only)
+    # what the missing cells held: a column holding one kind is counted already, another once per kind
+    # between its least and its greatest (one more aggregate, over those hidden columns only)
     held = {
         i: range(int(got[f"lo{i}"]), int(got[f"hi{i}"]) + 1) for i in range(len(head)) if got.get(f"h{i}")
     }
     several = [
         f"count(*) FILTER (WHERE {qi(hidden[i])} = {k}) AS w{i}_{k}"
-        for i, kinds in held.items()
-        if len(kinds) > 1
-        for k in kinds
+        for i, ks in held.items()
+        if len(ks) > 1
+        for k in ks
     ]
     each = _table_row(con, several) if several else {}
+    readers = [t for t in common if t]
     n_rows = int(got["n"])
     counts: list[dict[str, int]] = []
     out: list[_Column] = []
+    others: list[int] = []
     for i, column in enumerate(head):
         stage = column.stage
-        kinds = held.get(i, range(0))
-        if len(kinds) == 1:
-            found = {kinds[0] - 1: int(got[f"h{i}"])}
-        else:
-            found = {k - 1: int(each[f"w{i}_{k}"]) for k in kinds if each[f"w{i}_{k}"]}
-        common = {tokens[i][k]: c for k, c in found.items() if k < n_common}
-        theirs = {tokens[i][k]: c for k, c in found.items() if k >= n_common}
-        counts.append(common)
+        ks = held.get(i, range(0))
+        found = {ks[0]: int(got[f"h{i}"])} if len(ks) == 1 else {k: int(each[f"w{i}_{k}"]) for k in ks}
+        found = {k: n for k, n in found.items() if n}
+        mine = {"": found[_EMPTY]} if _EMPTY in found else {}
+        if _OTHER in found:
+            if len(readers) == 1:
+                mine[readers[0]] = found[_OTHER]
+            else:
+                others.append(i)
+        first = _USER + len(kinds[i])  # exact: the common tokens' places
+        for k, n in found.items():
+            if k >= first:
+                mine[common[k - first]] = n
+        theirs = {kinds[i][k - _USER]: n for k, n in found.items() if _USER <= k < first}
+        counts.append(mine)
         col = _Column()
-        col.values = n_rows - sum(common.values())
+        col.values = n_rows - sum(n for k, n in found.items() if k < _USER or k >= first)
         if stage == "float" and got[f"m{i}"] is not None and float(got[f"m{i}"]) >= 2.0**63:
             return None
         if stage == "null":
@@ -384,7 +429,7 @@ def _facts(
         elif stage in ("int", "float") and users[i].numbers:
             col.user_hits = {t: theirs.get(t, 0) for t in users[i].numbers}
         out.append(col)
-    return n_rows, counts, out
+    return n_rows, counts, out, others
 
 
 def _retype(con: Any, head_stage: str, plan: _Plan, name: str) -> None:
