@@ -5,15 +5,16 @@ and typed in SQL, with the pandas loader's semantics. Part of :mod:`dataaudit.en
    column names, each column's type inferred as pyarrow infers it: :class:`~.duckdb_csv_types._Column`). That
    type is each column's *candidate*: over the whole file a column can only end up with the same type or a
    later one (a value that parses as a later type only).
-2. **Load, in one parse** (one ``CREATE TABLE … AS SELECT`` over the file read as text, no null tokens):
-   each cell that is a null token (quoted or not, as pyarrow reads them) is NULL, and which token it was goes
-   into a hidden one-byte column; every other value of a column with a candidate type is checked against
-   that type's grammar (pyarrow's, as a regular expression: a value outside it raises DuckDB's ``error()``,
-   which fails the load) and cast to it by strict casts (a value DuckDB cannot cast, e.g. an int64 out of
-   range or the 30th of February, fails the load too); NaN and the user's tokens (``na_values``, which the
-   pandas loader applies after typing) are set to NULL, their kind recorded in the hidden column. Insertion
-   order is kept, so each row's ``rowid`` is its position in the file; the engine's position column is
-   ``rowid`` through a view.
+2. **Load, in one parse** (one ``CREATE TABLE … AS SELECT`` over the file read as text): the null tokens
+   (quoted or not, as pyarrow reads them) are NULL, and what each missing cell held goes into a hidden
+   one-byte column: the empty cell, another token (the reader reads those as NULL; which one is told apart
+   in the load when the head shows such tokens, else by one more parse of the columns that hold them), or a
+   token of the user's; every other value of a column with a candidate type is checked against that type's
+   grammar (pyarrow's, as a regular expression: a value outside it raises DuckDB's ``error()``, which fails
+   the load) and cast to it by strict casts (a value DuckDB cannot cast, e.g. an int64 out of range or the
+   30th of February, fails the load too); NaN and the user's tokens (``na_values``, which the pandas loader
+   applies after typing) are set to NULL. Insertion order is kept, so each row's ``rowid`` is its position
+   in the file; the engine's position column is ``rowid`` through a view.
 3. **Facts, from the table** (one aggregate over the loaded table, columnar, far cheaper than parsing the
    file again): the rows, each column's null tokens (how many of each) and the user's; whether a text column
    left by the user's tokens holds only numbers (then it becomes one); a column whose head held only null
@@ -293,8 +294,7 @@ def _one_parse(
                 own = f"[{', '.join(map(_lit, user.text))}]"
                 value = f"CASE WHEN list_position({own}, {v}) IS NOT NULL THEN NULL ELSE {value} END"
                 missing.append(
-                    f"WHEN list_position({own}, {v}) IS NOT NULL THEN {_USER - 1} + "
-                    f"list_position({own}, {v})"
+                    f"WHEN list_position({own}, {v}) IS NOT NULL THEN {_USER - 1} + list_position({own}, {v})"
                 )
             select.append(f"{value} AS {qi(name)}")
         else:
