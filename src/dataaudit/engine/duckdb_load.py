@@ -3,10 +3,11 @@
 
 - **CSV/TSV** (plain, or .gz/.bz2/.xz/.zip, decompressed in a stream to the temporary folder): one file is
   read by DuckDB's own parallel reader and typed in SQL with the same semantics
-  (:mod:`~dataaudit.engine.duckdb_native`: two passes of C++ over the file, the types pyarrow infers checked
-  by pyarrow's grammar); what that path cannot reproduce (see there) and a directory of files are parsed by
-  the same parser as the pandas loader (pyarrow's CSV reader, here its streaming form, every column as text),
-  so quoting, delimiters, ragged rows and unterminated quotes behave identically. The null tokens are set to
+  (:mod:`~dataaudit.engine.duckdb_native`: one pass of C++ over the file in the common case, the types
+  pyarrow infers checked by pyarrow's grammar); what that path cannot reproduce (see there) and a
+  directory of files are parsed by the same parser as the pandas loader (pyarrow's CSV reader, here its
+  streaming form, every column as text), so quoting, delimiters, ragged rows and unterminated quotes behave
+  identically. The null tokens are set to
   NULL and counted batch by batch; each column's type is inferred as pyarrow infers it (int64, bool, date,
   time, timestamp[s|ns] with or without a zone, float64, else text: the first type every value parses as,
   checked batch by batch with pyarrow's own casts), the text goes into a DuckDB table on disk, and one
