@@ -216,12 +216,22 @@ class DuckDBEngine(DuckDBProfile):
         """The value counts (at most ``limit``) and, with ``groups``, how many groups (distinct non-missing
         values) there are in all (None without)."""
         q = qi(column)
-        # the number of groups before the LIMIT: a window over the aggregate (about 10% of the GROUP BY)
-        window = ", count(*) OVER ()" if limit is not None and groups else ""
-        sql = (
-            f"SELECT {q}, count(*){window} FROM {self._table} WHERE {q} IS NOT NULL GROUP BY {q} "
-            f"ORDER BY 2 DESC, {self._tie(column)}" + (" LIMIT ?" if limit is not None else "")
-        )
+        if limit is not None and groups:
+            # the number of groups before the LIMIT, counted over the aggregate kept once: a window
+            # (``count(*) OVER ()``) materialised every group again, 20-30% of the query on a column of 5-9M
+            # distinct values at 10M rows
+            tie = self._tie(column)
+            order = "v" if tie == q else "p"
+            first = "" if tie == q else f", {tie} AS p"
+            sql = (
+                f"WITH g AS (SELECT {q} AS v, count(*) AS c{first} FROM {self._table} WHERE {q} IS NOT NULL "
+                f"GROUP BY {q}) SELECT v, c, (SELECT count(*) FROM g) FROM g ORDER BY c DESC, {order} LIMIT ?"
+            )
+        else:
+            sql = (
+                f"SELECT {q}, count(*) FROM {self._table} WHERE {q} IS NOT NULL GROUP BY {q} "
+                f"ORDER BY 2 DESC, {self._tie(column)}" + (" LIMIT ?" if limit is not None else "")
+            )
         res = self._q(sql, [int(limit)] if limit is not None else [], retry=retry)
         counts = self._counts_series(column, res)
         if limit is None:
