@@ -42,7 +42,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dataaudit.engine.duckdb_base import _PNUM, _position_name, qi, run
+from dataaudit.engine.duckdb_base import _PNUM, _limit_bytes, _position_name, qi, run
 from dataaudit.engine.duckdb_csv_types import (
     _BOOL_TEXT,
     _DATE,
@@ -318,7 +318,7 @@ def _one_parse(
             small = "UTINYINT" if _USER + len(theirs) + len(common) < 256 else "USMALLINT"  # a byte a row
             select.append(f"CAST(CASE {' '.join(missing)} END AS {small}) AS {qi(hidden[i])}")
     readers = [t for t in common if t]
-    source = _source(text, sep, len(head), [] if exact else readers)
+    source = _source(con, text, sep, len(head), [] if exact else readers)
     if exact:
         source = f"(SELECT {', '.join(inner)} FROM {source})"
     _create(con, f"CREATE TABLE {_TABLE} AS SELECT {', '.join(select)} FROM {source}")
@@ -449,16 +449,31 @@ def _retype(con: Any, head_stage: str, plan: _Plan, name: str) -> None:
 
 
 # ---------------------------------------------------------------------- scan
-def _source(text: _Text, sep: str, n_cols: int, null_tokens: list[str]) -> str:
+def _source(con: Any, text: _Text, sep: str, n_cols: int, null_tokens: list[str]) -> str:
     """DuckDB's reader over the file: columns ``c0…`` as text, the header row skipped, ``null_tokens`` read
-    as NULL (quoted or not), strict (a ragged row or an unterminated quote is an error)."""
+    as NULL (quoted or not), strict (a ragged row or an unterminated quote is an error), its buffers sized
+    to the engine's memory (:func:`_buffer_size`)."""
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(n_cols)) + "}"
     tokens = "[" + ", ".join(_lit(t) for t in (null_tokens or [_NO_NULL])) + "]"
     return (
         f"read_csv({_lit(text.file)}, header = true, delim = {_lit(sep)}, quote = '\"', escape = '\"', "
         f"nullstr = {tokens}, allow_quoted_nulls = true, strict_mode = true, auto_detect = false, "
-        f"columns = {columns})"
+        f"buffer_size = {_buffer_size(con)}, columns = {columns})"
     )
+
+
+#: DuckDB's CSV buffer unless the engine's memory is small (its default: 16 lines of the 2 MB line limit)
+READ_BUFFER = 32_000_000
+#: the smallest buffer: twice DuckDB's line limit (a buffer holds at least one whole line)
+MIN_READ_BUFFER = 4_000_000
+
+
+def _buffer_size(con: Any) -> int:
+    """The reader's buffer: DuckDB's default, or an eighth of the engine's memory limit when that is less.
+    Each reading thread holds buffers of this size: under a 34-64 MB limit the default's 30.5 MiB blocks
+    did not fit, and a 20-column file could not be read (the engine's smallest accepted limit is 32 MiB)."""
+    limit = _limit_bytes(con)
+    return READ_BUFFER if limit is None else max(MIN_READ_BUFFER, min(READ_BUFFER, limit // 8))
 
 
 def _padded(pattern: str) -> str:
@@ -577,7 +592,7 @@ def _scan(
             )
             for k, number_value in enumerate(user.numbers.values()):
                 parts.append(f"count(*) FILTER (WHERE {x} = {number_value!r}::DOUBLE) AS x{i}_{k}")
-    got = _one_row(con, parts, _source(text, sep, len(head), readers))
+    got = _one_row(con, parts, _source(con, text, sep, len(head), readers))
     n_rows = int(got["n"])
     others = [i for i in range(len(head)) if int(got[f"k{i}"]) < n_rows]  # tokens besides the empty cell
     counts = _token_counts(con, text, sep, common, len(head), others)
@@ -631,7 +646,7 @@ def _token_counts(
         f"histogram(c{i}) FILTER (WHERE strlen(c{i}) <= {longest} AND c{i} IN ({listed})) AS h{i}"
         for i in columns
     ]
-    got = _one_row(con, parts, _source(text, sep, n_cols, []))
+    got = _one_row(con, parts, _source(con, text, sep, n_cols, []))
     for i in columns:
         counts[i] = {str(k): int(c) for k, c in (got[f"h{i}"] or {}).items()}
     return counts
@@ -648,7 +663,7 @@ def _plain_ints(
         f"count(*) FILTER (WHERE c{i} IS NOT NULL AND NOT regexp_full_match(c{i}, {pattern})) AS p{i}"
         for i in columns
     ]
-    got = _one_row(con, parts, _source(text, sep, n_cols, common))
+    got = _one_row(con, parts, _source(con, text, sep, n_cols, common))
     return {i: got[f"p{i}"] == 0 for i in columns}
 
 
@@ -699,7 +714,8 @@ def _load(
     select = ", ".join(
         f"{_cast_sql(plan, f'c{i}')} AS {qi(name)}" for i, (plan, name) in enumerate(zip(plans, names))
     )
-    _create(con, f"CREATE TABLE {_TABLE} AS SELECT {select} FROM {_source(text, sep, len(plans), common)}")
+    source = _source(con, text, sep, len(plans), common)
+    _create(con, f"CREATE TABLE {_TABLE} AS SELECT {select} FROM {source}")
     _view(con, names, position)
 
 
