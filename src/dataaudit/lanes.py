@@ -1,8 +1,8 @@
 """Two lanes of checks on a machine with two or more cores: the checks that fit models (``cost = "fits
 models"``: scikit-learn's fits run mostly without the GIL) in a second thread, beside the others in the
 caller's thread. On 1M rows × 20 columns the model fits (learning curve, leak scan, label errors: about three
-CPU-seconds with scikit-learn's import) overlapped the other checks' hashing and counting, and the checks
-took 4.6-4.9 s instead of 6.6-7.8 s, with every result identical (bench/RESULTS.md).
+CPU-seconds with scikit-learn's import) overlap the other checks' hashing and counting: the checks took 4.28 s
+instead of 4.97 s on a quiet machine, with every result identical (bench/RESULTS.md).
 
 What keeps the lanes' results those of one lane:
 
@@ -95,9 +95,10 @@ def run_in_lanes(
         except BaseException as exc:  # handed to the caller
             box["error"] = exc
 
-    first = [i for i in range(len(planned)) if i not in set(second)]
+    in_second = set(second)
+    first = [i for i in range(len(planned)) if i not in in_second]
     after = [i for i in first if lane_ids.intersection(getattr(planned[i].check, "reads", ()))]
-    first = [i for i in first if i not in set(after)]
+    first = [i for i in first if i not in after]
     n = len(planned)
     told: list[int] = []
 
