@@ -222,8 +222,10 @@ def first_pass_counts(table: Any, tokens: NullTokens) -> tuple[NullCounts, list[
     others = tokens.common - {""}
     value_set = _value_set(others, pa.string())
     nan_spelled = any(_is_nan_text(t) for t in others)
+    numbers = _numbers(others)
     counts: NullCounts = {}
     spell: list[int] = []
+    numeric: list[int] = []
     again = False
     for i, col in enumerate(table.columns):
         found: dict[str, int] = {}
@@ -237,9 +239,33 @@ def first_pass_counts(table: Any, tokens: NullTokens) -> tuple[NullCounts, list[
         elif nan_spelled and pa.types.is_floating(col.type) and pc.any(pc.is_nan(col)).as_py():
             spell.append(i)  # arrow parsed the text 'NaN' as a float NaN: a token, spelled somehow
             again = True
+        elif numbers is not None and (pa.types.is_integer(col.type) or pa.types.is_floating(col.type)):
+            as_float = pc.cast(col, pa.float64(), safe=False)
+            if pc.any(pc.is_in(as_float, value_set=numbers)).as_py():
+                numeric.append(i)  # a number column holding a token such as -999
         if found:
             counts[str(i)] = found
+    if again and numeric:
+        # read again with every token null, a number column's ``-999`` becomes missing there, uncounted: its
+        # cells are counted from the text, as the spelled NaNs are (without a second read, the tokens still
+        # in number columns are counted and set missing later: apply_null_tokens)
+        spell = sorted({*spell, *numeric})
     return counts, spell, again
+
+
+def _numbers(tokens: frozenset[str]) -> Any:
+    """The tokens that are finite numbers (``-999``), as an arrow array of floats, or None."""
+    import pyarrow as pa
+
+    values = []
+    for t in tokens:
+        try:
+            v = float(t)
+        except ValueError:
+            continue
+        if np.isfinite(v):
+            values.append(v)
+    return pa.array(sorted(set(values)), type=pa.float64()) if values else None
 
 
 def count_spellings(raw: Any, positions: list[int], tokens: NullTokens, counts: NullCounts) -> NullCounts:
