@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from dataaudit.engine.duckdb_base import _PNUM
-from dataaudit.loading.nulls import NullTokens
+from dataaudit.loading.nulls import NullTokens, numeric_tokens
 
 _BOOL_TEXT = ["1", "0", "True", "TRUE", "true", "False", "FALSE", "false"]
 _STAGES = ("int", "bool", "date", "time", "ts_s", "ts_s_tz", "ts_ns", "ts_ns_tz", "float", "text")
@@ -162,7 +162,7 @@ def _plan(column: _Column, name: str, missing: bool, nulls: NullTokens) -> _Plan
         plan.wide = True
         return plan
     if stage == "int":
-        numbers = _numeric_tokens(nulls.user_tokens(name))
+        numbers = numeric_tokens(nulls.user_tokens(name))
         plan = (
             _Plan(stage, pa.float64(), "float64", "float")
             if missing
@@ -186,7 +186,7 @@ def _plan(column: _Column, name: str, missing: bool, nulls: NullTokens) -> _Plan
         )
     elif stage == "float":
         plan = _Plan(stage, pa.float64(), "float64", "float")
-        plan.numbers = _numeric_tokens(nulls.user_tokens(name))
+        plan.numbers = numeric_tokens(nulls.user_tokens(name))
     else:  # text, or nothing but missing values
         plan = _Plan(stage, pa.string(), "object", "text")
         if column.user_hits:
@@ -198,13 +198,3 @@ def _plan(column: _Column, name: str, missing: bool, nulls: NullTokens) -> _Plan
                 plan.to_number, plan.dtype, plan.kind = True, "float64", "float"
     plan.missing = missing
     return plan
-
-
-def _numeric_tokens(tokens: frozenset[str]) -> dict[str, float]:
-    out = {}
-    for t in sorted(tokens):
-        try:
-            out[t] = float(t)
-        except ValueError:
-            continue
-    return out

@@ -59,7 +59,7 @@ from dataaudit.engine.duckdb_csv_types import (
 )
 from dataaudit.engine.duckdb_resources import CSV_BLOCK
 from dataaudit.engine.duckdb_text import _Text
-from dataaudit.loading.nulls import NullTokens
+from dataaudit.loading.nulls import NullTokens, numeric_tokens
 from dataaudit.loading.problems import _NotUtf8
 
 __all__ = ["native_csv"]
@@ -514,10 +514,8 @@ class _UserTokens:
     numbers), on a numeric column those that read as numbers (``-999``)."""
 
     def __init__(self, nulls: NullTokens, name: str) -> None:
-        from dataaudit.engine.duckdb_csv_types import _numeric_tokens
-
         self.text = sorted(nulls.for_column(name) - nulls.common)
-        numbers = _numeric_tokens(nulls.user_tokens(name))
+        numbers = numeric_tokens(nulls.user_tokens(name))
         self.numbers = {t: x for t, x in numbers.items() if x == x}  # NaN equals nothing in pyarrow
 
 

@@ -169,13 +169,20 @@ def _apply_categorical(s: pd.Series, wanted: frozenset[str]) -> tuple[pd.Series,
     return s.cat.remove_categories(hit), found
 
 
-def _apply_numeric(s: pd.Series, user: frozenset[str]) -> tuple[pd.Series, dict[str, int]]:
-    numbers = {}
-    for token in user:
+def numeric_tokens(tokens: Iterable[str]) -> dict[str, float]:
+    """The tokens that spell a number (``-999``, ``nan``), each with its value, in token order: the user's
+    tokens a number column is compared with (here, and by the duckdb loader)."""
+    out = {}
+    for t in sorted(tokens):
         try:
-            numbers[token] = float(token)
+            out[t] = float(t)
         except ValueError:
             continue
+    return out
+
+
+def _apply_numeric(s: pd.Series, user: frozenset[str]) -> tuple[pd.Series, dict[str, int]]:
+    numbers = numeric_tokens(user)
     if not numbers:
         return s, {}
     found, mask = {}, np.zeros(len(s), dtype=bool)
@@ -257,15 +264,8 @@ def _numbers(tokens: frozenset[str]) -> Any:
     """The tokens that are finite numbers (``-999``), as an arrow array of floats, or None."""
     import pyarrow as pa
 
-    values = []
-    for t in tokens:
-        try:
-            v = float(t)
-        except ValueError:
-            continue
-        if np.isfinite(v):
-            values.append(v)
-    return pa.array(sorted(set(values)), type=pa.float64()) if values else None
+    values = sorted({v for v in numeric_tokens(tokens).values() if np.isfinite(v)})
+    return pa.array(values, type=pa.float64()) if values else None
 
 
 def count_spellings(raw: Any, positions: list[int], tokens: NullTokens, counts: NullCounts) -> NullCounts:
