@@ -18,6 +18,7 @@ from dataaudit.model import Table
 from dataaudit.roles import ID_TOKENS, tokens
 
 __all__ = [
+    "BASELINE_IMPORTS",
     "LEARNING_RATE",
     "MAX_CATEGORIES",
     "MAX_LEAF_NODES",
@@ -31,6 +32,8 @@ __all__ = [
     "_target_values",
 ]
 
+#: the modules :func:`baseline_model` imports (``Check.imports`` of the checks that fit it)
+BASELINE_IMPORTS = ("sklearn.ensemble",)
 #: the baseline bins a categorical feature into at most 255 codes: rarer categories are pooled as "other"
 MAX_CATEGORIES = 250
 #: the baseline: few, small trees with a large step, so that fifteen fits stay well under a second. A fit

@@ -11,6 +11,7 @@ import numpy as np
 
 from dataaudit.check_api import FITS_MODELS, Cost
 from dataaudit.checks._model_matrix import (
+    BASELINE_IMPORTS,
     _drop_rare_classes,
     _excluded_table,
     _features,
@@ -103,6 +104,7 @@ class LearningCurve(Check):
     requires: ClassVar[tuple[str, ...]] = ("target",)
     #: 12-15 HistGradientBoosting fits: --quick leaves it out
     cost: ClassVar[Cost] = FITS_MODELS
+    imports: ClassVar[tuple[str, ...]] = (*BASELINE_IMPORTS, "sklearn.metrics", "sklearn.model_selection")
 
     max_rows: int = 10_000
     max_seconds: float = 20.0

@@ -11,6 +11,7 @@ import numpy as np
 
 from dataaudit.check_api import FITS_MODELS, Cost
 from dataaudit.checks._model_matrix import (
+    BASELINE_IMPORTS,
     _drop_rare_classes,
     _excluded_table,
     _features,
@@ -259,6 +260,7 @@ class LabelErrors(Check):
     requires: ClassVar[tuple[str, ...]] = ("target",)
     #: k-fold HistGradientBoosting fits: --quick leaves it out
     cost: ClassVar[Cost] = FITS_MODELS
+    imports: ClassVar[tuple[str, ...]] = (*BASELINE_IMPORTS, "sklearn.model_selection", "cleanlab.filter")
 
     max_rows: int = 10_000
     folds: int = 5

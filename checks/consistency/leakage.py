@@ -158,6 +158,7 @@ class TargetLeakage(Check):
     requires: ClassVar[tuple[str, ...]] = ("target",)
     #: a decision tree per feature and fold: --quick leaves it out
     cost: ClassVar[Cost] = FITS_MODELS
+    imports: ClassVar[tuple[str, ...]] = ("sklearn.tree",)
 
     warn_above: float = 0.90
     fail_above: float = 0.98

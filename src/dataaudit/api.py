@@ -30,13 +30,14 @@ from dataaudit.dataset_build import engine_dataset, pandas_dataset, phase, which
 from dataaudit.engine.choose import is_spark_frame
 from dataaudit.errors import ConfigError, DataLoadError
 from dataaudit.extras import require
+from dataaudit.lanes import warm_imports
 from dataaudit.loading import NullTokens
 from dataaudit.model import Area, Report
 from dataaudit.privacy import masking, policy_for
 from dataaudit.registry import Registry
 from dataaudit.report_builder import build_report
 from dataaudit.role_table import ROLES
-from dataaudit.runner import Progress, check_limit, plan, run_checks
+from dataaudit.runner import Progress, check_limit, may_run, plan, run_checks
 from dataaudit.snapshot import Snapshot
 from dataaudit.startup import startup_done
 from dataaudit.testset import plan_test
@@ -113,6 +114,7 @@ def prepare(
         role: option_name(role) if overrides.get(role) else f"{cfg_source}: {role}" for role in _ROLE_KEYS
     }
     startup_done()  # from the command line: collect garbage again before the data is read (dataaudit.startup)
+    warm_imports(p.check for p in planned if may_run(p.check, cfg))  # while the data is read (see lanes)
     engine_name, reason = which_engine(cfg.engine, data, path, fmt, cfg.catalog_table)
     if engine_name != "pandas":
         phase(progress, f"reading {path.name if path else 'the DataFrame'} into {engine_name}")

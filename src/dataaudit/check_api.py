@@ -200,6 +200,9 @@ class Check:
     - ``reads``: the ids of the checks whose results it reads (the size rules of thumb read
       ``size.learning_curve``'s, through ``data.memo``): where the checks that fit models run beside the
       others (:mod:`dataaudit.lanes`), it runs after them;
+    - ``imports``: the modules its ``run`` imports that are slow to import (scikit-learn's): on two or more
+      cores they are imported in the background while the data is read, which mostly waits outside the GIL
+      (:func:`dataaudit.lanes.warm_imports`); an import that fails there fails again, in ``run``, as before;
     - ``run(data) -> Outcome``: pure; it never reads files, prints or builds HTML.
     """
 
@@ -211,6 +214,7 @@ class Check:
     all_rows: ClassVar[bool] = False
     cost: ClassVar[Cost] = "light"
     reads: ClassVar[tuple[str, ...]] = ()
+    imports: ClassVar[tuple[str, ...]] = ()
 
     def __post_init__(self) -> None:
         """Threshold pairs named ``*warn_below``/``*fail_below`` (and ``*_above``) must be ordered: a fail

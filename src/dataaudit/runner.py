@@ -154,6 +154,17 @@ def run_checks(
         return _run_all(data, planned, progress, timeout, waivers)
 
 
+def may_run(check: Check, cfg: Config) -> bool:
+    """Whether ``check`` may run under ``cfg``, as far as is known before the data is read: ``--quick``
+    does not leave it out, and every role it requires is declared or may be detected (id, timestamp)."""
+
+    def may_have(role: str) -> bool:
+        known = ROLE_BY_NAME.get(role)
+        return known is None or known.declare is not None or bool(getattr(cfg, known.key, None))
+
+    return not left_out(check, cfg.quick) and all(may_have(r) for r in check.requires)
+
+
 def left_out(check: Check | type[Check], quick: bool) -> bool:
     """Whether a ``--quick`` audit leaves ``check`` out: it fits models."""
     return quick and getattr(check, "cost", "light") == FITS_MODELS
