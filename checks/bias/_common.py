@@ -122,9 +122,9 @@ def _value_labels(data: Dataset, column: str, values: pd.Series, weights: np.nda
     ``(missing)``; numbers with many values in bands, ages in the usual bands, others in quintiles whose
     edges are the quantiles of the rows, taken from the distinct values weighted by their ``weights`` (the
     same edges as ``pd.qcut`` over the rows)."""
-    from dataaudit.checks.consistency.outliers import _quantiles
     from dataaudit.dataset import AGE_BANDS, MAX_CLASSES
     from dataaudit.roles import tokens
+    from dataaudit.stats import sorted_quantiles
 
     values = values.reset_index(drop=True)
     st = data.stats[column]
@@ -143,7 +143,9 @@ def _value_labels(data: Dataset, column: str, values: pd.Series, weights: np.nda
             order = np.argsort(x[known], kind="stable")
             # pd.qcut's edges: Series.quantile, i.e. np.percentile at 100·q, i.e. q·100/100
             levels = list(np.linspace(0, 1, 6) * 100.0 / 100)
-            bins = [float(b) for b in _quantiles(x[known][order], np.asarray(weights)[known][order], levels)]
+            bins = [
+                float(b) for b in sorted_quantiles(x[known][order], levels, np.asarray(weights)[known][order])
+            ]
             banded = pd.cut(num, bins, include_lowest=True, duplicates="drop")
             banded = banded.cat.rename_categories(
                 [f"{iv.left:g}–{iv.right:g}" for iv in banded.cat.categories]

@@ -17,6 +17,7 @@ from dataaudit.dataset import Dataset
 from dataaudit.engine.base import Predicate
 from dataaudit.model import Area, Check, Outcome, Status, Table, count, worst_status
 from dataaudit.roles import ID_TOKENS
+from dataaudit.stats import sorted_quantiles
 
 __all__ = ["Outliers"]
 
@@ -283,7 +284,7 @@ class Outliers(Check):
         if rest is not None:
             if rest[1].sum() < 10:
                 return None
-            vmin, q1, q2, q3 = _quantiles(*rest, [0.0, 0.25, 0.5, 0.75])
+            vmin, q1, q2, q3 = sorted_quantiles(rest[0], [0.0, 0.25, 0.5, 0.75], rest[1])
         else:
             vmin, q1, q2, q3 = (q[k] for k in ("min", "p25", "p50", "p75"))
         # the tail's shape is read at the 1st/99th percentile, or, in a small column, further in (at least
@@ -291,9 +292,10 @@ class Outliers(Check):
         n_judged = int(rest[1].sum() if rest is not None else st.count)
         p_tail = min(max(0.01, 3 / max(n_judged, 1)), 0.10)
         if p_tail > 0.01:
-            p01, p99 = _quantiles(*(rest if rest is not None else (values, weights)), [p_tail, 1 - p_tail])
+            at, times = rest if rest is not None else (values, weights)
+            p01, p99 = sorted_quantiles(at, [p_tail, 1 - p_tail], times)
         elif rest is not None:
-            p01, p99 = _quantiles(*rest, [0.01, 0.99])
+            p01, p99 = sorted_quantiles(rest[0], [0.01, 0.99], rest[1])
         else:
             p01, p99 = q["p01"], q["p99"]
         normal_tail = (NormalDist().inv_cdf(1 - p_tail) - 0.6745) / 1.3490
@@ -481,30 +483,6 @@ def _far_apart(plan: _Plan, keys: np.ndarray) -> bool:
         if t.size > 1 and width > 0 and float(np.max(np.diff(t))) >= 0.5 * width:
             return True
     return False
-
-
-def _quantiles(values: np.ndarray, counts: np.ndarray, qs: list[float]) -> np.ndarray:
-    """``np.quantile(np.repeat(values, counts), qs)`` (numpy's linear method, the same floats) from sorted
-    distinct values and their counts, without expanding them to rows."""
-    cum = np.cumsum(np.asarray(counts, dtype=np.int64))
-    n = int(cum[-1])
-    q = np.asarray(qs, dtype="float64")
-    virtual = np.asanyarray((n - 1) * q)
-    prev = np.floor(virtual)
-    nxt = prev + 1
-    above = virtual >= n - 1
-    prev[above] = nxt[above] = n - 1
-    below = virtual < 0
-    prev[below] = nxt[below] = 0
-    gamma_prev = prev.copy()
-    gamma_prev[above] = -1  # as numpy marks the last element (both ends equal there: gamma is moot)
-    a = values[np.searchsorted(cum, prev.astype(np.int64), side="right")]
-    b = values[np.searchsorted(cum, nxt.astype(np.int64), side="right")]
-    t = np.asanyarray(virtual - gamma_prev)
-    diff = b - a
-    out = np.asanyarray(a + diff * t)
-    np.subtract(b, diff * (1 - t), out=out, where=t >= 0.5)
-    return out
 
 
 def _examples(low: list[float], high: list[float]) -> str:

@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterator, Sequence
 
-__all__ = ["ColumnStats", "Stats", "settle_dates"]
+__all__ = ["ColumnStats", "Stats", "settle_dates", "sorted_quantiles"]
 
 #: share of non-missing text values that must parse for a column to count as numeric / datetime text
 PARSE_SHARE = 0.95
@@ -108,7 +108,10 @@ class Stats:
         else None. Values that do not parse are NaT, and so are times of day without a date ("18:30"); a
         two-digit year is the latest such year not after the as-of year (1/1/63 is 1963 in 2026)."""
         if column not in self._datetimes:
-            self._datetimes[column], self._layouts[column] = _parse_datetimes(self.frame[column], self.as_of)
+            s = self.frame[column]
+            # a column without missing values needs no copy of its non-missing ones (1M texts: 0.05 s)
+            whole = _is_text(s) and int(self.value_counts(column).sum()) == len(s)
+            self._datetimes[column], self._layouts[column] = _parse_datetimes(s, self.as_of, whole)
         return self._datetimes[column]
 
     def datetime_layout(self, column: str) -> str | None:
@@ -162,7 +165,7 @@ class Stats:
             kind = "datetime"
         else:
             if _is_text(s):
-                lengths = pd.Series(vc.index.astype(str)).str.len().to_numpy()
+                lengths = _lengths(vc.index)
                 mean_length = float(np.average(lengths, weights=vc.to_numpy())) if len(lengths) else 0.0
             many = distinct > max(CATEGORICAL_MAX_DISTINCT, 0.05 * count)
             kind = "text" if (many or (mean_length or 0) > TEXT_MEAN_LENGTH) else "categorical"
@@ -210,6 +213,14 @@ def _is_text(s: pd.Series) -> bool:
     return pd.api.types.is_object_dtype(s) or pd.api.types.is_string_dtype(s)
 
 
+def _lengths(values: pd.Index) -> np.ndarray:
+    """The length of each value's text: ``len`` itself where every value is a ``str`` (1M distinct texts:
+    0.04 s instead of 0.25 s through ``.str.len()``)."""
+    if pd.api.types.infer_dtype(values, skipna=False) == "string":
+        return np.fromiter(map(len, values.to_numpy()), dtype=np.int64, count=len(values))
+    return pd.Series(values.astype(str)).str.len().to_numpy()
+
+
 def _bool_like(values: pd.Index) -> bool:
     tokens = {str(v).strip().lower() for v in values}
     return bool(tokens) and tokens <= {"true", "false", "yes", "no", "y", "n", "t", "f"}
@@ -220,21 +231,54 @@ def _quantiles(num: pd.Series) -> dict[str, float] | None:
     arr = arr[np.isfinite(arr)]
     if arr.size == 0:
         return None
-    qs = np.quantile(arr, [0.0, 0.01, 0.25, 0.5, 0.75, 0.99, 1.0])
     names = ("min", "p01", "p25", "p50", "p75", "p99", "max")
-    out = {k: float(v) for k, v in zip(names, qs)}
+    out = {k: float(v) for k, v in zip(names, sorted_quantiles(np.sort(arr), _QUANTILES))}
     out["mean"] = float(arr.mean())
     out["std"] = float(arr.std(ddof=1)) if arr.size > 1 else 0.0
     return out
 
 
-def _parse_datetimes(s: pd.Series, as_of: dt.datetime) -> tuple[pd.Series | None, str | None]:
-    """The column parsed to UTC (or None when under ``PARSE_SHARE`` of it is dates) and the layout used."""
+_QUANTILES = np.array([0.0, 0.01, 0.25, 0.5, 0.75, 0.99, 1.0])
+
+
+def sorted_quantiles(values: np.ndarray, qs: Sequence[float] | np.ndarray, counts: np.ndarray | None = None):
+    """``np.quantile(np.repeat(values, counts), qs)`` from sorted ``values`` without NaN, each occurring
+    ``counts`` times (default once): numpy's default, linear method in numpy's own arithmetic, so the floats
+    are the same to the bit (tests/test_sorted_quantiles.py), without expanding counts to rows or
+    ``np.quantile``'s partition around every index it needs (1M floats: 0.037 s, where a sort takes 0.005)."""
+    q = np.asarray(qs, dtype="float64")
+    cum = None if counts is None else np.cumsum(np.asarray(counts, dtype=np.int64))
+    n = values.size if cum is None else int(cum[-1])
+    virtual = np.asanyarray((n - 1) * q)
+    prev = np.floor(virtual)
+    nxt = prev + 1
+    above = virtual >= n - 1
+    prev[above] = nxt[above] = n - 1
+    below = virtual < 0
+    prev[below] = nxt[below] = 0
+    gamma_prev = prev.copy()
+    gamma_prev[above] = -1  # as numpy marks the last element (both ends equal there: gamma is moot)
+    lo, hi = prev.astype(np.int64), nxt.astype(np.int64)
+    if cum is not None:  # the row positions, as positions among the distinct values
+        lo, hi = np.searchsorted(cum, lo, side="right"), np.searchsorted(cum, hi, side="right")
+    a, b = values[lo], values[hi]
+    t = np.asanyarray(virtual - gamma_prev)
+    diff = b - a
+    out = np.asanyarray(a + diff * t)
+    np.subtract(b, diff * (1 - t), out=out, where=t >= 0.5)
+    return out
+
+
+def _parse_datetimes(
+    s: pd.Series, as_of: dt.datetime, whole: bool = False
+) -> tuple[pd.Series | None, str | None]:
+    """The column parsed to UTC (or None when under ``PARSE_SHARE`` of it is dates) and the layout used.
+    ``whole``: the caller knows that no value is missing."""
     if pd.api.types.is_datetime64_any_dtype(s):
         return (s.dt.tz_localize("UTC") if s.dt.tz is None else s.dt.tz_convert("UTC")), "dtype"
     if not _is_text(s):
         return None, None
-    sample = s.dropna()
+    sample = s if whole else s.dropna()
     if sample.empty:
         return None, None
     # a probe spread over the column: the first rows of a sorted feed may all have days <= 12
@@ -247,7 +291,7 @@ def _parse_datetimes(s: pd.Series, as_of: dt.datetime) -> tuple[pd.Series | None
         probe = probe.mask(_time_of_day(sample))
     if probe.notna().mean() < PARSE_SHARE:
         return None, None
-    enough = PARSE_SHARE * s.notna().sum()
+    enough = PARSE_SHARE * (len(s) if whole else s.notna().sum())
     layout: str | None = "ISO8601"
     try:
         parsed = pd.to_datetime(s, errors="coerce", utc=True, format=layout)
