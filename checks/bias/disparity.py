@@ -77,6 +77,8 @@ class LabelRateDisparity(Check):
     area: ClassVar[Area] = Area.BIAS
     all_rows = True  # counts from data.stats / data.engine: exact over all rows on every engine
     requires: ClassVar[tuple[str, ...]] = ("target", "sensitive")
+    #: the rates come from a fairlearn MetricFrame (``_rate_table``; not in a --quick audit)
+    imports: ClassVar[tuple[str, ...]] = ("fairlearn.metrics",)
 
     difference_warn_above: float = 0.1
     difference_fail_above: float = 0.2

@@ -114,7 +114,8 @@ def prepare(
         role: option_name(role) if overrides.get(role) else f"{cfg_source}: {role}" for role in _ROLE_KEYS
     }
     startup_done()  # from the command line: collect garbage again before the data is read (dataaudit.startup)
-    warm_imports(p.check for p in planned if may_run(p.check, cfg))  # while the data is read (see lanes)
+    if not cfg.quick:  # the slow imports of the checks to run, while the data is read (dataaudit.lanes)
+        warm_imports(p.check for p in planned if may_run(p.check, cfg))
     engine_name, reason = which_engine(cfg.engine, data, path, fmt, cfg.catalog_table)
     if engine_name != "pandas":
         phase(progress, f"reading {path.name if path else 'the DataFrame'} into {engine_name}")

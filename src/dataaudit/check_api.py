@@ -202,7 +202,8 @@ class Check:
       others (:mod:`dataaudit.lanes`), it runs after them;
     - ``imports``: the modules its ``run`` imports that are slow to import (scikit-learn's): on two or more
       cores they are imported in the background while the data is read, which mostly waits outside the GIL
-      (:func:`dataaudit.lanes.warm_imports`); an import that fails there fails again, in ``run``, as before;
+      (:func:`dataaudit.lanes.warm_imports`; a ``--quick`` audit, which avoids them, imports none ahead); an
+      import that fails there fails again, in ``run``, as before;
     - ``run(data) -> Outcome``: pure; it never reads files, prints or builds HTML.
     """
 
