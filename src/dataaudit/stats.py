@@ -7,6 +7,7 @@ or mostly dates get a parsed view (``numeric`` / ``datetimes``) so checks don't 
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -73,11 +74,34 @@ class Stats:
         self._numeric: dict[str, pd.Series | None] = {}
         self._datetimes: dict[str, pd.Series | None] = {}
         self._layouts: dict[str, str | None] = {}
+        self._lock = threading.Lock()
+        self._column_locks: dict[str, threading.RLock] = {}
 
     def __getitem__(self, column: str) -> ColumnStats:
         if column not in self._columns:
-            self._columns[column] = self._compute(column)
+            with self._lock:
+                lock = self._column_locks.setdefault(column, threading.RLock())
+            with lock:  # the first to ask computes; one asking meanwhile (see prefetch) waits for it
+                if column not in self._columns:
+                    self._columns[column] = self._compute(column)
         return self._columns[column]
+
+    def prefetch(self, columns: Sequence[str]) -> threading.Thread:
+        """Compute the statistics of ``columns`` in a background thread, the last first, while the caller asks
+        for the columns in order: for numbers and timestamps, whose sorting and hashing run mostly outside
+        the GIL, so that a second core shares the work (1M rows × 20 columns: 11 number and 3 time columns).
+        A column whose statistics fail there is computed again, and fails, where it is asked for."""
+
+        def work() -> None:
+            for column in reversed(columns):
+                try:
+                    self[column]
+                except Exception:  # noqa: BLE001,S112 - raised again where the column is asked for
+                    continue
+
+        thread = threading.Thread(target=work, name="dataaudit-stats", daemon=True)
+        thread.start()
+        return thread
 
     def __iter__(self) -> Iterator[ColumnStats]:
         return (self[c] for c in self.frame.columns)
