@@ -14,6 +14,7 @@ import dataaudit
 from dataaudit.engine.pandas import _row_keys
 from dataaudit.loading import load
 from dataaudit.loading.text import _ArrowCsv
+from dataaudit.stats import Stats
 
 BLOCK = 256  # bytes: every file below spans many blocks
 
@@ -116,6 +117,27 @@ def test_row_keys_group_rows_as_pandas_groups_them(columns):
     assert (pd.factorize(keys)[0] == pd.factorize(groups)[0]).all()
     assert keys[0] == keys[2] and keys[1] == keys[3]
     assert (keys[0] == keys[1]) == (columns == ["e"])
+    # the same keys from the codes the statistics kept (their value counts factorize each text column)
+    assert np.array_equal(_row_keys(frame, columns, Stats(frame).text_codes), keys)
+
+
+def test_the_statistics_keep_codes_of_text_columns_only():
+    frame = pd.DataFrame(
+        {
+            "text": ["x", None, "y", "x"],
+            "none": pd.Series([None] * 4, dtype=object),
+            "mixed": [1, "1", 1, None],
+            "lists": [[1], [2], [1], None],
+            "n": [1.0, 2.0, 1.0, np.nan],
+        }
+    )
+    stats = Stats(frame)
+    assert stats.text_codes("text").tolist() == [0, -1, 1, 0]
+    assert stats.text_codes("none").tolist() == [-1] * 4
+    assert [stats.text_codes(c) for c in ("mixed", "lists", "n")] == [None] * 3
+    assert np.array_equal(
+        _row_keys(frame, list(frame.columns), stats.text_codes), _row_keys(frame, frame.columns)
+    )
 
 
 def test_row_keys_of_unhashable_cells_group_by_the_text():

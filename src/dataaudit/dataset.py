@@ -158,7 +158,9 @@ class Dataset:
         self._memo_locks: dict[Any, threading.RLock] = {}
         #: what holds the data and runs the operations checks need over all rows (see dataaudit.engine)
         self.engine: Engine = (
-            engine if engine is not None else PandasEngine(frame, counts=self.stats.value_counts)
+            engine
+            if engine is not None
+            else PandasEngine(frame, counts=self.stats.value_counts, codes=self.stats.text_codes)
         )
         #: whether ``frame`` holds every row; when it does not, it is a seeded sample by position (its index
         #: is the row positions), the engine answers over all rows, and reading ``frame`` is noted in the

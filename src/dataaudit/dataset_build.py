@@ -81,7 +81,7 @@ def pandas_dataset(
         as_of=as_of,
         settings=cfg.model_dump(),
         sample_rows=cfg.sample_rows,
-        engine=PandasEngine(kept, reason, counts=stats.value_counts),
+        engine=PandasEngine(kept, reason, counts=stats.value_counts, codes=stats.text_codes),
     )
     return dataset, cfg
 

@@ -71,6 +71,7 @@ class Stats:
         self.as_of = as_of or dt.datetime.now(dt.UTC)
         self._columns: dict[str, ColumnStats] = {}
         self._counts: dict[str, pd.Series] = {}
+        self._codes: dict[str, np.ndarray] = {}
         self._numeric: dict[str, pd.Series | None] = {}
         self._datetimes: dict[str, pd.Series | None] = {}
         self._layouts: dict[str, str | None] = {}
@@ -114,11 +115,20 @@ class Stats:
         if column not in self._counts:
             s = self.frame[column]
             try:
-                vc = _value_counts(s)
+                vc, codes = _counts_and_codes(s)
             except TypeError:  # unhashable values (lists, dicts): count their text
-                vc = s.dropna().astype(str).value_counts(sort=True)
+                vc, codes = s.dropna().astype(str).value_counts(sort=True), None
+            if codes is not None:
+                self._codes[column] = codes
             self._counts[column] = vc
         return self._counts[column]
+
+    def text_codes(self, column: str) -> np.ndarray | None:
+        """The ``pd.factorize`` codes of a column of text (every value a ``str``; missing: -1), kept from its
+        value counts, which factorize it anyway: the row keys of duplicate and conflict groups reuse them
+        (1M rows, 6 text columns: 0.35 s less); None for any other column."""
+        self.value_counts(column)
+        return self._codes.get(column)
 
     def numeric(self, column: str) -> pd.Series | None:
         """The column as floats when it is numeric, or text of which ≥95% parses as numbers; else None.
@@ -208,14 +218,22 @@ class Stats:
 
 
 def _value_counts(s: pd.Series) -> pd.Series:
-    """``s.value_counts(dropna=True)``, most frequent first, ties in order of first appearance.
+    """``s.value_counts(dropna=True)``, most frequent first, ties in order of first appearance (see
+    :func:`_counts_and_codes`)."""
+    return _counts_and_codes(s)[0]
+
+
+def _counts_and_codes(s: pd.Series) -> tuple[pd.Series, np.ndarray | None]:
+    """``s.value_counts(dropna=True)``, most frequent first, ties in order of first appearance; and for a
+    column of ``str`` (numpy object dtype), the ``pd.factorize`` codes they were counted from (int32), else
+    None.
 
     Built from ``pd.factorize`` and ``np.bincount``: the same result as ``Series.value_counts`` but 3–4×
     faster on high-cardinality text and timestamps (1M free-text values: 0.45 s instead of 1.8 s), where
     pandas' own value_counts spends most of its time building and sorting an object result.
     Categoricals keep pandas' behaviour (unused categories are listed with a count of 0)."""
     if isinstance(s.dtype, pd.CategoricalDtype):
-        return s.value_counts(dropna=True, sort=True)
+        return s.value_counts(dropna=True, sort=True), None
     if isinstance(s.dtype, np.dtype) and s.dtype.kind in "iuf":
         # plain numbers: a sort beats hashing (1M floats with 300k distinct values: 0.02 s instead of 0.1 s);
         # ties then come in value order
@@ -224,13 +242,19 @@ def _value_counts(s: pd.Series) -> pd.Series:
             values = values[~np.isnan(values)]
         uniques, counts = np.unique(values, return_counts=True)
         order = np.argsort(-counts, kind="stable")
-        return pd.Series(counts[order], index=pd.Index(uniques[order], name=s.name), name="count")
+        return pd.Series(counts[order], index=pd.Index(uniques[order], name=s.name), name="count"), None
     codes, distinct = pd.factorize(s, use_na_sentinel=True)
     counts = np.bincount(codes[codes >= 0], minlength=len(distinct))
     order = np.argsort(-counts, kind="stable")
     index = pd.Index(distinct).take(order)
     index.name = s.name
-    return pd.Series(counts[order], index=index, name="count")
+    text = (
+        s.dtype == object
+        and not pd.get_option("future.infer_string")
+        and len(distinct) < 2**31
+        and pd.api.types.infer_dtype(distinct, skipna=False) in ("string", "empty")
+    )
+    return pd.Series(counts[order], index=index, name="count"), codes.astype(np.int32) if text else None
 
 
 def _is_text(s: pd.Series) -> bool:
