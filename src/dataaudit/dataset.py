@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -14,6 +13,7 @@ import pandas as pd
 
 from dataaudit.engine import Engine, PandasEngine, sample_positions
 from dataaudit.engine.scope import note_sample
+from dataaudit.once import Once
 from dataaudit.role_table import ROLES
 from dataaudit.stats import Stats
 
@@ -153,9 +153,7 @@ class Dataset:
         self.baseline = baseline
         #: the test set (``--test``) as a Dataset with this one's roles, read by the split checks
         self.test = test
-        self._memo: dict[Any, Any] = {}
-        self._memo_lock = threading.Lock()
-        self._memo_locks: dict[Any, threading.RLock] = {}
+        self._memo: Once[Any, Any] = Once()
         #: what holds the data and runs the operations checks need over all rows (see dataaudit.engine)
         self.engine: Engine = (
             engine
@@ -206,14 +204,7 @@ class Dataset:
         it runs once per audit whichever check asks first, also when checks run beside each other (a check
         that asks while another computes the key waits for its value). A ``compute`` that raises caches
         nothing."""
-        if key in self._memo:
-            return self._memo[key]
-        with self._memo_lock:  # one lock per key: checks running beside each other (dataaudit.lanes)
-            lock = self._memo_locks.setdefault(key, threading.RLock())
-        with lock:  # the first to ask computes, the others wait for its value
-            if key not in self._memo:
-                self._memo[key] = compute()
-        return self._memo[key]
+        return self._memo.get(key, compute)
 
     def __repr__(self) -> str:
         return f"Dataset({self.source.path or 'DataFrame'}, {self.n_rows:,} rows × {self.n_cols} columns)"

@@ -15,10 +15,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from dataaudit.once import Once
+
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
 
-__all__ = ["ColumnStats", "Stats", "settle_dates", "sorted_quantiles"]
+__all__ = ["ColumnStats", "Stats", "all_str", "settle_dates", "sorted_quantiles"]
 
 #: share of non-missing text values that must parse for a column to count as numeric / datetime text
 PARSE_SHARE = 0.95
@@ -69,23 +71,16 @@ class Stats:
         self.frame = frame
         #: two-digit years are read as the latest such year not after this time's year (see settle_dates)
         self.as_of = as_of or dt.datetime.now(dt.UTC)
-        self._columns: dict[str, ColumnStats] = {}
+        self._columns: Once[str, ColumnStats] = Once()
         self._counts: dict[str, pd.Series] = {}
         self._codes: dict[str, np.ndarray] = {}
         self._numeric: dict[str, pd.Series | None] = {}
         self._datetimes: dict[str, pd.Series | None] = {}
         self._layouts: dict[str, str | None] = {}
-        self._lock = threading.Lock()
-        self._column_locks: dict[str, threading.RLock] = {}
 
     def __getitem__(self, column: str) -> ColumnStats:
-        if column not in self._columns:
-            with self._lock:
-                lock = self._column_locks.setdefault(column, threading.RLock())
-            with lock:  # the first to ask computes; one asking meanwhile (see prefetch) waits for it
-                if column not in self._columns:
-                    self._columns[column] = self._compute(column)
-        return self._columns[column]
+        # computed once: one asking while another thread computes it (see prefetch) waits for its value
+        return self._columns.get(column, lambda: self._compute(column))
 
     def prefetch(self, columns: Sequence[str]) -> threading.Thread:
         """Compute the statistics of ``columns`` in a background thread, the last first, while the caller asks
@@ -250,13 +245,20 @@ def _counts_and_codes(s: pd.Series) -> tuple[pd.Series, np.ndarray | None]:
     order = np.argsort(-counts, kind="stable")
     index = pd.Index(distinct).take(order)
     index.name = s.name
-    text = (
-        s.dtype == object
-        and not pd.get_option("future.infer_string")
-        and len(distinct) < 2**31
-        and pd.api.types.infer_dtype(distinct, skipna=False) in ("string", "empty")
-    )
+    text = len(distinct) < 2**31 and all_str(s.dtype, distinct)
     return pd.Series(counts[order], index=index, name="count"), codes.astype(np.int32) if text else None
+
+
+def all_str(dtype: Any, uniques: Any) -> bool:
+    """Whether a column of this dtype with these distinct values holds text only: numpy object dtype, every
+    value a ``str`` (or none at all). Its ``pd.factorize`` codes then stand for its values one to one, as the
+    row keys use them (``engine.pandas._column_hash``)."""
+    return (
+        isinstance(dtype, np.dtype)
+        and dtype.kind == "O"
+        and not pd.get_option("future.infer_string")
+        and pd.api.types.infer_dtype(uniques, skipna=False) in ("string", "empty")
+    )
 
 
 def _is_text(s: pd.Series) -> bool:

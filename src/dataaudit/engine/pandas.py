@@ -211,12 +211,14 @@ def _column_hash(s: pd.Series, codes: np.ndarray | None = None) -> np.ndarray:
     grouping, in about 55% of the time (1M distinct texts: 0.18 s instead of 0.32 s). Other columns:
     ``pd.util.hash_pandas_object(s, index=False)``, as mixed objects (``1`` and ``"1"``) are told apart
     by their text there."""
+    from dataaudit.stats import all_str
+
+    if codes is not None:  # the column's codes, kept by the statistics: a column of str (Stats.text_codes)
+        return _mix(codes)
     values = s.to_numpy()
     if values.dtype == object and not pd.get_option("future.infer_string"):
-        if codes is not None:  # the column's codes, kept by the statistics: a column of str
-            return _mix(codes)
         codes, uniques = pd.factorize(values, sort=False)
-        if pd.api.types.infer_dtype(uniques, skipna=False) in ("string", "empty"):
+        if all_str(values.dtype, uniques):
             return _mix(codes)
     if values.dtype.kind == "f":  # -0.0 and 0.0 are one value, as DataFrame.duplicated and SQL engines count
         s = s + 0.0
