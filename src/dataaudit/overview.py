@@ -14,6 +14,7 @@ import numpy as np
 
 from dataaudit.model import ColumnSummary
 from dataaudit.privacy import mask_example
+from dataaudit.stats import HISTOGRAM_BINS
 
 if TYPE_CHECKING:
     from dataaudit.dataset import Dataset
@@ -21,8 +22,9 @@ if TYPE_CHECKING:
 __all__ = ["MAX_OVERVIEW_COLUMNS", "SPARK_BINS", "column_summaries", "ordered_tokens"]
 
 MAX_OVERVIEW_COLUMNS = 500
-#: bins of a numeric or datetime column's histogram, bars of a categorical column's top values
-SPARK_BINS = 16
+#: bins of a numeric or datetime column's histogram (the statistics count them), bars of a categorical
+#: column's top values
+SPARK_BINS = HISTOGRAM_BINS
 SPARK_BARS = 8
 
 
@@ -61,29 +63,12 @@ def ordered_tokens(counts: Mapping[str, int]) -> tuple[tuple[str, int], ...]:
 
 def _shape(dataset: Dataset, column: str, kind: str) -> tuple[tuple[float, ...], str]:
     """Bar heights in [0, 1] (the tallest is 1) and what they are: ``histogram`` (equal-width bins from the
-    minimum to the maximum), ``top`` (shares of the most frequent values, most frequent first) or ``""``."""
+    minimum to the maximum, from the statistics), ``top`` (shares of the most frequent values, most frequent
+    first) or ``""``."""
     stats = dataset.stats
-    values: np.ndarray | None = None
-    if kind == "numeric":
-        num = stats.numeric(column)
-        values = None if num is None else num.to_numpy(dtype="float64", na_value=np.nan)
-    elif kind == "datetime":
-        dts = stats.datetimes(column)
-        if dts is not None:  # nanoseconds as floats, NaT left out (one row-sized copy less than dropna)
-            ns = dts.to_numpy(dtype="datetime64[ns]")
-            nat = np.isnat(ns)
-            values = (ns[~nat] if nat.any() else ns).view("int64").astype("float64")
-    if values is not None:
-        finite = np.isfinite(values)
-        if not finite.all():  # no copy of a column that is all finite
-            values = values[finite]
-        if values.size == 0:
-            return (), ""
-        lo, hi = float(values.min()), float(values.max())
-        if lo == hi:
-            return (1.0,), "histogram"
-        counts, _ = np.histogram(values, bins=SPARK_BINS, range=(lo, hi))
-        return _normalised(counts), "histogram"
+    if kind in ("numeric", "datetime"):
+        counts = np.asarray(stats[column].histogram)
+        return (_normalised(counts), "histogram") if counts.size else ((), "")
     if kind in ("categorical", "boolean"):
         counts = stats.value_counts(column).to_numpy()[:SPARK_BARS]
         if counts.size:

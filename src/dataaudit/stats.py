@@ -20,13 +20,23 @@ from dataaudit.once import Once
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
 
-__all__ = ["ColumnStats", "Stats", "all_str", "settle_dates", "sorted_quantiles"]
+__all__ = [
+    "HISTOGRAM_BINS",
+    "ColumnStats",
+    "Stats",
+    "all_str",
+    "histogram",
+    "settle_dates",
+    "sorted_quantiles",
+]
 
 #: share of non-missing text values that must parse for a column to count as numeric / datetime text
 PARSE_SHARE = 0.95
 #: at most this many distinct values (or 5% of rows) and the column is categorical rather than free text
 CATEGORICAL_MAX_DISTINCT = 50
 TEXT_MEAN_LENGTH = 30
+#: equal-width bins of a number or time column's histogram (the overview draws it as a sparkline)
+HISTOGRAM_BINS = 16
 #: the time-of-day part of a text value ("7:10", "18:30:05.250"); a value with no digit left once it is taken
 #: out ("7:10 a.m.", "18:30", "12:00noon", "7:15 p.m. (Estimated)") is a time of day, not a date: pandas
 #: would give it the date the audit runs on
@@ -53,6 +63,8 @@ class ColumnStats:
     top: tuple[tuple[Any, int], ...]  # up to 10 (value, count), most frequent first
     quantiles: dict[str, float] | None  # numeric: min p01 p25 p50 p75 p99 max mean std
     mean_length: float | None  # text: mean string length
+    #: numeric and datetime: counts of the finite values in equal-width bins (see :func:`histogram`)
+    histogram: tuple[int, ...] = ()
 
     @property
     def rows(self) -> int:
@@ -183,17 +195,20 @@ class Stats:
         top = tuple((v, int(c)) for v, c in vc.head(10).items())
         quantiles = None
         mean_length = None
+        counts: tuple[int, ...] = ()
         if count == 0:
             kind = "empty"
         elif pd.api.types.is_bool_dtype(s) or (distinct <= 2 and _bool_like(vc.index)):
             kind = "boolean"
         elif pd.api.types.is_datetime64_any_dtype(s):
             kind = "datetime"
+            counts = _time_histogram(self.datetimes(column))
         elif (num := self.numeric(column)) is not None:
             kind = "numeric"
-            quantiles = _quantiles(num)
+            quantiles, counts = _quantiles(num)
         elif _is_text(s) and self.datetimes(column) is not None:
             kind = "datetime"
+            counts = _time_histogram(self.datetimes(column))
         else:
             if _is_text(s):
                 lengths = _lengths(vc.index)
@@ -211,6 +226,7 @@ class Stats:
             top=top,
             quantiles=quantiles,
             mean_length=mean_length,
+            histogram=counts,
         )
 
 
@@ -278,16 +294,57 @@ def _bool_like(values: pd.Index) -> bool:
     return bool(tokens) and tokens <= {"true", "false", "yes", "no", "y", "n", "t", "f"}
 
 
-def _quantiles(num: pd.Series) -> dict[str, float] | None:
+def _quantiles(num: pd.Series) -> tuple[dict[str, float] | None, tuple[int, ...]]:
+    """The quantiles, mean and sd of the finite values, and their histogram: both from one sort."""
     arr = num.to_numpy(dtype="float64", na_value=np.nan)
     arr = arr[np.isfinite(arr)]
     if arr.size == 0:
-        return None
+        return None, ()
     names = ("min", "p01", "p25", "p50", "p75", "p99", "max")
-    out = {k: float(v) for k, v in zip(names, sorted_quantiles(np.sort(arr), _QUANTILES))}
+    ordered = np.sort(arr)
+    out = {k: float(v) for k, v in zip(names, sorted_quantiles(ordered, _QUANTILES))}
     out["mean"] = float(arr.mean())
     out["std"] = float(arr.std(ddof=1)) if arr.size > 1 else 0.0
-    return out
+    return out, histogram(ordered, is_sorted=True)
+
+
+def _time_histogram(times: pd.Series | None) -> tuple[int, ...]:
+    """The histogram of timestamps (NaT left out) as nanoseconds."""
+    if times is None:
+        return ()
+    try:
+        ns = times.to_numpy(dtype="datetime64[ns]")
+    except (ValueError, OverflowError):  # beyond nanoseconds (year 2262 on): no picture, the rest stands
+        return ()
+    nat = np.isnat(ns)
+    # as floats, NaT left out (one row-sized copy less than dropna)
+    return histogram((ns[~nat] if nat.any() else ns).view("int64").astype("float64"))
+
+
+def histogram(values: np.ndarray, is_sorted: bool = False) -> tuple[int, ...]:
+    """Counts of the finite ``values`` in :data:`HISTOGRAM_BINS` equal-width bins from their minimum to their
+    maximum, the last bin closed: ``np.histogram``'s counts (tests/test_stats_histogram.py), taken from
+    ``values`` already sorted by binary search when ``is_sorted`` (1M floats: microseconds, not ~15 ms).
+    One bin when every value is the same; () when there is none, or when the span is too wide or too narrow
+    for finite bins (1e308 to -1e308, or two neighbouring floats)."""
+    if not is_sorted:
+        values = values[np.isfinite(values)]
+    if values.size == 0:
+        return ()
+    ends = (values[0], values[-1]) if is_sorted else (values.min(), values.max())
+    lo, hi = float(ends[0]), float(ends[1])
+    if lo == hi:
+        return (int(values.size),)
+    with np.errstate(all="ignore"):
+        edges = np.linspace(lo, hi, HISTOGRAM_BINS + 1)  # np.histogram's edges
+    if not (np.isfinite(edges).all() and (edges[:-1] < edges[1:]).all()):
+        return ()
+    if not is_sorted:
+        counts, _ = np.histogram(values, bins=HISTOGRAM_BINS, range=(lo, hi))
+        return tuple(int(c) for c in counts)
+    # a value on an edge belongs to the bin above it, the maximum to the last bin
+    inner = np.searchsorted(values, edges[1:-1], side="left")
+    return tuple(int(c) for c in np.diff(inner, prepend=0, append=values.size))
 
 
 _QUANTILES = np.array([0.0, 0.01, 0.25, 0.5, 0.75, 0.99, 1.0])
