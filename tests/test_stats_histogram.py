@@ -21,7 +21,11 @@ def _numpy(values: np.ndarray) -> tuple[int, ...]:
     lo, hi = values.min(), values.max()
     if lo == hi:
         return (values.size,)
-    return tuple(int(c) for c in np.histogram(values, bins=HISTOGRAM_BINS, range=(lo, hi))[0])
+    try:
+        counts, _ = np.histogram(values, bins=HISTOGRAM_BINS, range=(lo, hi))
+    except ValueError:  # "Cannot create 16 finite-sized bins": the overview drew no picture
+        return ()
+    return tuple(int(c) for c in counts)
 
 
 @settings(max_examples=300, deadline=None)
@@ -73,3 +77,34 @@ def test_the_overview_draws_it() -> None:
     # 2.0 is the edge between bins 7 and 8: it counts in bin 8
     assert shapes["x"] == ((1.0,) + (0.0,) * 7 + (0.111,) + (0.0,) * 6 + (0.111,), "histogram")
     assert shapes["big"] == ((), "")
+
+
+NUMBERS = st.lists(
+    st.one_of(
+        st.floats(allow_nan=True, allow_infinity=True, width=32),
+        st.integers(-(2**60), 2**60).map(float),
+        st.sampled_from([0.0, -0.0, 1.5, 2.0**53, 2.0**53 + 2]),
+    ),
+    min_size=1,
+    max_size=200,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(NUMBERS, st.booleans())
+def test_quantiles_and_histogram_from_the_counts_sort_are_numpys(values: list[float], ints: bool) -> None:
+    x = np.asarray(values, dtype="float64")
+    whole = np.clip(np.nan_to_num(x, nan=0, posinf=0, neginf=0), -(2.0**62), 2.0**62)
+    column = pd.Series(whole.astype("int64") if ints else x)
+    stats = Stats(pd.DataFrame({"x": column}))
+    stats.value_counts("x")  # counted first, as role detection does: the quantiles reuse its sort
+    got = stats["x"]
+    finite = column.to_numpy(dtype="float64")
+    finite = finite[np.isfinite(finite)]
+    if finite.size == 0:
+        assert got.quantiles is None and got.histogram == ()
+        return
+    assert got.quantiles is not None
+    expected = np.quantile(finite, [0.0, 0.01, 0.25, 0.5, 0.75, 0.99, 1.0])
+    assert [got.quantiles[k] for k in ("min", "p01", "p25", "p50", "p75", "p99", "max")] == list(expected)
+    assert got.histogram == _numpy(finite)
