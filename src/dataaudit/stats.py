@@ -263,7 +263,7 @@ def _counts_and_codes(
             values = values[~np.isnan(values)]
         uniques, counts = np.unique(values, return_counts=True)
         if ordered is not None:
-            ordered[s.name] = (uniques, counts)
+            ordered[str(s.name)] = (uniques, counts)
         order = np.argsort(-counts, kind="stable")
         return pd.Series(counts[order], index=pd.Index(uniques[order], name=s.name), name="count"), None
     codes, distinct = pd.factorize(s, use_na_sentinel=True)
