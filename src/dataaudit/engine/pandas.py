@@ -67,9 +67,11 @@ class PandasEngine(Engine):
         return {key: int(_mask(self.frame[p.column], p).sum()) for key, p in predicates.items()}
 
     def group_counts(self, columns: Sequence[str]) -> pd.DataFrame:
-        counts = self.frame.groupby(list(columns), dropna=False, sort=False, observed=True).size()
-        out = counts.rename("count").reset_index()
-        return out.sort_values("count", ascending=False, kind="stable").reset_index(drop=True)
+        counts = _coded_group_counts(self.frame, columns, self._codes)
+        if counts is None:
+            sizes = self.frame.groupby(list(columns), dropna=False, sort=False, observed=True).size()
+            counts = sizes.rename("count").reset_index()
+        return counts.sort_values("count", ascending=False, kind="stable").reset_index(drop=True)
 
     def _groups(self, columns: Sequence[str]) -> np.ndarray:
         """Group numbers over ``columns``: rows equal on them share one, numbered in order of their first
@@ -190,6 +192,50 @@ def _mask(s: pd.Series, p: Predicate) -> np.ndarray:
                 ">=": values >= p.value,
             }[p.op]
     return out.fillna(False).to_numpy(dtype=bool)
+
+
+def _coded_group_counts(
+    frame: pd.DataFrame, columns: Sequence[str], codes: Callable[[str], np.ndarray | None] | None
+) -> pd.DataFrame | None:
+    """``frame.groupby(columns, dropna=False, sort=False).size()`` as a frame with ``count``, groups in
+    order of their first row, from integer codes: a text column's kept ``pd.factorize`` codes
+    (``Stats.text_codes``) or an integer column's own; None for any other column, where pandas groups.
+    pandas would hash every text value again and look for missing ones (1M rows, a text column and an
+    integer target: ~0.09 s instead of ~0.03). Missing text is NaN, as in pandas' groups."""
+    names = list(columns)
+    if not len(frame) or not names or len(set(names)) < len(names) or "count" in names:
+        return None
+    parts: list[np.ndarray] = []
+    for c in names:
+        s = frame[c]
+        kept = codes(c) if codes is not None and s.dtype == object else None
+        if kept is not None and kept.max(initial=-1) >= 0:  # all missing: pandas' key is a float NaN
+            parts.append(kept)
+        elif isinstance(s.dtype, np.dtype) and s.dtype.kind in "iu":
+            parts.append(pd.factorize(s.to_numpy())[0])
+        else:
+            return None
+    key = np.zeros(len(frame), dtype=np.int64)
+    room = 1
+    for part in parts:  # one integer per combination: the codes (missing, -1, shifted to 0) in mixed radix
+        radix = int(part.max(initial=-1)) + 2
+        room *= radix
+        if room >= 2**62:
+            return None
+        key *= radix
+        key += part
+        key += 1
+    groups, _ = pd.factorize(key)  # numbered in order of first row
+    # a group's first row is where its number exceeds every number before it
+    first = np.flatnonzero(groups > np.maximum.accumulate(np.concatenate(([-1], groups[:-1]))))
+    out = {}
+    for c in names:
+        values = frame[c].to_numpy()[first]
+        if values.dtype == object:
+            values[pd.isna(values)] = np.nan  # None read from a file is NaN in pandas' groups
+        out[c] = values
+    out["count"] = np.bincount(groups).astype(np.int64)
+    return pd.DataFrame(out)
 
 
 def _row_keys(
