@@ -18,6 +18,7 @@ from typing import Any, ParamSpec, TypeVar
 import pandas as pd
 from pydantic import ValidationError
 
+from dataaudit import read_ahead
 from dataaudit.baseline import plan_baseline
 from dataaudit.config import (
     Config,
@@ -118,6 +119,7 @@ def prepare(
         warm_imports(p.check for p in planned if may_run(p.check, cfg))
     engine_name, reason = which_engine(cfg.engine, data, path, fmt, cfg.catalog_table)
     if engine_name != "pandas":
+        read_ahead.discard()  # the engine reads the file in place
         phase(progress, f"reading {path.name if path else 'the DataFrame'} into {engine_name}")
         dataset = engine_dataset(data, path, fmt, nulls, cfg, engine_name, reason, as_of, origin)
     else:

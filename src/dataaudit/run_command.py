@@ -201,6 +201,9 @@ def run(
 ) -> int:
     """Audit DATA (CSV, TSV, Parquet, Feather/Arrow IPC, JSON, JSONL, Excel; optionally .gz/.bz2/.xz/.zip;
     '-' reads standard input, CSV unless --format says otherwise); write the report."""
+    from dataaudit import read_ahead
+
+    read_ahead.start(data, engine)  # the file read and hashed while the audit's modules are imported
     from dataaudit.api import audit
     from dataaudit.ci import append_step_summary
     from dataaudit.outputs import OutputPlan

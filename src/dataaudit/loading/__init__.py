@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from dataaudit import read_ahead
 from dataaudit.dataset import SourceInfo
 from dataaudit.errors import DataLoadError
 from dataaudit.formats import FORMATS, detect_format
@@ -63,8 +64,14 @@ def load(
     if sheet is not None and fmt != "xlsx":
         raise DataLoadError(f"{path}: --sheet applies only to .xlsx workbooks, not to {fmt} data")
     start = time.perf_counter()
-    raw = _read_stdin() if stdin else _read_bytes(path)
-    size, sha256 = len(raw), hashlib.sha256(raw).hexdigest()
+    # the command line may have read and hashed the file already, while it imported (dataaudit.read_ahead)
+    ahead = None if stdin else read_ahead.take(path)
+    if ahead is None:
+        raw = _read_stdin() if stdin else _read_bytes(path)
+        sha256 = hashlib.sha256(raw).hexdigest()
+    else:
+        raw, sha256 = ahead
+    size = len(raw)
     notes: list[str] = []
     nulls = nulls or DEFAULT
     try:
