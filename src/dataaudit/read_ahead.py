@@ -86,9 +86,10 @@ def take(path: Path) -> tuple[bytes, str] | None:
     if ahead is None or ahead.path != path:
         return None
     ahead.join()
-    if ahead.raw is None or _stamp(path) != ahead.stamp:
+    raw, ahead.raw = ahead.raw, None  # the caller's reference is the only one: it decides when they go
+    if raw is None or _stamp(path) != ahead.stamp:
         return None
-    return ahead.raw, ahead.sha256
+    return raw, ahead.sha256
 
 
 def discard() -> None:

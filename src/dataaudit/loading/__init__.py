@@ -71,6 +71,7 @@ def load(
         sha256 = hashlib.sha256(raw).hexdigest()
     else:
         raw, sha256 = ahead
+        del ahead  # ``del raw`` below must let go of the bytes: no other reference may hold them
     size = len(raw)
     notes: list[str] = []
     nulls = nulls or DEFAULT
