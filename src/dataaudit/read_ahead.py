@@ -72,9 +72,12 @@ def start(data: str | os.PathLike[str] | None, engine: str | None = None) -> Non
     if stamp is None or not path.is_file() or not 0 < stamp[0] <= MAX_BYTES:
         return
     ahead = _ReadAhead(path, stamp)
+    try:
+        ahead.start()
+    except RuntimeError:  # no thread to be had: load reads the file itself
+        return
     with _lock:
         _ahead = ahead
-    ahead.start()
 
 
 def take(path: Path) -> tuple[bytes, str] | None:

@@ -200,20 +200,20 @@ class Stats:
         top = tuple((v, int(c)) for v, c in vc.head(10).items())
         quantiles = None
         mean_length = None
-        counts: tuple[int, ...] = ()
+        bins: tuple[int, ...] = ()
         if count == 0:
             kind = "empty"
         elif pd.api.types.is_bool_dtype(s) or (distinct <= 2 and _bool_like(vc.index)):
             kind = "boolean"
         elif pd.api.types.is_datetime64_any_dtype(s):
             kind = "datetime"
-            counts = _time_histogram(self.datetimes(column))
+            bins = _time_histogram(self.datetimes(column))
         elif (num := self.numeric(column)) is not None:
             kind = "numeric"
-            quantiles, counts = _quantiles(num, ordered)
+            quantiles, bins = _quantiles(num, ordered)
         elif _is_text(s) and self.datetimes(column) is not None:
             kind = "datetime"
-            counts = _time_histogram(self.datetimes(column))
+            bins = _time_histogram(self.datetimes(column))
         else:
             if _is_text(s):
                 lengths = _lengths(vc.index)
@@ -231,7 +231,7 @@ class Stats:
             top=top,
             quantiles=quantiles,
             mean_length=mean_length,
-            histogram=counts,
+            histogram=bins,
         )
 
 
@@ -346,9 +346,11 @@ def histogram(
     """Counts of the finite ``values`` in :data:`HISTOGRAM_BINS` equal-width bins from their minimum to their
     maximum, the last bin closed: ``np.histogram``'s counts (tests/test_stats_histogram.py), taken from
     ``values`` already sorted by binary search when ``is_sorted`` (1M floats: microseconds, not ~15 ms),
-    each value occurring ``counts`` times (default once). One bin when every value is the same; () when
-    there is none, or when the span is too wide or too narrow for finite bins (1e308 to -1e308, or two
-    neighbouring floats)."""
+    each value occurring ``counts`` times (default once; sorted values only). One bin when every value is the
+    same; () when there is none, or when the span is too wide or too narrow for finite bins (1e308 to -1e308,
+    or two neighbouring floats)."""
+    if counts is not None and not is_sorted:
+        raise ValueError("histogram: counts go with sorted values (is_sorted=True)")
     if not is_sorted:
         values = values[np.isfinite(values)]
     if values.size == 0:
