@@ -18,7 +18,7 @@ from dataaudit.loading import load
 
 @pytest.fixture(autouse=True)
 def two_cores(monkeypatch):
-    monkeypatch.setattr(read_ahead, "_cores", lambda: 2)
+    monkeypatch.setattr(read_ahead, "cores", lambda: 2)
     yield
     read_ahead.discard()
 
@@ -64,7 +64,7 @@ def test_large_files_and_one_core_are_left_to_load(csv: Path, monkeypatch) -> No
     read_ahead.start(str(csv))
     assert read_ahead.take(csv) is None
     monkeypatch.setattr(read_ahead, "MAX_BYTES", 10**6)
-    monkeypatch.setattr(read_ahead, "_cores", lambda: 1)
+    monkeypatch.setattr(read_ahead, "cores", lambda: 1)
     read_ahead.start(str(csv))
     assert read_ahead.take(csv) is None
 

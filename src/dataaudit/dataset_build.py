@@ -12,12 +12,12 @@ from typing import Any
 import pandas as pd
 
 from dataaudit.config import Config
+from dataaudit.cores import cores
 from dataaudit.dataset import Dataset
 from dataaudit.engine import PandasEngine
 from dataaudit.engine.choose import choose_engine
 from dataaudit.errors import ConfigError, DataLoadError
 from dataaudit.formats import detect_format
-from dataaudit.lanes import cores
 from dataaudit.loading import NullTokens, from_frame, load
 from dataaudit.memory import give_back
 from dataaudit.roles import resolve_roles

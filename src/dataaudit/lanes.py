@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import contextvars
 import importlib
-import os
 import sys
 import threading
 import warnings
@@ -37,6 +36,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from dataaudit.check_api import FITS_MODELS
+from dataaudit.cores import cores
 
 if TYPE_CHECKING:
     from dataaudit.dataset import Dataset
@@ -44,14 +44,6 @@ if TYPE_CHECKING:
     from dataaudit.runner import Planned
 
 __all__ = ["cores", "fits_lane", "run_in_lanes", "warm_imports"]
-
-
-def cores() -> int:
-    """The cores this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):  # not Linux
-        return os.cpu_count() or 1
 
 
 def warm_imports(checks: Iterable[Check]) -> threading.Thread | None:

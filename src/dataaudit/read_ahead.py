@@ -20,6 +20,8 @@ import os
 import threading
 from pathlib import Path
 
+from dataaudit.cores import cores
+
 __all__ = ["MAX_BYTES", "discard", "start", "take"]
 
 #: larger files may well go to an out-of-core engine, which reads them in place
@@ -42,8 +44,8 @@ class _ReadAhead(threading.Thread):
             sha256 = hashlib.sha256(raw).hexdigest()
             if _stamp(self.path) == self.stamp and len(raw) == self.stamp[0]:
                 self.raw, self.sha256 = raw, sha256
-        except (OSError, MemoryError, ValueError):  # load reads the file itself and says what is wrong
-            self.raw = None
+        except (OSError, MemoryError, ValueError):
+            return  # nothing kept: load reads the file itself and says what is wrong
 
 
 def _stamp(path: Path) -> tuple[int, ...] | None:
@@ -54,18 +56,11 @@ def _stamp(path: Path) -> tuple[int, ...] | None:
     return (st.st_size, st.st_mtime_ns, st.st_ino, st.st_dev)
 
 
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):  # not Linux
-        return os.cpu_count() or 1
-
-
 def start(data: str | os.PathLike[str] | None, engine: str | None = None) -> None:
     """Begin reading ``data`` (a path; not ``-``) and hashing it in a background thread, when it is a regular
     file of at most :data:`MAX_BYTES`, two cores can share the work and no engine but pandas is asked for."""
     global _ahead
-    if data is None or str(data) == "-" or engine not in (None, "auto", "pandas") or _cores() < 2:
+    if data is None or str(data) == "-" or engine not in (None, "auto", "pandas") or cores() < 2:
         return
     path = Path(data)
     stamp = _stamp(path)

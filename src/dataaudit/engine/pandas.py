@@ -29,7 +29,8 @@ class PandasEngine(Engine):
         #: the value counts of a column of ``frame`` when something already keeps them (the dataset's
         #: :class:`~dataaudit.stats.Stats`, which computes exactly these): not counted a second time
         self._counts = counts
-        #: likewise a text column's ``pd.factorize`` codes (``Stats.text_codes``), for the row keys
+        #: likewise a text column's ``pd.factorize`` codes (``Stats.text_codes``), for the row keys and the
+        #: group counts
         self._codes = codes
 
     @property
