@@ -146,7 +146,8 @@ def connect(
     database: str | None, temp_dir: str, memory_limit: str | None = None, threads: int | None = None
 ) -> Any:
     """A DuckDB connection spilling to ``temp_dir``, with a memory limit and thread count when given (set
-    through the connection's configuration, not SQL text)."""
+    through the connection's configuration, not SQL text). A ``database`` file is the audit's scratch space:
+    it is not checkpointed on close."""
     import duckdb
 
     # every table carries its row positions, and every query that needs an order says so: DuckDB need not
@@ -158,7 +159,12 @@ def connect(
         config["memory_limit"] = str(memory_limit)
     if threads:
         config["threads"] = int(threads)
-    return duckdb.connect(database or ":memory:", config=config)
+    con = duckdb.connect(database or ":memory:", config=config)
+    if database:
+        # the database is the audit's scratch space, deleted with its folder: a checkpoint when it is closed
+        # would write out what nobody reads again (2M rows × 20: 1.8 s and +0.24 GiB peak, at the very end)
+        run(con, "PRAGMA disable_checkpoint_on_shutdown")
+    return con
 
 
 def run(con: Any, sql: str, params: Sequence[Any] | None = None) -> list[Any]:
