@@ -22,14 +22,9 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-ROLES = dict(
-    target="target",
-    sensitive="group",
-    timestamp="event_time",
-    ingested_at="ingested_at",
-    label_time="labelled_at",
-    id="id",
-)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from spark_profile import ROLES  # noqa: E402  # bench/bench.py's roles, as the Spark profile passes them
 
 #: kinds of statement, by the first pattern their text matches
 KINDS = [
