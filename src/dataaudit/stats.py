@@ -366,8 +366,8 @@ def histogram(
     if not (np.isfinite(edges).all() and (edges[:-1] < edges[1:]).all()):
         return ()
     if not is_sorted:
-        counts, _ = np.histogram(values, bins=HISTOGRAM_BINS, range=(lo, hi))
-        return tuple(int(c) for c in counts)
+        binned, _ = np.histogram(values, bins=HISTOGRAM_BINS, range=(lo, hi))
+        return tuple(int(c) for c in binned)
     # a value on an edge belongs to the bin above it, the maximum to the last bin
     inner = np.searchsorted(values, edges[1:-1], side="left")
     if counts is not None:  # values below each inner edge, counted
