@@ -1,13 +1,14 @@
-"""Where a duckdb-engine audit spends its time: every SQL statement the engine runs, timed.
+"""Where a duckdb-engine audit spends its time and memory: every SQL statement the engine runs, timed.
 
     python bench/duckdb_profile.py /tmp/scale/s10m.csv [--top 25] [--out FILE.json]
 
 Runs ``dataaudit.audit(FILE, engine="duckdb", …)`` in this process with bench/bench.py's roles, after wrapping
 the engine's statement runners (``run`` in every duckdb module, ``DuckDBBase._q``) and the duplicate grouping
 by key hash (``DuckDBEngine._candidates``, whose parts run on the connection directly), so that each records
-its wall time. Prints the slowest statements, the time by kind of statement, and the audit's phases. The
-seventh session found the 100M audit's duplicate grouping this way: its parts, 12 under a 1 GiB limit, each
-hashed all 20 key columns again (bench/SCALE.md).
+its wall time, and a thread samples the process's resident memory (every 20 ms). Prints the slowest
+statements, the time by kind of statement, the statements during which the process held the most memory,
+and the audit's phases. The seventh session found the 100M audit's duplicate grouping this way: its parts,
+12 under a 1 GiB limit, each hashed all 20 key columns again (bench/SCALE.md).
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import re
 import sys
+import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -40,7 +43,12 @@ KINDS = [
     ("rows by position", r"^SELECT t\."),
 ]
 
-LOG: list[tuple[float, str]] = []
+#: (seconds, statement, start, end), start and end on time.perf_counter()'s clock
+LOG: list[tuple[float, str, float, float]] = []
+#: (time.perf_counter(), resident bytes) every SAMPLE_EVERY seconds while the audit runs
+RSS: list[tuple[float, int]] = []
+SAMPLE_EVERY = 0.02
+PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
 def kind(sql: str) -> str:
@@ -55,7 +63,8 @@ def _timed(fn: Any, label: Any) -> Any:
         try:
             return fn(*args, **kwargs)
         finally:
-            LOG.append((time.perf_counter() - start, label(*args, **kwargs)))
+            end = time.perf_counter()
+            LOG.append((end - start, label(*args, **kwargs), start, end))
 
     return wrapper
 
@@ -63,6 +72,30 @@ def _timed(fn: Any, label: Any) -> Any:
 def _sql(*args: Any, **kwargs: Any) -> str:
     text = next(a for a in args if isinstance(a, str))
     return re.sub(r"_\d+_\d+\b", "", re.sub(r"\s+", " ", text)).strip()
+
+
+def _resident() -> int:
+    """The process's resident memory now (Linux: /proc/self/statm), in bytes; 0 where unknown."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as fh:
+            return int(fh.read().split()[1]) * PAGE
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def sample_memory(stop: threading.Event) -> None:
+    while not stop.is_set():
+        RSS.append((time.perf_counter(), _resident()))
+        stop.wait(SAMPLE_EVERY)
+
+
+def peak_during(start: float, end: float) -> int:
+    """The most resident memory sampled while a statement ran (the sample before it, when none fell in)."""
+    inside = [b for t, b in RSS if start <= t <= end]
+    if inside:
+        return max(inside)
+    before = [b for t, b in RSS if t <= start]
+    return before[-1] if before else 0
 
 
 def instrument() -> None:
@@ -93,23 +126,39 @@ def main(argv: list[str] | None = None) -> None:
     import dataaudit
 
     instrument()
+    stop = threading.Event()
+    sampler = threading.Thread(target=sample_memory, args=(stop,), daemon=True)
+    sampler.start()
     start = time.perf_counter()
-    report = dataaudit.audit(str(args.path), engine="duckdb", as_of="2026-01-01", **ROLES)
+    try:
+        report = dataaudit.audit(str(args.path), engine="duckdb", as_of="2026-01-01", **ROLES)
+    finally:
+        stop.set()
+        sampler.join()
     wall = time.perf_counter() - start
-    timed = sum(t for t, sql in LOG if not sql.startswith("["))
+    timed = sum(t for t, sql, *_ in LOG if not sql.startswith("["))
     print(f"{args.path}: {wall:.1f} s in the audit, {timed:.1f} s in {len(LOG)} timed statements")
     print("phases:", ", ".join(f"{k} {v:.1f} s" for k, v in report.durations.items()))
     by_kind: Counter[str] = Counter()
-    for t, sql in LOG:
+    for t, sql, *_ in LOG:
         by_kind[kind(sql)] += t
     print("\nby kind (a hash grouping's time includes its own statements):")
     for k, t in by_kind.most_common():
         print(f"  {t:8.2f} s  {k}")
     print(f"\nthe {args.top} slowest:")
-    for t, sql in sorted(LOG, reverse=True)[: args.top]:
+    for t, sql, *_ in sorted(LOG, reverse=True)[: args.top]:
         print(f"  {t:8.2f} s  {sql[:110]}")
+    peaks = [(peak_during(s, e), t, sql, s - start) for t, sql, s, e in LOG]
+    top = max((b for _, b in RSS), default=0)
+    print(f"\npeak resident memory {top / 1024**3:.2f} GiB; the statements that held the most:")
+    for b, t, sql, at in sorted(peaks, reverse=True)[:8]:
+        print(f"  {b / 1024**3:6.2f} GiB  at {at:7.1f} s, {t:7.2f} s  {sql[:100]}")
     if args.out:
-        args.out.write_text(json.dumps([{"seconds": t, "sql": sql} for t, sql in LOG], indent=1))
+        rows = [
+            {"seconds": t, "sql": sql, "at": s - start, "peak_bytes": b}
+            for (t, sql, s, _), (b, *_) in zip(LOG, peaks)
+        ]
+        args.out.write_text(json.dumps(rows, indent=1))
 
 
 if __name__ == "__main__":

@@ -107,26 +107,27 @@ def _hook(staged: Path, *extra: str) -> dict:
     return result
 
 
-def test_quick_hook_imports_nothing_it_does_not_use(staged):
-    """``hook --quick`` on a CSV with a target: no model-fitting library, no HTML or console rendering, no
-    optional engine, no Excel or Croissant reader."""
-    result = _hook(staged, "--quick")
+@pytest.mark.parametrize("flag", [(), ("--quick",)], ids=["default", "--quick"])
+def test_quick_hook_imports_nothing_it_does_not_use(staged, flag):
+    """``hook`` (quick by default) on a CSV with a target: no model-fitting library, no HTML or console
+    rendering, no optional engine, no Excel or Croissant reader."""
+    result = _hook(staged, *flag)
     unwanted = (*MODELLING, *RENDERING, *EXTRAS, *ONLY_WHEN_NEEDED)
     assert _loaded(result["modules"], unwanted) == []
 
 
 def test_full_hook_fits_models_but_still_renders_nothing(staged):
-    """Without --quick the checks that fit models run (scikit-learn is imported: the module list is read
+    """With --full the checks that fit models run (scikit-learn is imported: the module list is read
     after the checks ran), and still nothing renders HTML. (rich is left out of the list: scikit-learn 1.9
     imports it for its progress bars.)"""
-    result = _hook(staged)
+    result = _hook(staged, "--full")
     assert "sklearn" in {m.split(".")[0] for m in result["modules"]}
     assert _loaded(result["modules"], ("jinja2", "markupsafe", *EXTRAS, *ONLY_WHEN_NEEDED)) == []
 
 
 def test_hook_with_an_html_folder_renders(staged, tmp_path):
     """--html-dir asks for the HTML report: only then is Jinja imported."""
-    result = _hook(staged, "--quick", "--html-dir", str(tmp_path / "html"))
+    result = _hook(staged, "--html-dir", str(tmp_path / "html"))
     assert (tmp_path / "html").is_dir() and any((tmp_path / "html").iterdir())
     rendering = ("jinja2", "dataaudit.report.html")
     assert _loaded(result["modules"], rendering) == sorted(rendering)

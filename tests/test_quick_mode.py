@@ -167,16 +167,26 @@ def test_run_quick_reports_the_left_out_checks_in_the_json():
 
 
 @pytest.mark.usefixtures("hermetic")
-def test_hook_honours_quick_on_the_command_line_and_in_the_config():
+def test_hook_is_quick_unless_told_full_on_the_command_line_or_in_the_config():
+    """The pre-commit hook leaves the model checks out by default and says so on the file's line; --full or
+    ``quick: false`` in dataaudit.yaml runs them (the leak blocks the commit); --quick beats the config."""
     _leaky().to_csv("data.csv", index=False)
     select = "consistency.target_leakage,consistency.missing_values"
     args = ["hook", "--as-of", "2026-06-30", "--select", select]
     Path("dataaudit.yaml").write_text("target: approved\n")
-    full = CliRunner().invoke(cli, [*args, "data.csv"])
-    assert full.exit_code == 1
-    assert "FAIL  consistency.target_leakage" in full.stdout
+    quick_line = "READY      data.csv (0 fail, 0 error, 0 warn; 1 model check left out, --full runs them)\n"
+    by_default = CliRunner().invoke(cli, [*args, "data.csv"])
+    assert (by_default.exit_code, by_default.stdout) == (0, quick_line)
     quick = CliRunner().invoke(cli, [*args, "--quick", "data.csv"])
-    assert (quick.exit_code, quick.stdout) == (0, "READY      data.csv (0 fail, 0 error, 0 warn)\n")
-    Path("dataaudit.yaml").write_text("target: approved\nquick: true\n")
+    assert (quick.exit_code, quick.stdout) == (0, quick_line)
+    full = CliRunner().invoke(cli, [*args, "--full", "data.csv"])
+    assert full.exit_code == 1
+    assert "FAIL  consistency.target_leakage" in full.stdout and "left out" not in full.stdout
+    Path("dataaudit.yaml").write_text("target: approved\nquick: false\n")
     by_config = CliRunner().invoke(cli, [*args, "data.csv"])
-    assert (by_config.exit_code, by_config.stdout) == (0, quick.stdout)
+    assert (by_config.exit_code, by_config.stdout) == (1, full.stdout)
+    told_quick = CliRunner().invoke(cli, [*args, "--quick", "data.csv"])
+    assert (told_quick.exit_code, told_quick.stdout) == (0, quick_line)
+    Path("dataaudit.yaml").write_text("target: approved\nquick: true\n")
+    told_full = CliRunner().invoke(cli, [*args, "--full", "data.csv"])
+    assert (told_full.exit_code, told_full.stdout) == (1, full.stdout)

@@ -201,7 +201,8 @@ def audit(
     ``quick=True`` (``quick: true`` in dataaudit.yaml, ``--quick``): leave out the checks that fit models
     (``size.learning_curve``, ``consistency.label_errors``, ``consistency.target_leakage``: those whose
     ``cost`` is ``"fits models"``), each reported as ``skipped`` with the reason; for pre-commit on small
-    files, where scikit-learn's import and the fits are most of the time. ``None``: as the config says.
+    files, where scikit-learn's import and the fits are most of the time. ``None``: as the config says (when
+    it says nothing, they run; ``dataaudit hook`` leaves them out unless told ``--full`` or ``quick: false``).
 
     ``na_values``: extra text read as missing (a list, or a mapping column → list), added to pandas' default
     null tokens unless the config says ``keep_default_na: false``; as ``pandas.read_csv``'s ``na_values``.
@@ -289,7 +290,7 @@ def _audit_prepared(
             progress,
             timeout=check_limit(cfg, dataset.n_rows),
             waivers=cfg.waivers,
-            quick=cfg.quick,
+            quick=bool(cfg.quick),
         )
         notes = waiver_notes(cfg.waivers, results)
         checks_s = time.perf_counter() - checks_start

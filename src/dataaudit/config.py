@@ -87,10 +87,11 @@ class Config(BaseModel):
     check_timeout: float | None = Field(
         300, ge=0, description="seconds one check may run before it becomes an error (0 or null: no limit)"
     )
-    quick: bool = Field(
-        False,
+    quick: bool | None = Field(
+        None,
         description="leave out the checks that fit models (--quick; for pre-commit on small files): each is "
-        "reported as skipped, with the reason",
+        "reported as skipped, with the reason. Unset: `dataaudit run` and audit() run them, `dataaudit hook` "
+        "leaves them out",
     )
     checks: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="per-check settings: enabled, severity, parameters"

@@ -3,8 +3,10 @@
 pre-commit passes the staged files that match the hook's pattern. Each is audited as ``dataaudit run`` would
 (its ``dataaudit.yaml`` found next to it), with one line per file and each blocking check below it. With
 ``--snapshots``, a file is compared with ``FILE.snapshot.json`` beside it when there is one (the drift checks
-then run). Exit code: 0 when every file is ready, 1 when one is not, 2 when one cannot be audited (the
-others are still audited).
+then run). The hook is quick by default: the checks that fit models (scikit-learn's import and the fits are
+two thirds of a small file's audit) are left out, and each file's line says so, unless ``--full`` or the
+file's dataaudit.yaml says ``quick: false``; CI runs the full audit. Exit code: 0 when every file is ready,
+1 when one is not, 2 when one cannot be audited (the others are still audited).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import Path
 import click
 
 from dataaudit.errors import DataAuditError, ExitCode
-from dataaudit.options import as_of_option, quick_option
+from dataaudit.options import as_of_option, hook_quick_option
 from dataaudit.run_helpers import one_line, parse_as_of, split_values, write_atomic
 
 __all__ = ["SNAPSHOT_SUFFIX", "hook"]
@@ -34,7 +36,7 @@ SNAPSHOT_SUFFIX = ".snapshot.json"
 @as_of_option
 @click.option("--select", multiple=True, help="Run only checks whose id starts with this (repeatable).")
 @click.option("--ignore", multiple=True, help="Skip checks whose id starts with this (repeatable).")
-@quick_option
+@hook_quick_option
 @click.option("--snapshots", is_flag=True, help=f"Compare FILE with FILE{SNAPSHOT_SUFFIX} when it exists.")
 @click.option(
     "--html-dir", type=click.Path(path_type=Path, file_okay=False), help="Write each file's HTML report here."
@@ -42,7 +44,9 @@ SNAPSHOT_SUFFIX = ".snapshot.json"
 def hook(files, config_path, fail_on, as_of, select, ignore, quick, snapshots, html_dir) -> int:
     """Audit each data FILE (for pre-commit); exit 1 if one is not ready, 2 if one cannot be audited."""
     from dataaudit.api import audit
+    from dataaudit.check_api import QUICK_REASON
     from dataaudit.config import cli_flags
+    from dataaudit.config_for import config_for
     from dataaudit.errors import DataLoadError
     from dataaudit.formats import detect_format
     from dataaudit.model import Status
@@ -65,6 +69,10 @@ def hook(files, config_path, fail_on, as_of, select, ignore, quick, snapshots, h
         baseline = Path(str(path) + SNAPSHOT_SUFFIX)
         try:
             with cli_flags():
+                # neither --quick nor --full: as the file's dataaudit.yaml says, and quick when it is silent
+                quick_here = quick
+                if quick_here is None and config_for(config_path, path)[0].quick is None:
+                    quick_here = True
                 report = audit(
                     path,
                     config=config_path,
@@ -73,7 +81,7 @@ def hook(files, config_path, fail_on, as_of, select, ignore, quick, snapshots, h
                     select=split_values(select),
                     ignore=split_values(ignore),
                     baseline=baseline if snapshots and baseline.is_file() else None,
-                    quick=quick or None,  # absent: as dataaudit.yaml says
+                    quick=quick_here,
                 )
             if html_dir is not None:
                 # named after the whole relative path: data/a/x.csv and data/b/x.csv must not overwrite
@@ -87,6 +95,9 @@ def hook(files, config_path, fail_on, as_of, select, ignore, quick, snapshots, h
             continue
         counts = report.summary.by_status
         tail = f"{counts[Status.FAIL]} fail, {counts[Status.ERROR]} error, {counts[Status.WARN]} warn"
+        left_out = sum(r.message == QUICK_REASON for r in report.results)
+        if left_out:
+            tail += f"; {left_out} model {'check' if left_out == 1 else 'checks'} left out, --full runs them"
         if report.ready:
             click.echo(f"READY      {path} ({tail})")
             continue

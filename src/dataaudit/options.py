@@ -18,6 +18,7 @@ __all__ = [
     "checks_option",
     "config_option",
     "format_option",
+    "hook_quick_option",
     "quick_option",
     "sheet_option",
     "target_option",
@@ -52,5 +53,12 @@ quick_option = click.option(
     help="Leave out the checks that fit models (learning curve, label errors, target leakage), each "
     "reported as skipped: for pre-commit on small files, where scikit-learn's import and the fits are most "
     "of the time; run without --quick in CI [also quick: true in dataaudit.yaml].",
+)
+hook_quick_option = click.option(
+    "--quick/--full",
+    default=None,
+    help="--quick (the hook's default): leave out the checks that fit models (learning curve, label errors, "
+    "target leakage), each reported as skipped, so that a commit waits about a second, not three; --full: "
+    "run them too. Without either, quick unless dataaudit.yaml says quick: false.",
 )
 EPILOG = "Exit codes: 0 ready, 1 not ready, 2 cannot audit (bad input or option), 3 internal error."

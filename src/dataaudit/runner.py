@@ -162,7 +162,7 @@ def may_run(check: Check, cfg: Config) -> bool:
         known = ROLE_BY_NAME.get(role)
         return known is None or known.declare is not None or bool(getattr(cfg, known.key, None))
 
-    return not left_out(check, cfg.quick) and all(may_have(r) for r in check.requires)
+    return not left_out(check, bool(cfg.quick)) and all(may_have(r) for r in check.requires)
 
 
 def left_out(check: Check | type[Check], quick: bool) -> bool:
