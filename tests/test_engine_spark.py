@@ -434,3 +434,32 @@ def test_the_cli_on_a_missing_catalog_table_prints_one_line_and_exits_2(tmp_path
     lines = proc.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: nosuch.table: cannot read the table"), lines
     assert list(tmp_path.iterdir()) == []  # no half-written report
+
+
+def test_duplicate_group_sizes_reach_the_driver_run_length(spark, monkeypatch):
+    """Many repeated values (a timestamp): the sizes of every group equal pandas', and no result the driver
+    collects has a row per group (100M rows of a timestamp: ~30M groups, as Row objects)."""
+    from dataaudit.engine.spark import SparkEngine
+
+    rng = np.random.default_rng(11)
+    start = np.datetime64("2025-01-01T00:00:00")
+    frame = pd.DataFrame({"at": start + rng.integers(0, 2000, size=4000).astype("timedelta64[s]")})
+    want = PandasEngine(frame).duplicates(["at"], limit=3)
+    assert want.groups > 1000
+    engine = SparkEngine.from_pandas(frame, session=spark)
+    sizes: list[int] = []
+    frames = type(engine._df)  # pyspark 4: the classic (or Connect) DataFrame class, not pyspark.sql's base
+    collect = frames.collect
+
+    def spy(self):
+        got = collect(self)
+        sizes.append(len(got))
+        return got
+
+    monkeypatch.setattr(frames, "collect", spy)
+    got = engine.duplicates(["at"], limit=3)
+    monkeypatch.undo()
+    engine.close()
+    np.testing.assert_array_equal(got.sizes, want.sizes)
+    assert got.examples == want.examples
+    assert sizes and max(sizes) <= max(10, sum(len(g) for g in want.examples))

@@ -318,26 +318,29 @@ class SparkEngine(SparkBase):
         try:
             grouped = keyed.groupBy(*keys).agg(*aggs) if keys else keyed.agg(*aggs)
             grouped = grouped.where(F.col("labels") > 1 if target is not None else F.col("n") > 1)
-            got = (
-                grouped.select("n", "first", *(["labels"] if target else []))
-                .orderBy(F.col("n").desc(), F.col("first").asc())
-                .collect()
-            )
-            return self._summary(keyed, grouped, keys, got, target, limit)
+            ordered = grouped.orderBy(F.col("n").desc(), F.col("first").asc())
+            labels = None
+            if target is None:
+                # the sizes as (size, how many groups of it), not a row per group: a timestamp of 100M rows
+                # has ~30M repeated values, which the driver would hold as Row objects
+                runs = grouped.groupBy("n").agg(F.count(F.lit(1)).alias("k")).orderBy(F.col("n").desc())
+                got = runs.collect()
+                sizes = np.repeat(
+                    np.array([r["n"] for r in got], dtype=np.int64),
+                    np.array([r["k"] for r in got], dtype=np.int64),
+                )
+                firsts = ordered.select("first").limit(int(limit)).collect() if limit > 0 else []
+                top = [int(r["first"]) for r in firsts]
+            else:  # each group's label count, in the groups' order (conflicting groups: candidates only)
+                got = ordered.select("n", "first", "labels").collect()
+                sizes = np.array([r["n"] for r in got], dtype=np.int64)
+                labels = np.array([r["labels"] for r in got], dtype=np.int64)
+                top = [int(r["first"]) for r in got[: max(int(limit), 0)]]
+            examples = self._members(keyed, grouped, keys, top) if top else ()
+            return GroupSummary(sizes=sizes, examples=examples, labels=labels)
         finally:
             if small is not None:
                 small.unpersist()
-
-    def _summary(
-        self, keyed: Any, grouped: Any, keys: list[str], got: list[Any], target: str | None, limit: int
-    ) -> GroupSummary:
-        sizes = np.array([r["n"] for r in got], dtype=np.int64)
-        labels = np.array([r["labels"] for r in got], dtype=np.int64) if target is not None else None
-        examples: tuple[tuple[int, ...], ...] = ()
-        top = [int(r["first"]) for r in got[: max(int(limit), 0)]]
-        if top:
-            examples = self._members(keyed, grouped, keys, top)
-        return GroupSummary(sizes=sizes, examples=examples, labels=labels)
 
     def _members(
         self, keyed: Any, grouped: Any, keys: list[str], firsts: list[int]
