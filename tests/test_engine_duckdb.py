@@ -236,6 +236,28 @@ def test_file_is_hashed_in_chunks(tmp_path, monkeypatch):
     assert reads and all(0 < n <= 1024 * 1024 for n in reads)
 
 
+def test_file_is_hashed_beside_the_load_and_the_hashing_stops_with_a_failed_load(tmp_path):
+    """The digest is taken in a thread while DuckDB reads the file: the same sha256; a load that fails
+    leaves no hashing thread behind; a cancelled digest stops at the next block."""
+    import threading
+
+    from dataaudit.loading.digest import file_sha256
+
+    path = tmp_path / "h.csv"
+    path.write_bytes(b"a,b\n" + b"1,2\n" * 700_000)
+    engine, info = open_duckdb(path, temp_dir=str(tmp_path))
+    engine.close()
+    assert info.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+    ragged = tmp_path / "ragged.csv"
+    ragged.write_bytes(REFUSED["ragged.csv"] + b"8,9\n" * 700_000)
+    with pytest.raises(DataLoadError):
+        open_duckdb(ragged, temp_dir=str(tmp_path))
+    assert not [t for t in threading.enumerate() if t.name == "dataaudit-sha256" and t.is_alive()]
+    stop = threading.Event()
+    stop.set()
+    assert file_sha256(path, cancel=stop) == ""
+
+
 # ---------------------------------------------------------------------- SQL injection: names and values
 def _injection_checks(engine: DuckDBEngine) -> None:
     assert INJECTION in engine.columns

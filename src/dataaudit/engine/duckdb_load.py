@@ -46,7 +46,7 @@ from dataaudit.engine.duckdb_resources import _bytes, _engine_memory, estimate_n
 from dataaudit.engine.workdir import make_workdir
 from dataaudit.errors import DataLoadError
 from dataaudit.formats import detect_format
-from dataaudit.loading.digest import file_sha256
+from dataaudit.loading.digest import BackgroundDigest
 from dataaudit.loading.nulls import DEFAULT, NullCounts, NullTokens
 from dataaudit.loading.problems import _first_line, _Problem
 
@@ -76,17 +76,27 @@ def open_duckdb(
         raise DataLoadError(f"{path}: file is empty (0 bytes)")
     tmp = make_workdir(temp_dir)
     notes: list[str] = []
+    hashing: BackgroundDigest | None = None
     try:
         limit = _engine_memory(files, fmt, compression, size, memory_limit, tmp)
-        digest = file_sha256(*files)
+        hashing = BackgroundDigest(*files)  # beside the load, which reads the same bytes
         nulls = nulls or DEFAULT
         if len(files) > 1:
             notes.append(f"read {len(files)} {fmt} files of the directory, in name order, as one table")
         engine, encoding, counts = _open_engine(path, files, fmt, nulls, limit, tmp, threads, notes)
+        try:
+            digest = hashing.result()
+        except BaseException:
+            engine.close()
+            raise
     except _Problem as exc:
+        if hashing is not None:
+            hashing.cancel()
         shutil.rmtree(tmp, ignore_errors=True)
         raise DataLoadError(f"{path}: {exc}") from None
     except BaseException as exc:
+        if hashing is not None:
+            hashing.cancel()
         shutil.rmtree(tmp, ignore_errors=True)
         if isinstance(exc, DataLoadError | KeyboardInterrupt | SystemExit):
             raise
