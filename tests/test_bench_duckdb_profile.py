@@ -1,5 +1,6 @@
 """bench/duckdb_profile.py keeps working: on a small generated file it times the engine's statements (the
-load, the value counts, the duplicate grouping by key hash) and writes them as JSON. Not a timing test."""
+load, the value counts, the duplicate grouping by key hash), names those that held the most resident memory
+and writes them as JSON. Not a timing test."""
 
 from __future__ import annotations
 
@@ -38,3 +39,5 @@ def test_duckdb_profile_times_the_engines_statements(tmp_path):
     assert any(t.startswith("CREATE TABLE") for t in texts)  # the load
     assert any(t.startswith("[hash grouping of ") for t in texts)  # duplicates and conflicts by key hash
     assert all(s["seconds"] >= 0 for s in statements)
+    assert "peak resident memory" in proc.stdout
+    assert all(s["peak_bytes"] > 0 and s["at"] >= 0 for s in statements)  # sampled on Linux
