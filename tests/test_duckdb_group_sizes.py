@@ -1,6 +1,6 @@
 """The DuckDB engine brings the sizes of the duplicate groups into the process as (size, how many groups of
-it), not one row per group: a timestamp column of 100M rows has ~30M repeated values, whose (size, first
-row) pairs, fetched whole, held 0.7 GiB and made the 100M audit's peak. The sizes are still every group's,
+it), not one row per group: a timestamp column of 100M rows has 26M repeated values, whose (size, first
+row) pairs, fetched whole, held 0.6 GiB and made the 100M audit's peak. The sizes are still every group's,
 largest first, as the pandas engine gives them; the examples are still the first groups' rows."""
 
 from __future__ import annotations

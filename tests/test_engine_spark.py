@@ -438,7 +438,7 @@ def test_the_cli_on_a_missing_catalog_table_prints_one_line_and_exits_2(tmp_path
 
 def test_duplicate_group_sizes_reach_the_driver_run_length(spark, monkeypatch):
     """Many repeated values (a timestamp): the sizes of every group equal pandas', and no result the driver
-    collects has a row per group (100M rows of a timestamp: ~30M groups, as Row objects)."""
+    collects has a row per group (100M rows of a timestamp: 26M groups, as Row objects)."""
     from dataaudit.engine.spark import SparkEngine
 
     rng = np.random.default_rng(11)

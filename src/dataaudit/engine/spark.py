@@ -322,7 +322,7 @@ class SparkEngine(SparkBase):
             labels = None
             if target is None:
                 # the sizes as (size, how many groups of it), not a row per group: a timestamp of 100M rows
-                # has ~30M repeated values, which the driver would hold as Row objects
+                # has 26M repeated values, which the driver would hold as Row objects
                 runs = grouped.groupBy("n").agg(F.count(F.lit(1)).alias("k")).orderBy(F.col("n").desc())
                 got = runs.collect()
                 sizes = np.repeat(
