@@ -14,6 +14,7 @@ and the audit's phases. The seventh session found the 100M audit's duplicate gro
 from __future__ import annotations
 
 import argparse
+import bisect
 import importlib
 import json
 import os
@@ -89,13 +90,13 @@ def sample_memory(stop: threading.Event) -> None:
         stop.wait(SAMPLE_EVERY)
 
 
-def peak_during(start: float, end: float) -> int:
-    """The most resident memory sampled while a statement ran (the sample before it, when none fell in)."""
-    inside = [b for t, b in RSS if start <= t <= end]
-    if inside:
-        return max(inside)
-    before = [b for t, b in RSS if t <= start]
-    return before[-1] if before else 0
+def peak_during(start: float, end: float, times: list[float]) -> int:
+    """The most resident memory sampled while a statement ran (the sample before it, when none fell in);
+    ``times`` are the samples' times, in order."""
+    lo, hi = bisect.bisect_left(times, start), bisect.bisect_right(times, end)
+    if lo < hi:
+        return max(b for _, b in RSS[lo:hi])
+    return RSS[lo - 1][1] if lo > 0 else 0
 
 
 def instrument() -> None:
@@ -148,7 +149,8 @@ def main(argv: list[str] | None = None) -> None:
     print(f"\nthe {args.top} slowest:")
     for t, sql, *_ in sorted(LOG, reverse=True)[: args.top]:
         print(f"  {t:8.2f} s  {sql[:110]}")
-    peaks = [(peak_during(s, e), t, sql, s - start) for t, sql, s, e in LOG]
+    times = [t for t, _ in RSS]
+    peaks = [(peak_during(s, e, times), t, sql, s - start) for t, sql, s, e in LOG]
     top = max((b for _, b in RSS), default=0)
     print(f"\npeak resident memory {top / 1024**3:.2f} GiB; the statements that held the most:")
     for b, t, sql, at in sorted(peaks, reverse=True)[:8]:

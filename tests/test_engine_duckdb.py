@@ -237,8 +237,8 @@ def test_file_is_hashed_in_chunks(tmp_path, monkeypatch):
 
 
 def test_file_is_hashed_beside_the_load_and_the_hashing_stops_with_a_failed_load(tmp_path):
-    """The digest is taken in a thread while DuckDB reads the file: the same sha256; a load that fails
-    leaves no hashing thread behind; a cancelled digest stops at the next block."""
+    """The digest is taken in a thread while DuckDB reads the file: the same sha256; a cancelled digest
+    stops at the next block."""
     import threading
 
     from dataaudit.loading.digest import file_sha256
@@ -248,14 +248,47 @@ def test_file_is_hashed_beside_the_load_and_the_hashing_stops_with_a_failed_load
     engine, info = open_duckdb(path, temp_dir=str(tmp_path))
     engine.close()
     assert info.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
-    ragged = tmp_path / "ragged.csv"
-    ragged.write_bytes(REFUSED["ragged.csv"] + b"8,9\n" * 700_000)
-    with pytest.raises(DataLoadError):
-        open_duckdb(ragged, temp_dir=str(tmp_path))
-    assert not [t for t in threading.enumerate() if t.name == "dataaudit-sha256" and t.is_alive()]
     stop = threading.Event()
     stop.set()
     assert file_sha256(path, cancel=stop) == ""
+
+
+def test_a_failed_load_stops_the_hashing_at_once(tmp_path, monkeypatch):
+    """A ragged file fails the load long before a slow disk has been read to the end: the hashing thread is
+    stopped (not left reading the whole file) before the error is raised."""
+    import threading
+    import time
+
+    import dataaudit.loading.digest as digest
+
+    ragged = tmp_path / "ragged.csv"
+    ragged.write_bytes(REFUSED["ragged.csv"] + b"8,9\n" * 2_500_000)  # 10 MB: ten 1 MiB blocks
+    reads: list[int] = []
+    real_open = open
+
+    class Slow:  # a disk that gives 1 MiB every 0.2 s
+        def __init__(self, f):
+            self.f = f
+
+        def read(self, n=-1):
+            time.sleep(0.2)
+            block = self.f.read(n)
+            reads.append(len(block))
+            return block
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.f.close()
+
+    monkeypatch.setattr(
+        digest, "open", lambda p, mode="r", *a, **k: Slow(real_open(p, mode, *a, **k)), raising=False
+    )
+    with pytest.raises(DataLoadError):
+        open_duckdb(ragged, temp_dir=str(tmp_path))
+    assert not [t for t in threading.enumerate() if t.name == "dataaudit-sha256" and t.is_alive()]
+    assert len(reads) < 10
 
 
 # ---------------------------------------------------------------------- SQL injection: names and values

@@ -48,7 +48,10 @@ def test_quick_skips_exactly_the_model_checks_with_the_reason(full_and_quick):
     for r in quick.results:
         if r.id in MODEL_CHECKS:
             assert r.status == Status.SKIPPED
-            assert r.message == "left out by --quick (fits models; run without --quick in CI)"
+            assert r.message == (
+                "left out by a quick audit (fits models): --quick, or dataaudit hook without --full; "
+                "CI's full audit runs it"
+            )
     # in the full audit they ran: the planted leak is found there
     assert full.result("consistency.target_leakage").status == Status.FAIL
     assert full.result("size.learning_curve").status not in (Status.SKIPPED, Status.ERROR)
@@ -190,3 +193,17 @@ def test_hook_is_quick_unless_told_full_on_the_command_line_or_in_the_config():
     Path("dataaudit.yaml").write_text("target: approved\nquick: true\n")
     told_full = CliRunner().invoke(cli, [*args, "--full", "data.csv"])
     assert (told_full.exit_code, told_full.stdout) == (1, full.stdout)
+
+
+@pytest.mark.usefixtures("hermetic")
+def test_without_a_target_the_hook_counts_nothing_as_left_out():
+    """A check that could not run in a full audit either (no target) is skipped for that reason, not counted
+    as left out by the quick hook: the line would send users to --full for nothing."""
+    _leaky().drop(columns=["approved"]).to_csv("data.csv", index=False)
+    args = ["hook", "--as-of", "2026-06-30", "data.csv"]
+    quick = CliRunner().invoke(cli, args)
+    assert quick.exit_code == 0 and "left out" not in quick.stdout, quick.stdout
+    report = dataaudit.audit("data.csv", as_of=AS_OF, quick=True, select=sorted(MODEL_CHECKS))
+    assert {r.id for r in report.results} == set(MODEL_CHECKS)
+    for r in report.results:
+        assert r.status == Status.SKIPPED and r.message != QUICK_REASON and "target" in r.message

@@ -48,8 +48,11 @@ __all__ = [
 FITS_MODELS: Final = "fits models"
 #: what running a check costs: "light", or "fits models"
 Cost = Literal["light", "fits models"]
-#: the reason a check left out by ``--quick`` (``quick: true``) is skipped with
-QUICK_REASON = "left out by --quick (fits models; run without --quick in CI)"
+#: the reason a check left out by ``--quick`` (``quick: true``; the pre-commit hook's default) is skipped with
+QUICK_REASON = (
+    "left out by a quick audit (fits models): --quick, or dataaudit hook without --full; "
+    "CI's full audit runs it"
+)
 
 # the ids --quick leaves out while a quick audit's checks run, or None outside one (a ContextVar: the checks'
 # worker threads run in a copy of the runner's context, see dataaudit.deadline)

@@ -252,11 +252,13 @@ def _guarded_run(
 ) -> tuple[Outcome, str | None, str | None]:
     """The check's outcome, its error (``Type: message``) and traceback: a skip when a required role is
     missing, an ``error`` outcome when it crashes or runs out of time."""
-    if left_out_by_quick(check.id):  # a --quick audit (run_checks): the checks that fit models
-        return Outcome.skip(QUICK_REASON), None, None
+    # a missing role first: a check that could not run in a full audit either is not "left out by --quick"
+    # (the pre-commit hook counts those on each file's line)
     missing = [role for role in check.requires if not _has_role(data, role)]
     if missing:
         return Outcome.skip(_skip_reason(data, missing[0])), None, None
+    if left_out_by_quick(check.id):  # a --quick audit (run_checks): the checks that fit models
+        return Outcome.skip(QUICK_REASON), None, None
     try:
         # out of core, a check that reads rows runs on the sample as if it were the table (and says so)
         seen = data if check.all_rows or data.in_memory else data.sample_view()

@@ -296,7 +296,7 @@ class SparkEngine(SparkBase):
                 *[col(c).alias(k) for c, k in zip(cols, keys)], col(target).alias("y"), F.col(ROW)
             )
             aggs.append(F.count_distinct(F.col("y")).alias("labels"))
-        small = None
+        small = kept = None
         if keys:
             # first the rows whose 64-bit hash of the key columns repeats (and, for conflicts, whose hash
             # group holds two labels): a shuffle of hashes, not of the columns' values; the exact grouping
@@ -322,7 +322,10 @@ class SparkEngine(SparkBase):
             labels = None
             if target is None:
                 # the sizes as (size, how many groups of it), not a row per group: a timestamp of 100M rows
-                # has 26M repeated values, which the driver would hold as Row objects
+                # has 26M repeated values, which the driver would hold as Row objects. The groups are kept:
+                # the runs, the first groups and their members read them (one aggregation, not three)
+                grouped = kept = grouped.persist()
+                ordered = grouped.orderBy(F.col("n").desc(), F.col("first").asc())
                 runs = grouped.groupBy("n").agg(F.count(F.lit(1)).alias("k")).orderBy(F.col("n").desc())
                 got = runs.collect()
                 sizes = np.repeat(
@@ -339,6 +342,8 @@ class SparkEngine(SparkBase):
             examples = self._members(keyed, grouped, keys, top) if top else ()
             return GroupSummary(sizes=sizes, examples=examples, labels=labels)
         finally:
+            if kept is not None:
+                kept.unpersist()
             if small is not None:
                 small.unpersist()
 

@@ -13,6 +13,7 @@ from pathlib import Path
 __all__ = ["BackgroundDigest", "file_sha256"]
 
 BLOCK = 1 << 20
+CANCEL_WAIT = 10.0
 
 
 def file_sha256(*paths: Path, cancel: threading.Event | None = None) -> str:
@@ -52,5 +53,7 @@ class BackgroundDigest:
         return self._digest
 
     def cancel(self) -> None:
+        """Stop at the next block; wait for that (a read stuck on a dead network disk is left to its daemon
+        thread after :data:`CANCEL_WAIT` seconds, so the caller's cleanup and error message still come)."""
         self._cancel.set()
-        self._thread.join()
+        self._thread.join(CANCEL_WAIT)
