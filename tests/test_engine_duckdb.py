@@ -206,9 +206,13 @@ def test_json_lines(tmp_path):
         assert dinfo.null_tokens == info.null_tokens == {"b": {"NA": 1}}
 
 
-def test_file_is_hashed_in_chunks(tmp_path, monkeypatch):
-    path = tmp_path / "h.csv"
-    path.write_bytes(b"a,b\n" + b"1,2\n" * 700_000)  # 2.8 MB: three 1 MiB blocks
+def _spy_hash_reads(monkeypatch, delay: float = 0.0) -> list[int]:
+    """The sizes the digest asks its file for, one per read; each read waits ``delay`` seconds (a slow
+    disk)."""
+    import time
+
+    import dataaudit.loading.digest as digest
+
     reads: list[int] = []
     real_open = open
 
@@ -217,6 +221,7 @@ def test_file_is_hashed_in_chunks(tmp_path, monkeypatch):
             self.f = f
 
         def read(self, n=-1):
+            time.sleep(delay)
             reads.append(n)
             return self.f.read(n)
 
@@ -226,13 +231,19 @@ def test_file_is_hashed_in_chunks(tmp_path, monkeypatch):
         def __exit__(self, *exc):
             self.f.close()
 
-    import dataaudit.loading.digest as loader
-
     monkeypatch.setattr(
-        loader, "open", lambda p, mode="r", *a, **k: Spy(real_open(p, mode, *a, **k)), raising=False
+        digest, "open", lambda p, mode="r", *a, **k: Spy(real_open(p, mode, *a, **k)), raising=False
     )
-    digest = loader.file_sha256(path)
-    assert digest == hashlib.sha256(path.read_bytes()).hexdigest()
+    return reads
+
+
+def test_file_is_hashed_in_chunks(tmp_path, monkeypatch):
+    from dataaudit.loading.digest import file_sha256
+
+    path = tmp_path / "h.csv"
+    path.write_bytes(b"a,b\n" + b"1,2\n" * 700_000)  # 2.8 MB: three 1 MiB blocks
+    reads = _spy_hash_reads(monkeypatch)
+    assert file_sha256(path) == hashlib.sha256(path.read_bytes()).hexdigest()
     assert reads and all(0 < n <= 1024 * 1024 for n in reads)
 
 
@@ -257,34 +268,10 @@ def test_a_failed_load_stops_the_hashing_at_once(tmp_path, monkeypatch):
     """A ragged file fails the load long before a slow disk has been read to the end: the hashing thread is
     stopped (not left reading the whole file) before the error is raised."""
     import threading
-    import time
-
-    import dataaudit.loading.digest as digest
 
     ragged = tmp_path / "ragged.csv"
     ragged.write_bytes(REFUSED["ragged.csv"] + b"8,9\n" * 2_500_000)  # 10 MB: ten 1 MiB blocks
-    reads: list[int] = []
-    real_open = open
-
-    class Slow:  # a disk that gives 1 MiB every 0.2 s
-        def __init__(self, f):
-            self.f = f
-
-        def read(self, n=-1):
-            time.sleep(0.2)
-            block = self.f.read(n)
-            reads.append(len(block))
-            return block
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            self.f.close()
-
-    monkeypatch.setattr(
-        digest, "open", lambda p, mode="r", *a, **k: Slow(real_open(p, mode, *a, **k)), raising=False
-    )
+    reads = _spy_hash_reads(monkeypatch, delay=0.2)  # a disk that gives 1 MiB every 0.2 s
     with pytest.raises(DataLoadError):
         open_duckdb(ragged, temp_dir=str(tmp_path))
     assert not [t for t in threading.enumerate() if t.name == "dataaudit-sha256" and t.is_alive()]
