@@ -5,6 +5,7 @@ found.
     python bench/generate.py 1000000 /tmp/scale/s1m.csv
     python bench/scale.py /tmp/scale/s1m.csv --engines pandas duckdb spark --ydata
     python bench/scale.py /tmp/scale/s100m.csv --engines duckdb --cap 8GiB --no-pandas-floor --out x.md
+    python bench/scale.py /tmp/scale/s10m.csv --engines duckdb --rev c2af068 --out before.md  # an A/B's "A"
 
 Every measurement is its own process tree, one after the other, on the same file:
 
@@ -32,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import json
 import os
 import platform
@@ -41,6 +43,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 from dataclasses import asdict, dataclass, field
@@ -331,6 +334,41 @@ def mem_available() -> int:
     return 0
 
 
+def tree_at(rev: str, into: Path) -> Path:
+    """dataaudit's source at ``rev`` of this repository (``git archive``: no checkout, no install), laid out
+    as the installed package is (``checks/`` and ``templates/`` inside ``dataaudit/``): a folder for
+    ``PYTHONPATH``, what ``--code`` takes. The dependencies are this environment's."""
+    archive = into / f"code-{re.sub(r'[^0-9A-Za-z._-]', '_', rev)}"
+    tree = archive / "tree"
+    tree.mkdir(parents=True)
+    paths = ["src/dataaudit", "checks", "templates"]
+    raw = subprocess.run(
+        ["git", "-C", str(HERE.parent), "archive", "--format=tar", rev, *paths],
+        capture_output=True,
+        check=True,
+        timeout=120,
+    ).stdout
+    with tarfile.open(fileobj=io.BytesIO(raw)) as tar:
+        tar.extractall(tree, filter="data")
+    package = archive / "dataaudit"
+    shutil.move(tree / "src" / "dataaudit", package)
+    shutil.move(tree / "checks", package / "checks")
+    shutil.move(tree / "templates", package / "templates")
+    shutil.rmtree(tree)
+    return archive
+
+
+def rev_version(rev: str) -> str:
+    """``rev`` as the commit it names, for the report's header."""
+    got = subprocess.run(
+        ["git", "-C", str(HERE.parent), "log", "-1", "--format=%h %cd", "--date=format:%H:%M", rev],
+        capture_output=True,
+        text=True,
+        timeout=20,
+    )
+    return f"git archive of {rev}: commit {got.stdout.strip() or '?'}"
+
+
 def code_version(folder: Path) -> str:
     """The commit dataaudit ran from (and whether its checkout had changes)."""
     try:
@@ -369,6 +407,13 @@ def run(args: argparse.Namespace) -> dict:
     rows = info.get("rows")
     budget = args.cap or int(mem_available() * 0.7)
     work = Path(tempfile.mkdtemp(prefix="dataaudit-scale-", dir=args.work))
+    if args.rev:
+        try:
+            args.code = tree_at(args.rev, work)
+        except (subprocess.SubprocessError, OSError) as exc:
+            shutil.rmtree(work, ignore_errors=True)
+            why = (getattr(exc, "stderr", b"") or str(exc).encode()).decode().strip()[:200]
+            raise SystemExit(f"--rev {args.rev}: no dataaudit source there ({why})") from None
     group_ok = Group.make(f"dataaudit-bench-probe-{os.getpid()}", None)
     if group_ok is not None:
         group_ok.remove()
@@ -388,7 +433,7 @@ def run(args: argparse.Namespace) -> dict:
         "cap_how": how,
         "memory_how": memory,
         "load_before": load_average(),
-        "code": code_version(args.code or HERE.parent),
+        "code": rev_version(args.rev) if args.rev else code_version(args.code or HERE.parent),
         "started": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
         "results": [],
     }
@@ -564,6 +609,11 @@ def main(argv: list[str] | None = None) -> None:
         "--code",
         type=Path,
         help="run dataaudit from this source folder (PYTHONPATH) instead of the installed one",
+    )
+    ap.add_argument(
+        "--rev",
+        help="run dataaudit as it was at this git revision (git archive of src/, checks/ and templates/ into "
+        "the work folder, run through PYTHONPATH): the other side of an A/B on the same file and machine",
     )
     ap.add_argument("--out", type=Path, help="also write the Markdown here (and the raw numbers as .json)")
     args = ap.parse_args(argv)
