@@ -28,6 +28,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from scale import _rss  # noqa: E402  # a process's resident memory, as bench/scale.py samples it
 from spark_profile import ROLES  # noqa: E402  # bench/bench.py's roles, as the Spark profile passes them
 
 #: kinds of statement, by the first pattern their text matches
@@ -49,7 +50,6 @@ LOG: list[tuple[float, str, float, float]] = []
 #: (time.perf_counter(), resident bytes) every SAMPLE_EVERY seconds while the audit runs
 RSS: list[tuple[float, int]] = []
 SAMPLE_EVERY = 0.02
-PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
 def kind(sql: str) -> str:
@@ -75,18 +75,10 @@ def _sql(*args: Any, **kwargs: Any) -> str:
     return re.sub(r"_\d+_\d+\b", "", re.sub(r"\s+", " ", text)).strip()
 
 
-def _resident() -> int:
-    """The process's resident memory now (Linux: /proc/self/statm), in bytes; 0 where unknown."""
-    try:
-        with open("/proc/self/statm", encoding="ascii") as fh:
-            return int(fh.read().split()[1]) * PAGE
-    except (OSError, ValueError, IndexError):
-        return 0
-
-
 def sample_memory(stop: threading.Event) -> None:
+    me = os.getpid()
     while not stop.is_set():
-        RSS.append((time.perf_counter(), _resident()))
+        RSS.append((time.perf_counter(), _rss(me)))
         stop.wait(SAMPLE_EVERY)
 
 

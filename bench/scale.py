@@ -358,28 +358,27 @@ def tree_at(rev: str, into: Path) -> Path:
     return archive
 
 
-def rev_version(rev: str) -> str:
-    """``rev`` as the commit it names, for the report's header."""
-    got = subprocess.run(
-        ["git", "-C", str(HERE.parent), "log", "-1", "--format=%h %cd", "--date=format:%H:%M", rev],
-        capture_output=True,
-        text=True,
-        timeout=20,
-    )
-    return f"git archive of {rev}: commit {got.stdout.strip() or '?'}"
-
-
-def code_version(folder: Path) -> str:
-    """The commit dataaudit ran from (and whether its checkout had changes)."""
+def _commit(folder: Path, rev: str = "HEAD") -> str:
+    """``rev`` of the git checkout at ``folder`` as its short hash and commit time; "" when unknown."""
     try:
-        head = subprocess.run(
-            ["git", "-C", str(folder), "log", "-1", "--format=%h %cd", "--date=format:%H:%M"],
+        return subprocess.run(
+            ["git", "-C", str(folder), "log", "-1", "--format=%h %cd", "--date=format:%H:%M", rev],
             capture_output=True,
             text=True,
             timeout=20,
         ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
-        return "unknown"
+        return ""
+
+
+def rev_version(rev: str) -> str:
+    """``rev`` as the commit it names, for the report's header."""
+    return f"git archive of {rev}: commit {_commit(HERE.parent, rev) or '?'}"
+
+
+def code_version(folder: Path) -> str:
+    """The commit dataaudit ran from."""
+    head = _commit(folder)
     return f"{folder}: commit {head}" if head else str(folder)
 
 

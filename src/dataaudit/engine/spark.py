@@ -318,14 +318,13 @@ class SparkEngine(SparkBase):
         try:
             grouped = keyed.groupBy(*keys).agg(*aggs) if keys else keyed.agg(*aggs)
             grouped = grouped.where(F.col("labels") > 1 if target is not None else F.col("n") > 1)
+            if target is None:  # the runs, the first groups and their members read the groups: kept once
+                grouped = kept = grouped.persist()
             ordered = grouped.orderBy(F.col("n").desc(), F.col("first").asc())
             labels = None
             if target is None:
                 # the sizes as (size, how many groups of it), not a row per group: a timestamp of 100M rows
-                # has 26M repeated values, which the driver would hold as Row objects. The groups are kept:
-                # the runs, the first groups and their members read them (one aggregation, not three)
-                grouped = kept = grouped.persist()
-                ordered = grouped.orderBy(F.col("n").desc(), F.col("first").asc())
+                # has 26M repeated values, which the driver would hold as Row objects
                 runs = grouped.groupBy("n").agg(F.count(F.lit(1)).alias("k")).orderBy(F.col("n").desc())
                 got = runs.collect()
                 sizes = np.repeat(
